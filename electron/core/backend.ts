@@ -1,0 +1,111 @@
+import path from 'node:path';
+import { api, type MethodName } from '../../shared/api/index.ts';
+import type { MethodDef } from '../../shared/api/contract.ts';
+import { ApiError, type ApiResult } from '../../shared/errors.ts';
+import type { Role } from '../../shared/roles.ts';
+import type { Ctx, Session } from './context.ts';
+import { openLedger, type Db, type OpenOptions } from './db/open.ts';
+import type { Handler } from './handlers.ts';
+import { uuidv7 } from './ids.ts';
+import { allHandlers } from './registry.ts';
+
+export interface BackendOptions extends OpenOptions {
+  file: string;
+  now?: () => Date;
+}
+
+export interface Backend {
+  /** The one entry point for IPC, the CLI and tests: validates, checks roles, runs the handler, never throws. */
+  invoke(name: string, input: unknown): Promise<ApiResult<unknown>>;
+  readonly ctx: Ctx;
+  readonly db: Db;
+  close(): void;
+}
+
+export function openBackend(opts: BackendOptions): Backend {
+  const db = openLedger(opts.file, opts);
+  let session: Session | null = null;
+  const ctx: Ctx = {
+    db,
+    now: opts.now ?? (() => new Date()),
+    installationId: ensureInstallation(db, opts.now?.() ?? new Date()),
+    dataDir: opts.file === ':memory:' ? null : path.dirname(path.resolve(opts.file)),
+    get session() {
+      return session;
+    },
+    setSession(s) {
+      session = s;
+    },
+  };
+  return {
+    ctx,
+    db,
+    invoke: (name, input) => dispatch(ctx, name, input),
+    close: () => db.close(),
+  };
+}
+
+function ensureInstallation(db: Db, now: Date): string {
+  const row = db.prepare('SELECT id FROM installation').get() as { id: string } | undefined;
+  if (row) return row.id;
+  const id = uuidv7(now.getTime());
+  db.prepare('INSERT INTO installation (id, created_at) VALUES (?, ?)').run(id, now.toISOString());
+  return id;
+}
+
+export async function dispatch(ctx: Ctx, name: string, input: unknown): Promise<ApiResult<unknown>> {
+  try {
+    if (typeof name !== 'string' || !Object.hasOwn(api, name)) throw new ApiError('UNKNOWN_METHOD', `没有名为“${String(name).slice(0, 60)}”的功能`);
+    const def = api[name as MethodName] as MethodDef;
+    authorize(ctx, def);
+    const parsed = def.input.safeParse(input === undefined ? {} : input);
+    if (!parsed.success) {
+      const issues = parsed.error.issues.map((i) => ({ path: i.path.map(String).join('.'), message: i.message }));
+      throw new ApiError('VALIDATION', issues.length === 1 ? issues[0].message : `输入有 ${issues.length} 处问题：${issues[0].message}等`, issues);
+    }
+    const handler = allHandlers[name as MethodName] as Handler<MethodName>;
+    const value = def.writes
+      ? ctx.db.transaction(() => {
+          const out = handler(ctx, parsed.data as never);
+          if (out instanceof Promise) throw new ApiError('INTERNAL', `写入功能 ${name} 不能是异步的`);
+          return out;
+        }).immediate()
+      : await handler(ctx, parsed.data as never);
+    return { ok: true, value };
+  } catch (e) {
+    return { ok: false, error: toApiError(e).toJSON() };
+  }
+}
+
+/** Roles are read from the database on every call, so a user disabled or demoted a moment ago loses access at once. */
+function authorize(ctx: Ctx, def: MethodDef): void {
+  if (def.access === 'public') return;
+  const s = ctx.session;
+  if (!s) throw new ApiError('UNAUTHENTICATED', '请先登录');
+  const user = ctx.db.prepare('SELECT disabled FROM users WHERE id = ?').get(s.userId) as { disabled: number } | undefined;
+  if (!user || user.disabled) {
+    ctx.setSession(null);
+    throw new ApiError('UNAUTHENTICATED', '该用户已停用，请联系系统管理员');
+  }
+  const roles = (ctx.db.prepare('SELECT role FROM user_roles WHERE user_id = ?').all(s.userId) as { role: Role }[]).map((r) => r.role);
+  ctx.setSession({ ...s, roles });
+  if (def.access === 'any') return;
+  if (!roles.some((r) => (def.access as readonly Role[]).includes(r))) {
+    throw new ApiError('FORBIDDEN', '您的角色无权进行此操作');
+  }
+}
+
+/** SQLite's own refusals (our triggers raise Chinese messages) become rule errors; anything else is internal. */
+export function toApiError(e: unknown): ApiError {
+  if (e instanceof ApiError) return e;
+  const err = e as { code?: string; message?: string };
+  if (typeof err?.code === 'string' && err.code.startsWith('SQLITE_CONSTRAINT')) {
+    const msg = err.message ?? '';
+    if (/[\u4e00-\u9fff]/.test(msg)) return new ApiError('RULE', msg);
+    if (err.code === 'SQLITE_CONSTRAINT_UNIQUE') return new ApiError('CONFLICT', `数据重复：${msg}`);
+    return new ApiError('VALIDATION', `数据不符合账本的约束：${msg}`);
+  }
+  if (err?.code === 'SQLITE_BUSY') return new ApiError('LOCKED', '账本正被另一个程序写入，请稍后再试');
+  if (typeof process !== 'undefined' && process.env.CANTEEN_DEBUG) console.error(e);
+  return new ApiError('INTERNAL', `内部错误：${err?.message ?? String(e)}`);
+}

@@ -1,0 +1,9 @@
+import { foundation } from './0001_foundation.ts';
+
+export interface Migration {
+  name: string;
+  sql: string;
+}
+
+/** Ordered; never edit or reorder a released step, only append. Version N means the first N steps are applied. */
+export const MIGRATIONS: Migration[] = [foundation];

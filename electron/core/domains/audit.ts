@@ -1,0 +1,85 @@
+import type { AttentionItem, AuditEntry, auditApi } from '../../../shared/api/audit.ts';
+import { LICENCE_LABELS, type LicenceKind } from '../../../shared/domain.ts';
+import { addDays, chinaDate } from '../clock.ts';
+import type { Ctx } from '../context.ts';
+import type { Handlers } from '../handlers.ts';
+import { profileOf } from './people.ts';
+
+/**
+ * What needs attention today. Each domain adds its provider here (licences now; later: near-expiry lots, uncleared
+ * cash days, overdue refunds, the month to close).
+ */
+export type AttentionProvider = (ctx: Ctx) => AttentionItem[];
+export const attentionProviders: AttentionProvider[] = [licenceAttention];
+
+function licenceAttention(ctx: Ctx): AttentionItem[] {
+  const today = chinaDate(ctx.now());
+  const horizon = addDays(today, profileOf(ctx).licenceWarnDays);
+  const rows = ctx.db
+    .prepare(
+      `SELECT s.id, s.name, l.kind, l.number, l.expires_on FROM supplier_licences l JOIN suppliers s ON s.id = l.supplier_id
+       WHERE s.disabled = 0 AND l.expires_on IS NOT NULL AND l.expires_on <= ? ORDER BY l.expires_on, s.name`,
+    )
+    .all(horizon) as { id: string; name: string; kind: LicenceKind; number: string; expires_on: string }[];
+  const items: AttentionItem[] = rows.map((r) => ({
+    kind: 'licence',
+    severity: r.expires_on < today ? 'error' : 'warning',
+    title: `${r.name}：${LICENCE_LABELS[r.kind]}${r.expires_on < today ? '已过期' : '即将到期'}`,
+    detail: `证号 ${r.number}，有效期至 ${r.expires_on}`,
+    link: `/masterdata/suppliers/${r.id}`,
+  }));
+  const missing = ctx.db
+    .prepare(
+      `SELECT s.id, s.name FROM suppliers s WHERE s.disabled = 0 AND NOT EXISTS
+       (SELECT 1 FROM supplier_licences l WHERE l.supplier_id = s.id AND l.kind IN ('food_business','food_production'))
+       ORDER BY s.name`,
+    )
+    .all() as { id: string; name: string }[];
+  for (const s of missing) {
+    items.push({
+      kind: 'licence',
+      severity: 'error',
+      title: `${s.name}：缺少食品经营/生产许可证`,
+      detail: '未登记许可证的供应商送货时将被拦截',
+      link: `/masterdata/suppliers/${s.id}`,
+    });
+  }
+  return items;
+}
+
+export const auditHandlers: Handlers<keyof typeof auditApi> = {
+  'audit.list': (ctx, input) => {
+    const where = `(? IS NULL OR a.entity = ?) AND (? IS NULL OR a.entity_id = ?)`;
+    const params = [input.entity ?? null, input.entity ?? null, input.entityId ?? null, input.entityId ?? null];
+    const total = (ctx.db.prepare(`SELECT count(*) AS n FROM audit_log a WHERE ${where}`).get(...params) as { n: number }).n;
+    const rows = ctx.db
+      .prepare(
+        `SELECT a.seq, a.at, a.user_id, u.display_name AS user_name, a.action, a.entity, a.entity_id, a.before, a.after
+         FROM audit_log a LEFT JOIN users u ON u.id = a.user_id WHERE ${where} ORDER BY a.seq DESC LIMIT ? OFFSET ?`,
+      )
+      .all(...params, input.limit, input.offset) as {
+      seq: number;
+      at: string;
+      user_id: string | null;
+      user_name: string | null;
+      action: string;
+      entity: string;
+      entity_id: string | null;
+      before: string | null;
+      after: string | null;
+    }[];
+    const entries: AuditEntry[] = rows.map((r) => ({
+      seq: r.seq,
+      at: r.at,
+      userId: r.user_id,
+      userName: r.user_name,
+      action: r.action,
+      entity: r.entity,
+      entityId: r.entity_id,
+      before: r.before === null ? null : JSON.parse(r.before),
+      after: r.after === null ? null : JSON.parse(r.after),
+    }));
+    return { entries, total };
+  },
+  'home.attention': (ctx) => attentionProviders.flatMap((p) => p(ctx)),
+};

@@ -1,0 +1,188 @@
+import type { peopleApi, SchoolInfo, SessionInfo, UserRow } from '../../../shared/api/people.ts';
+import { ApiError } from '../../../shared/errors.ts';
+import { DEFAULT_PROFILE, profileSchema, type RegionalProfile } from '../../../shared/profile.ts';
+import type { Role } from '../../../shared/roles.ts';
+import { audit } from '../audit.ts';
+import { currentUser, type Ctx, type Session } from '../context.ts';
+import type { Handlers } from '../handlers.ts';
+import { uuidv7 } from '../ids.ts';
+import { DUMMY_HASH, hashPassword, verifyPassword } from '../passwords.ts';
+
+interface UserDbRow {
+  id: string;
+  username: string;
+  display_name: string;
+  password_hash: string;
+  disabled: number;
+  created_at: string;
+  created_by: string | null;
+}
+
+export function schoolRow(ctx: Ctx): { id: string; name: string; profile: string } | undefined {
+  return ctx.db.prepare('SELECT id, name, profile FROM school').get() as { id: string; name: string; profile: string } | undefined;
+}
+
+/** The regional profile in force; stored JSON is read through the schema so older rows gain new defaults. */
+export function profileOf(ctx: Ctx): RegionalProfile {
+  const row = schoolRow(ctx);
+  if (!row) throw new ApiError('CONFLICT', '尚未完成首次设置');
+  return profileSchema.parse({ ...DEFAULT_PROFILE, ...JSON.parse(row.profile) });
+}
+
+function rolesOf(ctx: Ctx, userId: string): Role[] {
+  return (ctx.db.prepare('SELECT role FROM user_roles WHERE user_id = ? ORDER BY role').all(userId) as { role: Role }[]).map((r) => r.role);
+}
+
+function toUser(ctx: Ctx, r: UserDbRow): UserRow {
+  return {
+    id: r.id,
+    username: r.username,
+    displayName: r.display_name,
+    roles: rolesOf(ctx, r.id),
+    disabled: r.disabled === 1,
+    createdAt: r.created_at,
+    createdBy: r.created_by,
+  };
+}
+
+function userById(ctx: Ctx, id: string): UserDbRow {
+  const r = ctx.db.prepare('SELECT * FROM users WHERE id = ?').get(id) as UserDbRow | undefined;
+  if (!r) throw new ApiError('NOT_FOUND', '找不到该用户');
+  return r;
+}
+
+function sessionInfo(ctx: Ctx, s: Session): SessionInfo {
+  return { ...s, schoolName: schoolRow(ctx)?.name ?? '' };
+}
+
+function insertUser(ctx: Ctx, u: { username: string; displayName: string; roles: Role[]; password: string }): UserRow {
+  if (ctx.db.prepare('SELECT 1 FROM users WHERE username = ?').get(u.username)) {
+    throw new ApiError('CONFLICT', `用户名“${u.username}”已被使用`);
+  }
+  const id = uuidv7(ctx.now().getTime());
+  const at = ctx.now().toISOString();
+  const by = ctx.session?.userId ?? id;
+  ctx.db
+    .prepare(
+      `INSERT INTO users (id, origin, username, display_name, password_hash, created_at, created_by, updated_at, updated_by)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    )
+    .run(id, ctx.installationId, u.username, u.displayName, hashPassword(u.password), at, by, at, by);
+  const ins = ctx.db.prepare('INSERT INTO user_roles (user_id, role) VALUES (?, ?)');
+  for (const role of u.roles) ins.run(id, role);
+  const row = toUser(ctx, userById(ctx, id));
+  audit(ctx, 'create', 'user', id, null, { username: row.username, displayName: row.displayName, roles: row.roles });
+  return row;
+}
+
+function activeAdminCount(ctx: Ctx, exceptUserId: string): number {
+  return (
+    ctx.db
+      .prepare(`SELECT count(*) AS n FROM users u JOIN user_roles r ON r.user_id = u.id AND r.role = 'admin' WHERE u.disabled = 0 AND u.id <> ?`)
+      .get(exceptUserId) as { n: number }
+  ).n;
+}
+
+export function createUser(ctx: Ctx, u: { username: string; displayName: string; roles: Role[]; password: string }): UserRow {
+  return insertUser(ctx, u);
+}
+
+export const peopleHandlers: Handlers<keyof typeof peopleApi> = {
+  'setup.status': (ctx) => {
+    const row = schoolRow(ctx);
+    return { initialized: row !== undefined, schoolName: row?.name ?? null };
+  },
+
+  'setup.init': (ctx, input) => {
+    if (schoolRow(ctx)) throw new ApiError('CONFLICT', '已完成首次设置，不能重复设置');
+    const id = uuidv7(ctx.now().getTime());
+    const at = ctx.now().toISOString();
+    ctx.db
+      .prepare('INSERT INTO school (id, origin, name, profile, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)')
+      .run(id, ctx.installationId, input.schoolName, JSON.stringify(DEFAULT_PROFILE), at, at);
+    audit(ctx, 'create', 'school', id, null, { name: input.schoolName, profile: DEFAULT_PROFILE });
+    const admin = insertUser(ctx, { username: input.adminUsername, displayName: input.adminName, roles: ['admin'], password: input.password });
+    const session: Session = { userId: admin.id, username: admin.username, displayName: admin.displayName, roles: admin.roles };
+    ctx.setSession(session);
+    return sessionInfo(ctx, session);
+  },
+
+  'auth.login': (ctx, input) => {
+    const r = ctx.db.prepare('SELECT * FROM users WHERE username = ?').get(input.username) as UserDbRow | undefined;
+    const ok = verifyPassword(input.password, r?.password_hash ?? DUMMY_HASH) && r !== undefined;
+    if (!ok || !r) throw new ApiError('UNAUTHENTICATED', '用户名或密码错误');
+    if (r.disabled) throw new ApiError('UNAUTHENTICATED', '该用户已停用，请联系系统管理员');
+    const session: Session = { userId: r.id, username: r.username, displayName: r.display_name, roles: rolesOf(ctx, r.id) };
+    ctx.setSession(session);
+    audit(ctx, 'login', 'user', r.id, null, null);
+    return sessionInfo(ctx, session);
+  },
+
+  'auth.logout': (ctx) => {
+    ctx.setSession(null);
+    return null;
+  },
+
+  'auth.me': (ctx) => (ctx.session ? sessionInfo(ctx, ctx.session) : null),
+
+  'auth.changePassword': (ctx, input) => {
+    const me = currentUser(ctx);
+    const r = userById(ctx, me.userId);
+    if (!verifyPassword(input.oldPassword, r.password_hash)) throw new ApiError('UNAUTHENTICATED', '原密码不正确');
+    ctx.db.prepare('UPDATE users SET password_hash = ?, updated_at = ?, updated_by = ? WHERE id = ?').run(hashPassword(input.newPassword), ctx.now().toISOString(), me.userId, me.userId);
+    audit(ctx, 'change_password', 'user', me.userId, null, null);
+    return null;
+  },
+
+  'users.list': (ctx) => (ctx.db.prepare('SELECT * FROM users ORDER BY disabled, username').all() as UserDbRow[]).map((r) => toUser(ctx, r)),
+
+  'users.create': (ctx, input) => insertUser(ctx, input),
+
+  'users.update': (ctx, input) => {
+    const before = toUser(ctx, userById(ctx, input.id));
+    if (before.roles.includes('admin') && !input.roles.includes('admin') && activeAdminCount(ctx, input.id) === 0) {
+      throw new ApiError('RULE', '至少要保留一位在用的系统管理员');
+    }
+    ctx.db.prepare('UPDATE users SET display_name = ?, updated_at = ?, updated_by = ? WHERE id = ?').run(input.displayName, ctx.now().toISOString(), currentUser(ctx).userId, input.id);
+    ctx.db.prepare('DELETE FROM user_roles WHERE user_id = ?').run(input.id);
+    const ins = ctx.db.prepare('INSERT INTO user_roles (user_id, role) VALUES (?, ?)');
+    for (const role of input.roles) ins.run(input.id, role);
+    const after = toUser(ctx, userById(ctx, input.id));
+    audit(ctx, 'update', 'user', input.id, { displayName: before.displayName, roles: before.roles }, { displayName: after.displayName, roles: after.roles });
+    return after;
+  },
+
+  'users.setDisabled': (ctx, input) => {
+    const me = currentUser(ctx);
+    const before = toUser(ctx, userById(ctx, input.id));
+    if (input.disabled && input.id === me.userId) throw new ApiError('RULE', '不能停用自己的账户');
+    if (input.disabled && before.roles.includes('admin') && activeAdminCount(ctx, input.id) === 0) {
+      throw new ApiError('RULE', '至少要保留一位在用的系统管理员');
+    }
+    ctx.db.prepare('UPDATE users SET disabled = ?, updated_at = ?, updated_by = ? WHERE id = ?').run(input.disabled ? 1 : 0, ctx.now().toISOString(), me.userId, input.id);
+    audit(ctx, input.disabled ? 'disable' : 'enable', 'user', input.id, { disabled: before.disabled }, { disabled: input.disabled });
+    return toUser(ctx, userById(ctx, input.id));
+  },
+
+  'users.resetPassword': (ctx, input) => {
+    userById(ctx, input.id);
+    ctx.db.prepare('UPDATE users SET password_hash = ?, updated_at = ?, updated_by = ? WHERE id = ?').run(hashPassword(input.password), ctx.now().toISOString(), currentUser(ctx).userId, input.id);
+    audit(ctx, 'reset_password', 'user', input.id, null, null);
+    return null;
+  },
+
+  'school.get': (ctx): SchoolInfo => {
+    const row = schoolRow(ctx);
+    if (!row) throw new ApiError('CONFLICT', '尚未完成首次设置');
+    return { id: row.id, name: row.name, profile: profileOf(ctx), installationId: ctx.installationId };
+  },
+
+  'school.update': (ctx, input) => {
+    const row = schoolRow(ctx);
+    if (!row) throw new ApiError('CONFLICT', '尚未完成首次设置');
+    const before = { name: row.name, profile: profileOf(ctx) };
+    ctx.db.prepare('UPDATE school SET name = ?, profile = ?, updated_at = ?, updated_by = ?').run(input.name, JSON.stringify(input.profile), ctx.now().toISOString(), currentUser(ctx).userId);
+    audit(ctx, 'update', 'school', row.id, before, input);
+    return { id: row.id, name: input.name, profile: input.profile, installationId: ctx.installationId };
+  },
+};

@@ -1,0 +1,87 @@
+import type { Ctx } from './context.ts';
+import { uuidv7 } from './ids.ts';
+import { ApiError } from '../../shared/errors.ts';
+
+export interface Posting {
+  account: string;
+  /** Debit positive, credit negative; an entry's postings sum to zero. */
+  amountFen: number;
+}
+
+export interface EntryInput {
+  date: string;
+  memo: string;
+  sourceType: string;
+  sourceId: string | null;
+  postings: Posting[];
+  reverses?: string;
+}
+
+/**
+ * Posts one balanced entry. Zero postings are dropped (a line worth 0.00 moves no money); the SQL triggers check the
+ * balance again and refuse entries into a closed month.
+ */
+export function postEntry(ctx: Ctx, e: EntryInput): string {
+  const postings = e.postings.filter((p) => p.amountFen !== 0);
+  const sum = postings.reduce((s, p) => s + p.amountFen, 0);
+  if (sum !== 0) throw new ApiError('INTERNAL', `记账凭证借贷不平衡（差 ${sum} 分）`);
+  if (postings.length === 0) return '';
+  assertPeriodOpen(ctx, e.date);
+  const id = uuidv7(ctx.now().getTime());
+  const db = ctx.db;
+  db.prepare(
+    `INSERT INTO journal_entries (id, origin, entry_date, memo, source_type, source_id, reverses, status, created_at, created_by)
+     VALUES (?, ?, ?, ?, ?, ?, ?, 'open', ?, ?)`,
+  ).run(id, ctx.installationId, e.date, e.memo, e.sourceType, e.sourceId, e.reverses ?? null, ctx.now().toISOString(), ctx.session?.userId ?? null);
+  const ins = db.prepare('INSERT INTO journal_postings (entry_id, account, amount_fen) VALUES (?, ?, ?)');
+  for (const p of postings) ins.run(id, p.account, p.amountFen);
+  db.prepare(`UPDATE journal_entries SET status = 'posted' WHERE id = ?`).run(id);
+  return id;
+}
+
+/** Posts the negation of every entry of a source document, dated `date` (the day of the cancellation). */
+export function reverseEntriesOf(ctx: Ctx, sourceType: string, sourceId: string, date: string, memo: string): string[] {
+  const entries = ctx.db
+    .prepare(
+      `SELECT e.id FROM journal_entries e WHERE e.source_type = ? AND e.source_id = ? AND e.reverses IS NULL
+       AND NOT EXISTS (SELECT 1 FROM journal_entries r WHERE r.reverses = e.id)`,
+    )
+    .all(sourceType, sourceId) as { id: string }[];
+  return entries.map(({ id }) => {
+    const postings = ctx.db.prepare('SELECT account, amount_fen FROM journal_postings WHERE entry_id = ?').all(id) as { account: string; amount_fen: number }[];
+    return postEntry(ctx, {
+      date,
+      memo,
+      sourceType,
+      sourceId,
+      reverses: id,
+      postings: postings.map((p) => ({ account: p.account, amountFen: -p.amount_fen })),
+    });
+  });
+}
+
+export function isPeriodClosed(ctx: Ctx, date: string): boolean {
+  return ctx.db.prepare('SELECT 1 FROM closed_periods WHERE period = ?').get(date.slice(0, 7)) !== undefined;
+}
+
+/** Every path that writes money-bearing records calls this first, so the refusal names the month. */
+export function assertPeriodOpen(ctx: Ctx, date: string): void {
+  if (isPeriodClosed(ctx, date)) throw new ApiError('LOCKED', `${date.slice(0, 4)}年${Number(date.slice(5, 7))}月已月结锁定，不能再记账；如需更正请由审核人填写理由后反结账`);
+}
+
+export function accountBalance(ctx: Ctx, account: string, upToDate?: string): number {
+  const row = ctx.db
+    .prepare(
+      `SELECT coalesce(sum(p.amount_fen), 0) AS s FROM journal_postings p JOIN journal_entries e ON e.id = p.entry_id
+       WHERE p.account = ? AND (? IS NULL OR e.entry_date <= ?)`,
+    )
+    .get(account, upToDate ?? null, upToDate ?? null) as { s: number };
+  return row.s;
+}
+
+/** Creates the supplier's payable account (应付账款—{name}) the first time money is owed to them. */
+export function ensurePayableAccount(ctx: Ctx, supplierId: string, supplierName: string): string {
+  const code = `payable:${supplierId}`;
+  ctx.db.prepare(`INSERT OR IGNORE INTO accounts (code, name, kind, supplier_id) VALUES (?, ?, 'liability', ?)`).run(code, `应付账款—${supplierName}`, supplierId);
+  return code;
+}

@@ -1,0 +1,12 @@
+import type { MethodName } from '../../shared/api/index.ts';
+import type { Handlers } from './handlers.ts';
+import { auditHandlers } from './domains/audit.ts';
+import { masterdataHandlers } from './domains/masterdata.ts';
+import { peopleHandlers } from './domains/people.ts';
+
+/** Every method of the contract has exactly one handler; the type makes a missing one a compile error. */
+export const allHandlers: Handlers<MethodName> = {
+  ...peopleHandlers,
+  ...masterdataHandlers,
+  ...auditHandlers,
+};

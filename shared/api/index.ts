@@ -1,0 +1,16 @@
+import type { InputOf, MethodDef, OutputOf } from './contract.ts';
+import { auditApi } from './audit.ts';
+import { masterdataApi } from './masterdata.ts';
+import { peopleApi } from './people.ts';
+
+/** The whole API: every domain's declarations in one map. Adding a method is one entry in its domain file. */
+export const api = {
+  ...peopleApi,
+  ...masterdataApi,
+  ...auditApi,
+} satisfies Record<string, MethodDef>;
+
+export type Api = typeof api;
+export type MethodName = keyof Api;
+export type Input<K extends MethodName> = InputOf<Api[K]>;
+export type Output<K extends MethodName> = OutputOf<Api[K]>;

@@ -1,0 +1,136 @@
+import { method, z } from './contract.ts';
+import { creditCode, fen, id, isoDate, optionalText, search, text } from './fields.ts';
+import { CATEGORIES, CERT_KINDS, LICENCE_KINDS, SUPPLIER_KINDS, type Category, type CertKind, type LicenceKind, type SupplierKind } from '../domain.ts';
+import { EVERYONE } from '../roles.ts';
+
+export interface Licence {
+  kind: LicenceKind;
+  number: string;
+  /** null: long-term (长期), as many business licences are. */
+  expiresOn: string | null;
+}
+export interface Supplier {
+  id: string;
+  name: string;
+  creditCode: string;
+  address: string;
+  contactPerson: string;
+  phone: string;
+  kind: SupplierKind;
+  licences: Licence[];
+  disabled: boolean;
+  updatedAt: string;
+}
+export interface Ingredient {
+  id: string;
+  name: string;
+  category: Category;
+  unit: string;
+  spec: string;
+  refPriceFen: number | null;
+  requiredCerts: CertKind[];
+  banned: boolean;
+  storable: boolean;
+  disabled: boolean;
+  updatedAt: string;
+}
+
+const licence = z
+  .object({
+    kind: z.enum(LICENCE_KINDS, { error: '证照类型无效' }),
+    number: text('证照编号', 50),
+    expiresOn: isoDate('证照有效期').nullable().default(null),
+  })
+  .strict();
+
+const supplierFields = {
+  name: text('供应商名称', 60),
+  creditCode,
+  address: text('地址', 120),
+  contactPerson: text('联系人', 30),
+  phone: z
+    .string({ error: '联系电话必须是文字' })
+    .trim()
+    .regex(/^[0-9+\-() ]{5,20}$/, { error: '联系电话应为 5–20 位数字' }),
+  kind: z.enum(SUPPLIER_KINDS, { error: '供应商类型无效' }).default('distributor'),
+  licences: z
+    .array(licence)
+    .max(10)
+    .refine((ls) => new Set(ls.map((l) => l.kind)).size === ls.length, { error: '同一类证照只能填一份' })
+    .default([]),
+};
+
+const ingredientFields = {
+  name: text('品名', 40),
+  category: z.enum(CATEGORIES, { error: '食材类别无效' }),
+  unit: text('单位', 8),
+  spec: optionalText('规格', 40),
+  refPriceFen: fen('参考价').nullable().default(null),
+  requiredCerts: z
+    .array(z.enum(CERT_KINDS, { error: '证明类型无效' }))
+    .max(CERT_KINDS.length)
+    .refine((c) => new Set(c).size === c.length, { error: '证明类型重复' })
+    .default([]),
+  banned: z.boolean().default(false),
+  storable: z.boolean().default(false),
+};
+
+const EDITORS = ['admin', 'storekeeper', 'accountant'] as const;
+
+export const masterdataApi = {
+  'suppliers.search': method<Supplier[]>()({
+    input: z.object({ q: search, includeDisabled: z.boolean().default(false), limit: z.number().int().min(1).max(500).default(50) }).strict(),
+    access: EVERYONE,
+    writes: false,
+    summary: '按名称、拼音首字母或信用代码查找供应商',
+  }),
+  'suppliers.get': method<Supplier>()({
+    input: z.object({ id: id('供应商') }).strict(),
+    access: EVERYONE,
+    writes: false,
+    summary: '供应商详情',
+  }),
+  'suppliers.create': method<Supplier>()({
+    input: z.object(supplierFields).strict(),
+    access: EDITORS,
+    writes: true,
+    summary: '新增供应商及其证照',
+  }),
+  'suppliers.update': method<Supplier>()({
+    input: z.object({ id: id('供应商'), ...supplierFields, disabled: z.boolean().default(false) }).strict(),
+    access: EDITORS,
+    writes: true,
+    summary: '修改供应商（留痕）',
+  }),
+  'ingredients.search': method<Ingredient[]>()({
+    input: z
+      .object({
+        q: search,
+        category: z.enum(CATEGORIES).optional(),
+        includeDisabled: z.boolean().default(false),
+        limit: z.number().int().min(1).max(500).default(50),
+      })
+      .strict(),
+    access: EVERYONE,
+    writes: false,
+    summary: '按品名或拼音首字母查找食材（"bc" 找到 白菜）',
+  }),
+  'ingredients.get': method<Ingredient>()({
+    input: z.object({ id: id('食材') }).strict(),
+    access: EVERYONE,
+    writes: false,
+    summary: '食材详情',
+  }),
+  'ingredients.create': method<Ingredient>()({
+    input: z.object(ingredientFields).strict(),
+    access: EDITORS,
+    writes: true,
+    summary: '新增食材',
+  }),
+  'ingredients.update': method<Ingredient>()({
+    input: z.object({ id: id('食材'), ...ingredientFields, disabled: z.boolean().default(false) }).strict(),
+    access: EDITORS,
+    writes: true,
+    summary: '修改食材（留痕）',
+  }),
+};

@@ -1,0 +1,58 @@
+import { z } from './api/contract.ts';
+import { CATEGORIES, NON_FOOD_EXPENSES } from './domain.ts';
+
+/**
+ * The regional profile (区域配置): everything DOMAIN.md marks *profile*. Stored as JSON on the school; code reads
+ * these settings and never hard-codes the regional numbers. Rates in basis points (1 % = 100) keep them integers.
+ */
+export const profileSchema = z
+  .object({
+    name: z.string().min(1).max(50),
+    feePeriod: z.enum(['month', 'term']),
+    refundFromNextDay: z.boolean(),
+    refundDeadlineWorkingDays: z.number().int().min(1).max(120),
+    subsidyRateFen: z.number().int().min(0).max(10_000),
+    surplusLimitBp: z.number().int().min(0).max(10_000),
+    surplusPeriod: z.enum(['month', 'term', 'year']),
+    allowedNonFood: z.array(z.enum(NON_FOOD_EXPENSES)),
+    /** 参考价 = market average × (1 − discount), per category. */
+    referenceDiscountBp: z.record(z.enum(CATEGORIES), z.number().int().min(0).max(5_000)),
+    /** A price above reference by more than this is flagged. */
+    priceToleranceBp: z.number().int().min(0).max(10_000),
+    bannedItems: z.array(z.string().min(1).max(30)).max(200),
+    nearExpiryDays: z.number().int().min(0).max(365),
+    licenceWarnDays: z.number().int().min(0).max(365),
+    /** How many times in the last 30 days the same inspector pair may sign before a rotation warning. */
+    inspectorPairRepeatLimit: z.number().int().min(1).max(100),
+    cashClearingTwoPeople: z.boolean(),
+    usesStoreroom: z.boolean(),
+    disclosureDeadlineDay: z.number().int().min(1).max(28),
+    signatures: z.array(z.string().min(1).max(30)).min(1).max(8),
+    notes: z.array(z.string().max(200)).max(10),
+    complaintPhone: z.string().max(30),
+  })
+  .strict();
+export type RegionalProfile = z.infer<typeof profileSchema>;
+
+export const DEFAULT_PROFILE: RegionalProfile = {
+  name: '默认（全国通用）',
+  feePeriod: 'month',
+  refundFromNextDay: true,
+  refundDeadlineWorkingDays: 15,
+  subsidyRateFen: 500,
+  surplusLimitBp: 200,
+  surplusPeriod: 'term',
+  allowedNonFood: [],
+  referenceDiscountBp: { grain: 0, meat: 0, aquatic: 0, vegetable: 0, dairy: 0, soy: 0, seasoning: 0, other: 0 },
+  priceToleranceBp: 1_000,
+  bannedItems: ['四季豆', '鲜黄花菜', '野生蘑菇', '发芽土豆', '亚硝酸盐', '冷荤', '生食', '裱花蛋糕'],
+  nearExpiryDays: 3,
+  licenceWarnDays: 30,
+  inspectorPairRepeatLimit: 10,
+  cashClearingTwoPeople: true,
+  usesStoreroom: true,
+  disclosureDeadlineDay: 15,
+  signatures: ['编制人', '审核人', '膳食委员会（家委会）代表', '校长'],
+  notes: ['依据《学校食品安全与营养健康管理规定》及本地校园餐专项整治要求公示。'],
+  complaintPhone: '',
+};

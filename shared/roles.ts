@@ -1,0 +1,19 @@
+/** The people of DOMAIN.md. A user may hold several roles (small schools double up). */
+export const ROLES = ['admin', 'storekeeper', 'cashier', 'accountant', 'reviewer', 'parent'] as const;
+export type Role = (typeof ROLES)[number];
+
+export const ROLE_LABELS: Record<Role, string> = {
+  admin: '系统管理员',
+  storekeeper: '食堂管理员',
+  cashier: '出纳',
+  accountant: '会计',
+  reviewer: '审核人/校长',
+  parent: '家委会代表',
+};
+
+/** Who may call a method: named roles, any logged-in user, or nobody logged in yet (login, first run). */
+export type Access = readonly Role[] | 'any' | 'public';
+
+/** Everyone but the parent representative may read the internal books; parents read disclosures. */
+export const STAFF: readonly Role[] = ['admin', 'storekeeper', 'cashier', 'accountant', 'reviewer'];
+export const EVERYONE: readonly Role[] = ROLES;
