@@ -24,6 +24,11 @@ export function openLedger(file: string, opts: OpenOptions = {}): Db {
     throw new ApiError('INTERNAL', `无法打开账本文件 ${file}：${(e as Error).message}`);
   }
   try {
+    // Checked before any pragma that writes (WAL changes the header): a refused file must stay byte for byte.
+    const version = schemaVersion(db);
+    if (version > LATEST_VERSION) {
+      throw new ApiError('INTERNAL', `账本文件来自更新版本的软件（数据版本 ${version}，本软件支持到 ${LATEST_VERSION}），请升级软件后再打开`);
+    }
     if (!opts.readonly) {
       db.pragma('journal_mode = WAL');
       db.pragma('synchronous = FULL');
@@ -58,12 +63,9 @@ export function schemaVersion(db: Db): number {
 }
 export const LATEST_VERSION = MIGRATIONS.length;
 
-/** The user_version ladder: one transaction per step; a database newer than this code is refused, not touched. */
+/** The user_version ladder, one transaction per step (a newer database was refused before this point). */
 function migrate(db: Db, opts: OpenOptions): void {
   const current = schemaVersion(db);
-  if (current > LATEST_VERSION) {
-    throw new ApiError('INTERNAL', `账本文件来自更新版本的软件（数据版本 ${current}，本软件支持到 ${LATEST_VERSION}），请升级软件后再打开`);
-  }
   if (current === LATEST_VERSION) return;
   if (opts.readonly) throw new ApiError('INTERNAL', '只读打开的账本需要先升级数据版本');
   if (current > 0) opts.beforeMigrate?.(db, current, LATEST_VERSION);

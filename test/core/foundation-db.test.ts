@@ -1,0 +1,194 @@
+import Database from 'better-sqlite3';
+import fs from 'node:fs';
+import { afterEach, describe, expect, it } from 'vitest';
+import { openBackend } from '../../electron/core/backend.ts';
+import { LATEST_VERSION, openLedger, schemaVersion } from '../../electron/core/db/open.ts';
+import { uuidv7 } from '../../electron/core/ids.ts';
+import { tempLedger } from '../helpers/backend.ts';
+
+const temps: (() => void)[] = [];
+afterEach(() => temps.splice(0).forEach((c) => c()));
+function temp() {
+  const t = tempLedger();
+  temps.push(t.cleanup);
+  return t;
+}
+
+describe('opening the ledger', () => {
+  it('creates a fresh ledger at the latest schema with WAL, FULL sync and foreign keys', () => {
+    const { file } = temp();
+    const db = openLedger(file);
+    expect(schemaVersion(db)).toBe(LATEST_VERSION);
+    expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
+    expect(db.pragma('synchronous', { simple: true })).toBe(2); // FULL
+    expect(db.pragma('foreign_keys', { simple: true })).toBe(1);
+    db.close();
+  });
+
+  it('reopens an up-to-date ledger without touching it', () => {
+    const { file } = temp();
+    openLedger(file).close();
+    const before = fs.readFileSync(file);
+    const db = openLedger(file);
+    expect(schemaVersion(db)).toBe(LATEST_VERSION);
+    db.close();
+    expect(fs.readFileSync(file).equals(before)).toBe(true);
+  });
+
+  it('refuses a ledger from a newer version and leaves it as it was', () => {
+    const { file } = temp();
+    const raw = new Database(file);
+    raw.pragma(`user_version = ${LATEST_VERSION + 1}`);
+    raw.close();
+    const before = fs.readFileSync(file);
+    expect(() => openLedger(file)).toThrow(/更新版本/);
+    expect(fs.readFileSync(file).equals(before)).toBe(true);
+  });
+
+  it('refuses a file that is not SQLite', () => {
+    const { file } = temp();
+    fs.writeFileSync(file, '这不是数据库'.repeat(100));
+    expect(() => openLedger(file)).toThrow(/不是账本数据库文件/);
+    expect(fs.readFileSync(file, 'utf8')).toBe('这不是数据库'.repeat(100));
+  });
+
+  it('applies each migration step in its own transaction and stops at a failing one', () => {
+    const { file } = temp();
+    // A half-built schema: the first step's table already exists, so step 1 fails and nothing of it stays.
+    const raw = new Database(file);
+    raw.exec('CREATE TABLE installation (x INTEGER)');
+    raw.close();
+    expect(() => openLedger(file)).toThrow();
+    const check = new Database(file);
+    expect(check.pragma('user_version', { simple: true })).toBe(0);
+    expect(check.prepare(`SELECT count(*) AS n FROM sqlite_schema WHERE name = 'users'`).get()).toEqual({ n: 0 });
+    check.close();
+  });
+
+  it('keeps one installation id across openings', () => {
+    const { file } = temp();
+    const a = openBackend({ file });
+    const id = a.ctx.installationId;
+    a.close();
+    const b = openBackend({ file });
+    expect(b.ctx.installationId).toBe(id);
+    b.close();
+  });
+});
+
+describe('STRICT tables and CHECK constraints hold without the API', () => {
+  function db() {
+    const { file } = temp();
+    return openLedger(file);
+  }
+  const at = '2026-09-15T02:00:00.000Z';
+
+  it('refuses wrong types in STRICT tables', () => {
+    const d = db();
+    expect(() =>
+      d.prepare(`INSERT INTO ingredients (id, origin, name, category, unit, ref_price_fen, py_initials, py_full, created_at, updated_at)
+                 VALUES ('i1', 'o', '白菜', 'vegetable', 'kg', '2.5', 'bc', 'baicai', ?, ?)`).run(at, at),
+    ).toThrow(/cannot store (TEXT|REAL) value in INTEGER column/);
+    d.close();
+  });
+
+  it('refuses an unknown category, a negative price, a bad role and a malformed date', () => {
+    const d = db();
+    const ins = (category: string, price: number) =>
+      d.prepare(`INSERT INTO ingredients (id, origin, name, category, unit, ref_price_fen, py_initials, py_full, created_at, updated_at)
+                 VALUES (?, 'o', ?, ?, 'kg', ?, 'x', 'x', ?, ?)`).run(uuidv7(), `品${Math.random()}`, category, price, at, at);
+    expect(() => ins('candy', 100)).toThrow(/CHECK constraint failed/);
+    expect(() => ins('vegetable', -1)).toThrow(/CHECK constraint failed/);
+    d.prepare(`INSERT INTO users (id, origin, username, display_name, password_hash, created_at, updated_at) VALUES ('u1', 'o', 'zs', '张三', 'scrypt$x', ?, ?)`).run(at, at);
+    expect(() => d.prepare(`INSERT INTO user_roles (user_id, role) VALUES ('u1', 'boss')`).run()).toThrow(/CHECK constraint failed/);
+    expect(() => d.prepare(`INSERT INTO user_roles (user_id, role) VALUES ('nobody', 'admin')`).run()).toThrow(/FOREIGN KEY/);
+    expect(() =>
+      d.prepare(`INSERT INTO closed_periods (period, closed_at, closed_by) VALUES ('2026-9', ?, 'u1')`).run(at),
+    ).toThrow(/CHECK constraint failed/);
+    d.close();
+  });
+});
+
+describe('the double-entry journal in SQL', () => {
+  const at = '2026-09-15T02:00:00.000Z';
+  function open() {
+    const { file } = temp();
+    const d = openLedger(file);
+    const entry = (id: string, date: string) =>
+      d.prepare(`INSERT INTO journal_entries (id, origin, entry_date, memo, source_type, status, created_at) VALUES (?, 'o', ?, '测试', 'test', 'open', ?)`).run(id, date, at);
+    const posting = (id: string, account: string, fen: number) =>
+      d.prepare('INSERT INTO journal_postings (entry_id, account, amount_fen) VALUES (?, ?, ?)').run(id, account, fen);
+    const post = (id: string) => d.prepare(`UPDATE journal_entries SET status = 'posted' WHERE id = ?`).run(id);
+    return { d, entry, posting, post };
+  }
+
+  it('posts a balanced entry and refuses an unbalanced one', () => {
+    const { d, entry, posting, post } = open();
+    entry('e1', '2026-09-15');
+    posting('e1', 'expense:vegetable', 12_345);
+    posting('e1', 'cash', -12_345);
+    post('e1');
+    entry('e2', '2026-09-15');
+    posting('e2', 'expense:vegetable', 100);
+    posting('e2', 'cash', -99);
+    expect(() => post('e2')).toThrow(/借贷不平衡/);
+    entry('e3', '2026-09-15');
+    posting('e3', 'cash', 0 + 1);
+    expect(() => post('e3')).toThrow(/借贷不平衡/); // a single posting never balances
+    d.close();
+  });
+
+  it('refuses to change, delete or add to a posted entry', () => {
+    const { d, entry, posting, post } = open();
+    entry('e1', '2026-09-15');
+    posting('e1', 'bank', 500);
+    posting('e1', 'income:fees', -500);
+    post('e1');
+    expect(() => d.prepare(`UPDATE journal_postings SET amount_fen = 600 WHERE entry_id = 'e1'`).run()).toThrow(/不能修改/);
+    expect(() => d.prepare(`DELETE FROM journal_postings WHERE entry_id = 'e1'`).run()).toThrow(/不能删除/);
+    expect(() => d.prepare(`UPDATE journal_entries SET memo = '改' WHERE id = 'e1'`).run()).toThrow(/不能修改/);
+    expect(() => d.prepare(`DELETE FROM journal_entries WHERE id = 'e1'`).run()).toThrow(/不能删除/);
+    expect(() => posting('e1', 'cash', 1)).toThrow(/不能再添加/);
+    expect(() => d.prepare(`INSERT INTO journal_entries (id, origin, entry_date, memo, source_type, status, created_at) VALUES ('e9', 'o', '2026-09-15', 'x', 't', 'posted', ?)`).run(at)).toThrow(/未过账/);
+    const sum = d.prepare('SELECT sum(amount_fen) AS s, count(*) AS n FROM journal_postings').get();
+    expect(sum).toEqual({ s: 0, n: 2 });
+    d.close();
+  });
+
+  it('refuses entries dated in a closed month, and allows the next month', () => {
+    const { d, entry } = open();
+    d.prepare(`INSERT INTO closed_periods (period, closed_at, closed_by) VALUES ('2026-09', ?, 'u')`).run(at);
+    expect(() => entry('e1', '2026-09-30')).toThrow(/已月结锁定/);
+    entry('e2', '2026-10-01');
+    d.close();
+  });
+
+  it('refuses a zero posting and a gap in document numbers', () => {
+    const { d, entry, posting } = open();
+    entry('e1', '2026-09-15');
+    expect(() => posting('e1', 'cash', 0)).toThrow(/CHECK constraint failed/);
+    d.prepare(`INSERT INTO doc_counters (series, year, last) VALUES ('YS', 2026, 1)`).run();
+    expect(() => d.prepare(`UPDATE doc_counters SET last = 3 WHERE series = 'YS'`).run()).toThrow(/逐一递增/);
+    expect(() => d.prepare(`DELETE FROM doc_counters`).run()).toThrow(/不能删除/);
+    d.close();
+  });
+
+  it('keeps the audit log append-only', () => {
+    const { d } = open();
+    d.prepare(`INSERT INTO audit_log (seq, at, action, entity, prev_hash, hash) VALUES (1, ?, 'x', 'y', '0', 'h')`).run(at);
+    expect(() => d.prepare(`UPDATE audit_log SET action = 'z'`).run()).toThrow(/不能修改/);
+    expect(() => d.prepare(`DELETE FROM audit_log`).run()).toThrow(/不能删除/);
+    d.close();
+  });
+});
+
+describe('ids', () => {
+  it('are UUIDv7, time-ordered and unique', () => {
+    const ids = Array.from({ length: 5000 }, () => uuidv7(Date.UTC(2026, 8, 15)));
+    for (const id of ids.slice(0, 5)) expect(id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    expect(new Set(ids).size).toBe(ids.length);
+    expect([...ids].sort()).toEqual(ids);
+    // The first 48 bits are the millisecond time: 2030-01-01T00:00Z = 1893456000000 ms = 0x01b8_dac5_b400.
+    expect(uuidv7(1893456000000).slice(0, 13)).toBe('01b8dac5-b400');
+  });
+});
