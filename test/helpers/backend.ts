@@ -61,5 +61,6 @@ export async function setupBackend(opts: { now?: () => Date; schoolName?: string
 /** A digest of every table's rows, to prove that a rejected call wrote nothing. */
 export function tableDigest(b: Backend): string {
   const tables = b.db.prepare(`SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name`).all() as { name: string }[];
-  return JSON.stringify(tables.map(({ name }) => [name, b.db.prepare(`SELECT * FROM "${name}" ORDER BY rowid`).all()]));
+  // Rows sorted as JSON text: WITHOUT ROWID tables have no rowid to order by.
+  return JSON.stringify(tables.map(({ name }) => [name, b.db.prepare(`SELECT * FROM "${name}"`).all().map((r) => JSON.stringify(r)).sort()]));
 }

@@ -173,7 +173,7 @@ export function updateIngredient(ctx: Ctx, id: string, i: IngredientInput): Ingr
  * prefix matches sort first so the item a person means is the first row when they press Enter.
  */
 function searchWhere(q: string): { where: string; params: unknown[]; rank: string; rankParams: unknown[] } {
-  if (!q) return { where: '1', params: [], rank: '0', rankParams: [] };
+  if (!q) return { where: '1', params: [], rank: 'NULL', rankParams: [] }; // a bare 0 would mean column 0
   const lower = q.toLowerCase();
   return {
     where: `(name LIKE ? ESCAPE '\\' OR py_initials LIKE ? ESCAPE '\\' OR py_full LIKE ? ESCAPE '\\')`,
