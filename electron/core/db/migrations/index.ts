@@ -1,4 +1,5 @@
 import { foundation } from './0001_foundation.ts';
+import { receiving } from './0002_receiving.ts';
 
 export interface Migration {
   name: string;
@@ -6,4 +7,7 @@ export interface Migration {
 }
 
 /** Ordered; never edit or reorder a released step, only append. Version N means the first N steps are applied. */
-export const MIGRATIONS: Migration[] = [foundation];
+export const MIGRATIONS: Migration[] = [
+  foundation,
+  receiving,
+];
