@@ -1,0 +1,167 @@
+import { Select, Tag } from 'antd';
+import { useCallback, useEffect, useRef, useState, type ReactNode } from 'react';
+import type { Ingredient, Supplier } from '../../../shared/api/masterdata.ts';
+import { CATEGORY_LABELS } from '../../../shared/domain.ts';
+import { formatFen } from '../../../shared/format.ts';
+import { call } from '../api.ts';
+import { showError } from '../feedback.ts';
+
+export interface EntitySelectProps<T extends { id: string }> {
+  /** The selected item's id (Form.Item passes value/onChange). */
+  value?: string | null;
+  onChange?: (id: string | null, item: T | null) => void;
+  /** Remote search: pinyin initials, names, codes — the backend decides what matches. */
+  search: (q: string) => Promise<T[]>;
+  /** Loads one item by id, to show the label of a value that is not among the current results. */
+  get: (id: string) => Promise<T>;
+  label: (item: T) => ReactNode;
+  /** Short text shown once selected (defaults to the label). */
+  selectedLabel?: (item: T) => string;
+  placeholder?: string;
+  disabled?: boolean;
+  allowClear?: boolean;
+  autoFocus?: boolean;
+  style?: React.CSSProperties;
+  id?: string;
+  'data-testid'?: string;
+}
+
+/**
+ * A keyboard-first remote search select: type pinyin initials ("bc"), the first match is highlighted, Enter picks it.
+ * Results come from the backend (filterOption off), so the same matching rules serve the CLI, import and forms.
+ */
+export function EntitySelect<T extends { id: string }>(props: EntitySelectProps<T>) {
+  const { value, onChange, search, get, label, selectedLabel, placeholder, disabled, allowClear = true, autoFocus, style, id } = props;
+  const [items, setItems] = useState<T[]>([]);
+  const [loading, setLoading] = useState(false);
+  const [selected, setSelected] = useState<T | null>(null);
+  const seq = useRef(0);
+  const timer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
+
+  const run = useCallback(
+    (q: string) => {
+      const mine = ++seq.current;
+      setLoading(true);
+      search(q).then(
+        (rows) => {
+          if (mine !== seq.current) return; // a later keystroke already asked again
+          setItems(rows);
+          setLoading(false);
+        },
+        (e: unknown) => {
+          if (mine === seq.current) setLoading(false);
+          showError(e);
+        },
+      );
+    },
+    [search],
+  );
+
+  // Show the label of a value set from outside (editing an existing record).
+  useEffect(() => {
+    if (!value) return setSelected(null);
+    if (selected?.id === value) return;
+    const known = items.find((i) => i.id === value);
+    if (known) return setSelected(known);
+    let live = true;
+    get(value).then((it) => live && setSelected(it), showError);
+    return () => {
+      live = false;
+    };
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [value]);
+
+  useEffect(() => () => clearTimeout(timer.current), []);
+
+  const options = items.map((it) => ({ value: it.id, label: label(it), title: selectedLabel?.(it) }));
+  if (selected && !items.some((i) => i.id === selected.id)) {
+    options.unshift({ value: selected.id, label: label(selected), title: selectedLabel?.(selected) });
+  }
+
+  return (
+    <Select<string>
+      id={id}
+      data-testid={props['data-testid']}
+      value={value ?? undefined}
+      placeholder={placeholder ?? '输入拼音首字母或名称查找'}
+      disabled={disabled}
+      allowClear={allowClear}
+      autoFocus={autoFocus}
+      style={{ minWidth: 220, ...style }}
+      loading={loading}
+      options={options}
+      optionLabelProp={selectedLabel ? 'title' : 'label'}
+      defaultActiveFirstOption
+      showSearch={{
+        filterOption: false,
+        onSearch: (q) => {
+          clearTimeout(timer.current);
+          timer.current = setTimeout(() => run(q), 120);
+        },
+      }}
+      notFoundContent={loading ? '查找中…' : '没有找到'}
+      onOpenChange={(open) => {
+        if (open && items.length === 0) run('');
+      }}
+      onChange={(v) => {
+        const it = (v && (items.find((i) => i.id === v) ?? (selected?.id === v ? selected : null))) || null;
+        setSelected(it);
+        onChange?.(v ?? null, it);
+      }}
+    />
+  );
+}
+
+type Props<T extends { id: string }> = Omit<EntitySelectProps<T>, 'search' | 'get' | 'label'> & {
+  includeDisabled?: boolean;
+};
+
+const searchSuppliers = (includeDisabled: boolean) => (q: string) => call('suppliers.search', { q, includeDisabled, limit: 30 });
+const getSupplier = (id: string) => call('suppliers.get', { id });
+
+/** Supplier picker: 名称, 拼音首字母 or 统一社会信用代码. */
+export function SupplierSelect({ includeDisabled = false, ...rest }: Props<Supplier>) {
+  const search = useCallback((q: string) => searchSuppliers(includeDisabled)(q), [includeDisabled]);
+  return (
+    <EntitySelect<Supplier>
+      placeholder="供应商：输入名称或拼音首字母"
+      {...rest}
+      search={search}
+      get={getSupplier}
+      selectedLabel={(s) => s.name}
+      label={(s) => (
+        <span>
+          {s.name}
+          {s.disabled && <Tag style={{ marginLeft: 6 }}>已停用</Tag>}
+        </span>
+      )}
+    />
+  );
+}
+
+const getIngredient = (id: string) => call('ingredients.get', { id });
+
+/** Ingredient picker: 品名 or 拼音首字母 ("bc" → 白菜), showing category, unit and spec to tell similar items apart. */
+export function IngredientSelect({ includeDisabled = false, ...rest }: Props<Ingredient>) {
+  const search = useCallback((q: string) => call('ingredients.search', { q, includeDisabled, limit: 30 }), [includeDisabled]);
+  return (
+    <EntitySelect<Ingredient>
+      placeholder="食材：输入品名或拼音首字母"
+      {...rest}
+      search={search}
+      get={getIngredient}
+      selectedLabel={(i) => i.name}
+      label={(i) => (
+        <span>
+          {i.name}
+          <span style={{ color: '#8c8c8c', marginLeft: 6 }}>
+            {CATEGORY_LABELS[i.category]} · {i.unit}
+            {i.spec ? ` · ${i.spec}` : ''}
+            {i.refPriceFen != null ? ` · 参考价 ${formatFen(i.refPriceFen)}` : ''}
+          </span>
+          {i.banned && <Tag color="red" style={{ marginLeft: 6 }}>禁用</Tag>}
+        </span>
+      )}
+    />
+  );
+}

@@ -1,0 +1,46 @@
+import type { KeyboardEvent } from 'react';
+
+/**
+ * The kitchen-door form is typed without the mouse: Enter moves to the next field instead of submitting, and on the
+ * last field lands on the submit button (Enter again saves). Attach to a container, usually the antd Form:
+ *
+ *   <Form onKeyDownCapture={enterToNext}> … </Form>
+ *
+ * Selects and date pickers get Enter first (it picks the highlighted option / commits the typed date), then focus
+ * moves on. Textareas keep Enter for new lines; buttons keep Enter for clicking; Shift/Ctrl+Enter are left alone.
+ */
+export function enterToNext(e: KeyboardEvent<HTMLElement>): void {
+  if (e.key !== 'Enter' || e.shiftKey || e.ctrlKey || e.altKey || e.metaKey || e.nativeEvent.isComposing) return;
+  const target = e.target as HTMLElement;
+  if (target.tagName === 'TEXTAREA' || target.tagName === 'BUTTON') return;
+  if (target.tagName !== 'INPUT') return;
+  const container = e.currentTarget;
+  if (target.closest('.ant-select, .ant-picker')) {
+    // Let the component take the Enter (choose the option, commit the date), then move on.
+    setTimeout(() => focusNext(container, target), 0);
+    return;
+  }
+  e.preventDefault();
+  focusNext(container, target);
+}
+
+const FIELDS = [
+  'input:not([type=hidden]):not([type=radio]):not([disabled])',
+  'input[type=radio]:checked:not([disabled])',
+  'textarea:not([disabled])',
+  'button[type=submit]:not([disabled])',
+  'button[role=switch]:not([disabled])',
+].join(', ');
+
+/** Moves focus to the field after `from` inside `container`; returns whether it found one. */
+export function focusNext(container: HTMLElement, from: HTMLElement): boolean {
+  const fields = [...container.querySelectorAll<HTMLElement>(FIELDS)].filter(
+    (el) => el.tabIndex >= 0 && el.getClientRects().length > 0 && !el.closest('[aria-hidden=true]'),
+  );
+  const i = fields.indexOf(from);
+  const next = i >= 0 ? fields[i + 1] : undefined;
+  if (!next) return false;
+  next.focus();
+  if (next instanceof HTMLInputElement && next.type === 'text') next.select();
+  return true;
+}

@@ -1,0 +1,212 @@
+import { AutoComplete, Button, Checkbox, Form, Input, Modal, Popconfirm, Select, Space, Switch, Table, Tag } from 'antd';
+import { useCallback, useEffect, useState } from 'react';
+import type { Ingredient } from '../../../shared/api/masterdata.ts';
+import { CATEGORIES, CATEGORY_LABELS, CERT_KINDS, CERT_LABELS, type Category, type CertKind } from '../../../shared/domain.ts';
+import { formatFen } from '../../../shared/format.ts';
+import { call } from '../api.ts';
+import { enterToNext } from '../components/enterToNext.ts';
+import { MoneyInput, fenRules } from '../components/NumberText.tsx';
+import { showError, toast } from '../feedback.ts';
+import { navigate, restOf, usePath } from '../router.ts';
+import { allowed, useRoles } from '../session.ts';
+
+const EDITORS = ['admin', 'storekeeper', 'accountant'] as const;
+const BASE = '/masterdata/ingredients';
+const UNITS = ['kg', '斤', '克', '升', '毫升', '个', '只', '盒', '袋', '箱', '瓶', '桶', '板', '把'];
+
+interface FormValues {
+  name: string;
+  category: Category;
+  unit: string;
+  spec: string;
+  refPriceFen: number | null;
+  requiredCerts: CertKind[];
+  banned: boolean;
+  storable: boolean;
+}
+
+export function IngredientsPage() {
+  const roles = useRoles();
+  const canEdit = allowed(EDITORS, roles);
+  const linkedId = restOf(BASE, usePath());
+  const [q, setQ] = useState('');
+  const [category, setCategory] = useState<Category | undefined>(undefined);
+  const [includeDisabled, setIncludeDisabled] = useState(false);
+  const [rows, setRows] = useState<Ingredient[]>([]);
+  const [loading, setLoading] = useState(false);
+  const [editing, setEditing] = useState<Ingredient | 'new' | null>(null);
+
+  const load = useCallback(async () => {
+    setLoading(true);
+    try {
+      setRows(await call('ingredients.search', { q, category, includeDisabled, limit: 500 }));
+    } catch (e) {
+      showError(e);
+    } finally {
+      setLoading(false);
+    }
+  }, [q, category, includeDisabled]);
+  useEffect(() => {
+    const t = setTimeout(load, 150);
+    return () => clearTimeout(t);
+  }, [load]);
+  useEffect(() => {
+    if (linkedId) call('ingredients.get', { id: linkedId }).then(setEditing, showError);
+  }, [linkedId]);
+
+  const setDisabled = async (i: Ingredient, disabled: boolean) => {
+    try {
+      const { id, name, category, unit, spec, refPriceFen, requiredCerts, banned, storable } = i;
+      await call('ingredients.update', { id, name, category, unit, spec, refPriceFen, requiredCerts, banned, storable, disabled });
+      toast(disabled ? '已停用' : '已启用');
+      void load();
+    } catch (e) {
+      showError(e);
+    }
+  };
+
+  return (
+    <>
+      <Space style={{ marginBottom: 12 }} wrap>
+        <Input.Search allowClear autoFocus placeholder="品名或拼音首字母，如 bc" style={{ width: 260 }} value={q} onChange={(e) => setQ(e.target.value)} data-testid="ingredient-search" />
+        <Select<Category>
+          allowClear
+          placeholder="全部类别"
+          style={{ width: 150 }}
+          value={category}
+          onChange={(v) => setCategory(v ?? undefined)}
+          options={CATEGORIES.map((c) => ({ value: c, label: CATEGORY_LABELS[c] }))}
+          data-testid="ingredient-category-filter"
+        />
+        <Checkbox checked={includeDisabled} onChange={(e) => setIncludeDisabled(e.target.checked)}>
+          含已停用
+        </Checkbox>
+        {canEdit && (
+          <Button type="primary" onClick={() => setEditing('new')}>
+            新增食材
+          </Button>
+        )}
+      </Space>
+      <Table<Ingredient>
+        rowKey="id"
+        size="middle"
+        loading={loading}
+        dataSource={rows}
+        pagination={{ pageSize: 20, showSizeChanger: false }}
+        data-testid="ingredient-table"
+        columns={[
+          { title: '品名', dataIndex: 'name', render: (n: string, i) => (i.banned ? <Space>{n}<Tag color="red">禁止采购</Tag></Space> : n) },
+          { title: '类别', dataIndex: 'category', render: (c: Category) => CATEGORY_LABELS[c] },
+          { title: '单位', dataIndex: 'unit' },
+          { title: '规格', dataIndex: 'spec' },
+          { title: '参考价（元）', dataIndex: 'refPriceFen', align: 'right', render: (f: number | null) => (f == null ? '—' : formatFen(f)) },
+          { title: '所需证明', dataIndex: 'requiredCerts', render: (cs: CertKind[]) => cs.map((c) => <Tag key={c}>{CERT_LABELS[c]}</Tag>) },
+          { title: '入库储存', dataIndex: 'storable', render: (s: boolean) => (s ? '可储存' : '直进直出') },
+          { title: '状态', dataIndex: 'disabled', render: (d: boolean) => (d ? <Tag>已停用</Tag> : <Tag color="green">在用</Tag>) },
+          ...(canEdit
+            ? [
+                {
+                  title: '操作',
+                  key: 'ops',
+                  render: (_: unknown, i: Ingredient) => (
+                    <Space>
+                      <Button size="small" type="link" onClick={() => setEditing(i)}>
+                        编辑
+                      </Button>
+                      <Popconfirm title={i.disabled ? '启用该食材？' : '确定停用该食材？'} onConfirm={() => setDisabled(i, !i.disabled)} okText="确定" cancelText="取消">
+                        <Button size="small" type="link" danger={!i.disabled}>
+                          {i.disabled ? '启用' : '停用'}
+                        </Button>
+                      </Popconfirm>
+                    </Space>
+                  ),
+                },
+              ]
+            : []),
+        ]}
+      />
+      {editing && (
+        <IngredientForm
+          ingredient={editing === 'new' ? null : editing}
+          readOnly={!canEdit}
+          onClose={(saved) => {
+            setEditing(null);
+            if (linkedId) navigate(BASE);
+            if (saved) void load();
+          }}
+        />
+      )}
+    </>
+  );
+}
+
+function IngredientForm({ ingredient, readOnly, onClose }: { ingredient: Ingredient | null; readOnly: boolean; onClose: (saved: boolean) => void }) {
+  const [form] = Form.useForm<FormValues>();
+  const [busy, setBusy] = useState(false);
+  const initial: Partial<FormValues> = ingredient
+    ? { ...ingredient }
+    : { category: 'vegetable', unit: 'kg', spec: '', refPriceFen: null, requiredCerts: [], banned: false, storable: false };
+  const submit = async (v: FormValues) => {
+    setBusy(true);
+    try {
+      const input = {
+        name: v.name,
+        category: v.category,
+        unit: v.unit,
+        spec: v.spec ?? '',
+        refPriceFen: v.refPriceFen ?? null,
+        requiredCerts: v.requiredCerts ?? [],
+        banned: !!v.banned,
+        storable: !!v.storable,
+      };
+      if (ingredient) await call('ingredients.update', { id: ingredient.id, ...input, disabled: ingredient.disabled });
+      else await call('ingredients.create', input);
+      toast(ingredient ? '食材已保存' : '食材已新增');
+      onClose(true);
+    } catch (e) {
+      showError(e, form);
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <Modal open title={ingredient ? `编辑食材：${ingredient.name}` : '新增食材'} width={620} onCancel={() => onClose(false)} footer={null} destroyOnHidden maskClosable={false}>
+      <Form form={form} labelCol={{ span: 5 }} initialValues={initial} onFinish={submit} onKeyDownCapture={enterToNext} disabled={readOnly} data-testid="ingredient-form">
+        <Form.Item name="name" label="品名" rules={[{ required: true, whitespace: true, message: '请填写品名' }, { max: 40, message: '品名不能超过 40 个字' }]}>
+          <Input autoFocus />
+        </Form.Item>
+        <Form.Item name="category" label="类别" rules={[{ required: true, message: '请选择类别' }]}>
+          <Select options={CATEGORIES.map((c) => ({ value: c, label: CATEGORY_LABELS[c] }))} />
+        </Form.Item>
+        <Form.Item name="unit" label="单位" rules={[{ required: true, whitespace: true, message: '请填写单位' }, { max: 8, message: '单位不能超过 8 个字' }]}>
+          <AutoComplete options={UNITS.map((u) => ({ value: u }))} style={{ width: 160 }} showSearch={{ filterOption: (input, o) => String(o?.value ?? '').includes(input) }} />
+        </Form.Item>
+        <Form.Item name="spec" label="规格">
+          <Input placeholder="如：500g/袋" />
+        </Form.Item>
+        <Form.Item name="refPriceFen" label="参考价" rules={fenRules('参考价', false)} extra="每单位的参考价，元；不填则不比价">
+          <MoneyInput style={{ width: 200 }} />
+        </Form.Item>
+        <Form.Item name="requiredCerts" label="所需证明">
+          <Checkbox.Group options={CERT_KINDS.map((c) => ({ value: c, label: CERT_LABELS[c] }))} />
+        </Form.Item>
+        <Form.Item name="banned" label="禁止采购" valuePropName="checked" extra="中小学食堂禁止采购的品种（如四季豆、野生蘑菇）">
+          <Switch />
+        </Form.Item>
+        <Form.Item name="storable" label="入库储存" valuePropName="checked" extra="米面油、调料、冻品等入库按批次管理；不勾选则当日直进直出">
+          <Switch />
+        </Form.Item>
+        {!readOnly && (
+          <Form.Item wrapperCol={{ offset: 5 }}>
+            <Space>
+              <Button type="primary" htmlType="submit" loading={busy}>
+                保存
+              </Button>
+              <Button onClick={() => onClose(false)}>取消</Button>
+            </Space>
+          </Form.Item>
+        )}
+      </Form>
+    </Modal>
+  );
+}
