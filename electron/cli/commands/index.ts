@@ -1,0 +1,15 @@
+import type { CliCommand } from '../command.ts';
+import { batchCommand } from './batch.ts';
+import { callCommand } from './call.ts';
+import { demoCommand } from './demo.ts';
+import { initCommand } from './init.ts';
+import { methodsCommand } from './methods.ts';
+
+/** The command table. A new command is a file in this folder exporting a CliCommand, plus its line here. */
+export const COMMANDS: CliCommand[] = [
+  initCommand,
+  methodsCommand,
+  callCommand,
+  batchCommand,
+  demoCommand,
+];

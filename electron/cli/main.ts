@@ -1,0 +1,124 @@
+import fs from 'node:fs';
+import { openBackend, type Backend } from '../core/backend.ts';
+import { resolveLedgerPath, type LedgerLocation } from '../core/paths.ts';
+import type { SessionInfo } from '../../shared/api/people.ts';
+import { ApiError, type ApiErrorShape } from '../../shared/errors.ts';
+import { parseArgs, UsageError } from './args.ts';
+import { EXIT_OK, EXIT_REJECTED, EXIT_USAGE, type CliCommand, type CliContext, type CliIo } from './command.ts';
+import { COMMANDS } from './commands/index.ts';
+import { promptHidden } from './prompt.ts';
+
+const GLOBAL_FLAGS = ['db', 'data-dir', 'user'];
+const GLOBAL_BOOLEANS = ['help'];
+
+export function usageText(): string {
+  const lines = [
+    '用法：canteen [--db 账本文件 | --data-dir 数据目录] [--user 用户名] <命令> [参数]',
+    '',
+    '命令：',
+    ...COMMANDS.map((c) => `  canteen ${c.usage}\n      ${c.summary}`),
+    '',
+    '账本位置：--db 或环境变量 CANTEEN_DB 指定文件；--data-dir 或 CANTEEN_DATA_DIR 指定数据目录（其中的 ledger.sqlite）；',
+    '          都未指定时使用软件的数据目录。',
+    '密码：取自环境变量 CANTEEN_PASSWORD；未设置时在终端中提示输入（不回显）。',
+    '退出码：0 成功；1 调用被拒绝（错误以 JSON 输出到标准输出）；2 命令行用法错误。',
+  ];
+  return `${lines.join('\n')}\n`;
+}
+
+function write(stream: NodeJS.WritableStream, text: string): Promise<void> {
+  return new Promise((resolve, reject) => stream.write(text, (err) => (err ? reject(err) : resolve())));
+}
+
+/** Runs one command line and returns the exit code; never throws. */
+export async function main(argv: readonly string[], io: CliIo = { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr, env: process.env }): Promise<number> {
+  const opened: Backend[] = [];
+  try {
+    const booleans = new Set([...GLOBAL_BOOLEANS, ...COMMANDS.flatMap((c) => c.booleanFlags ?? [])]);
+    const args = parseArgs(argv, booleans);
+    if (args.flags.get('help') === true || args.command === 'help') {
+      await write(io.stdout, usageText());
+      return EXIT_OK;
+    }
+    if (!args.command) throw new UsageError('缺少命令');
+    const cmd = COMMANDS.find((c) => c.name === args.command);
+    if (!cmd) throw new UsageError(`没有名为“${args.command}”的命令`);
+    const known = new Set([...GLOBAL_FLAGS, ...GLOBAL_BOOLEANS, ...(cmd.flags ?? []), ...(cmd.booleanFlags ?? [])]);
+    for (const [name, v] of args.flags) {
+      if (!known.has(name)) throw new UsageError(`命令 ${cmd.name} 不认识参数 --${name}`);
+      if (v === '' ) throw new UsageError(`参数 --${name} 的取值不能为空`);
+    }
+    const ctx = makeContext(cmd, args.positionals, args.flags, io, opened);
+    return await cmd.run(ctx);
+  } catch (e) {
+    if (e instanceof UsageError) {
+      await write(io.stderr, `错误：${e.message}\n\n${usageText()}`);
+      return EXIT_USAGE;
+    }
+    const err = e instanceof ApiError ? e : new ApiError('INTERNAL', `内部错误：${(e as Error)?.message ?? String(e)}`);
+    await write(io.stdout, `${JSON.stringify(err.toJSON(), null, 2)}\n`);
+    return EXIT_REJECTED;
+  } finally {
+    for (const b of opened) b.close();
+  }
+}
+
+function makeContext(cmd: CliCommand, positionals: string[], flags: Map<string, string | true>, io: CliIo, opened: Backend[]): CliContext {
+  const flag = (name: string) => {
+    const v = flags.get(name);
+    return typeof v === 'string' ? v : undefined;
+  };
+  let location: LedgerLocation | null = null;
+  const ctx: CliContext = {
+    io,
+    positionals,
+    flag,
+    has: (name) => flags.has(name),
+    requireFlag(name, label) {
+      const v = flag(name);
+      if (v === undefined || v.trim() === '') throw new UsageError(`命令 ${cmd.name} 需要参数 --${name} ${label}`);
+      return v;
+    },
+    location() {
+      location ??= resolveLedgerPath({ db: flag('db'), dataDir: flag('data-dir'), env: io.env });
+      return location;
+    },
+    async open(opts = {}) {
+      const loc = ctx.location();
+      const exists = fs.existsSync(loc.file);
+      if (!exists && opts.create === false) {
+        throw new ApiError('NOT_FOUND', `找不到账本文件 ${loc.file}，请先用 canteen init 或 canteen demo 建立账本，或用 --db 指定账本文件`);
+      }
+      if (!exists) fs.mkdirSync(loc.dataDir, { recursive: true });
+      const b = openBackend({ file: loc.file });
+      opened.push(b);
+      return b;
+    },
+    async login(b) {
+      const username = flag('user') ?? io.env.CANTEEN_USER;
+      if (!username) throw new UsageError(`命令 ${cmd.name} 需要参数 --user 用户名（或环境变量 CANTEEN_USER）`);
+      const password = await ctx.password(`用户 ${username} 的密码：`);
+      const r = await b.invoke('auth.login', { username, password });
+      if (!r.ok) throw new ApiError(r.error.code, r.error.message, r.error.issues);
+      return r.value as SessionInfo;
+    },
+    async password(prompt) {
+      const env = io.env.CANTEEN_PASSWORD;
+      if (env !== undefined && env !== '') return env;
+      if (!io.stdin.isTTY || !io.stdin.setRawMode) throw new UsageError('请用环境变量 CANTEEN_PASSWORD 提供密码（不在终端中运行，无法提示输入）');
+      try {
+        return await promptHidden(io, prompt);
+      } catch (e) {
+        throw new UsageError((e as Error).message);
+      }
+    },
+    async print(value, opts = {}) {
+      await write(io.stdout, `${opts.line ? JSON.stringify(value) : JSON.stringify(value, null, 2)}\n`);
+    },
+    async reject(error: ApiErrorShape) {
+      await ctx.print(error);
+      return EXIT_REJECTED;
+    },
+  };
+  return ctx;
+}
