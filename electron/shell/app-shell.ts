@@ -1,0 +1,121 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import type { BrowserWindow as BrowserWindowType } from 'electron';
+import { openBackend, type Backend } from '../core/backend.ts';
+import { checkStorageLocation } from '../core/storage-location.ts';
+import { resolveDataLocation, type DataLocation } from './data-location.ts';
+import { registerInvokeHandler } from './ipc.ts';
+import { APP_ENTRY_URL, APP_SCHEME_PRIVILEGES, registerAppProtocol } from './protocol.ts';
+import { denyAllPermissions, hardenWebContents, mainWindowOptions } from './security.ts';
+
+/** The parts of the electron module the shell uses; main.ts passes the real one, tests a fake. */
+export type ElectronMain = Pick<typeof import('electron'), 'app' | 'BrowserWindow' | 'ipcMain' | 'protocol' | 'session' | 'dialog'>;
+
+export interface ShellOptions {
+  /** The built renderer folder (dist/renderer) served as app://canteen/. */
+  rendererDir: string;
+  /** The bundled preload (dist/electron/preload.cjs). */
+  preloadPath: string;
+  iconPath?: string;
+  argv: readonly string[];
+  env: Record<string, string | undefined>;
+  /** Open DevTools-capable windows (development runs only). */
+  devTools?: boolean;
+  /** Injected by tests to skip the storage guard's look at the real mount table. */
+  storageCheck?: typeof checkStorageLocation;
+}
+
+export interface Shell {
+  /** Resolves when the window is loading, or with null when startup was refused (the app then quits). */
+  ready: Promise<{ window: BrowserWindowType; backend: Backend; location: DataLocation } | null>;
+}
+
+/**
+ * The main process, wired from its parts: the privileged app:// scheme (before ready), one instance, every web
+ * contents hardened, then on ready the data folder (checked to be local), the backend, permissions denied, the app
+ * protocol, the one IPC handler and the window.
+ */
+export function startShell(electron: ElectronMain, opts: ShellOptions): Shell {
+  const { app, BrowserWindow, ipcMain, protocol, session, dialog } = electron;
+  protocol.registerSchemesAsPrivileged([APP_SCHEME_PRIVILEGES]);
+
+  if (!app.requestSingleInstanceLock()) {
+    // A second copy would hold its own session on the same ledger; bring the first one forward instead.
+    app.quit();
+    return { ready: Promise.resolve(null) };
+  }
+
+  let log: (msg: string) => void = (msg) => console.log(msg);
+  let mainWindow: BrowserWindowType | null = null;
+  let backend: Backend | null = null;
+
+  app.on('web-contents-created', (_event, contents) => hardenWebContents(contents, (m) => log(m)));
+  app.on('second-instance', () => {
+    if (!mainWindow) return;
+    if (mainWindow.isMinimized()) mainWindow.restore();
+    mainWindow.focus();
+  });
+  app.on('window-all-closed', () => {
+    backend?.close();
+    backend = null;
+    app.quit();
+  });
+
+  const refuse = (title: string, message: string) => {
+    log(`${title}：${message}`);
+    dialog.showErrorBox(title, message);
+    app.quit();
+    return null;
+  };
+
+  const ready = app.whenReady().then(() => {
+    const location = resolveDataLocation({ argv: opts.argv, env: opts.env, userData: app.getPath('userData') });
+    const verdict = (opts.storageCheck ?? checkStorageLocation)(location.ledgerFile);
+    if (!verdict.ok) return refuse('账本位置不安全', verdict.message);
+    try {
+      for (const dir of [location.dataDir, location.backupsDir, location.logsDir]) fs.mkdirSync(dir, { recursive: true });
+    } catch (e) {
+      return refuse('无法创建数据文件夹', `${location.dataDir}：${(e as Error).message}`);
+    }
+    log = fileLogger(path.join(location.logsDir, 'main.log'));
+    log(`启动 ${app.getName()} ${app.getVersion()}，账本 ${location.ledgerFile}（来源 ${location.source}）`);
+    try {
+      backend = openBackend({ file: location.ledgerFile });
+    } catch (e) {
+      return refuse('无法打开账本', (e as Error).message);
+    }
+    const opened = backend;
+
+    denyAllPermissions(session.defaultSession, (m) => log(m));
+    registerAppProtocol(protocol, opts.rendererDir);
+    registerInvokeHandler(ipcMain, {
+      backend: opened,
+      isOurContents: (id) => mainWindow !== null && !mainWindow.isDestroyed() && mainWindow.webContents.id === id,
+      log: (m) => log(m),
+    });
+
+    const win = new BrowserWindow(mainWindowOptions({ preload: opts.preloadPath, icon: opts.iconPath, devTools: opts.devTools }));
+    mainWindow = win;
+    win.once('ready-to-show', () => win.show());
+    win.on('closed', () => {
+      mainWindow = null;
+    });
+    win.webContents.on('render-process-gone', (_e, details) => log(`页面进程退出：${details.reason}`));
+    void win.loadURL(APP_ENTRY_URL).catch((e: Error) => log(`页面加载失败：${e.message}`));
+    return { window: win, backend: opened, location };
+  });
+  return { ready };
+}
+
+/** Appends timestamped lines to logs/main.log; logging must never take the app down, so failures are swallowed. */
+function fileLogger(file: string): (msg: string) => void {
+  return (msg) => {
+    const line = `${new Date().toISOString()} ${msg}\n`;
+    try {
+      fs.appendFileSync(file, line);
+    } catch {
+      // The console still has it.
+    }
+    console.log(line.trimEnd());
+  };
+}

@@ -1,0 +1,61 @@
+/**
+ * Builds what Electron runs, into dist/:
+ *   dist/electron/main.cjs     the main process (electron/main.ts and the core it imports), one CommonJS bundle
+ *   dist/electron/preload.cjs  the sandboxed preload: one CommonJS file requiring nothing but 'electron'
+ *   dist/electron/icon.png     the window icon (the packaged app holds dist/ only)
+ *   dist/renderer/             the React renderer, by Vite (vite.config.ts)
+ * 'electron' and 'better-sqlite3' stay external: the first is provided by the runtime, the second loads its N-API
+ * prebuild from node_modules (unpacked from the asar in the installers), the same binary the tests use.
+ *
+ * Usage: node scripts/build.mjs [--no-renderer]
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import * as esbuild from 'esbuild';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const out = path.join(root, 'dist', 'electron');
+const skipRenderer = process.argv.includes('--no-renderer');
+
+fs.rmSync(out, { recursive: true, force: true });
+fs.mkdirSync(out, { recursive: true });
+
+const common = {
+  bundle: true,
+  platform: 'node',
+  format: 'cjs',
+  // Electron 45 runs Node 22 in the main process.
+  target: 'node22',
+  external: ['electron', 'better-sqlite3'],
+  logLevel: 'warning',
+  legalComments: 'none',
+  sourcemap: false,
+  absWorkingDir: root,
+};
+
+await esbuild.build({ ...common, entryPoints: ['electron/main.ts'], outfile: path.join(out, 'main.cjs') });
+await esbuild.build({
+  ...common,
+  entryPoints: ['electron/preload.ts'],
+  outfile: path.join(out, 'preload.cjs'),
+  // The sandboxed preload can require only 'electron': anything else must be inlined, so nothing else is external.
+  external: ['electron'],
+  target: 'chrome140',
+});
+
+const preload = fs.readFileSync(path.join(out, 'preload.cjs'), 'utf8');
+const requires = [...preload.matchAll(/\brequire\(\s*["']([^"']+)["']\s*\)/g)].map((m) => m[1]);
+if (requires.some((r) => r !== 'electron')) {
+  console.error(`preload.cjs requires ${requires.join(', ')}: a sandboxed preload may require only 'electron'`);
+  process.exit(1);
+}
+
+const icon = path.join(root, 'build', 'icon.png');
+if (fs.existsSync(icon)) fs.copyFileSync(icon, path.join(out, 'icon.png'));
+
+if (!skipRenderer) {
+  const { build } = await import('vite');
+  await build({ configFile: path.join(root, 'vite.config.ts'), logLevel: 'warn' });
+}
+console.log(`built ${path.relative(root, out)}${skipRenderer ? '' : ' and dist/renderer'}`);
