@@ -7,14 +7,20 @@ import type { KeyboardEvent } from 'react';
  *   <Form onKeyDownCapture={enterToNext}> … </Form>
  *
  * Selects and date pickers get Enter first (it picks the highlighted option / commits the typed date), then focus
- * moves on. Textareas keep Enter for new lines; buttons keep Enter for clicking; Shift/Ctrl+Enter are left alone.
+ * moves on. Textareas keep Enter for new lines; buttons keep Enter for clicking (switches excepted: Enter moves on,
+ * Space flips them); Shift/Ctrl+Enter are left alone.
  */
 export function enterToNext(e: KeyboardEvent<HTMLElement>): void {
   if (e.key !== 'Enter' || e.shiftKey || e.ctrlKey || e.altKey || e.metaKey || e.nativeEvent.isComposing) return;
   const target = e.target as HTMLElement;
-  if (target.tagName === 'TEXTAREA' || target.tagName === 'BUTTON') return;
-  if (target.tagName !== 'INPUT') return;
   const container = e.currentTarget;
+  // A switch is a button, but Enter should move on, not flip it (Space flips it).
+  if (target.getAttribute('role') === 'switch') {
+    e.preventDefault();
+    focusNext(container, target);
+    return;
+  }
+  if (target.tagName !== 'INPUT') return;
   if (target.closest('.ant-select, .ant-picker')) {
     // Let the component take the Enter (choose the option, commit the date), then move on.
     setTimeout(() => focusNext(container, target), 0);

@@ -1,0 +1,185 @@
+/**
+ * The Chromium end-to-end harness: the real renderer bundle in real Chromium, talking to the real core on a real
+ * SQLite file. Only the Electron transport is replaced — `window.canteen.invoke` is a Playwright binding that calls
+ * the Backend's `invoke` in the test process, exactly what the preload's IPC does in the app.
+ *
+ * Usage (a test file under test/e2e/):
+ *
+ *   import { openApp } from './harness.ts';
+ *   import { setupBackend } from '../helpers/backend.ts';
+ *
+ *   const b = await setupBackend();           // school set up, one user per role
+ *   await b.loginAs('storekeeper');           // optional: the app then starts logged in (the session is the backend's)
+ *   const app = await openApp({ backend: b, name: 'receiving' });
+ *   await app.page.getByRole('menuitem', { name: '验收入库' }).click();
+ *   await app.screenshot('list');            // → test-results/receiving-list.png
+ *   expect(app.errors).toEqual([]);         // uncaught page errors and console.error, collected
+ *   await app.close();                        // closes the browser and the server (not the backend)
+ *
+ * The renderer is built once per test run by `setup` below (vitest globalSetup, see vitest.config.ts) into a temp
+ * dir handed to the tests with provide/inject; a test run without it (e.g. another config) builds on first use.
+ */
+import fs from 'node:fs';
+import http from 'node:http';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { AddressInfo } from 'node:net';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Backend } from '../../electron/core/backend.ts';
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    /** Folder holding the built renderer (index.html + assets), set by the e2e globalSetup. */
+    rendererDir: string;
+  }
+}
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+export const RESULTS_DIR = path.join(ROOT, 'test-results');
+
+export const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+];
+
+/** Builds the renderer with Vite's JS API into `outDir` (a fresh temp dir by default); returns the dir. */
+export async function buildRenderer(outDir = fs.mkdtempSync(path.join(os.tmpdir(), 'canteen-renderer-'))): Promise<string> {
+  const { build } = await import('vite');
+  const before = process.env.CANTEEN_RENDERER_OUT;
+  process.env.CANTEEN_RENDERER_OUT = outDir;
+  try {
+    await build({ configFile: path.join(ROOT, 'vite.config.ts'), logLevel: 'warn', build: { outDir, emptyOutDir: true } });
+  } finally {
+    if (before === undefined) delete process.env.CANTEEN_RENDERER_OUT;
+    else process.env.CANTEEN_RENDERER_OUT = before;
+  }
+  if (!fs.existsSync(path.join(outDir, 'index.html'))) throw new Error(`renderer build produced no index.html in ${outDir}`);
+  return outDir;
+}
+
+let builtDir: string | null = null;
+
+/** vitest globalSetup: build once per run, hand the folder to every test file, remove it afterwards. */
+export async function setup(project: { provide: (key: 'rendererDir', value: string) => void }): Promise<() => void> {
+  builtDir = await buildRenderer();
+  project.provide('rendererDir', builtDir);
+  const dir = builtDir;
+  return () => fs.rmSync(dir, { recursive: true, force: true });
+}
+
+let lazyBuild: Promise<string> | null = null;
+async function rendererDir(): Promise<string> {
+  // Imported here, not at the top: this file is also loaded as the globalSetup, outside any test worker.
+  const { inject } = await import('vitest');
+  let provided: string | undefined;
+  try {
+    provided = inject('rendererDir');
+  } catch {
+    provided = undefined;
+  }
+  if (provided) return provided;
+  lazyBuild ??= buildRenderer();
+  return lazyBuild;
+}
+
+const TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.ico': 'image/x-icon',
+  '.json': 'application/json',
+  '.woff2': 'font/woff2',
+};
+
+/** A static file server for the built renderer on 127.0.0.1 (a free port). */
+function serve(dir: string): Promise<{ url: string; close: () => Promise<void> }> {
+  const server = http.createServer((req, res) => {
+    const urlPath = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
+    const file = path.join(dir, urlPath === '/' ? 'index.html' : urlPath);
+    if (!file.startsWith(dir + path.sep) || !fs.existsSync(file) || !fs.statSync(file).isFile()) {
+      res.writeHead(404).end('not found');
+      return;
+    }
+    res.writeHead(200, { 'content-type': TYPES[path.extname(file)] ?? 'application/octet-stream', 'cache-control': 'no-store' });
+    fs.createReadStream(file).pipe(res);
+  });
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as AddressInfo;
+      resolve({
+        url: `http://127.0.0.1:${port}/`,
+        close: () => new Promise<void>((r) => server.close(() => r())),
+      });
+    });
+  });
+}
+
+export interface App {
+  page: Page;
+  browser: Browser;
+  /** Uncaught page errors and console.error messages, in order; a clean run leaves it empty. */
+  errors: string[];
+  /** Saves a full-window PNG to test-results/<name>-<shot>.png and returns its path. */
+  screenshot(shot: string): Promise<string>;
+  /** Closes the browser and the server; the backend stays open (the test owns it). */
+  close(): Promise<void>;
+}
+
+/**
+ * Opens the app in Chromium against `backend` (anything with `invoke`, e.g. openBackend / setupBackend).
+ * `name` prefixes the screenshots. Viewport 1366×768, locale zh-CN, timezone Asia/Shanghai. The page is loaded and
+ * past its first backend round trip (the login, first-run or main window is showing) when this resolves.
+ */
+export async function openApp(opts: { backend: Pick<Backend, 'invoke'>; name: string; path?: string }): Promise<App> {
+  const dir = await rendererDir();
+  const server = await serve(dir);
+  let browser: Browser | null = null;
+  try {
+    browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+    const context = await browser.newContext({ viewport: { width: 1366, height: 768 }, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' });
+    const page = await context.newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
+    page.on('console', (m) => {
+      if (m.type() === 'error') errors.push(`console.error: ${m.text()}`);
+    });
+    // The preload's contract: invoke(name, input) → Promise<ApiResult>. Values cross as JSON, as over IPC.
+    await page.exposeBinding('__canteenInvoke', async (_source, name: string, input: unknown) => opts.backend.invoke(name, input));
+    await page.addInitScript(() => {
+      const w = window as unknown as { __canteenInvoke: (n: string, i: unknown) => Promise<unknown>; canteen: unknown };
+      w.canteen = { invoke: (name: string, input: unknown) => w.__canteenInvoke(name, input) };
+    });
+    await page.goto(server.url + (opts.path ? `#${opts.path}` : ''));
+    await page.locator('#root > *').first().waitFor();
+    await page.locator('.ant-spin-spinning').first().waitFor({ state: 'detached', timeout: 10_000 }).catch(() => undefined);
+    const b = browser;
+    return {
+      page,
+      browser: b,
+      errors,
+      async screenshot(shot) {
+        fs.mkdirSync(RESULTS_DIR, { recursive: true });
+        const file = path.join(RESULTS_DIR, `${opts.name}-${shot}.png`);
+        await page.screenshot({ path: file, animations: 'disabled' });
+        return file;
+      },
+      async close() {
+        await b.close().catch(() => undefined);
+        await server.close();
+      },
+    };
+  } catch (e) {
+    await browser?.close().catch(() => undefined);
+    await server.close();
+    throw e;
+  }
+}
