@@ -3,10 +3,12 @@ import type { Handlers } from './handlers.ts';
 import { auditHandlers } from './domains/audit.ts';
 import { masterdataHandlers } from './domains/masterdata.ts';
 import { peopleHandlers } from './domains/people.ts';
+import { receivingHandlers } from './domains/receiving.ts';
 
 /** Every method of the contract has exactly one handler; the type makes a missing one a compile error. */
 export const allHandlers: Handlers<MethodName> = {
   ...peopleHandlers,
   ...masterdataHandlers,
   ...auditHandlers,
+  ...receivingHandlers,
 };

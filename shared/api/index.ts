@@ -2,12 +2,14 @@ import type { InputOf, MethodDef, OutputOf } from './contract.ts';
 import { auditApi } from './audit.ts';
 import { masterdataApi } from './masterdata.ts';
 import { peopleApi } from './people.ts';
+import { receivingApi } from './receiving.ts';
 
 /** The whole API: every domain's declarations in one map. Adding a method is one entry in its domain file. */
 export const api = {
   ...peopleApi,
   ...masterdataApi,
   ...auditApi,
+  ...receivingApi,
 } satisfies Record<string, MethodDef>;
 
 export type Api = typeof api;

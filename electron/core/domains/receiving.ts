@@ -1,0 +1,63 @@
+import type { AttentionItem } from '../../../shared/api/audit.ts';
+import type { receivingApi } from '../../../shared/api/receiving.ts';
+import type { Role } from '../../../shared/roles.ts';
+import { audit } from '../audit.ts';
+import { chinaDate } from '../clock.ts';
+import type { Ctx } from '../context.ts';
+import type { Handlers } from '../handlers.ts';
+import { attach, attachmentData, deleteAttachment } from './receiving-attachments.ts';
+import { cancelDelivery, discardDraft, postDelivery } from './receiving-posting.ts';
+import { pay, payables, reconcile, saveStatement } from './receiving-reconciliation.ts';
+import { checkDraft, getDelivery, lastPrice, listDeliveries, priceHistory, writeDraft } from './receiving-records.ts';
+
+/** The receiving domain's API: thin handlers over checks, records, posting, attachments and reconciliation. */
+export const receivingHandlers: Handlers<keyof typeof receivingApi> = {
+  'receiving.check': (ctx, { draft, deliveryId }) => checkDraft(ctx, draft, deliveryId),
+  'receiving.saveDraft': (ctx, { id, draft }) => {
+    const before = id ? getDelivery(ctx, id) : null;
+    const savedId = writeDraft(ctx, id, draft);
+    const after = getDelivery(ctx, savedId);
+    audit(ctx, before ? 'update' : 'create', 'delivery', savedId, before && { ...before, findings: undefined }, { ...after, findings: undefined });
+    return after;
+  },
+  'receiving.post': (ctx, { id }) => postDelivery(ctx, id),
+  'receiving.discard': (ctx, { id, reason }) => discardDraft(ctx, id, reason),
+  'receiving.cancel': (ctx, { id, reason, amend }) => cancelDelivery(ctx, id, reason, amend),
+  'receiving.get': (ctx, { id }) => getDelivery(ctx, id),
+  'receiving.list': (ctx, f) => listDeliveries(ctx, f),
+  'receiving.priceHistory': (ctx, { ingredientId, from, to, limit }) => priceHistory(ctx, ingredientId, from, to, limit),
+  'receiving.lastPrice': (ctx, { ingredientId, supplierId }) => lastPrice(ctx, ingredientId, supplierId),
+  'receiving.people': (ctx) => {
+    const users = ctx.db.prepare('SELECT id, display_name FROM users WHERE disabled = 0 ORDER BY display_name').all() as { id: string; display_name: string }[];
+    const roles = ctx.db.prepare('SELECT role FROM user_roles WHERE user_id = ? ORDER BY role');
+    return users.map((u) => ({ id: u.id, name: u.display_name, roles: (roles.all(u.id) as { role: Role }[]).map((r) => r.role) }));
+  },
+  'receiving.attach': (ctx, input) => attach(ctx, input),
+  'receiving.attachmentData': (ctx, { id }) => attachmentData(ctx, id),
+  'receiving.deleteAttachment': (ctx, { id, reason }) => {
+    deleteAttachment(ctx, id, reason);
+    return null;
+  },
+  'receiving.statementSave': (ctx, input) => saveStatement(ctx, input),
+  'receiving.reconciliation': (ctx, { supplierId, month }) => reconcile(ctx, supplierId, month),
+  'receiving.pay': (ctx, input) => pay(ctx, input),
+  'receiving.payables': (ctx) => payables(ctx),
+};
+
+/** Home page: drafts from before today that nobody posted (月结 needs none left). */
+export function draftAttention(ctx: Ctx): AttentionItem[] {
+  const today = chinaDate(ctx.now());
+  const rows = ctx.db
+    .prepare(
+      `SELECT d.id, d.delivery_date, s.name FROM deliveries d JOIN suppliers s ON s.id = d.supplier_id
+       WHERE d.status = 'draft' AND d.delivery_date < ? ORDER BY d.delivery_date, s.name`,
+    )
+    .all(today) as { id: string; delivery_date: string; name: string }[];
+  return rows.map((r) => ({
+    kind: 'delivery_draft',
+    severity: 'warning',
+    title: `${r.delivery_date} ${r.name} 的验收单尚未过账`,
+    detail: '请核对后过账，或填写原因作废草稿',
+    link: `/receiving/${r.id}`,
+  }));
+}
