@@ -1,3 +1,4 @@
+import { audit } from './audit.ts';
 import type { Ctx } from './context.ts';
 import { uuidv7 } from './ids.ts';
 import { ApiError } from '../../shared/errors.ts';
@@ -29,13 +30,25 @@ export function postEntry(ctx: Ctx, e: EntryInput): string {
   assertPeriodOpen(ctx, e.date);
   const id = uuidv7(ctx.now().getTime());
   const db = ctx.db;
+  const createdAt = ctx.now().toISOString();
   db.prepare(
     `INSERT INTO journal_entries (id, origin, entry_date, memo, source_type, source_id, reverses, status, created_at, created_by)
      VALUES (?, ?, ?, ?, ?, ?, ?, 'open', ?, ?)`,
-  ).run(id, ctx.installationId, e.date, e.memo, e.sourceType, e.sourceId, e.reverses ?? null, ctx.now().toISOString(), ctx.session?.userId ?? null);
+  ).run(id, ctx.installationId, e.date, e.memo, e.sourceType, e.sourceId, e.reverses ?? null, createdAt, ctx.session?.userId ?? null);
   const ins = db.prepare('INSERT INTO journal_postings (entry_id, account, amount_fen) VALUES (?, ?, ?)');
   for (const p of postings) ins.run(id, p.account, p.amountFen);
   db.prepare(`UPDATE journal_entries SET status = 'posted' WHERE id = ?`).run(id);
+  // The entry with its postings goes into the audit chain, so `verify` can tell a journal row written behind the
+  // app's back from one the app posted (electron/core/verify.ts).
+  audit(ctx, 'post', 'journal_entry', id, null, {
+    entryDate: e.date,
+    memo: e.memo,
+    sourceType: e.sourceType,
+    sourceId: e.sourceId,
+    reverses: e.reverses ?? null,
+    createdAt,
+    postings: postings.map((p) => ({ account: p.account, amountFen: p.amountFen })),
+  });
   return id;
 }
 
