@@ -1,6 +1,7 @@
 import type { MethodName } from '../../shared/api/index.ts';
 import type { Handlers } from './handlers.ts';
 import { auditHandlers } from './domains/audit.ts';
+import { feesHandlers } from './domains/fees.ts';
 import { masterdataHandlers } from './domains/masterdata.ts';
 import { peopleHandlers } from './domains/people.ts';
 import { receivingHandlers } from './domains/receiving.ts';
@@ -10,5 +11,6 @@ export const allHandlers: Handlers<MethodName> = {
   ...peopleHandlers,
   ...masterdataHandlers,
   ...auditHandlers,
+  ...feesHandlers,
   ...receivingHandlers,
 };

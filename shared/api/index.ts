@@ -1,5 +1,6 @@
 import type { InputOf, MethodDef, OutputOf } from './contract.ts';
 import { auditApi } from './audit.ts';
+import { feesApi } from './fees.ts';
 import { masterdataApi } from './masterdata.ts';
 import { peopleApi } from './people.ts';
 import { receivingApi } from './receiving.ts';
@@ -9,6 +10,7 @@ export const api = {
   ...peopleApi,
   ...masterdataApi,
   ...auditApi,
+  ...feesApi,
   ...receivingApi,
 } satisfies Record<string, MethodDef>;
 

@@ -5,13 +5,14 @@ import type { Ctx } from '../context.ts';
 import type { Handlers } from '../handlers.ts';
 import { profileOf } from './people.ts';
 import { draftAttention } from './receiving.ts';
+import { feesAttention } from './fees.ts';
 
 /**
  * What needs attention today. Each domain adds its provider here (licences now; later: near-expiry lots, uncleared
  * cash days, overdue refunds, the month to close).
  */
 export type AttentionProvider = (ctx: Ctx) => AttentionItem[];
-export const attentionProviders: AttentionProvider[] = [licenceAttention, draftAttention];
+export const attentionProviders: AttentionProvider[] = [licenceAttention, draftAttention, feesAttention];
 
 function licenceAttention(ctx: Ctx): AttentionItem[] {
   const today = chinaDate(ctx.now());

@@ -1,5 +1,7 @@
 import { foundation } from './0001_foundation.ts';
 import { receiving } from './0002_receiving.ts';
+import { fees } from './0003_fees.ts';
+import { storeroom } from './0005_storeroom.ts';
 
 export interface Migration {
   name: string;
@@ -10,4 +12,6 @@ export interface Migration {
 export const MIGRATIONS: Migration[] = [
   foundation,
   receiving,
+  fees,
+  storeroom,
 ];

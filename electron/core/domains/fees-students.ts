@@ -1,0 +1,210 @@
+import {
+  ROSTER_FIELD_LABELS,
+  type feesApi,
+  type MealPlan,
+  type MealPlanRow,
+  type RosterField,
+  type RosterPreview,
+  type RosterRow,
+  type Student,
+  type Term,
+} from '../../../shared/api/fees.ts';
+import { ApiError } from '../../../shared/errors.ts';
+import { audit } from '../audit.ts';
+import { lastDayOfMonth } from '../clock.ts';
+import { currentUser, type Ctx } from '../context.ts';
+import type { Handlers } from '../handlers.ts';
+import { uuidv7 } from '../ids.ts';
+import { assertPeriodOpen } from '../journal.ts';
+import { likeContains, likePrefix, pinyinKeys } from '../pinyin.ts';
+import { getStudent, schoolDaysBetween, resolvePeriod, toStudent, type StudentRow } from './fees-common.ts';
+import { decodeBase64File, guessMapping, readSheet } from './fees-sheet.ts';
+
+/** The roster (花名册), meal plans with their daily rates, the school-day calendar and terms. */
+
+type Keys = 'mealPlans.list' | 'mealPlans.update' | 'schoolDays.get' | 'schoolDays.set' | 'terms.list' | 'terms.save' | 'fees.period'
+  | 'students.list' | 'students.classes' | 'students.update' | 'students.importPreview' | 'students.importCommit';
+
+function mealPlans(ctx: Ctx): MealPlanRow[] {
+  return (ctx.db.prepare(`SELECT code, name, daily_rate_fen, updated_at FROM meal_plans ORDER BY daily_rate_fen, code`).all() as {
+    code: MealPlan;
+    name: string;
+    daily_rate_fen: number;
+    updated_at: string;
+  }[]).map((r) => ({ code: r.code, name: r.name, dailyRateFen: r.daily_rate_fen, updatedAt: r.updated_at }));
+}
+
+const ROSTER_SYNONYMS: Record<RosterField, string[]> = {
+  studentNo: ['学号', '学籍号', '编号', '学生编号'],
+  name: ['姓名', '学生姓名', '名字'],
+  className: ['班级', '班别', '所在班级'],
+  mealPlan: ['用餐方式', '就餐方式', '用餐类型', '餐别'],
+  subsidyEligible: ['是否受助', '受助', '营养餐', '是否营养改善计划', '补助'],
+};
+
+export function parseMealPlan(s: string): MealPlan | null {
+  const t = s.replace(/\s/g, '');
+  if (['午餐', '中餐', '午', 'lunch', '一餐'].includes(t)) return 'lunch';
+  if (['两餐', '二餐', '早午餐', '午晚餐', 'two'].includes(t)) return 'two';
+  if (['三餐', '三餐寄宿', '寄宿', '住校', 'boarding'].includes(t)) return 'boarding';
+  return null;
+}
+export function parseYesNo(s: string): boolean | null {
+  const t = s.replace(/\s/g, '').toLowerCase();
+  if (['是', '受助', 'y', 'yes', '1', '√', 'true'].includes(t)) return true;
+  if (['否', '', '不受助', 'n', 'no', '0', '×', 'false'].includes(t)) return false;
+  return null;
+}
+
+function checkRow(cells: string[], m: Record<RosterField, number | null>): { row: RosterRow | null; errors: string[] } {
+  const get = (f: RosterField) => (m[f] === null ? '' : (cells[m[f] as number] ?? '').trim());
+  const errors: string[] = [];
+  const studentNo = get('studentNo');
+  const name = get('name');
+  const className = get('className');
+  if (!/^[0-9A-Za-z-]{1,20}$/.test(studentNo)) errors.push(studentNo ? `学号“${studentNo}”应为 1–20 位数字或字母` : '缺少学号');
+  if (!name) errors.push('缺少姓名');
+  else if (name.length > 30) errors.push('姓名超过 30 个字');
+  if (!className) errors.push('缺少班级');
+  else if (className.length > 30) errors.push('班级超过 30 个字');
+  const planText = get('mealPlan');
+  const mealPlan = m.mealPlan === null ? 'lunch' : parseMealPlan(planText);
+  if (!mealPlan) errors.push(planText ? `用餐方式“${planText}”无法识别（应为 午餐、两餐 或 三餐寄宿）` : '缺少用餐方式');
+  const eligText = get('subsidyEligible');
+  const subsidyEligible = parseYesNo(eligText);
+  if (subsidyEligible === null) errors.push(`是否受助“${eligText}”无法识别（应为 是 或 否）`);
+  if (errors.length) return { row: null, errors };
+  return { row: { studentNo, name, className, mealPlan: mealPlan as MealPlan, subsidyEligible: subsidyEligible as boolean }, errors };
+}
+
+function sameStudent(s: StudentRow, r: RosterRow): boolean {
+  return s.name === r.name && s.class_name === r.className && s.meal_plan === r.mealPlan && (s.subsidy_eligible === 1) === r.subsidyEligible && s.active === 1;
+}
+
+export function upsertStudent(ctx: Ctx, r: RosterRow): 'create' | 'update' | 'same' {
+  const at = ctx.now().toISOString();
+  const by = currentUser(ctx).userId;
+  const py = pinyinKeys(r.name);
+  const existing = ctx.db.prepare('SELECT * FROM students WHERE student_no = ?').get(r.studentNo) as StudentRow | undefined;
+  if (!existing) {
+    const id = uuidv7(ctx.now().getTime());
+    ctx.db
+      .prepare(
+        `INSERT INTO students (id, origin, student_no, name, class_name, meal_plan, subsidy_eligible, active, py_initials, py_full, created_at, created_by, updated_at, updated_by)
+         VALUES (?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?, ?, ?)`,
+      )
+      .run(id, ctx.installationId, r.studentNo, r.name, r.className, r.mealPlan, r.subsidyEligible ? 1 : 0, py.initials, py.full, at, by, at, by);
+    audit(ctx, 'create', 'student', id, null, getStudent(ctx, id));
+    return 'create';
+  }
+  if (sameStudent(existing, r)) return 'same';
+  const before = toStudent(existing);
+  ctx.db
+    .prepare(
+      `UPDATE students SET name = ?, class_name = ?, meal_plan = ?, subsidy_eligible = ?, active = 1, py_initials = ?, py_full = ?, updated_at = ?, updated_by = ? WHERE id = ?`,
+    )
+    .run(r.name, r.className, r.mealPlan, r.subsidyEligible ? 1 : 0, py.initials, py.full, at, by, existing.id);
+  audit(ctx, 'update', 'student', existing.id, before, getStudent(ctx, existing.id));
+  return 'update';
+}
+
+export const studentHandlers: Handlers<Keys> = {
+  'mealPlans.list': (ctx) => mealPlans(ctx),
+  'mealPlans.update': (ctx, input) => {
+    const before = mealPlans(ctx).find((p) => p.code === input.code);
+    if (!before) throw new ApiError('NOT_FOUND', '找不到该用餐方式');
+    ctx.db.prepare('UPDATE meal_plans SET daily_rate_fen = ?, updated_at = ?, updated_by = ? WHERE code = ?').run(input.dailyRateFen, ctx.now().toISOString(), currentUser(ctx).userId, input.code);
+    const after = mealPlans(ctx).find((p) => p.code === input.code) as MealPlanRow;
+    audit(ctx, 'update', 'meal_plan', null, before, after);
+    return after;
+  },
+
+  'schoolDays.get': (ctx, { month }) => ({ month, days: schoolDaysBetween(ctx, `${month}-01`, lastDayOfMonth(month)) }),
+  'schoolDays.set': (ctx, { month, days }) => {
+    assertPeriodOpen(ctx, `${month}-01`);
+    const before = schoolDaysBetween(ctx, `${month}-01`, lastDayOfMonth(month));
+    const sorted = [...days].sort();
+    ctx.db.prepare('DELETE FROM school_days WHERE day BETWEEN ? AND ?').run(`${month}-01`, lastDayOfMonth(month));
+    const ins = ctx.db.prepare('INSERT INTO school_days (day, created_at, created_by) VALUES (?, ?, ?)');
+    for (const d of sorted) ins.run(d, ctx.now().toISOString(), currentUser(ctx).userId);
+    audit(ctx, 'update', 'school_days', null, { month, days: before }, { month, days: sorted });
+    return { month, days: sorted };
+  },
+  'terms.list': (ctx) =>
+    (ctx.db.prepare('SELECT code, name, start_date AS startDate, end_date AS endDate FROM terms ORDER BY start_date DESC').all() as Term[]),
+  'terms.save': (ctx, t) => {
+    const before = ctx.db.prepare('SELECT code, name, start_date AS startDate, end_date AS endDate FROM terms WHERE code = ?').get(t.code) as Term | undefined;
+    if (before && ctx.db.prepare(`SELECT 1 FROM fee_receipts WHERE period_key = ?`).get(t.code) && (before.startDate !== t.startDate || before.endDate !== t.endDate)) {
+      throw new ApiError('RULE', `学期“${t.code}”已开出收据，不能再改起止日期`);
+    }
+    ctx.db
+      .prepare(
+        `INSERT INTO terms (code, name, start_date, end_date, updated_at, updated_by) VALUES (?, ?, ?, ?, ?, ?)
+         ON CONFLICT(code) DO UPDATE SET name = excluded.name, start_date = excluded.start_date, end_date = excluded.end_date, updated_at = excluded.updated_at, updated_by = excluded.updated_by`,
+      )
+      .run(t.code, t.name, t.startDate, t.endDate, ctx.now().toISOString(), currentUser(ctx).userId);
+    audit(ctx, before ? 'update' : 'create', 'term', null, before ?? null, t);
+    return t;
+  },
+  'fees.period': (ctx, { period }) => resolvePeriod(ctx, period),
+
+  'students.list': (ctx, input) => {
+    const q = input.q;
+    const lower = q.toLowerCase();
+    const rows = ctx.db
+      .prepare(
+        `SELECT * FROM students WHERE (? = '' OR student_no LIKE ? ESCAPE '\\' OR name LIKE ? ESCAPE '\\' OR py_initials LIKE ? ESCAPE '\\' OR py_full LIKE ? ESCAPE '\\')
+         AND (? IS NULL OR class_name = ?) AND (? OR active = 1) ORDER BY class_name, student_no LIMIT ?`,
+      )
+      .all(q, likePrefix(q), likeContains(q), likePrefix(lower), likePrefix(lower), input.className ?? null, input.className ?? null, input.includeInactive ? 1 : 0, input.limit) as StudentRow[];
+    return rows.map(toStudent);
+  },
+  'students.classes': (ctx) =>
+    ctx.db
+      .prepare(`SELECT class_name AS className, count(*) AS students, sum(subsidy_eligible) AS eligible FROM students WHERE active = 1 GROUP BY class_name ORDER BY class_name`)
+      .all() as { className: string; students: number; eligible: number }[],
+  'students.update': (ctx, input) => {
+    const before = getStudent(ctx, input.id);
+    const py = pinyinKeys(input.name);
+    ctx.db
+      .prepare(`UPDATE students SET name = ?, class_name = ?, meal_plan = ?, subsidy_eligible = ?, active = ?, py_initials = ?, py_full = ?, updated_at = ?, updated_by = ? WHERE id = ?`)
+      .run(input.name, input.className, input.mealPlan, input.subsidyEligible ? 1 : 0, input.active ? 1 : 0, py.initials, py.full, ctx.now().toISOString(), currentUser(ctx).userId, input.id);
+    const after: Student = getStudent(ctx, input.id);
+    audit(ctx, 'update', 'student', input.id, before, after);
+    return after;
+  },
+
+  'students.importPreview': async (ctx, input) => {
+    const sheet = await readSheet(decodeBase64File(input.dataBase64), Object.values(ROSTER_SYNONYMS).flat());
+    const mapping = input.mapping ?? guessMapping(sheet.headers, ROSTER_SYNONYMS);
+    const missing = (['studentNo', 'name', 'className'] as RosterField[]).filter((f) => mapping[f] === null);
+    const seen = new Map<string, number>();
+    const rows: RosterPreview['rows'] = sheet.rows.map(({ line, cells }) => {
+      const { row, errors } = missing.length ? { row: null, errors: [`未对应列：${missing.map((f) => ROSTER_FIELD_LABELS[f]).join('、')}`] } : checkRow(cells, mapping);
+      if (row) {
+        const first = seen.get(row.studentNo);
+        if (first !== undefined) errors.push(`学号 ${row.studentNo} 与第 ${first} 行重复`);
+        else seen.set(row.studentNo, line);
+      }
+      let action: 'create' | 'update' | 'same' | null = null;
+      if (row && errors.length === 0) {
+        const s = ctx.db.prepare('SELECT * FROM students WHERE student_no = ?').get(row.studentNo) as StudentRow | undefined;
+        action = !s ? 'create' : sameStudent(s, row) ? 'same' : 'update';
+      }
+      return { line, row: errors.length ? null : row, errors, action };
+    });
+    const errorCount = rows.filter((r) => r.errors.length).length;
+    return { sheetName: sheet.sheetName, headers: sheet.headers, mapping, rows, okCount: rows.length - errorCount, errorCount };
+  },
+  'students.importCommit': (ctx, { rows }) => {
+    const counts = { created: 0, updated: 0, unchanged: 0 };
+    for (const r of rows) {
+      const a = upsertStudent(ctx, r);
+      if (a === 'create') counts.created++;
+      else if (a === 'update') counts.updated++;
+      else counts.unchanged++;
+    }
+    audit(ctx, 'import', 'roster', null, null, { rows: rows.length, ...counts });
+    return counts;
+  },
+};

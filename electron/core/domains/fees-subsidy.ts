@@ -1,0 +1,98 @@
+import type { SubsidyClassSummary } from '../../../shared/api/fees.ts';
+import { ApiError } from '../../../shared/errors.ts';
+import { audit } from '../audit.ts';
+import { lastDayOfMonth } from '../clock.ts';
+import { currentUser, type Ctx } from '../context.ts';
+import type { Handlers } from '../handlers.ts';
+import { uuidv7 } from '../ids.ts';
+import { accountBalance, postEntry } from '../journal.ts';
+import { assertWritableDay, getStudent, toStudent, type StudentRow } from './fees-common.ts';
+import { profileOf } from './people.ts';
+
+/**
+ * 营养改善计划: meals actually served to eligible students, one per student per day, valued at the profile's rate,
+ * owed by the authority (应收补助) until the funds arrive in the subsidy account. Kept apart from fees: these entries
+ * never touch cash or the fee accounts (and a journal trigger refuses any entry that mixes them).
+ */
+
+type Keys = 'subsidy.roster' | 'subsidy.record' | 'subsidy.receive' | 'subsidy.summary';
+
+export const subsidyHandlers: Handlers<Keys> = {
+  'subsidy.roster': (ctx, { className, date }) => {
+    const rows = ctx.db
+      .prepare(
+        `SELECT s.*, EXISTS (SELECT 1 FROM subsidy_meals m WHERE m.student_id = s.id AND m.meal_date = ?) AS recorded
+         FROM students s WHERE s.class_name = ? AND s.active = 1 AND s.subsidy_eligible = 1 ORDER BY s.student_no`,
+      )
+      .all(date, className) as (StudentRow & { recorded: number })[];
+    return rows.map((r) => ({ student: toStudent(r), recorded: r.recorded === 1 }));
+  },
+
+  'subsidy.record': (ctx, { className, date, studentIds }) => {
+    assertWritableDay(ctx, date, '受助就餐');
+    if (!ctx.db.prepare('SELECT 1 FROM school_days WHERE day = ?').get(date)) throw new ApiError('RULE', `${date} 不是上课日，不能登记受助就餐`);
+    for (const id of studentIds) {
+      const s = getStudent(ctx, id);
+      if (s.className !== className) throw new ApiError('VALIDATION', `${s.name}（${s.studentNo}）不在${className}`);
+      if (!s.active) throw new ApiError('RULE', `${s.name}（${s.studentNo}）已离校，不能登记受助就餐`);
+      if (!s.subsidyEligible) throw new ApiError('RULE', `${s.name}（${s.studentNo}）不是营养改善计划受助学生`);
+      if (ctx.db.prepare('SELECT 1 FROM subsidy_meals WHERE student_id = ? AND meal_date = ?').get(id, date)) {
+        throw new ApiError('CONFLICT', `${s.name}（${s.studentNo}）${date} 的受助就餐已登记`);
+      }
+    }
+    const rate = profileOf(ctx).subsidyRateFen;
+    const amount = rate * studentIds.length;
+    const id = uuidv7(ctx.now().getTime());
+    const user = currentUser(ctx);
+    ctx.db
+      .prepare(`INSERT INTO subsidy_batches (id, origin, class_name, meal_date, students, rate_fen, amount_fen, created_at, created_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`)
+      .run(id, ctx.installationId, className, date, studentIds.length, rate, amount, ctx.now().toISOString(), user.userId);
+    const ins = ctx.db.prepare('INSERT INTO subsidy_meals (batch_id, student_id, meal_date, rate_fen) VALUES (?, ?, ?, ?)');
+    for (const sid of studentIds) ins.run(id, sid, date, rate);
+    postEntry(ctx, {
+      date,
+      memo: `营养改善计划 ${className} ${date} 受助 ${studentIds.length} 人`,
+      sourceType: 'subsidy_meals',
+      sourceId: id,
+      postings: [
+        { account: 'subsidy_receivable', amountFen: amount },
+        { account: 'income:subsidy', amountFen: -amount },
+      ],
+    });
+    audit(ctx, 'create', 'subsidy_meals', id, null, { className, date, studentIds, rateFen: rate, amountFen: amount });
+    return { recorded: studentIds.length, amountFen: amount };
+  },
+
+  'subsidy.receive': (ctx, { date, amountFen, note }) => {
+    assertWritableDay(ctx, date, '补助到账');
+    const id = uuidv7(ctx.now().getTime());
+    ctx.db
+      .prepare(`INSERT INTO subsidy_receipts (id, origin, received_on, amount_fen, note, created_at, created_by) VALUES (?, ?, ?, ?, ?, ?, ?)`)
+      .run(id, ctx.installationId, date, amountFen, note, ctx.now().toISOString(), currentUser(ctx).userId);
+    postEntry(ctx, {
+      date,
+      memo: `营养改善计划补助资金到账${note ? `：${note}` : ''}`,
+      sourceType: 'subsidy_receipt',
+      sourceId: id,
+      postings: [
+        { account: 'subsidy_bank', amountFen },
+        { account: 'subsidy_receivable', amountFen: -amountFen },
+      ],
+    });
+    audit(ctx, 'create', 'subsidy_receipt', id, null, { date, amountFen, note });
+    return { id, amountFen };
+  },
+
+  'subsidy.summary': (ctx, { month }) => {
+    const from = `${month}-01`;
+    const to = lastDayOfMonth(month);
+    const rows = ctx.db
+      .prepare(
+        `SELECT s.class_name AS className, count(DISTINCT m.student_id) AS eligibleStudents, count(DISTINCT m.meal_date) AS mealDays,
+           count(*) AS studentDays, max(m.rate_fen) AS rateFen, sum(m.rate_fen) AS amountFen
+         FROM subsidy_meals m JOIN students s ON s.id = m.student_id WHERE m.meal_date BETWEEN ? AND ? GROUP BY s.class_name ORDER BY s.class_name`,
+      )
+      .all(from, to) as SubsidyClassSummary[];
+    return { classes: rows, receivableFen: accountBalance(ctx, 'subsidy_receivable', to), bankFen: accountBalance(ctx, 'subsidy_bank', to) };
+  },
+};
