@@ -7,7 +7,7 @@
  * 'electron' and 'better-sqlite3' stay external: the first is provided by the runtime, the second loads its N-API
  * prebuild from node_modules (unpacked from the asar in the installers), the same binary the tests use.
  *
- * Usage: node scripts/build.mjs [--no-renderer]
+ * Usage: node scripts/build.mjs [--no-renderer] [--out DIR]   (--out: where the two bundles go, for tests)
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -15,7 +15,8 @@ import { fileURLToPath } from 'node:url';
 import * as esbuild from 'esbuild';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const out = path.join(root, 'dist', 'electron');
+const outFlag = process.argv.indexOf('--out');
+const out = outFlag > 0 && process.argv[outFlag + 1] ? path.resolve(process.argv[outFlag + 1]) : path.join(root, 'dist', 'electron');
 const skipRenderer = process.argv.includes('--no-renderer');
 
 fs.rmSync(out, { recursive: true, force: true });

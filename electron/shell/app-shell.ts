@@ -21,8 +21,6 @@ export interface ShellOptions {
   env: Record<string, string | undefined>;
   /** Open DevTools-capable windows (development runs only). */
   devTools?: boolean;
-  /** Injected by tests to skip the storage guard's look at the real mount table. */
-  storageCheck?: typeof checkStorageLocation;
 }
 
 export interface Shell {
@@ -70,7 +68,7 @@ export function startShell(electron: ElectronMain, opts: ShellOptions): Shell {
 
   const ready = app.whenReady().then(() => {
     const location = resolveDataLocation({ argv: opts.argv, env: opts.env, userData: app.getPath('userData') });
-    const verdict = (opts.storageCheck ?? checkStorageLocation)(location.ledgerFile);
+    const verdict = checkStorageLocation(location.ledgerFile);
     if (!verdict.ok) return refuse('账本位置不安全', verdict.message);
     try {
       for (const dir of [location.dataDir, location.backupsDir, location.logsDir]) fs.mkdirSync(dir, { recursive: true });

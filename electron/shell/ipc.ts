@@ -38,8 +38,9 @@ export function isTrustedSender(event: Pick<IpcMainInvokeEvent, 'sender' | 'send
 }
 
 /**
- * Size of a structured-clone value in bytes, counted until it passes `limit` (then returns limit + 1). Also refuses
- * nesting deeper than MAX_DEPTH by returning Infinity, so a hostile value cannot make the validator recurse forever.
+ * Approximate size of a structured-clone value in bytes (strings at two bytes a character, typed arrays as their
+ * bytes), counted only until it passes `limit`: past that the result just says "too big". Nesting deeper than
+ * MAX_DEPTH counts as Infinity, so a hostile value cannot make the walk recurse without end.
  */
 export function inputSize(value: unknown, limit: number): number {
   let total = 0;
@@ -65,7 +66,7 @@ export function inputSize(value: unknown, limit: number): number {
     return total <= limit;
   };
   walk(value, 0);
-  return total > limit ? Math.max(total, limit + 1) : total;
+  return total;
 }
 
 /**

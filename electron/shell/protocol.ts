@@ -55,8 +55,8 @@ export type Resolved = { ok: true; file: string } | { ok: false; status: 403 | 4
 
 /**
  * Maps an app:// URL to a file under `root`. The URL parser already folds literal `..` segments, so what is left to
- * refuse is what decoding reintroduces: encoded slashes and backslashes (`..%2f`, `..%5c`), NUL bytes, drive letters
- * and absolute paths. Any `..` segment after decoding is refused outright rather than normalised away.
+ * refuse is what decoding reintroduces: encoded slashes and backslashes (`..%2f`, `..%5c`, an encoded absolute path),
+ * NUL bytes and drive letters. Any `..` segment after decoding is refused outright rather than normalised away.
  */
 export function resolveAppPath(root: string, url: string): Resolved {
   let u: URL;
@@ -66,6 +66,8 @@ export function resolveAppPath(root: string, url: string): Resolved {
     return { ok: false, status: 403, reason: 'bad url' };
   }
   if (u.protocol !== `${APP_SCHEME}:` || u.host !== APP_HOST) return { ok: false, status: 403, reason: 'foreign origin' };
+  // No file of ours has a slash or backslash in its name: an encoded one is an attempt to smuggle a separator.
+  if (/%(2f|5c)/i.test(u.pathname)) return { ok: false, status: 403, reason: 'encoded separator' };
   let rel: string;
   try {
     rel = decodeURIComponent(u.pathname);

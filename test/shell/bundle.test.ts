@@ -1,0 +1,76 @@
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import { isBuiltin } from 'node:module';
+import os from 'node:os';
+import path from 'node:path';
+import vm from 'node:vm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+/**
+ * The bundles Electron would run, built by scripts/build.mjs and exercised without Electron: main.cjs under Node
+ * with the fake electron module, preload.cjs in a context whose `require` knows only 'electron' (as the sandbox).
+ */
+const root = path.resolve(import.meta.dirname, '..', '..');
+// Inside the repository so that the bundle's require('better-sqlite3') resolves as it does from dist/electron.
+const out = path.join(root, 'node_modules', '.cache', `canteen-bundle-test-${process.pid}`);
+let userData: string;
+
+beforeAll(() => {
+  execFileSync(process.execPath, [path.join(root, 'scripts', 'build.mjs'), '--no-renderer', '--out', out], { cwd: root, stdio: 'pipe' });
+  userData = fs.mkdtempSync(path.join(os.tmpdir(), 'canteen-bundle-'));
+}, 120_000);
+
+afterAll(() => {
+  fs.rmSync(out, { recursive: true, force: true });
+  fs.rmSync(userData, { recursive: true, force: true });
+});
+
+describe('built bundles', () => {
+  it('main.cjs wires the shell with the electron module it is given and serves IPC from the real core', () => {
+    const stdout = execFileSync(process.execPath, [path.join(root, 'test', 'shell', 'load-bundle.ts'), path.join(out, 'main.cjs'), userData], {
+      cwd: root,
+      encoding: 'utf8',
+      env: { ...process.env, CANTEEN_DB: '', CANTEEN_DATA_DIR: '' },
+    });
+    const r = JSON.parse(stdout.trim().split('\n').pop()!);
+    expect(r.errorBoxes).toEqual([]);
+    expect(r.privileged).toEqual([{ scheme: 'app', privileges: expect.objectContaining({ standard: true, secure: true }) }]);
+    expect(r.calls.filter((c: string) => c.startsWith('ipcMain.handle'))).toEqual(['ipcMain.handle:canteen:invoke']);
+    expect(r.webPreferences).toMatchObject({ contextIsolation: true, sandbox: true, nodeIntegration: false, webviewTag: false });
+    expect(r.webPreferences.preload).toBe(path.join(out, 'preload.cjs'));
+    expect(r.preloadExists).toBe(true);
+    expect(r.icon).toBe(path.join(out, 'icon.png'));
+    expect(r.loaded).toEqual(['app://canteen/index.html']);
+    expect(r.init).toMatchObject({ ok: true, value: { username: 'admin', schoolName: '阳光实验小学' } });
+    expect(fs.existsSync(path.join(userData, 'ledger.sqlite'))).toBe(true);
+    expect(fs.existsSync(path.join(userData, 'backups'))).toBe(true);
+    expect(fs.readFileSync(path.join(userData, 'logs', 'main.log'), 'utf8')).toContain(path.join(userData, 'ledger.sqlite'));
+  });
+
+  it('main.cjs leaves only electron, better-sqlite3 and node built-ins to require', () => {
+    const main = fs.readFileSync(path.join(out, 'main.cjs'), 'utf8');
+    const required = new Set([...main.matchAll(/\brequire\("([^"]+)"\)/g)].map((m) => m[1]));
+    for (const r of required) expect(r === 'electron' || r === 'better-sqlite3' || isBuiltin(r), r).toBe(true);
+    expect(required.has('better-sqlite3')).toBe(true);
+  });
+
+  it('preload.cjs runs with only electron to require and exposes nothing but canteen.invoke on the one channel', async () => {
+    const code = fs.readFileSync(path.join(out, 'preload.cjs'), 'utf8');
+    const exposed: Record<string, any> = {};
+    const sent: unknown[][] = [];
+    const electron = {
+      contextBridge: { exposeInMainWorld: (key: string, api: unknown) => (exposed[key] = api) },
+      ipcRenderer: { invoke: async (...args: unknown[]) => (sent.push(args), { ok: true, value: 'pong' }) },
+    };
+    const sandboxRequire = (name: string) => {
+      if (name === 'electron') return electron;
+      throw new Error(`module not found: ${name}`);
+    };
+    const module = { exports: {} };
+    vm.runInNewContext(code, { require: sandboxRequire, module, exports: module.exports, console });
+    expect(Object.keys(exposed)).toEqual(['canteen']);
+    expect(Object.keys(exposed.canteen)).toEqual(['invoke']);
+    expect(await exposed.canteen.invoke('auth.me', { a: 1 })).toEqual({ ok: true, value: 'pong' });
+    expect(sent).toEqual([['canteen:invoke', { name: 'auth.me', input: { a: 1 } }]]);
+  });
+});

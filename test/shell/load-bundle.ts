@@ -1,0 +1,38 @@
+/**
+ * Child-process harness for bundle.test.ts: loads the built dist/electron/main.cjs under plain Node with the fake
+ * electron module answering require('electron'), lets it start, pushes setup.init through its IPC handler, and prints
+ * what the bundle did as one JSON line. Usage: node test/shell/load-bundle.ts MAIN_CJS USER_DATA
+ */
+import fs from 'node:fs';
+import Module, { createRequire } from 'node:module';
+import { createFakeElectron, ipcEvent } from './fake-electron.ts';
+
+const [mainCjs, userData] = process.argv.slice(2);
+const fake = createFakeElectron({ userData });
+const M = Module as unknown as { _load: (request: string, ...rest: unknown[]) => unknown };
+const original = M._load;
+M._load = function (request: string, ...rest: unknown[]) {
+  if (request === 'electron') return fake.electron;
+  return original.call(this, request, ...rest);
+};
+createRequire(import.meta.url)(mainCjs);
+for (let i = 0; i < 200 && fake.windows.length === 0 && fake.errorBoxes.length === 0; i++) await new Promise((r) => setTimeout(r, 25));
+const win = fake.windows[0];
+const handler = fake.ipcHandlers.get('canteen:invoke');
+const init = handler && win
+  ? await handler(ipcEvent(win.webContents), { name: 'setup.init', input: { schoolName: '阳光实验小学', adminUsername: 'admin', adminName: '王校长', password: 'secret-pass-1' } })
+  : null;
+const preload = win?.options.webPreferences.preload as string | undefined;
+console.log(
+  JSON.stringify({
+    calls: fake.calls,
+    privileged: fake.privileged,
+    errorBoxes: fake.errorBoxes,
+    webPreferences: win?.options.webPreferences ?? null,
+    icon: win?.options.icon ?? null,
+    loaded: win?.loaded ?? [],
+    preloadExists: preload ? fs.existsSync(preload) : false,
+    init,
+  }),
+);
+fake.app.emit('window-all-closed');
