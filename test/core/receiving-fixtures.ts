@@ -43,8 +43,8 @@ export async function setupWorld(): Promise<World> {
         { kind: 'food_business', number: `JY1350102${body.slice(-4)}`, expiresOn },
       ],
     });
-  const s1 = await mk('城东农产品配送有限公司', '91350102MA2XYZ001', '2027-06-30');
-  const s2 = await mk('闽江粮油贸易有限公司', '91350102MA2XYZ002', null);
+  const s1 = await mk('城东农产品配送有限公司', '91350102MA2XYW001', '2027-06-30');
+  const s2 = await mk('闽江粮油贸易有限公司', '91350102MA2XYW002', null);
   const ing = (name: string, category: 'grain' | 'meat' | 'vegetable' | 'dairy', unit: string, refPriceFen: number | null, requiredCerts: ('animal_quarantine' | 'meat_quality')[] = []) =>
     b.call('ingredients.create', { name, category, unit, refPriceFen, requiredCerts, storable: category === 'grain' });
   const rice = await ing('大米', 'grain', 'kg', 600);
