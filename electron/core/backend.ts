@@ -8,10 +8,14 @@ import { openLedger, type Db, type OpenOptions } from './db/open.ts';
 import type { Handler } from './handlers.ts';
 import { uuidv7 } from './ids.ts';
 import { allHandlers } from './registry.ts';
+import { preMigrationBackup } from './backup.ts';
+import { acquireWriterLock } from './writer-lock.ts';
 
 export interface BackendOptions extends OpenOptions {
   file: string;
   now?: () => Date;
+  /** Who takes the ledger's writer lock ('app', 'cli', …), named when a second writer is refused (writer-lock.ts). */
+  lockHolder?: string;
 }
 
 export interface Backend {
@@ -23,7 +27,18 @@ export interface Backend {
 }
 
 export function openBackend(opts: BackendOptions): Backend {
-  const db = openLedger(opts.file, opts);
+  const onDisk = opts.file !== ':memory:';
+  // One writer per ledger (issue 7): a second app or CLI is refused here, before the file is touched.
+  const lock = onDisk && !opts.readonly ? acquireWriterLock(opts.file, opts.lockHolder ?? 'app') : null;
+  let db: Db;
+  try {
+    // Before any migration step, a backup of the old version (backup.ts) unless the caller brings its own hook.
+    const beforeMigrate = opts.beforeMigrate ?? (onDisk ? preMigrationBackup(path.dirname(path.resolve(opts.file)), opts.now) : undefined);
+    db = openLedger(opts.file, { ...opts, beforeMigrate });
+  } catch (e) {
+    lock?.release();
+    throw e;
+  }
   let session: Session | null = null;
   const ctx: Ctx = {
     db,
@@ -39,9 +54,15 @@ export function openBackend(opts: BackendOptions): Backend {
   };
   return {
     ctx,
-    db,
+    // A restore (backup-restore.ts) swaps the connection in ctx: always hand out the current one.
+    get db() {
+      return ctx.db;
+    },
     invoke: (name, input) => dispatch(ctx, name, input),
-    close: () => db.close(),
+    close: () => {
+      if (ctx.db.open) ctx.db.close();
+      lock?.release();
+    },
   };
 }
 

@@ -1,0 +1,97 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { ApiError } from '../../shared/errors.ts';
+import { appendAudit, firstBrokenAudit } from './audit.ts';
+import { backupsDir, createBackup, inspectBackup, preMigrationBackup, stageCopy, swapInStaged, type BackupFile, type BackupPreview } from './backup.ts';
+import type { Ctx } from './context.ts';
+import { LATEST_VERSION, openLedger, type Db } from './db/open.ts';
+import { verifyLedger } from './verify.ts';
+
+/**
+ * What must hold in a file before it may replace the ledger: the audit chain intact and, when it is of this program's
+ * schema version, a clean `verify` (a backup edited behind the app's back is refused like a damaged one).
+ */
+export function backupContentProblem(db: Db): string | null {
+  const broken = firstBrokenAudit(db);
+  if (broken) return broken.reason;
+  if ((db.pragma('user_version', { simple: true }) as number) !== LATEST_VERSION) return null;
+  const r = verifyLedger(db);
+  return r.ok ? null : r.first!.message;
+}
+
+/** Checks a file offered for restore (copied to local disk first) and tells what it holds; touches nothing. */
+export function previewBackup(from: string, ledgerFile: string): BackupPreview {
+  const staged = stageCopy(from, ledgerFile);
+  try {
+    return { ...inspectBackup(staged, backupContentProblem), file: from };
+  } finally {
+    fs.rmSync(staged, { force: true });
+  }
+}
+
+export interface RestoreResult {
+  preview: BackupPreview;
+  /** The backup of the ledger as it was just before the restore. */
+  preRestore: BackupFile;
+}
+
+/**
+ * Restores the ledger held by `ctx` from a backup file:
+ * 1. copy the file beside the ledger and inspect the copy (a bad file is refused here, nothing touched);
+ * 2. back the current ledger up ('prerestore');
+ * 3. close, rename the copy over the ledger file (one step), reopen (migrating an older backup, after its own
+ *    pre-migration backup), record the restore in the audit chain, and log everyone out.
+ * If reopening fails the pre-restore backup is put back, so the ledger is never left missing.
+ */
+export async function restoreLedger(ctx: Ctx, from: string): Promise<RestoreResult> {
+  const file = ctx.db.name;
+  if (!file || file === ':memory:') throw new ApiError('RULE', '内存中的账本不能从备份恢复');
+  const dataDir = ctx.dataDir ?? path.dirname(path.resolve(file));
+  const staged = stageCopy(from, file);
+  let preview: BackupPreview;
+  try {
+    preview = { ...inspectBackup(staged, backupContentProblem), file: from };
+  } catch (e) {
+    fs.rmSync(staged, { force: true });
+    throw e;
+  }
+  let preRestore: BackupFile;
+  try {
+    preRestore = await createBackup(ctx.db, backupsDir(dataDir), 'prerestore', ctx.now());
+  } catch (e) {
+    fs.rmSync(staged, { force: true });
+    throw e;
+  }
+  // From here on synchronous: no other call can run on the ledger between closing and reopening.
+  const userId = ctx.session?.userId ?? null;
+  ctx.db.close();
+  let db: Db;
+  try {
+    swapInStaged(staged, file);
+    db = openLedger(file, { beforeMigrate: preMigrationBackup(dataDir, ctx.now) });
+  } catch (e) {
+    fs.rmSync(staged, { force: true });
+    const back = `${file}.putback-${process.pid}`;
+    fs.copyFileSync(preRestore.file, back);
+    swapInStaged(back, file);
+    ctx.db = openLedger(file);
+    throw new ApiError('INTERNAL', `恢复失败（${(e as Error).message}），已放回恢复前的数据`);
+  }
+  ctx.db = db;
+  const inst = db.prepare('SELECT id FROM installation').get() as { id: string } | undefined;
+  if (inst) ctx.installationId = inst.id;
+  db.transaction(() => {
+    appendAudit(db, {
+      at: ctx.now().toISOString(),
+      user_id: userId,
+      action: 'restore',
+      entity: 'ledger',
+      entity_id: null,
+      before: JSON.stringify({ preRestoreBackup: preRestore.name }),
+      after: JSON.stringify({ from: path.basename(from), schoolName: preview.schoolName, schemaVersion: preview.schemaVersion, lastAuditAt: preview.lastAuditAt }),
+    });
+  }).immediate();
+  // The people and passwords are now those of the backup: everyone logs in again.
+  ctx.setSession(null);
+  return { preview, preRestore };
+}

@@ -1,0 +1,460 @@
+import Database from 'better-sqlite3';
+import { auditHash, GENESIS_HASH, type AuditRow } from './audit.ts';
+import type { Db } from './db/open.ts';
+import { MIGRATIONS } from './db/migrations/index.ts';
+import { pinyinKeys } from './pinyin.ts';
+
+/**
+ * `verify`: is this ledger what the app wrote? SQLite's own checks (integrity, foreign keys), the audit hash chain,
+ * the journal (every entry posted and balanced), and — the part that catches edits made with the sqlite3 shell behind
+ * the app's back — the rows of the audited tables against the audit chain: every audit entry's `after` holds the
+ * record as written, so replaying the chain gives what each row must be now. A row the chain does not explain (an
+ * insertion), a row the chain says exists but is missing (a deletion), or a row that differs from the chain's latest
+ * state (a change) is reported. A per-row hash kept by triggers would not do: whoever edits the row can recompute it.
+ * Rewriting the audit chain itself to match breaks the hash chain, unless the whole chain is recomputed from the
+ * tampered entry on; the newest backup's chain head (see `anchorFromBackup`) catches that for everything older than
+ * the backup.
+ */
+export interface VerifyProblem {
+  kind: 'integrity' | 'foreign_key' | 'audit_chain' | 'journal' | 'tamper' | 'anchor';
+  message: string;
+  table?: string;
+  id?: string;
+  seq?: number;
+}
+
+export interface VerifyReport {
+  ok: boolean;
+  /** The first problems found, in check order (capped). */
+  problems: VerifyProblem[];
+  first: VerifyProblem | null;
+  auditEntries: number;
+  journalEntries: number;
+  /** Tables whose every row was checked against the audit chain, with row counts. */
+  coveredTables: Record<string, number>;
+  /** Tables that hold data but whose rows verify cannot explain yet (named in the report, not silently passed). */
+  uncoveredTables: string[];
+}
+
+const MAX_PROBLEMS = 200;
+/** A row's own timestamp is taken a moment before its audit entry's, in the same transaction. */
+const CLOCK_WINDOW_MS = 60_000;
+
+type Row = Record<string, unknown>;
+
+interface EntityState {
+  seq: number;
+  createdSeq: number;
+  createdAt: string;
+  createdBy: string | null;
+  updatedAt: string;
+  updatedBy: string | null;
+  data: Record<string, unknown>;
+}
+
+/** Key order must not matter when comparing JSON held in a row with JSON held in the audit entry. */
+function canonical(v: unknown): string {
+  return JSON.stringify(v, (_k, val) =>
+    val && typeof val === 'object' && !Array.isArray(val)
+      ? Object.fromEntries(Object.keys(val as object).sort().map((k) => [k, (val as Record<string, unknown>)[k]]))
+      : val,
+  );
+}
+
+function parseJson(s: string | null): Record<string, unknown> | null {
+  if (s === null) return null;
+  try {
+    const v = JSON.parse(s) as unknown;
+    return v && typeof v === 'object' ? (v as Record<string, unknown>) : null;
+  } catch {
+    return null;
+  }
+}
+
+function withinWindow(rowTime: unknown, auditAt: string): boolean {
+  if (typeof rowTime !== 'string') return false;
+  const r = Date.parse(rowTime);
+  const a = Date.parse(auditAt);
+  if (Number.isNaN(r) || Number.isNaN(a)) return false;
+  if (new Date(r).toISOString() !== rowTime) return false;
+  return r <= a && a - r <= CLOCK_WINDOW_MS;
+}
+
+const LABEL: Record<string, string> = {
+  school: '学校信息',
+  users: '用户',
+  user_roles: '用户角色',
+  suppliers: '供应商',
+  supplier_licences: '供应商证照',
+  ingredients: '食材',
+  journal_entries: '记账凭证',
+  journal_postings: '记账分录',
+  accounts: '会计科目',
+  installation: '安装信息',
+};
+
+/** The accounts the migrations create, read from a scratch database built by the same migrations. */
+let staticAccounts: Map<string, Row> | null = null;
+function migrationAccounts(): Map<string, Row> {
+  if (staticAccounts) return staticAccounts;
+  const scratch = new Database(':memory:');
+  try {
+    for (const m of MIGRATIONS) scratch.exec(m.sql);
+    staticAccounts = new Map((scratch.prepare('SELECT * FROM accounts').all() as Row[]).map((r) => [String(r.code), r]));
+  } finally {
+    scratch.close();
+  }
+  return staticAccounts;
+}
+
+export interface VerifyOptions {
+  /** The chain head of a trusted copy (the newest backup): the current chain must contain it unchanged. */
+  anchor?: { seq: number; hash: string; source: string } | null;
+}
+
+export function verifyLedger(db: Db, opts: VerifyOptions = {}): VerifyReport {
+  const problems: VerifyProblem[] = [];
+  const add = (p: VerifyProblem) => {
+    if (problems.length < MAX_PROBLEMS) problems.push(p);
+  };
+  const tables = new Set((db.prepare(`SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%'`).all() as { name: string }[]).map((r) => r.name));
+
+  // 1. SQLite's own view of the file.
+  for (const r of db.pragma('integrity_check') as { integrity_check: string }[]) {
+    if (r.integrity_check !== 'ok') add({ kind: 'integrity', message: `数据库文件结构损坏：${r.integrity_check}` });
+  }
+  for (const r of db.pragma('foreign_key_check') as { table: string; rowid: number; parent: string }[]) {
+    add({ kind: 'foreign_key', table: r.table, message: `${LABEL[r.table] ?? r.table}表第 ${r.rowid} 行引用的${LABEL[r.parent] ?? r.parent}不存在（疑似被直接删除）` });
+  }
+
+  // 2. The audit chain, and the state it says every audited record is in.
+  const states = new Map<string, Map<string, EntityState>>();
+  const historicalNames = new Map<string, Set<string>>();
+  let prev = GENESIS_HASH;
+  let expectSeq = 1;
+  let chainBroken = false;
+  let auditEntries = 0;
+  let anchorSeen = false;
+  for (const r of db.prepare('SELECT * FROM audit_log ORDER BY seq').iterate() as IterableIterator<AuditRow>) {
+    auditEntries++;
+    if (!chainBroken) {
+      let reason: string | null = null;
+      if (r.seq !== expectSeq) reason = `审计记录第 ${expectSeq} 条缺失（疑似被直接删除）`;
+      else if (r.prev_hash !== prev) reason = `审计记录第 ${r.seq} 条与上一条不衔接`;
+      else if (auditHash(r) !== r.hash) reason = `审计记录第 ${r.seq} 条内容被改动`;
+      if (reason) {
+        chainBroken = true;
+        add({ kind: 'audit_chain', seq: r.seq !== expectSeq ? expectSeq : r.seq, message: reason });
+      }
+    }
+    if (opts.anchor && r.seq === opts.anchor.seq) {
+      anchorSeen = true;
+      if (r.hash !== opts.anchor.hash) add({ kind: 'anchor', seq: r.seq, message: `审计记录第 ${r.seq} 条与备份 ${opts.anchor.source} 中的不同（审计链被改写）` });
+    }
+    prev = r.hash;
+    expectSeq = r.seq + 1;
+    if (r.entity_id === null) continue;
+    let m = states.get(r.entity);
+    if (!m) states.set(r.entity, (m = new Map()));
+    const after = parseJson(r.after);
+    const s = m.get(r.entity_id);
+    if (r.action === 'create' || r.action === 'post') {
+      if (s) add({ kind: 'tamper', seq: r.seq, message: `审计记录第 ${r.seq} 条重复建立了已存在的记录 ${r.entity_id}` });
+      m.set(r.entity_id, {
+        seq: r.seq,
+        createdSeq: r.seq,
+        createdAt: r.at,
+        createdBy: r.user_id,
+        updatedAt: r.at,
+        updatedBy: r.user_id,
+        data: { ...(after ?? {}) },
+      });
+    } else if (s) {
+      if (r.action !== 'login') {
+        s.seq = r.seq;
+        s.updatedAt = r.at;
+        s.updatedBy = r.user_id;
+        if (after) Object.assign(s.data, after);
+      }
+    }
+    if ((r.entity === 'supplier' || r.entity === 'ingredient') && after && typeof after.name === 'string') {
+      const key = `${r.entity}:${r.entity_id}`;
+      if (!historicalNames.has(key)) historicalNames.set(key, new Set());
+      historicalNames.get(key)!.add(after.name);
+    }
+  }
+  if (opts.anchor && !anchorSeen && opts.anchor.seq > 0) {
+    add({ kind: 'anchor', seq: opts.anchor.seq, message: `备份 ${opts.anchor.source} 中有第 ${opts.anchor.seq} 条审计记录，当前账本中却没有（审计记录被截去）` });
+  }
+
+  const covered: Record<string, number> = {};
+  const cmp = new RowComparer(add);
+
+  // 3. The rows of each audited table against the chain.
+  if (tables.has('school')) {
+    const exp = states.get('school') ?? new Map();
+    const rows = db.prepare('SELECT * FROM school').all() as Row[];
+    covered.school = rows.length;
+    cmp.table('school', rows, exp, (row, s) => {
+      cmp.eq(row, 'name', s.data.name);
+      if (canonical(parseJson(row.profile as string)) !== canonical(s.data.profile)) cmp.diff(row, 'profile');
+      cmp.time(row, 'created_at', s.createdAt, exp, s);
+      cmp.eq(row, 'created_by', s.createdBy);
+      cmp.time(row, 'updated_at', s.updatedAt, exp, s);
+      cmp.eq(row, 'updated_by', s.updatedSeq === s.createdSeq ? null : s.updatedBy);
+    });
+  }
+  if (tables.has('users')) {
+    const exp = states.get('user') ?? new Map();
+    const rows = db.prepare('SELECT * FROM users').all() as Row[];
+    covered.users = rows.length;
+    cmp.table('users', rows, exp, (row, s, id) => {
+      cmp.eq(row, 'username', s.data.username);
+      cmp.eq(row, 'display_name', s.data.displayName);
+      cmp.eq(row, 'disabled', s.data.disabled === true ? 1 : 0);
+      cmp.time(row, 'created_at', s.createdAt, exp, s);
+      cmp.eq(row, 'created_by', s.createdBy ?? id);
+      cmp.time(row, 'updated_at', s.updatedAt, exp, s);
+      cmp.eq(row, 'updated_by', s.updatedBy ?? id);
+    });
+    const roles = db.prepare('SELECT user_id, role FROM user_roles ORDER BY user_id, role').all() as { user_id: string; role: string }[];
+    covered.user_roles = roles.length;
+    cmp.children('user_roles', 'users', roles, (r) => r.user_id, (r) => r.role, exp, (s) => [...((s.data.roles as string[]) ?? [])].sort());
+  }
+  if (tables.has('suppliers')) {
+    const exp = states.get('supplier') ?? new Map();
+    const rows = db.prepare('SELECT * FROM suppliers').all() as Row[];
+    covered.suppliers = rows.length;
+    cmp.table('suppliers', rows, exp, (row, s) => {
+      const d = s.data;
+      cmp.eq(row, 'name', d.name);
+      cmp.eq(row, 'credit_code', d.creditCode);
+      cmp.eq(row, 'address', d.address);
+      cmp.eq(row, 'contact_person', d.contactPerson);
+      cmp.eq(row, 'phone', d.phone);
+      cmp.eq(row, 'kind', d.kind);
+      cmp.eq(row, 'disabled', d.disabled === true ? 1 : 0);
+      cmp.eq(row, 'updated_at', d.updatedAt);
+      cmp.eq(row, 'updated_by', s.updatedBy);
+      cmp.time(row, 'created_at', s.createdAt, exp, s);
+      cmp.eq(row, 'created_by', s.createdBy);
+      const py = typeof d.name === 'string' ? pinyinKeys(d.name) : { initials: null, full: null };
+      cmp.eq(row, 'py_initials', py.initials);
+      cmp.eq(row, 'py_full', py.full);
+    });
+    const lic = db.prepare('SELECT supplier_id, kind, number, expires_on FROM supplier_licences ORDER BY supplier_id, kind').all() as Row[];
+    covered.supplier_licences = lic.length;
+    cmp.children(
+      'supplier_licences',
+      'suppliers',
+      lic,
+      (r) => String(r.supplier_id),
+      (r) => canonical({ kind: r.kind, number: r.number, expiresOn: r.expires_on }),
+      exp,
+      (s) => ((s.data.licences as Row[]) ?? []).map((l) => canonical({ kind: l.kind, number: l.number, expiresOn: l.expiresOn ?? null })).sort(),
+    );
+  }
+  if (tables.has('ingredients')) {
+    const exp = states.get('ingredient') ?? new Map();
+    const rows = db.prepare('SELECT * FROM ingredients').all() as Row[];
+    covered.ingredients = rows.length;
+    cmp.table('ingredients', rows, exp, (row, s) => {
+      const d = s.data;
+      cmp.eq(row, 'name', d.name);
+      cmp.eq(row, 'category', d.category);
+      cmp.eq(row, 'unit', d.unit);
+      cmp.eq(row, 'spec', d.spec);
+      cmp.eq(row, 'ref_price_fen', d.refPriceFen ?? null);
+      if (canonical(parseJson(`{"v":${String(row.required_certs)}}`)?.v ?? null) !== canonical(d.requiredCerts ?? null)) cmp.diff(row, 'required_certs');
+      cmp.eq(row, 'banned', d.banned === true ? 1 : 0);
+      cmp.eq(row, 'storable', d.storable === true ? 1 : 0);
+      cmp.eq(row, 'disabled', d.disabled === true ? 1 : 0);
+      cmp.eq(row, 'updated_at', d.updatedAt);
+      cmp.eq(row, 'updated_by', s.updatedBy);
+      cmp.time(row, 'created_at', s.createdAt, exp, s);
+      cmp.eq(row, 'created_by', s.createdBy);
+      const py = typeof d.name === 'string' ? pinyinKeys(d.name) : { initials: null, full: null };
+      cmp.eq(row, 'py_initials', py.initials);
+      cmp.eq(row, 'py_full', py.full);
+    });
+  }
+
+  // 4. The journal: every entry posted, balanced, and explained by its audit entry with the same postings.
+  let journalEntries = 0;
+  if (tables.has('journal_entries')) {
+    const exp = states.get('journal_entry') ?? new Map();
+    const rows = db.prepare('SELECT * FROM journal_entries').all() as Row[];
+    journalEntries = rows.length;
+    covered.journal_entries = rows.length;
+    for (const row of rows) {
+      if (row.status !== 'posted') add({ kind: 'journal', table: 'journal_entries', id: String(row.id), message: `记账凭证 ${String(row.id)} 未过账（半写入的凭证）` });
+    }
+    const sums = db
+      .prepare(`SELECT e.id, coalesce(sum(p.amount_fen), 0) AS s, count(p.id) AS n FROM journal_entries e LEFT JOIN journal_postings p ON p.entry_id = e.id GROUP BY e.id HAVING s <> 0 OR n < 2`)
+      .all() as { id: string; s: number; n: number }[];
+    for (const r of sums) add({ kind: 'journal', table: 'journal_entries', id: r.id, message: `记账凭证 ${r.id} 借贷不平衡（差 ${r.s} 分，${r.n} 条分录）` });
+    cmp.table('journal_entries', rows, exp, (row, s) => {
+      const d = s.data;
+      cmp.eq(row, 'entry_date', d.entryDate);
+      cmp.eq(row, 'memo', d.memo);
+      cmp.eq(row, 'source_type', d.sourceType);
+      cmp.eq(row, 'source_id', d.sourceId ?? null);
+      cmp.eq(row, 'reverses', d.reverses ?? null);
+      cmp.eq(row, 'created_at', d.createdAt);
+      cmp.eq(row, 'created_by', s.createdBy);
+    });
+    const postings = db.prepare('SELECT id, entry_id, account, amount_fen FROM journal_postings ORDER BY entry_id, id').all() as Row[];
+    covered.journal_postings = postings.length;
+    cmp.children(
+      'journal_postings',
+      'journal_entries',
+      postings,
+      (r) => String(r.entry_id),
+      (r) => `${String(r.account)} ${String(r.amount_fen)}`,
+      exp,
+      (s) => ((s.data.postings as Row[]) ?? []).map((p) => `${String(p.account)} ${String(p.amountFen)}`),
+      false,
+    );
+  }
+
+  // 5. Accounts: those the migrations create, plus one payable account per supplier named after it.
+  if (tables.has('accounts')) {
+    const fixed = migrationAccounts();
+    const rows = db.prepare('SELECT * FROM accounts').all() as Row[];
+    covered.accounts = rows.length;
+    const seen = new Set<string>();
+    for (const row of rows) {
+      const code = String(row.code);
+      seen.add(code);
+      const f = fixed.get(code);
+      if (f) {
+        if (canonical(f) !== canonical(row)) add({ kind: 'tamper', table: 'accounts', id: code, message: `会计科目 ${code} 被改动（与软件建立的不符）` });
+        continue;
+      }
+      const m = /^payable:(.+)$/.exec(code);
+      const names = m ? historicalNames.get(`supplier:${m[1]}`) : undefined;
+      if (!m || !names || row.supplier_id !== m[1] || row.kind !== 'liability' || ![...names].some((n) => row.name === `应付账款—${n}`)) {
+        add({ kind: 'tamper', table: 'accounts', id: code, message: `会计科目 ${code} 无法由账本记录解释（疑似被直接插入或改动）` });
+      }
+    }
+    for (const code of fixed.keys()) if (!seen.has(code)) add({ kind: 'tamper', table: 'accounts', id: code, message: `会计科目 ${code} 缺失（疑似被直接删除）` });
+  }
+  if (tables.has('installation')) {
+    const n = (db.prepare('SELECT count(*) AS n FROM installation').get() as { n: number }).n;
+    covered.installation = n;
+    if (n !== 1) add({ kind: 'tamper', table: 'installation', message: `安装信息应有且只有一行，现有 ${n} 行` });
+  }
+
+  const uncoveredTables = [...tables]
+    .filter((t) => !(t in covered) && t !== 'audit_log')
+    .filter((t) => (db.prepare(`SELECT 1 FROM "${t}" LIMIT 1`).get() as unknown) !== undefined)
+    .sort();
+  return { ok: problems.length === 0, problems, first: problems[0] ?? null, auditEntries, journalEntries, coveredTables: covered, uncoveredTables };
+}
+
+interface StateWithSeq extends EntityState {
+  updatedSeq?: number;
+}
+
+/** Compares rows with the states the chain gives them, reporting the first differing column of each row. */
+class RowComparer {
+  private add: (p: VerifyProblem) => void;
+  private current: { table: string; id: string; differs: string[] } | null = null;
+  constructor(add: (p: VerifyProblem) => void) {
+    this.add = add;
+  }
+
+  table(table: string, rows: Row[], expected: Map<string, EntityState>, check: (row: Row, s: EntityState & { updatedSeq: number }, id: string) => void): void {
+    const label = LABEL[table] ?? table;
+    const seen = new Set<string>();
+    for (const row of rows) {
+      const id = String(row.id);
+      seen.add(id);
+      const s = expected.get(id);
+      if (!s) {
+        this.add({ kind: 'tamper', table, id, message: `${label}表中的记录 ${id} 没有对应的审计记录（疑似被直接插入）` });
+        continue;
+      }
+      this.current = { table, id, differs: [] };
+      check(row, { ...s, updatedSeq: s.seq }, id);
+      if (this.current.differs.length) {
+        this.add({ kind: 'tamper', table, id, seq: s.seq, message: `${label} ${id} 与审计记录（第 ${s.seq} 条）不符：${this.current.differs.join('、')} 被改动` });
+      }
+      this.current = null;
+    }
+    for (const [id, s] of expected) {
+      if (!seen.has(id)) this.add({ kind: 'tamper', table, id, seq: s.createdSeq, message: `审计记录（第 ${s.createdSeq} 条）建立的${label} ${id} 在账本中缺失（疑似被直接删除）` });
+    }
+  }
+
+  /** Child rows (roles, licences, postings) grouped by parent and compared as a list with the parent's audited state. */
+  children<R>(
+    table: string,
+    parentTable: string,
+    rows: R[],
+    parentOf: (r: R) => string,
+    value: (r: R) => string,
+    expected: Map<string, EntityState>,
+    expectedValues: (s: EntityState) => string[],
+    sort = true,
+  ): void {
+    const label = LABEL[table] ?? table;
+    const groups = new Map<string, string[]>();
+    for (const r of rows) {
+      const p = parentOf(r);
+      if (!groups.has(p)) groups.set(p, []);
+      groups.get(p)!.push(value(r));
+    }
+    for (const [parent, s] of expected) {
+      const actual = groups.get(parent) ?? [];
+      groups.delete(parent);
+      const a = sort ? [...actual].sort() : actual;
+      if (canonical(a) !== canonical(expectedValues(s))) {
+        this.add({ kind: 'tamper', table, id: parent, seq: s.seq, message: `${LABEL[parentTable] ?? parentTable} ${parent} 的${label}与审计记录（第 ${s.seq} 条）不符（疑似被直接改动、删除或插入）` });
+      }
+    }
+    for (const parent of groups.keys()) {
+      this.add({ kind: 'tamper', table, id: parent, message: `${label}表中有属于 ${parent} 的行，审计记录中没有这条${LABEL[parentTable] ?? parentTable}（疑似被直接插入）` });
+    }
+  }
+
+  eq(row: Row, col: string, expected: unknown): void {
+    const actual = row[col] === undefined ? null : row[col];
+    const exp = expected === undefined ? null : expected;
+    if (actual !== exp) this.diff(row, col);
+  }
+
+  time(row: Row, col: string, auditAt: string, _exp: Map<string, EntityState>, _s: EntityState): void {
+    if (!withinWindow(row[col], auditAt)) this.diff(row, col);
+  }
+
+  diff(_row: Row, col: string): void {
+    this.current?.differs.push(col);
+  }
+}
+
+/** Reads the chain head of a trusted copy (a backup) to anchor verify against truncation or rewriting. */
+export function chainHeadOf(file: string): { seq: number; hash: string; installationId: string | null } | null {
+  let db: Db | null = null;
+  try {
+    db = new Database(file, { readonly: true, fileMustExist: true });
+    const head = db.prepare('SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1').get() as { seq: number; hash: string } | undefined;
+    const inst = db.prepare('SELECT id FROM installation').get() as { id: string } | undefined;
+    return head ? { ...head, installationId: inst?.id ?? null } : null;
+  } catch {
+    return null;
+  } finally {
+    db?.close();
+  }
+}
+
+/** A one-line Chinese summary for the CLI and the UI. */
+export function describeReport(r: VerifyReport): string {
+  if (r.ok) {
+    const tables = Object.entries(r.coveredTables)
+      .map(([t, n]) => `${LABEL[t] ?? t} ${n}`)
+      .join('，');
+    return `校验通过：审计记录 ${r.auditEntries} 条首尾相接，记账凭证 ${r.journalEntries} 张全部过账且借贷平衡；已与审计记录逐行核对：${tables}。`;
+  }
+  return `校验未通过，发现 ${r.problems.length >= MAX_PROBLEMS ? `${MAX_PROBLEMS} 处以上` : `${r.problems.length} 处`}问题。第一处：${r.first!.message}`;
+}
