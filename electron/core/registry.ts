@@ -1,5 +1,6 @@
 import type { MethodName } from '../../shared/api/index.ts';
 import type { Handlers } from './handlers.ts';
+import { appHandlers } from './domains/app.ts';
 import { auditHandlers } from './domains/audit.ts';
 import { feesHandlers } from './domains/fees.ts';
 import { masterdataHandlers } from './domains/masterdata.ts';
@@ -11,6 +12,7 @@ export const allHandlers: Handlers<MethodName> = {
   ...peopleHandlers,
   ...masterdataHandlers,
   ...auditHandlers,
+  ...appHandlers,
   ...feesHandlers,
   ...receivingHandlers,
 };

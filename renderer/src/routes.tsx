@@ -1,5 +1,6 @@
 import type { ReactNode } from 'react';
 import { STAFF, type Role } from '../../shared/roles.ts';
+import { AboutPage } from './pages/About.tsx';
 import { AuditPage } from './pages/AuditPage.tsx';
 import { ChangePasswordPage } from './pages/ChangePasswordPage.tsx';
 import { HomePage } from './pages/HomePage.tsx';
@@ -40,4 +41,5 @@ export const routes: AppRoute[] = [
   { path: '/audit', label: '审计', group: '审计', roles: ['admin', 'accountant', 'reviewer'], element: <AuditPage /> },
   { path: '/settings', label: '设置', group: '设置', roles: ['admin'], element: <SettingsPage /> },
   { path: '/password', label: '修改密码', group: '设置', roles: 'any', element: <ChangePasswordPage />, hidden: true },
+  { path: '/about', label: '关于', group: '设置', roles: 'any', element: <AboutPage /> },
 ];

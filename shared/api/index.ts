@@ -1,4 +1,5 @@
 import type { InputOf, MethodDef, OutputOf } from './contract.ts';
+import { appApi } from './app.ts';
 import { auditApi } from './audit.ts';
 import { feesApi } from './fees.ts';
 import { masterdataApi } from './masterdata.ts';
@@ -10,6 +11,7 @@ export const api = {
   ...peopleApi,
   ...masterdataApi,
   ...auditApi,
+  ...appApi,
   ...feesApi,
   ...receivingApi,
 } satisfies Record<string, MethodDef>;
