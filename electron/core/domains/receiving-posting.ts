@@ -7,6 +7,7 @@ import { assertPeriodOpen, ensurePayableAccount, postEntry, reverseEntriesOf } f
 import { nextNumber } from '../numbering.ts';
 import { getSupplier } from './masterdata.ts';
 import { checkDraft, getDelivery, headerRow, readDraft, writeDraft } from './receiving-records.ts';
+import { reverseStockOfDelivery, stockInFromDelivery } from './storeroom-stockin.ts';
 
 /**
  * The document lifecycle of a delivery: a draft is posted (numbered, frozen, booked), a posted delivery is cancelled
@@ -62,6 +63,8 @@ export function postDelivery(ctx: Ctx, id: string): DeliveryView {
   ctx.db
     .prepare(`UPDATE deliveries SET status = 'posted', number = ?, findings = ?, total_fen = ?, posted_at = ?, posted_by = ?, updated_at = ?, updated_by = ? WHERE id = ?`)
     .run(number, JSON.stringify(result.findings), result.totalFen, at, by, at, by, id);
+  // Accepted storable lines become lots, the rest go straight to the day's kitchen (直进直出); the journal is unchanged.
+  stockInFromDelivery(ctx, id);
   const posted = getDelivery(ctx, id);
   audit(ctx, 'post', 'delivery', id, { status: 'draft' }, {
     number,
@@ -94,6 +97,7 @@ export function cancelDelivery(ctx: Ctx, id: string, reason: string, amend: bool
   }
   assertPeriodOpen(ctx, h.delivery_date);
   reverseEntriesOf(ctx, DELIVERY_SOURCE, id, h.delivery_date, `作废验收单 ${h.number}：${reason}`);
+  reverseStockOfDelivery(ctx, id, h.delivery_date);
   const at = ctx.now().toISOString();
   const by = currentUser(ctx).userId;
   ctx.db.prepare(`UPDATE deliveries SET status = 'cancelled', cancelled_at = ?, cancelled_by = ?, cancel_reason = ? WHERE id = ?`).run(at, by, reason, id);

@@ -77,7 +77,7 @@ export function stockInFromDelivery(ctx: Ctx, deliveryId: string): { lots: numbe
       direct++;
     }
   }
-  if (lines.length) audit(ctx, 'stock_in', 'delivery', deliveryId, null, { number: h.number, lots: lines.length - direct, direct, issueId });
+  if (lines.length) audit(ctx, 'stock_in', 'storeroom', deliveryId, null, { number: h.number, lots: lines.length - direct, direct, issueId });
   return { lots: lines.length - direct, direct };
 }
 
@@ -135,6 +135,6 @@ export function reverseStockOfDelivery(ctx: Ctx, deliveryId: string, date: strin
     const inMove = ctx.db.prepare(`SELECT id FROM stock_movements WHERE lot_id = ? AND kind = 'in' AND reverses IS NULL`).get(l.id) as { id: string };
     insertMovement(ctx, { lotId: l.id, kind: 'in', date, qtyMilli: -l.in_milli, valueFen: -l.in_value_fen, reverses: inMove.id, note: `验收单 ${h.number ?? ''}作废` });
   }
-  audit(ctx, 'stock_reverse', 'delivery', deliveryId, { lots: lots.length }, { date, reversalIssueId });
+  audit(ctx, 'stock_reverse', 'storeroom', deliveryId, { lots: lots.length }, { date, reversalIssueId });
   return { lots: lots.length };
 }
