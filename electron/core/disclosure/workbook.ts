@@ -51,7 +51,13 @@ const BORDER: Partial<ExcelJS.Borders> = { top: THIN, left: THIN, bottom: THIN, 
 function style(extra: { numFmt?: string; bold?: boolean; size?: number; h?: ExcelJS.Alignment['horizontal']; border?: boolean; wrap?: boolean }): Style {
   return {
     font: { ...FONT, ...(extra.bold ? { bold: true } : {}), ...(extra.size ? { size: extra.size } : {}) },
-    alignment: { vertical: 'middle', horizontal: extra.h ?? 'left', wrapText: extra.wrap ?? false },
+    alignment: {
+      vertical: 'middle',
+      horizontal: extra.h ?? 'left',
+      wrapText: extra.wrap ?? false,
+      // A character's room from the border inside the table, so figures and labels do not touch the lines.
+      ...(extra.border !== false && extra.h !== 'center' ? { indent: 1 } : {}),
+    },
     ...(extra.border === false ? {} : { border: BORDER }),
     ...(extra.numFmt ? { numFmt: extra.numFmt } : {}),
   };
@@ -116,11 +122,26 @@ const colLetter = (n: number): string => {
 /** Writes one sheet row by row; the helper keeps the row number, merges and commits. */
 class SheetOut {
   readonly ws: Worksheet;
+  readonly widths: number[];
   readonly cols: number;
   row = 0;
-  constructor(ws: Worksheet, cols: number) {
+  constructor(ws: Worksheet, widths: number[]) {
     this.ws = ws;
-    this.cols = cols;
+    this.widths = widths;
+    this.cols = widths.length;
+  }
+  /**
+   * Height for a table row: 20 pt, more when a wrapped text is longer than its column (a Chinese character is
+   * about two width units). Excel and LibreOffice do not grow rows on their own when a file sets no height.
+   */
+  private heightFor(cells: Cell[]): number {
+    let lines = 1;
+    cells.forEach((c, i) => {
+      if (!c || typeof c.v !== 'string' || !c.s.alignment?.wrapText) return;
+      const units = [...c.v].reduce((n, ch) => n + (ch.charCodeAt(0) > 0xff ? 2 : 1), 0);
+      lines = Math.max(lines, Math.ceil(units / Math.max(1, (this.widths[i] ?? 10) - 3)));
+    });
+    return lines === 1 ? 20 : 15 * lines + 5;
   }
   /** A row of cells from column 1; `merges` are [fromCol, toCol] pairs on this row. */
   put(cells: Cell[], opts: { height?: number; merges?: [number, number][] } = {}): void {
@@ -135,7 +156,7 @@ class SheetOut {
     for (const [a, b] of opts.merges ?? []) {
       this.ws.mergeCells(`${colLetter(a)}${this.row}:${colLetter(b)}${this.row}`);
     }
-    if (opts.height) r.height = opts.height;
+    r.height = opts.height ?? this.heightFor(opts.merges?.length ? [] : cells);
     r.commit();
   }
   /** A line of text merged across the table. */
@@ -165,7 +186,6 @@ function addSheet(wb: ExcelJS.stream.xlsx.WorkbookWriter, name: string, spec: Sh
       fitToPage: true,
       fitToWidth: 1,
       fitToHeight: 0,
-      horizontalCentered: true,
       printTitlesRow: '1:3',
       margins: { left: 0.5, right: 0.5, top: 0.6, bottom: 0.7, header: 0.3, footer: 0.3 },
     },
@@ -173,7 +193,7 @@ function addSheet(wb: ExcelJS.stream.xlsx.WorkbookWriter, name: string, spec: Sh
     views: [{ state: 'frozen', ySplit: 3, xSplit: 0 }],
   });
   ws.columns = spec.columns.map((c) => ({ width: c.width }));
-  return new SheetOut(ws, spec.columns.length);
+  return new SheetOut(ws, spec.columns.map((c) => c.width));
 }
 
 const monthWords = (month: string): { y: number; m: number } => {
@@ -403,10 +423,10 @@ function writeRefunds(out: SheetOut, spec: SheetSpec, d: DisclosureData, title: 
 export const SHEET_COLUMNS: Record<DisclosureSheet, SheetSpec> = {
   summary: {
     columns: [
-      { header: '项目', width: 34 },
-      { header: '本月', width: 17 },
-      { header: '本年累计', width: 17 },
-      { header: '说明', width: 30 },
+      { header: '项目', width: 32 },
+      { header: '本月', width: 18 },
+      { header: '本年累计', width: 18 },
+      { header: '说明', width: 36 },
     ],
   },
   categoryCost: {
