@@ -1,0 +1,167 @@
+import type { DeliveryView } from '../../../../shared/api/receiving.ts';
+import { DISPOSITION_LABELS } from '../../../../shared/api/receiving.ts';
+import { CERT_LABELS, STORAGE_LABELS } from '../../../../shared/domain.ts';
+import { fenToChineseCapital, formatFen, formatMilli } from '../../../../shared/format.ts';
+import { chinaTime } from '../../labels.ts';
+import { formatTenths } from './model.ts';
+
+/**
+ * The 验收单 of LAYOUTS.md on A4: header, the lines, rejections with reason and disposition, the accepted total in
+ * figures and capitals, and the signature lines. On screen it shows as a sheet; printing hides the app around it.
+ */
+export const PRINT_CSS = `
+.ys-sheet { background: #fff; color: #000; width: 190mm; margin: 0 auto; padding: 8mm; box-shadow: 0 0 4px #bbb;
+  font-family: SimSun, "宋体", "Noto Serif CJK SC", "Noto Sans CJK SC", serif; font-size: 10.5pt; }
+.ys-sheet h1 { text-align: center; font-size: 18pt; margin: 0 0 4mm; letter-spacing: 4px; }
+.ys-sheet .ys-head { display: grid; grid-template-columns: 1fr 1fr; gap: 1mm 6mm; margin-bottom: 3mm; }
+.ys-sheet table { width: 100%; border-collapse: collapse; table-layout: fixed; }
+.ys-sheet th, .ys-sheet td { border: 0.3mm solid #000; padding: 1mm; font-size: 9pt; word-break: break-all; }
+.ys-sheet th { font-weight: normal; background: #f2f2f2; }
+.ys-sheet td.num { text-align: right; }
+.ys-sheet thead { display: table-header-group; }
+.ys-sheet tr { page-break-inside: avoid; }
+.ys-sheet .ys-sign { display: grid; grid-template-columns: repeat(4, 1fr); gap: 4mm; margin-top: 10mm; }
+.ys-sheet .ys-sign div { border-bottom: 0.3mm solid #000; padding-top: 8mm; }
+.ys-cancelled { color: #c00; font-size: 14pt; text-align: center; border: 0.6mm solid #c00; margin-bottom: 3mm; }
+@page { size: A4 portrait; margin: 10mm; }
+@media print {
+  html, body, #root, .ant-app, .ant-layout, .ant-layout-content { height: auto !important; overflow: visible !important; background: #fff !important; }
+  .ant-layout-sider, .ant-layout-header, .no-print, .ant-typography.ys-page-title, h4.ant-typography { display: none !important; }
+  .ant-layout-content { padding: 0 !important; margin: 0 !important; }
+  .ys-sheet { box-shadow: none; width: auto; padding: 0; }
+}
+`;
+
+export function DeliveryPrint({ d, schoolName }: { d: DeliveryView; schoolName: string }) {
+  const rejected = d.lines.filter((l) => l.rejectedMilli > 0);
+  const certs = (c: DeliveryView['lines'][number]['certs']) =>
+    Object.entries(c)
+      .filter(([, v]) => v)
+      .map(([k, v]) => `${CERT_LABELS[k as keyof typeof CERT_LABELS].replace('合格证明', '').replace('证明', '')}:${v}`)
+      .join('；');
+  const sensory = (l: DeliveryView['lines'][number]) => (l.packagingOk && l.labelOk && l.freshOk ? '合格' : [l.packagingOk ? '' : '包装破损', l.labelOk ? '' : '标识不全', l.freshOk ? '' : '变质异味'].filter(Boolean).join('、'));
+  return (
+    <div className="ys-sheet" data-testid="delivery-print">
+      <style>{PRINT_CSS}</style>
+      {d.status === 'cancelled' && <div className="ys-cancelled">已作废：{d.cancelReason}</div>}
+      {d.status === 'draft' && <div className="ys-cancelled">草稿（未过账）</div>}
+      <h1>{schoolName}食材验收单</h1>
+      <div className="ys-head">
+        <div>验收单号：{d.number ?? '（未过账）'}</div>
+        <div>
+          验收日期：{d.date}
+          {d.arrivalTime ? ` ${d.arrivalTime}` : ''}
+        </div>
+        <div>供应商：{d.supplierName}</div>
+        <div>
+          联系人：{d.supplierContact}　电话：{d.supplierPhone}
+        </div>
+        <div>地址：{d.supplierAddress}</div>
+        <div>送货单号：{d.noteNumber || '—'}</div>
+      </div>
+      <table>
+        <colgroup>
+          <col style={{ width: '10%' }} />
+          <col style={{ width: '7%' }} />
+          <col style={{ width: '5%' }} />
+          <col style={{ width: '8%' }} />
+          <col style={{ width: '8%' }} />
+          <col style={{ width: '7%' }} />
+          <col style={{ width: '7%' }} />
+          <col style={{ width: '9%' }} />
+          <col style={{ width: '10%' }} />
+          <col style={{ width: '9%' }} />
+          <col style={{ width: '6%' }} />
+          <col style={{ width: '14%' }} />
+        </colgroup>
+        <thead>
+          <tr>
+            <th>品名</th>
+            <th>规格</th>
+            <th>单位</th>
+            <th>送货数量</th>
+            <th>合格数量</th>
+            <th>拒收数量</th>
+            <th>单价</th>
+            <th>金额</th>
+            <th>生产日期/批号</th>
+            <th>保质期至</th>
+            <th>感官</th>
+            <th>证明</th>
+          </tr>
+        </thead>
+        <tbody>
+          {d.lines.map((l) => (
+            <tr key={l.lineNo}>
+              <td>{l.ingredientName}</td>
+              <td>{l.spec}</td>
+              <td>{l.unit}</td>
+              <td className="num">{formatMilli(l.receivedMilli)}</td>
+              <td className="num">{formatMilli(l.acceptedMilli)}</td>
+              <td className="num">{l.rejectedMilli ? formatMilli(l.rejectedMilli) : ''}</td>
+              <td className="num">{formatFen(l.unitPriceFen)}</td>
+              <td className="num">{formatFen(l.amountFen)}</td>
+              <td>{[l.productionDate, l.batchNo].filter(Boolean).join(' / ')}</td>
+              <td>{l.expiryDate ?? ''}</td>
+              <td>
+                {sensory(l)}
+                {l.temperatureDc !== null ? ` ${formatTenths(l.temperatureDc)}℃` : ''} {STORAGE_LABELS[l.storageClass]}
+              </td>
+              <td>{certs(l.certs)}</td>
+            </tr>
+          ))}
+          <tr>
+            <td colSpan={7}>合格金额合计（大写）：{fenToChineseCapital(d.totalFen)}</td>
+            <td className="num" data-testid="print-total">
+              {formatFen(d.totalFen)}
+            </td>
+            <td colSpan={4}></td>
+          </tr>
+        </tbody>
+      </table>
+      {rejected.length > 0 && (
+        <>
+          <p style={{ margin: '3mm 0 1mm' }}>拒收记录：</p>
+          <table>
+            <thead>
+              <tr>
+                <th>品名</th>
+                <th>拒收数量</th>
+                <th>原因</th>
+                <th>处理方式</th>
+              </tr>
+            </thead>
+            <tbody>
+              {rejected.map((l) => (
+                <tr key={l.lineNo}>
+                  <td>{l.ingredientName}</td>
+                  <td className="num">
+                    {formatMilli(l.rejectedMilli)} {l.unit}
+                  </td>
+                  <td>{l.rejectReason}</td>
+                  <td>{l.disposition ? DISPOSITION_LABELS[l.disposition] : ''}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </>
+      )}
+      {(d.warningNotes.length > 0 || d.warningNote) && (
+        <p style={{ margin: '3mm 0 0' }}>
+          警示说明：{[...d.warningNotes.map((w) => w.note), d.warningNote].filter(Boolean).join('；')}
+        </p>
+      )}
+      <p style={{ margin: '3mm 0 0' }}>
+        验收人：{d.inspectors.map((i) => i.name).join('、')}
+        {d.witnessName ? `　家委会代表：${d.witnessName}` : ''}
+        {d.postedAt ? `　过账：${d.postedByName ?? ''} ${chinaTime(d.postedAt)}` : ''}
+      </p>
+      <div className="ys-sign">
+        <div>验收人（一）：</div>
+        <div>验收人（二）：</div>
+        <div>家委会代表（如在场）：</div>
+        <div>送货人：</div>
+      </div>
+    </div>
+  );
+}

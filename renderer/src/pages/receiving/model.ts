@@ -1,0 +1,206 @@
+import type { DeliveryDraftInput, DeliveryView, Disposition, Finding } from '../../../../shared/api/receiving.ts';
+import type { CertKind, StorageClass } from '../../../../shared/domain.ts';
+
+/**
+ * The kitchen-door form's values and their translation to the API's draft. The form keeps what people type (dates
+ * and temperatures as text, rejected quantity instead of accepted); the draft holds integers and ISO dates.
+ */
+export interface LineValues {
+  ingredientId: string | null;
+  receivedMilli: number | null;
+  rejectedMilli: number | null;
+  rejectReason: string;
+  disposition: Disposition | null;
+  unitPriceFen: number | null;
+  printedAmountFen: number | null;
+  productionDate: string;
+  batchNo: string;
+  shelfLifeDays: string;
+  expiryDate: string;
+  storageClass: StorageClass;
+  packagingOk: boolean;
+  labelOk: boolean;
+  freshOk: boolean;
+  temperature: string;
+  certs: Partial<Record<CertKind, string>>;
+}
+
+export interface FormValues {
+  date: string;
+  arrivalTime: string;
+  supplierId: string | null;
+  noteNumber: string;
+  inspectorIds: string[];
+  witnessUserId: string | null;
+  witnessName: string;
+  remark: string;
+  warningNote: string;
+  lines: LineValues[];
+}
+
+export const emptyLine = (): LineValues => ({
+  ingredientId: null,
+  receivedMilli: null,
+  rejectedMilli: null,
+  rejectReason: '',
+  disposition: null,
+  unitPriceFen: null,
+  printedAmountFen: null,
+  productionDate: '',
+  batchNo: '',
+  shelfLifeDays: '',
+  expiryDate: '',
+  storageClass: 'ambient',
+  packagingOk: true,
+  labelOk: true,
+  freshOk: true,
+  temperature: '',
+  certs: {},
+});
+
+/** "-18.5" → -185 tenths of °C; null for empty; NaN for anything else. Digits only, never parseFloat. */
+export function parseTenths(text: string): number | null {
+  const s = text.trim().replace('℃', '');
+  if (s === '') return null;
+  const m = /^(-?)(\d{1,3})(?:\.(\d))?$/.exec(s);
+  if (!m) return Number.NaN;
+  const v = Number(m[2]) * 10 + Number(m[3] ?? '0');
+  return m[1] ? -v : v;
+}
+export function formatTenths(v: number | null): string {
+  if (v === null) return '';
+  const a = Math.abs(v);
+  return `${v < 0 ? '-' : ''}${Math.trunc(a / 10)}${a % 10 ? `.${a % 10}` : ''}`;
+}
+
+/** Warning notes are keyed by code and the line's place in the form. */
+export const noteKey = (code: string, lineIndex: number | null | undefined) => `${code}:${lineIndex ?? ''}`;
+
+export interface Translated {
+  draft: DeliveryDraftInput | null;
+  /** Draft line index → form line index (empty form lines are left out of the draft). */
+  formIndex: number[];
+  problem: string | null;
+}
+
+/** A line with no item chosen is an empty row and left out; a chosen item needs quantity and price. */
+export function toDraft(v: FormValues, notes: Record<string, string>): Translated {
+  const formIndex: number[] = [];
+  const lines: DeliveryDraftInput['lines'] = [];
+  let problem: string | null = null;
+  (v.lines ?? []).forEach((l, i) => {
+    if (!l?.ingredientId) return;
+    const received = l.receivedMilli;
+    const rejected = l.rejectedMilli ?? 0;
+    const temp = parseTenths(l.temperature ?? '');
+    const days = (l.shelfLifeDays ?? '').trim();
+    if (received == null || Number.isNaN(received) || received <= 0) problem ??= `第 ${i + 1} 行：请填写送货数量`;
+    else if (l.unitPriceFen == null || Number.isNaN(l.unitPriceFen)) problem ??= `第 ${i + 1} 行：请填写单价`;
+    else if (Number.isNaN(rejected) || rejected > received) problem ??= `第 ${i + 1} 行：拒收数量不能超过送货数量`;
+    else if (temp !== null && Number.isNaN(temp)) problem ??= `第 ${i + 1} 行：温度应为数字，如 -18 或 3.5`;
+    else if (days !== '' && !/^\d{1,4}$/.test(days)) problem ??= `第 ${i + 1} 行：保质期应为天数`;
+    if (problem) return;
+    formIndex.push(i);
+    lines.push({
+      ingredientId: l.ingredientId,
+      receivedMilli: received as number,
+      acceptedMilli: (received as number) - rejected,
+      rejectedMilli: rejected,
+      rejectReason: rejected > 0 ? l.rejectReason ?? '' : '',
+      disposition: rejected > 0 ? l.disposition : null,
+      unitPriceFen: l.unitPriceFen as number,
+      printedAmountFen: l.printedAmountFen != null && !Number.isNaN(l.printedAmountFen) ? l.printedAmountFen : null,
+      productionDate: l.productionDate?.trim() || null,
+      batchNo: l.batchNo ?? '',
+      shelfLifeDays: days === '' ? null : Number(days),
+      expiryDate: l.expiryDate?.trim() || null,
+      storageClass: l.storageClass ?? 'ambient',
+      packagingOk: l.packagingOk ?? true,
+      labelOk: l.labelOk ?? true,
+      freshOk: l.freshOk ?? true,
+      temperatureDc: temp,
+      certs: Object.fromEntries(Object.entries(l.certs ?? {}).filter(([, x]) => x && x.trim())),
+    });
+  });
+  if (problem) return { draft: null, formIndex, problem };
+  if (!v.supplierId) return { draft: null, formIndex, problem: '请选择供应商' };
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(v.date ?? '')) return { draft: null, formIndex, problem: '验收日期格式应为 YYYY-MM-DD' };
+  const toDraftIndex = new Map(formIndex.map((f, d) => [f, d]));
+  const warningNotes = Object.entries(notes)
+    .filter(([, note]) => note.trim())
+    .flatMap(([key, note]): { code: string; lineIndex: number | null; note: string }[] => {
+      const [code, idx] = key.split(':');
+      if (idx === '') return [{ code, lineIndex: null, note }];
+      const d = toDraftIndex.get(Number(idx));
+      return d === undefined ? [] : [{ code, lineIndex: d, note }];
+    });
+  return {
+    formIndex,
+    problem: null,
+    draft: {
+      date: v.date,
+      arrivalTime: v.arrivalTime?.trim() || null,
+      supplierId: v.supplierId,
+      noteNumber: v.noteNumber ?? '',
+      inspectorIds: v.inspectorIds ?? [],
+      witnessUserId: v.witnessUserId ?? null,
+      witnessName: v.witnessUserId ? '' : (v.witnessName ?? ''),
+      lines,
+      warningNotes,
+      warningNote: v.warningNote ?? '',
+      remark: v.remark ?? '',
+    },
+  };
+}
+
+/** A stored delivery back into form values and notes (editing a draft or an amended copy). */
+export function fromDelivery(d: DeliveryView): { values: FormValues; notes: Record<string, string> } {
+  return {
+    values: {
+      date: d.date,
+      arrivalTime: d.arrivalTime ?? '',
+      supplierId: d.supplierId,
+      noteNumber: d.noteNumber,
+      inspectorIds: d.inspectors.map((i) => i.userId),
+      witnessUserId: d.witnessUserId,
+      witnessName: d.witnessUserId ? '' : d.witnessName,
+      remark: d.remark,
+      warningNote: d.warningNote,
+      lines: d.lines.map((l) => ({
+        ingredientId: l.ingredientId,
+        receivedMilli: l.receivedMilli,
+        rejectedMilli: l.rejectedMilli || null,
+        rejectReason: l.rejectReason,
+        disposition: l.disposition,
+        unitPriceFen: l.unitPriceFen,
+        printedAmountFen: l.printedAmountFen,
+        productionDate: l.productionDate ?? '',
+        batchNo: l.batchNo,
+        shelfLifeDays: l.shelfLifeDays === null ? '' : String(l.shelfLifeDays),
+        // a computed expiry is shown by the check, not typed back in
+        expiryDate: l.shelfLifeDays !== null && l.productionDate ? '' : (l.expiryDate ?? ''),
+        storageClass: l.storageClass,
+        packagingOk: l.packagingOk,
+        labelOk: l.labelOk,
+        freshOk: l.freshOk,
+        temperature: formatTenths(l.temperatureDc),
+        certs: l.certs,
+      })),
+    },
+    notes: Object.fromEntries(d.warningNotes.map((w) => [noteKey(w.code, w.lineIndex), w.note])),
+  };
+}
+
+/** Findings of the check mapped back to form line indices. */
+export function findingsByFormLine(findings: Finding[], formIndex: number[]): { delivery: Finding[]; lines: Map<number, Finding[]> } {
+  const lines = new Map<number, Finding[]>();
+  const delivery: Finding[] = [];
+  for (const f of findings) {
+    if (f.lineIndex === undefined) delivery.push(f);
+    else {
+      const i = formIndex[f.lineIndex] ?? f.lineIndex;
+      lines.set(i, [...(lines.get(i) ?? []), { ...f, lineIndex: i }]);
+    }
+  }
+  return { delivery, lines };
+}
