@@ -6,6 +6,7 @@ import { ChangePasswordPage } from './pages/ChangePasswordPage.tsx';
 import { HomePage } from './pages/HomePage.tsx';
 import { IngredientsPage } from './pages/IngredientsPage.tsx';
 import { Placeholder } from './pages/Placeholder.tsx';
+import { feeRoutes } from './pages/fees/routes.tsx';
 import { ReceivingPage } from './pages/receiving/ReceivingPage.tsx';
 import { SettingsPage } from './pages/SettingsPage.tsx';
 import { SuppliersPage } from './pages/SuppliersPage.tsx';
@@ -34,7 +35,7 @@ export const GROUPS = ['首页', '验收入库', '伙食费', '月结与公示',
 export const routes: AppRoute[] = [
   { path: '/', label: '首页', group: '首页', roles: 'any', element: <HomePage /> },
   { path: '/receiving', label: '验收入库', group: '验收入库', roles: ['admin', 'storekeeper', 'accountant', 'reviewer', 'parent'], element: <ReceivingPage /> },
-  { path: '/fees', label: '伙食费', group: '伙食费', roles: ['admin', 'cashier', 'accountant', 'reviewer'], element: <Placeholder title="伙食费" /> },
+  ...feeRoutes,
   { path: '/closing', label: '月结与公示', group: '月结与公示', roles: ['admin', 'accountant', 'reviewer', 'parent'], element: <Placeholder title="月结与公示" /> },
   { path: '/masterdata/suppliers', label: '供应商', group: '基础资料', roles: STAFF, element: <SuppliersPage /> },
   { path: '/masterdata/ingredients', label: '食材', group: '基础资料', roles: STAFF, element: <IngredientsPage /> },

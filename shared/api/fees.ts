@@ -308,6 +308,12 @@ export const feesApi = {
     writes: false,
     summary: '按学号、姓名或拼音首字母查找学生',
   }),
+  'students.get': method<Student>()({
+    input: z.object({ id: id('学生') }).strict(),
+    access: FEE_READERS,
+    writes: false,
+    summary: '学生详情',
+  }),
   'students.classes': method<ClassInfo[]>()({
     input: z.object({}).strict().default({}),
     access: FEE_READERS,

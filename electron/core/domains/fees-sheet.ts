@@ -1,10 +1,12 @@
 import ExcelJS from 'exceljs';
 import { ApiError } from '../../../shared/errors.ts';
+import { numberText } from './imports.ts';
 
 /**
  * A small .xlsx reader any import can share: the first worksheet with content, the header row found among the first
  * rows by the labels it should contain, every cell as trimmed text (numbers, dates, formulas' results and rich text
- * all read the way a person sees them). Mapping fields to columns by header synonyms lives here too.
+ * all read the way a person sees them; numbers through imports.ts's numberText). Mapping fields to columns by header
+ * synonyms lives here too.
  */
 export interface SheetData {
   sheetName: string;
@@ -49,7 +51,7 @@ function cellText(cell: ExcelJS.Cell): string {
   const v = cell.value;
   if (v === null || v === undefined) return '';
   if (v instanceof Date) return v.toISOString().slice(0, 10);
-  if (typeof v === 'number') return Number.isInteger(v) ? String(v) : String(v);
+  if (typeof v === 'number') return numberText(v);
   if (typeof v === 'object' && 'result' in v) {
     const r = (v as { result?: unknown }).result;
     return r instanceof Date ? r.toISOString().slice(0, 10) : String(r ?? '').trim();

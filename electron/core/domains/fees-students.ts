@@ -22,7 +22,7 @@ import { decodeBase64File, guessMapping, readSheet } from './fees-sheet.ts';
 
 /** The roster (花名册), meal plans with their daily rates, the school-day calendar and terms. */
 
-type Keys = 'mealPlans.list' | 'mealPlans.update' | 'schoolDays.get' | 'schoolDays.set' | 'terms.list' | 'terms.save' | 'fees.period'
+type Keys = 'students.get' | 'mealPlans.list' | 'mealPlans.update' | 'schoolDays.get' | 'schoolDays.set' | 'terms.list' | 'terms.save' | 'fees.period'
   | 'students.list' | 'students.classes' | 'students.update' | 'students.importPreview' | 'students.importCommit';
 
 function mealPlans(ctx: Ctx): MealPlanRow[] {
@@ -159,6 +159,7 @@ export const studentHandlers: Handlers<Keys> = {
       .all(q, likePrefix(q), likeContains(q), likePrefix(lower), likePrefix(lower), input.className ?? null, input.className ?? null, input.includeInactive ? 1 : 0, input.limit) as StudentRow[];
     return rows.map(toStudent);
   },
+  'students.get': (ctx, { id }) => getStudent(ctx, id),
   'students.classes': (ctx) =>
     ctx.db
       .prepare(`SELECT class_name AS className, count(*) AS students, sum(subsidy_eligible) AS eligible FROM students WHERE active = 1 GROUP BY class_name ORDER BY class_name`)

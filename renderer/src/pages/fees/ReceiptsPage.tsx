@@ -1,0 +1,143 @@
+import { Button, Form, Input, Modal, Space, Table, Tag } from 'antd';
+import { useCallback, useEffect, useState } from 'react';
+import { PAY_METHOD_LABELS, type Receipt } from '../../../../shared/api/fees.ts';
+import { formatFen } from '../../../../shared/format.ts';
+import { call } from '../../api.ts';
+import { showError, toast } from '../../feedback.ts';
+import { chinaToday } from '../../labels.ts';
+import { navigate, restOf, usePath } from '../../router.ts';
+import { ClassSelect, DateInput, useCanWrite, useClasses, useFeeSetup } from './common.tsx';
+import { ReceiptPrint } from './ReceiptPrint.tsx';
+
+const BASE = '/fees/receipts';
+
+function VoidDialog({ r, onClose }: { r: Receipt; onClose: (changed: boolean) => void }) {
+  const [form] = Form.useForm<{ reason: string }>();
+  return (
+    <Modal
+      open
+      title={`作废收据 ${r.number}`}
+      okText="作废"
+      okButtonProps={{ danger: true }}
+      cancelText="取消"
+      onCancel={() => onClose(false)}
+      onOk={async () => {
+        const v = await form.validateFields();
+        try {
+          await call('receipts.void', { id: r.id, reason: v.reason });
+          toast(`收据 ${r.number} 已作废，记账已冲销`);
+          onClose(true);
+        } catch (e) {
+          showError(e, form);
+        }
+      }}
+    >
+      <p>
+        {r.className} {r.studentName} {r.periodLabel} ¥{formatFen(r.amountFen)}。作废后号码保留、标记作废，收款记账冲销。
+      </p>
+      <Form form={form} layout="vertical">
+        <Form.Item name="reason" label="作废理由" rules={[{ required: true, whitespace: true, message: '请填写作废理由' }]}>
+          <Input autoFocus maxLength={200} />
+        </Form.Item>
+      </Form>
+    </Modal>
+  );
+}
+
+function PrintView({ id }: { id: string }) {
+  const { schoolName } = useFeeSetup();
+  const [r, setR] = useState<Receipt | null>(null);
+  useEffect(() => {
+    call('receipts.get', { id }).then(setR, showError);
+  }, [id]);
+  if (!r) return null;
+  return (
+    <Space direction="vertical" style={{ width: '100%' }}>
+      <Space className="no-print">
+        <Button onClick={() => navigate(BASE)}>返回收据列表</Button>
+        <Button type="primary" onClick={() => window.print()}>
+          打印（A4 三联）
+        </Button>
+      </Space>
+      <ReceiptPrint r={r} schoolName={schoolName} />
+    </Space>
+  );
+}
+
+/** 收据: the list by date or class, voiding with a reason, and the three-part print view. */
+export function ReceiptsPage() {
+  const path = usePath();
+  const printId = restOf(BASE, path);
+  const canWrite = useCanWrite();
+  const [classes] = useClasses();
+  const [from, setFrom] = useState<string | undefined>(chinaToday().slice(0, 8) + '01');
+  const [to, setTo] = useState<string | undefined>(chinaToday());
+  const [className, setClassName] = useState<string | undefined>();
+  const [rows, setRows] = useState<Receipt[]>([]);
+  const [voiding, setVoiding] = useState<Receipt | null>(null);
+  const load = useCallback(() => {
+    call('receipts.list', { from, to, className }).then(setRows, showError);
+  }, [from, to, className]);
+  useEffect(() => {
+    if (!printId) load();
+  }, [load, printId]);
+  if (printId) return <PrintView id={printId} />;
+  const valid = rows.filter((r) => r.status === 'valid');
+  return (
+    <Space direction="vertical" style={{ width: '100%' }}>
+      <Space wrap>
+        <span>收款日期</span>
+        <DateInput value={from} onChange={setFrom} allowClear />
+        <span>至</span>
+        <DateInput value={to} onChange={setTo} allowClear />
+        <ClassSelect classes={classes} value={className} onChange={setClassName} allowClear />
+        <span>
+          有效 {valid.length} 张 ¥{formatFen(valid.reduce((s, r) => s + r.amountFen, 0))}，作废 {rows.length - valid.length} 张
+        </span>
+      </Space>
+      <Table
+        size="small"
+        rowKey="id"
+        dataSource={rows}
+        pagination={{ pageSize: 50 }}
+        data-testid="receipts-table"
+        columns={[
+          { title: '收据号', dataIndex: 'number' },
+          { title: '日期', dataIndex: 'date' },
+          { title: '班级', dataIndex: 'className' },
+          { title: '学号', dataIndex: 'studentNo' },
+          { title: '姓名', dataIndex: 'studentName' },
+          { title: '期间', dataIndex: 'periodLabel' },
+          { title: '金额', align: 'right', render: (_, r) => formatFen(r.amountFen) },
+          { title: '方式', render: (_, r) => PAY_METHOD_LABELS[r.method] },
+          { title: '收款人', dataIndex: 'createdByName' },
+          { title: '状态', render: (_, r) => (r.status === 'void' ? <Tag color="red" title={r.voidReason ?? ''}>作废</Tag> : <Tag color="green">有效</Tag>) },
+          {
+            title: '操作',
+            render: (_, r) => (
+              <Space>
+                <Button size="small" onClick={() => navigate(`${BASE}/${r.id}`)}>
+                  打印
+                </Button>
+                {canWrite && r.status === 'valid' && (
+                  <Button size="small" danger onClick={() => setVoiding(r)}>
+                    作废
+                  </Button>
+                )}
+              </Space>
+            ),
+          },
+        ]}
+      />
+      {voiding && (
+        <VoidDialog
+          r={voiding}
+          onClose={(changed) => {
+            setVoiding(null);
+            if (changed) load();
+          }}
+        />
+      )}
+    </Space>
+  );
+}

@@ -1,0 +1,323 @@
+import { Alert, Button, Checkbox, Form, Input, Select, Space, Table, Tabs, Tag, Typography } from 'antd';
+import dayjs from 'dayjs';
+import { useCallback, useEffect, useState } from 'react';
+import {
+  MEAL_PLAN_LABELS,
+  ROSTER_FIELD_LABELS,
+  type MealPlanRow,
+  type RosterField,
+  type RosterPreview,
+  type Student,
+} from '../../../../shared/api/fees.ts';
+import { formatFen } from '../../../../shared/format.ts';
+import { call } from '../../api.ts';
+import { fenRules, MoneyInput } from '../../components/NumberText.tsx';
+import { showError, toast } from '../../feedback.ts';
+import { allowed, useRoles } from '../../session.ts';
+import { ClassSelect, currentMonth, DateInput, PeriodPicker, useClasses, useFeeSetup } from './common.tsx';
+
+/** 学生与标准: the roster (import from .xlsx), school days per month, terms, and the meal plans' daily rates. */
+
+const FIELDS: RosterField[] = ['studentNo', 'name', 'className', 'mealPlan', 'subsidyEligible'];
+
+function readAsBase64(file: File): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const r = new FileReader();
+    r.onload = () => resolve(String(r.result).replace(/^data:[^,]*,/, ''));
+    r.onerror = () => reject(new Error('无法读取文件'));
+    r.readAsDataURL(file);
+  });
+}
+
+function RosterImport({ onDone }: { onDone: () => void }) {
+  const [data, setData] = useState<string | null>(null);
+  const [fileName, setFileName] = useState('');
+  const [preview, setPreview] = useState<RosterPreview | null>(null);
+  const [busy, setBusy] = useState(false);
+
+  const run = async (b64: string, mapping?: RosterPreview['mapping']) => {
+    setBusy(true);
+    try {
+      setPreview(await call('students.importPreview', { dataBase64: b64, mapping }));
+    } catch (e) {
+      setPreview(null);
+      showError(e);
+    } finally {
+      setBusy(false);
+    }
+  };
+  const commit = async () => {
+    if (!preview) return;
+    setBusy(true);
+    try {
+      const r = await call('students.importCommit', { rows: preview.rows.map((x) => x.row!).filter(Boolean) });
+      toast(`导入完成：新增 ${r.created} 人，更新 ${r.updated} 人，未变 ${r.unchanged} 人`);
+      setPreview(null);
+      setData(null);
+      setFileName('');
+      onDone();
+    } catch (e) {
+      showError(e);
+    } finally {
+      setBusy(false);
+    }
+  };
+  const actionTag = { create: <Tag color="green">新增</Tag>, update: <Tag color="blue">更新</Tag>, same: <Tag>无变化</Tag> };
+  return (
+    <Space direction="vertical" style={{ width: '100%' }}>
+      <Space>
+        <input
+          type="file"
+          accept=".xlsx"
+          data-testid="roster-file"
+          onChange={async (e) => {
+            const f = e.target.files?.[0];
+            if (!f) return;
+            const b64 = await readAsBase64(f);
+            setData(b64);
+            setFileName(f.name);
+            await run(b64);
+          }}
+        />
+        {fileName && <span>{fileName}</span>}
+      </Space>
+      <Typography.Text type="secondary">花名册第一行（或标题下一行）为列名：学号、姓名、班级、用餐方式（午餐/两餐/三餐寄宿）、是否受助（是/否）。再次导入时按学号更新，不会重复。</Typography.Text>
+      {preview && (
+        <>
+          <Space wrap>
+            {FIELDS.map((f) => (
+              <Space key={f}>
+                {ROSTER_FIELD_LABELS[f]}→
+                <Select
+                  style={{ width: 140 }}
+                  value={preview.mapping[f] ?? -1}
+                  data-testid={`map-${f}`}
+                  options={[{ value: -1, label: '（不导入）' }, ...preview.headers.map((h, i) => ({ value: i, label: h || `第 ${i + 1} 列` }))]}
+                  onChange={(v: number) => data && run(data, { ...preview.mapping, [f]: v < 0 ? null : v })}
+                />
+              </Space>
+            ))}
+          </Space>
+          {preview.errorCount > 0 ? (
+            <Alert type="error" showIcon message={`有 ${preview.errorCount} 行有误，请在表格中修正后重新选择文件（导入要么全部成功，要么都不导入）`} />
+          ) : (
+            <Alert type="success" showIcon message={`共 ${preview.okCount} 行，全部可以导入`} />
+          )}
+          <Table
+            size="small"
+            rowKey="line"
+            dataSource={preview.rows}
+            pagination={{ pageSize: 50 }}
+            data-testid="roster-preview"
+            columns={[
+              { title: '行', dataIndex: 'line', width: 60 },
+              { title: '学号', render: (_, r) => r.row?.studentNo },
+              { title: '姓名', render: (_, r) => r.row?.name },
+              { title: '班级', render: (_, r) => r.row?.className },
+              { title: '用餐方式', render: (_, r) => (r.row ? MEAL_PLAN_LABELS[r.row.mealPlan] : '') },
+              { title: '受助', render: (_, r) => (r.row ? (r.row.subsidyEligible ? '是' : '否') : '') },
+              { title: '检查', render: (_, r) => (r.errors.length ? <Typography.Text type="danger">{r.errors.join('；')}</Typography.Text> : r.action && actionTag[r.action]) },
+            ]}
+          />
+          <Button type="primary" loading={busy} disabled={preview.errorCount > 0 || preview.okCount === 0} onClick={commit}>
+            确认导入 {preview.okCount} 名学生
+          </Button>
+        </>
+      )}
+    </Space>
+  );
+}
+
+function Roster({ reloadKey }: { reloadKey: number }) {
+  const [classes] = useClasses();
+  const [className, setClassName] = useState<string | undefined>();
+  const [q, setQ] = useState('');
+  const [rows, setRows] = useState<Student[]>([]);
+  useEffect(() => {
+    call('students.list', { q, className, includeInactive: true }).then(setRows, showError);
+  }, [q, className, reloadKey]);
+  return (
+    <Space direction="vertical" style={{ width: '100%' }}>
+      <Space>
+        <ClassSelect classes={classes} value={className} onChange={setClassName} allowClear />
+        <Input.Search placeholder="学号、姓名或拼音首字母" allowClear onSearch={setQ} style={{ width: 260 }} />
+        <span>共 {rows.length} 人</span>
+      </Space>
+      <Table
+        size="small"
+        rowKey="id"
+        dataSource={rows}
+        pagination={{ pageSize: 50 }}
+        columns={[
+          { title: '学号', dataIndex: 'studentNo' },
+          { title: '姓名', dataIndex: 'name' },
+          { title: '班级', dataIndex: 'className' },
+          { title: '用餐方式', render: (_, s) => MEAL_PLAN_LABELS[s.mealPlan] },
+          { title: '营养改善计划', render: (_, s) => (s.subsidyEligible ? <Tag color="green">受助</Tag> : '') },
+          { title: '状态', render: (_, s) => (s.active ? '在读' : <Tag>离校</Tag>) },
+        ]}
+      />
+    </Space>
+  );
+}
+
+function SchoolDays() {
+  const { profile, terms } = useFeeSetup();
+  const roles = useRoles();
+  const canEdit = allowed(['admin', 'cashier', 'accountant'], roles);
+  const [month, setMonth] = useState(currentMonth());
+  const [days, setDays] = useState<string[]>([]);
+  const [termForm] = Form.useForm();
+  useEffect(() => {
+    call('schoolDays.get', { month }).then((r) => setDays(r.days), showError);
+  }, [month]);
+  const all: string[] = [];
+  const first = dayjs(`${month}-01`);
+  for (let d = first; d.month() === first.month(); d = d.add(1, 'day')) all.push(d.format('YYYY-MM-DD'));
+  const weekdays = all.filter((d) => ![0, 6].includes(dayjs(d).day()));
+  const save = async () => {
+    try {
+      const r = await call('schoolDays.set', { month, days });
+      setDays(r.days);
+      toast(`已保存 ${r.days.length} 个上课日`);
+    } catch (e) {
+      showError(e);
+    }
+  };
+  return (
+    <Space direction="vertical" style={{ width: '100%' }}>
+      <Space>
+        <PeriodPicker byTerm={false} terms={[]} value={month} onChange={setMonth} />
+        {canEdit && <Button onClick={() => setDays(weekdays)}>按工作日生成（周一至周五）</Button>}
+        <span data-testid="school-day-count">已选 {days.length} 天</span>
+      </Space>
+      <Typography.Text type="secondary">生成后取消放假日（节假日、调休）再保存；伙食费 = 上课日数 × 日收费标准。</Typography.Text>
+      <div style={{ display: 'grid', gridTemplateColumns: 'repeat(7, 110px)', gap: 6 }}>
+        {['日', '一', '二', '三', '四', '五', '六'].map((w) => (
+          <b key={w}>周{w}</b>
+        ))}
+        {Array.from({ length: first.day() }, (_, i) => (
+          <span key={`pad${i}`} />
+        ))}
+        {all.map((d) => (
+          <Checkbox
+            key={d}
+            disabled={!canEdit}
+            checked={days.includes(d)}
+            onChange={(e) => setDays(e.target.checked ? [...days, d].sort() : days.filter((x) => x !== d))}
+          >
+            {Number(d.slice(8))}日
+          </Checkbox>
+        ))}
+      </div>
+      {canEdit && (
+        <Button type="primary" onClick={save}>
+          保存上课日
+        </Button>
+      )}
+      {profile?.feePeriod === 'term' && (
+        <>
+          <Typography.Title level={5}>学期（按学期收费）</Typography.Title>
+          <Table size="small" rowKey="code" pagination={false} dataSource={terms} columns={[{ title: '代码', dataIndex: 'code' }, { title: '名称', dataIndex: 'name' }, { title: '开学', dataIndex: 'startDate' }, { title: '结束', dataIndex: 'endDate' }]} />
+          {canEdit && (
+            <Form
+              form={termForm}
+              layout="inline"
+              onFinish={async (v) => {
+                try {
+                  await call('terms.save', v);
+                  toast('学期已保存');
+                } catch (e) {
+                  showError(e, termForm);
+                }
+              }}
+            >
+              <Form.Item name="code" label="代码" rules={[{ required: true, message: '如 2026秋' }]}>
+                <Input placeholder="2026秋" style={{ width: 90 }} />
+              </Form.Item>
+              <Form.Item name="name" label="名称" rules={[{ required: true, message: '请填写名称' }]}>
+                <Input placeholder="2026年秋季学期" />
+              </Form.Item>
+              <Form.Item name="startDate" label="开学" rules={[{ required: true, message: '请选择' }]}>
+                <DateInput />
+              </Form.Item>
+              <Form.Item name="endDate" label="结束" rules={[{ required: true, message: '请选择' }]}>
+                <DateInput />
+              </Form.Item>
+              <Button htmlType="submit">保存学期</Button>
+            </Form>
+          )}
+        </>
+      )}
+    </Space>
+  );
+}
+
+function MealPlans() {
+  const roles = useRoles();
+  const canEdit = allowed(['admin', 'accountant'], roles);
+  const [plans, setPlans] = useState<MealPlanRow[]>([]);
+  const load = useCallback(() => call('mealPlans.list', {}).then(setPlans, showError), []);
+  useEffect(() => {
+    load();
+  }, [load]);
+  return (
+    <Table
+      size="small"
+      rowKey="code"
+      pagination={false}
+      dataSource={plans}
+      style={{ maxWidth: 640 }}
+      columns={[
+        { title: '用餐方式', dataIndex: 'name' },
+        { title: '日收费标准（元/天）', render: (_, p) => formatFen(p.dailyRateFen) },
+        {
+          title: '修改',
+          render: (_, p) =>
+            canEdit ? (
+              <Form
+                layout="inline"
+                initialValues={{ dailyRateFen: p.dailyRateFen }}
+                onFinish={async (v: { dailyRateFen: number }) => {
+                  try {
+                    await call('mealPlans.update', { code: p.code, dailyRateFen: v.dailyRateFen });
+                    toast(`${p.name}标准已改为 ${formatFen(v.dailyRateFen)} 元/天`);
+                    load();
+                  } catch (e) {
+                    showError(e);
+                  }
+                }}
+              >
+                <Form.Item name="dailyRateFen" rules={fenRules('日收费标准')}>
+                  <MoneyInput style={{ width: 140 }} />
+                </Form.Item>
+                <Button htmlType="submit">保存</Button>
+              </Form>
+            ) : (
+              '—'
+            ),
+        },
+      ]}
+    />
+  );
+}
+
+export function StudentsPage() {
+  const [reloadKey, setReloadKey] = useState(0);
+  const [tab, setTab] = useState('roster');
+  const canImport = allowed(['admin', 'cashier', 'accountant'], useRoles());
+  return (
+    <Tabs
+      activeKey={tab}
+      onChange={setTab}
+      items={[
+        { key: 'roster', label: '学生名册', children: <Roster reloadKey={reloadKey} /> },
+        ...(canImport
+          ? [{ key: 'import', label: '导入花名册', children: <RosterImport onDone={() => (setReloadKey((k) => k + 1), setTab('roster'))} /> }]
+          : []),
+        { key: 'days', label: '上课日', children: <SchoolDays /> },
+        { key: 'plans', label: '收费标准', children: <MealPlans /> },
+      ]}
+    />
+  );
+}

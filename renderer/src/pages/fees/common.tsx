@@ -1,0 +1,118 @@
+import { DatePicker, Select, Tag } from 'antd';
+import dayjs from 'dayjs';
+import { useCallback, useEffect, useState } from 'react';
+import { FEE_WRITERS, MEAL_PLAN_LABELS, type ClassInfo, type Student, type Term } from '../../../../shared/api/fees.ts';
+import type { RegionalProfile } from '../../../../shared/profile.ts';
+import { call } from '../../api.ts';
+import { EntitySelect } from '../../components/EntitySelect.tsx';
+import { showError } from '../../feedback.ts';
+import { chinaToday } from '../../labels.ts';
+import { allowed, useRoles } from '../../session.ts';
+
+/** Pieces the fee pages share: the class list, the period picker (month or term by profile), a student search. */
+
+export function useCanWrite(): boolean {
+  return allowed(FEE_WRITERS, useRoles());
+}
+
+export function useClasses(): [ClassInfo[], () => void] {
+  const [classes, setClasses] = useState<ClassInfo[]>([]);
+  const load = useCallback(() => {
+    call('students.classes', {}).then(setClasses, showError);
+  }, []);
+  useEffect(load, [load]);
+  return [classes, load];
+}
+
+export function ClassSelect(props: { value?: string; onChange?: (v: string) => void; classes: ClassInfo[]; id?: string; style?: React.CSSProperties; allowClear?: boolean; 'data-testid'?: string }) {
+  return (
+    <Select
+      id={props.id}
+      data-testid={props['data-testid']}
+      value={props.value}
+      onChange={props.onChange}
+      allowClear={props.allowClear}
+      placeholder="选择班级"
+      style={{ minWidth: 140, ...props.style }}
+      showSearch
+      options={props.classes.map((c) => ({ value: c.className, label: `${c.className}（${c.students}人）` }))}
+    />
+  );
+}
+
+/** The school's profile and terms, for the period picker and labels. */
+export function useFeeSetup(): { profile: RegionalProfile | null; terms: Term[]; schoolName: string } {
+  const [profile, setProfile] = useState<RegionalProfile | null>(null);
+  const [schoolName, setSchoolName] = useState('');
+  const [terms, setTerms] = useState<Term[]>([]);
+  useEffect(() => {
+    call('school.get', {}).then((s) => {
+      setProfile(s.profile);
+      setSchoolName(s.name);
+    }, showError);
+    call('terms.list', {}).then(setTerms, showError);
+  }, []);
+  return { profile, terms, schoolName };
+}
+
+export function currentMonth(): string {
+  return chinaToday().slice(0, 7);
+}
+
+/** A month ('2026-09') where fees go by month, a term ('2026秋') where they go by term. */
+export function PeriodPicker({ value, onChange, byTerm, terms, id }: { value?: string; onChange?: (v: string) => void; byTerm: boolean; terms: Term[]; id?: string }) {
+  if (byTerm) {
+    return <Select id={id} value={value} onChange={onChange} placeholder="选择学期" style={{ minWidth: 180 }} options={terms.map((t) => ({ value: t.code, label: t.name }))} />;
+  }
+  return (
+    <DatePicker
+      id={id}
+      picker="month"
+      allowClear={false}
+      value={value ? dayjs(`${value}-01`) : null}
+      format="YYYY年M月"
+      onChange={(d) => d && onChange?.(d.format('YYYY-MM'))}
+    />
+  );
+}
+
+export function DateInput({ value, onChange, id, allowClear = false, 'data-testid': testId }: { value?: string | null; onChange?: (v: string) => void; id?: string; allowClear?: boolean; 'data-testid'?: string }) {
+  return (
+    <DatePicker
+      id={id}
+      data-testid={testId}
+      allowClear={allowClear}
+      value={value ? dayjs(value) : null}
+      format="YYYY-MM-DD"
+      onChange={(d) => onChange?.(d ? d.format('YYYY-MM-DD') : (undefined as unknown as string))}
+    />
+  );
+}
+
+const searchStudents = (q: string) => call('students.list', { q, limit: 30 });
+const getStudent = (id: string) => call('students.get', { id });
+
+/** Student picker: 学号, 姓名 or 拼音首字母. */
+export function StudentSelect(props: { value?: string | null; onChange?: (id: string | null, s: Student | null) => void; id?: string; style?: React.CSSProperties; 'data-testid'?: string }) {
+  return (
+    <EntitySelect<Student>
+      placeholder="学生：输入学号、姓名或拼音首字母"
+      {...props}
+      style={{ minWidth: 280, ...props.style }}
+      search={searchStudents}
+      get={getStudent}
+      selectedLabel={(s) => `${s.name}（${s.studentNo}）`}
+      label={(s) => (
+        <span>
+          {s.name} <span style={{ color: '#888' }}>{s.studentNo} · {s.className} · {MEAL_PLAN_LABELS[s.mealPlan]}</span>
+          {s.subsidyEligible && <Tag color="green" style={{ marginLeft: 6 }}>受助</Tag>}
+        </span>
+      )}
+    />
+  );
+}
+
+export function periodLabel(key: string, terms: Term[]): string {
+  if (/^\d{4}-\d{2}$/.test(key)) return `${key.slice(0, 4)}年${Number(key.slice(5, 7))}月`;
+  return terms.find((t) => t.code === key)?.name ?? key;
+}
