@@ -1,3 +1,4 @@
+import { z } from './api/contract.ts';
 import { CATEGORIES, NON_FOOD_EXPENSES, type Category, type NonFoodExpense } from './domain.ts';
 
 /**
@@ -72,6 +73,19 @@ export interface DisclosureLayout {
   /** 食堂性质 on the summary's second line. */
   canteenKind: string;
 }
+
+/**
+ * The layout as a profile may store it (JSON). Sheet names are checked in full (≤ 31 characters, no []:*?/\ ',
+ * no repeats, the summary present) by the writer, which names the offending sheet.
+ */
+export const disclosureLayoutSchema = z
+  .object({
+    sheets: z.array(z.enum(DISCLOSURE_SHEETS), { error: '请选择公示表' }).min(1, '至少选择一张公示表'),
+    sheetNames: z.partialRecord(z.enum(DISCLOSURE_SHEETS), z.string().trim().min(1, '工作表名称不能为空').max(31, '工作表名称最多31个字')),
+    rowLabels: z.partialRecord(z.enum(SUMMARY_ROW_KEYS as [SummaryRowKey, ...SummaryRowKey[]]), z.string().trim().min(1, '行名称不能为空').max(40, '行名称最多40个字')),
+    canteenKind: z.string().trim().min(1, '食堂性质不能为空').max(20, '食堂性质最多20个字'),
+  })
+  .strict();
 
 /** LAYOUTS.md as shipped. */
 export const DEFAULT_DISCLOSURE_LAYOUT: DisclosureLayout = {

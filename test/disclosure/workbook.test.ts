@@ -7,7 +7,7 @@ import path from 'node:path';
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { disclosureFileName, writeDisclosureWorkbook } from '../../electron/core/disclosure/workbook.ts';
-import { DEFAULT_DISCLOSURE_LAYOUT, type DisclosureLayout, type PurchaseLine } from '../../shared/disclosure.ts';
+import { DEFAULT_DISCLOSURE_LAYOUT, disclosureLayoutSchema, type DisclosureLayout, type PurchaseLine } from '../../shared/disclosure.ts';
 import { fixture, PURCHASE_LINES } from './fixture.ts';
 
 let dir: string;
@@ -210,6 +210,13 @@ describe('layouts and refusals', () => {
     expect(vals(rowOf(ws, '四、本月盈余'), 2, 3)).toEqual([10997.65, 10497.65]);
     expect(vals(rowOf(ws, '八、生均日伙食成本'), 2, 3)).toEqual([17.84, 19.84]); // 121,302.35 ÷ 6,800 = 17.838; 377,002.35 ÷ 19,000 = 19.842
     expect(vals(rowOf(ws, '九、食材支出占伙食费收入比例'), 2, 3)).toEqual([0.9093, 0.9703]);
+  });
+
+  it('a stored layout is checked by its schema with Chinese messages', () => {
+    expect(disclosureLayoutSchema.parse(DEFAULT_DISCLOSURE_LAYOUT)).toEqual(DEFAULT_DISCLOSURE_LAYOUT);
+    const r = disclosureLayoutSchema.safeParse({ ...DEFAULT_DISCLOSURE_LAYOUT, sheets: [], rowLabels: { surplus: ' ' } });
+    expect(r.success).toBe(false);
+    expect(r.error!.issues.map((i) => `${i.path.join('.')}：${i.message}`)).toEqual(['sheets：至少选择一张公示表', 'rowLabels.surplus：行名称不能为空']);
   });
 
   it('refuses bad sheet names and inconsistent data in Chinese, leaving no file', async () => {

@@ -519,7 +519,6 @@ export async function writeSheets(d: DisclosureData, layout: DisclosureLayout, f
   const part = `${file}.part-${process.pid}`;
   const wb = new ExcelJS.stream.xlsx.WorkbookWriter({ filename: part, useStyles: true, useSharedStrings: true });
   wb.creator = '阳光食堂账本';
-  wb.created = new Date(0);
   try {
     const { y, m } = monthWords(d.month);
     for (const { key, name } of sheets) {
