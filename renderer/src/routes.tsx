@@ -8,6 +8,7 @@ import { IngredientsPage } from './pages/IngredientsPage.tsx';
 import { Placeholder } from './pages/Placeholder.tsx';
 import { feeRoutes } from './pages/fees/routes.tsx';
 import { ReceivingPage } from './pages/receiving/ReceivingPage.tsx';
+import { StoreroomPage } from './pages/storeroom/StoreroomPage.tsx';
 import { SettingsPage } from './pages/SettingsPage.tsx';
 import { SuppliersPage } from './pages/SuppliersPage.tsx';
 import { UsersPage } from './pages/UsersPage.tsx';
@@ -27,7 +28,7 @@ export interface AppRoute {
 }
 
 /** The side menu's top-level entries, in order: organised by task. */
-export const GROUPS = ['首页', '验收入库', '伙食费', '月结与公示', '基础资料', '审计', '设置'] as const;
+export const GROUPS = ['首页', '验收入库', '库房', '伙食费', '月结与公示', '基础资料', '审计', '设置'] as const;
 
 /**
  * Every page of the main window. Feature work appends its routes here (or replaces a placeholder) — one line each.
@@ -35,6 +36,7 @@ export const GROUPS = ['首页', '验收入库', '伙食费', '月结与公示',
 export const routes: AppRoute[] = [
   { path: '/', label: '首页', group: '首页', roles: 'any', element: <HomePage /> },
   { path: '/receiving', label: '验收入库', group: '验收入库', roles: ['admin', 'storekeeper', 'accountant', 'reviewer', 'parent'], element: <ReceivingPage /> },
+  { path: '/storeroom', label: '库房', group: '库房', roles: ['admin', 'storekeeper', 'accountant', 'reviewer', 'parent'], element: <StoreroomPage /> },
   ...feeRoutes,
   { path: '/closing', label: '月结与公示', group: '月结与公示', roles: ['admin', 'accountant', 'reviewer', 'parent'], element: <Placeholder title="月结与公示" /> },
   { path: '/masterdata/suppliers', label: '供应商', group: '基础资料', roles: STAFF, element: <SuppliersPage /> },

@@ -1,0 +1,316 @@
+import { Alert, Button, Form, Input, Modal, Radio, Space, Table, Tag, Typography } from 'antd';
+import { useCallback, useEffect, useRef, useState } from 'react';
+import { MEAL_LABELS, MEALS, type IssueProposal, type IssueView, type Meal, type StockItem } from '../../../../shared/api/storeroom.ts';
+import { formatFen, formatMilli } from '../../../../shared/format.ts';
+import { call } from '../../api.ts';
+import { EntitySelect } from '../../components/EntitySelect.tsx';
+import { QuantityInput } from '../../components/NumberText.tsx';
+import { enterToNext } from '../../components/enterToNext.ts';
+import { showError, toast } from '../../feedback.ts';
+import { chinaToday } from '../../labels.ts';
+import { navigate } from '../../router.ts';
+import { BASE, DateBox, StateTag, useCanWrite } from './common.tsx';
+
+type StockOption = StockItem & { id: string };
+const searchStock = (q: string) => call('storeroom.stock', { q, includeEmpty: false }).then((items) => items.map((i) => ({ ...i, id: i.ingredientId })));
+const getStock = (id: string) =>
+  call('storeroom.stock', { includeEmpty: true }).then((items) => {
+    const it = items.find((i) => i.ingredientId === id);
+    if (!it) throw new Error('该食材没有库存');
+    return { ...it, id: it.ingredientId };
+  });
+
+/** 早餐 before 9:00, 午餐 before 14:00, else 晚餐: the meal the storekeeper is most likely issuing for. */
+function mealNow(): Meal {
+  const h = new Date(Date.now() + 8 * 3600_000).getUTCHours();
+  return h < 9 ? 'breakfast' : h < 14 ? 'lunch' : 'dinner';
+}
+
+interface PendingLine {
+  ingredientId: string;
+  name: string;
+  unit: string;
+  qtyMilli: number;
+  proposal: IssueProposal;
+}
+
+function ProposalTable({ p }: { p: IssueProposal }) {
+  return (
+    <div data-testid="issue-proposal">
+      <Table
+        rowKey="lotId"
+        size="small"
+        pagination={false}
+        dataSource={p.lines}
+        columns={[
+          { title: '建议批次（临期先出）', dataIndex: 'deliveryNumber', render: (n: string | null, l) => `${n ?? '—'}（${l.receivedOn} 入库）` },
+          { title: '保质期至', dataIndex: 'expiryDate', render: (e: string | null, l) => <Space size={4}>{e ?? '—'}<StateTag state={l.state} /></Space> },
+          { title: '批次结存', dataIndex: 'onHandMilli', align: 'right', render: (m: number) => `${formatMilli(m)} ${p.unit}` },
+          { title: '本次出库', dataIndex: 'qtyMilli', align: 'right', render: (m: number) => `${formatMilli(m)} ${p.unit}` },
+        ]}
+      />
+      {p.shortMilli > 0 && <Alert type="error" showIcon style={{ marginTop: 6 }} title={`库存不足：可出库 ${formatMilli(p.availableMilli)} ${p.unit}，还差 ${formatMilli(p.shortMilli)} ${p.unit}`} />}
+      {p.expiredLots.length > 0 && (
+        <Alert
+          type="warning"
+          showIcon
+          style={{ marginTop: 6 }}
+          title={`另有 ${p.expiredLots.length} 个已过期批次（共 ${formatMilli(p.expiredLots.reduce((s, l) => s + l.onHandMilli, 0))} ${p.unit}）不能出库，请在“库存”中报损“过期销毁”`}
+        />
+      )}
+    </div>
+  );
+}
+
+/**
+ * The proposal for one more line of an item: what the pending lines of the same item already take is allocated
+ * first (the server allocates in the same order at confirmation), so the line shows the lots it will really get.
+ */
+async function proposeFor(itemId: string, qty: number, date: string, lines: PendingLine[]): Promise<IssueProposal> {
+  const pending = lines.filter((l) => l.ingredientId === itemId).reduce((s, l) => s + l.qtyMilli, 0);
+  const p = await call('storeroom.proposeIssue', { ingredientId: itemId, qtyMilli: qty + pending, date });
+  let skip = pending;
+  const mine = p.lines
+    .map((l) => {
+      const s = Math.min(skip, l.qtyMilli);
+      skip -= s;
+      return { ...l, qtyMilli: l.qtyMilli - s };
+    })
+    .filter((l) => l.qtyMilli > 0);
+  return { ...p, requestedMilli: qty, availableMilli: Math.max(0, p.availableMilli - pending), proposedMilli: Math.max(0, p.proposedMilli - pending), lines: mine };
+}
+
+/** The 出库 form: date and meal, then item (pinyin) → quantity → Enter adds the line with its FEFO proposal. */
+function IssueForm({ onIssued }: { onIssued: () => void }) {
+  const [form] = Form.useForm();
+  const [date, setDate] = useState(chinaToday());
+  const [meal, setMeal] = useState<Meal>(mealNow());
+  const [lines, setLines] = useState<PendingLine[]>([]);
+  const [proposal, setProposal] = useState<IssueProposal | null>(null);
+  const [busy, setBusy] = useState(false);
+  const [note, setNote] = useState('');
+  const itemId = Form.useWatch('ingredientId', form) as string | null | undefined;
+  const qty = Form.useWatch('qtyMilli', form) as number | null | undefined;
+  const entryRef = useRef<HTMLDivElement>(null);
+
+  useEffect(() => {
+    if (!itemId || !qty || Number.isNaN(qty) || qty <= 0) return setProposal(null);
+    let live = true;
+    const t = setTimeout(() => {
+      proposeFor(itemId, qty, date, lines).then((p) => live && setProposal(p), showError);
+    }, 150);
+    return () => {
+      live = false;
+      clearTimeout(t);
+    };
+  }, [itemId, qty, date, lines]);
+
+  const add = async () => {
+    const v = await form.validateFields();
+    let p: IssueProposal;
+    try {
+      p = await proposeFor(v.ingredientId, v.qtyMilli, date, lines);
+    } catch (e) {
+      return showError(e);
+    }
+    setProposal(p);
+    if (p.shortMilli > 0) {
+      form.setFields([{ name: 'qtyMilli', errors: [`库存不足，最多可出库 ${formatMilli(p.availableMilli)} ${p.unit}`] }]);
+      return;
+    }
+    setLines((ls) => [...ls, { ingredientId: v.ingredientId, name: p.name, unit: p.unit, qtyMilli: v.qtyMilli, proposal: p }]);
+    form.resetFields();
+    setProposal(null);
+    setTimeout(() => entryRef.current?.querySelector<HTMLInputElement>('#issue-item input, input#issue-item')?.focus(), 0);
+  };
+
+  const confirm = async () => {
+    if (lines.length === 0) return;
+    setBusy(true);
+    try {
+      const r = await call('storeroom.issue', { date, meal, note, lines: lines.map((l) => ({ ingredientId: l.ingredientId, lotId: null, qtyMilli: l.qtyMilli })) });
+      toast(`已出库 ${r.number}：${MEAL_LABELS[meal]} ${r.lines.length} 个批次，金额 ¥${formatFen(r.totalFen)}`);
+      setLines([]);
+      setNote('');
+      onIssued();
+    } catch (e) {
+      showError(e);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <div
+      onKeyDownCapture={(e) => {
+        if (e.key === 'Enter' && e.ctrlKey) {
+          e.preventDefault();
+          confirm();
+        }
+      }}
+    >
+      <Space wrap style={{ marginBottom: 12 }}>
+        <span>出库日期</span>
+        <DateBox value={date} onChange={setDate} data-testid="issue-date" />
+        <span>餐次</span>
+        <Radio.Group value={meal} onChange={(e) => setMeal(e.target.value)} optionType="button" buttonStyle="solid" options={MEALS.map((m) => ({ value: m, label: MEAL_LABELS[m] }))} data-testid="issue-meal" />
+      </Space>
+      <div ref={entryRef}>
+        <Form form={form} layout="inline" onKeyDownCapture={enterToNext} onFinish={add} style={{ marginBottom: 8 }}>
+          <Form.Item name="ingredientId" rules={[{ required: true, message: '请选择食材' }]}>
+            <EntitySelect<StockOption>
+              id="issue-item"
+              data-testid="issue-item"
+              autoFocus
+              placeholder="食材：拼音首字母或品名"
+              search={searchStock}
+              get={getStock}
+              selectedLabel={(i) => i.name}
+              label={(i) => (
+                <span>
+                  {i.name} <Typography.Text type="secondary">结存 {formatMilli(i.onHandMilli)} {i.unit}</Typography.Text> <StateTag state={i.state} />
+                </span>
+              )}
+              style={{ width: 260 }}
+            />
+          </Form.Item>
+          <Form.Item name="qtyMilli" rules={[{ required: true, message: '请填写出库数量' }]}>
+            <QuantityInput placeholder="数量" suffix={proposal?.unit} data-testid="issue-qty" style={{ width: 140 }} />
+          </Form.Item>
+          <Form.Item>
+            <Button htmlType="submit" data-testid="issue-add">
+              加入（Enter）
+            </Button>
+          </Form.Item>
+        </Form>
+      </div>
+      {proposal && <ProposalTable p={proposal} />}
+      <Table<PendingLine>
+        style={{ marginTop: 12 }}
+        rowKey={(l, i) => `${l.ingredientId}:${i}`}
+        size="small"
+        pagination={false}
+        dataSource={lines}
+        locale={{ emptyText: '尚未加入出库明细' }}
+        data-testid="issue-lines"
+        columns={[
+          { title: '品名', dataIndex: 'name' },
+          { title: '数量', key: 'q', align: 'right', render: (_: unknown, l) => `${formatMilli(l.qtyMilli)} ${l.unit}` },
+          { title: '批次（临期先出）', key: 'p', render: (_: unknown, l) => l.proposal.lines.map((p) => `${p.deliveryNumber ?? '—'}×${formatMilli(p.qtyMilli)}`).join('，') },
+          { title: '', key: 'x', render: (_: unknown, _l, i) => <Button size="small" type="link" onClick={() => setLines((ls) => ls.filter((_x, j) => j !== i))}>移除</Button> },
+        ]}
+      />
+      <Space style={{ marginTop: 12 }}>
+        <Input placeholder="备注（可不填）" value={note} onChange={(e) => setNote(e.target.value)} style={{ width: 280 }} maxLength={200} />
+        <Button type="primary" disabled={lines.length === 0} loading={busy} onClick={confirm} data-testid="issue-confirm">
+          确认出库（Ctrl+Enter）
+        </Button>
+      </Space>
+    </div>
+  );
+}
+
+function CancelIssue({ issue, onDone }: { issue: IssueView; onDone: () => void }) {
+  const [open, setOpen] = useState(false);
+  const [reason, setReason] = useState('');
+  const [date, setDate] = useState(chinaToday());
+  return (
+    <>
+      <Button size="small" onClick={() => setOpen(true)}>
+        冲销
+      </Button>
+      <Modal
+        open={open}
+        title={`冲销出库单 ${issue.number}（退回库房）`}
+        okText="确认冲销"
+        onCancel={() => setOpen(false)}
+        onOk={async () => {
+          try {
+            await call('storeroom.cancelIssue', { id: issue.id, date, reason });
+            toast('已冲销');
+            setOpen(false);
+            onDone();
+          } catch (e) {
+            showError(e);
+          }
+        }}
+      >
+        <Space direction="vertical" style={{ width: '100%' }}>
+          <DateBox value={date} onChange={setDate} />
+          <Input placeholder="冲销原因" value={reason} onChange={(e) => setReason(e.target.value)} maxLength={200} />
+        </Space>
+      </Modal>
+    </>
+  );
+}
+
+/** The 出库单 of a period, direct issues of deliveries (直进直出) included. */
+export function IssueList({ reloadKey }: { reloadKey: number }) {
+  const canWrite = useCanWrite();
+  const [from, setFrom] = useState(`${chinaToday().slice(0, 7)}-01`);
+  const [to, setTo] = useState(chinaToday());
+  const [rows, setRows] = useState<IssueView[]>([]);
+  const load = useCallback(() => {
+    call('storeroom.issues', { from, to, limit: 500 }).then(setRows, showError);
+  }, [from, to]);
+  useEffect(load, [load, reloadKey]);
+  return (
+    <>
+      <Space style={{ margin: '16px 0 8px' }}>
+        <Typography.Text strong>出库记录</Typography.Text>
+        <DateBox value={from} onChange={setFrom} />
+        <span>至</span>
+        <DateBox value={to} onChange={setTo} />
+        <Typography.Text type="secondary">合计 ¥{formatFen(rows.reduce((s, r) => s + r.totalFen, 0))}</Typography.Text>
+      </Space>
+      <Table<IssueView>
+        rowKey="id"
+        size="small"
+        dataSource={rows}
+        pagination={{ pageSize: 30, showSizeChanger: false }}
+        data-testid="issue-list"
+        columns={[
+          { title: '出库单号', dataIndex: 'number' },
+          { title: '日期', dataIndex: 'date' },
+          {
+            title: '餐次',
+            key: 'm',
+            render: (_: unknown, r) => (
+              <Space size={4}>
+                {r.meal ? MEAL_LABELS[r.meal] : <Tag>直进直出</Tag>}
+                {r.reverses && <Tag color="purple">冲销单</Tag>}
+                {r.reversedBy && <Tag color="red">已冲销</Tag>}
+              </Space>
+            ),
+          },
+          { title: '明细', key: 'l', render: (_: unknown, r) => r.lines.map((l) => `${l.ingredientName} ${formatMilli(l.qtyMilli)}${l.unit}`).join('，') },
+          { title: '金额', dataIndex: 'totalFen', align: 'right', render: (f: number) => formatFen(f) },
+          { title: '经办', dataIndex: 'createdByName' },
+          {
+            title: '',
+            key: 'x',
+            render: (_: unknown, r) => (
+              <Space size={4}>
+                <Button size="small" type="link" onClick={() => navigate(`${BASE}/trace?date=${r.date}${r.meal ? `&meal=${r.meal}` : ''}`)}>
+                  追溯
+                </Button>
+                {canWrite && r.meal && !r.reverses && !r.reversedBy && <CancelIssue issue={r} onDone={load} />}
+              </Space>
+            ),
+          },
+        ]}
+      />
+    </>
+  );
+}
+
+export function IssueTab() {
+  const canWrite = useCanWrite();
+  const [reloadKey, setReloadKey] = useState(0);
+  return (
+    <>
+      {canWrite && <IssueForm onIssued={() => setReloadKey((k) => k + 1)} />}
+      <IssueList reloadKey={reloadKey} />
+    </>
+  );
+}

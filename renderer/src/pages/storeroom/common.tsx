@@ -1,0 +1,40 @@
+import { Input, Tag } from 'antd';
+import type { LotState } from '../../../../shared/api/storeroom.ts';
+import { LOT_STATE_LABELS } from '../../../../shared/api/storeroom.ts';
+import { chinaToday } from '../../labels.ts';
+import { allowed, useRoles } from '../../session.ts';
+
+/** Pieces the storeroom pages share: who may write, the state tag, plain date and month boxes (typed, no mouse). */
+
+export const BASE = '/storeroom';
+export const WRITERS = ['storekeeper'] as const;
+export const READERS = ['admin', 'storekeeper', 'accountant', 'reviewer'] as const;
+export const TRACE_READERS = [...READERS, 'parent'] as const;
+
+export function useCanWrite(): boolean {
+  return allowed(WRITERS, useRoles());
+}
+
+export function StateTag({ state, daysLeft }: { state: LotState; daysLeft?: number | null }) {
+  if (state === 'ok') return null;
+  const text = state === 'near' && daysLeft != null ? `${LOT_STATE_LABELS[state]}（${daysLeft} 天）` : LOT_STATE_LABELS[state];
+  return <Tag color={state === 'expired' ? 'red' : 'orange'}>{text}</Tag>;
+}
+
+export function DateBox(props: { value: string; onChange: (v: string) => void; id?: string; 'data-testid'?: string; style?: React.CSSProperties }) {
+  return <Input type="date" id={props.id} data-testid={props['data-testid']} value={props.value} onChange={(e) => e.target.value && props.onChange(e.target.value)} style={{ width: 160, ...props.style }} />;
+}
+
+export function MonthBox(props: { value: string; onChange: (v: string) => void; 'data-testid'?: string }) {
+  return <Input type="month" data-testid={props['data-testid']} value={props.value} onChange={(e) => e.target.value && props.onChange(e.target.value)} style={{ width: 160 }} />;
+}
+
+export function currentMonth(): string {
+  return chinaToday().slice(0, 7);
+}
+
+/** The month before `m` (YYYY-MM): the count is usually taken for the month just ended. */
+export function previousMonth(m: string): string {
+  const [y, mo] = m.split('-').map(Number);
+  return mo === 1 ? `${y - 1}-12` : `${y}-${String(mo - 1).padStart(2, '0')}`;
+}
