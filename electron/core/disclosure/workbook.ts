@@ -139,7 +139,7 @@ class SheetOut {
     cells.forEach((c, i) => {
       if (!c || typeof c.v !== 'string' || !c.s.alignment?.wrapText) return;
       const units = [...c.v].reduce((n, ch) => n + (ch.charCodeAt(0) > 0xff ? 2 : 1), 0);
-      lines = Math.max(lines, Math.ceil(units / Math.max(1, (this.widths[i] ?? 10) - 3)));
+      lines = Math.max(lines, Math.ceil(units / Math.max(1, (this.widths[i] ?? 10) - (c.s.alignment?.indent ? 2 : 0))));
     });
     return lines === 1 ? 20 : 15 * lines + 5;
   }
@@ -204,7 +204,7 @@ const monthWords = (month: string): { y: number; m: number } => {
 function headerRows(out: SheetOut, title: string, second: string, spec: SheetSpec): void {
   out.line(title, S.title, 30);
   out.line(second, S.subtitle, 20);
-  out.put(spec.columns.map((c) => txt(c.header, S.header)), { height: 22 });
+  out.put(spec.columns.map((c) => txt(c.header, S.header)));
 }
 
 function checksumLine(out: SheetOut, d: DisclosureData): void {
@@ -458,7 +458,7 @@ export const SHEET_COLUMNS: Record<DisclosureSheet, SheetSpec> = {
   prices: {
     columns: [
       { header: '品名', width: 14 },
-      { header: '类别', width: 11 },
+      { header: '类别', width: 12 },
       { header: '单位', width: 6 },
       { header: '本月数量', width: 11 },
       { header: '本月均价', width: 11 },
@@ -470,14 +470,14 @@ export const SHEET_COLUMNS: Record<DisclosureSheet, SheetSpec> = {
   },
   suppliers: {
     columns: [
-      { header: '供应商', width: 22 },
+      { header: '供应商', width: 20 },
       { header: '统一社会信用代码', width: 21 },
       { header: '许可证号', width: 18 },
       { header: '有效期至', width: 11 },
-      { header: '本月供货次数', width: 8 },
+      { header: '本月供货次数', width: 10 },
       { header: '本月供货金额', width: 14 },
-      { header: '随货证明（份）', width: 9 },
-      { header: '标记', width: 13 },
+      { header: '随货证明（份）', width: 15 },
+      { header: '标记', width: 15 },
     ],
   },
   subsidy: {
