@@ -67,7 +67,7 @@ beforeAll(async () => {
   console.log(`LibreOffice: CSV of every sheet and PDF of the workbook in ${Math.round(performance.now() - t0)} ms`);
   csvFiles = csv;
   workbookPdf = pdf[0];
-}, 240_000);
+}, 400_000);
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
 describe('LibreOffice reads the disclosure workbook', () => {
