@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import { openBackend, type Backend } from '../core/backend.ts';
 import { resolveLedgerPath, type LedgerLocation } from '../core/paths.ts';
+import { assertLocalStorage } from '../core/storage-location.ts';
 import type { SessionInfo } from '../../shared/api/people.ts';
 import { ApiError, type ApiErrorShape } from '../../shared/errors.ts';
 import { parseArgs, UsageError } from './args.ts';
@@ -85,12 +86,15 @@ function makeContext(cmd: CliCommand, positionals: string[], flags: Map<string, 
     },
     async open(opts = {}) {
       const loc = ctx.location();
+      // The same refusal as the app's: no ledger on a network share or in a cloud-sync folder.
+      assertLocalStorage(loc.file, { env: io.env });
       const exists = fs.existsSync(loc.file);
       if (!exists && opts.create === false) {
         throw new ApiError('NOT_FOUND', `找不到账本文件 ${loc.file}，请先用 canteen init 或 canteen demo 建立账本，或用 --db 指定账本文件`);
       }
       if (!exists) fs.mkdirSync(loc.dataDir, { recursive: true });
-      const b = openBackend({ file: loc.file });
+      // The writer lock (held while this command runs) names the CLI when the app or another command is refused.
+      const b = openBackend({ file: loc.file, lockHolder: 'cli' });
       opened.push(b);
       return b;
     },
