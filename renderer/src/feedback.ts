@@ -39,7 +39,7 @@ export function showError(err: unknown, form?: FormInstance): void {
     for (const i of matched) byField.set(i.path, [...(byField.get(i.path) ?? []), i.message]);
     form.setFields([...byField].map(([path, errors]) => ({ name: toNamePath(path), errors })));
   }
-  const title = ERROR_TITLES[err.code] ?? '出错了';
+  const title = err.method === 'auth.login' ? '登录失败' : (ERROR_TITLES[err.code] ?? '出错了');
   if (unmatched.length === 0 && err.issues.length > 0) {
     feedback.message?.error(err.message);
     return;

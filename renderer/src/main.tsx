@@ -14,7 +14,7 @@ dayjs.locale('zh-cn');
 
 createRoot(document.getElementById('root')!).render(
   <StrictMode>
-    <ConfigProvider locale={zhCN} theme={{ token: { colorPrimary: '#d4380d', fontSize: 14 } }}>
+    <ConfigProvider locale={zhCN} button={{ autoInsertSpace: false }} theme={{ token: { colorPrimary: '#d4380d', fontSize: 14 } }}>
       <AntApp style={{ height: '100%' }}>
         <Shell />
       </AntApp>

@@ -51,13 +51,17 @@ export const CHROMIUM_ARGS = [
 /** Builds the renderer with Vite's JS API into `outDir` (a fresh temp dir by default); returns the dir. */
 export async function buildRenderer(outDir = fs.mkdtempSync(path.join(os.tmpdir(), 'canteen-renderer-'))): Promise<string> {
   const { build } = await import('vite');
-  const before = process.env.CANTEEN_RENDERER_OUT;
+  // Vitest sets NODE_ENV=test, which would give React's and antd's development builds: test what ships instead.
+  const saved = { out: process.env.CANTEEN_RENDERER_OUT, env: process.env.NODE_ENV };
   process.env.CANTEEN_RENDERER_OUT = outDir;
+  process.env.NODE_ENV = 'production';
   try {
-    await build({ configFile: path.join(ROOT, 'vite.config.ts'), logLevel: 'warn', build: { outDir, emptyOutDir: true } });
+    await build({ configFile: path.join(ROOT, 'vite.config.ts'), mode: 'production', logLevel: 'warn', build: { outDir, emptyOutDir: true } });
   } finally {
-    if (before === undefined) delete process.env.CANTEEN_RENDERER_OUT;
-    else process.env.CANTEEN_RENDERER_OUT = before;
+    for (const [key, value] of [['CANTEEN_RENDERER_OUT', saved.out], ['NODE_ENV', saved.env]] as const) {
+      if (value === undefined) delete process.env[key];
+      else process.env[key] = value;
+    }
   }
   if (!fs.existsSync(path.join(outDir, 'index.html'))) throw new Error(`renderer build produced no index.html in ${outDir}`);
   return outDir;
@@ -147,6 +151,9 @@ export async function openApp(opts: { backend: Pick<Backend, 'invoke'>; name: st
     browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
     const context = await browser.newContext({ viewport: { width: 1366, height: 768 }, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' });
     const page = await context.newPage();
+    // Fail an action well inside the test timeout, with Playwright's own message about what it waited for.
+    page.setDefaultTimeout(10_000);
+    page.setDefaultNavigationTimeout(30_000);
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
     page.on('console', (m) => {
@@ -159,8 +166,13 @@ export async function openApp(opts: { backend: Pick<Backend, 'invoke'>; name: st
       w.canteen = { invoke: (name: string, input: unknown) => w.__canteenInvoke(name, input) };
     });
     await page.goto(server.url + (opts.path ? `#${opts.path}` : ''));
-    await page.locator('#root > *').first().waitFor();
-    await page.locator('.ant-spin-spinning').first().waitFor({ state: 'detached', timeout: 10_000 }).catch(() => undefined);
+    try {
+      await page.locator('#root > *').first().waitFor({ timeout: 30_000 });
+      await page.locator('.ant-spin-spinning').first().waitFor({ state: 'detached', timeout: 30_000 });
+    } catch (e) {
+      // A blank page is usually a script error: say which.
+      throw new Error(`the app did not render: ${(e as Error).message}\n${errors.join('\n')}`);
+    }
     const b = browser;
     return {
       page,

@@ -21,8 +21,20 @@ export function enterToNext(e: KeyboardEvent<HTMLElement>): void {
     return;
   }
   if (target.tagName !== 'INPUT') return;
-  if (target.closest('.ant-select, .ant-picker')) {
-    // Let the component take the Enter (choose the option, commit the date), then move on.
+  if (target.closest('.ant-select')) {
+    if (target.getAttribute('aria-expanded') === 'true') {
+      // The list is open: let the select take the Enter (it picks the highlighted option), then move on.
+      setTimeout(() => focusNext(container, target), 0);
+      return;
+    }
+    // Closed: keep the Enter from the select (it would open its list and then pull focus back) and move on.
+    e.preventDefault();
+    e.stopPropagation();
+    focusNext(container, target);
+    return;
+  }
+  if (target.closest('.ant-picker')) {
+    // Let the date picker take the Enter (it commits the typed date), then move on.
     setTimeout(() => focusNext(container, target), 0);
     return;
   }

@@ -9,6 +9,7 @@ import { MoneyInput, fenRules } from '../components/NumberText.tsx';
 import { showError, toast } from '../feedback.ts';
 import { navigate, restOf, usePath } from '../router.ts';
 import { allowed, useRoles } from '../session.ts';
+import { ImportDialog } from './masterdata/ImportDialog.tsx';
 
 const EDITORS = ['admin', 'storekeeper', 'accountant'] as const;
 const BASE = '/masterdata/ingredients';
@@ -35,6 +36,7 @@ export function IngredientsPage() {
   const [rows, setRows] = useState<Ingredient[]>([]);
   const [loading, setLoading] = useState(false);
   const [editing, setEditing] = useState<Ingredient | 'new' | null>(null);
+  const [importing, setImporting] = useState(false);
 
   const load = useCallback(async () => {
     setLoading(true);
@@ -84,6 +86,11 @@ export function IngredientsPage() {
         {canEdit && (
           <Button type="primary" onClick={() => setEditing('new')}>
             新增食材
+          </Button>
+        )}
+        {canEdit && (
+          <Button onClick={() => setImporting(true)} data-testid="ingredient-import">
+            从Excel导入
           </Button>
         )}
       </Space>
@@ -136,6 +143,10 @@ export function IngredientsPage() {
           }}
         />
       )}
+      <ImportDialog kind="ingredients" open={importing} onClose={(imported) => {
+          setImporting(false);
+          if (imported) void load();
+        }} />
     </>
   );
 }
@@ -170,7 +181,7 @@ function IngredientForm({ ingredient, readOnly, onClose }: { ingredient: Ingredi
     }
   };
   return (
-    <Modal open title={ingredient ? `编辑食材：${ingredient.name}` : '新增食材'} width={620} onCancel={() => onClose(false)} footer={null} destroyOnHidden maskClosable={false}>
+    <Modal open title={ingredient ? `编辑食材：${ingredient.name}` : '新增食材'} width={620} onCancel={() => onClose(false)} footer={null} destroyOnHidden mask={{ closable: false }}>
       <Form form={form} labelCol={{ span: 5 }} initialValues={initial} onFinish={submit} onKeyDownCapture={enterToNext} disabled={readOnly} data-testid="ingredient-form">
         <Form.Item name="name" label="品名" rules={[{ required: true, whitespace: true, message: '请填写品名' }, { max: 40, message: '品名不能超过 40 个字' }]}>
           <Input autoFocus />

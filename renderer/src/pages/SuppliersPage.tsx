@@ -9,6 +9,7 @@ import { showError, toast } from '../feedback.ts';
 import { chinaToday } from '../labels.ts';
 import { navigate, restOf, usePath } from '../router.ts';
 import { allowed, useRoles } from '../session.ts';
+import { ImportDialog } from './masterdata/ImportDialog.tsx';
 
 const EDITORS = ['admin', 'storekeeper', 'accountant'] as const;
 const BASE = '/masterdata/suppliers';
@@ -63,6 +64,7 @@ export function SuppliersPage() {
   const [rows, setRows] = useState<Supplier[]>([]);
   const [loading, setLoading] = useState(false);
   const [editing, setEditing] = useState<Supplier | 'new' | null>(null);
+  const [importing, setImporting] = useState(false);
 
   const load = useCallback(async () => {
     setLoading(true);
@@ -117,6 +119,11 @@ export function SuppliersPage() {
             新增供应商
           </Button>
         )}
+        {canEdit && (
+          <Button onClick={() => setImporting(true)} data-testid="supplier-import">
+            从Excel导入
+          </Button>
+        )}
       </Space>
       <Table<Supplier>
         rowKey="id"
@@ -166,6 +173,10 @@ export function SuppliersPage() {
           }}
         />
       )}
+      <ImportDialog kind="suppliers" open={importing} onClose={(imported) => {
+          setImporting(false);
+          if (imported) void load();
+        }} />
     </>
   );
 }
@@ -199,7 +210,7 @@ function SupplierForm({ supplier, readOnly, onClose }: { supplier: Supplier | nu
       onCancel={() => onClose(false)}
       footer={null}
       destroyOnHidden
-      maskClosable={false}
+      mask={{ closable: false }}
     >
       <Form form={form} layout="horizontal" labelCol={{ span: 5 }} initialValues={initial} onFinish={submit} onKeyDownCapture={enterToNext} disabled={readOnly} data-testid="supplier-form">
         <Form.Item name="name" label="供应商名称" rules={[{ required: true, whitespace: true, message: '请填写供应商名称' }]}>

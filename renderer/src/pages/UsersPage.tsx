@@ -118,7 +118,7 @@ function UserForm({ user, onClose }: { user: UserRow | null; onClose: (saved: bo
     }
   };
   return (
-    <Modal open title={user ? `编辑用户：${user.username}` : '新增用户'} onCancel={() => onClose(false)} footer={null} destroyOnHidden maskClosable={false}>
+    <Modal open title={user ? `编辑用户：${user.username}` : '新增用户'} onCancel={() => onClose(false)} footer={null} destroyOnHidden mask={{ closable: false }}>
       <Form
         form={form}
         layout="vertical"
