@@ -6,7 +6,7 @@ import { checkStorageLocation } from '../core/storage-location.ts';
 import { resolveDataLocation, type DataLocation } from './data-location.ts';
 import { registerInvokeHandler } from './ipc.ts';
 import { APP_ENTRY_URL, APP_SCHEME_PRIVILEGES, registerAppProtocol } from './protocol.ts';
-import { denyAllPermissions, hardenWebContents, mainWindowOptions } from './security.ts';
+import { createMainWindow, denyAllPermissions, enforceCsp, hardenWebContents } from './security.ts';
 
 /** The parts of the electron module the shell uses; main.ts passes the real one, tests a fake. */
 export type ElectronMain = Pick<typeof import('electron'), 'app' | 'BrowserWindow' | 'ipcMain' | 'protocol' | 'session' | 'dialog'>;
@@ -85,6 +85,7 @@ export function startShell(electron: ElectronMain, opts: ShellOptions): Shell {
     const opened = backend;
 
     denyAllPermissions(session.defaultSession, (m) => log(m));
+    enforceCsp(session.defaultSession);
     registerAppProtocol(protocol, opts.rendererDir);
     registerInvokeHandler(ipcMain, {
       backend: opened,
@@ -92,7 +93,7 @@ export function startShell(electron: ElectronMain, opts: ShellOptions): Shell {
       log: (m) => log(m),
     });
 
-    const win = new BrowserWindow(mainWindowOptions({ preload: opts.preloadPath, icon: opts.iconPath, devTools: opts.devTools }));
+    const win = createMainWindow(BrowserWindow, { preload: opts.preloadPath, icon: opts.iconPath, devTools: opts.devTools });
     mainWindow = win;
     win.once('ready-to-show', () => win.show());
     win.on('closed', () => {

@@ -120,8 +120,16 @@ export function createFakeElectron(opts: { userData: string; singleInstance?: bo
     check: ((wc: unknown, permission: string, origin: string, details?: unknown) => boolean) | null;
     device: ((details: unknown) => boolean) | null;
   } = { request: null, check: null, device: null };
+  const webRequest: { onHeadersReceived: ((details: { url: string; responseHeaders?: Record<string, string[]> }, cb: (r: { responseHeaders?: Record<string, string[]> }) => void) => void) | null } = {
+    onHeadersReceived: null,
+  };
   const session = {
     defaultSession: {
+      webRequest: {
+        onHeadersReceived(h: typeof webRequest.onHeadersReceived) {
+          webRequest.onHeadersReceived = h;
+        },
+      },
       setPermissionRequestHandler(h: typeof permissions.request) {
         permissions.request = h;
       },
@@ -164,6 +172,7 @@ export function createFakeElectron(opts: { userData: string; singleInstance?: bo
     privileged,
     protocolHandlers,
     permissions,
+    webRequest,
     ipcHandlers,
     ipcMain,
     errorBoxes,

@@ -8,7 +8,7 @@ import { CSP } from '../../electron/shell/csp.ts';
 import { resolveDataLocation } from '../../electron/shell/data-location.ts';
 import { INVOKE_CHANNEL, inputSize, registerInvokeHandler } from '../../electron/shell/ipc.ts';
 import { APP_ENTRY_URL, createAppProtocolHandler, resolveAppPath } from '../../electron/shell/protocol.ts';
-import { mainWindowOptions } from '../../electron/shell/security.ts';
+import { createMainWindow } from '../../electron/shell/security.ts';
 import type { ApiResult } from '../../shared/errors.ts';
 import { tableDigest } from '../helpers/backend.ts';
 import { createFakeElectron, FakeWebContents, fakeEvent, ipcEvent, type FakeElectron } from './fake-electron.ts';
@@ -76,9 +76,17 @@ describe('window options', () => {
     expect(APP_ENTRY_URL).toBe('app://canteen/index.html');
   });
 
-  it('devtools only when asked (development runs)', () => {
-    expect(mainWindowOptions({ preload: '/p.cjs' }).webPreferences!.devTools).toBe(false);
-    expect(mainWindowOptions({ preload: '/p.cjs', devTools: true }).webPreferences!.devTools).toBe(true);
+  it('devtools only when asked (development runs), and no middle-click windows', () => {
+    const made: any[] = [];
+    class Recorder {
+      constructor(o: unknown) {
+        made.push(o);
+      }
+    }
+    createMainWindow(Recorder as never, { preload: '/p.cjs' });
+    createMainWindow(Recorder as never, { preload: '/p.cjs', devTools: true });
+    expect(made.map((o) => o.webPreferences.devTools)).toEqual([false, true]);
+    expect(made[0].webPreferences.disableBlinkFeatures).toBe('Auxclick');
   });
 
   it('registers app:// as a privileged standard, secure scheme before the app is ready', async () => {
@@ -121,6 +129,10 @@ describe('content security policy', () => {
     expect(await html.text()).toContain('阳光食堂账本');
     const js = await handler(new Request('app://canteen/assets/index-abc.js'));
     expect(js.headers.get('content-type')).toBe('text/javascript; charset=utf-8');
+    // And every response the session sees gets it, replacing whatever policy the response brought.
+    let out: { responseHeaders?: Record<string, string[]> } = {};
+    fake.webRequest.onHeadersReceived!({ url: 'app://canteen/x', responseHeaders: { 'content-security-policy': ["default-src *"], 'X-Other': ['1'] } }, (r) => (out = r));
+    expect(out.responseHeaders).toEqual({ 'Content-Security-Policy': [CSP], 'X-Other': ['1'] });
     // Refusals carry it too.
     const missing = await handler(new Request('app://canteen/nope.js'));
     expect(missing.status).toBe(404);
