@@ -80,10 +80,12 @@ export function denyAllPermissions(session: Session, log: (msg: string) => void 
 
 /**
  * The app protocol already sends the CSP with each file; this puts it on every response the session sees as well
- * (replacing any other), so that no page the window could ever reach runs without it.
+ * (replacing any other; DevTools excepted), so that no page the window could ever reach runs without it.
  */
 export function enforceCsp(session: Session): void {
   session.webRequest.onHeadersReceived((details, callback) => {
+    // DevTools (development runs only) brings its own policy and needs it.
+    if (details.url.startsWith('devtools:')) return callback({});
     const headers = Object.fromEntries(Object.entries(details.responseHeaders ?? {}).filter(([k]) => k.toLowerCase() !== 'content-security-policy'));
     callback({ responseHeaders: { ...headers, 'Content-Security-Policy': [CSP] } });
   });

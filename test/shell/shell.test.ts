@@ -133,6 +133,8 @@ describe('content security policy', () => {
     let out: { responseHeaders?: Record<string, string[]> } = {};
     fake.webRequest.onHeadersReceived!({ url: 'app://canteen/x', responseHeaders: { 'content-security-policy': ["default-src *"], 'X-Other': ['1'] } }, (r) => (out = r));
     expect(out.responseHeaders).toEqual({ 'Content-Security-Policy': [CSP], 'X-Other': ['1'] });
+    fake.webRequest.onHeadersReceived!({ url: 'devtools://devtools/bundled/inspector.html', responseHeaders: { a: ['1'] } }, (r) => (out = r));
+    expect(out).toEqual({});
     // Refusals carry it too.
     const missing = await handler(new Request('app://canteen/nope.js'));
     expect(missing.status).toBe(404);
