@@ -102,7 +102,7 @@ describe('meal fees in Chromium', () => {
   test('collects 一(1)班 in cash: 20 receipts, gapless, 3,507.00 元', async () => {
     const { page } = app;
     await page.evaluate(() => (window.location.hash = '#/fees/collect'));
-    await page.getByText('选择班级').click();
+    await page.locator('#collect-class').click();
     await pickOption(app, '一(1)班');
     await expect.poll(() => page.getByTestId('collect-total').textContent()).toBe('合计 20 人 ¥3,507.00');
     await app.screenshot('collect');
@@ -162,7 +162,7 @@ describe('meal fees in Chromium', () => {
     await page.getByTestId('blocked').getByText('当天收取现金的人不能自己确认日清').waitFor();
     await b.loginAs('accountant');
     await page.reload();
-    await page.getByTestId('book-balance').waitFor();
+    await page.getByTestId('book-balance').waitFor({ timeout: 20_000 });
     expect(await page.getByTestId('book-balance').textContent()).toBe('3,369.00');
     await page.getByTestId('counted').fill('3368');
     await expect.poll(() => page.getByTestId('difference').textContent()).toBe('短款 ¥1.00');

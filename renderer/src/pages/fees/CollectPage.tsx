@@ -84,9 +84,9 @@ export function CollectPage() {
           <Radio value="student">单个学生</Radio>
         </Radio.Group>
         {mode === 'class' ? (
-          <ClassSelect classes={classes} value={className} onChange={setClassName} data-testid="collect-class" />
+          <ClassSelect classes={classes} value={className} onChange={setClassName} id="collect-class" />
         ) : (
-          <StudentSelect value={studentId} onChange={(id) => setStudentId(id)} data-testid="collect-student" />
+          <StudentSelect value={studentId} onChange={(id) => setStudentId(id)} id="collect-student" />
         )}
       </Space>
       {rows.length > 0 && days === 0 && <Alert type="warning" showIcon message="该期间还没有设置上课日，请先到“学生与标准 → 上课日”设置" />}

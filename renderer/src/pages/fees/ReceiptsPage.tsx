@@ -22,7 +22,9 @@ function VoidDialog({ r, onClose }: { r: Receipt; onClose: (changed: boolean) =>
       cancelText="取消"
       onCancel={() => onClose(false)}
       onOk={async () => {
-        const v = await form.validateFields();
+        // An empty reason shows under its field; nothing to report beyond that.
+        const v = await form.validateFields().catch(() => null);
+        if (!v) return;
         try {
           await call('receipts.void', { id: r.id, reason: v.reason });
           toast(`收据 ${r.number} 已作废，记账已冲销`);
