@@ -7,6 +7,7 @@ export const ENTITY_LABELS: Record<string, string> = {
   ingredient: '食材',
   user: '用户',
   school: '学校',
+  student: '学生', meal_plan: '收费标准', school_days: '上课日', term: '学期', roster: '花名册', fee_receipt: '伙食费收据', fee_refund: '退费', subsidy_meals: '营养餐就餐', subsidy_receipt: '补助到账', cash_day: '日清', cash_deposit: '现金送存',
 };
 
 export const ACTION_LABELS: Record<string, string> = {
@@ -21,6 +22,7 @@ export const ACTION_LABELS: Record<string, string> = {
   cancel: '作废',
   post: '过账',
   import: '导入',
+  void: '作废', pay: '退付', clear: '日清',
 };
 
 export const FIELD_LABELS: Record<string, string> = {
