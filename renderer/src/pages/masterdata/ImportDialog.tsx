@@ -205,20 +205,12 @@ export function ImportDialog({ kind, open, onClose }: { kind: ImportKind; open: 
                 scroll={{ x: 'max-content', y: 380 }}
                 pagination={{ pageSize: 50, showSizeChanger: false }}
                 data-testid="import-rows"
-                rowClassName={(r) => (r.errors.length ? 'import-row-error' : '')}
                 columns={[
                   { title: '行号', dataIndex: 'row', width: 64, fixed: 'left' },
-                  ...mapped.map((f) => ({
-                    title: f.label,
-                    key: f.key,
-                    render: (_: unknown, r: ImportRow) => {
-                      const bad = r.errors.some((e) => e.field === f.key);
-                      return <span style={bad ? { color: '#cf1322', fontWeight: 600 } : undefined}>{r.cells[f.key]}</span>;
-                    },
-                  })),
                   {
                     title: '检查结果',
                     key: 'errors',
+                    width: 300,
                     render: (_: unknown, r: ImportRow) =>
                       r.errors.length ? (
                         <Space orientation="vertical" size={0}>
@@ -232,6 +224,14 @@ export function ImportDialog({ kind, open, onClose }: { kind: ImportKind; open: 
                         <Tag color="green">可导入</Tag>
                       ),
                   },
+                  ...mapped.map((f) => ({
+                    title: f.label,
+                    key: f.key,
+                    render: (_: unknown, r: ImportRow) => {
+                      const bad = r.errors.some((e) => e.field === f.key);
+                      return <span style={bad ? { color: '#cf1322', fontWeight: 600 } : undefined}>{r.cells[f.key]}</span>;
+                    },
+                  })),
                 ]}
               />
             )}
