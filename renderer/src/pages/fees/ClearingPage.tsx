@@ -60,7 +60,7 @@ export function ClearingPage() {
           <Descriptions size="small" column={3} bordered>
             <Descriptions.Item label="昨日结存">{formatFen(st.openingFen)}</Descriptions.Item>
             <Descriptions.Item label="今日收入">{formatFen(st.cashInFen)}</Descriptions.Item>
-            <Descriptions.Item label="今日支出（含送存）">{formatFen(st.cashOutFen)}</Descriptions.Item>
+            <Descriptions.Item label="今日付出（退付、冲销、送存）">{formatFen(st.cashOutFen)}</Descriptions.Item>
             <Descriptions.Item label="账面余额">
               <b data-testid="book-balance">{formatFen(st.bookBalanceFen)}</b>
             </Descriptions.Item>
@@ -103,7 +103,7 @@ export function ClearingPage() {
           {!st.cleared && st.blockedReason && <Alert style={{ marginTop: 12 }} type="info" showIcon message={st.blockedReason} data-testid="blocked" />}
         </Card>
       )}
-      {canWrite && (
+      {canWrite && st && !st.cleared && (
         <Card size="small" title="现金送存银行">
           <Form
             form={depForm}
