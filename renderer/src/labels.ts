@@ -1,3 +1,6 @@
+import { CATEGORY_LABELS, CERT_LABELS, LICENCE_LABELS, SUPPLIER_KIND_LABELS } from '../../shared/domain.ts';
+import { ROLE_LABELS } from '../../shared/roles.ts';
+
 /**
  * Chinese names for the audit log's codes. Feature work adds its own entities, actions and field names here (one line
  * each); an unknown code is shown as it is.
@@ -39,7 +42,7 @@ export const FIELD_LABELS: Record<string, string> = {
   category: '类别',
   unit: '单位',
   spec: '规格',
-  refPriceFen: '参考价（分）',
+  refPriceFen: '参考价',
   requiredCerts: '所需证明',
   banned: '禁止采购',
   storable: '可入库储存',
@@ -49,6 +52,14 @@ export const FIELD_LABELS: Record<string, string> = {
   profile: '区域配置',
   updatedAt: '修改时间',
   id: '编号',
+};
+
+/** Stored codes by field name, so the audit diff shows 蔬菜水果 rather than "vegetable". */
+export const VALUE_LABELS: Record<string, Record<string, string>> = {
+  category: CATEGORY_LABELS,
+  kind: { ...SUPPLIER_KIND_LABELS, ...LICENCE_LABELS },
+  requiredCerts: CERT_LABELS,
+  roles: ROLE_LABELS,
 };
 
 /** "2026-09-15T02:00:00.000Z" → "2026-09-15 10:00:00", the school's clock (China time, no daylight saving). */

@@ -95,6 +95,8 @@ describe('Foundation in Chromium', { timeout: 90_000 }, () => {
     const digest = tableDigest(backend);
     await dialog.getByRole('button', { name: '保存' }).click();
     await until(() => dialog.getByText('统一社会信用代码应为 18 位且校验位正确').isVisible()).toBe(true);
+    // One submission only: Enter in the date field moved on, it did not submit the form as well.
+    expect(await page.locator('.ant-message-notice').count()).toBe(1);
     expect(tableDigest(backend)).toBe(digest);
     await app.screenshot('supplier-error');
     await dialog.getByLabel('统一社会信用代码').fill('91350100M000100Y43');
@@ -129,8 +131,10 @@ describe('Foundation in Chromium', { timeout: 90_000 }, () => {
     const focusedId = () => page.evaluate(() => document.activeElement?.id ?? '');
     await dialog.getByLabel('品名').fill('白菜');
     await page.keyboard.press('Enter');
-    expect(await focusedId()).toBe('category'); // default 蔬菜水果 stays
-    await page.keyboard.press('Enter');
+    expect(await focusedId()).toBe('category');
+    await page.keyboard.press('ArrowDown'); // opens the list on the current 蔬菜水果
+    await until(() => page.locator('#category').getAttribute('aria-expanded')).toBe('true');
+    await page.keyboard.press('Enter'); // picks it and moves on
     await until(focusedId).toBe('unit'); // default kg stays
     await page.keyboard.press('Enter');
     await until(focusedId).toBe('spec');
@@ -172,6 +176,8 @@ describe('Foundation in Chromium', { timeout: 90_000 }, () => {
     await diff.waitFor();
     expect(await diff.locator('tr', { hasText: '统一社会信用代码' }).textContent()).toContain('91350100M000100Y43');
     expect(await diff.locator('tr', { hasText: '证照 · 第2项 · 有效期至' }).textContent()).toContain('2027-06-30');
+    expect(await diff.locator('tr', { hasText: '证照 · 第1项 · 类型' }).textContent()).toContain('营业执照');
+    expect(await diff.locator('tr', { hasText: '证照 · 第1项 · 有效期至' }).textContent()).toContain('—'); // 长期
     await app.screenshot('audit-supplier');
     await supplierRow.click(); // collapse
 
@@ -189,7 +195,8 @@ describe('Foundation in Chromium', { timeout: 90_000 }, () => {
     await row.click();
     const d = page.getByTestId('audit-diff').first();
     await d.waitFor();
-    expect(await d.locator('tr', { hasText: '参考价（分）' }).textContent()).toContain('250');
+    expect(await d.locator('tr', { hasText: '参考价' }).textContent()).toContain('2.50 元'); // typed as 2.5
+    expect(await d.locator('tr', { hasText: '类别' }).textContent()).toContain('蔬菜水果');
     expect(await d.locator('tr', { hasText: '规格' }).textContent()).toContain('散装');
     await app.screenshot('audit-ingredient');
   });

@@ -1,5 +1,6 @@
 import { Table, Typography } from 'antd';
-import { FIELD_LABELS } from '../labels.ts';
+import { formatFen, formatMilli } from '../../../shared/format.ts';
+import { FIELD_LABELS, VALUE_LABELS, chinaTime } from '../labels.ts';
 
 /** Flattens nested values to dotted paths so before and after line up field by field: licences.0.number. */
 export function flatten(value: unknown, prefix = '', out: Map<string, unknown> = new Map()): Map<string, unknown> {
@@ -20,12 +21,18 @@ export function flatten(value: unknown, prefix = '', out: Map<string, unknown> =
   return out;
 }
 
-function show(v: unknown): string {
+/** A stored value as people read it: codes by their Chinese names, fen as 元, instants in China time. */
+function show(v: unknown, path = ''): string {
   if (v === undefined) return '';
   if (v === null) return '—';
   if (typeof v === 'boolean') return v ? '是' : '否';
-  if (Array.isArray(v)) return v.length ? v.map(show).join('、') : '（无）';
+  if (Array.isArray(v)) return v.length ? v.map((x) => show(x, path)).join('、') : '（无）';
   if (typeof v === 'object') return JSON.stringify(v);
+  const key = path.split('.').filter((p) => !/^\d+$/.test(p)).pop() ?? '';
+  if (typeof v === 'number' && /Fen$/.test(key)) return `${formatFen(v)} 元`;
+  if (typeof v === 'number' && /Milli$/.test(key)) return formatMilli(v);
+  if (typeof v === 'string' && /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/.test(v)) return chinaTime(v);
+  if (typeof v === 'string' && VALUE_LABELS[key]?.[v]) return VALUE_LABELS[key][v];
   return String(v);
 }
 
@@ -42,7 +49,7 @@ export function AuditDiff({ before, after }: { before: unknown; after: unknown }
   const a = flatten(after);
   const keys = [...new Set([...b.keys(), ...a.keys()])];
   if (keys.length === 0) return <Typography.Text type="secondary">此操作没有记录字段内容。</Typography.Text>;
-  const rows = keys.map((k) => ({ key: k, field: label(k), before: show(b.get(k)), after: show(a.get(k)), changed: show(b.get(k)) !== show(a.get(k)) }));
+  const rows = keys.map((k) => ({ key: k, field: label(k), before: show(b.get(k), k), after: show(a.get(k), k), changed: show(b.get(k), k) !== show(a.get(k), k) }));
   return (
     <Table
       size="small"

@@ -24,6 +24,7 @@ export function enterToNext(e: KeyboardEvent<HTMLElement>): void {
   if (target.closest('.ant-select')) {
     if (target.getAttribute('aria-expanded') === 'true') {
       // The list is open: let the select take the Enter (it picks the highlighted option), then move on.
+      e.preventDefault(); // no implicit form submission
       setTimeout(() => focusNext(container, target), 0);
       return;
     }
@@ -35,6 +36,7 @@ export function enterToNext(e: KeyboardEvent<HTMLElement>): void {
   }
   if (target.closest('.ant-picker')) {
     // Let the date picker take the Enter (it commits the typed date), then move on.
+    e.preventDefault(); // no implicit form submission
     setTimeout(() => focusNext(container, target), 0);
     return;
   }

@@ -35,9 +35,10 @@ function ExpiryInput({ value, onChange, id }: { value?: string | null; onChange?
         disabled={longTerm}
         format="YYYY-MM-DD"
         placeholder="有效期至"
+        style={{ width: 150 }}
         onChange={(d) => onChange?.(d ? d.format('YYYY-MM-DD') : undefined as unknown as null)}
       />
-      <Checkbox checked={longTerm} onChange={(e) => onChange?.(e.target.checked ? null : (undefined as unknown as null))}>
+      <Checkbox style={{ whiteSpace: 'nowrap' }} checked={longTerm} onChange={(e) => onChange?.(e.target.checked ? null : (undefined as unknown as null))}>
         长期
       </Checkbox>
     </Space>
@@ -206,7 +207,7 @@ function SupplierForm({ supplier, readOnly, onClose }: { supplier: Supplier | nu
     <Modal
       open
       title={supplier ? `编辑供应商：${supplier.name}` : '新增供应商'}
-      width={760}
+      width={880}
       onCancel={() => onClose(false)}
       footer={null}
       destroyOnHidden
@@ -241,7 +242,7 @@ function SupplierForm({ supplier, readOnly, onClose }: { supplier: Supplier | nu
                       <Select style={{ width: 150 }} options={LICENCE_KINDS.map((k) => ({ value: k, label: LICENCE_LABELS[k] }))} />
                     </Form.Item>
                     <Form.Item name={[f.name, 'number']} rules={[{ required: true, whitespace: true, message: '请填写证照编号' }]}>
-                      <Input placeholder="证照编号" style={{ width: 170 }} />
+                      <Input placeholder="证照编号" style={{ width: 200 }} />
                     </Form.Item>
                     <Form.Item
                       name={[f.name, 'expiresOn']}
