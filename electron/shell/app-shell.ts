@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { BrowserWindow as BrowserWindowType } from 'electron';
 import { openBackend, type Backend } from '../core/backend.ts';
+import { createBackup, listBackups, pruneBackups, scheduleDailyBackups, startupBackup } from '../core/backup.ts';
 import { checkStorageLocation } from '../core/storage-location.ts';
 import { resolveDataLocation, type DataLocation } from './data-location.ts';
 import { registerInvokeHandler } from './ipc.ts';
@@ -25,7 +26,7 @@ export interface ShellOptions {
 
 export interface Shell {
   /** Resolves when the window is loading, or with null when startup was refused (the app then quits). */
-  ready: Promise<{ window: BrowserWindowType; backend: Backend; location: DataLocation } | null>;
+  ready: Promise<{ window: BrowserWindowType; backend: Backend; location: DataLocation; /** The start backup (null if it failed). */ startBackup: Promise<string | null> } | null>;
 }
 
 /**
@@ -46,6 +47,7 @@ export function startShell(electron: ElectronMain, opts: ShellOptions): Shell {
   let log: (msg: string) => void = (msg) => console.log(msg);
   let mainWindow: BrowserWindowType | null = null;
   let backend: Backend | null = null;
+  let dailyBackups: { stop(): void } | null = null;
 
   app.on('web-contents-created', (_event, contents) => hardenWebContents(contents, (m) => log(m)));
   app.on('second-instance', () => {
@@ -54,6 +56,7 @@ export function startShell(electron: ElectronMain, opts: ShellOptions): Shell {
     mainWindow.focus();
   });
   app.on('window-all-closed', () => {
+    dailyBackups?.stop();
     backend?.close();
     backend = null;
     app.quit();
@@ -84,6 +87,34 @@ export function startShell(electron: ElectronMain, opts: ShellOptions): Shell {
     }
     const opened = backend;
 
+    // A backup at every start, then one a day while the app runs (backup.ts); a failed backup is logged, never fatal.
+    // The ledger is read through `opened.db` each time: a restore swaps the connection.
+    const startBackup = startupBackup(opened.db, location.dataDir)
+      .then((b) => {
+        log(`启动备份：${b?.file}`);
+        return b?.file ?? null;
+      })
+      .catch((e: Error) => {
+        log(`启动备份失败：${e.message}`);
+        return null;
+      })
+      .finally(() => {
+        if (!backend) return;
+        dailyBackups = scheduleDailyBackups({
+          now: () => new Date(),
+          lastBackupAt: () => {
+            const newest = listBackups(location.backupsDir)[0];
+            return newest ? new Date(newest.at) : null;
+          },
+          run: async () => {
+            const b = await createBackup(opened.db, location.backupsDir, 'daily', new Date());
+            pruneBackups(location.backupsDir, new Date());
+            log(`每日备份：${b.file}`);
+          },
+          onError: (e) => log(`每日备份失败：${(e as Error)?.message ?? String(e)}`),
+        });
+      });
+
     denyAllPermissions(session.defaultSession, (m) => log(m));
     enforceCsp(session.defaultSession);
     registerAppProtocol(protocol, opts.rendererDir);
@@ -101,7 +132,7 @@ export function startShell(electron: ElectronMain, opts: ShellOptions): Shell {
     });
     win.webContents.on('render-process-gone', (_e, details) => log(`页面进程退出：${details.reason}`));
     void win.loadURL(APP_ENTRY_URL).catch((e: Error) => log(`页面加载失败：${e.message}`));
-    return { window: win, backend: opened, location };
+    return { window: win, backend: opened, location, startBackup };
   });
   return { ready };
 }

@@ -32,7 +32,7 @@ describe('built bundles', () => {
       encoding: 'utf8',
       env: { ...process.env, CANTEEN_DB: '', CANTEEN_DATA_DIR: '' },
     });
-    const r = JSON.parse(stdout.trim().split('\n').pop()!);
+    const r = JSON.parse(stdout.split('\n').find((l) => l.startsWith('RESULT '))!.slice('RESULT '.length));
     expect(r.errorBoxes).toEqual([]);
     expect(r.privileged).toEqual([{ scheme: 'app', privileges: expect.objectContaining({ standard: true, secure: true }) }]);
     expect(r.calls.filter((c: string) => c.startsWith('ipcMain.handle'))).toEqual(['ipcMain.handle:canteen:invoke']);
@@ -43,7 +43,7 @@ describe('built bundles', () => {
     expect(r.loaded).toEqual(['app://canteen/index.html']);
     expect(r.init).toMatchObject({ ok: true, value: { username: 'admin', schoolName: '阳光实验小学' } });
     expect(fs.existsSync(path.join(userData, 'ledger.sqlite'))).toBe(true);
-    expect(fs.existsSync(path.join(userData, 'backups'))).toBe(true);
+    expect(r.backups.filter((f: string) => f.includes('start'))).toHaveLength(1);
     expect(fs.readFileSync(path.join(userData, 'logs', 'main.log'), 'utf8')).toContain(path.join(userData, 'ledger.sqlite'));
   });
 

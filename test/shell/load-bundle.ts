@@ -4,6 +4,7 @@
  * what the bundle did as one JSON line. Usage: node test/shell/load-bundle.ts MAIN_CJS USER_DATA
  */
 import fs from 'node:fs';
+import path from 'node:path';
 import Module, { createRequire } from 'node:module';
 import { createFakeElectron, ipcEvent } from './fake-electron.ts';
 
@@ -23,7 +24,11 @@ const init = handler && win
   ? await handler(ipcEvent(win.webContents), { name: 'setup.init', input: { schoolName: '阳光实验小学', adminUsername: 'admin', adminName: '王校长', password: 'secret-pass-1' } })
   : null;
 const preload = win?.options.webPreferences.preload as string | undefined;
+// The start backup runs in the background; wait for it before closing the ledger.
+const backups = path.join(userData, 'backups');
+for (let i = 0; i < 200 && !(fs.existsSync(backups) && fs.readdirSync(backups).some((f) => f.includes('start'))); i++) await new Promise((r) => setTimeout(r, 25));
 console.log(
+  'RESULT ' +
   JSON.stringify({
     calls: fake.calls,
     privileged: fake.privileged,
@@ -33,6 +38,7 @@ console.log(
     loaded: win?.loaded ?? [],
     preloadExists: preload ? fs.existsSync(preload) : false,
     init,
+    backups: fs.existsSync(backups) ? fs.readdirSync(backups) : [],
   }),
 );
 fake.app.emit('window-all-closed');

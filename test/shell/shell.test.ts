@@ -16,7 +16,7 @@ import { createFakeElectron, FakeWebContents, fakeEvent, ipcEvent, type FakeElec
 let tmp: string;
 let fake: FakeElectron;
 let shell: Shell;
-let opened: { backend: Backend } | null = null;
+let opened: { backend: Backend; startBackup: Promise<string | null> } | null = null;
 
 const rendererDir = () => path.join(tmp, 'renderer');
 
@@ -49,7 +49,9 @@ beforeEach(() => {
   fake = createFakeElectron({ userData: path.join(tmp, 'userData') });
 });
 
-afterEach(() => {
+afterEach(async () => {
+  await opened?.startBackup;
+  fake?.app.emit('window-all-closed');
   opened?.backend.close();
   opened = null;
   fs.rmSync(tmp, { recursive: true, force: true });
@@ -327,6 +329,10 @@ describe('IPC', () => {
     expect(fs.existsSync(ledger)).toBe(true);
     expect(fs.statSync(path.join(tmp, 'userData', 'backups')).isDirectory()).toBe(true);
     expect(fs.statSync(path.join(tmp, 'userData', 'logs')).isDirectory()).toBe(true);
+    // A backup at start, in backups/.
+    const started = await r!.startBackup;
+    expect(started && path.dirname(started)).toBe(path.join(tmp, 'userData', 'backups'));
+    expect(fs.readdirSync(path.join(tmp, 'userData', 'backups')).filter((f) => f.includes('start'))).toHaveLength(1);
 
     expect(await invoke('setup.status', {})).toEqual({ ok: true, value: { initialized: false, schoolName: null } });
     const init = await invoke('setup.init', { schoolName: '阳光实验小学', adminUsername: 'admin', adminName: '王校长', password: 'secret-pass-1' });
