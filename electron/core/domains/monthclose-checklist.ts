@@ -1,0 +1,131 @@
+import type { BankLine, ChecklistItem } from '../../../shared/api/monthclose.ts';
+import { formatFen } from '../../../shared/format.ts';
+import { lastDayOfMonth } from '../clock.ts';
+import type { Ctx } from '../context.ts';
+import { accountBalance } from '../journal.ts';
+import { monthStart } from './monthclose-figures.ts';
+import { profileOf } from './people.ts';
+import { reconcile } from './receiving-reconciliation.ts';
+
+/**
+ * The month-close checklist (DOMAIN.md §3 月结): every item says what is missing and where to fix it. Only the
+ * subsidy item is informational (fees records meals served and funds received, not a claim to compare with).
+ */
+
+const BANK_ACCOUNTS = [
+  { account: 'bank', label: '银行存款（食堂专户）' },
+  { account: 'subsidy_bank', label: '营养改善计划补助专户' },
+] as const;
+
+export function bankLines(ctx: Ctx, month: string): BankLine[] {
+  const end = lastDayOfMonth(month);
+  return BANK_ACCOUNTS.map(({ account, label }) => {
+    const s = ctx.db
+      .prepare(
+        `SELECT b.balance_fen, b.created_at, u.display_name FROM bank_statement_balances b LEFT JOIN users u ON u.id = b.created_by
+         WHERE b.month = ? AND b.account = ? ORDER BY b.seq DESC LIMIT 1`,
+      )
+      .get(month, account) as { balance_fen: number; created_at: string; display_name: string | null } | undefined;
+    const bookFen = accountBalance(ctx, account, end);
+    return {
+      account,
+      label,
+      bookFen,
+      statementFen: s?.balance_fen ?? null,
+      differenceFen: s ? s.balance_fen - bookFen : null,
+      enteredByName: s?.display_name ?? null,
+      enteredAt: s?.created_at ?? null,
+    };
+  });
+}
+
+/** Whether an account has any posting dated by the day (an account never used needs no statement). */
+function accountUsed(ctx: Ctx, account: string, upTo: string): boolean {
+  return ctx.db.prepare(`SELECT 1 FROM journal_postings p JOIN journal_entries e ON e.id = p.entry_id WHERE p.account = ? AND e.entry_date <= ? LIMIT 1`).get(account, upTo) !== undefined;
+}
+
+function item(key: ChecklistItem['key'], label: string, missing: string[], okDetail: string, badDetail: string, link: string, linkLabel: string, informational = false): ChecklistItem {
+  const ok = informational || missing.length === 0;
+  return { key, label, ok, informational, detail: missing.length === 0 || informational ? okDetail : badDetail, missing, link, linkLabel };
+}
+
+export function checklist(ctx: Ctx, month: string): ChecklistItem[] {
+  const profile = profileOf(ctx);
+  const from = monthStart(month);
+  const to = lastDayOfMonth(month);
+  const items: ChecklistItem[] = [];
+
+  // Earlier months first: a month's opening balance and year to date rest on them, so they must be fixed already.
+  const earlier = ctx.db
+    .prepare(
+      `SELECT DISTINCT substr(e.entry_date, 1, 7) AS m FROM journal_entries e
+       WHERE e.entry_date < ? AND substr(e.entry_date, 1, 7) NOT IN (SELECT period FROM closed_periods) ORDER BY m`,
+    )
+    .all(from) as { m: string }[];
+  items.push(
+    item('earlier_months', '之前的月份已月结', earlier.map((r) => `${r.m.slice(0, 4)}年${Number(r.m.slice(5))}月有记账但未月结`), '之前有记账的月份均已月结', `有 ${earlier.length} 个更早的月份未月结，请先按月份顺序月结`, '/closing', '月结与公示'),
+  );
+
+  // 日清: every day with cash movement in the month (the clearing's own over/short posting aside) is cleared.
+  const cashDays = ctx.db
+    .prepare(
+      `SELECT DISTINCT e.entry_date AS day FROM journal_entries e JOIN journal_postings p ON p.entry_id = e.id
+       WHERE p.account = 'cash' AND e.source_type <> 'cash_clearing' AND e.entry_date BETWEEN ? AND ?
+         AND NOT EXISTS (SELECT 1 FROM cash_clearings c WHERE c.day = e.entry_date) ORDER BY day`,
+    )
+    .all(from, to) as { day: string }[];
+  items.push(item('cash_days', '每个有现金收付的日子都已日清', cashDays.map((d) => `${d.day} 未日清`), '本月有现金收付的日子均已日清', `${cashDays.length} 天有现金收付但未日清`, '/fees/clearing', '日清'));
+
+  // No draft deliveries dated in the month.
+  const drafts = ctx.db
+    .prepare(
+      `SELECT d.delivery_date AS date, s.name AS supplier FROM deliveries d JOIN suppliers s ON s.id = d.supplier_id
+       WHERE d.status = 'draft' AND d.delivery_date BETWEEN ? AND ? ORDER BY d.delivery_date, d.created_at`,
+    )
+    .all(from, to) as { date: string; supplier: string }[];
+  items.push(item('drafts', '没有未过账的验收单草稿', drafts.map((d) => `${d.date} ${d.supplier} 的验收单草稿`), '本月没有验收单草稿', `本月还有 ${drafts.length} 张验收单草稿：请过账或作废`, '/receiving', '验收入库'));
+
+  // Supplier statements reconciled, for every supplier with posted deliveries in the month.
+  const suppliers = ctx.db
+    .prepare(`SELECT DISTINCT supplier_id AS id FROM deliveries WHERE status = 'posted' AND delivery_date BETWEEN ? AND ?`)
+    .all(from, to) as { id: string }[];
+  const unreconciled: string[] = [];
+  for (const { id } of suppliers) {
+    const r = reconcile(ctx, id, month);
+    if (!r.statement) unreconciled.push(`${r.supplierName}：未录入对账单`);
+    else if (r.differenceFen !== 0) unreconciled.push(`${r.supplierName}：对账单 ${formatFen(r.statement.totalFen)} 元，验收合计 ${formatFen(r.ourTotalFen)} 元，相差 ${formatFen(r.differenceFen ?? 0)} 元`);
+    else if (r.unmatched.length > 0 || r.rows.some((x) => x.differenceFen !== null && x.differenceFen !== 0)) unreconciled.push(`${r.supplierName}：对账单逐单金额与验收单不符`);
+  }
+  items.push(
+    item('statements', '供应商对账单已核对', unreconciled, suppliers.length ? `本月 ${suppliers.length} 家供应商的对账单均已核对一致` : '本月没有供货', `${unreconciled.length} 家供应商对账未完成`, '/receiving/reconcile', '供应商对账'),
+  );
+
+  // Bank balances agreed with the statements entered here.
+  const bank = bankLines(ctx, month).filter((b) => b.statementFen !== null || accountUsed(ctx, b.account, to));
+  const bankMissing = bank.flatMap((b) =>
+    b.statementFen === null
+      ? [`${b.label}：未录入银行对账单余额（账面 ${formatFen(b.bookFen)} 元）`]
+      : b.differenceFen !== 0
+        ? [`${b.label}：对账单 ${formatFen(b.statementFen)} 元，账面 ${formatFen(b.bookFen)} 元，相差 ${formatFen(b.differenceFen ?? 0)} 元`]
+        : [],
+  );
+  items.push(item('bank', '银行存款余额已与对账单核对', bankMissing, bank.length ? '银行对账单余额与账面一致' : '本月之前没有银行收支', '银行余额未核对或不一致', '/closing', '在本页录入对账单余额'));
+
+  // Subsidy: meals served × rate is the claim; informational (no separate claim record to compare with).
+  const sb = ctx.db.prepare('SELECT count(*) AS n, coalesce(sum(rate_fen), 0) AS a FROM subsidy_meals WHERE meal_date BETWEEN ? AND ?').get(from, to) as { n: number; a: number };
+  items.push(
+    item('subsidy', '营养改善计划补助申报', [], `本月受助就餐 ${sb.n} 人日，应申报补助 ${formatFen(sb.a)} 元（受助人日数 × 补助标准）`, '', '/fees/subsidy', '营养改善计划', true),
+  );
+
+  if (profile.usesStoreroom) {
+    const counted = ctx.db.prepare(`SELECT status FROM stock_counts WHERE month = ?`).get(month) as { status: string } | undefined;
+    const missing = counted?.status === 'posted' ? [] : [counted ? '本月盘点尚未过账' : '本月尚未盘点'];
+    items.push(item('storeroom', '库房月末盘点已完成', missing, '本月盘点已过账', '库房月末盘点未完成', '/storeroom/count', '盘点'));
+  }
+  return items;
+}
+
+export function blockingItems(items: ChecklistItem[]): ChecklistItem[] {
+  return items.filter((i) => !i.ok);
+}
+

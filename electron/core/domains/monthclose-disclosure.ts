@@ -1,0 +1,209 @@
+import type { DisclosureData, PriceRow, PurchaseLine, RefundRow, RejectedLine, SubsidyRow, SupplierRow } from '../../../shared/disclosure.ts';
+import type { Category } from '../../../shared/domain.ts';
+import { REFUND_REASON_LABELS, type RefundReason } from '../../../shared/api/fees.ts';
+import { lastDayOfMonth } from '../clock.ts';
+import type { Ctx } from '../context.ts';
+import { avgPriceFen, divHalfUp } from '../disclosure/derive.ts';
+import { addMonths, closeFigures, monthStart } from './monthclose-figures.ts';
+import { profileOf } from './people.ts';
+import { categoryCost } from './storeroom-cost.ts';
+import { ADJUST_REASON_LABELS } from '../../../shared/api/storeroom.ts';
+import { formatFen, formatMilli } from '../../../shared/format.ts';
+
+/**
+ * DisclosureData (shared/disclosure.ts) for a month, assembled from the ledgers: the fund figures of closeFigures
+ * (the same ones the checksum covers) and the detail sheets. The accepted purchase lines are read in pages by key
+ * (date, 验收单号, line) so a month of thousands of lines is never held at once and no SQLite statement stays open
+ * between the writer's awaits.
+ */
+
+const PAGE = 500;
+
+interface PurchaseDbRow {
+  delivery_date: string;
+  number: string;
+  line_no: number;
+  item: string;
+  spec: string;
+  unit: string;
+  accepted_milli: number;
+  unit_price_fen: number;
+  amount_fen: number;
+  supplier: string;
+  inspectors: string | null;
+  note: string;
+  printed_amount_fen: number | null;
+}
+
+export function* purchaseLines(ctx: Ctx, m: string): Generator<PurchaseLine> {
+  const from = monthStart(m);
+  const to = lastDayOfMonth(m);
+  const stmt = ctx.db.prepare(
+    `SELECT d.delivery_date, d.number, l.line_no, i.name AS item, i.spec, i.unit, l.accepted_milli, l.unit_price_fen, l.amount_fen,
+       l.printed_amount_fen, s.name AS supplier, l.note,
+       (SELECT group_concat(display_name, '、') FROM (SELECT u.display_name FROM delivery_inspectors di JOIN users u ON u.id = di.user_id
+          WHERE di.delivery_id = d.id ORDER BY di.position)) AS inspectors
+     FROM delivery_lines l JOIN deliveries d ON d.id = l.delivery_id JOIN ingredients i ON i.id = l.ingredient_id JOIN suppliers s ON s.id = d.supplier_id
+     WHERE d.status = 'posted' AND d.delivery_date BETWEEN @from AND @to AND l.accepted_milli > 0
+       AND (d.delivery_date, d.number, l.line_no) > (@kd, @kn, @kl)
+     ORDER BY d.delivery_date, d.number, l.line_no LIMIT ${PAGE}`,
+  );
+  let key = { kd: '', kn: '', kl: 0 };
+  for (;;) {
+    const rows = stmt.all({ from, to, ...key }) as PurchaseDbRow[];
+    for (const r of rows) {
+      yield {
+        date: r.delivery_date,
+        receiptNo: r.number,
+        item: r.item,
+        spec: r.spec,
+        unit: r.unit,
+        qtyMilli: r.accepted_milli,
+        unitPriceFen: r.unit_price_fen,
+        amountFen: r.amount_fen,
+        supplier: r.supplier,
+        inspectors: r.inspectors ?? '',
+        note: [r.printed_amount_fen !== null ? '按供应商单据金额' : '', r.note].filter(Boolean).join('；'),
+      };
+    }
+    if (rows.length < PAGE) return;
+    const last = rows[rows.length - 1];
+    key = { kd: last.delivery_date, kn: last.number, kl: last.line_no };
+  }
+}
+
+function rejectedLines(ctx: Ctx, from: string, to: string): RejectedLine[] {
+  return (
+    ctx.db
+      .prepare(
+        `SELECT i.name AS item, i.unit, l.rejected_milli, l.reject_reason, l.disposition FROM delivery_lines l
+         JOIN deliveries d ON d.id = l.delivery_id JOIN ingredients i ON i.id = l.ingredient_id
+         WHERE d.status = 'posted' AND d.delivery_date BETWEEN ? AND ? AND l.rejected_milli > 0 ORDER BY d.delivery_date, d.number, l.line_no`,
+      )
+      .all(from, to) as { item: string; unit: string; rejected_milli: number; reject_reason: string; disposition: string }[]
+  ).map((r) => ({ item: r.item, unit: r.unit, qtyMilli: r.rejected_milli, reason: r.reject_reason, disposition: r.disposition === 'returned' ? '当场退回' : '销毁' }));
+}
+
+function itemTotals(ctx: Ctx, from: string, to: string) {
+  return ctx.db
+    .prepare(
+      `SELECT i.id, i.name AS item, i.category, i.unit, i.ref_price_fen, sum(l.accepted_milli) AS qty, sum(l.amount_fen) AS amount
+       FROM delivery_lines l JOIN deliveries d ON d.id = l.delivery_id JOIN ingredients i ON i.id = l.ingredient_id
+       WHERE d.status = 'posted' AND d.delivery_date BETWEEN ? AND ? AND l.accepted_milli > 0
+       GROUP BY i.id ORDER BY i.category, i.py_full, i.name`,
+    )
+    .all(from, to) as { id: string; item: string; category: Category; unit: string; ref_price_fen: number | null; qty: number; amount: number }[];
+}
+
+function prices(ctx: Ctx, m: string): PriceRow[] {
+  const profile = profileOf(ctx);
+  const prev = addMonths(m, -1);
+  const before = new Map(itemTotals(ctx, monthStart(prev), lastDayOfMonth(prev)).map((r) => [r.id, avgPriceFen(r.amount, r.qty)]));
+  return itemTotals(ctx, monthStart(m), lastDayOfMonth(m)).map((r) => ({
+    item: r.item,
+    category: r.category,
+    unit: r.unit,
+    qtyMilli: r.qty,
+    amountFen: r.amount,
+    // 参考价 = market average × (1 − the category's discount), half-up to the fen (DOMAIN.md §1).
+    referencePriceFen: r.ref_price_fen === null ? null : Number(divHalfUp(BigInt(r.ref_price_fen) * BigInt(10_000 - (profile.referenceDiscountBp[r.category] ?? 0)), 10_000n)),
+    previousAvgPriceFen: before.get(r.id) ?? null,
+  }));
+}
+
+function suppliers(ctx: Ctx, from: string, to: string): SupplierRow[] {
+  const rows = ctx.db
+    .prepare(
+      `SELECT s.id, s.name, s.credit_code, count(*) AS deliveries, sum(d.total_fen) AS amount FROM deliveries d JOIN suppliers s ON s.id = d.supplier_id
+       WHERE d.status = 'posted' AND d.delivery_date BETWEEN ? AND ? GROUP BY s.id ORDER BY s.py_full, s.name`,
+    )
+    .all(from, to) as { id: string; name: string; credit_code: string; deliveries: number; amount: number }[];
+  return rows.map((s) => {
+    const lic = ctx.db
+      .prepare(`SELECT number, expires_on FROM supplier_licences WHERE supplier_id = ? AND kind IN ('food_business','food_production') ORDER BY kind LIMIT 1`)
+      .get(s.id) as { number: string; expires_on: string | null } | undefined;
+    // 随货证明: the certificates recorded on the month's accepted lines (numbers entered per kind) and certificate scans.
+    const certs = ctx.db
+      .prepare(
+        `SELECT (SELECT coalesce(sum((SELECT count(*) FROM json_each(l.certs) WHERE trim(json_each.value) <> '')), 0)
+                 FROM delivery_lines l JOIN deliveries d ON d.id = l.delivery_id
+                 WHERE d.supplier_id = @id AND d.status = 'posted' AND d.delivery_date BETWEEN @from AND @to AND l.accepted_milli > 0) AS n`,
+      )
+      .get({ id: s.id, from, to }) as { n: number };
+    return {
+      name: s.name,
+      creditCode: s.credit_code,
+      licenceNo: lic?.number ?? '',
+      licenceValidUntil: lic?.expires_on ?? null,
+      deliveries: s.deliveries,
+      amountFen: s.amount,
+      certificates: certs.n,
+    };
+  });
+}
+
+function subsidyRows(ctx: Ctx, from: string, to: string): SubsidyRow[] {
+  return ctx.db
+    .prepare(
+      `SELECT s.class_name AS className, count(DISTINCT m.student_id) AS students, count(DISTINCT m.meal_date) AS days, count(*) AS studentDays, m.rate_fen AS rateFen
+       FROM subsidy_meals m JOIN students s ON s.id = m.student_id WHERE m.meal_date BETWEEN ? AND ?
+       GROUP BY s.class_name, m.rate_fen ORDER BY s.class_name, m.rate_fen`,
+    )
+    .all(from, to) as SubsidyRow[];
+}
+
+function refundRows(ctx: Ctx, from: string, to: string): RefundRow[] {
+  return (
+    ctx.db
+      .prepare(
+        `SELECT s.student_no, s.name, s.class_name, f.days, f.amount_fen, f.reason, f.note, f.applied_on, f.paid_on FROM fee_refunds f JOIN students s ON s.id = f.student_id
+         WHERE f.approved_on BETWEEN ? AND ? AND (f.status <> 'void' OR f.void_date > ?) ORDER BY f.approved_on, f.number`,
+      )
+      .all(from, to, to) as { student_no: string; name: string; class_name: string; days: number; amount_fen: number; reason: RefundReason; note: string; applied_on: string; paid_on: string | null }[]
+  ).map((r) => ({
+    studentNo: r.student_no,
+    name: r.name,
+    className: r.class_name,
+    days: r.days,
+    amountFen: r.amount_fen,
+    reason: REFUND_REASON_LABELS[r.reason] + (r.note ? `（${r.note}）` : ''),
+    appliedOn: r.applied_on,
+    // A payout after the month's end is not shown as paid in this month's disclosure.
+    paidOn: r.paid_on !== null && r.paid_on <= to ? r.paid_on : null,
+  }));
+}
+
+export function disclosureData(ctx: Ctx, m: string, revision: number, checksumHex: string): DisclosureData {
+  const profile = profileOf(ctx);
+  const school = ctx.db.prepare('SELECT name FROM school').get() as { name: string };
+  const f = closeFigures(ctx, m);
+  const from = monthStart(m);
+  const to = lastDayOfMonth(m);
+  const cost = profile.usesStoreroom ? categoryCost(ctx, m) : null;
+  return {
+    schoolName: school.name,
+    month: m,
+    revision,
+    checksumHex,
+    usesStoreroom: profile.usesStoreroom,
+    allowedNonFood: f.allowedNonFood,
+    surplusLimitBp: profile.surplusLimitBp,
+    surplusPeriod: profile.surplusPeriod,
+    priceToleranceBp: profile.priceToleranceBp,
+    notes: profile.notes,
+    complaintPhone: profile.complaintPhone,
+    signatures: profile.signatures,
+    monthFigures: f.current,
+    yearToDate: f.ytd,
+    categoryCosts: f.categoryCosts,
+    adjustmentNotes: (cost?.adjustments ?? []).map(
+      (a) => `${a.date} ${a.ingredientName} ${ADJUST_REASON_LABELS[a.reason]} ${formatMilli(a.qtyMilli)} ${a.unit}，${formatFen(a.valueFen)} 元${a.note ? `：${a.note}` : ''}`,
+    ),
+    purchases: purchaseLines(ctx, m),
+    rejected: rejectedLines(ctx, from, to),
+    prices: prices(ctx, m),
+    suppliers: suppliers(ctx, from, to),
+    subsidy: subsidyRows(ctx, from, to),
+    refunds: refundRows(ctx, from, to),
+  };
+}

@@ -1,0 +1,247 @@
+import { method, z } from './contract.ts';
+import { fen, isoDate, month, optionalText, text } from './fields.ts';
+import type { Category, NonFoodExpense } from '../domain.ts';
+import type { Role } from '../roles.ts';
+
+/**
+ * 月结与公示 (DOMAIN.md §3, §4): the month's checklist, the fund summary (month and year to date), the close
+ * (会计 submits, 审核人 approves → the month locks), reopening with a written reason, and the disclosure export.
+ * Also the fund's other entries (fund.recordExpense / fund.recordIncome), which refuse what the rules forbid.
+ * Money in integer fen, rates in basis points (1 % = 100).
+ */
+
+/** Who closes: the accountant submits, the reviewer approves and reopens; parents read closed months' disclosures. */
+export const CLOSE_READERS: readonly Role[] = ['admin', 'accountant', 'reviewer', 'parent'];
+export const FUND_WRITERS: readonly Role[] = ['accountant'];
+
+export type MonthStatus = 'open' | 'submitted' | 'closed';
+export const MONTH_STATUS_LABELS: Record<MonthStatus, string> = { open: '未月结', submitted: '已提交待审核', closed: '已月结' };
+
+export type ChecklistKey = 'earlier_months' | 'cash_days' | 'drafts' | 'statements' | 'bank' | 'subsidy' | 'storeroom';
+
+export interface ChecklistItem {
+  key: ChecklistKey;
+  label: string;
+  /** Clear (or informational): nothing blocks the close from this item. */
+  ok: boolean;
+  /** Shown for information only; never blocks. */
+  informational: boolean;
+  /** One line: what was checked, or what is missing. */
+  detail: string;
+  /** Each missing piece, e.g. a day, a draft's date and supplier, a supplier's difference. */
+  missing: string[];
+  /** The renderer route that fixes it (hash path). */
+  link: string;
+  linkLabel: string;
+}
+
+export interface BankLine {
+  account: 'bank' | 'subsidy_bank';
+  label: string;
+  /** Journal balance at the month's end. */
+  bookFen: number;
+  /** Latest bank-statement balance entered for the month, or null. */
+  statementFen: number | null;
+  differenceFen: number | null;
+  enteredByName: string | null;
+  enteredAt: string | null;
+}
+
+export interface FundColumn {
+  previousBalanceFen: number;
+  feesCollectedFen: number;
+  refundsFen: number;
+  feeNetFen: number;
+  subsidyFen: number;
+  otherIncomeFen: number;
+  incomeFen: number;
+  /** Journal expense:<category> (accepted purchases). */
+  purchasedByCategoryFen: Record<Category, number>;
+  /** Storeroom: opening + purchases − closing per category (null where the profile does not use the storeroom). */
+  consumedByCategoryFen: Record<Category, number> | null;
+  /** The basis the summary uses: consumed where the profile uses the storeroom, else purchased. */
+  expenseByCategoryFen: Record<Category, number>;
+  nonFoodFen: Partial<Record<NonFoodExpense, number>>;
+  foodExpenseFen: number;
+  expenseFen: number;
+  surplusFen: number;
+  cumulativeSurplusFen: number;
+  surplusRateBp: number | null;
+  mealDays: number;
+  avgCostFen: number | null;
+  foodShareBp: number | null;
+}
+
+export interface SurplusPeriod {
+  kind: 'month' | 'term' | 'year';
+  /** First and last month of the period ('YYYY-MM'); the rate is taken over `from` … the closing month. */
+  from: string;
+  to: string;
+  months: string[];
+  incomeFen: number;
+  surplusFen: number;
+  rateBp: number | null;
+  limitBp: number;
+  breach: boolean;
+  text: string;
+}
+
+export interface FundFlag {
+  code: 'surplus_over_limit' | 'negative_balance' | 'negative_month';
+  message: string;
+}
+
+export interface FundSummaryView {
+  month: string;
+  usesStoreroom: boolean;
+  expenseBasis: 'consumed' | 'purchased';
+  allowedNonFood: NonFoodExpense[];
+  current: FundColumn;
+  ytd: FundColumn;
+  period: SurplusPeriod;
+  flags: FundFlag[];
+  /** How student meal days were counted (shown under the table). */
+  mealDaysNote: string;
+}
+
+export interface MonthEvent {
+  kind: 'submit' | 'close' | 'reopen';
+  revision: number;
+  reason: string;
+  checksumHex: string | null;
+  at: string;
+  byName: string;
+}
+
+export interface MonthState {
+  month: string;
+  status: MonthStatus;
+  /** Revision of the current close (closed), or the one the next close will carry. */
+  revision: number;
+  checksumHex: string | null;
+  submittedByName: string | null;
+  events: MonthEvent[];
+}
+
+export interface MonthView {
+  state: MonthState;
+  /** null for a parent-committee member (they read closed months' figures only). */
+  checklist: ChecklistItem[] | null;
+  bank: BankLine[] | null;
+  summary: FundSummaryView;
+}
+
+export interface ExportResult {
+  xlsxPath: string;
+  pdfPath: string | null;
+  /** Why no PDF was written (LibreOffice missing), else null. */
+  pdfError: string | null;
+  revision: number;
+  checksumHex: string;
+}
+
+/** Other canteen expenses: the kinds a profile may allow, and the negative list (DOMAIN.md §3) that is always refused. */
+export const OTHER_EXPENSE_KINDS = ['fuel', 'utilities', 'wages', 'staff_meals', 'bonus', 'hospitality', 'school_public', 'subsidy_cash', 'lending'] as const;
+export type OtherExpenseKind = (typeof OTHER_EXPENSE_KINDS)[number];
+export const OTHER_EXPENSE_LABELS: Record<OtherExpenseKind, string> = {
+  fuel: '燃料',
+  utilities: '水电',
+  wages: '人工',
+  staff_meals: '教职工就餐',
+  bonus: '奖金福利',
+  hospitality: '招待',
+  school_public: '学校公用经费开支',
+  subsidy_cash: '补助发放现金',
+  lending: '出借或担保',
+};
+export const OTHER_INCOME_KINDS = ['donation', 'other', 'shop_rent', 'stall'] as const;
+export type OtherIncomeKind = (typeof OTHER_INCOME_KINDS)[number];
+export const OTHER_INCOME_LABELS: Record<OtherIncomeKind, string> = {
+  donation: '捐赠',
+  other: '其他食堂收入',
+  shop_rent: '商铺租金',
+  stall: '承包档口收入',
+};
+
+const monthInput = z.object({ month: month() }).strict();
+const money = z.enum(['bank', 'cash'], { error: '付款方式应为 银行 或 现金' });
+
+export const monthcloseApi = {
+  'monthclose.list': method<{ month: string; status: MonthStatus; revision: number }[]>()({
+    input: z.object({}).strict().default({}),
+    access: CLOSE_READERS,
+    writes: false,
+    summary: '已提交或已月结的月份',
+  }),
+  'monthclose.get': method<MonthView>()({
+    input: monthInput,
+    access: CLOSE_READERS,
+    writes: false,
+    summary: '月结：检查清单、银行对账、经费收支汇总（本月与本年累计）',
+  }),
+  'monthclose.setBankBalance': method<BankLine[]>()({
+    input: z
+      .object({
+        month: month(),
+        account: z.enum(['bank', 'subsidy_bank'], { error: '账户应为 食堂专户 或 补助专户' }),
+        balanceFen: z.number({ error: '银行对账单余额必须是数字' }).int({ error: '银行对账单余额必须以分为单位' }).min(-100_000_000_000).max(100_000_000_000),
+        note: optionalText('备注', 200),
+      })
+      .strict(),
+    access: ['accountant'],
+    writes: true,
+    summary: '录入银行对账单月末余额（与账面核对）',
+  }),
+  'monthclose.submit': method<MonthState>()({
+    input: monthInput,
+    access: ['accountant'],
+    writes: true,
+    summary: '会计提交月结（检查清单须全部通过）',
+  }),
+  'monthclose.approve': method<MonthState>()({
+    input: monthInput,
+    access: ['reviewer'],
+    writes: true,
+    summary: '审核人审核月结：锁定该月，记录校验码与版本',
+  }),
+  'monthclose.reopen': method<MonthState>()({
+    input: z.object({ month: month(), reason: text('反结账理由', 200).refine((s) => s.length >= 5, { error: '反结账理由至少 5 个字' }) }).strict(),
+    access: ['reviewer'],
+    writes: true,
+    summary: '审核人反结账（须填写理由，留痕；下次导出为新版本）',
+  }),
+  'monthclose.export': method<ExportResult>()({
+    input: z.object({ month: month(), dir: z.string().trim().min(1).max(500).optional() }).strict(),
+    access: CLOSE_READERS,
+    writes: false,
+    summary: '导出已月结月份的公示工作簿（.xlsx）与收支公示表 PDF',
+  }),
+  'fund.recordExpense': method<{ id: string; account: string }>()({
+    input: z
+      .object({
+        date: isoDate('日期'),
+        kind: z.enum(OTHER_EXPENSE_KINDS, { error: '支出类别无效' }),
+        amountFen: fen('金额').min(1, { error: '金额必须大于 0' }),
+        method: money,
+        memo: text('摘要', 200),
+      })
+      .strict(),
+    access: FUND_WRITERS,
+    writes: true,
+    summary: '登记食材以外的食堂支出（按区域配置允许的类别；负面清单一律拒绝）',
+  }),
+  'fund.recordIncome': method<{ id: string; account: string }>()({
+    input: z
+      .object({
+        date: isoDate('日期'),
+        kind: z.enum(OTHER_INCOME_KINDS, { error: '收入类别无效' }),
+        amountFen: fen('金额').min(1, { error: '金额必须大于 0' }),
+        method: money,
+        memo: text('摘要', 200),
+      })
+      .strict(),
+    access: FUND_WRITERS,
+    writes: true,
+    summary: '登记其他收入（捐赠等；商铺租金、承包档口收入不得计入伙食费）',
+  }),
+};
