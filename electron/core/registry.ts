@@ -8,6 +8,7 @@ import { masterdataHandlers } from './domains/masterdata.ts';
 import { peopleHandlers } from './domains/people.ts';
 import { receivingHandlers } from './domains/receiving.ts';
 import { storeroomHandlers } from './domains/storeroom.ts';
+import { monthcloseHandlers } from './domains/monthclose.ts';
 
 /** Every method of the contract has exactly one handler; the type makes a missing one a compile error. */
 export const allHandlers: Handlers<MethodName> = {
@@ -19,4 +20,5 @@ export const allHandlers: Handlers<MethodName> = {
   ...feesHandlers,
   ...receivingHandlers,
   ...storeroomHandlers,
+  ...monthcloseHandlers,
 };

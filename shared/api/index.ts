@@ -7,6 +7,7 @@ import { masterdataApi } from './masterdata.ts';
 import { peopleApi } from './people.ts';
 import { receivingApi } from './receiving.ts';
 import { storeroomApi } from './storeroom.ts';
+import { monthcloseApi } from './monthclose.ts';
 
 /** The whole API: every domain's declarations in one map. Adding a method is one entry in its domain file. */
 export const api = {
@@ -18,6 +19,7 @@ export const api = {
   ...feesApi,
   ...receivingApi,
   ...storeroomApi,
+  ...monthcloseApi,
 } satisfies Record<string, MethodDef>;
 
 export type Api = typeof api;
