@@ -178,7 +178,8 @@ export function CountTab() {
       {count && (
         <>
           <Typography.Paragraph data-testid="count-summary">
-            账面金额 ¥{formatFen(count.bookValueFen)}　盘点调整 ¥{formatFen(count.adjustmentsFen)}　
+            账面金额 ¥{formatFen(count.bookValueFen)}　盘点调整 ¥{formatFen(count.adjustmentsFen)}
+            {'　'}
             {count.countedValueFen === null ? `还有 ${count.uncounted} 个批次未录入` : `盘点后库存 ¥${formatFen(count.countedValueFen)}`}
             {count.postedAt && `　过账：${count.postedByName ?? ''}`}
           </Typography.Paragraph>

@@ -20,6 +20,11 @@ const getStock = (id: string) =>
     return { ...it, id: it.ingredientId };
   });
 
+function lastDay(month: string): string {
+  const [y, m] = month.split('-').map(Number);
+  return new Date(Date.UTC(y, m, 0)).toISOString().slice(0, 10);
+}
+
 /** 早餐 before 9:00, 午餐 before 14:00, else 晚餐: the meal the storekeeper is most likely issuing for. */
 function mealNow(): Meal {
   const h = new Date(Date.now() + 8 * 3600_000).getUTCHours();
@@ -81,9 +86,8 @@ async function proposeFor(itemId: string, qty: number, date: string, lines: Pend
 }
 
 /** The 出库 form: date and meal, then item (pinyin) → quantity → Enter adds the line with its FEFO proposal. */
-function IssueForm({ onIssued }: { onIssued: () => void }) {
+function IssueForm({ date, setDate, onIssued }: { date: string; setDate: (d: string) => void; onIssued: () => void }) {
   const [form] = Form.useForm();
-  const [date, setDate] = useState(chinaToday());
   const [meal, setMeal] = useState<Meal>(mealNow());
   const [lines, setLines] = useState<PendingLine[]>([]);
   const [proposal, setProposal] = useState<IssueProposal | null>(null);
@@ -175,7 +179,8 @@ function IssueForm({ onIssued }: { onIssued: () => void }) {
             />
           </Form.Item>
           <Form.Item name="qtyMilli" rules={[{ required: true, message: '请填写出库数量' }]}>
-            <QuantityInput placeholder="数量" suffix={proposal?.unit} data-testid="issue-qty" style={{ width: 140 }} />
+            {/* The suffix is always there: antd re-mounts the input (losing focus) when a suffix appears later. */}
+            <QuantityInput placeholder="数量" suffix={<span>{proposal?.unit ?? ''}</span>} data-testid="issue-qty" style={{ width: 140 }} />
           </Form.Item>
           <Form.Item>
             <Button htmlType="submit" data-testid="issue-add">
@@ -245,10 +250,15 @@ function CancelIssue({ issue, onDone }: { issue: IssueView; onDone: () => void }
 }
 
 /** The 出库单 of a period, direct issues of deliveries (直进直出) included. */
-export function IssueList({ reloadKey }: { reloadKey: number }) {
+export function IssueList({ reloadKey, month }: { reloadKey: number; month: string }) {
   const canWrite = useCanWrite();
-  const [from, setFrom] = useState(`${chinaToday().slice(0, 7)}-01`);
-  const [to, setTo] = useState(chinaToday());
+  const [from, setFrom] = useState(`${month}-01`);
+  const [to, setTo] = useState(lastDay(month));
+  // The list follows the month the form issues into.
+  useEffect(() => {
+    setFrom(`${month}-01`);
+    setTo(lastDay(month));
+  }, [month]);
   const [rows, setRows] = useState<IssueView[]>([]);
   const load = useCallback(() => {
     call('storeroom.issues', { from, to, limit: 500 }).then(setRows, showError);
@@ -258,9 +268,9 @@ export function IssueList({ reloadKey }: { reloadKey: number }) {
     <>
       <Space style={{ margin: '16px 0 8px' }}>
         <Typography.Text strong>出库记录</Typography.Text>
-        <DateBox value={from} onChange={setFrom} />
+        <DateBox value={from} onChange={setFrom} data-testid="issues-from" />
         <span>至</span>
-        <DateBox value={to} onChange={setTo} />
+        <DateBox value={to} onChange={setTo} data-testid="issues-to" />
         <Typography.Text type="secondary">合计 ¥{formatFen(rows.reduce((s, r) => s + r.totalFen, 0))}</Typography.Text>
       </Space>
       <Table<IssueView>
@@ -307,10 +317,11 @@ export function IssueList({ reloadKey }: { reloadKey: number }) {
 export function IssueTab() {
   const canWrite = useCanWrite();
   const [reloadKey, setReloadKey] = useState(0);
+  const [date, setDate] = useState(chinaToday());
   return (
     <>
-      {canWrite && <IssueForm onIssued={() => setReloadKey((k) => k + 1)} />}
-      <IssueList reloadKey={reloadKey} />
+      {canWrite && <IssueForm date={date} setDate={setDate} onIssued={() => setReloadKey((k) => k + 1)} />}
+      <IssueList reloadKey={reloadKey} month={date.slice(0, 7)} />
     </>
   );
 }
