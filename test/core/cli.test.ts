@@ -4,6 +4,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openBackend } from '../../electron/core/backend.ts';
+import { defaultDataDir, resolveLedgerPath } from '../../electron/core/paths.ts';
 import { api } from '../../shared/api/index.ts';
 import type { MethodDef } from '../../shared/api/contract.ts';
 import { ROLES } from '../../shared/roles.ts';
@@ -267,5 +268,32 @@ describe('canteen demo', { timeout: 240_000 }, () => {
     const again = await canteen(['--db', t.file, 'demo']);
     expect(again.code).toBe(1);
     expect(JSON.parse(again.stdout)).toEqual({ code: 'CONFLICT', message: '该账本已有学校，演示数据只能建在新账本上' });
+  });
+});
+
+describe('ledger location', () => {
+  it('defaults to the folder Electron names userData for 阳光食堂账本', () => {
+    expect(defaultDataDir({ platform: 'win32', env: { APPDATA: 'C:\\Users\\li\\AppData\\Roaming' }, homedir: 'C:\\Users\\li' })).toBe('C:\\Users\\li\\AppData\\Roaming\\阳光食堂账本');
+    expect(defaultDataDir({ platform: 'darwin', env: {}, homedir: '/Users/li' })).toBe('/Users/li/Library/Application Support/阳光食堂账本');
+    expect(defaultDataDir({ platform: 'linux', env: {}, homedir: '/home/li' })).toBe('/home/li/.config/阳光食堂账本');
+    expect(defaultDataDir({ platform: 'linux', env: { XDG_CONFIG_HOME: '/srv/cfg' }, homedir: '/home/li' })).toBe('/srv/cfg/阳光食堂账本');
+  });
+
+  it('takes --db, then CANTEEN_DB, then --data-dir, then CANTEEN_DATA_DIR, then the default', () => {
+    const env = { CANTEEN_DB: '/e/db.sqlite', CANTEEN_DATA_DIR: '/e/dir' };
+    const linux = { platform: 'linux' as const, homedir: '/home/li' };
+    expect(resolveLedgerPath({ db: '/f/a.sqlite', dataDir: '/f/dir', env, platform: linux })).toEqual({ file: '/f/a.sqlite', dataDir: '/f', source: 'db-flag' });
+    expect(resolveLedgerPath({ dataDir: '/f/dir', env, platform: linux })).toEqual({ file: '/e/db.sqlite', dataDir: '/e', source: 'db-env' });
+    expect(resolveLedgerPath({ dataDir: '/f/dir', env: { CANTEEN_DATA_DIR: '/e/dir' }, platform: linux })).toEqual({ file: '/f/dir/ledger.sqlite', dataDir: '/f/dir', source: 'data-dir-flag' });
+    expect(resolveLedgerPath({ env: { CANTEEN_DATA_DIR: '/e/dir' }, platform: linux })).toEqual({ file: '/e/dir/ledger.sqlite', dataDir: '/e/dir', source: 'data-dir-env' });
+    expect(resolveLedgerPath({ env: {}, platform: linux })).toEqual({ file: '/home/li/.config/阳光食堂账本/ledger.sqlite', dataDir: '/home/li/.config/阳光食堂账本', source: 'default' });
+  });
+
+  it('refuses a ledger in a cloud-sync folder before creating anything', { timeout: 120_000 }, async () => {
+    const file = path.join(t.dir, 'OneDrive', 'ledger.sqlite');
+    const r = await canteen(['--db', file, 'init', '--school', '城关小学', '--admin', 'boss'], { env: { CANTEEN_PASSWORD: PW } });
+    expect(r.code).toBe(1);
+    expect(JSON.parse(r.stdout)).toMatchObject({ code: 'RULE', message: expect.stringContaining('账本文件不能放在OneDrive') });
+    expect(fs.existsSync(path.dirname(file))).toBe(false);
   });
 });
