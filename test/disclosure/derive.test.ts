@@ -57,14 +57,14 @@ describe('deriveFund on the hand-worked month (see fixture.ts)', () => {
     expect(s.foodShareBp).toBe(9703); // 97.0329 % → 97.03 %
   });
 
-  it('allowed non-food rows count in 三 but not in the food share; disallowed kinds are left out', () => {
+  it('allowed non-food rows count in 三 but not in the food share or the cost per meal day; disallowed kinds are left out', () => {
     const f: FundInputs = { ...fixture().monthFigures, nonFoodFen: { fuel: 100_000, wages: 999_999 } };
     const s = deriveFund(f, ['fuel']);
     expect(s.nonFoodFen).toEqual({ fuel: 100_000 });
     expect(s.expenseFen).toBe(12_130_235); // 120,302.35 + 1,000.00
     expect(s.surplusFen).toBe(1_099_765); // 132,300.00 − 121,302.35 = 10,997.65
     expect(s.surplusRateBp).toBe(831); // 10,997.65 ÷ 132,300.00 = 8.3127 % → 8.31 %
-    expect(s.avgCostFen).toBe(1784); // 121,302.35 ÷ 6,800 = 17.8386 → 17.84
+    expect(s.avgCostFen).toBe(1769); // food only (DOMAIN.md §4): 120,302.35 ÷ 6,800 = 17.6915 → 17.69, not 121,302.35 ÷ 6,800
     expect(s.foodShareBp).toBe(9093); // food only, unchanged
   });
 

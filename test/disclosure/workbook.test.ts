@@ -208,7 +208,8 @@ describe('layouts and refusals', () => {
     expect(rowOf(ws, '燃料（天然气）').number).toBe(rowOf(ws, '其他食材').number + 1);
     expect(vals(rowOf(ws, '三、本月支出'), 2, 4)).toEqual([121302.35, 377002.35, '按验收入库金额计']);
     expect(vals(rowOf(ws, '四、本月盈余'), 2, 3)).toEqual([10997.65, 10497.65]);
-    expect(vals(rowOf(ws, '八、生均日伙食成本'), 2, 3)).toEqual([17.84, 19.84]); // 121,302.35 ÷ 6,800 = 17.838; 377,002.35 ÷ 19,000 = 19.842
+    // food only (DOMAIN.md §4), the 燃料 row left out: 120,302.35 ÷ 6,800 = 17.6915; 376,002.35 ÷ 19,000 = 19.7896
+    expect(vals(rowOf(ws, '八、生均日伙食成本'), 2, 3)).toEqual([17.69, 19.79]);
     expect(vals(rowOf(ws, '九、食材支出占伙食费收入比例'), 2, 3)).toEqual([0.9093, 0.9703]);
   });
 

@@ -48,7 +48,7 @@ export interface FundSummary {
   /** 六、结余率 = 四 ÷ 二, basis points; null when income is 0. */
   surplusRateBp: number | null;
   mealDays: number;
-  /** 八、生均日伙食成本 = 三 ÷ 七, fen; null when no meal days. */
+  /** 八、生均日伙食成本 = food expense (the category rows of 三) ÷ 七, fen (DOMAIN.md §4); null when no meal days. */
   avgCostFen: number | null;
   /** 九、食材支出占伙食费收入比例 = food rows of 三 ÷ 二, basis points; null when income is 0. */
   foodShareBp: number | null;
@@ -83,7 +83,7 @@ export function deriveFund(f: FundInputs, allowedNonFood: readonly NonFoodExpens
     cumulativeSurplusFen: f.previousBalanceFen + surplusFen,
     surplusRateBp: ratio(surplusFen, incomeFen, 10_000n),
     mealDays: f.mealDays,
-    avgCostFen: ratio(expenseFen, f.mealDays, 1n),
+    avgCostFen: ratio(foodExpenseFen, f.mealDays, 1n),
     foodShareBp: ratio(foodExpenseFen, incomeFen, 10_000n),
   };
 }

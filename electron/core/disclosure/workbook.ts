@@ -241,7 +241,7 @@ function writeSummary(out: SheetOut, spec: SheetSpec, d: DisclosureData, L: Reso
   moneyRow('cumulativeSurplus', (s) => s.cumulativeSurplusFen, '一 + 四', true);
   row(L.label('surplusRate'), pct(mo.surplusRateBp, true), pct(yt.surplusRateBp, true), `四 ÷ 二；限额：${surplusLimitText(d.surplusLimitBp, d.surplusPeriod)}`, true);
   row(L.label('mealDays'), count(mo.mealDays, true), count(yt.mealDays, true), '学生就餐人日数', true);
-  row(L.label('avgCost'), money(mo.avgCostFen, true), money(yt.avgCostFen, true), '三 ÷ 七', true);
+  row(L.label('avgCost'), money(mo.avgCostFen, true), money(yt.avgCostFen, true), d.allowedNonFood.length ? '食材支出 ÷ 七（不含燃料、水电、人工）' : '三 ÷ 七', true);
   row(L.label('foodShare'), pct(mo.foodShareBp, true), pct(yt.foodShareBp, true), '食材支出 ÷ 二', true);
 
   const width = sumWidth(spec);
