@@ -44,13 +44,30 @@ export function createMainWindow(
 
 type Preventable = { preventDefault(): void };
 
+/** A blob: URL the app's own page created (blob:app://canteen/<uuid>); anything else, blob or not, is foreign. */
+export function isOwnBlobUrl(url: string): boolean {
+  return url.startsWith('blob:') && isAppUrl(url.slice('blob:'.length)) && /^blob:app:\/\/canteen\/[0-9a-f-]{36}$/i.test(url);
+}
+
 /**
- * Every web contents the app creates stays on our origin: no new windows (window.open, target=_blank), no navigation
+ * Every web contents the app creates stays on our origin: no new windows (window.open, target=_blank; except a bare
+ * viewer for a blob the app made itself, see below), no navigation
  * or redirect away from app://canteen (a dropped file or a stray link would otherwise replace the app with a page
  * that could call the preload), no <webview>. Hash changes inside the app are in-page and not affected.
  */
 export function hardenWebContents(contents: WebContents, log: (msg: string) => void = () => {}): void {
   contents.setWindowOpenHandler(({ url }) => {
+    if (isOwnBlobUrl(url)) {
+      // The one exception: a file the app itself made (a PDF attachment opened to read), shown in a bare sandboxed
+      // window. It has no preload, and the IPC handler refuses any sender but the main window anyway.
+      return {
+        action: 'allow',
+        overrideBrowserWindowOptions: {
+          autoHideMenuBar: true,
+          webPreferences: { sandbox: true, contextIsolation: true, nodeIntegration: false, webviewTag: false, devTools: false },
+        },
+      };
+    }
     log(`拒绝打开新窗口：${url}`);
     return { action: 'deny' };
   });
@@ -80,12 +97,12 @@ export function denyAllPermissions(session: Session, log: (msg: string) => void 
 
 /**
  * The app protocol already sends the CSP with each file; this puts it on every response the session sees as well
- * (replacing any other; DevTools excepted), so that no page the window could ever reach runs without it.
+ * (replacing any other), so that no page the window could ever reach runs without it.
  */
 export function enforceCsp(session: Session): void {
   session.webRequest.onHeadersReceived((details, callback) => {
-    // DevTools (development runs only) brings its own policy and needs it.
-    if (details.url.startsWith('devtools:')) return callback({});
+    // Documents served from responses only; DevTools and Chromium's own viewers (the PDF viewer) keep their policy.
+    if (!/^(app|https?|file):/i.test(details.url)) return callback({});
     const headers = Object.fromEntries(Object.entries(details.responseHeaders ?? {}).filter(([k]) => k.toLowerCase() !== 'content-security-policy'));
     callback({ responseHeaders: { ...headers, 'Content-Security-Policy': [CSP] } });
   });

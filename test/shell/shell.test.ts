@@ -135,8 +135,10 @@ describe('content security policy', () => {
     let out: { responseHeaders?: Record<string, string[]> } = {};
     fake.webRequest.onHeadersReceived!({ url: 'app://canteen/x', responseHeaders: { 'content-security-policy': ["default-src *"], 'X-Other': ['1'] } }, (r) => (out = r));
     expect(out.responseHeaders).toEqual({ 'Content-Security-Policy': [CSP], 'X-Other': ['1'] });
-    fake.webRequest.onHeadersReceived!({ url: 'devtools://devtools/bundled/inspector.html', responseHeaders: { a: ['1'] } }, (r) => (out = r));
-    expect(out).toEqual({});
+    for (const url of ['devtools://devtools/bundled/inspector.html', 'chrome-extension://mhjfbmdgcfjbbpaeojofohoefgiehjai/index.html']) {
+      fake.webRequest.onHeadersReceived!({ url, responseHeaders: { a: ['1'] } }, (r) => (out = r));
+      expect(out, url).toEqual({});
+    }
     // Refusals carry it too.
     const missing = await handler(new Request('app://canteen/nope.js'));
     expect(missing.status).toBe(404);
@@ -193,6 +195,14 @@ describe('navigation and new windows', () => {
     const wc = fake.windows[0].webContents;
     expect(wc.windowOpenHandler!({ url: 'https://example.com/' })).toEqual({ action: 'deny' });
     expect(wc.windowOpenHandler!({ url: 'app://canteen/index.html' })).toEqual({ action: 'deny' });
+    for (const url of ['blob:https://evil.example/0f8fad5b-d9cb-469f-a165-70867728950e', 'blob:app://evil/0f8fad5b-d9cb-469f-a165-70867728950e', 'blob:app://canteen/../x', 'data:application/pdf;base64,AAAA', 'file:///C:/a.pdf']) {
+      expect(wc.windowOpenHandler!({ url }), url).toEqual({ action: 'deny' });
+    }
+    // The one exception: a blob the app's page made itself (a PDF attachment to read), in a bare sandboxed window.
+    const pdf = wc.windowOpenHandler!({ url: 'blob:app://canteen/0f8fad5b-d9cb-469f-a165-70867728950e' }) as any;
+    expect(pdf.action).toBe('allow');
+    expect(pdf.overrideBrowserWindowOptions.webPreferences).toMatchObject({ sandbox: true, contextIsolation: true, nodeIntegration: false, webviewTag: false });
+    expect(pdf.overrideBrowserWindowOptions.webPreferences.preload).toBeUndefined();
     for (const event of ['will-navigate', 'will-redirect']) {
       for (const url of ['https://example.com/', 'http://127.0.0.1:8080/', 'file:///etc/passwd', 'app://evil/index.html', 'javascript:alert(1)']) {
         const e = fakeEvent();
