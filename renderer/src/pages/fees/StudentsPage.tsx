@@ -1,8 +1,9 @@
-import { Alert, Button, Checkbox, Form, Input, Select, Space, Table, Tabs, Tag, Typography } from 'antd';
+import { Alert, Button, Checkbox, Form, Input, Modal, Select, Space, Switch, Table, Tabs, Tag, Typography } from 'antd';
 import dayjs from 'dayjs';
 import { useCallback, useEffect, useState } from 'react';
 import {
   MEAL_PLAN_LABELS,
+  MEAL_PLANS,
   ROSTER_FIELD_LABELS,
   type MealPlanRow,
   type RosterField,
@@ -128,14 +129,60 @@ function RosterImport({ onDone }: { onDone: () => void }) {
   );
 }
 
+/** Editing one student: a change of class or meal plan, subsidy eligibility, or leaving school (离校: no more fees). */
+function EditStudent({ s, onClose }: { s: Student; onClose: (changed: boolean) => void }) {
+  const [form] = Form.useForm<Pick<Student, 'name' | 'className' | 'mealPlan' | 'subsidyEligible' | 'active'>>();
+  return (
+    <Modal
+      open
+      title={`修改学生 ${s.studentNo}`}
+      okText="保存"
+      cancelText="取消"
+      onCancel={() => onClose(false)}
+      onOk={async () => {
+        const v = await form.validateFields().catch(() => null);
+        if (!v) return;
+        try {
+          await call('students.update', { id: s.id, ...v });
+          toast(`已保存 ${v.name}`);
+          onClose(true);
+        } catch (e) {
+          showError(e, form);
+        }
+      }}
+    >
+      <Form form={form} layout="vertical" initialValues={s}>
+        <Form.Item name="name" label="姓名" rules={[{ required: true, whitespace: true, message: '请填写姓名' }]}>
+          <Input maxLength={30} />
+        </Form.Item>
+        <Form.Item name="className" label="班级" rules={[{ required: true, whitespace: true, message: '请填写班级' }]}>
+          <Input maxLength={30} />
+        </Form.Item>
+        <Form.Item name="mealPlan" label="用餐方式">
+          <Select options={MEAL_PLANS.map((p) => ({ value: p, label: MEAL_PLAN_LABELS[p] }))} />
+        </Form.Item>
+        <Form.Item name="subsidyEligible" label="营养改善计划受助" valuePropName="checked">
+          <Switch />
+        </Form.Item>
+        <Form.Item name="active" label="在读（关闭即离校）" valuePropName="checked">
+          <Switch />
+        </Form.Item>
+      </Form>
+    </Modal>
+  );
+}
+
 function Roster({ reloadKey }: { reloadKey: number }) {
   const [classes] = useClasses();
+  const canEdit = allowed(['admin', 'cashier', 'accountant'], useRoles());
   const [className, setClassName] = useState<string | undefined>();
   const [q, setQ] = useState('');
   const [rows, setRows] = useState<Student[]>([]);
+  const [editing, setEditing] = useState<Student | null>(null);
+  const [bump, setBump] = useState(0);
   useEffect(() => {
     call('students.list', { q, className, includeInactive: true }).then(setRows, showError);
-  }, [q, className, reloadKey]);
+  }, [q, className, reloadKey, bump]);
   return (
     <Space direction="vertical" style={{ width: '100%' }}>
       <Space>
@@ -155,8 +202,10 @@ function Roster({ reloadKey }: { reloadKey: number }) {
           { title: '用餐方式', render: (_, s) => MEAL_PLAN_LABELS[s.mealPlan] },
           { title: '营养改善计划', render: (_, s) => (s.subsidyEligible ? <Tag color="green">受助</Tag> : '') },
           { title: '状态', render: (_, s) => (s.active ? '在读' : <Tag>离校</Tag>) },
+          ...(canEdit ? [{ title: '操作', render: (_: unknown, s: Student) => <Button size="small" onClick={() => setEditing(s)}>修改</Button> }] : []),
         ]}
       />
+      {editing && <EditStudent s={editing} onClose={(c) => (setEditing(null), c && setBump((n) => n + 1))} />}
     </Space>
   );
 }
