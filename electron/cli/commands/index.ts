@@ -1,5 +1,7 @@
 import type { CliCommand } from '../command.ts';
 import { batchCommand } from './batch.ts';
+import { closeMonthCommand } from './close-month.ts';
+import { exportMonthCommand } from './export-month.ts';
 import { callCommand } from './call.ts';
 import { demoCommand } from './demo.ts';
 import { initCommand } from './init.ts';
@@ -12,4 +14,6 @@ export const COMMANDS: CliCommand[] = [
   callCommand,
   batchCommand,
   demoCommand,
+  closeMonthCommand,
+  exportMonthCommand,
 ];
