@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { openBackend, type Backend } from '../../electron/core/backend.ts';
 import type { Ingredient, Supplier } from '../../shared/api/masterdata.ts';
-import { tableDigest, tempLedger } from '../helpers/backend.ts';
+import { PASSWORD, setupBackend, tableDigest, tempLedger, type TestBackend } from '../helpers/backend.ts';
 import { openApp, type App } from './harness.ts';
 
 /**
@@ -235,5 +235,111 @@ describe('Foundation in Chromium', { timeout: 90_000 }, () => {
     await page.evaluate(() => (window.location.hash = '#/'));
     await app.screenshot('storekeeper-menu');
     expect(app.errors).toEqual([]);
+  });
+});
+
+describe('Home, settings, users and own password (a set-up school)', { timeout: 90_000 }, () => {
+  let b: TestBackend;
+  let ui: App;
+  beforeAll(async () => {
+    b = await setupBackend({ now: () => NOW });
+    // 2026-09-01 is before the fixed today (2026-09-15 in China): the food licence has expired.
+    await b.call('suppliers.create', {
+      name: '城东粮油商行',
+      creditCode: '92440300L12345678R',
+      address: '城东路 8 号',
+      contactPerson: '赵老板',
+      phone: '13800000000',
+      licences: [
+        { kind: 'business', number: '92440300L12345678R', expiresOn: null },
+        { kind: 'food_business', number: 'JY14403000000002', expiresOn: '2026-09-01' },
+      ],
+    });
+    await b.loginAs('admin');
+    ui = await openApp({ backend: b, name: 'foundation-admin' });
+  });
+  afterAll(async () => {
+    await ui?.close();
+    b?.cleanup();
+  });
+
+  test('首页 lists the expired licence; 去处理 opens the supplier, and fixing it clears the item', async () => {
+    const { page } = ui;
+    const list = page.getByTestId('attention-list');
+    const item = list.locator('.ant-list-item', { hasText: '城东粮油商行：食品经营许可证已过期' });
+    await until(() => item.isVisible()).toBe(true);
+    expect(await item.textContent()).toContain('须处理');
+    expect(await item.textContent()).toContain('有效期至 2026-09-01');
+    await ui.screenshot('home-attention');
+    await item.getByRole('button', { name: '去处理' }).click();
+    const dialog = page.getByRole('dialog');
+    await until(() => dialog.getByText('编辑供应商：城东粮油商行').isVisible()).toBe(true);
+    const date = dialog.getByTestId('licence-row').nth(1).getByPlaceholder('有效期至');
+    await date.click();
+    await date.fill('2027-12-31');
+    await date.press('Enter');
+    await dialog.getByRole('button', { name: '保存' }).click();
+    await dialog.waitFor({ state: 'detached' });
+    const s = await b.call('suppliers.search', { q: '城东粮油' });
+    expect(s[0].licences[1]).toEqual({ kind: 'food_business', number: 'JY14403000000002', expiresOn: '2027-12-31' });
+    await page.getByRole('menuitem', { name: '首页', exact: true }).click();
+    await until(() => page.getByText('暂无需要处理的事项').isVisible()).toBe(true);
+  });
+
+  test('设置 saves the school name and a profile rate typed as a percentage', async () => {
+    const { page } = ui;
+    await page.getByRole('menuitem', { name: '设置', exact: true }).last().click();
+    const form = page.getByTestId('settings-form');
+    await form.getByLabel('学校名称').fill('阳光实验小学（东校区）');
+    await form.getByLabel('结余率上限').fill('3.5');
+    await form.getByLabel('退费办结时限（工作日）').fill('10');
+    await ui.screenshot('settings');
+    await form.getByRole('button', { name: '保存设置' }).click();
+    await until(() => page.getByTestId('school-name').textContent()).toBe('阳光实验小学（东校区）');
+    const school = await b.call('school.get', {});
+    expect(school.name).toBe('阳光实验小学（东校区）');
+    expect(school.profile.surplusLimitBp).toBe(350); // 3.5 % in basis points
+    expect(school.profile.refundDeadlineWorkingDays).toBe(10);
+    expect(school.profile.bannedItems).toContain('四季豆'); // untouched fields keep their values
+  });
+
+  test('用户: disable and enable, reset a password; 修改密码 changes the admin’s own', async () => {
+    const { page } = ui;
+    await page.getByRole('menuitem', { name: '用户', exact: true }).click();
+    const row = page.getByTestId('user-table').locator('tr', { hasText: 'storekeeper2' });
+    await row.getByRole('button', { name: '停用' }).click();
+    await page.locator('.ant-popconfirm').getByRole('button', { name: '确定' }).click();
+    await until(() => row.textContent()).toContain('已停用');
+    expect((await b.call('users.list', {})).find((u) => u.username === 'storekeeper2')?.disabled).toBe(true);
+    await row.getByRole('button', { name: '启用' }).click();
+    await page.locator('.ant-popconfirm:visible').getByRole('button', { name: '确定' }).click();
+    await until(() => row.textContent()).toContain('在用');
+
+    const cashier = page.getByTestId('user-table').locator('tr', { hasText: 'cashier' });
+    await cashier.getByRole('button', { name: '重置密码' }).click();
+    const dialog = page.getByRole('dialog');
+    await dialog.getByLabel('新密码').fill('short');
+    await dialog.getByRole('button', { name: '重置' }).click();
+    await until(() => dialog.getByText('密码至少 8 位').isVisible()).toBe(true);
+    await dialog.getByLabel('新密码').fill('cashier-new-456');
+    await dialog.getByRole('button', { name: '重置' }).click();
+    await dialog.waitFor({ state: 'detached' });
+
+    await page.getByTestId('user-menu').click();
+    await page.getByText('修改密码').click();
+    await page.getByLabel('原密码').fill('not-my-password');
+    await page.getByLabel('新密码', { exact: true }).fill('admin-new-789');
+    await page.getByLabel('再次输入新密码').fill('admin-new-789');
+    await page.getByRole('button', { name: '修改密码' }).click();
+    await until(() => page.getByText('原密码不正确').first().isVisible()).toBe(true);
+    await page.getByLabel('原密码').fill(PASSWORD);
+    await page.getByRole('button', { name: '修改密码' }).click();
+    await until(() => page.getByText('密码已修改').isVisible()).toBe(true);
+    expect(ui.errors).toEqual([]);
+
+    // Both new passwords work (the backend's own login check); the old ones no longer do.
+    expect((await b.invoke('auth.login', { username: 'cashier', password: 'cashier-new-456' })).ok).toBe(true);
+    expect((await b.invoke('auth.login', { username: 'admin', password: PASSWORD })).ok).toBe(false);
+    expect((await b.invoke('auth.login', { username: 'admin', password: 'admin-new-789' })).ok).toBe(true);
   });
 });
