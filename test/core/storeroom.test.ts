@@ -338,3 +338,28 @@ describe('trace', () => {
     expect(lunch.lines.map((l) => [l.ingredientName, l.qtyMilli, l.valueFen, l.deliveryNumber, l.supplierName])).toEqual([['大米', 4_000, 1_600, d.number, '城东农产品配送有限公司']]);
   });
 });
+
+describe('profile and counted months at stock-in', () => {
+  it('sends every accepted line straight to the kitchen when the profile does not use the storeroom', async () => {
+    await w.b.loginAs('admin');
+    const school = await w.b.call('school.get', {});
+    await w.b.call('school.update', { name: school.name, profile: { ...school.profile, usesStoreroom: false } });
+    await w.b.loginAs('storekeeper');
+    await deliver(w, '2026-09-03', [rice(w, 10, 400, '2027-02-01')]);
+    expect(await w.b.call('storeroom.stock', {})).toEqual([]);
+    const cost = await w.b.call('storeroom.categoryCost', { month: '2026-09' });
+    expect(cost.rows.find((r) => r.category === 'grain')).toMatchObject({ purchasesFen: 4_000, consumedFen: 4_000, closingFen: 0 });
+  });
+
+  it('refuses stored goods dated in a counted month at posting; direct goods still go to that day’s kitchen', async () => {
+    await w.b.call('storeroom.countStart', { month: '2026-08' });
+    await w.b.call('storeroom.countPost', { month: '2026-08' });
+    const saved = await w.b.call('receiving.saveDraft', { id: null, draft: draft(w, [rice(w, 10, 400, '2027-02-01')], { date: '2026-08-20' }) });
+    const before = tableDigest(w.b);
+    const e = await w.b.reject('receiving.post', { id: saved.id });
+    expect(e).toMatchObject({ code: 'LOCKED', message: '2026年8月库房已盘点过账，2026-08-20 不能再有库存变动' });
+    expect(tableDigest(w.b)).toBe(before);
+    await deliver(w, '2026-08-20', [line(w.cabbage, { receivedMilli: 4_000, unitPriceFen: 250 })]);
+    expect(categoryCost(w.b.ctx, '2026-08').rows.find((r) => r.category === 'vegetable')).toMatchObject({ purchasesFen: 1_000, consumedFen: 1_000 });
+  });
+});
