@@ -137,8 +137,18 @@ export function startShell(electron: ElectronMain, opts: ShellOptions): Shell {
   return { ready };
 }
 
-/** Appends timestamped lines to logs/main.log; logging must never take the app down, so failures are swallowed. */
-function fileLogger(file: string): (msg: string) => void {
+const LOG_ROTATE_BYTES = 5 * 1024 * 1024;
+
+/**
+ * Appends timestamped lines to logs/main.log; logging must never take the app down, so failures are swallowed. A log
+ * past 5 MB at start is moved to main.log.1 (replacing the older one), so years of use do not fill the disk.
+ */
+export function fileLogger(file: string): (msg: string) => void {
+  try {
+    if (fs.statSync(file).size > LOG_ROTATE_BYTES) fs.renameSync(file, `${file}.1`);
+  } catch {
+    // No log yet.
+  }
   return (msg) => {
     const line = `${new Date().toISOString()} ${msg}\n`;
     try {

@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Backend } from '../../electron/core/backend.ts';
-import { startShell, type ElectronMain, type Shell } from '../../electron/shell/app-shell.ts';
+import { fileLogger, startShell, type ElectronMain, type Shell } from '../../electron/shell/app-shell.ts';
 import { CSP } from '../../electron/shell/csp.ts';
 import { resolveDataLocation } from '../../electron/shell/data-location.ts';
 import { INVOKE_CHANNEL, inputSize, registerInvokeHandler } from '../../electron/shell/ipc.ts';
@@ -428,5 +428,20 @@ describe('data folder', () => {
     expect(fake.app.quitCalls).toBe(1);
     expect(fake.calls).not.toContain('app.whenReady');
     expect(fs.existsSync(path.join(tmp, 'userData'))).toBe(false);
+  });
+});
+
+describe('log', () => {
+  it('appends timestamped lines, and moves a log past 5 MB aside at start', () => {
+    const file = path.join(tmp, 'main.log');
+    fileLogger(file)('第一行');
+    fileLogger(file)('第二行');
+    const lines = fs.readFileSync(file, 'utf8').trimEnd().split('\n');
+    expect(lines).toHaveLength(2);
+    expect(lines[0]).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z 第一行$/);
+    fs.writeFileSync(file, 'x'.repeat(5 * 1024 * 1024 + 1));
+    fileLogger(file)('新的开始');
+    expect(fs.statSync(`${file}.1`).size).toBe(5 * 1024 * 1024 + 1);
+    expect(fs.readFileSync(file, 'utf8')).toMatch(/新的开始\n$/);
   });
 });
