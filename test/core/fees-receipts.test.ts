@@ -93,6 +93,14 @@ describe('collecting fees (收据)', () => {
     expect(s.balance('income:fees')).toBe(-(12600 + 21000));
     const reversal = s.b.db.prepare(`SELECT count(*) AS n FROM journal_entries WHERE source_id = ? AND reverses IS NOT NULL`).get(second.id) as { n: number };
     expect(reversal.n).toBe(1);
+    // Every write is in the audit chain with who did it: three receipts, one void.
+    const audits = s.b.db
+      .prepare(`SELECT a.action, u.username, count(*) AS n FROM audit_log a JOIN users u ON u.id = a.user_id WHERE a.entity = 'fee_receipt' GROUP BY a.action, u.username ORDER BY a.action`)
+      .all();
+    expect(audits).toEqual([
+      { action: 'create', username: 'cashier', n: 3 },
+      { action: 'void', username: 'cashier', n: 1 },
+    ]);
   });
 
   it('needs a reason to change the amount, and writes nothing without one', async () => {
