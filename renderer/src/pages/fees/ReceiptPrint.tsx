@@ -24,7 +24,7 @@ export const RECEIPT_CSS = `
 @page { size: A4 portrait; margin: 10mm; }
 @media print {
   html, body, #root, .ant-app, .ant-layout, .ant-layout-content { height: auto !important; overflow: visible !important; background: #fff !important; }
-  .ant-layout-sider, .ant-layout-header, .no-print, h4.ant-typography { display: none !important; }
+  .ant-layout-sider, .ant-layout-header, .no-print, h4.ant-typography, .ant-message, .ant-notification { display: none !important; }
   .ant-layout-content { padding: 0 !important; margin: 0 !important; }
   .sj-sheet { box-shadow: none; width: auto; padding: 0; }
   .sj-void { color: rgba(200, 0, 0, 0.8); }
