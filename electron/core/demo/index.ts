@@ -2,6 +2,7 @@ import type { Backend } from '../backend.ts';
 import { chinaDate } from '../clock.ts';
 import type { Input, MethodName, Output } from '../../../shared/api/index.ts';
 import { ApiError } from '../../../shared/errors.ts';
+import { deliveriesStep } from './deliveries.ts';
 import { feesStep } from './fees.ts';
 import { ingredientsStep } from './ingredients.ts';
 import { schoolAndPeople } from './people.ts';
@@ -13,7 +14,7 @@ export type { DemoAccount, DemoContext, DemoStep } from './types.ts';
 export const DEMO_SCHOOL = '阳光实验小学';
 
 /** The demo, in order. Later issues add their step (a month of deliveries, fees, …) as one line here. */
-export const DEMO_STEPS: DemoStep[] = [schoolAndPeople, suppliersStep, ingredientsStep, feesStep];
+export const DEMO_STEPS: DemoStep[] = [schoolAndPeople, suppliersStep, ingredientsStep, deliveriesStep, feesStep];
 
 /**
  * Seeds a demo school into an empty ledger through the API (so every record passes the same checks and leaves the

@@ -158,9 +158,12 @@ export function DeliveryForm({ existing }: { existing: DeliveryView | null }) {
           <Form.Item name="noteNumber" label="送货单号">
             <Input style={{ width: 150 }} data-testid="delivery-note-number" />
           </Form.Item>
-          <Form.Item name="inspectorIds" label="验收人（至少两位）">
-            <Select mode="multiple" style={{ minWidth: 220 }} options={inspectorOptions} showSearch={{ optionFilterProp: 'label' }} placeholder="输入姓名" data-testid="delivery-inspectors" />
-          </Form.Item>
+          {/* one select per inspector: Enter picks the name and moves on, as everywhere in the form */}
+          {['验收人（一）', '验收人（二）', '验收人（三，可空）'].map((label, k) => (
+            <Form.Item key={label} name={['inspectorIds', k]} label={label}>
+              <Select allowClear style={{ width: 130 }} options={inspectorOptions} showSearch={{ optionFilterProp: 'label' }} placeholder="输入姓名" data-testid={`delivery-inspector-${k}`} />
+            </Form.Item>
+          ))}
           <Form.Item name="witnessUserId" label="家委会代表（在场时）">
             <Select allowClear style={{ width: 150 }} options={parentOptions} placeholder="选择" data-testid="delivery-witness" />
           </Form.Item>

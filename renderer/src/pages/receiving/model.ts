@@ -142,7 +142,7 @@ export function toDraft(v: FormValues, notes: Record<string, string>): Translate
       arrivalTime: v.arrivalTime?.trim() || null,
       supplierId: v.supplierId,
       noteNumber: v.noteNumber ?? '',
-      inspectorIds: v.inspectorIds ?? [],
+      inspectorIds: [...new Set((v.inspectorIds ?? []).filter((x): x is string => !!x))],
       witnessUserId: v.witnessUserId ?? null,
       witnessName: v.witnessUserId ? '' : (v.witnessName ?? ''),
       lines,

@@ -1,0 +1,201 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { accountBalance } from '../../electron/core/journal.ts';
+import { PASSWORD, setupBackend, type TestBackend } from '../helpers/backend.ts';
+import { creditCode } from '../core/receiving-fixtures.ts';
+import { openApp, RESULTS_DIR, type App } from './harness.ts';
+
+/**
+ * Receiving end to end in Chromium against the real core. Clock 2026-09-15 10:00 China time. A 6-line delivery: one
+ * line partly rejected, milk near expiry (a warning that needs its note), pork whose missing meat-quality certificate
+ * blocks posting until it is typed in. Then print, cancel and amend, and the accountant reconciles a statement that
+ * differs by 1.00 on one delivery and records a payment.
+ *
+ * Worked by hand: 大米 50 × 5.80 = 290.00; 猪肉 10 × 28.00 = 280.00; 白菜 20 received, 2 rejected, 18 × 2.40 = 43.20;
+ * 牛奶 100 × 3.00 = 300.00; 鸡蛋 15 × 11.00 = 165.00; 面粉 25 × 4.20 = 105.00 → 1,183.20 (壹仟壹佰捌拾叁元贰角整).
+ * The amended copy has 鸡蛋 at 10.80: 15 × 10.80 = 162.00 → 1,180.20.
+ */
+const POLL = { timeout: 60_000, interval: 250 };
+const LONG = 600_000;
+let b: TestBackend;
+let app: App;
+let supplierId = '';
+
+beforeAll(async () => {
+  b = await setupBackend();
+  const s = await b.call('suppliers.create', {
+    name: '城东农产品配送有限公司',
+    creditCode: creditCode('91350102MA2XYW001'),
+    address: '城东路 1 号',
+    contactPerson: '王经理',
+    phone: '0591-88886666',
+    licences: [{ kind: 'food_business', number: 'JY13501020001', expiresOn: '2027-06-30' }],
+  });
+  supplierId = s.id;
+  const items: [string, 'grain' | 'meat' | 'vegetable' | 'dairy', string, number, ('animal_quarantine' | 'meat_quality')[]][] = [
+    ['大米', 'grain', 'kg', 600, []],
+    ['猪肉', 'meat', 'kg', 2800, ['animal_quarantine', 'meat_quality']],
+    ['白菜', 'vegetable', 'kg', 250, []],
+    ['牛奶', 'dairy', '盒', 300, []],
+    ['鸡蛋', 'meat', 'kg', 1100, []],
+    ['面粉', 'grain', 'kg', 420, []],
+  ];
+  for (const [name, category, unit, refPriceFen, requiredCerts] of items) await b.call('ingredients.create', { name, category, unit, refPriceFen, requiredCerts });
+  await b.loginAs('storekeeper');
+  app = await openApp({ backend: b, name: 'receiving', path: '/receiving' });
+  // The machine is shared and slow at times: wait for the page generously (the checks are about content, not speed).
+  app.page.setDefaultTimeout(60_000);
+});
+
+afterAll(async () => {
+  await app?.close();
+  b?.cleanup();
+});
+
+/** Waits until 过账 is enabled; on timeout the failure names what the check panel still says. */
+async function postEnabled(page: Page) {
+  try {
+    await expect.poll(() => page.getByTestId('delivery-post').isDisabled(), POLL).toBe(false);
+  } catch {
+    throw new Error(`过账 stayed disabled; checks say: ${await page.getByTestId('delivery-checks').textContent()} / ${await page.getByTestId('delivery-form').textContent()}`);
+  }
+}
+
+/** Types into an antd select and takes the highlighted option once it is the one wanted. */
+async function pick(page: Page, testid: string, typed: string, option: string) {
+  await page.getByTestId(testid).click();
+  await page.keyboard.type(typed);
+  await page.locator('.ant-select-dropdown:visible .ant-select-item-option-active', { hasText: option }).waitFor();
+  await page.keyboard.press('Enter');
+}
+
+async function fillLine(page: Page, i: number, item: [string, string], received: string, price: string) {
+  await pick(page, `line-${i}-item`, item[0], item[1]);
+  await page.getByTestId(`line-${i}-received`).fill(received);
+  await page.getByTestId(`line-${i}-price`).fill(price);
+}
+
+describe('receiving in Chromium', () => {
+  test('a 6-line delivery: checks block and warn live, then it posts', async () => {
+    const { page } = app;
+    await page.getByTestId('delivery-new').click();
+    await page.getByTestId('delivery-form').waitFor();
+    await page.getByTestId('delivery-date').fill('2026-09-15');
+    await pick(page, 'delivery-supplier', 'cd', '城东农产品配送有限公司');
+    await page.getByTestId('delivery-note-number').fill('SH-0915');
+    await pick(page, 'delivery-inspector-0', '张保管', '张保管');
+    await pick(page, 'delivery-inspector-1', '李验收', '李验收');
+
+    await fillLine(page, 0, ['dm', '大米'], '50', '5.80');
+    await page.getByTestId('line-0-production').fill('2026-09-01');
+    await page.getByTestId('line-0-shelf').fill('365');
+    await fillLine(page, 1, ['zr', '猪肉'], '10', '28.00');
+    await page.getByTestId('line-1-cert-animal_quarantine').fill('DQ-3501-0915');
+    await fillLine(page, 2, ['bc', '白菜'], '20', '2.40');
+    await page.getByTestId('line-2-rejected').fill('2');
+    await page.getByTestId('line-2-reject-reason').fill('外层烂叶');
+    await page.getByTestId('line-2-disposition').getByText('销毁').click();
+    await fillLine(page, 3, ['nn', '牛奶'], '100', '3.00');
+    await page.getByTestId('line-3-expiry').fill('2026-09-17');
+    await fillLine(page, 4, ['jd', '鸡蛋'], '15', '11.00');
+    await fillLine(page, 5, ['mf', '面粉'], '25', '4.20');
+
+    // the missing pork certificate blocks; the milk warns
+    await page.getByTestId('line-1-finding-cert_missing').waitFor();
+    expect(await page.getByTestId('line-1-finding-cert_missing').textContent()).toContain('缺少肉品品质检验合格证明编号');
+    await page.getByTestId('line-3-finding-near_expiry').waitFor();
+    expect(await page.getByTestId('delivery-post').isDisabled()).toBe(true);
+    await page.getByTestId('line-1-finding-cert_missing').scrollIntoViewIfNeeded();
+    await app.screenshot('form-blocked');
+
+    await page.getByTestId('line-1-cert-meat_quality').fill('RP-3501-0915');
+    await page.getByTestId('line-1-finding-cert_missing').waitFor({ state: 'detached' });
+    expect(await page.getByTestId('delivery-post').isDisabled()).toBe(true); // the warning still lacks its note
+    await page.getByTestId('line-3-finding-near_expiry-note').fill('当天午餐全部发放');
+    await postEnabled(page);
+    expect(await page.getByTestId('delivery-total').textContent()).toBe('合格金额合计：¥1,183.20');
+    await page.getByTestId('delivery-post').scrollIntoViewIfNeeded();
+    await app.screenshot('form-ready');
+    await page.getByTestId('delivery-post').click();
+
+    await page.getByTestId('delivery-detail').waitFor();
+    expect(await page.getByTestId('delivery-detail').textContent()).toContain('YS2026-0001');
+    const list = await b.call('receiving.list', {});
+    expect(list.rows[0]).toMatchObject({ number: 'YS2026-0001', totalFen: 118_320, lineCount: 6, rejectedLines: 1 });
+    const d = await b.call('receiving.get', { id: list.rows[0].id });
+    expect(d.warningNotes).toEqual([{ code: 'near_expiry', lineIndex: 3, note: '当天午餐全部发放' }]);
+    expect(d.lines[2]).toMatchObject({ receivedMilli: 20_000, acceptedMilli: 18_000, rejectedMilli: 2_000, disposition: 'destroyed', amountFen: 4_320 });
+    expect(accountBalance(b.ctx, `payable:${supplierId}`)).toBe(-118_320);
+    await app.screenshot('detail');
+  }, LONG);
+
+  test('the 验收单 prints on A4 with the total in capitals and signature lines', async () => {
+    const { page } = app;
+    await page.getByTestId('delivery-print-view').click();
+    await page.getByTestId('delivery-print').waitFor();
+    const text = await page.getByTestId('delivery-print').textContent();
+    expect(text).toContain('合格金额合计（大写）：壹仟壹佰捌拾叁元贰角整');
+    for (const s of ['验收人（一）', '验收人（二）', '家委会代表（如在场）', '送货人', '外层烂叶', '销毁']) expect(text).toContain(s);
+    await app.screenshot('print');
+    fs.mkdirSync(RESULTS_DIR, { recursive: true });
+    await page.emulateMedia({ media: 'print' });
+    const pdf = await page.pdf({ path: path.join(RESULTS_DIR, 'receiving-print.pdf'), preferCSSPageSize: true });
+    await page.emulateMedia({ media: 'screen' });
+    expect(pdf.subarray(0, 5).toString('latin1')).toBe('%PDF-');
+    await page.getByRole('button', { name: '返回' }).click();
+  }, LONG);
+
+  test('cancel and amend: the copy points to the original and posts with the next number', async () => {
+    const { page } = app;
+    await page.getByTestId('delivery-cancel').click();
+    await page.getByTestId('cancel-reason').fill('鸡蛋单价录错');
+    await page.getByTestId('cancel-amend').click();
+    await page.getByTestId('delivery-form').waitFor();
+    await page.getByText('这是作废验收单 YS2026-0001 的更正单').waitFor();
+    await page.getByTestId('line-4-price').fill('10.80');
+    await expect.poll(async () => page.getByTestId('delivery-total').textContent(), POLL).toBe('合格金额合计：¥1,180.20');
+    await postEnabled(page);
+    await app.screenshot('amend');
+    await page.getByTestId('delivery-post').click();
+    await page.getByTestId('delivery-detail').waitFor();
+    const rows = (await b.call('receiving.list', {})).rows;
+    const amended = rows.find((r) => r.number === 'YS2026-0002');
+    const original = rows.find((r) => r.number === 'YS2026-0001');
+    expect(original?.status).toBe('cancelled');
+    expect(amended).toMatchObject({ status: 'posted', totalFen: 118_020, amends: original?.id });
+    expect(accountBalance(b.ctx, `payable:${supplierId}`)).toBe(-118_020);
+  }, LONG);
+
+  test('the accountant reconciles a statement with one difference and pays', async () => {
+    const { page } = app;
+    await page.getByTestId('user-menu').click();
+    await page.getByText('退出登录').click();
+    await page.getByLabel('用户名').fill('accountant');
+    await page.getByLabel('密码').fill(PASSWORD);
+    await page.getByRole('button', { name: '登录' }).click();
+    await page.getByTestId('side-menu').waitFor();
+    await page.getByTestId('side-menu').getByRole('menuitem', { name: '验收入库', exact: true }).click();
+    await page.getByRole('tab', { name: '供应商对账' }).click();
+    await pick(page, 'rec-supplier', 'cd', '城东农产品配送有限公司');
+    await page.getByTestId('rec-month').fill('2026-09');
+    await page.getByTestId('rec-table').waitFor();
+    // the supplier billed 1,181.20 for SH-0915, we accepted 1,180.20
+    await page.getByTestId('statement-total').fill('1181.20');
+    await page.getByTestId('statement-invoices').fill('FP-0930-01');
+    await page.getByTestId('statement-add-line').click();
+    await page.getByTestId('statement-ref-0').fill('SH-0915');
+    await page.getByTestId('statement-amount-0').fill('1181.20');
+    await page.getByTestId('statement-save').click();
+    await expect.poll(async () => page.getByTestId('rec-difference').textContent(), POLL).toBe('+1.00');
+    expect(await page.getByTestId('rec-table').textContent()).toContain('1,180.20');
+    await page.getByTestId('pay-date').fill('2026-09-30');
+    await page.getByTestId('pay-amount').fill('1000');
+    await page.getByTestId('pay-submit').click();
+    await expect.poll(async () => page.getByTestId('rec-payable').textContent(), POLL).toBe('¥180.20');
+    await app.screenshot('reconcile');
+    expect(accountBalance(b.ctx, 'bank')).toBe(-100_000);
+    expect(app.errors).toEqual([]);
+  }, LONG);
+});
