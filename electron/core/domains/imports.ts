@@ -402,6 +402,7 @@ function analyse(ctx: Ctx, kind: ImportKind, sheet: RawSheet, override: Record<s
 
   const schema = kind === 'suppliers' ? masterdataApi['suppliers.create'].input : masterdataApi['ingredients.create'].input;
   const seen = new Map<string, number>();
+  const db = lookups(ctx);
   const rows: ImportRow[] = [];
   for (const { row, cells } of dataRows) {
     const get = (key: string): Cell => {
@@ -425,7 +426,7 @@ function analyse(ctx: Ctx, kind: ImportKind, sheet: RawSheet, override: Record<s
         if (!errors.some((e) => e.field === field)) errors.push({ field, message: i.message });
       }
     }
-    errors.push(...duplicates(ctx, kind, row, shown, seen));
+    errors.push(...duplicates(db, kind, row, shown, seen));
     rows.push({ row, cells: shown, input: parsed.success && errors.length === 0 ? (parsed.data as ImportRow['input']) : null, errors });
   }
   const errorCount = rows.filter((r) => r.errors.length).length;
@@ -433,7 +434,22 @@ function analyse(ctx: Ctx, kind: ImportKind, sheet: RawSheet, override: Record<s
 }
 
 /** Duplicates within the file (against the first row that had the key) and against the ledger, worded like the form's. */
-function duplicates(ctx: Ctx, kind: ImportKind, row: number, shown: Record<string, string>, seen: Map<string, number>): ImportRowError[] {
+interface Lookups {
+  supplierByName: { get(name: string): unknown };
+  supplierByCode: { get(code: string): unknown };
+  ingredientByNameSpec: { get(name: string, spec: string): unknown };
+}
+
+/** Statements prepared once per file, not once per row (a 5,000-row sheet). */
+function lookups(ctx: Ctx): Lookups {
+  return {
+    supplierByName: ctx.db.prepare('SELECT 1 FROM suppliers WHERE name = ?'),
+    supplierByCode: ctx.db.prepare('SELECT name FROM suppliers WHERE credit_code = ?'),
+    ingredientByNameSpec: ctx.db.prepare('SELECT 1 FROM ingredients WHERE name = ? AND spec = ?'),
+  };
+}
+
+function duplicates(db: Lookups, kind: ImportKind, row: number, shown: Record<string, string>, seen: Map<string, number>): ImportRowError[] {
   const out: ImportRowError[] = [];
   const within = (key: string, what: string) => {
     const first = seen.get(key);
@@ -445,11 +461,11 @@ function duplicates(ctx: Ctx, kind: ImportKind, row: number, shown: Record<strin
     const code = (shown.creditCode ?? '').trim().toUpperCase();
     if (name) {
       within(`n:${name}`, `供应商名称“${name}”`);
-      if (ctx.db.prepare('SELECT 1 FROM suppliers WHERE name = ?').get(name)) out.push({ field: 'name', message: `已有名为“${name}”的供应商` });
+      if (db.supplierByName.get(name)) out.push({ field: 'name', message: `已有名为“${name}”的供应商` });
     }
     if (code) {
       within(`c:${code}`, `统一社会信用代码 ${code} `);
-      const owner = ctx.db.prepare('SELECT name FROM suppliers WHERE credit_code = ?').get(code) as { name: string } | undefined;
+      const owner = db.supplierByCode.get(code) as { name: string } | undefined;
       if (owner) out.push({ field: 'creditCode', message: `统一社会信用代码 ${code} 已属于供应商“${owner.name}”` });
     }
   } else {
@@ -458,7 +474,7 @@ function duplicates(ctx: Ctx, kind: ImportKind, row: number, shown: Record<strin
     if (name) {
       const label = `${name}${spec ? `（${spec}）` : ''}`;
       within(`${name}\u0000${spec}`, `食材“${label}”（同品名同规格）`);
-      if (ctx.db.prepare('SELECT 1 FROM ingredients WHERE name = ? AND spec = ?').get(name, spec)) out.push({ field: 'name', message: `已有食材“${label}”` });
+      if (db.ingredientByNameSpec.get(name, spec)) out.push({ field: 'name', message: `已有食材“${label}”` });
     }
   }
   return out;
