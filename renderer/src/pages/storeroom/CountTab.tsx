@@ -195,7 +195,7 @@ export function CountTab() {
               else focusNext(e.currentTarget, t);
             }}
           >
-            <Table<CountLineView> rowKey="lotId" size="small" pagination={false} dataSource={count.lines} columns={columns} data-testid="count-table" />
+            <Table<CountLineView> rowKey="lotId" size="small" pagination={false} dataSource={count.lines} columns={columns} scroll={{ x: 'max-content' }} data-testid="count-table" />
           </div>
         </>
       )}
@@ -235,16 +235,16 @@ export function CountPrint() {
           <thead>
             <tr>
               <th style={{ width: '5%' }}>序号</th>
-              <th style={{ width: '12%' }}>品名</th>
-              <th style={{ width: '8%' }}>规格</th>
+              <th style={{ width: '10%' }}>品名</th>
+              <th style={{ width: '7%' }}>规格</th>
               <th style={{ width: '5%' }}>单位</th>
               <th style={{ width: '16%' }}>批次（验收单/入库）</th>
-              <th style={{ width: '10%' }}>保质期至</th>
+              <th style={{ width: '12%' }}>保质期至</th>
               <th style={{ width: '6%' }}>储存</th>
               <th style={{ width: '10%' }}>账面数量</th>
               <th style={{ width: '10%' }}>实盘数量</th>
               <th style={{ width: '8%' }}>差异</th>
-              <th style={{ width: '10%' }}>原因/说明</th>
+              <th style={{ width: '11%' }}>原因/说明</th>
             </tr>
           </thead>
           <tbody>
