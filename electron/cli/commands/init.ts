@@ -1,4 +1,5 @@
 import type { SessionInfo } from '../../../shared/api/people.ts';
+import { UsageError } from '../args.ts';
 import { EXIT_OK, type CliCommand } from '../command.ts';
 
 export const initCommand: CliCommand = {
@@ -11,6 +12,8 @@ export const initCommand: CliCommand = {
     const adminUsername = c.requireFlag('admin', '管理员用户名');
     const adminName = c.flag('admin-name') ?? '系统管理员';
     const password = await c.password(`管理员 ${adminUsername} 的密码（至少 8 位）：`);
+    // A typed password is asked twice: nobody can read back what they typed blind, and the admin must get in later.
+    if (!c.io.env.CANTEEN_PASSWORD && (await c.password('再次输入密码确认：')) !== password) throw new UsageError('两次输入的密码不一致');
     const b = await c.open({ create: true });
     const r = await b.invoke('setup.init', { schoolName, adminUsername, adminName, password });
     if (!r.ok) return c.reject(r.error);
