@@ -91,7 +91,9 @@ describe('storeroom in Chromium', () => {
       await page.keyboard.press('Enter'); // to 加入
       await page.keyboard.press('Enter'); // adds the line
       await page.getByTestId('issue-lines').locator('tbody tr.ant-table-row').first().waitFor();
-      await page.keyboard.press('Control+Enter');
+      // Focus is back on the empty item box: Enter there confirms the issue.
+      await expect.poll(() => page.evaluate(() => !!document.activeElement?.closest('[data-testid="issue-item"]'))).toBe(true);
+      await page.keyboard.press('Enter');
       await page.getByTestId('issue-lines').locator('tbody tr.ant-table-row').first().waitFor({ state: 'detached' });
     }
     await expect.poll(async () => (await b.call('storeroom.issues', { from: '2026-09-02', to: '2026-09-04' })).length).toBe(3);

@@ -125,7 +125,7 @@ function IssueForm({ date, setDate, onIssued }: { date: string; setDate: (d: str
     setLines((ls) => [...ls, { ingredientId: v.ingredientId, name: p.name, unit: p.unit, qtyMilli: v.qtyMilli, proposal: p }]);
     form.resetFields();
     setProposal(null);
-    setTimeout(() => entryRef.current?.querySelector<HTMLInputElement>('#issue-item input, input#issue-item')?.focus(), 0);
+    setTimeout(() => entryRef.current?.querySelector<HTMLInputElement>('[data-testid="issue-item"] input')?.focus(), 0);
   };
 
   const confirm = async () => {
@@ -147,8 +147,13 @@ function IssueForm({ date, setDate, onIssued }: { date: string; setDate: (d: str
   return (
     <div
       onKeyDownCapture={(e) => {
-        if (e.key === 'Enter' && e.ctrlKey) {
+        if (e.key !== 'Enter' || e.nativeEvent.isComposing) return;
+        // Ctrl+Enter anywhere, or Enter on the empty item box once lines are in: the issue is complete.
+        const t = e.target as HTMLInputElement;
+        const emptyItem = t.tagName === 'INPUT' && !!t.closest('[data-testid="issue-item"]') && t.value === '' && !form.getFieldValue('ingredientId');
+        if (e.ctrlKey || (emptyItem && lines.length > 0 && !e.shiftKey)) {
           e.preventDefault();
+          e.stopPropagation();
           confirm();
         }
       }}
@@ -208,7 +213,7 @@ function IssueForm({ date, setDate, onIssued }: { date: string; setDate: (d: str
       <Space style={{ marginTop: 12 }}>
         <Input placeholder="备注（可不填）" value={note} onChange={(e) => setNote(e.target.value)} style={{ width: 280 }} maxLength={200} />
         <Button type="primary" disabled={lines.length === 0} loading={busy} onClick={confirm} data-testid="issue-confirm">
-          确认出库（Ctrl+Enter）
+          确认出库（Enter）
         </Button>
       </Space>
     </div>
