@@ -9,5 +9,10 @@ if (major < 24) {
   );
   process.exit(2);
 }
+// `canteen methods | head` closes the pipe early: stop quietly, as Unix tools do, instead of a stack trace.
+process.stdout.on('error', (err) => {
+  if (err.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+  throw err;
+});
 const { main } = await import('../electron/cli/main.ts');
 process.exitCode = await main(process.argv.slice(2));

@@ -31,6 +31,15 @@ function write(stream: NodeJS.WritableStream, text: string): Promise<void> {
   return new Promise((resolve, reject) => stream.write(text, (err) => (err ? reject(err) : resolve())));
 }
 
+/** For the last words of a failing command: a closed stdout/stderr must not turn into a second failure. */
+async function writeQuietly(stream: NodeJS.WritableStream, text: string): Promise<void> {
+  try {
+    await write(stream, text);
+  } catch {
+    // nothing more can be said
+  }
+}
+
 /** Runs one command line and returns the exit code; never throws. */
 export async function main(argv: readonly string[], io: CliIo = { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr, env: process.env }): Promise<number> {
   const opened: Backend[] = [];
@@ -53,11 +62,11 @@ export async function main(argv: readonly string[], io: CliIo = { stdin: process
     return await cmd.run(ctx);
   } catch (e) {
     if (e instanceof UsageError) {
-      await write(io.stderr, `错误：${e.message}\n\n${usageText()}`);
+      await writeQuietly(io.stderr, `错误：${e.message}\n\n${usageText()}`);
       return EXIT_USAGE;
     }
     const err = e instanceof ApiError ? e : new ApiError('INTERNAL', `内部错误：${(e as Error)?.message ?? String(e)}`);
-    await write(io.stdout, `${JSON.stringify(err.toJSON(), null, 2)}\n`);
+    await writeQuietly(io.stdout, `${JSON.stringify(err.toJSON(), null, 2)}\n`);
     return EXIT_REJECTED;
   } finally {
     for (const b of opened) b.close();
