@@ -1,6 +1,8 @@
 import Database from 'better-sqlite3';
 import { auditHash, GENESIS_HASH, type AuditRow } from './audit.ts';
-import type { Db } from './db/open.ts';
+import path from 'node:path';
+import { backupsDir, listBackups } from './backup.ts';
+import { openLedger, type Db } from './db/open.ts';
 import { MIGRATIONS } from './db/migrations/index.ts';
 import { pinyinKeys } from './pinyin.ts';
 
@@ -189,6 +191,8 @@ export function verifyLedger(db: Db, opts: VerifyOptions = {}): VerifyReport {
 
   const covered: Record<string, number> = {};
   const cmp = new RowComparer(add);
+  // Records carry the installation that wrote them; until ledgers are merged, that is this one.
+  const installation = tables.has('installation') ? ((db.prepare('SELECT id FROM installation LIMIT 1').get() as { id: string } | undefined)?.id ?? null) : null;
 
   // 3. The rows of each audited table against the chain.
   if (tables.has('school')) {
@@ -197,6 +201,7 @@ export function verifyLedger(db: Db, opts: VerifyOptions = {}): VerifyReport {
     covered.school = rows.length;
     cmp.table('school', rows, exp, (row, s) => {
       cmp.eq(row, 'name', s.data.name);
+      cmp.eq(row, 'origin', installation);
       if (canonical(parseJson(row.profile as string)) !== canonical(s.data.profile)) cmp.diff(row, 'profile');
       cmp.time(row, 'created_at', s.createdAt, exp, s);
       cmp.eq(row, 'created_by', s.createdBy);
@@ -210,6 +215,7 @@ export function verifyLedger(db: Db, opts: VerifyOptions = {}): VerifyReport {
     covered.users = rows.length;
     cmp.table('users', rows, exp, (row, s, id) => {
       cmp.eq(row, 'username', s.data.username);
+      cmp.eq(row, 'origin', installation);
       cmp.eq(row, 'display_name', s.data.displayName);
       cmp.eq(row, 'disabled', s.data.disabled === true ? 1 : 0);
       cmp.time(row, 'created_at', s.createdAt, exp, s);
@@ -229,6 +235,7 @@ export function verifyLedger(db: Db, opts: VerifyOptions = {}): VerifyReport {
       const d = s.data;
       cmp.eq(row, 'name', d.name);
       cmp.eq(row, 'credit_code', d.creditCode);
+      cmp.eq(row, 'origin', installation);
       cmp.eq(row, 'address', d.address);
       cmp.eq(row, 'contact_person', d.contactPerson);
       cmp.eq(row, 'phone', d.phone);
@@ -262,6 +269,7 @@ export function verifyLedger(db: Db, opts: VerifyOptions = {}): VerifyReport {
       const d = s.data;
       cmp.eq(row, 'name', d.name);
       cmp.eq(row, 'category', d.category);
+      cmp.eq(row, 'origin', installation);
       cmp.eq(row, 'unit', d.unit);
       cmp.eq(row, 'spec', d.spec);
       cmp.eq(row, 'ref_price_fen', d.refPriceFen ?? null);
@@ -296,6 +304,7 @@ export function verifyLedger(db: Db, opts: VerifyOptions = {}): VerifyReport {
     cmp.table('journal_entries', rows, exp, (row, s) => {
       const d = s.data;
       cmp.eq(row, 'entry_date', d.entryDate);
+      cmp.eq(row, 'origin', installation);
       cmp.eq(row, 'memo', d.memo);
       cmp.eq(row, 'source_type', d.sourceType);
       cmp.eq(row, 'source_id', d.sourceId ?? null);
@@ -457,4 +466,31 @@ export function describeReport(r: VerifyReport): string {
     return `校验通过：审计记录 ${r.auditEntries} 条首尾相接，记账凭证 ${r.journalEntries} 张全部过账且借贷平衡；已与审计记录逐行核对：${tables}。`;
   }
   return `校验未通过，发现 ${r.problems.length >= MAX_PROBLEMS ? `${MAX_PROBLEMS} 处以上` : `${r.problems.length} 处`}问题。第一处：${r.first!.message}`;
+}
+
+/**
+ * The anchor for `verify`: the chain head of the newest backup of this installation taken after the last restore
+ * (a restore replaces the chain with the backup's, so older backups no longer describe it).
+ */
+export function anchorFromBackups(db: Db, dir: string, list: (dir: string) => { file: string; name: string; at: string }[]): VerifyOptions['anchor'] {
+  const inst = (db.prepare('SELECT id FROM installation').get() as { id: string } | undefined)?.id ?? null;
+  const lastRestore = (db.prepare(`SELECT max(at) AS at FROM audit_log WHERE action = 'restore' AND entity = 'ledger'`).get() as { at: string | null }).at;
+  for (const b of list(dir)) {
+    if (lastRestore && b.at <= lastRestore) break;
+    const head = chainHeadOf(b.file);
+    if (!head || head.installationId !== inst) continue;
+    return { seq: head.seq, hash: head.hash, source: b.name };
+  }
+  return null;
+}
+
+/** Verifies a ledger file read-only (the app may keep running), anchored on its newest backup. For the CLI and tests. */
+export function verifyLedgerFile(file: string): VerifyReport & { anchor: string | null } {
+  const db = openLedger(file, { readonly: true });
+  try {
+    const anchor = anchorFromBackups(db, backupsDir(path.dirname(path.resolve(file))), listBackups);
+    return { ...verifyLedger(db, { anchor }), anchor: anchor?.source ?? null };
+  } finally {
+    db.close();
+  }
 }

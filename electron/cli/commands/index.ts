@@ -1,4 +1,5 @@
 import type { CliCommand } from '../command.ts';
+import { backupCommand } from './backup.ts';
 import { batchCommand } from './batch.ts';
 import { closeMonthCommand } from './close-month.ts';
 import { exportMonthCommand } from './export-month.ts';
@@ -6,6 +7,8 @@ import { callCommand } from './call.ts';
 import { demoCommand } from './demo.ts';
 import { initCommand } from './init.ts';
 import { methodsCommand } from './methods.ts';
+import { restoreCommand } from './restore.ts';
+import { verifyCommand } from './verify.ts';
 
 /** The command table. A new command is a file in this folder exporting a CliCommand, plus its line here. */
 export const COMMANDS: CliCommand[] = [
@@ -16,4 +19,7 @@ export const COMMANDS: CliCommand[] = [
   demoCommand,
   closeMonthCommand,
   exportMonthCommand,
+  backupCommand,
+  restoreCommand,
+  verifyCommand,
 ];
