@@ -34,27 +34,62 @@ export function EntitySelect<T extends { id: string }>(props: EntitySelectProps<
   const { value, onChange, search, get, label, selectedLabel, placeholder, disabled, allowClear = true, autoFocus, style, id } = props;
   const [items, setItems] = useState<T[]>([]);
   const [loading, setLoading] = useState(false);
+  const [open, setOpen] = useState(false);
   const [selected, setSelected] = useState<T | null>(null);
+  /** Counts searches; a result is shown only if no newer keystroke came after it was asked. */
   const seq = useRef(0);
+  /** A search is typed but its results have not arrived: the options on screen are not for this text. */
+  const pending = useRef(false);
+  /** Enter was pressed while pending: pick the first result when it arrives (fast typists: "bc⏎"). */
+  const pickFirst = useRef(false);
   const timer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
+  const onChangeRef = useRef(onChange);
+  onChangeRef.current = onChange;
+
+  const choose = useCallback((it: T | null) => {
+    setSelected(it);
+    onChangeRef.current?.(it?.id ?? null, it);
+  }, []);
 
   const run = useCallback(
-    (q: string) => {
-      const mine = ++seq.current;
+    (q: string, mine: number) => {
       setLoading(true);
       search(q).then(
         (rows) => {
           if (mine !== seq.current) return; // a later keystroke already asked again
           setItems(rows);
           setLoading(false);
+          pending.current = false;
+          if (pickFirst.current) {
+            pickFirst.current = false;
+            if (rows[0]) {
+              choose(rows[0]);
+              setOpen(false);
+            }
+          }
         },
         (e: unknown) => {
-          if (mine === seq.current) setLoading(false);
+          if (mine !== seq.current) return;
+          setLoading(false);
+          pending.current = false;
+          pickFirst.current = false;
           showError(e);
         },
       );
     },
-    [search],
+    [search, choose],
+  );
+
+  const ask = useCallback(
+    (q: string, delayMs: number) => {
+      clearTimeout(timer.current);
+      const mine = ++seq.current;
+      pending.current = true;
+      // Never leave the previous text's results under the cursor: Enter must not pick from a stale list.
+      setItems([]);
+      timer.current = setTimeout(() => run(q, mine), delayMs);
+    },
+    [run],
   );
 
   // Show the label of a value set from outside (editing an existing record).
@@ -73,9 +108,14 @@ export function EntitySelect<T extends { id: string }>(props: EntitySelectProps<
 
   useEffect(() => () => clearTimeout(timer.current), []);
 
-  const options = items.map((it) => ({ value: it.id, label: label(it), title: selectedLabel?.(it) }));
+  const options: { value: string; label: ReactNode; title?: string; disabled?: boolean; style?: React.CSSProperties }[] = items.map((it) => ({
+    value: it.id,
+    label: label(it),
+    title: selectedLabel?.(it),
+  }));
   if (selected && !items.some((i) => i.id === selected.id)) {
-    options.unshift({ value: selected.id, label: label(selected), title: selectedLabel?.(selected) });
+    // Only so the closed select can show the chosen item's name: hidden and last, so Enter never lands on it.
+    options.push({ value: selected.id, label: label(selected), title: selectedLabel?.(selected), disabled: true, style: { display: 'none' } });
   }
 
   return (
@@ -92,21 +132,21 @@ export function EntitySelect<T extends { id: string }>(props: EntitySelectProps<
       options={options}
       optionLabelProp={selectedLabel ? 'title' : 'label'}
       defaultActiveFirstOption
-      showSearch={{
-        filterOption: false,
-        onSearch: (q) => {
-          clearTimeout(timer.current);
-          timer.current = setTimeout(() => run(q), 120);
-        },
+      open={open}
+      showSearch={{ filterOption: false, onSearch: (q) => ask(q, 120) }}
+      notFoundContent={loading || pending.current ? '查找中…' : '没有找到'}
+      onInputKeyDown={(e) => {
+        if (e.key === 'Enter' && pending.current) pickFirst.current = true;
       }}
-      notFoundContent={loading ? '查找中…' : '没有找到'}
-      onOpenChange={(open) => {
-        if (open && items.length === 0) run('');
+      onOpenChange={(o) => {
+        setOpen(o);
+        if (o && items.length === 0 && !pending.current) ask('', 0);
+        if (!o) pickFirst.current = pickFirst.current && pending.current;
       }}
       onChange={(v) => {
+        pickFirst.current = false;
         const it = (v && (items.find((i) => i.id === v) ?? (selected?.id === v ? selected : null))) || null;
-        setSelected(it);
-        onChange?.(v ?? null, it);
+        choose(it);
       }}
     />
   );
