@@ -211,7 +211,7 @@ export const monthcloseApi = {
     summary: '审核人反结账（须填写理由，留痕；下次导出为新版本）',
   }),
   'monthclose.export': method<ExportResult>()({
-    input: z.object({ month: month(), dir: z.string().trim().min(1).max(500).optional() }).strict(),
+    input: z.object({ month: month(), dir: z.string().trim().min(1).max(500).optional(), pdf: z.boolean().default(true) }).strict(),
     access: CLOSE_READERS,
     writes: false,
     summary: '导出已月结月份的公示工作簿（.xlsx）与收支公示表 PDF',

@@ -214,7 +214,7 @@ export const monthcloseHandlers: Handlers<Keys | 'fund.recordExpense' | 'fund.re
     return monthState(ctx, month);
   },
 
-  'monthclose.export': async (ctx, { month, dir }) => {
+  'monthclose.export': async (ctx, { month, dir, pdf }) => {
     assertMayRead(ctx, month);
     const close = latestClose(ctx, month);
     const check = recomputeClosedMonthChecksum(ctx.db, month);
@@ -228,10 +228,13 @@ export const monthcloseHandlers: Handlers<Keys | 'fund.recordExpense' | 'fund.re
     const xlsxPath = await writeDisclosureWorkbook(data, layout, path.join(outDir, disclosureFileName(data, close.revision > 1 ? `伙食费公示_第${close.revision}版` : '伙食费公示')));
     let pdfPath: string | null = null;
     let pdfError: string | null = null;
-    try {
-      pdfPath = await writeSummaryPdf(disclosureData(ctx, month, close.revision, checksumHex), layout, outDir);
-    } catch (e) {
-      pdfError = (e as Error).message;
+    if (pdf) {
+      try {
+        pdfPath = await writeSummaryPdf(disclosureData(ctx, month, close.revision, checksumHex), layout, outDir);
+      } catch (e) {
+        // The workbook stands on its own; a missing LibreOffice only costs the notice-board PDF, and says so.
+        pdfError = (e as Error).message;
+      }
     }
     return { xlsxPath, pdfPath, pdfError, revision: close.revision, checksumHex };
   },
