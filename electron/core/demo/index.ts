@@ -6,6 +6,7 @@ import { deliveriesStep } from './deliveries.ts';
 import { feesStep } from './fees.ts';
 import { ingredientsStep } from './ingredients.ts';
 import { schoolAndPeople } from './people.ts';
+import { storeroomStep } from './storeroom.ts';
 import { suppliersStep } from './suppliers.ts';
 import type { DemoAccount, DemoContext, DemoStep } from './types.ts';
 
@@ -14,7 +15,7 @@ export type { DemoAccount, DemoContext, DemoStep } from './types.ts';
 export const DEMO_SCHOOL = '阳光实验小学';
 
 /** The demo, in order. Later issues add their step (a month of deliveries, fees, …) as one line here. */
-export const DEMO_STEPS: DemoStep[] = [schoolAndPeople, suppliersStep, ingredientsStep, deliveriesStep, feesStep];
+export const DEMO_STEPS: DemoStep[] = [schoolAndPeople, suppliersStep, ingredientsStep, deliveriesStep, storeroomStep, feesStep];
 
 /**
  * Seeds a demo school into an empty ledger through the API (so every record passes the same checks and leaves the
