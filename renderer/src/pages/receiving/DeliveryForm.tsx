@@ -33,7 +33,7 @@ function FindingLine({ f, note, onNote, testid }: { f: Finding; note: string; on
  * item of the last row opens a new empty row, so Enter flows from one line into the next. The rules run live (the
  * backend's receiving.check, debounced) and again when posting.
  */
-export function DeliveryForm({ existing }: { existing: DeliveryView | null }) {
+export function DeliveryForm({ existing, onPosted }: { existing: DeliveryView | null; onPosted?: () => void }) {
   const [form] = Form.useForm<FormValues>();
   const [id, setId] = useState<string | null>(existing?.id ?? null);
   const [notes, setNotes] = useState<Record<string, string>>({});
@@ -127,7 +127,9 @@ export function DeliveryForm({ existing }: { existing: DeliveryView | null }) {
       if (!s) return;
       const p = await call('receiving.post', { id: s.id });
       toast(`已过账，验收单号 ${p.number}`);
-      navigate(`/receiving/${p.id}`);
+      // An existing draft is already at /receiving/<id>: the page reloads it (now posted) instead of navigating.
+      if (existing && onPosted) onPosted();
+      else navigate(`/receiving/${p.id}`);
     } catch (e) {
       showError(e, form);
     } finally {

@@ -62,17 +62,17 @@ export function DeliveryPrint({ d, schoolName }: { d: DeliveryView; schoolName: 
       <table>
         <colgroup>
           <col style={{ width: '10%' }} />
-          <col style={{ width: '7%' }} />
-          <col style={{ width: '5%' }} />
-          <col style={{ width: '8%' }} />
-          <col style={{ width: '8%' }} />
-          <col style={{ width: '7%' }} />
-          <col style={{ width: '7%' }} />
-          <col style={{ width: '9%' }} />
-          <col style={{ width: '10%' }} />
-          <col style={{ width: '9%' }} />
           <col style={{ width: '6%' }} />
-          <col style={{ width: '14%' }} />
+          <col style={{ width: '5%' }} />
+          <col style={{ width: '7%' }} />
+          <col style={{ width: '7%' }} />
+          <col style={{ width: '7%' }} />
+          <col style={{ width: '7%' }} />
+          <col style={{ width: '9%' }} />
+          <col style={{ width: '12%' }} />
+          <col style={{ width: '11%' }} />
+          <col style={{ width: '6%' }} />
+          <col style={{ width: '13%' }} />
         </colgroup>
         <thead>
           <tr>

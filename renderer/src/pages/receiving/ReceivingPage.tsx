@@ -87,7 +87,7 @@ function DeliveryById({ id, print, canEdit }: { id: string; print: boolean; canE
   if (d.status === 'draft' && canEdit) {
     return (
       <>
-        <DeliveryForm key={d.id} existing={d} />
+        <DeliveryForm key={d.id} existing={d} onPosted={load} />
         {/* photos taken at the door can be attached before posting */}
         <Attachments delivery={d} canEdit onChanged={load} />
       </>
