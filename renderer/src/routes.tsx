@@ -5,8 +5,8 @@ import { AuditPage } from './pages/AuditPage.tsx';
 import { ChangePasswordPage } from './pages/ChangePasswordPage.tsx';
 import { HomePage } from './pages/HomePage.tsx';
 import { IngredientsPage } from './pages/IngredientsPage.tsx';
-import { Placeholder } from './pages/Placeholder.tsx';
 import { feeRoutes } from './pages/fees/routes.tsx';
+import { MonthClosePage } from './pages/monthclose/MonthClosePage.tsx';
 import { ReceivingPage } from './pages/receiving/ReceivingPage.tsx';
 import { StoreroomPage } from './pages/storeroom/StoreroomPage.tsx';
 import { SettingsPage } from './pages/SettingsPage.tsx';
@@ -38,7 +38,7 @@ export const routes: AppRoute[] = [
   { path: '/receiving', label: '验收入库', group: '验收入库', roles: ['admin', 'storekeeper', 'accountant', 'reviewer', 'parent'], element: <ReceivingPage /> },
   { path: '/storeroom', label: '库房', group: '库房', roles: ['admin', 'storekeeper', 'accountant', 'reviewer', 'parent'], element: <StoreroomPage /> },
   ...feeRoutes,
-  { path: '/closing', label: '月结与公示', group: '月结与公示', roles: ['admin', 'accountant', 'reviewer', 'parent'], element: <Placeholder title="月结与公示" /> },
+  { path: '/closing', label: '月结与公示', group: '月结与公示', roles: ['admin', 'accountant', 'reviewer', 'parent'], element: <MonthClosePage /> },
   { path: '/masterdata/suppliers', label: '供应商', group: '基础资料', roles: STAFF, element: <SuppliersPage /> },
   { path: '/masterdata/ingredients', label: '食材', group: '基础资料', roles: STAFF, element: <IngredientsPage /> },
   { path: '/masterdata/users', label: '用户', group: '基础资料', roles: ['admin'], element: <UsersPage /> },

@@ -1,0 +1,315 @@
+import { Alert, Button, Card, Input, List, Modal, Space, Table, Tag, Typography } from 'antd';
+import { useCallback, useEffect, useState } from 'react';
+import { MONTH_STATUS_LABELS, type BankLine, type ExportResult, type FundColumn, type MonthView } from '../../../../shared/api/monthclose.ts';
+import { CATEGORIES, CATEGORY_LABELS, NON_FOOD_LABELS } from '../../../../shared/domain.ts';
+import { formatFen } from '../../../../shared/format.ts';
+import { call } from '../../api.ts';
+import { MoneyInput } from '../../components/NumberText.tsx';
+import { showError, toast } from '../../feedback.ts';
+import { chinaToday } from '../../labels.ts';
+import { navigate, useQuery } from '../../router.ts';
+import { useSession } from '../../session.ts';
+
+/**
+ * 月结与公示: pick a month, see its checklist (each open item links to the page that fixes it), enter the bank
+ * statement's closing balance, read the fund summary (month and year to date, expense as consumed and as purchased),
+ * then the 会计 submits, the 审核人 approves (the month locks) or reopens with a written reason; export the
+ * disclosure workbook and the summary PDF of a closed month. Parents see closed months' summaries and exports.
+ */
+
+function previousMonth(m: string): string {
+  const [y, mo] = m.split('-').map(Number);
+  return mo === 1 ? `${y - 1}-12` : `${y}-${String(mo - 1).padStart(2, '0')}`;
+}
+const fen = (v: number | null | undefined) => (v === null || v === undefined ? '—' : formatFen(v));
+const bp = (v: number | null) => (v === null ? '—' : `${(v / 100).toFixed(2)}%`);
+
+type SummaryRow = { key: string; label: string; month: string; ytd: string; monthPurchased?: string; ytdPurchased?: string; strong?: boolean };
+
+function summaryRows(m: FundColumn, y: FundColumn, allowed: MonthView['summary']['allowedNonFood']): SummaryRow[] {
+  const money = (key: string, label: string, f: (c: FundColumn) => number | null, strong = false): SummaryRow => ({ key, label, month: fen(f(m)), ytd: fen(f(y)), strong });
+  return [
+    money('prev', '一、上月累计结余', (c) => c.previousBalanceFen, true),
+    money('income', '二、本月收入', (c) => c.incomeFen, true),
+    money('feeNet', '1. 学生伙食费（净额）', (c) => c.feeNetFen),
+    money('fees', '　　其中：收取', (c) => c.feesCollectedFen),
+    money('refunds', '　　　　　退费', (c) => c.refundsFen),
+    money('subsidy', '2. 营养改善计划补助', (c) => c.subsidyFen),
+    money('other', '3. 其他收入', (c) => c.otherIncomeFen),
+    money('expense', '三、本月支出', (c) => c.expenseFen, true),
+    ...CATEGORIES.map((cat) => ({
+      key: cat,
+      label: `　${CATEGORY_LABELS[cat]}`,
+      month: fen(m.expenseByCategoryFen[cat]),
+      ytd: fen(y.expenseByCategoryFen[cat]),
+      monthPurchased: fen(m.purchasedByCategoryFen[cat]),
+      ytdPurchased: fen(y.purchasedByCategoryFen[cat]),
+    })),
+    ...allowed.map((k) => money(k, `　${NON_FOOD_LABELS[k]}`, (c) => c.nonFoodFen[k] ?? 0)),
+    money('surplus', '四、本月结余', (c) => c.surplusFen, true),
+    money('cum', '五、本月累计结余', (c) => c.cumulativeSurplusFen, true),
+    { key: 'rate', label: '六、结余率', month: bp(m.surplusRateBp), ytd: bp(y.surplusRateBp), strong: true },
+    { key: 'days', label: '七、就餐人日数', month: String(m.mealDays), ytd: String(y.mealDays), strong: true },
+    money('avg', '八、生均日伙食成本', (c) => c.avgCostFen, true),
+    { key: 'share', label: '九、食材支出占伙食费收入比例', month: bp(m.foodShareBp), ytd: bp(y.foodShareBp), strong: true },
+  ];
+}
+
+function BankBox(props: { month: string; lines: BankLine[]; canWrite: boolean; onSaved: () => void }) {
+  const [values, setValues] = useState<Record<string, number | null>>({});
+  return (
+    <Table<BankLine>
+      rowKey="account"
+      size="small"
+      pagination={false}
+      dataSource={props.lines}
+      data-testid="bank-table"
+      columns={[
+        { title: '账户', dataIndex: 'label' },
+        { title: '月末账面余额', dataIndex: 'bookFen', align: 'right', render: fen },
+        { title: '对账单余额', dataIndex: 'statementFen', align: 'right', render: fen },
+        { title: '差额', dataIndex: 'differenceFen', align: 'right', render: (d: number | null) => (d === null ? '—' : <Typography.Text type={d === 0 ? 'success' : 'danger'}>{formatFen(d)}</Typography.Text>) },
+        ...(props.canWrite
+          ? [
+              {
+                title: '录入对账单余额',
+                key: 'enter',
+                render: (_: unknown, b: BankLine) => (
+                  <Space>
+                    <MoneyInput value={values[b.account] ?? null} onChange={(v) => setValues({ ...values, [b.account]: v })} style={{ width: 170 }} data-testid={`bank-${b.account}`} />
+                    <Button
+                      data-testid={`bank-save-${b.account}`}
+                      onClick={() => {
+                        const v = values[b.account];
+                        if (v === null || v === undefined || Number.isNaN(v)) return showError(new Error('请填写对账单余额（元，两位小数）'));
+                        call('monthclose.setBankBalance', { month: props.month, account: b.account, balanceFen: v, note: '' }).then(() => {
+                          toast('已录入银行对账单余额');
+                          props.onSaved();
+                        }, showError);
+                      }}
+                    >
+                      录入
+                    </Button>
+                  </Space>
+                ),
+              },
+            ]
+          : []),
+      ]}
+    />
+  );
+}
+
+export function MonthClosePage() {
+  const query = useQuery();
+  const roles = useSession((s) => s.session?.roles ?? []);
+  const [month, setMonth] = useState(query.get('month') ?? previousMonth(chinaToday().slice(0, 7)));
+  const [view, setView] = useState<MonthView | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [months, setMonths] = useState<{ month: string; status: string; revision: number }[]>([]);
+  const [reopening, setReopening] = useState(false);
+  const [reason, setReason] = useState('');
+  const [exported, setExported] = useState<ExportResult | null>(null);
+  const [busy, setBusy] = useState(false);
+
+  const load = useCallback(() => {
+    setExported(null);
+    call('monthclose.get', { month }).then(
+      (v) => {
+        setView(v);
+        setError(null);
+      },
+      (e: Error) => {
+        setView(null);
+        setError(e.message);
+      },
+    );
+    call('monthclose.list', {}).then(setMonths, showError);
+  }, [month]);
+  useEffect(load, [load]);
+
+  const st = view?.state;
+  const isAccountant = roles.includes('accountant');
+  const isReviewer = roles.includes('reviewer');
+  const act = (name: 'monthclose.submit' | 'monthclose.approve', done: string) =>
+    call(name, { month }).then(() => {
+      toast(done);
+      load();
+    }, showError);
+
+  return (
+    <Space direction="vertical" style={{ width: '100%' }} size="middle">
+      <Space wrap>
+        <span>月份</span>
+        <Input type="month" value={month} onChange={(e) => e.target.value && setMonth(e.target.value)} style={{ width: 160 }} data-testid="close-month" />
+        {st && (
+          <Tag color={st.status === 'closed' ? 'green' : st.status === 'submitted' ? 'blue' : 'default'} data-testid="close-status">
+            {MONTH_STATUS_LABELS[st.status]}
+          </Tag>
+        )}
+        {st && <span data-testid="close-revision">版本：{st.revision}</span>}
+        {st?.checksumHex && <Typography.Text code data-testid="close-checksum">校验码：{st.checksumHex.slice(0, 16)}</Typography.Text>}
+        {months.length > 0 && (
+          <span>
+            {months.map((m) => (
+              <Tag key={m.month} style={{ cursor: 'pointer' }} onClick={() => setMonth(m.month)}>
+                {m.month} {MONTH_STATUS_LABELS[m.status as keyof typeof MONTH_STATUS_LABELS]}
+              </Tag>
+            ))}
+          </span>
+        )}
+      </Space>
+      {error && <Alert type="warning" showIcon title={error} data-testid="close-error" />}
+
+      {view && st && (
+        <>
+          <Space wrap>
+            {isAccountant && st.status === 'open' && (
+              <Button type="primary" data-testid="close-submit" onClick={() => act('monthclose.submit', '已提交月结，等待审核人审核')}>
+                提交月结
+              </Button>
+            )}
+            {isReviewer && st.status === 'submitted' && (
+              <Button type="primary" data-testid="close-approve" onClick={() => act('monthclose.approve', '月结已审核，该月已锁定')}>
+                审核通过并锁定
+              </Button>
+            )}
+            {isReviewer && st.status === 'closed' && (
+              <Button danger data-testid="close-reopen" onClick={() => setReopening(true)}>
+                反结账
+              </Button>
+            )}
+            {st.status === 'closed' && (
+              <Button
+                data-testid="close-export"
+                loading={busy}
+                onClick={() => {
+                  setBusy(true);
+                  call('monthclose.export', { month, pdf: true })
+                    .then((r) => {
+                      setExported(r);
+                      toast(`已导出公示（版本 ${r.revision}）`);
+                    }, showError)
+                    .finally(() => setBusy(false));
+                }}
+              >
+                导出公示（Excel 与 PDF）
+              </Button>
+            )}
+          </Space>
+          {exported && (
+            <Alert
+              type="success"
+              showIcon
+              data-testid="close-exported"
+              title={`已导出：版本 ${exported.revision}，校验码 ${exported.checksumHex.slice(0, 16)}`}
+              description={
+                <div>
+                  <div>工作簿：{exported.xlsxPath}</div>
+                  <div>{exported.pdfPath ? `收支公示表 PDF：${exported.pdfPath}` : `未生成 PDF：${exported.pdfError ?? ''}`}</div>
+                </div>
+              }
+            />
+          )}
+
+          {view.checklist && (
+            <Card size="small" title="月结检查清单">
+              <List
+                data-testid="checklist"
+                dataSource={view.checklist}
+                renderItem={(i) => (
+                  <List.Item
+                    data-testid={`check-${i.key}`}
+                    actions={!i.ok || i.informational ? [<Button key="go" type="link" onClick={() => navigate(i.link)}>{i.linkLabel}</Button>] : []}
+                  >
+                    <List.Item.Meta
+                      title={
+                        <Space>
+                          <Tag color={i.informational ? 'blue' : i.ok ? 'green' : 'red'}>{i.informational ? '提示' : i.ok ? '已完成' : '未完成'}</Tag>
+                          {i.label}
+                        </Space>
+                      }
+                      description={
+                        <div>
+                          <div>{i.detail}</div>
+                          {i.missing.slice(0, 10).map((m) => (
+                            <div key={m}>· {m}</div>
+                          ))}
+                          {i.missing.length > 10 && <div>……共 {i.missing.length} 项</div>}
+                        </div>
+                      }
+                    />
+                  </List.Item>
+                )}
+              />
+            </Card>
+          )}
+
+          {view.bank && (
+            <Card size="small" title="银行对账（月末余额）">
+              <BankBox month={month} lines={view.bank} canWrite={isAccountant && st.status !== 'closed'} onSaved={load} />
+            </Card>
+          )}
+
+          <Card size="small" title={`经费收支（${view.summary.expenseBasis === 'consumed' ? '支出按消耗计：上月底库存 + 本月购入 − 本月底库存' : '支出按验收入库金额计'}）`}>
+            {view.summary.flags.map((f) => (
+              <Alert key={f.code} type="error" showIcon title={f.message} style={{ marginBottom: 8 }} data-testid={`flag-${f.code}`} />
+            ))}
+            <Table<SummaryRow>
+              rowKey="key"
+              size="small"
+              pagination={false}
+              data-testid="fund-summary"
+              dataSource={summaryRows(view.summary.current, view.summary.ytd, view.summary.allowedNonFood)}
+              columns={[
+                { title: '项目', dataIndex: 'label', render: (l: string, r) => (r.strong ? <b>{l}</b> : l) },
+                { title: '本月', dataIndex: 'month', align: 'right' },
+                { title: '本年累计', dataIndex: 'ytd', align: 'right' },
+                { title: '本月（按购入）', dataIndex: 'monthPurchased', align: 'right' },
+                { title: '本年累计（按购入）', dataIndex: 'ytdPurchased', align: 'right' },
+              ]}
+            />
+            <Typography.Paragraph type="secondary" style={{ marginTop: 8 }} data-testid="period-text">
+              {view.summary.period.text}（学期：9月至次年1月、2月至8月）。{view.summary.mealDaysNote} 生均日伙食成本 = 食材支出 ÷ 就餐人日数。单位：元。
+            </Typography.Paragraph>
+          </Card>
+
+          {st.events.length > 0 && (
+            <Card size="small" title="月结记录">
+              <List
+                size="small"
+                data-testid="close-events"
+                dataSource={st.events}
+                renderItem={(e) => (
+                  <List.Item>
+                    {e.at.slice(0, 19).replace('T', ' ')} UTC　{e.byName}　{e.kind === 'submit' ? '提交月结' : e.kind === 'close' ? `审核锁定（版本 ${e.revision}）` : `反结账（版本 ${e.revision}）：${e.reason}`}
+                  </List.Item>
+                )}
+              />
+            </Card>
+          )}
+        </>
+      )}
+
+      <Modal
+        open={reopening}
+        title={`反结账 ${month}`}
+        okText="反结账"
+        okButtonProps={{ danger: true, 'data-testid': 'reopen-ok' } as never}
+        cancelText="取消"
+        onCancel={() => setReopening(false)}
+        onOk={() =>
+          call('monthclose.reopen', { month, reason }).then(() => {
+            toast('已反结账：该月重新开放，再次月结后导出为新版本');
+            setReopening(false);
+            setReason('');
+            load();
+          }, showError)
+        }
+      >
+        <Typography.Paragraph>反结账后该月可以再记账；再次月结后导出的公示为新版本。请写明理由（至少 5 个字），理由会记入月结记录与审计日志。</Typography.Paragraph>
+        <Input.TextArea rows={3} maxLength={200} value={reason} onChange={(e) => setReason(e.target.value)} data-testid="reopen-reason" />
+      </Modal>
+    </Space>
+  );
+}
