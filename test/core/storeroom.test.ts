@@ -310,6 +310,8 @@ describe('month-end count and the cost as consumed', () => {
     await w.b.call('storeroom.issue', { date: '2026-08-31', meal: 'lunch', lines: [{ ingredientId: w.rice, qtyMilli: 1_000 }] });
     const before = tableDigest(w.b);
     expect((await w.b.reject('storeroom.countPost', { month: '2026-08' })).message).toBe('开始盘点后库存有变动，请先“刷新账面数”，核对后再过账');
+    // Today is 2026-09-15: October cannot be counted yet.
+    expect((await w.b.reject('storeroom.countStart', { month: '2026-10' })).message).toBe('2026年10月还没到，不能盘点');
     expect(tableDigest(w.b)).toBe(before);
     const refreshed = await w.b.call('storeroom.countStart', { month: '2026-08' });
     expect(refreshed.lines.map((l) => [l.bookMilli, l.countedMilli, l.diffMilli, l.reason])).toEqual([[9_000, 9_000, 0, null]]);

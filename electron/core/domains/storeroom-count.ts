@@ -3,7 +3,7 @@ import { ADJUST_REASON_LABELS } from '../../../shared/api/storeroom.ts';
 import type { Category, StorageClass } from '../../../shared/domain.ts';
 import { ApiError } from '../../../shared/errors.ts';
 import { audit } from '../audit.ts';
-import { lastDayOfMonth } from '../clock.ts';
+import { chinaDate, lastDayOfMonth } from '../clock.ts';
 import { currentUser, type Ctx } from '../context.ts';
 import { uuidv7 } from '../ids.ts';
 import { assertPeriodOpen } from '../journal.ts';
@@ -69,6 +69,7 @@ function diffValue(l: Pick<CountLineRow, 'book_milli' | 'book_value_fen' | 'coun
 }
 
 function assertCountable(ctx: Ctx, month: string): void {
+  if (month > chinaDate(ctx.now()).slice(0, 7)) throw new ApiError('RULE', `${monthWords(month)}还没到，不能盘点`);
   assertPeriodOpen(ctx, lastDayOfMonth(month));
   const later = ctx.db.prepare(`SELECT month FROM stock_counts WHERE status = 'posted' AND month > ? ORDER BY month LIMIT 1`).get(month) as { month: string } | undefined;
   if (later) throw new ApiError('LOCKED', `${monthWords(later.month)}已盘点过账，不能再盘点更早的${monthWords(month)}`);
