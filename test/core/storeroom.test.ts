@@ -109,6 +109,18 @@ describe('never negative', () => {
     expect(tableDigest(w.b)).toBe(before);
   });
 
+  it('rejects malformed issues with Chinese messages, writing nothing', async () => {
+    await deliver(w, '2026-09-03', [rice(w, 10, 400, '2027-02-01')]);
+    const before = tableDigest(w.b);
+    const bad = async (input: unknown) => (await w.b.reject('storeroom.issue', input)).message;
+    expect(await bad({ date: '2026-09-05', meal: 'lunch', lines: [{ ingredientId: w.rice, qtyMilli: 0 }] })).toBe('出库数量必须大于 0');
+    expect(await bad({ date: '2026-09-05', meal: 'supper', lines: [{ ingredientId: w.rice, qtyMilli: 1_000 }] })).toBe('餐次应为早餐、午餐或晚餐');
+    expect(await bad({ date: '2026-09-05', meal: 'lunch', lines: [] })).toBe('请至少填写一行出库明细');
+    expect(await bad({ date: '2026-02-30', meal: 'lunch', lines: [{ ingredientId: w.rice, qtyMilli: 1_000 }] })).toBe('出库日期不是有效日期');
+    expect(await bad({ date: '2026-09-05', meal: 'lunch', lines: [{ ingredientId: w.rice, qtyMilli: 1.5 }] })).toBe('出库数量必须是千分之一单位的整数');
+    expect(tableDigest(w.b)).toBe(before);
+  });
+
   it('refuses an issue on a date whose balance was already used by a later issue (as of its date, not only in total)', async () => {
     await deliver(w, '2026-09-03', [rice(w, 10, 400, '2027-02-01')]);
     const first = await w.b.call('storeroom.issue', { date: '2026-09-10', meal: 'lunch', lines: [{ ingredientId: w.rice, qtyMilli: 10_000 }] });
