@@ -26,7 +26,7 @@ export const PRINT_CSS = `
 @page { size: A4 portrait; margin: 10mm; }
 @media print {
   html, body, #root, .ant-app, .ant-layout, .ant-layout-content { height: auto !important; overflow: visible !important; background: #fff !important; }
-  .ant-layout-sider, .ant-layout-header, .no-print, .ant-typography.ys-page-title, h4.ant-typography { display: none !important; }
+  .ant-layout-sider, .ant-layout-header, .no-print, .ant-message, .ant-notification, .ant-typography.ys-page-title, h4.ant-typography { display: none !important; }
   .ant-layout-content { padding: 0 !important; margin: 0 !important; }
   .ys-sheet { box-shadow: none; width: auto; padding: 0; }
 }
