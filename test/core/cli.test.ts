@@ -249,7 +249,7 @@ describe('canteen batch', { timeout: 240_000 }, () => {
   });
 });
 
-describe('canteen demo', { timeout: 240_000 }, () => {
+describe('canteen demo', { timeout: 400_000 }, () => {
   it('seeds a demo school and prints one account per role whose passwords log in', async () => {
     const r = await canteen(['--db', t.file, 'demo']);
     expect(r.code).toBe(0);
