@@ -214,6 +214,16 @@ describe('cancel and amend', () => {
     expect((await w.b.call('receiving.list', {})).total).toBe(1);
   });
 
+  it('an inspector disabled since posting is left off the amended copy instead of blocking the cancel', async () => {
+    const p = await postNew(w, threeLines(w));
+    await w.b.loginAs('admin');
+    await w.b.call('users.setDisabled', { id: w.users.storekeeper2, disabled: true });
+    await w.b.loginAs('storekeeper');
+    const { amended } = await w.b.call('receiving.cancel', { id: p.id, reason: '更正' });
+    expect(amended?.inspectors.map((i) => i.name)).toEqual(['张保管']);
+    expect(amended?.findings.map((f) => f.code)).toEqual(['inspectors_too_few']);
+  });
+
   it('discards a draft with a reason, keeping the record', async () => {
     const d = await w.b.call('receiving.saveDraft', { id: null, draft: draft(w, [line(w.rice)]) });
     const x = await w.b.call('receiving.discard', { id: d.id, reason: '重复录入' });

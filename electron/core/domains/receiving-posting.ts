@@ -104,8 +104,22 @@ export function cancelDelivery(ctx: Ctx, id: string, reason: string, amend: bool
   audit(ctx, 'cancel', 'delivery', id, { status: 'posted', number: h.number }, { status: 'cancelled', reason });
   let amended: DeliveryView | null = null;
   if (amend) {
-    // The copy keeps everything, warning notes included; it is checked afresh when it is posted.
-    const newId = writeDraft(ctx, null, readDraft(ctx, id), id);
+    // The copy keeps everything, warning notes included; it is checked afresh when it is posted. People disabled since
+    // the original was signed are left off (the check then asks for other inspectors) rather than blocking the cancel.
+    const copy = readDraft(ctx, id);
+    const active = (u: string) => ctx.db.prepare('SELECT 1 FROM users WHERE id = ? AND disabled = 0').get(u) !== undefined;
+    const witnessGone = copy.witnessUserId !== null && !active(copy.witnessUserId);
+    const newId = writeDraft(
+      ctx,
+      null,
+      {
+        ...copy,
+        inspectorIds: copy.inspectorIds.filter(active),
+        witnessUserId: witnessGone ? null : copy.witnessUserId,
+        witnessName: witnessGone ? (getDelivery(ctx, id).witnessName ?? '') : copy.witnessName,
+      },
+      id,
+    );
     amended = getDelivery(ctx, newId);
     audit(ctx, 'amend', 'delivery', newId, null, { amends: id, amendsNumber: h.number });
   }
