@@ -9,6 +9,7 @@ import { peopleHandlers } from './domains/people.ts';
 import { receivingHandlers } from './domains/receiving.ts';
 import { storeroomHandlers } from './domains/storeroom.ts';
 import { monthcloseHandlers } from './domains/monthclose.ts';
+import { maintenanceHandlers } from './domains/maintenance.ts';
 
 /** Every method of the contract has exactly one handler; the type makes a missing one a compile error. */
 export const allHandlers: Handlers<MethodName> = {
@@ -21,4 +22,5 @@ export const allHandlers: Handlers<MethodName> = {
   ...receivingHandlers,
   ...storeroomHandlers,
   ...monthcloseHandlers,
+  ...maintenanceHandlers,
 };

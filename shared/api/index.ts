@@ -8,6 +8,7 @@ import { peopleApi } from './people.ts';
 import { receivingApi } from './receiving.ts';
 import { storeroomApi } from './storeroom.ts';
 import { monthcloseApi } from './monthclose.ts';
+import { maintenanceApi } from './maintenance.ts';
 
 /** The whole API: every domain's declarations in one map. Adding a method is one entry in its domain file. */
 export const api = {
@@ -20,6 +21,7 @@ export const api = {
   ...receivingApi,
   ...storeroomApi,
   ...monthcloseApi,
+  ...maintenanceApi,
 } satisfies Record<string, MethodDef>;
 
 export type Api = typeof api;

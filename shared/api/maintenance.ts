@@ -1,0 +1,83 @@
+import { method, z } from './contract.ts';
+
+/** One backup file as the 备份与恢复 page lists it. */
+export interface BackupInfo {
+  name: string;
+  file: string;
+  /** When it was taken (ISO, UTC). */
+  at: string;
+  reason: 'start' | 'premigrate' | 'daily' | 'manual' | 'prerestore';
+  reasonLabel: string;
+  /** e.g. 'v1-v2' for a pre-migration backup. */
+  detail: string;
+  sizeBytes: number;
+}
+
+/** What a backup holds, shown before it is restored. */
+export interface BackupPreviewInfo {
+  file: string;
+  schoolName: string | null;
+  schemaVersion: number;
+  installationId: string | null;
+  counts: { users: number; suppliers: number; deliveries: number | null; receipts: number | null };
+  auditEntries: number;
+  lastAuditAt: string | null;
+  sizeBytes: number;
+}
+
+export interface VerifyResult {
+  ok: boolean;
+  /** One Chinese sentence: passed, or the first problem. */
+  summary: string;
+  problems: { kind: string; message: string; table?: string; id?: string; seq?: number }[];
+  auditEntries: number;
+  journalEntries: number;
+  coveredTables: Record<string, number>;
+  uncoveredTables: string[];
+  /** The backup whose audit chain head anchored the check, if any. */
+  anchor: string | null;
+}
+
+/** An absolute path chosen in the shell's file dialog (a folder for a backup, a file for a restore). */
+const absolutePath = (label: string) =>
+  z
+    .string({ error: `${label}必须是文字` })
+    .trim()
+    .min(1, { error: `请选择${label}` })
+    .max(1000, { error: `${label}路径过长` })
+    .refine((p) => !/[\u0000-\u001f]/.test(p), { error: `${label}路径含有不可见的控制字符` })
+    .refine((p) => p.startsWith('/') || /^[A-Za-z]:[\\/]/.test(p) || p.startsWith('\\\\'), { error: `${label}必须是完整路径` });
+
+export const maintenanceApi = {
+  'backup.list': method<BackupInfo[]>()({
+    input: z.object({}).strict().default({}),
+    access: ['admin', 'accountant'],
+    writes: false,
+    summary: '备份列表（启动时、每日、升级前、恢复前自动备份与手动备份），新的在前',
+  }),
+  'backup.create': method<BackupInfo>()({
+    input: z.object({ folder: absolutePath('备份文件夹').optional() }).strict().default({}),
+    access: ['admin', 'accountant'],
+    writes: false,
+    summary: '立即备份：存入备份文件夹，或存到选择的文件夹（如 U 盘）；单个文件即可恢复',
+  }),
+  'backup.preview': method<BackupPreviewInfo>()({
+    input: z.object({ file: absolutePath('备份文件') }).strict(),
+    access: ['admin'],
+    writes: false,
+    summary: '查看备份文件中的内容（学校、数据版本、用户/供应商/验收单/收据数量、最后操作时间）；坏文件会被指出',
+  }),
+  'backup.restore': method<{ preview: BackupPreviewInfo; preRestoreBackup: string }>()({
+    input: z.object({ file: absolutePath('备份文件') }).strict(),
+    access: ['admin'],
+    // Not one SQL transaction: the whole file is replaced (after a pre-restore backup); everyone logs in again.
+    writes: false,
+    summary: '从备份恢复：先自动备份当前数据，再换成备份中的数据；恢复后需重新登录',
+  }),
+  'integrity.verify': method<VerifyResult>()({
+    input: z.object({}).strict().default({}),
+    access: ['admin', 'accountant', 'reviewer'],
+    writes: false,
+    summary: '校验账本：审计链、借贷平衡，并与审计记录逐行核对，发现绕过软件直接改动的数据',
+  }),
+};
