@@ -108,15 +108,9 @@ export function EntitySelect<T extends { id: string }>(props: EntitySelectProps<
 
   useEffect(() => () => clearTimeout(timer.current), []);
 
-  const options: { value: string; label: ReactNode; title?: string; disabled?: boolean; style?: React.CSSProperties }[] = items.map((it) => ({
-    value: it.id,
-    label: label(it),
-    title: selectedLabel?.(it),
-  }));
-  if (selected && !items.some((i) => i.id === selected.id)) {
-    // Only so the closed select can show the chosen item's name: hidden and last, so Enter never lands on it.
-    options.push({ value: selected.id, label: label(selected), title: selectedLabel?.(selected), disabled: true, style: { display: 'none' } });
-  }
+  const options = items.map((it) => ({ value: it.id, label: label(it), title: selectedLabel?.(it) }));
+  /** The closed select shows the chosen item's name even when the current results (another search) do not hold it. */
+  const shownLabel = selected ? (selectedLabel?.(selected) ?? label(selected)) : null;
 
   return (
     <Select<string>
@@ -131,6 +125,7 @@ export function EntitySelect<T extends { id: string }>(props: EntitySelectProps<
       loading={loading}
       options={options}
       optionLabelProp={selectedLabel ? 'title' : 'label'}
+      labelRender={(p) => (p.label !== undefined && p.label !== null ? p.label : selected && p.value === selected.id ? shownLabel : '…')}
       defaultActiveFirstOption
       open={open}
       showSearch={{ filterOption: false, onSearch: (q) => ask(q, 120) }}
