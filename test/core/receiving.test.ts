@@ -58,11 +58,16 @@ describe('drafts', () => {
     expect(tableDigest(w.b)).toBe(before);
   });
 
-  it('refuses unknown references and duplicate inspectors', async () => {
+  it('refuses unknown references and duplicate inspectors; records a parent witness by user or by name', async () => {
     const before = tableDigest(w.b);
     expect((await w.b.reject('receiving.saveDraft', { id: null, draft: draft(w, [line(w.rice)], { inspectorIds: [w.users.storekeeper, w.users.storekeeper] }) })).message).toBe('同一位验收人不能重复选择');
     expect((await w.b.reject('receiving.saveDraft', { id: null, draft: draft(w, [line('01900000-0000-7000-8000-000000000099')]) })).message).toBe('第 1 行：找不到该食材');
+    expect((await w.b.reject('receiving.saveDraft', { id: null, draft: draft(w, [line(w.rice)], { witnessUserId: w.users.cashier }) })).message).toBe('在场见证的应为家委会代表（不在系统中的可直接填写姓名）');
     expect(tableDigest(w.b)).toBe(before);
+    const withWitness = await w.b.call('receiving.saveDraft', { id: null, draft: draft(w, [line(w.rice)], { witnessUserId: w.users.parent }) });
+    expect(withWitness.witnessName).toBe('周家长');
+    const byName = await w.b.call('receiving.saveDraft', { id: null, draft: draft(w, [line(w.rice)], { witnessName: '吴家长' }) });
+    expect(byName.witnessName).toBe('吴家长');
   });
 
   it('holds the quantity rules in SQL too', async () => {

@@ -185,6 +185,9 @@ function assertReferences(ctx: Ctx, d: DeliveryDraft): void {
   for (const u of d.inspectorIds) if (!active(u)) throw new ApiError('NOT_FOUND', '验收人不是在用的用户');
   if (new Set(d.inspectorIds).size !== d.inspectorIds.length) throw new ApiError('VALIDATION', '同一位验收人不能重复选择');
   if (d.witnessUserId && !active(d.witnessUserId)) throw new ApiError('NOT_FOUND', '家委会代表不是在用的用户');
+  if (d.witnessUserId && !ctx.db.prepare(`SELECT 1 FROM user_roles WHERE user_id = ? AND role = 'parent'`).get(d.witnessUserId)) {
+    throw new ApiError('VALIDATION', '在场见证的应为家委会代表（不在系统中的可直接填写姓名）');
+  }
   if (d.witnessUserId && d.inspectorIds.includes(d.witnessUserId)) throw new ApiError('VALIDATION', '家委会代表不能同时作为验收人');
 }
 
