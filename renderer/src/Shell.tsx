@@ -58,6 +58,9 @@ function MainWindow() {
   const path = usePath();
   const route = findRoute(path);
   const mine = session.roles;
+  useEffect(() => {
+    document.title = `${route?.label ?? '阳光食堂账本'} · ${schoolName ?? ''} · 阳光食堂账本`;
+  }, [route, schoolName]);
 
   const items: MenuProps['items'] = useMemo(() => {
     const groups = [...GROUPS, ...new Set(routes.map((r) => r.group).filter((g) => !(GROUPS as readonly string[]).includes(g)))];

@@ -21,6 +21,8 @@ export function enterToNext(e: KeyboardEvent<HTMLElement>): void {
     return;
   }
   if (target.tagName !== 'INPUT') return;
+  // A multiple/tags select keeps Enter for adding items (禁止采购品种, 签字栏); Tab leaves it.
+  if (target.closest('.ant-select-multiple')) return;
   if (target.closest('.ant-select')) {
     if (target.getAttribute('aria-expanded') === 'true') {
       // The list is open: let the select take the Enter (it picks the highlighted option), then move on.
