@@ -59,6 +59,9 @@ describe('月结与公示', () => {
     await expect.poll(() => page.getByTestId('check-bank').innerText()).toContain('未录入银行对账单余额');
     await page.getByTestId('fund-summary').waitFor();
     await app.screenshot('checklist');
+    await page.getByTestId('fund-summary').scrollIntoViewIfNeeded();
+    await app.screenshot('fund-summary');
+    await page.evaluate(() => window.scrollTo(0, 0));
     const bank = await call('monthclose.get', { month: MONTH });
     for (const line of bank.bank!) {
       await page.getByTestId(`bank-${line.account}`).fill((line.bookFen / 100).toFixed(2));
@@ -129,6 +132,8 @@ describe('月结与公示', () => {
     const xlsx2 = /工作簿：(.+\.xlsx)/.exec(second)![1].trim();
     expect(path.basename(xlsx2)).toBe('阳光实验小学_2026年10月_伙食费公示_第2版.xlsx');
     expect(fs.existsSync(xlsx2)).toBe(true);
+    const pdf2 = /收支公示表 PDF：(.+\.pdf)/.exec(second)?.[1].trim();
+    if (pdf2) expect(path.basename(pdf2)).toBe('阳光实验小学_2026年10月_伙食费收支公示表_第2版.pdf');
     await app.screenshot('exported-2');
     expect(app.errors).toEqual([]);
   }, 400_000);

@@ -230,7 +230,10 @@ export const monthcloseHandlers: Handlers<Keys | 'fund.recordExpense' | 'fund.re
     let pdfError: string | null = null;
     if (pdf) {
       try {
-        pdfPath = await writeSummaryPdf(disclosureData(ctx, month, close.revision, checksumHex), layout, outDir);
+        const written = await writeSummaryPdf(disclosureData(ctx, month, close.revision, checksumHex), layout, outDir);
+        // A later revision keeps the earlier PDF beside it, as it does the workbook.
+        pdfPath = close.revision > 1 ? written.replace(/\.pdf$/, `_第${close.revision}版.pdf`) : written;
+        if (pdfPath !== written) fs.renameSync(written, pdfPath);
       } catch (e) {
         // The workbook stands on its own; a missing LibreOffice only costs the notice-board PDF, and says so.
         pdfError = (e as Error).message;
