@@ -1,4 +1,5 @@
 import Database from 'better-sqlite3';
+import crypto from 'node:crypto';
 import { auditHash, GENESIS_HASH, type AuditRow } from './audit.ts';
 import path from 'node:path';
 import { backupsDir, listBackups } from './backup.ts';
@@ -39,6 +40,14 @@ export interface VerifyReport {
 }
 
 const MAX_PROBLEMS = 200;
+
+/**
+ * What the audit entry of a user's creation or password change records about the password: a digest of the stored
+ * scrypt hash (not the hash itself), so a hash swapped in with the sqlite3 shell (to take over an account) shows.
+ */
+export function passwordDigest(passwordHash: string): string {
+  return crypto.createHash('sha256').update(`canteen-password:${passwordHash}`).digest('hex').slice(0, 32);
+}
 /** A row's own timestamp is taken a moment before its audit entry's, in the same transaction. */
 const CLOCK_WINDOW_MS = 60_000;
 
@@ -222,6 +231,8 @@ export function verifyLedger(db: Db, opts: VerifyOptions = {}): VerifyReport {
       cmp.eq(row, 'created_by', s.createdBy ?? id);
       cmp.time(row, 'updated_at', s.updatedAt, exp, s);
       cmp.eq(row, 'updated_by', s.updatedBy ?? id);
+      // Ledgers written before password digests were audited have none: their password hashes cannot be checked.
+      if (typeof s.data.passwordDigest === 'string' && (typeof row.password_hash !== 'string' || passwordDigest(row.password_hash) !== s.data.passwordDigest)) cmp.diff(row, 'password_hash');
     });
     const roles = db.prepare('SELECT user_id, role FROM user_roles ORDER BY user_id, role').all() as { user_id: string; role: string }[];
     covered.user_roles = roles.length;

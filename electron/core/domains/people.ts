@@ -7,6 +7,7 @@ import { currentUser, type Ctx, type Session } from '../context.ts';
 import type { Handlers } from '../handlers.ts';
 import { uuidv7 } from '../ids.ts';
 import { DUMMY_HASH, hashPassword, verifyPassword } from '../passwords.ts';
+import { passwordDigest } from '../verify.ts';
 
 interface UserDbRow {
   id: string;
@@ -62,16 +63,18 @@ function insertUser(ctx: Ctx, u: { username: string; displayName: string; roles:
   const id = uuidv7(ctx.now().getTime());
   const at = ctx.now().toISOString();
   const by = ctx.session?.userId ?? id;
+  const hash = hashPassword(u.password);
   ctx.db
     .prepare(
       `INSERT INTO users (id, origin, username, display_name, password_hash, created_at, created_by, updated_at, updated_by)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     )
-    .run(id, ctx.installationId, u.username, u.displayName, hashPassword(u.password), at, by, at, by);
+    .run(id, ctx.installationId, u.username, u.displayName, hash, at, by, at, by);
   const ins = ctx.db.prepare('INSERT INTO user_roles (user_id, role) VALUES (?, ?)');
   for (const role of u.roles) ins.run(id, role);
   const row = toUser(ctx, userById(ctx, id));
-  audit(ctx, 'create', 'user', id, null, { username: row.username, displayName: row.displayName, roles: row.roles });
+  // passwordDigest: lets verify notice a password hash swapped behind the app's back (electron/core/verify.ts).
+  audit(ctx, 'create', 'user', id, null, { username: row.username, displayName: row.displayName, roles: row.roles, passwordDigest: passwordDigest(hash) });
   return row;
 }
 
@@ -129,8 +132,9 @@ export const peopleHandlers: Handlers<keyof typeof peopleApi> = {
     const me = currentUser(ctx);
     const r = userById(ctx, me.userId);
     if (!verifyPassword(input.oldPassword, r.password_hash)) throw new ApiError('UNAUTHENTICATED', '原密码不正确');
-    ctx.db.prepare('UPDATE users SET password_hash = ?, updated_at = ?, updated_by = ? WHERE id = ?').run(hashPassword(input.newPassword), ctx.now().toISOString(), me.userId, me.userId);
-    audit(ctx, 'change_password', 'user', me.userId, null, null);
+    const hash = hashPassword(input.newPassword);
+    ctx.db.prepare('UPDATE users SET password_hash = ?, updated_at = ?, updated_by = ? WHERE id = ?').run(hash, ctx.now().toISOString(), me.userId, me.userId);
+    audit(ctx, 'change_password', 'user', me.userId, null, { passwordDigest: passwordDigest(hash) });
     return null;
   },
 
@@ -166,8 +170,9 @@ export const peopleHandlers: Handlers<keyof typeof peopleApi> = {
 
   'users.resetPassword': (ctx, input) => {
     userById(ctx, input.id);
-    ctx.db.prepare('UPDATE users SET password_hash = ?, updated_at = ?, updated_by = ? WHERE id = ?').run(hashPassword(input.password), ctx.now().toISOString(), currentUser(ctx).userId, input.id);
-    audit(ctx, 'reset_password', 'user', input.id, null, null);
+    const hash = hashPassword(input.password);
+    ctx.db.prepare('UPDATE users SET password_hash = ?, updated_at = ?, updated_by = ? WHERE id = ?').run(hash, ctx.now().toISOString(), currentUser(ctx).userId, input.id);
+    audit(ctx, 'reset_password', 'user', input.id, null, { passwordDigest: passwordDigest(hash) });
     return null;
   },
 
