@@ -281,8 +281,12 @@ describe('the surplus limit at its boundary', { timeout: 120_000 }, () => {
       // 白菜 3,920 kg × 2.50 = 9,800.00 straight to the kitchen; a donation of 10,000.00: surplus 200.00 = 2.00 % exactly.
       await postNew(w, draft(w, [line(w.cabbage, { receivedMilli: 3_920_000, unitPriceFen: 250 })], { date: '2026-09-03', noteNumber: 'SH-1' }));
       await w.b.loginAs('accountant');
-      await w.b.call('fund.recordIncome', { date: '2026-09-04', kind: 'donation', amountFen: 1_000_000, method: 'bank', memo: '捐赠' });
+      // Before any income the fund is 9,800.00 in deficit: a negative balance is flagged (and no surplus breach).
       let v = (await w.b.call('monthclose.get', { month: M })).summary;
+      expect(v.current).toMatchObject({ incomeFen: 0, surplusFen: -980_000, cumulativeSurplusFen: -980_000, surplusRateBp: null });
+      expect(v.flags).toEqual([{ code: 'negative_balance', message: '经费累计结余为负数：-9,800.00 元' }]);
+      await w.b.call('fund.recordIncome', { date: '2026-09-04', kind: 'donation', amountFen: 1_000_000, method: 'bank', memo: '捐赠' });
+      v = (await w.b.call('monthclose.get', { month: M })).summary;
       expect(v.current).toMatchObject({ incomeFen: 1_000_000, expenseFen: 980_000, surplusFen: 20_000, surplusRateBp: 200 });
       expect(v.period.breach).toBe(false);
       expect(v.flags).toEqual([]);

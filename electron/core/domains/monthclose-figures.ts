@@ -57,6 +57,9 @@ function sumAccount(ctx: Ctx, account: string, from: string | null, to: string):
   ).s;
 }
 
+/** −x without a −0 (credit balances read as positive figures). */
+const neg = (x: number): number => (x === 0 ? 0 : -x);
+
 /** The stock's value (all lots) at the end of a day. */
 export function stockValueAt(ctx: Ctx, date: string): number {
   return (ctx.db.prepare('SELECT coalesce(sum(value_fen), 0) AS v FROM stock_movements WHERE move_date <= ?').get(date) as { v: number }).v;
@@ -71,7 +74,7 @@ export function fundBalanceAt(ctx: Ctx, date: string, usesStoreroom: boolean): n
     )
     .get(date) as { s: number };
   // Income and equity carry credit (negative) balances, expenses debit: the fund is minus their sum.
-  return -r.s + (usesStoreroom ? stockValueAt(ctx, date) : 0);
+  return neg(r.s) + (usesStoreroom ? stockValueAt(ctx, date) : 0);
 }
 
 export function mealDays(ctx: Ctx, from: string, to: string): number {
@@ -122,10 +125,10 @@ export function rangeFigures(ctx: Ctx, from: string, to: string, profile: Region
     consumed,
     inputs: {
       previousBalanceFen: fundBalanceAt(ctx, addDays(d0, -1), profile.usesStoreroom),
-      feesCollectedFen: -sumAccount(ctx, 'income:fees', d0, d1),
+      feesCollectedFen: neg(sumAccount(ctx, 'income:fees', d0, d1)),
       refundsFen: sumAccount(ctx, 'income:refunds', d0, d1),
-      subsidyFen: -sumAccount(ctx, 'income:subsidy', d0, d1),
-      otherIncomeFen: -sumAccount(ctx, 'income:other', d0, d1),
+      subsidyFen: neg(sumAccount(ctx, 'income:subsidy', d0, d1)),
+      otherIncomeFen: neg(sumAccount(ctx, 'income:other', d0, d1)),
       expenseByCategoryFen: { ...(consumed ?? purchased) },
       nonFoodFen,
       mealDays: mealDays(ctx, d0, d1),
