@@ -436,6 +436,14 @@ export function inspectBackup(file: string, chainCheck?: (db: Db) => string | nu
 /** Copies a file offered for restore next to the ledger, so it is read once, from local disk, and can be renamed in. */
 export function stageCopy(from: string, ledgerFile: string): string {
   const staged = path.join(path.dirname(path.resolve(ledgerFile)), `.restore-${process.pid}-${Date.now()}.sqlite`);
+  // Only a regular file: a folder, a device (/dev/zero would never end) or a pipe is refused before reading.
+  let st: fs.Stats;
+  try {
+    st = fs.statSync(from);
+  } catch {
+    throw new ApiError('NOT_FOUND', `找不到备份文件：${from}`);
+  }
+  if (!st.isFile()) throw new ApiError('VALIDATION', `${from} 不是文件`);
   try {
     fs.copyFileSync(from, staged);
   } catch (e) {

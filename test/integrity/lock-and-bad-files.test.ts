@@ -67,7 +67,7 @@ describe('one writer per ledger', () => {
     } finally {
       t.cleanup();
     }
-  }, 60_000);
+  }, 180_000);
 });
 
 describe('bad files offered for restore are refused, the current data untouched', () => {
@@ -117,11 +117,12 @@ describe('bad files offered for restore are refused, the current data untouched'
     }, /不是本软件的账本备份/],
     ['a folder', (f) => fs.mkdirSync(f), /不是文件/],
     ['a missing file', () => {}, /找不到/],
+    ['a device that never ends', () => {}, /不是文件/],
   ];
 
   for (const [what, make, message] of variants) {
     it(`refuses ${what}`, async () => {
-      const f = path.join(work, `${what.replace(/\W+/g, '-')}.sqlite`);
+      const f = what === 'a device that never ends' ? '/dev/zero' : path.join(work, `${what.replace(/\W+/g, '-')}.sqlite`);
       make(f);
       const before = tableDigest(b);
       const backupsBefore = listBackups(backupsDir(b.dir)).length;
@@ -161,5 +162,5 @@ describe('bad files offered for restore are refused, the current data untouched'
     expect(tableDigest(again)).toBe(before);
     again.close();
     b = Object.assign(openBackend({ file: b.file }), { cleanup: b.cleanup }) as TestBackend;
-  }, 60_000);
+  }, 180_000);
 });
