@@ -1,4 +1,6 @@
 import type { Student } from '../../shared/api/fees.ts';
+import type { Input, MethodName, Output } from '../../shared/api/index.ts';
+import type { Db } from '../../electron/core/db/open.ts';
 import { ROSTER, SEPT_DAYS } from './fees-fixture.ts';
 import { draft, line, postNew, setupWorld, type World } from './receiving-fixtures.ts';
 
@@ -103,4 +105,32 @@ export async function septemberSchool(opts: { skipBank?: boolean } = {}): Promis
   w.setNow('2026-10-08T02:00:00Z');
   if (!opts.skipBank) await b.call('monthclose.setBankBalance', { month: '2026-09', account: 'bank', balanceFen: 10_000 });
   return { w, students, riceLotId, d1: { id: d1.id, number: d1.number! }, d2: { id: d2.id, number: d2.number! } };
+}
+
+type Call = <K extends MethodName>(name: K, input: Input<K>) => Promise<Output<K>>;
+
+/**
+ * What the demo leaves open on purpose for its month, done as the people would: the suppliers' (corrected)
+ * statements by the accountant, and — if the demo has not counted the storeroom — the storekeeper's count with every
+ * lot found as booked. `login(username)` switches the caller's session. The bank statements are left to the caller.
+ */
+export async function finishDemoMonth(call: Call, db: Db, login: (u: string) => Promise<unknown>, month: string): Promise<void> {
+  await login('accountant');
+  const suppliers = db.prepare(`SELECT DISTINCT supplier_id AS id FROM deliveries WHERE status = 'posted' AND delivery_date LIKE ?`).all(`${month}-%`) as { id: string }[];
+  for (const { id } of suppliers) {
+    const r = await call('receiving.reconciliation', { supplierId: id, month });
+    if (r.differenceFen !== 0 || r.unmatched.length > 0 || r.rows.some((x) => x.differenceFen !== null && x.differenceFen !== 0)) {
+      await call('receiving.statementSave', { supplierId: id, month, totalFen: r.ourTotalFen, invoiceNumbers: [], lines: [], note: '供应商更正后的对账单' });
+    }
+  }
+  const v = await call('monthclose.get', { month });
+  if (v.checklist?.find((i) => i.key === 'storeroom' && !i.ok)) {
+    await login('storekeeper');
+    const count = (await call('storeroom.countGet', { month })) ?? (await call('storeroom.countStart', { month }));
+    if (count.status !== 'posted') {
+      if (count.lines.length) await call('storeroom.countEnter', { month, lines: count.lines.map((l) => ({ lotId: l.lotId, countedMilli: l.bookMilli, reason: null, note: '' })) });
+      await call('storeroom.countPost', { month });
+    }
+    await login('accountant');
+  }
 }

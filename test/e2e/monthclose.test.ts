@@ -6,6 +6,7 @@ import { seedDemo } from '../../electron/core/demo/index.ts';
 import type { Input, MethodName, Output } from '../../shared/api/index.ts';
 import type { ApiResult } from '../../shared/errors.ts';
 import { tempLedger } from '../helpers/backend.ts';
+import { finishDemoMonth } from '../core/monthclose-fixture.ts';
 import { openApp, type App } from './harness.ts';
 
 /**
@@ -35,13 +36,8 @@ beforeAll(async () => {
   t = tempLedger();
   b = openBackend({ file: t.file, now: () => new Date(Date.UTC(2026, 10, 20, 2, 0, 0)) });
   await seedDemo(b);
-  await call('auth.login', { username: 'accountant', password: 'demo-accountant' });
-  // The supplier statements as the suppliers (re)send them; the demo leaves them open on purpose.
-  const suppliers = b.db.prepare(`SELECT DISTINCT supplier_id AS id FROM deliveries WHERE status = 'posted' AND delivery_date LIKE ?`).all(`${MONTH}-%`) as { id: string }[];
-  for (const { id } of suppliers) {
-    const r = await call('receiving.reconciliation', { supplierId: id, month: MONTH });
-    if (r.differenceFen !== 0 || r.unmatched.length > 0) await call('receiving.statementSave', { supplierId: id, month: MONTH, totalFen: r.ourTotalFen, invoiceNumbers: [], lines: [], note: '' });
-  }
+  // What the demo leaves open on purpose (the suppliers' statements; the count if the demo has none).
+  await finishDemoMonth(call, b.db, (u) => call('auth.login', { username: u, password: `demo-${u}` }), MONTH);
   app = await openApp({ backend: b, name: 'monthclose', path: `/closing?month=${MONTH}` });
 }, 240_000);
 
