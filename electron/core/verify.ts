@@ -1,11 +1,12 @@
 import Database from 'better-sqlite3';
-import crypto from 'node:crypto';
 import { auditHash, GENESIS_HASH, type AuditRow } from './audit.ts';
 import path from 'node:path';
 import { backupsDir, listBackups } from './backup.ts';
 import { openLedger, type Db } from './db/open.ts';
 import { MIGRATIONS } from './db/migrations/index.ts';
 import { pinyinKeys } from './pinyin.ts';
+import { passwordDigest } from './verify-digest.ts';
+import { verifyClosedMonths } from './domains/monthclose.ts';
 
 /**
  * `verify`: is this ledger what the app wrote? SQLite's own checks (integrity, foreign keys), the audit hash chain,
@@ -41,13 +42,16 @@ export interface VerifyReport {
 
 const MAX_PROBLEMS = 200;
 
-/**
- * What the audit entry of a user's creation or password change records about the password: a digest of the stored
- * scrypt hash (not the hash itself), so a hash swapped in with the sqlite3 shell (to take over an account) shows.
- */
-export function passwordDigest(passwordHash: string): string {
-  return crypto.createHash('sha256').update(`canteen-password:${passwordHash}`).digest('hex').slice(0, 32);
-}
+/** The audited entities whose rows verify replays, and the audit action that brings one into being. */
+const CREATING_ACTION: Record<string, string> = {
+  school: 'create',
+  user: 'create',
+  supplier: 'create',
+  ingredient: 'create',
+  journal_entry: 'post',
+};
+
+export { passwordDigest };
 /** A row's own timestamp is taken a moment before its audit entry's, in the same transaction. */
 const CLOCK_WINDOW_MS = 60_000;
 
@@ -164,12 +168,12 @@ export function verifyLedger(db: Db, opts: VerifyOptions = {}): VerifyReport {
     }
     prev = r.hash;
     expectSeq = r.seq + 1;
-    if (r.entity_id === null) continue;
+    if (r.entity_id === null || !CREATING_ACTION[r.entity]) continue;
     let m = states.get(r.entity);
     if (!m) states.set(r.entity, (m = new Map()));
     const after = parseJson(r.after);
     const s = m.get(r.entity_id);
-    if (r.action === 'create' || r.action === 'post') {
+    if (r.action === CREATING_ACTION[r.entity]) {
       if (s) add({ kind: 'tamper', seq: r.seq, message: `审计记录第 ${r.seq} 条重复建立了已存在的记录 ${r.entity_id}` });
       m.set(r.entity_id, {
         seq: r.seq,
@@ -363,6 +367,14 @@ export function verifyLedger(db: Db, opts: VerifyOptions = {}): VerifyReport {
     const n = (db.prepare('SELECT count(*) AS n FROM installation').get() as { n: number }).n;
     covered.installation = n;
     if (n !== 1) add({ kind: 'tamper', table: 'installation', message: `安装信息应有且只有一行，现有 ${n} 行` });
+  }
+
+  // 6. Closed months: their figures recomputed from the ledger as it is now must give the checksum recorded at the
+  // close (with the audit head of that moment), so a change to anything a closed month's disclosure shows is named.
+  if (tables.has('month_close_events') && tables.has('closed_periods')) {
+    for (const c of verifyClosedMonths(db)) {
+      if (!c.ok) add({ kind: 'tamper', table: 'closed_periods', id: c.month, message: `已月结的 ${c.month} 月数据与月结时记录的校验值不符（第 ${c.revision} 次月结后被改动）` });
+    }
   }
 
   const uncoveredTables = [...tables]

@@ -7,7 +7,7 @@ import { currentUser, type Ctx, type Session } from '../context.ts';
 import type { Handlers } from '../handlers.ts';
 import { uuidv7 } from '../ids.ts';
 import { DUMMY_HASH, hashPassword, verifyPassword } from '../passwords.ts';
-import { passwordDigest } from '../verify.ts';
+import { passwordDigest } from '../verify-digest.ts';
 
 interface UserDbRow {
   id: string;
