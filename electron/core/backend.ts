@@ -29,7 +29,7 @@ export interface Backend {
 export function openBackend(opts: BackendOptions): Backend {
   const onDisk = opts.file !== ':memory:';
   // One writer per ledger (issue 7): a second app or CLI is refused here, before the file is touched.
-  const lock = onDisk && !opts.readonly ? acquireWriterLock(opts.file, opts.lockHolder ?? 'app') : null;
+  const lock = onDisk && !opts.readonly ? acquireWriterLock(opts.file, opts.lockHolder ?? (process.versions.electron ? 'app' : 'cli')) : null;
   let db: Db;
   try {
     // Before any migration step, a backup of the old version (backup.ts) unless the caller brings its own hook.
