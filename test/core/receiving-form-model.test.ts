@@ -62,6 +62,7 @@ describe('form → draft', () => {
     expect(toDraft(form({ lines: [{ ...emptyLine(), ingredientId: I1, receivedMilli: 1000, unitPriceFen: 100, rejectedMilli: 2000 }] }), {}).problem).toBe('第 1 行：拒收数量不能超过送货数量');
     expect(toDraft(form({ lines: [{ ...emptyLine(), ingredientId: I1, receivedMilli: 1000, unitPriceFen: 100, temperature: '冷' }] }), {}).problem).toBe('第 1 行：温度应为数字，如 -18 或 3.5');
     expect(toDraft(form({ supplierId: null }), {}).problem).toBe('请选择供应商');
+    expect(toDraft(form({ lines: [{ ...emptyLine(), receivedMilli: 1000 }] }), {}).problem).toBe('第 1 行：请选择品名');
   });
 
   it('maps findings of draft lines back to form rows', () => {

@@ -198,4 +198,55 @@ describe('receiving in Chromium', () => {
     expect(accountBalance(b.ctx, 'bank')).toBe(-100_000);
     expect(app.errors).toEqual([]);
   }, LONG);
+  test('lines are typed without the mouse: Enter moves on, pinyin finds the item, the last price is prefilled', async () => {
+    const { page } = app;
+    await page.getByTestId('side-menu').getByRole('menuitem', { name: '验收入库', exact: true }).click();
+    await page.getByRole('tab', { name: '验收单' }).click();
+    await page.getByTestId('delivery-new').click();
+    await page.getByTestId('delivery-form').waitFor();
+    await page.getByTestId('delivery-date').fill('2026-09-16');
+    await pick(page, 'delivery-supplier', 'cd', '城东农产品配送有限公司');
+    await page.getByTestId('delivery-note-number').fill('SH-0916');
+    await pick(page, 'delivery-inspector-0', '张保管', '张保管');
+    await pick(page, 'delivery-inspector-1', '刘会计', '刘会计');
+    // from here on only the keyboard
+    await page.getByTestId('line-0-item').click();
+    await page.keyboard.type('dm');
+    await page.locator('.ant-select-dropdown:visible .ant-select-item-option-active', { hasText: '大米' }).waitFor();
+    await page.keyboard.press('Enter');
+    await expect.poll(() => page.evaluate(() => document.activeElement?.getAttribute('data-testid')), POLL).toBe('line-0-received');
+    await page.keyboard.type('10');
+    await page.keyboard.press('Enter');
+    // the last accepted price of 大米 (5.80 on YS2026-0002) is already there
+    await expect.poll(() => page.getByTestId('line-0-price').inputValue(), POLL).toBe('5.80');
+    for (const key of ['Enter', 'Enter', 'Enter']) await page.keyboard.press(key); // price, rejected, supplier amount
+    await page.keyboard.type('2026-09-01');
+    await page.keyboard.press('Enter');
+    await page.keyboard.press('Enter'); // batch
+    await page.keyboard.type('365');
+    // shelf life, expiry, storage, three sensory boxes, temperature: on to the next line's item
+    for (let k = 0; k < 7; k++) await page.keyboard.press('Enter');
+    await expect.poll(() => page.evaluate(() => document.activeElement?.closest('[data-testid]')?.getAttribute('data-testid')), POLL).toBe('line-1-item');
+    await page.keyboard.type('bc');
+    await page.locator('.ant-select-dropdown:visible .ant-select-item-option-active', { hasText: '白菜' }).waitFor();
+    await page.keyboard.press('Enter');
+    await expect.poll(() => page.evaluate(() => document.activeElement?.getAttribute('data-testid')), POLL).toBe('line-1-received');
+    await page.keyboard.type('5');
+    await page.keyboard.press('Enter');
+    await expect.poll(() => page.getByTestId('line-1-price').inputValue(), POLL).toBe('2.40');
+    await page.keyboard.type('2.50'); // focus selects the prefilled text: typing replaces it
+    await page.keyboard.press('Enter');
+    // 10 × 5.80 = 58.00; 5 × 2.50 = 12.50; total 70.50
+    await expect.poll(() => page.getByTestId('delivery-total').textContent(), POLL).toBe('合格金额合计：¥70.50');
+    expect(await page.getByTestId('line-0-amount').textContent()).toBe('10 kg / ¥58.00');
+    await app.screenshot('keyboard');
+    await page.getByTestId('delivery-save').click();
+    await expect.poll(async () => (await b.call('receiving.list', { status: 'draft' })).rows.length, POLL).toBe(1);
+    const draft = await b.call('receiving.get', { id: (await b.call('receiving.list', { status: 'draft' })).rows[0].id });
+    expect(draft.lines.map((l) => [l.ingredientName, l.receivedMilli, l.unitPriceFen, l.productionDate, l.shelfLifeDays, l.expiryDate])).toEqual([
+      ['大米', 10_000, 580, '2026-09-01', 365, '2027-09-01'],
+      ['白菜', 5_000, 250, null, null, null],
+    ]);
+    expect(app.errors).toEqual([]);
+  }, LONG);
 });

@@ -196,78 +196,74 @@ export function DeliveryForm({ existing, onPosted }: { existing: DeliveryView | 
                     <Form.Item name={[field.name, 'ingredientId']} label="品名">
                       <IngredientSelect style={{ width: 200 }} data-testid={`${t}-item`} onChange={(_v, item) => void onItemChosen(i, item)} />
                     </Form.Item>
-                    {l.ingredientId && (
+                    {/* Fields are always rendered (even on the empty last row) so that Enter after choosing an item finds
+                        the quantity box at once, before React has re-rendered with the choice. */}
+                    <Form.Item name={[field.name, 'receivedMilli']} label="送货数量">
+                      <QuantityInput style={{ width: 110 }} suffix={unit} data-testid={`${t}-received`} />
+                    </Form.Item>
+                    <Form.Item name={[field.name, 'unitPriceFen']} label="单价">
+                      <MoneyInput style={{ width: 130 }} data-testid={`${t}-price`} />
+                    </Form.Item>
+                    <Form.Item name={[field.name, 'rejectedMilli']} label="拒收数量（全收则空）">
+                      <QuantityInput style={{ width: 110 }} suffix={unit} data-testid={`${t}-rejected`} />
+                    </Form.Item>
+                    <Form.Item label="合格数量 / 金额">
+                      <Typography.Text data-testid={`${t}-amount`}>
+                        {accepted != null && accepted >= 0 ? `${formatMilli(accepted)} ${unit}` : '—'} / {computed != null ? `¥${formatFen(lineCheck?.amountFen ?? computed)}` : '—'}
+                      </Typography.Text>
+                    </Form.Item>
+                    <Form.Item name={[field.name, 'printedAmountFen']} label="供应商金额（如有）">
+                      <MoneyInput style={{ width: 130 }} data-testid={`${t}-printed`} />
+                    </Form.Item>
+                    {rejected > 0 && (
                       <>
-                        <Form.Item name={[field.name, 'receivedMilli']} label="送货数量">
-                          <QuantityInput style={{ width: 110 }} suffix={unit} data-testid={`${t}-received`} />
+                        <Form.Item name={[field.name, 'rejectReason']} label="拒收原因">
+                          <Input style={{ width: 160 }} data-testid={`${t}-reject-reason`} />
                         </Form.Item>
-                        <Form.Item name={[field.name, 'unitPriceFen']} label="单价">
-                          <MoneyInput style={{ width: 130 }} data-testid={`${t}-price`} />
+                        <Form.Item name={[field.name, 'disposition']} label="处理方式">
+                          <Radio.Group optionType="button" options={DISPOSITIONS.map((d) => ({ value: d, label: DISPOSITION_LABELS[d] }))} data-testid={`${t}-disposition`} />
                         </Form.Item>
-                        <Form.Item name={[field.name, 'rejectedMilli']} label="拒收数量（全收则空）">
-                          <QuantityInput style={{ width: 110 }} suffix={unit} data-testid={`${t}-rejected`} />
-                        </Form.Item>
-                        <Form.Item label="合格数量 / 金额">
-                          <Typography.Text data-testid={`${t}-amount`}>
-                            {accepted != null && accepted >= 0 ? `${formatMilli(accepted)} ${unit}` : '—'} / {computed != null ? `¥${formatFen(lineCheck?.amountFen ?? computed)}` : '—'}
-                          </Typography.Text>
-                        </Form.Item>
-                        <Form.Item name={[field.name, 'printedAmountFen']} label="供应商金额（如有）">
-                          <MoneyInput style={{ width: 130 }} data-testid={`${t}-printed`} />
-                        </Form.Item>
-                        {rejected > 0 && (
-                          <>
-                            <Form.Item name={[field.name, 'rejectReason']} label="拒收原因">
-                              <Input style={{ width: 160 }} data-testid={`${t}-reject-reason`} />
-                            </Form.Item>
-                            <Form.Item name={[field.name, 'disposition']} label="处理方式">
-                              <Radio.Group optionType="button" options={DISPOSITIONS.map((d) => ({ value: d, label: DISPOSITION_LABELS[d] }))} data-testid={`${t}-disposition`} />
-                            </Form.Item>
-                          </>
-                        )}
                       </>
                     )}
                   </Space>
-                  {l.ingredientId && (
-                    <Space wrap align="start" size="small">
-                      <Form.Item name={[field.name, 'productionDate']} label="生产日期">
-                        <Input style={{ width: 120 }} placeholder="YYYY-MM-DD" data-testid={`${t}-production`} />
-                      </Form.Item>
-                      <Form.Item name={[field.name, 'batchNo']} label="批号">
-                        <Input style={{ width: 100 }} data-testid={`${t}-batch`} />
-                      </Form.Item>
-                      <Form.Item name={[field.name, 'shelfLifeDays']} label="保质期（天）">
-                        <Input style={{ width: 80 }} data-testid={`${t}-shelf`} />
-                      </Form.Item>
-                      <Form.Item name={[field.name, 'expiryDate']} label={`保质期至${lineCheck?.expiryDate && !l.expiryDate ? `（${lineCheck.expiryDate}）` : ''}`}>
-                        <Input style={{ width: 120 }} placeholder="YYYY-MM-DD" data-testid={`${t}-expiry`} />
-                      </Form.Item>
-                      <Form.Item name={[field.name, 'storageClass']} label="储存">
-                        <Radio.Group optionType="button" options={STORAGE_CLASSES.map((s) => ({ value: s, label: STORAGE_LABELS[s] }))} />
-                      </Form.Item>
-                      <Form.Item label="感官">
-                        <Space size={2}>
-                          <Form.Item name={[field.name, 'packagingOk']} valuePropName="checked" noStyle>
-                            <Checkbox>包装完好</Checkbox>
-                          </Form.Item>
-                          <Form.Item name={[field.name, 'labelOk']} valuePropName="checked" noStyle>
-                            <Checkbox>标识齐全</Checkbox>
-                          </Form.Item>
-                          <Form.Item name={[field.name, 'freshOk']} valuePropName="checked" noStyle>
-                            <Checkbox>无变质异味</Checkbox>
-                          </Form.Item>
-                        </Space>
-                      </Form.Item>
-                      <Form.Item name={[field.name, 'temperature']} label="温度（℃）">
-                        <Input style={{ width: 80 }} data-testid={`${t}-temp`} />
-                      </Form.Item>
-                      {certKinds.map((k) => (
-                        <Form.Item key={k} name={[field.name, 'certs', k]} label={`${CERT_LABELS[k]}编号`}>
-                          <Input style={{ width: 170 }} data-testid={`${t}-cert-${k}`} />
+                  <Space wrap align="start" size="small">
+                    <Form.Item name={[field.name, 'productionDate']} label="生产日期">
+                      <Input style={{ width: 120 }} placeholder="YYYY-MM-DD" data-testid={`${t}-production`} />
+                    </Form.Item>
+                    <Form.Item name={[field.name, 'batchNo']} label="批号">
+                      <Input style={{ width: 100 }} data-testid={`${t}-batch`} />
+                    </Form.Item>
+                    <Form.Item name={[field.name, 'shelfLifeDays']} label="保质期（天）">
+                      <Input style={{ width: 80 }} data-testid={`${t}-shelf`} />
+                    </Form.Item>
+                    <Form.Item name={[field.name, 'expiryDate']} label={`保质期至${lineCheck?.expiryDate && !l.expiryDate ? `（${lineCheck.expiryDate}）` : ''}`}>
+                      <Input style={{ width: 120 }} placeholder="YYYY-MM-DD" data-testid={`${t}-expiry`} />
+                    </Form.Item>
+                    <Form.Item name={[field.name, 'storageClass']} label="储存">
+                      <Radio.Group optionType="button" options={STORAGE_CLASSES.map((s) => ({ value: s, label: STORAGE_LABELS[s] }))} />
+                    </Form.Item>
+                    <Form.Item label="感官">
+                      <Space size={2}>
+                        <Form.Item name={[field.name, 'packagingOk']} valuePropName="checked" noStyle>
+                          <Checkbox>包装完好</Checkbox>
                         </Form.Item>
-                      ))}
-                    </Space>
-                  )}
+                        <Form.Item name={[field.name, 'labelOk']} valuePropName="checked" noStyle>
+                          <Checkbox>标识齐全</Checkbox>
+                        </Form.Item>
+                        <Form.Item name={[field.name, 'freshOk']} valuePropName="checked" noStyle>
+                          <Checkbox>无变质异味</Checkbox>
+                        </Form.Item>
+                      </Space>
+                    </Form.Item>
+                    <Form.Item name={[field.name, 'temperature']} label="温度（℃）">
+                      <Input style={{ width: 80 }} data-testid={`${t}-temp`} />
+                    </Form.Item>
+                    {certKinds.map((k) => (
+                      <Form.Item key={k} name={[field.name, 'certs', k]} label={`${CERT_LABELS[k]}编号`}>
+                        <Input style={{ width: 170 }} data-testid={`${t}-cert-${k}`} />
+                      </Form.Item>
+                    ))}
+                  </Space>
                   {(byLine.lines.get(i) ?? []).map((f, j) => (
                     <FindingLine key={`${f.code}${j}`} f={f} note={notes[noteKey(f.code, i)] ?? ''} onNote={(v) => setNote(noteKey(f.code, i), v)} testid={`${t}-finding-${f.code}`} />
                   ))}

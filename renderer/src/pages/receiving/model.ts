@@ -89,7 +89,10 @@ export function toDraft(v: FormValues, notes: Record<string, string>): Translate
   const lines: DeliveryDraftInput['lines'] = [];
   let problem: string | null = null;
   (v.lines ?? []).forEach((l, i) => {
-    if (!l?.ingredientId) return;
+    if (!l?.ingredientId) {
+      if (l && (l.receivedMilli != null || l.unitPriceFen != null)) problem ??= `第 ${i + 1} 行：请选择品名`;
+      return;
+    }
     const received = l.receivedMilli;
     const rejected = l.rejectedMilli ?? 0;
     const temp = parseTenths(l.temperature ?? '');
