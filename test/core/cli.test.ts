@@ -35,6 +35,15 @@ function canteen(args: string[], opts: { env?: Record<string, string>; input?: s
   });
 }
 
+/** stdout as JSON; when it is not, fail with what the process said on stderr (a crash shows its stack). */
+function out(r: Run): any {
+  try {
+    return JSON.parse(r.stdout);
+  } catch {
+    throw new Error(`exit ${r.code}, stdout not JSON: ${r.stdout.slice(0, 300)}\nstderr: ${r.stderr.slice(0, 1500)}`);
+  }
+}
+
 let t: ReturnType<typeof tempLedger>;
 beforeEach(() => {
   t = tempLedger();
@@ -56,18 +65,18 @@ describe('canteen init', { timeout: 240_000 }, () => {
   it('creates the school and its administrator, and refuses a second time', async () => {
     const r = await canteen(['--db', t.file, 'init', '--school', '城关小学', '--admin', 'boss', '--admin-name', '王校长'], { env: { CANTEEN_PASSWORD: PW } });
     expect(r.code).toBe(0);
-    expect(JSON.parse(r.stdout)).toEqual({ ledger: t.file, schoolName: '城关小学', admin: { username: 'boss', displayName: '王校长', roles: ['admin'] } });
+    expect(out(r)).toEqual({ ledger: t.file, schoolName: '城关小学', admin: { username: 'boss', displayName: '王校长', roles: ['admin'] } });
     const me = await call('boss', 'auth.me', {});
-    expect(JSON.parse(me.stdout)).toMatchObject({ username: 'boss', schoolName: '城关小学' });
+    expect(out(me)).toMatchObject({ username: 'boss', schoolName: '城关小学' });
     const again = await canteen(['--db', t.file, 'init', '--school', '别的', '--admin', 'x1'], { env: { CANTEEN_PASSWORD: PW } });
     expect(again.code).toBe(1);
-    expect(JSON.parse(again.stdout)).toEqual({ code: 'CONFLICT', message: '已完成首次设置，不能重复设置' });
+    expect(out(again)).toEqual({ code: 'CONFLICT', message: '已完成首次设置，不能重复设置' });
   });
 
   it('checks the password like the first-run form, and needs one when not on a terminal', async () => {
     const short = await canteen(['--db', t.file, 'init', '--school', '城关小学', '--admin', 'boss'], { env: { CANTEEN_PASSWORD: 'short' } });
     expect(short.code).toBe(1);
-    expect(JSON.parse(short.stdout)).toMatchObject({ code: 'VALIDATION', message: '密码至少 8 位' });
+    expect(out(short)).toMatchObject({ code: 'VALIDATION', message: '密码至少 8 位' });
     const none = await canteen(['--db', t.file, 'init', '--school', '城关小学', '--admin', 'boss']);
     expect(none.code).toBe(2);
     expect(none.stderr).toContain('请用环境变量 CANTEEN_PASSWORD 提供密码');
@@ -80,7 +89,7 @@ describe('canteen init', { timeout: 240_000 }, () => {
     const dir = path.join(t.dir, 'data');
     const viaDir = await canteen(['--data-dir', dir, 'init', '--school', '城关小学', '--admin', 'boss'], { env: { CANTEEN_PASSWORD: PW } });
     expect(viaDir.code).toBe(0);
-    expect(JSON.parse(viaDir.stdout).ledger).toBe(path.join(dir, 'ledger.sqlite'));
+    expect(out(viaDir).ledger).toBe(path.join(dir, 'ledger.sqlite'));
   });
 });
 
@@ -88,7 +97,7 @@ describe('canteen methods', { timeout: 240_000 }, () => {
   it('lists every API method with its roles, writes flag and input JSON Schema', async () => {
     const r = await canteen(['--db', t.file, 'methods']);
     expect(r.code).toBe(0);
-    const list = JSON.parse(r.stdout) as { name: string; summary: string; access: unknown; roles: string[]; writes: boolean; input: { type?: string } }[];
+    const list = out(r) as { name: string; summary: string; access: unknown; roles: string[]; writes: boolean; input: { type?: string } }[];
     const defs = api as Record<string, MethodDef>;
     expect(list.map((m) => m.name).sort()).toEqual(Object.keys(defs).sort());
     for (const m of list) {
@@ -112,39 +121,39 @@ describe('canteen call', { timeout: 240_000 }, () => {
     await init();
     const r = await call('boss', 'users.create', { username: 'zhang', displayName: '张保管', roles: ['storekeeper'], password: PW });
     expect(r.code).toBe(0);
-    expect(JSON.parse(r.stdout)).toMatchObject({ username: 'zhang', displayName: '张保管', roles: ['storekeeper'], disabled: false });
+    expect(out(r)).toMatchObject({ username: 'zhang', displayName: '张保管', roles: ['storekeeper'], disabled: false });
     const s = { name: '城东农产品配送有限公司', creditCode: CODE, address: '城东路 1 号', contactPerson: '李四', phone: '0571-88886666' };
     const viaStdin = await canteen(['--db', t.file, '--user', 'zhang', 'call', 'suppliers.create', '-'], { env: { CANTEEN_PASSWORD: PW }, input: JSON.stringify(s) });
     expect(viaStdin.code).toBe(0);
-    expect(JSON.parse(viaStdin.stdout)).toMatchObject({ ...s, kind: 'distributor', licences: [] });
+    expect(out(viaStdin)).toMatchObject({ ...s, kind: 'distributor', licences: [] });
     const found = await call('zhang', 'suppliers.search', { q: 'cd' });
-    expect(JSON.parse(found.stdout).map((x: { name: string }) => x.name)).toEqual(['城东农产品配送有限公司']);
+    expect(out(found).map((x: { name: string }) => x.name)).toEqual(['城东农产品配送有限公司']);
   });
 
   it('exits 1 with the error as JSON when the call is rejected', async () => {
     await init();
     const bad = await call('boss', 'suppliers.create', { name: '城东配送', creditCode: '91330106MA2H123457', address: 'a', contactPerson: 'b', phone: '0571-88886666' });
     expect(bad.code).toBe(1);
-    expect(JSON.parse(bad.stdout)).toEqual({ code: 'VALIDATION', message: '统一社会信用代码应为 18 位且校验位正确', issues: [{ path: 'creditCode', message: '统一社会信用代码应为 18 位且校验位正确' }] });
+    expect(out(bad)).toEqual({ code: 'VALIDATION', message: '统一社会信用代码应为 18 位且校验位正确', issues: [{ path: 'creditCode', message: '统一社会信用代码应为 18 位且校验位正确' }] });
     const wrongPw = await call('boss', 'auth.me', {}, 'not-the-password');
     expect(wrongPw.code).toBe(1);
-    expect(JSON.parse(wrongPw.stdout)).toEqual({ code: 'UNAUTHENTICATED', message: '用户名或密码错误' });
+    expect(out(wrongPw)).toEqual({ code: 'UNAUTHENTICATED', message: '用户名或密码错误' });
     const unknown = await call('boss', 'suppliers.explode', {});
     expect(unknown.code).toBe(1);
-    expect(JSON.parse(unknown.stdout).code).toBe('UNKNOWN_METHOD');
+    expect(out(unknown).code).toBe('UNKNOWN_METHOD');
     // Without --user only public methods pass, as over IPC before login.
     const anon = await canteen(['--db', t.file, 'call', 'suppliers.search', '{}']);
     expect(anon.code).toBe(1);
-    expect(JSON.parse(anon.stdout)).toEqual({ code: 'UNAUTHENTICATED', message: '请先登录' });
+    expect(out(anon)).toEqual({ code: 'UNAUTHENTICATED', message: '请先登录' });
     const pub = await canteen(['--db', t.file, 'call', 'setup.status']);
     expect(pub.code).toBe(0);
-    expect(JSON.parse(pub.stdout)).toEqual({ initialized: true, schoolName: '城关小学' });
+    expect(out(pub)).toEqual({ initialized: true, schoolName: '城关小学' });
   });
 
   it('refuses a ledger that does not exist instead of creating an empty one', async () => {
     const r = await call('boss', 'auth.me', {});
     expect(r.code).toBe(1);
-    expect(JSON.parse(r.stdout).code).toBe('NOT_FOUND');
+    expect(out(r).code).toBe('NOT_FOUND');
     expect(fs.existsSync(t.file)).toBe(false);
   });
 
@@ -153,7 +162,7 @@ describe('canteen call', { timeout: 240_000 }, () => {
     await call('boss', 'users.create', { username: 'zhou', displayName: '周家长', roles: ['parent'], password: PW });
     const refused = await call('zhou', 'suppliers.create', { name: '城东配送', creditCode: CODE, address: 'a', contactPerson: 'b', phone: '0571-88886666' });
     expect(refused.code).toBe(1);
-    expect(JSON.parse(refused.stdout)).toEqual({ code: 'FORBIDDEN', message: '您的角色无权进行此操作' });
+    expect(out(refused)).toEqual({ code: 'FORBIDDEN', message: '您的角色无权进行此操作' });
 
     // Every method but the session ones, with an empty input, as the parent: the CLI's answer codes must be the
     // dispatcher's answer codes, method by method.
@@ -253,21 +262,21 @@ describe('canteen demo', { timeout: 400_000 }, () => {
   it('seeds a demo school and prints one account per role whose passwords log in', async () => {
     const r = await canteen(['--db', t.file, 'demo']);
     expect(r.code).toBe(0);
-    const out = JSON.parse(r.stdout) as { ledger: string; schoolName: string; accounts: { username: string; password: string; roles: string[]; displayName: string }[] };
-    expect(out.schoolName).toBe('阳光实验小学');
-    expect(new Set(out.accounts.flatMap((a) => a.roles))).toEqual(new Set(ROLES));
-    const sk = out.accounts.find((a) => a.roles.includes('storekeeper'))!;
+    const demo = out(r) as { ledger: string; schoolName: string; accounts: { username: string; password: string; roles: string[]; displayName: string }[] };
+    expect(demo.schoolName).toBe('阳光实验小学');
+    expect(new Set(demo.accounts.flatMap((a) => a.roles))).toEqual(new Set(ROLES));
+    const sk = demo.accounts.find((a) => a.roles.includes('storekeeper'))!;
     const found = await call(sk.username, 'ingredients.search', { q: 'bc' }, sk.password);
     expect(found.code).toBe(0);
-    expect(JSON.parse(found.stdout)[0].name).toBe('白菜');
-    const parent = out.accounts.find((a) => a.roles.includes('parent'))!;
+    expect(out(found)[0].name).toBe('白菜');
+    const parent = demo.accounts.find((a) => a.roles.includes('parent'))!;
     const refused = await call(parent.username, 'suppliers.create', { name: '城东配送', creditCode: CODE, address: 'a', contactPerson: 'b', phone: '0571-88886666' }, parent.password);
     expect(refused.code).toBe(1);
-    expect(JSON.parse(refused.stdout).code).toBe('FORBIDDEN');
+    expect(out(refused).code).toBe('FORBIDDEN');
 
     const again = await canteen(['--db', t.file, 'demo']);
     expect(again.code).toBe(1);
-    expect(JSON.parse(again.stdout)).toEqual({ code: 'CONFLICT', message: '该账本已有学校，演示数据只能建在新账本上' });
+    expect(out(again)).toEqual({ code: 'CONFLICT', message: '该账本已有学校，演示数据只能建在新账本上' });
   });
 });
 
@@ -293,7 +302,7 @@ describe('ledger location', () => {
     const file = path.join(t.dir, 'OneDrive', 'ledger.sqlite');
     const r = await canteen(['--db', file, 'init', '--school', '城关小学', '--admin', 'boss'], { env: { CANTEEN_PASSWORD: PW } });
     expect(r.code).toBe(1);
-    expect(JSON.parse(r.stdout)).toMatchObject({ code: 'RULE', message: expect.stringContaining('账本文件不能放在OneDrive') });
+    expect(out(r)).toMatchObject({ code: 'RULE', message: expect.stringContaining('账本文件不能放在OneDrive') });
     expect(fs.existsSync(path.dirname(file))).toBe(false);
   });
 });
