@@ -30,6 +30,9 @@ export const profileSchema = z
     signatures: z.array(z.string().min(1).max(30)).min(1).max(8),
     notes: z.array(z.string().max(200)).max(10),
     complaintPhone: z.string().max(30),
+    /** Automatic backups kept: the newest per day for this many days, the newest per month for this many months. */
+    backupKeepDays: z.number().int().min(1).max(366).default(14),
+    backupKeepMonths: z.number().int().min(0).max(120).default(12),
   })
   .strict();
 export type RegionalProfile = z.infer<typeof profileSchema>;
@@ -55,4 +58,6 @@ export const DEFAULT_PROFILE: RegionalProfile = {
   signatures: ['编制人', '审核人', '膳食委员会（家委会）代表', '校长'],
   notes: ['依据《学校食品安全与营养健康管理规定》及本地校园餐专项整治要求公示。'],
   complaintPhone: '',
+  backupKeepDays: 14,
+  backupKeepMonths: 12,
 };

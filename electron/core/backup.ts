@@ -23,14 +23,19 @@ export const BACKUP_REASON_LABELS: Record<BackupReason, string> = {
 
 /**
  * Retention of the automatic backups (start, daily): the newest per day for `daily` days, the newest per month for
- * `monthly` months. Manual, pre-migration and pre-restore backups are never removed by retention.
- * TODO(profile): these belong in the regional profile once shared/profile.ts carries backupKeepDaily/Monthly.
+ * `monthly` months. Manual, pre-migration and pre-restore backups are never removed by retention. The numbers are
+ * the profile's backupKeepDays / backupKeepMonths (retentionOf); DEFAULT_RETENTION where no profile is at hand.
  */
 export interface Retention {
   daily: number;
   monthly: number;
 }
 export const DEFAULT_RETENTION: Retention = { daily: 14, monthly: 12 };
+
+/** The retention a school's profile asks for (shared/profile.ts), falling back to the defaults. */
+export function retentionOf(p: { backupKeepDays?: number; backupKeepMonths?: number } | null | undefined): Retention {
+  return { daily: p?.backupKeepDays ?? DEFAULT_RETENTION.daily, monthly: p?.backupKeepMonths ?? DEFAULT_RETENTION.monthly };
+}
 
 export interface BackupFile {
   file: string;

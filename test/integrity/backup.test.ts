@@ -250,3 +250,17 @@ describe('restore', () => {
     expect(audit.map((a) => a.action)).toEqual(['login', 'restore']);
   });
 });
+
+describe('retention from the profile', () => {
+  it('the default profile keeps 14 days and 12 months; a school may keep more or fewer', async () => {
+    const { DEFAULT_PROFILE, profileSchema } = await import('../../shared/profile.ts');
+    const { retentionOf, DEFAULT_RETENTION } = await import('../../electron/core/backup.ts');
+    expect(retentionOf(DEFAULT_PROFILE)).toEqual({ daily: 14, monthly: 12 });
+    expect(retentionOf(null)).toEqual(DEFAULT_RETENTION);
+    // A profile stored before these settings existed reads with the defaults.
+    const { backupKeepDays: _d, backupKeepMonths: _m, ...old } = DEFAULT_PROFILE;
+    expect(retentionOf(profileSchema.parse(old))).toEqual({ daily: 14, monthly: 12 });
+    expect(retentionOf({ ...DEFAULT_PROFILE, backupKeepDays: 30, backupKeepMonths: 24 })).toEqual({ daily: 30, monthly: 24 });
+    expect(profileSchema.safeParse({ ...DEFAULT_PROFILE, backupKeepDays: 0 }).success).toBe(false);
+  });
+});

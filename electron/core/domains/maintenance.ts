@@ -3,10 +3,11 @@ import path from 'node:path';
 import type { BackupInfo, maintenanceApi } from '../../../shared/api/maintenance.ts';
 import { ApiError } from '../../../shared/errors.ts';
 import { previewBackup, restoreLedger } from '../backup-restore.ts';
-import { BACKUP_REASON_LABELS, backupsDir, createBackup, listBackups, pruneBackups, type BackupFile } from '../backup.ts';
+import { BACKUP_REASON_LABELS, backupsDir, createBackup, listBackups, pruneBackups, retentionOf, type BackupFile } from '../backup.ts';
 import type { Ctx } from '../context.ts';
 import type { Handlers } from '../handlers.ts';
 import { anchorFromBackups, describeReport, verifyLedger } from '../verify.ts';
+import { profileOf } from './people.ts';
 
 function info(f: BackupFile): BackupInfo {
   return { ...f, reasonLabel: BACKUP_REASON_LABELS[f.reason] };
@@ -43,7 +44,7 @@ export const maintenanceHandlers: Handlers<keyof typeof maintenanceApi> = {
     const own = backupsDir(dataDirOf(ctx));
     const dir = input.folder ? chosenFolder(input.folder) : own;
     const f = await createBackup(ctx.db, dir, 'manual', ctx.now());
-    if (dir === own) pruneBackups(own, ctx.now());
+    if (dir === own) pruneBackups(own, ctx.now(), retentionOf(profileOf(ctx)));
     return info(f);
   },
 
