@@ -5,7 +5,7 @@ import { ApiError, type ApiResult } from '../../shared/errors.ts';
 import type { Role } from '../../shared/roles.ts';
 import type { Ctx, Session } from './context.ts';
 import { openLedger, type Db, type OpenOptions } from './db/open.ts';
-import type { Handler } from './handlers.ts';
+import type { Handler, PreparedHandler } from './handlers.ts';
 import { uuidv7 } from './ids.ts';
 import { allHandlers } from './registry.ts';
 import { preMigrationBackup } from './backup.ts';
@@ -85,17 +85,24 @@ export async function dispatch(ctx: Ctx, name: string, input: unknown): Promise<
       throw new ApiError('VALIDATION', issues.length === 1 ? issues[0].message : `输入有 ${issues.length} 处问题：${issues[0].message}等`, issues);
     }
     const handler = allHandlers[name as MethodName] as Handler<MethodName>;
+    const args = parsed.data as never;
+    const run = typeof handler === 'function' ? () => handler(ctx, args) : await prepareThen(handler, ctx, args);
     const value = def.writes
       ? ctx.db.transaction(() => {
-          const out = handler(ctx, parsed.data as never);
+          const out = run();
           if (out instanceof Promise) throw new ApiError('INTERNAL', `写入功能 ${name} 不能是异步的`);
           return out;
         }).immediate()
-      : await handler(ctx, parsed.data as never);
+      : await run();
     return { ok: true, value };
   } catch (e) {
     return { ok: false, error: toApiError(e).toJSON() };
   }
+}
+
+async function prepareThen(h: PreparedHandler<MethodName, unknown>, ctx: Ctx, input: never): Promise<() => unknown> {
+  const p = await h.prepare(ctx, input);
+  return () => h.run(ctx, input, p);
 }
 
 /** Roles are read from the database on every call, so a user disabled or demoted a moment ago loses access at once. */

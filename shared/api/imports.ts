@@ -100,13 +100,12 @@ export const importsApi = {
     writes: false,
     summary: '预览 Excel(.xlsx) 导入：表头、建议的列对应、逐行解析结果与错误（不写入）',
   }),
-  // Reading .xlsx is asynchronous (exceljs) while the dispatcher's write transactions are synchronous, so this
-  // method is declared non-writing and opens its own IMMEDIATE transaction after reading the file: every row is
-  // checked and written inside it, all or nothing.
+  // The file is read (asynchronously) in the handler's prepare step; every row is checked and written inside the
+  // dispatcher's one transaction, all or nothing.
   'import.commit': method<{ kind: ImportKind; created: number; ids: string[] }>()({
     input: importInput,
     access: EDITORS,
-    writes: false,
+    writes: true,
     summary: '执行 Excel(.xlsx) 导入（写入）：任一行有错则整批拒绝、不写入；全部无误时在一个事务内逐行新增并留痕',
   }),
   'import.template': method<{ fileName: string; fileBase64: string }>()({

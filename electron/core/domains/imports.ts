@@ -19,7 +19,7 @@ import { isRealDate } from '../../../shared/api/fields.ts';
 import { parseYuanToFen } from '../../../shared/format.ts';
 import { audit } from '../audit.ts';
 import type { Ctx } from '../context.ts';
-import type { Handlers } from '../handlers.ts';
+import { prepared, type Handlers } from '../handlers.ts';
 import { makeCreditCode } from '../demo/credit-code.ts';
 import { createIngredient, createSupplier } from './masterdata.ts';
 
@@ -522,31 +522,30 @@ async function template(kind: ImportKind): Promise<{ fileName: string; fileBase6
 export const importsHandlers: Handlers<keyof typeof importsApi> = {
   'import.preview': async (ctx, input) => analyse(ctx, input.kind, await readSheet(input.fileBase64), input.mapping),
 
-  'import.commit': async (ctx, input) => {
-    const sheet = await readSheet(input.fileBase64);
-    // Checked again and written inside one IMMEDIATE transaction, so no other writer slips a duplicate in between.
-    return ctx.db
-      .transaction(() => {
-        const p = analyse(ctx, input.kind, sheet, input.mapping);
-        if (p.fileErrors.length) throw new ApiError('VALIDATION', `未导入任何数据：${p.fileErrors.join('；')}`);
-        const bad = p.rows.filter((r) => r.errors.length);
-        if (bad.length) {
-          const issues = bad.flatMap((r) =>
-            r.errors.map((e) => ({ path: `rows.${r.row}${e.field ? `.${e.field}` : ''}`, message: `第 ${r.row} 行${e.field ? `（${fieldLabel(input.kind, e.field)}）` : ''}：${e.message}` })),
-          );
-          throw new ApiError('VALIDATION', `有 ${bad.length} 行有问题，未导入任何数据。${issues[0].message}${issues.length > 1 ? ' 等' : ''}`, issues);
-        }
-        const ids: string[] = [];
-        for (const r of p.rows) {
-          const created = input.kind === 'suppliers' ? createSupplier(ctx, r.input as SupplierDraft) : createIngredient(ctx, r.input as IngredientDraft);
-          ids.push(created.id);
-        }
-        const sha256 = crypto.createHash('sha256').update(Buffer.from(input.fileBase64.replace(/\s+/g, ''), 'base64')).digest('hex');
-        audit(ctx, 'import', input.kind === 'suppliers' ? 'supplier' : 'ingredient', null, null, { rows: ids.length, sheet: p.sheetName, fileSha256: sha256 });
-        return { kind: input.kind, created: ids.length, ids };
-      })
-      .immediate();
-  },
+  // The file is read before the dispatcher's transaction; rows are checked again and written inside it, so no other
+  // writer slips a duplicate in between.
+  'import.commit': prepared({
+    prepare: (_ctx, input) => readSheet(input.fileBase64),
+    run: (ctx, input, sheet) => {
+      const p = analyse(ctx, input.kind, sheet, input.mapping);
+      if (p.fileErrors.length) throw new ApiError('VALIDATION', `未导入任何数据：${p.fileErrors.join('；')}`);
+      const bad = p.rows.filter((r) => r.errors.length);
+      if (bad.length) {
+        const issues = bad.flatMap((r) =>
+          r.errors.map((e) => ({ path: `rows.${r.row}${e.field ? `.${e.field}` : ''}`, message: `第 ${r.row} 行${e.field ? `（${fieldLabel(input.kind, e.field)}）` : ''}：${e.message}` })),
+        );
+        throw new ApiError('VALIDATION', `有 ${bad.length} 行有问题，未导入任何数据。${issues[0].message}${issues.length > 1 ? ' 等' : ''}`, issues);
+      }
+      const ids: string[] = [];
+      for (const r of p.rows) {
+        const created = input.kind === 'suppliers' ? createSupplier(ctx, r.input as SupplierDraft) : createIngredient(ctx, r.input as IngredientDraft);
+        ids.push(created.id);
+      }
+      const sha256 = crypto.createHash('sha256').update(Buffer.from(input.fileBase64.replace(/\s+/g, ''), 'base64')).digest('hex');
+      audit(ctx, 'import', input.kind === 'suppliers' ? 'supplier' : 'ingredient', null, null, { rows: ids.length, sheet: p.sheetName, fileSha256: sha256 });
+      return { kind: input.kind, created: ids.length, ids };
+    },
+  }),
 
   'import.template': (_ctx, input) => template(input.kind),
 };
