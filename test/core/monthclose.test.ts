@@ -1,7 +1,9 @@
 import path from 'node:path';
+import fs from 'node:fs';
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { firstBrokenAudit } from '../../electron/core/audit.ts';
+import { convertWithSoffice, findSoffice } from '../../electron/core/disclosure/index.ts';
 import { recomputeClosedMonthChecksum, verifyClosedMonths } from '../../electron/core/domains/monthclose.ts';
 import { overSurplusLimit, surplusPeriodOf } from '../../electron/core/domains/monthclose-figures.ts';
 import { tableDigest } from '../helpers/backend.ts';
@@ -22,8 +24,30 @@ function rowOf(ws: ExcelJS.Worksheet, label: string): ExcelJS.Row {
 const vals = (r: ExcelJS.Row, from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => r.getCell(from + i).value);
 const lastRow = (ws: ExcelJS.Worksheet) => ws.getRow(ws.rowCount);
 
-describe('month close of a hand-worked September (see monthclose-fixture.ts)', { timeout: 120_000 }, () => {
+/** RFC 4180 CSV as LibreOffice writes it (quoted fields may hold commas and newlines). */
+function parseCsv(text: string): string[][] {
+  const rows: string[][] = [];
+  let row: string[] = [];
+  let field = '';
+  let quoted = false;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i];
+    if (quoted) {
+      if (ch === '"' && text[i + 1] === '"') (field += '"'), i++;
+      else if (ch === '"') quoted = false;
+      else field += ch;
+    } else if (ch === '"') quoted = true;
+    else if (ch === ',') row.push(field), (field = '');
+    else if (ch === '\n') row.push(field), rows.push(row), (row = []), (field = '');
+    else if (ch !== '\r') field += ch;
+  }
+  if (field !== '' || row.length) row.push(field), rows.push(row);
+  return rows;
+}
+
+describe('month close of a hand-worked September (see monthclose-fixture.ts)', { timeout: 180_000 }, () => {
   let s: SeptSchool;
+  let firstExport = '';
   beforeAll(async () => {
     s = await septemberSchool({ skipBank: true });
   });
@@ -182,6 +206,7 @@ describe('month close of a hand-worked September (see monthclose-fixture.ts)', {
     else expect(r.pdfError).toMatch(/LibreOffice/);
     expect(path.basename(r.xlsxPath)).toBe('阳光实验小学_2026年9月_伙食费公示.xlsx');
     expect(r.revision).toBe(1);
+    firstExport = r.xlsxPath;
     const wb = new ExcelJS.Workbook();
     await wb.xlsx.readFile(r.xlsxPath);
     expect(wb.worksheets.map((w) => w.name)).toEqual(['收支公示', '分类成本', '食材采购明细', '食材价格', '供应商及资质', '营养改善计划', '退费明细']);
@@ -219,6 +244,18 @@ describe('month close of a hand-worked September (see monthclose-fixture.ts)', {
     expect(vals(rowOf(ref, '合计'), 4, 5)).toEqual([3, 30]);
     const sup = wb.getWorksheet('供应商及资质')!;
     expect(vals(rowOf(sup, '合计'), 5, 7)).toEqual([2, 153, 2]);
+  });
+
+  it('LibreOffice opens the exported workbook headless: CSV of every sheet, totals equal to the ledger’s', async () => {
+    expect(findSoffice(), 'LibreOffice (libreoffice-calc-nogui) must be installed').not.toBeNull();
+    const files = await convertWithSoffice(firstExport, 'csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,false,false,false,-1', path.join(b().dir, 'csv'));
+    const sheet = (name: string) => parseCsv(fs.readFileSync(files.find((f) => f.endsWith(`-${name}.csv`))!, 'utf8'));
+    const row = (rows: string[][], label: string) => rows.find((x) => x[0] === label)!;
+    const summary = sheet('收支公示');
+    expect(row(summary, '二、本月收入').slice(1, 3)).toEqual(['746', '746']);
+    expect(row(summary, '三、本月支出').slice(1, 3)).toEqual(['136.62', '136.62']);
+    expect(row(summary, '四、本月结余').slice(1, 3)).toEqual(['609.38', '609.38']);
+    expect(row(sheet('食材采购明细'), '合计（4笔）')[8]).toBe('153');
   });
 
   it('reopening takes the reviewer and a written reason, is recorded, deletes nothing, and the next close is revision 2', async () => {
