@@ -333,6 +333,9 @@ describe('the surplus limit at its boundary', { timeout: 120_000 }, () => {
       expect(v.current).toMatchObject({ surplusFen: 20_001, surplusRateBp: 200 });
       expect(v.period.breach).toBe(true);
       expect(v.flags.map((f) => f.code)).toEqual(['surplus_over_limit']);
+      // October cannot close before September: the item names the month and links to it.
+      const oct = await w.b.call('monthclose.get', { month: '2026-10' });
+      expect(oct.checklist!.find((i) => i.key === 'earlier_months')).toMatchObject({ ok: false, link: '/closing?month=2026-09', missing: ['2026年9月有记账但未月结'] });
     } finally {
       w.b.cleanup();
     }

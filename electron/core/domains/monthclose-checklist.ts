@@ -63,7 +63,7 @@ export function checklist(ctx: Ctx, month: string): ChecklistItem[] {
     )
     .all(from) as { m: string }[];
   items.push(
-    item('earlier_months', '之前的月份已月结', earlier.map((r) => `${r.m.slice(0, 4)}年${Number(r.m.slice(5))}月有记账但未月结`), '之前有记账的月份均已月结', `有 ${earlier.length} 个更早的月份未月结，请先按月份顺序月结`, '/closing', '月结与公示'),
+    item('earlier_months', '之前的月份已月结', earlier.map((r) => `${r.m.slice(0, 4)}年${Number(r.m.slice(5))}月有记账但未月结`), '之前有记账的月份均已月结', `有 ${earlier.length} 个更早的月份未月结，请先按月份顺序月结`, earlier.length ? `/closing?month=${earlier[0].m}` : '/closing', '先月结更早的月份'),
   );
 
   // 日清: every day with cash movement in the month (the clearing's own over/short posting aside) is cleared.

@@ -111,6 +111,11 @@ export function MonthClosePage() {
   const [reason, setReason] = useState('');
   const [exported, setExported] = useState<ExportResult | null>(null);
   const [busy, setBusy] = useState(false);
+  // A checklist link to another month (“先月结更早的月份”) changes only the query: follow it.
+  const queryMonth = query.get('month');
+  useEffect(() => {
+    if (queryMonth) setMonth(queryMonth);
+  }, [queryMonth]);
 
   const load = useCallback(() => {
     setExported(null);
