@@ -286,6 +286,20 @@ describe('Home, settings, users and own password (a set-up school)', { timeout: 
     await until(() => page.getByText('暂无需要处理的事项').isVisible()).toBe(true);
   });
 
+  test('食材 filters by category', async () => {
+    await b.call('ingredients.create', { name: '大米', category: 'grain', unit: 'kg', storable: true });
+    await b.call('ingredients.create', { name: '青菜', category: 'vegetable', unit: 'kg' });
+    const { page } = ui;
+    await page.getByRole('menuitem', { name: '食材', exact: true }).click();
+    const rows = page.getByTestId('ingredient-table').locator('tbody tr.ant-table-row');
+    await until(() => rows.count()).toBe(2);
+    await page.getByTestId('ingredient-category-filter').click();
+    await page.locator('.ant-select-dropdown:visible').getByText('粮油', { exact: true }).click();
+    await until(() => rows.count()).toBe(1);
+    expect(await rows.first().textContent()).toContain('大米');
+    expect(await rows.first().textContent()).toContain('可储存');
+  });
+
   test('设置 saves the school name and a profile rate typed as a percentage', async () => {
     const { page } = ui;
     await page.getByRole('menuitem', { name: '设置', exact: true }).last().click();
@@ -314,6 +328,15 @@ describe('Home, settings, users and own password (a set-up school)', { timeout: 
     await row.getByRole('button', { name: '启用' }).click();
     await page.locator('.ant-popconfirm:visible').getByRole('button', { name: '确定' }).click();
     await until(() => row.textContent()).toContain('在用');
+
+    // Edit roles: 李验收 also becomes 出纳 (small schools double up).
+    await row.getByRole('button', { name: '编辑' }).click();
+    const edit = page.getByRole('dialog');
+    await edit.getByRole('checkbox', { name: '出纳' }).check();
+    await edit.getByRole('button', { name: '保存' }).click();
+    await edit.waitFor({ state: 'detached' });
+    await until(() => row.textContent()).toContain('出纳');
+    expect((await b.call('users.list', {})).find((u) => u.username === 'storekeeper2')?.roles.sort()).toEqual(['cashier', 'storekeeper']);
 
     const cashier = page.getByTestId('user-table').locator('tr', { hasText: 'cashier' });
     await cashier.getByRole('button', { name: '重置密码' }).click();
