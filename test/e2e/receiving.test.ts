@@ -17,7 +17,7 @@ import { openApp, RESULTS_DIR, type App } from './harness.ts';
  * 牛奶 100 × 3.00 = 300.00; 鸡蛋 15 × 11.00 = 165.00; 面粉 25 × 4.20 = 105.00 → 1,183.20 (壹仟壹佰捌拾叁元贰角整).
  * The amended copy has 鸡蛋 at 10.80: 15 × 10.80 = 162.00 → 1,180.20.
  */
-const POLL = { timeout: 60_000, interval: 250 };
+const POLL = { timeout: Number(process.env.RECV_POLL_MS ?? 60_000), interval: 250 };
 const LONG = 600_000;
 let b: TestBackend;
 let app: App;
@@ -62,6 +62,9 @@ async function postEnabled(page: Page) {
     throw new Error(`过账 stayed disabled; checks say: ${await page.getByTestId('delivery-checks').textContent()} / ${await page.getByTestId('delivery-form').textContent()}`);
   }
 }
+
+/** The data-testid of the focused element or its nearest marked ancestor (antd wraps inputs in spans). */
+const focused = (page: Page) => page.evaluate(() => document.activeElement?.closest('[data-testid]')?.getAttribute('data-testid') ?? document.activeElement?.outerHTML.slice(0, 200));
 
 /** Types into an antd select and takes the highlighted option once it is the one wanted. */
 async function pick(page: Page, testid: string, typed: string, option: string) {
@@ -214,7 +217,7 @@ describe('receiving in Chromium', () => {
     await page.keyboard.type('dm');
     await page.locator('.ant-select-dropdown:visible .ant-select-item-option-active', { hasText: '大米' }).waitFor();
     await page.keyboard.press('Enter');
-    await expect.poll(() => page.evaluate(() => document.activeElement?.getAttribute('data-testid')), POLL).toBe('line-0-received');
+    await expect.poll(() => focused(page), POLL).toBe('line-0-received');
     await page.keyboard.type('10');
     await page.keyboard.press('Enter');
     // the last accepted price of 大米 (5.80 on YS2026-0002) is already there
@@ -226,11 +229,11 @@ describe('receiving in Chromium', () => {
     await page.keyboard.type('365');
     // shelf life, expiry, storage, three sensory boxes, temperature: on to the next line's item
     for (let k = 0; k < 7; k++) await page.keyboard.press('Enter');
-    await expect.poll(() => page.evaluate(() => document.activeElement?.closest('[data-testid]')?.getAttribute('data-testid')), POLL).toBe('line-1-item');
+    await expect.poll(() => focused(page), POLL).toBe('line-1-item');
     await page.keyboard.type('bc');
     await page.locator('.ant-select-dropdown:visible .ant-select-item-option-active', { hasText: '白菜' }).waitFor();
     await page.keyboard.press('Enter');
-    await expect.poll(() => page.evaluate(() => document.activeElement?.getAttribute('data-testid')), POLL).toBe('line-1-received');
+    await expect.poll(() => focused(page), POLL).toBe('line-1-received');
     await page.keyboard.type('5');
     await page.keyboard.press('Enter');
     await expect.poll(() => page.getByTestId('line-1-price').inputValue(), POLL).toBe('2.40');

@@ -16,6 +16,21 @@ import { emptyLine, findingsByFormLine, fromDelivery, noteKey, toDraft, type For
 
 const DEFAULT_STORAGE: Record<string, StorageClass> = { meat: 'chilled', aquatic: 'chilled', dairy: 'chilled' };
 
+/**
+ * After a choice in a select, puts the cursor in the given field (and selects its text, so typing replaces a
+ * prefilled value). Enter in an antd select re-renders its search box, which can leave focus on the page body; the
+ * kitchen-door form must never lose the cursor between fields.
+ */
+function focusField(testid: string): void {
+  setTimeout(() => {
+    const el = document.querySelector<HTMLElement>(`[data-testid="${testid}"]`);
+    const input = el instanceof HTMLInputElement ? el : el?.querySelector<HTMLInputElement>('input');
+    if (!input || (document.activeElement && document.activeElement !== document.body && !document.activeElement.closest('.ant-select'))) return;
+    input.focus();
+    input.select();
+  }, 30);
+}
+
 function FindingLine({ f, note, onNote, testid }: { f: Finding; note: string; onNote: (v: string) => void; testid: string }) {
   return (
     <div style={{ display: 'flex', gap: 8, alignItems: 'center', marginTop: 4 }} data-testid={testid}>
@@ -80,6 +95,7 @@ export function DeliveryForm({ existing, onPosted }: { existing: DeliveryView | 
     async (index: number, item: Ingredient | null) => {
       if (!item) return;
       setIngs((m) => ({ ...m, [item.id]: item }));
+      focusField(`line-${index}-received`);
       const lines = form.getFieldValue('lines') as LineValues[];
       const patch: Partial<LineValues> = { storageClass: DEFAULT_STORAGE[item.category] ?? 'ambient' };
       if (index === lines.length - 1) form.setFieldValue('lines', [...lines, emptyLine()]);
@@ -155,7 +171,7 @@ export function DeliveryForm({ existing, onPosted }: { existing: DeliveryView | 
             <Input style={{ width: 90 }} placeholder="HH:MM" data-testid="delivery-time" />
           </Form.Item>
           <Form.Item name="supplierId" label="供应商" rules={[{ required: true, message: '请选择供应商' }]}>
-            <SupplierSelect style={{ width: 260 }} autoFocus={!existing} data-testid="delivery-supplier" />
+            <SupplierSelect style={{ width: 260 }} autoFocus={!existing} data-testid="delivery-supplier" onChange={(v) => v && focusField('delivery-note-number')} />
           </Form.Item>
           <Form.Item name="noteNumber" label="送货单号">
             <Input style={{ width: 150 }} data-testid="delivery-note-number" />
@@ -163,7 +179,15 @@ export function DeliveryForm({ existing, onPosted }: { existing: DeliveryView | 
           {/* one select per inspector: Enter picks the name and moves on, as everywhere in the form */}
           {['验收人（一）', '验收人（二）', '验收人（三，可空）'].map((label, k) => (
             <Form.Item key={label} name={['inspectorIds', k]} label={label}>
-              <Select allowClear style={{ width: 130 }} options={inspectorOptions} showSearch={{ optionFilterProp: 'label' }} placeholder="输入姓名" data-testid={`delivery-inspector-${k}`} />
+              <Select
+                allowClear
+                style={{ width: 130 }}
+                options={inspectorOptions}
+                showSearch={{ optionFilterProp: 'label' }}
+                placeholder="输入姓名"
+                data-testid={`delivery-inspector-${k}`}
+                onChange={(v) => v && focusField(k < 2 ? `delivery-inspector-${k + 1}` : 'delivery-witness')}
+              />
             </Form.Item>
           ))}
           <Form.Item name="witnessUserId" label="家委会代表（在场时）">
@@ -183,7 +207,9 @@ export function DeliveryForm({ existing, onPosted }: { existing: DeliveryView | 
             {fields.map((field, i) => {
               const l = lines[i] ?? emptyLine();
               const ing = l.ingredientId ? ings[l.ingredientId] : undefined;
-              const unit = ing?.unit ?? '';
+              // Always a suffix: antd wraps an input with a suffix in another element, and switching between the two
+              // when the unit arrives would remount the box under the cursor.
+              const unit = ing?.unit ?? '\u00a0';
               const rejected = l.rejectedMilli ?? 0;
               const accepted = l.receivedMilli != null && !Number.isNaN(l.receivedMilli) ? l.receivedMilli - (Number.isNaN(rejected) ? 0 : rejected) : null;
               const computed = accepted != null && accepted >= 0 && l.unitPriceFen != null && !Number.isNaN(l.unitPriceFen) ? lineAmountFen(accepted, l.unitPriceFen) : null;
@@ -209,7 +235,7 @@ export function DeliveryForm({ existing, onPosted }: { existing: DeliveryView | 
                     </Form.Item>
                     <Form.Item label="合格数量 / 金额">
                       <Typography.Text data-testid={`${t}-amount`}>
-                        {accepted != null && accepted >= 0 ? `${formatMilli(accepted)} ${unit}` : '—'} / {computed != null ? `¥${formatFen(lineCheck?.amountFen ?? computed)}` : '—'}
+                        {accepted != null && accepted >= 0 ? `${formatMilli(accepted)} ${ing?.unit ?? ''}` : '—'} / {computed != null ? `¥${formatFen(lineCheck?.amountFen ?? computed)}` : '—'}
                       </Typography.Text>
                     </Form.Item>
                     <Form.Item name={[field.name, 'printedAmountFen']} label="供应商金额（如有）">
