@@ -27,11 +27,27 @@ export interface TestBackend extends Backend {
 
 /**
  * A backend on a real temp file with the school set up and one user per role (username = role name, plus
- * 'storekeeper2' as a second inspector). The clock is fixed unless `now` is given.
+ * 'storekeeper2' as a second inspector), logged in as the admin. The clock is fixed unless `now` is given.
+ * The set-up ledger is built once per worker and copied for each test: seven scrypt hashes per test cost more than
+ * the tests themselves.
  */
 export async function setupBackend(opts: { now?: () => Date; schoolName?: string } = {}): Promise<TestBackend> {
+  const now = opts.now ?? (() => new Date(Date.UTC(2026, 8, 15, 2, 0, 0)));
+  const schoolName = opts.schoolName ?? '阳光实验小学';
+  const template = await templateLedger(schoolName, now);
   const t = tempLedger();
-  const b = openBackend({ file: t.file, now: opts.now ?? (() => new Date(Date.UTC(2026, 8, 15, 2, 0, 0))) });
+  fs.copyFileSync(template, t.file);
+  const b = openBackend({ file: t.file, now });
+  const admin = b.db.prepare(`SELECT id, display_name FROM users WHERE username = 'admin'`).get() as { id: string; display_name: string };
+  b.ctx.setSession({ userId: admin.id, username: 'admin', displayName: admin.display_name, roles: ['admin'] });
+  const { call, reject } = callers(b);
+  const loginAs = async (username: string) => {
+    await call('auth.login', { username, password: PASSWORD });
+  };
+  return Object.assign(b, { file: t.file, dir: t.dir, call, reject, loginAs, cleanup: () => (b.close(), t.cleanup()) });
+}
+
+function callers(b: Backend) {
   const call = async <K extends MethodName>(name: K, input: Input<K>): Promise<Output<K>> => {
     const r = await b.invoke(name, input);
     if (!r.ok) throw new Error(`${name} rejected: ${JSON.stringify(r.error)}`);
@@ -42,20 +58,38 @@ export async function setupBackend(opts: { now?: () => Date; schoolName?: string
     if (r.ok) throw new Error(`${name} was expected to be rejected but returned ${JSON.stringify(r.value)}`);
     return r.error;
   };
-  await call('setup.init', { schoolName: opts.schoolName ?? '阳光实验小学', adminUsername: 'admin', adminName: '系统管理员', password: PASSWORD });
-  const people: [string, string, Role[]][] = [
-    ['storekeeper', '张保管', ['storekeeper']],
-    ['storekeeper2', '李验收', ['storekeeper']],
-    ['cashier', '陈出纳', ['cashier']],
-    ['accountant', '刘会计', ['accountant']],
-    ['reviewer', '赵校长', ['reviewer']],
-    ['parent', '周家长', ['parent']],
-  ];
-  for (const [username, displayName, roles] of people) await call('users.create', { username, displayName, roles, password: PASSWORD });
-  const loginAs = async (username: string) => {
-    await call('auth.login', { username, password: PASSWORD });
-  };
-  return Object.assign(b, { file: t.file, dir: t.dir, call, reject, loginAs, cleanup: () => (b.close(), t.cleanup()) });
+  return { call, reject };
+}
+
+const templates = new Map<string, Promise<string>>();
+
+/** The ledger right after first run and the people above, closed so that it is one self-contained file. */
+function templateLedger(schoolName: string, now: () => Date): Promise<string> {
+  const key = `${schoolName}@${now().toISOString()}`;
+  let file = templates.get(key);
+  if (!file) {
+    file = (async () => {
+      const t = tempLedger('template.sqlite');
+      process.once('exit', t.cleanup);
+      const b = openBackend({ file: t.file, now });
+      const { call } = callers(b);
+      await call('setup.init', { schoolName, adminUsername: 'admin', adminName: '系统管理员', password: PASSWORD });
+      const people: [string, string, Role[]][] = [
+        ['storekeeper', '张保管', ['storekeeper']],
+        ['storekeeper2', '李验收', ['storekeeper']],
+        ['cashier', '陈出纳', ['cashier']],
+        ['accountant', '刘会计', ['accountant']],
+        ['reviewer', '赵校长', ['reviewer']],
+        ['parent', '周家长', ['parent']],
+      ];
+      for (const [username, displayName, roles] of people) await call('users.create', { username, displayName, roles, password: PASSWORD });
+      b.db.pragma('wal_checkpoint(TRUNCATE)');
+      b.close();
+      return t.file;
+    })();
+    templates.set(key, file);
+  }
+  return file;
 }
 
 /** A digest of every table's rows, to prove that a rejected call wrote nothing. */
