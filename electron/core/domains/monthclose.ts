@@ -18,7 +18,7 @@ import { fundHandlers } from './monthclose-fund.ts';
 /**
  * 月结 (DOMAIN.md §3): the 会计 submits a month whose checklist is clear; the 审核人 (another person) approves and the
  * month locks — closed_periods gets its row, which the journal's trigger, assertPeriodOpen and the SQL locks of
- * migration 0006 read, so nothing posts into it by any path. The close records the figures in canonical JSON, the
+ * migration 0005 read, so nothing posts into it by any path. The close records the figures in canonical JSON, the
  * audit chain's head, their SHA-256 (the checksum printed on every disclosure sheet) and the revision. Reopening
  * (审核人, written reason) is an event too; the lock row goes, nothing else; the next close is revision n + 1.
  */

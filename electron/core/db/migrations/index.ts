@@ -1,8 +1,8 @@
 import { foundation } from './0001_foundation.ts';
 import { receiving } from './0002_receiving.ts';
 import { fees } from './0003_fees.ts';
-import { storeroom } from './0005_storeroom.ts';
-import { monthclose } from './0006_monthclose.ts';
+import { storeroom } from './0004_storeroom.ts';
+import { monthclose } from './0005_monthclose.ts';
 
 export interface Migration {
   name: string;
