@@ -1,12 +1,11 @@
-import ExcelJS from 'exceljs';
 import { ApiError } from '../../../shared/errors.ts';
-import { numberText } from './imports.ts';
+import { cellText, readSheet as readXlsx } from '../xlsx.ts';
+
+const MAX_ROSTER_ROWS = 10_000;
 
 /**
- * A small .xlsx reader any import can share: the first worksheet with content, the header row found among the first
- * rows by the labels it should contain, every cell as trimmed text (numbers, dates, formulas' results and rich text
- * all read the way a person sees them; numbers through imports.ts's numberText). Mapping fields to columns by header
- * synonyms lives here too.
+ * The student roster read as text rows under its header (the workbook itself is read and checked by ../xlsx.ts),
+ * and fields mapped to columns by header synonyms.
  */
 export interface SheetData {
   sheetName: string;
@@ -15,23 +14,16 @@ export interface SheetData {
   rows: { line: number; cells: string[] }[];
 }
 
-export async function readSheet(data: Buffer | ArrayBuffer, headerHints: string[] = []): Promise<SheetData> {
-  const wb = new ExcelJS.Workbook();
-  try {
-    await wb.xlsx.load(data as ArrayBuffer);
-  } catch {
-    throw new ApiError('VALIDATION', '无法读取该文件：请选择 Excel 工作簿（.xlsx）；旧版 .xls 请先另存为 .xlsx');
-  }
-  const ws = wb.worksheets.find((w) => w.actualRowCount > 0);
-  if (!ws) throw new ApiError('VALIDATION', '工作簿中没有内容');
-  const all: { line: number; cells: string[] }[] = [];
-  ws.eachRow({ includeEmpty: false }, (row, line) => {
-    const cells: string[] = [];
-    for (let c = 1; c <= ws.columnCount; c++) cells.push(cellText(row.getCell(c)));
+/** The roster's sheet: rows as text, under the header row found among the first rows by the labels it should hold. */
+export async function readSheet(fileBase64: string, headerHints: string[] = []): Promise<SheetData> {
+  const raw = await readXlsx(fileBase64, MAX_ROSTER_ROWS);
+  const all = raw.rows.map((r) => {
+    const cells = r.cells.map(cellText);
     while (cells.length && cells[cells.length - 1] === '') cells.pop();
-    if (cells.some((c) => c !== '')) all.push({ line, cells });
+    return { line: r.row, cells };
   });
   if (all.length === 0) throw new ApiError('VALIDATION', '工作簿中没有内容');
+  if (raw.dataRowCount > MAX_ROSTER_ROWS) throw new ApiError('VALIDATION', `表格有 ${raw.dataRowCount} 行数据，超过一次 ${MAX_ROSTER_ROWS} 行的上限，请分批导入`);
   // The header is the first of the top rows that holds most of the expected labels (titles often sit above it).
   let headerAt = 0;
   if (headerHints.length) {
@@ -44,19 +36,7 @@ export async function readSheet(data: Buffer | ArrayBuffer, headerHints: string[
       }
     }
   }
-  return { sheetName: ws.name, headers: all[headerAt].cells, rows: all.slice(headerAt + 1) };
-}
-
-function cellText(cell: ExcelJS.Cell): string {
-  const v = cell.value;
-  if (v === null || v === undefined) return '';
-  if (v instanceof Date) return v.toISOString().slice(0, 10);
-  if (typeof v === 'number') return numberText(v);
-  if (typeof v === 'object' && 'result' in v) {
-    const r = (v as { result?: unknown }).result;
-    return r instanceof Date ? r.toISOString().slice(0, 10) : String(r ?? '').trim();
-  }
-  return (cell.text ?? '').trim();
+  return { sheetName: raw.name, headers: all[headerAt].cells, rows: all.slice(headerAt + 1) };
 }
 
 const norm = (s: string) => s.replace(/[\s（）()：:*＊]/g, '').toLowerCase();
@@ -73,10 +53,4 @@ export function guessMapping<F extends string>(headers: string[], synonyms: Reco
     if (at >= 0) used.add(at);
   }
   return out;
-}
-
-export function decodeBase64File(b64: string): Buffer {
-  const clean = b64.replace(/^data:[^,]*,/, '');
-  if (!/^[A-Za-z0-9+/=\s]*$/.test(clean)) throw new ApiError('VALIDATION', '文件内容无效');
-  return Buffer.from(clean, 'base64');
 }

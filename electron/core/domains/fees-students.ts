@@ -18,7 +18,7 @@ import { uuidv7 } from '../ids.ts';
 import { assertPeriodOpen } from '../journal.ts';
 import { likeContains, likePrefix, pinyinKeys } from '../pinyin.ts';
 import { getStudent, schoolDaysBetween, resolvePeriod, toStudent, type StudentRow } from './fees-common.ts';
-import { decodeBase64File, guessMapping, readSheet } from './fees-sheet.ts';
+import { guessMapping, readSheet } from './fees-sheet.ts';
 
 /** The roster (花名册), meal plans with their daily rates, the school-day calendar and terms. */
 
@@ -176,7 +176,7 @@ export const studentHandlers: Handlers<Keys> = {
   },
 
   'students.importPreview': async (ctx, input) => {
-    const sheet = await readSheet(decodeBase64File(input.dataBase64), Object.values(ROSTER_SYNONYMS).flat());
+    const sheet = await readSheet(input.dataBase64, Object.values(ROSTER_SYNONYMS).flat());
     const mapping = input.mapping ?? guessMapping(sheet.headers, ROSTER_SYNONYMS);
     const missing = (['studentNo', 'name', 'className'] as RosterField[]).filter((f) => mapping[f] === null);
     const seen = new Map<string, number>();
