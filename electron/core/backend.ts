@@ -79,7 +79,7 @@ export async function dispatch(ctx: Ctx, name: string, input: unknown): Promise<
     if (typeof name !== 'string' || !Object.hasOwn(api, name)) throw new ApiError('UNKNOWN_METHOD', `没有名为“${String(name).slice(0, 60)}”的功能`);
     const def = api[name as MethodName] as MethodDef;
     authorize(ctx, def);
-    const parsed = def.input.safeParse(input === undefined ? {} : input);
+    const parsed = safeParse(def, input);
     if (!parsed.success) {
       const issues = parsed.error.issues.map((i) => ({ path: i.path.map(String).join('.'), message: i.message }));
       throw new ApiError('VALIDATION', issues.length === 1 ? issues[0].message : `输入有 ${issues.length} 处问题：${issues[0].message}等`, issues);
@@ -97,6 +97,25 @@ export async function dispatch(ctx: Ctx, name: string, input: unknown): Promise<
     return { ok: true, value };
   } catch (e) {
     return { ok: false, error: toApiError(e).toJSON() };
+  }
+}
+
+/**
+ * Input is first copied into plain data: callers in this process can hand over objects without a prototype, whose
+ * own `constructor` key makes zod's messages throw while describing them (found by the hostile-input test).
+ * Structured clone drops prototypes, getters and functions the way IPC does.
+ */
+function safeParse(def: MethodDef, input: unknown) {
+  let plain: unknown;
+  try {
+    plain = structuredClone(input === undefined ? {} : input);
+  } catch {
+    throw new ApiError('VALIDATION', '输入不是有效的数据（只能包含文字、数字、是/否、列表和对象）');
+  }
+  try {
+    return def.input.safeParse(plain);
+  } catch {
+    throw new ApiError('VALIDATION', '输入格式无效');
   }
 }
 

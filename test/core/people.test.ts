@@ -138,3 +138,14 @@ describe('school profile', () => {
     expect((await b.call('school.get', {})).name).toBe('阳光实验小学');
   });
 });
+
+describe('the dispatcher with input from in-process callers', () => {
+  it('answers prototype-less objects and functions with a validation message, not an internal error', async () => {
+    const evil = Object.create(null);
+    evil.constructor = { name: Object.create(null) };
+    const before = tableDigest(b);
+    expect(await b.reject('suppliers.update', { id: '01a220f7-f2d9-7000-845c-302c85f2bb12', licences: evil, disabled: evil })).toMatchObject({ code: 'VALIDATION' });
+    expect(await b.reject('users.create', { username: () => 'x' })).toEqual({ code: 'VALIDATION', message: '输入不是有效的数据（只能包含文字、数字、是/否、列表和对象）' });
+    expect(tableDigest(b)).toBe(before);
+  });
+});
