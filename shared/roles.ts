@@ -17,3 +17,6 @@ export type Access = readonly Role[] | 'any' | 'public';
 /** Everyone but the parent representative may read the internal books; parents read disclosures. */
 export const STAFF: readonly Role[] = ['admin', 'storekeeper', 'cashier', 'accountant', 'reviewer'];
 export const EVERYONE: readonly Role[] = ROLES;
+
+/** Who keeps suppliers and the ingredient catalogue (and imports them). */
+export const MASTERDATA_EDITORS: readonly Role[] = ['admin', 'storekeeper', 'accountant'];

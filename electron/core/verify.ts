@@ -384,10 +384,6 @@ export function verifyLedger(db: Db, opts: VerifyOptions = {}): VerifyReport {
   return { ok: problems.length === 0, problems, first: problems[0] ?? null, auditEntries, journalEntries, coveredTables: covered, uncoveredTables };
 }
 
-interface StateWithSeq extends EntityState {
-  updatedSeq?: number;
-}
-
 /** Compares rows with the states the chain gives them, reporting the first differing column of each row. */
 class RowComparer {
   private add: (p: VerifyProblem) => void;

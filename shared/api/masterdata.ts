@@ -1,7 +1,7 @@
 import { method, z } from './contract.ts';
 import { creditCode, fen, id, isoDate, optionalText, search, text } from './fields.ts';
 import { CATEGORIES, CERT_KINDS, LICENCE_KINDS, SUPPLIER_KINDS, type Category, type CertKind, type LicenceKind, type SupplierKind } from '../domain.ts';
-import { EVERYONE } from '../roles.ts';
+import { EVERYONE, MASTERDATA_EDITORS } from '../roles.ts';
 
 export interface Licence {
   kind: LicenceKind;
@@ -75,7 +75,6 @@ const ingredientFields = {
   storable: z.boolean().default(false),
 };
 
-const EDITORS = ['admin', 'storekeeper', 'accountant'] as const;
 
 export const masterdataApi = {
   'suppliers.search': method<Supplier[]>()({
@@ -92,13 +91,13 @@ export const masterdataApi = {
   }),
   'suppliers.create': method<Supplier>()({
     input: z.object(supplierFields).strict(),
-    access: EDITORS,
+    access: MASTERDATA_EDITORS,
     writes: true,
     summary: '新增供应商及其证照',
   }),
   'suppliers.update': method<Supplier>()({
     input: z.object({ id: id('供应商'), ...supplierFields, disabled: z.boolean().default(false) }).strict(),
-    access: EDITORS,
+    access: MASTERDATA_EDITORS,
     writes: true,
     summary: '修改供应商（留痕）',
   }),
@@ -123,13 +122,13 @@ export const masterdataApi = {
   }),
   'ingredients.create': method<Ingredient>()({
     input: z.object(ingredientFields).strict(),
-    access: EDITORS,
+    access: MASTERDATA_EDITORS,
     writes: true,
     summary: '新增食材',
   }),
   'ingredients.update': method<Ingredient>()({
     input: z.object({ id: id('食材'), ...ingredientFields, disabled: z.boolean().default(false) }).strict(),
-    access: EDITORS,
+    access: MASTERDATA_EDITORS,
     writes: true,
     summary: '修改食材（留痕）',
   }),

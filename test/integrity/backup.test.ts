@@ -19,7 +19,7 @@ import {
 } from '../../electron/core/backup.ts';
 import { MIGRATIONS } from '../../electron/core/db/migrations/index.ts';
 import { LATEST_VERSION } from '../../electron/core/db/open.ts';
-import { setupBackend, tableDigest, tempLedger, type TestBackend } from '../helpers/backend.ts';
+import { setupBackend, tempLedger, type TestBackend } from '../helpers/backend.ts';
 
 const cleanups: (() => void)[] = [];
 afterEach(() => {

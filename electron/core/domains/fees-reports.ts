@@ -1,6 +1,5 @@
 import { PAY_METHOD_LABELS, REFUND_REASON_LABELS, type PayMethod, type RefundReason, type SettlementRow, type StatementLine } from '../../../shared/api/fees.ts';
 import { formatFen } from '../../../shared/format.ts';
-import type { Ctx } from '../context.ts';
 import type { Handlers } from '../handlers.ts';
 import { dailyRate, getStudent, resolvePeriod, schoolDaysBetween, toStudent, type StudentRow } from './fees-common.ts';
 

@@ -1,6 +1,5 @@
 import {
   ROSTER_FIELD_LABELS,
-  type feesApi,
   type MealPlan,
   type MealPlanRow,
   type RosterField,

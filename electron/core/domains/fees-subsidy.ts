@@ -2,7 +2,7 @@ import type { SubsidyClassSummary } from '../../../shared/api/fees.ts';
 import { ApiError } from '../../../shared/errors.ts';
 import { audit } from '../audit.ts';
 import { lastDayOfMonth } from '../clock.ts';
-import { currentUser, type Ctx } from '../context.ts';
+import { currentUser } from '../context.ts';
 import type { Handlers } from '../handlers.ts';
 import { uuidv7 } from '../ids.ts';
 import { accountBalance, postEntry } from '../journal.ts';

@@ -1,3 +1,4 @@
+import { MASTERDATA_EDITORS } from '../../../shared/roles.ts';
 import { AutoComplete, Button, Checkbox, Form, Input, Modal, Popconfirm, Select, Space, Switch, Table, Tag } from 'antd';
 import { useCallback, useEffect, useState } from 'react';
 import type { Ingredient } from '../../../shared/api/masterdata.ts';
@@ -11,24 +12,15 @@ import { navigate, restOf, usePath } from '../router.ts';
 import { allowed, useRoles } from '../session.ts';
 import { ImportDialog } from './masterdata/ImportDialog.tsx';
 
-const EDITORS = ['admin', 'storekeeper', 'accountant'] as const;
 const BASE = '/masterdata/ingredients';
 const UNITS = ['kg', '斤', '克', '升', '毫升', '个', '只', '盒', '袋', '箱', '瓶', '桶', '板', '把'];
 
-interface FormValues {
-  name: string;
-  category: Category;
-  unit: string;
-  spec: string;
-  refPriceFen: number | null;
-  requiredCerts: CertKind[];
-  banned: boolean;
-  storable: boolean;
-}
+/** The form edits every field of the record but its identity and status. */
+type FormValues = Omit<Ingredient, 'id' | 'disabled' | 'updatedAt'>;
 
 export function IngredientsPage() {
   const roles = useRoles();
-  const canEdit = allowed(EDITORS, roles);
+  const canEdit = allowed(MASTERDATA_EDITORS, roles);
   const linkedId = restOf(BASE, usePath());
   const [q, setQ] = useState('');
   const [category, setCategory] = useState<Category | undefined>(undefined);

@@ -1,4 +1,5 @@
-import { Button, Checkbox, DatePicker, Form, Input, Modal, Popconfirm, Select, Space, Switch, Table, Tag } from 'antd';
+import { MASTERDATA_EDITORS } from '../../../shared/roles.ts';
+import { Button, Checkbox, DatePicker, Form, Input, Modal, Popconfirm, Select, Space, Table, Tag } from 'antd';
 import dayjs from 'dayjs';
 import { useCallback, useEffect, useState } from 'react';
 import type { Licence, Supplier } from '../../../shared/api/masterdata.ts';
@@ -11,18 +12,10 @@ import { navigate, restOf, usePath } from '../router.ts';
 import { allowed, useRoles } from '../session.ts';
 import { ImportDialog } from './masterdata/ImportDialog.tsx';
 
-const EDITORS = ['admin', 'storekeeper', 'accountant'] as const;
 const BASE = '/masterdata/suppliers';
 
-interface FormValues {
-  name: string;
-  creditCode: string;
-  address: string;
-  contactPerson: string;
-  phone: string;
-  kind: SupplierKind;
-  licences: Licence[];
-}
+/** The form edits every field of the record but its identity and status. */
+type FormValues = Omit<Supplier, 'id' | 'disabled' | 'updatedAt'>;
 
 /** A licence's expiry: a date, or 长期 (null) as many business licences are. */
 function ExpiryInput({ value, onChange, id }: { value?: string | null; onChange?: (v: string | null) => void; id?: string }) {
@@ -57,7 +50,7 @@ function licenceTag(l: Licence, today: string) {
 
 export function SuppliersPage() {
   const roles = useRoles();
-  const canEdit = allowed(EDITORS, roles);
+  const canEdit = allowed(MASTERDATA_EDITORS, roles);
   const path = usePath();
   const linkedId = restOf(BASE, path);
   const [q, setQ] = useState('');
