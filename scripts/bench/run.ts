@@ -1,0 +1,260 @@
+/**
+ * The benchmark (issue 8): builds (or reuses) a large ledger, then measures the app's operations through the real
+ * openBackend/invoke next to the raw limits (better-sqlite3 inserting the same rows, exceljs's streaming writer writing
+ * the same cells), and writes bench-results/<date>.json.
+ *
+ *   npm run bench -- --quick             1 school year (10 months) at full school size
+ *   npm run bench                        10 years (builds for an hour or more the first time)
+ *   npm run bench -- --ledger FILE       reuse a ledger built by build-ledger.ts (it is copied, never changed)
+ */
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import ExcelJS from 'exceljs';
+import { openBackend, type Backend } from '../../electron/core/backend.ts';
+import type { Input, MethodName, Output } from '../../shared/api/index.ts';
+import { buildLedger, sizeFromArgs, monthDays, className, type BuildResult } from './build-ledger.ts';
+import { addDays, lastDayOfMonth } from '../../electron/core/clock.ts';
+
+const HERE = import.meta.filename;
+
+function arg(name: string): string | undefined {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 ? process.argv[i + 1] : undefined;
+}
+
+interface Stat { n: number; medianMs: number; p95Ms: number; minMs: number; maxMs: number }
+function stat(xs: number[]): Stat {
+  const s = [...xs].sort((a, b) => a - b);
+  const q = (p: number) => s[Math.min(s.length - 1, Math.ceil(p * s.length) - 1)];
+  const r = (x: number) => Math.round(x * 1000) / 1000;
+  return { n: s.length, medianMs: r(s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2), p95Ms: r(q(0.95)), minMs: r(s[0]), maxMs: r(s.at(-1)!) };
+}
+async function sample(n: number, f: (i: number) => unknown | Promise<unknown>): Promise<Stat> {
+  const xs: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const t = performance.now();
+    await f(i);
+    xs.push(performance.now() - t);
+  }
+  return stat(xs);
+}
+
+// ---------------------------------------------------------------- child modes (peak memory needs its own process)
+if (process.argv[2] === '--child-export') {
+  const [, , , file, month, dir] = process.argv;
+  const b = openBackend({ file, now: () => new Date(`${addDays(lastDayOfMonth(month), 40)}T02:00:00Z`), lockHolder: 'bench' });
+  const u = b.db.prepare(`SELECT id FROM users WHERE username = 'accountant'`).get() as { id: string };
+  b.ctx.setSession({ userId: u.id, username: 'accountant', displayName: '刘会计', roles: ['accountant'] });
+  const t = performance.now();
+  const r = await b.invoke('monthclose.export', { month, dir, pdf: false });
+  const ms = performance.now() - t;
+  b.close();
+  if (!r.ok) throw new Error(JSON.stringify(r.error));
+  console.log(JSON.stringify({ ms, maxRssMB: process.resourceUsage().maxRSS / 1024, xlsxPath: (r.value as { xlsxPath: string }).xlsxPath }));
+  process.exit(0);
+}
+if (process.argv[2] === '--child-raw-xlsx') {
+  const [, , , cellsFile, out] = process.argv;
+  const sheets = JSON.parse(fs.readFileSync(cellsFile, 'utf8')) as { name: string; rows: unknown[][] }[];
+  const t = performance.now();
+  const wb = new ExcelJS.stream.xlsx.WorkbookWriter({ filename: out, useStyles: false, useSharedStrings: false });
+  for (const s of sheets) {
+    const ws = wb.addWorksheet(s.name);
+    for (const row of s.rows) ws.addRow(row).commit();
+    ws.commit();
+  }
+  await wb.commit();
+  console.log(JSON.stringify({ ms: performance.now() - t, maxRssMB: process.resourceUsage().maxRSS / 1024 }));
+  process.exit(0);
+}
+
+function child(args: string[]): { ms: number; maxRssMB: number; xlsxPath?: string } {
+  const r = spawnSync(process.execPath, [HERE, ...args], { encoding: 'utf8', maxBuffer: 1 << 26 });
+  if (r.status !== 0) throw new Error(`child ${args[0]} failed: ${r.stderr.slice(0, 2000)}`);
+  return JSON.parse(r.stdout.trim().split('\n').at(-1)!);
+}
+
+// ---------------------------------------------------------------- main
+const size = sizeFromArgs();
+const work = fs.mkdtempSync(path.join(os.tmpdir(), 'canteen-bench-'));
+let built: BuildResult;
+const given = arg('ledger');
+const source = given ?? `bench-results/ledger-${size.years}y-${size.students}s-${size.linesPerMonth}l.sqlite`;
+if (fs.existsSync(source) && fs.existsSync(`${source}.json`)) {
+  built = JSON.parse(fs.readFileSync(`${source}.json`, 'utf8'));
+  console.log(`reusing ${source} (${built.fileMB.toFixed(1)} MB)`);
+} else {
+  console.log(`building ${source} …`);
+  built = await buildLedger(source, size, (s) => console.log(`  ${s}`));
+}
+const file = path.join(work, 'ledger.sqlite');
+fs.copyFileSync(source, file);
+const months = built.months;
+const openMonth = months.at(-1)!;
+const closedMonth = months.at(-2)!;
+const lastDay = monthDays(openMonth).at(-1)!;
+let nowIso = `${lastDay}T03:00:00.000Z`;
+const now = () => new Date(nowIso);
+const results: Record<string, unknown> = {};
+const log = (k: string, v: unknown) => {
+  results[k] = v;
+  console.log(`${k}: ${JSON.stringify(v)}`);
+};
+
+// Opening: the whole openBackend (writer lock, quick_check, migrations check, installation row).
+log('open', await sample(20, () => openBackend({ file, now, lockHolder: 'bench' }).close()));
+
+const b: Backend = openBackend({ file, now, lockHolder: 'bench' });
+const call = async <K extends MethodName>(name: K, input: Input<K>): Promise<Output<K>> => {
+  const r = await b.invoke(name, input);
+  if (!r.ok) throw new Error(`${name}: ${JSON.stringify(r.error).slice(0, 500)}`);
+  return r.value as Output<K>;
+};
+const as = (username: string) => {
+  const u = b.db.prepare(`SELECT u.id, u.display_name AS name FROM users u WHERE username = ?`).get(username) as { id: string; name: string };
+  const roles = (b.db.prepare('SELECT role FROM user_roles WHERE user_id = ?').all(u.id) as { role: never }[]).map((r) => r.role);
+  b.ctx.setSession({ userId: u.id, username, displayName: u.name, roles });
+};
+const ingredients = b.db.prepare(`SELECT id, ref_price_fen AS price FROM ingredients ORDER BY name`).all() as { id: string; price: number }[];
+const supplierId = (b.db.prepare(`SELECT id FROM suppliers ORDER BY name LIMIT 1`).get() as { id: string }).id;
+const inspectors = (b.db.prepare(`SELECT id FROM users WHERE username IN ('storekeeper', 'storekeeper2') ORDER BY username`).all() as { id: string }[]).map((r) => r.id);
+
+// A 30-line delivery: saveDraft + post, each its own durable transaction (synchronous=FULL, WAL).
+as('storekeeper');
+const draftOf = (i: number) => ({
+  date: lastDay,
+  arrivalTime: '07:30',
+  supplierId,
+  noteNumber: `BENCH-${i}`,
+  inspectorIds: inspectors,
+  lines: Array.from({ length: 30 }, (_, k) => {
+    const ing = ingredients[(i * 37 + k * 101) % ingredients.length];
+    return { ingredientId: ing.id, receivedMilli: 12_300, acceptedMilli: 12_300, unitPriceFen: ing.price, storageClass: 'ambient' as const };
+  }),
+});
+const rowidTables = (b.db.prepare(`SELECT name, sql FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%'`).all() as { name: string; sql: string }[]).filter((t) => !/WITHOUT ROWID/i.test(t.sql)).map((t) => t.name);
+const maxRowids = () => Object.fromEntries(rowidTables.map((t) => [t, (b.db.prepare(`SELECT coalesce(max(rowid), 0) AS m FROM "${t}"`).get() as { m: number }).m]));
+const before = maxRowids();
+let firstPostRows: Record<string, Record<string, unknown>[]> = {};
+const post = await sample(30, async (i) => {
+  const v = await call('receiving.saveDraft', { id: null, draft: draftOf(i) });
+  const d = v.findings.some((f) => f.level === 'warning') ? await call('receiving.saveDraft', { id: v.id, draft: { ...draftOf(i), warningNote: '已核实' } }) : v;
+  await call('receiving.post', { id: d.id });
+  if (i === 0) {
+    for (const t of rowidTables) {
+      const rows = b.db.prepare(`SELECT * FROM "${t}" WHERE rowid > ?`).all(before[t]) as Record<string, unknown>[];
+      if (rows.length) firstPostRows[t] = rows;
+    }
+  }
+});
+log('post30', post);
+
+// Raw limit: the same rows (rowid tables; audit included) into an empty copy of the schema without triggers, one
+// transaction, same durability.
+{
+  // A fresh empty copy per sample (made before the clock starts), so the same keys can go in each time.
+  const schema = (b.db.prepare(`SELECT sql FROM sqlite_schema WHERE type IN ('table', 'index') AND sql IS NOT NULL AND name NOT LIKE 'sqlite_%' ORDER BY type DESC`).all() as { sql: string }[]).map((r) => r.sql);
+  const raws = Array.from({ length: 30 }, (_, i) => {
+    const raw = new Database(path.join(work, `raw-${i}.sqlite`));
+    raw.pragma('journal_mode = WAL');
+    raw.pragma('synchronous = FULL');
+    raw.pragma('foreign_keys = OFF');
+    for (const sql of schema) raw.exec(sql);
+    const stmts = Object.entries(firstPostRows).map(([t, rows]) => {
+      const cols = Object.keys(rows[0]);
+      return { st: raw.prepare(`INSERT INTO "${t}" (${cols.map((c) => `"${c}"`).join(',')}) VALUES (${cols.map(() => '?').join(',')})`), rows: rows.map((r) => cols.map((c) => r[c])) };
+    });
+    return { raw, stmts };
+  });
+  const nRows = raws[0].stmts.reduce((s, x) => s + x.rows.length, 0);
+  const rawStat = await sample(30, (i) => {
+    const { raw, stmts } = raws[i];
+    raw.transaction(() => {
+      for (const { st, rows } of stmts) for (const r of rows) st.run(r);
+    })();
+  });
+  for (const { raw } of raws) raw.close();
+  log('post30_raw', { ...rawStat, rowsPerPost: nRows, tables: Object.fromEntries(Object.entries(firstPostRows).map(([t, r]) => [t, r.length])), oursOverRaw: Math.round((post.medianMs / rawStat.medianMs) * 10) / 10 });
+}
+
+// Collecting a class's fees (50 receipts, one call), for a prepaid period: a different class each time.
+as('admin');
+const nextMonth = addDays(`${lastDayOfMonth(openMonth)}`, 45).slice(0, 7);
+await call('schoolDays.set', { month: nextMonth, days: monthDays(nextMonth) });
+as('cashier');
+const classes = (b.db.prepare(`SELECT DISTINCT class_name AS c FROM students ORDER BY class_name`).all() as { c: string }[]).map((r) => r.c);
+log('collectClass', await sample(Math.min(20, classes.length), async (i) => {
+  const ids = (b.db.prepare(`SELECT id FROM students WHERE class_name = ? ORDER BY student_no`).all(classes[i]) as { id: string }[]).map((r) => ({ studentId: r.id }));
+  await call('fees.collect', { period: nextMonth, date: lastDay, method: 'bank', items: ids });
+}));
+void className;
+
+// Fund summary (monthclose.get: checklist, bank lines, the month and the year to date).
+as('accountant');
+log('monthSummaryClosed', await sample(20, () => call('monthclose.get', { month: closedMonth })));
+log('monthSummaryOpen', await sample(20, () => call('monthclose.get', { month: openMonth })));
+
+// Pinyin search keystrokes over the ingredients.
+as('storekeeper');
+const keys = ['b', 'bc', 'bcz', 'n', 'nr', 'nrg', 'j', 'jd', 'jdf', 'x', 'xg', 'xgt', 'y', 'yr', 'yrs', 'd', 'dj', 'djg', 'm', 'mf'];
+log('searchKeystroke', { ...(await sample(60, (i) => call('ingredients.search', { q: keys[i % keys.length] }))), items: ingredients.length });
+
+// The first page of a month's deliveries.
+log('listMonthFirstPage', await sample(20, () => call('receiving.list', { from: `${closedMonth}-01`, to: lastDayOfMonth(closedMonth), limit: 50 })));
+
+// Verify over the whole ledger (slow: a few samples).
+as('admin');
+log('verify', await sample(Number(arg('verify-samples') ?? 3), () => call('integrity.verify', {})));
+b.close();
+
+// Exporting a closed month's disclosure workbook, each in a child process for its peak RSS; then exceljs's streaming
+// writer writing the same cells (read back from our workbook) in a child of its own.
+{
+  const exp: number[] = [];
+  let peak = 0;
+  let xlsx = '';
+  const n = Number(arg('export-samples') ?? 5);
+  for (let i = 0; i < n; i++) {
+    const r = child(['--child-export', file, closedMonth, path.join(work, `export-${i}`)]);
+    exp.push(r.ms);
+    peak = Math.max(peak, r.maxRssMB);
+    xlsx = r.xlsxPath!;
+  }
+  const wb = new ExcelJS.Workbook();
+  await wb.xlsx.readFile(xlsx);
+  let cells = 0;
+  const sheets = wb.worksheets.map((ws) => {
+    const rows: unknown[][] = [];
+    ws.eachRow({ includeEmpty: true }, (row) => {
+      const vals = (row.values as unknown[]).slice(1).map((v) => (v && typeof v === 'object' && 'result' in (v as object) ? (v as { result: unknown }).result : v));
+      cells += vals.filter((v) => v !== undefined && v !== null).length;
+      rows.push(vals);
+    });
+    return { name: ws.name, rows };
+  });
+  const cellsFile = path.join(work, 'cells.json');
+  fs.writeFileSync(cellsFile, JSON.stringify(sheets));
+  const rawMs: number[] = [];
+  let rawPeak = 0;
+  for (let i = 0; i < n; i++) {
+    const r = child(['--child-raw-xlsx', cellsFile, path.join(work, `raw-${i}.xlsx`)]);
+    rawMs.push(r.ms);
+    rawPeak = Math.max(rawPeak, r.maxRssMB);
+  }
+  const ours = stat(exp);
+  const rawS = stat(rawMs);
+  log('exportMonth', { ...ours, peakRssMB: Math.round(peak), sheets: sheets.length, cells, bytes: fs.statSync(xlsx).size });
+  log('exportMonth_raw', { ...rawS, peakRssMB: Math.round(rawPeak), oursOverRaw: Math.round((ours.medianMs / rawS.medianMs) * 100) / 100 });
+}
+
+const cpu = fs.readFileSync('/proc/cpuinfo', 'utf8').match(/model name\s*:\s*(.*)/)?.[1] ?? os.cpus()[0]?.model;
+const machine = { nproc: os.availableParallelism(), cpu, memGB: Math.round((os.totalmem() / 2 ** 30) * 10) / 10, node: process.version, platform: `${os.platform()} ${os.release()}`, sqlite: (new Database(':memory:').prepare('select sqlite_version() v').get() as { v: string }).v };
+const out = { date: new Date().toISOString(), machine, ledger: { source, size: built.size, months: `${months[0]}..${openMonth}`, buildSeconds: built.seconds, fileMB: built.fileMB, rows: built.rows, closedMonth, openMonth }, results };
+fs.mkdirSync('bench-results', { recursive: true });
+const outFile = `bench-results/${new Date().toISOString().slice(0, 10)}${process.argv.includes('--quick') ? '-quick' : ''}.json`;
+fs.writeFileSync(outFile, JSON.stringify(out, null, 2));
+console.log(`wrote ${outFile}`);
+fs.rmSync(work, { recursive: true, force: true });
