@@ -56,23 +56,8 @@ if (process.argv[2] === '--child-export') {
   console.log(JSON.stringify({ ms, maxRssMB: process.resourceUsage().maxRSS / 1024, xlsxPath: (r.value as { xlsxPath: string }).xlsxPath }));
   process.exit(0);
 }
-if (process.argv[2] === '--child-raw-xlsx') {
-  const [, , , cellsFile, out] = process.argv;
-  const sheets = JSON.parse(fs.readFileSync(cellsFile, 'utf8')) as { name: string; rows: unknown[][] }[];
-  const t = performance.now();
-  const wb = new ExcelJS.stream.xlsx.WorkbookWriter({ filename: out, useStyles: false, useSharedStrings: false });
-  for (const s of sheets) {
-    const ws = wb.addWorksheet(s.name);
-    for (const row of s.rows) ws.addRow(row).commit();
-    ws.commit();
-  }
-  await wb.commit();
-  console.log(JSON.stringify({ ms: performance.now() - t, maxRssMB: process.resourceUsage().maxRSS / 1024 }));
-  process.exit(0);
-}
-
-function child(args: string[]): { ms: number; maxRssMB: number; xlsxPath?: string } {
-  const r = spawnSync(process.execPath, [HERE, ...args], { encoding: 'utf8', maxBuffer: 1 << 26 });
+function child(args: string[], script = HERE): { ms: number; maxRssMB: number; xlsxPath?: string } {
+  const r = spawnSync(process.execPath, [script, ...args], { encoding: 'utf8', maxBuffer: 1 << 26 });
   if (r.status !== 0) throw new Error(`child ${args[0]} failed: ${r.stderr.slice(0, 2000)}`);
   return JSON.parse(r.stdout.trim().split('\n').at(-1)!);
 }
@@ -240,7 +225,7 @@ b.close();
   const rawMs: number[] = [];
   let rawPeak = 0;
   for (let i = 0; i < n; i++) {
-    const r = child(['--child-raw-xlsx', cellsFile, path.join(work, `raw-${i}.xlsx`)]);
+    const r = child([cellsFile, path.join(work, `raw-${i}.xlsx`)], path.join(path.dirname(HERE), 'raw-xlsx.ts'));
     rawMs.push(r.ms);
     rawPeak = Math.max(rawPeak, r.maxRssMB);
   }

@@ -1,0 +1,66 @@
+/**
+ * Where the time of a slow operation goes: runs it N times on a copy of a bench ledger under the V8 profiler and
+ * prints the functions with the most self time.
+ *   node scripts/bench/profile.ts LEDGER post30|monthSummary [N]
+ */
+import fs from 'node:fs';
+import inspector from 'node:inspector/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { openBackend } from '../../electron/core/backend.ts';
+import { monthDays } from './build-ledger.ts';
+
+const [, , source, what, nArg] = process.argv;
+const n = Number(nArg ?? 10);
+const meta = JSON.parse(fs.readFileSync(`${source}.json`, 'utf8')) as { months: string[] };
+const work = fs.mkdtempSync(path.join(os.tmpdir(), 'canteen-prof-'));
+const file = path.join(work, 'l.sqlite');
+fs.copyFileSync(source, file);
+const lastDay = monthDays(meta.months.at(-1)!).at(-1)!;
+const b = openBackend({ file, now: () => new Date(`${lastDay}T03:00:00Z`), lockHolder: 'bench' });
+const login = (u: string) => {
+  const row = b.db.prepare('SELECT id FROM users WHERE username = ?').get(u) as { id: string };
+  b.ctx.setSession({ userId: row.id, username: u, displayName: u, roles: [] });
+};
+const ings = b.db.prepare('SELECT id, ref_price_fen AS p FROM ingredients LIMIT 30').all() as { id: string; p: number }[];
+const sup = (b.db.prepare('SELECT id FROM suppliers LIMIT 1').get() as { id: string }).id;
+const insp = (b.db.prepare(`SELECT id FROM users WHERE username IN ('storekeeper','storekeeper2')`).all() as { id: string }[]).map((r) => r.id);
+const run = async (i: number) => {
+  if (what === 'post30') {
+    login('storekeeper');
+    const t0 = performance.now();
+    const draft = { date: lastDay, supplierId: sup, inspectorIds: insp, noteNumber: `P${i}`, warningNote: '已核实', lines: ings.map((x) => ({ ingredientId: x.id, receivedMilli: 1000, acceptedMilli: 1000, unitPriceFen: x.p, storageClass: 'ambient' })) };
+    const v = await b.invoke('receiving.saveDraft', { id: null, draft });
+    const t1 = performance.now();
+    if (!v.ok) throw new Error(JSON.stringify(v.error));
+    const p = await b.invoke('receiving.post', { id: (v.value as { id: string }).id });
+    if (!p.ok) throw new Error(JSON.stringify(p.error));
+    return [t1 - t0, performance.now() - t1];
+  }
+  login('accountant');
+  const t0 = performance.now();
+  await b.invoke('monthclose.get', { month: meta.months.at(-2)! });
+  return [performance.now() - t0];
+};
+await run(-1);
+const session = new inspector.Session();
+session.connect();
+await session.post('Profiler.enable');
+await session.post('Profiler.start');
+const times: number[][] = [];
+for (let i = 0; i < n; i++) times.push(await run(i));
+const { profile } = await session.post('Profiler.stop');
+b.close();
+fs.rmSync(work, { recursive: true, force: true });
+console.log('ms per call (parts):', times.map((t) => t.map((x) => x.toFixed(1)).join('+')).join('  '));
+const self = new Map<string, number>();
+const dt = profile.timeDeltas ?? [];
+const byId = new Map(profile.nodes.map((nd) => [nd.id, nd]));
+(profile.samples ?? []).forEach((id, k) => {
+  const nd = byId.get(id)!;
+  const f = nd.callFrame;
+  const key = `${f.functionName || '(anon)'} ${f.url.replace(/^.*\/work\/main\//, '')}:${f.lineNumber + 1}`;
+  self.set(key, (self.get(key) ?? 0) + (dt[k] ?? 0) / 1000);
+});
+const total = [...self.values()].reduce((a, c) => a + c, 0);
+for (const [k, v] of [...self.entries()].sort((a, c) => c[1] - a[1]).slice(0, 15)) console.log(`${((v / total) * 100).toFixed(1).padStart(5)}%  ${v.toFixed(0).padStart(6)} ms  ${k}`);

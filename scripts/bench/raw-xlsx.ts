@@ -1,0 +1,19 @@
+/**
+ * The raw limit for the export benchmark, in a process of its own that loads nothing but exceljs: writes the given
+ * sheets' cells with the streaming WorkbookWriter and prints its time and peak RSS.
+ *   node scripts/bench/raw-xlsx.ts cells.json out.xlsx
+ */
+import fs from 'node:fs';
+import ExcelJS from 'exceljs';
+
+const [, , cellsFile, out] = process.argv;
+const sheets = JSON.parse(fs.readFileSync(cellsFile, 'utf8')) as { name: string; rows: unknown[][] }[];
+const t = performance.now();
+const wb = new ExcelJS.stream.xlsx.WorkbookWriter({ filename: out, useStyles: false, useSharedStrings: false });
+for (const s of sheets) {
+  const ws = wb.addWorksheet(s.name);
+  for (const row of s.rows) ws.addRow(row).commit();
+  ws.commit();
+}
+await wb.commit();
+console.log(JSON.stringify({ ms: performance.now() - t, maxRssMB: process.resourceUsage().maxRSS / 1024 }));
