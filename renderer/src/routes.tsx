@@ -2,6 +2,7 @@ import type { ReactNode } from 'react';
 import { STAFF, type Role } from '../../shared/roles.ts';
 import { AboutPage } from './pages/About.tsx';
 import { AuditPage } from './pages/AuditPage.tsx';
+import { BackupPage } from './pages/maintenance/BackupPage.tsx';
 import { ChangePasswordPage } from './pages/ChangePasswordPage.tsx';
 import { HomePage } from './pages/HomePage.tsx';
 import { IngredientsPage } from './pages/IngredientsPage.tsx';
@@ -44,6 +45,7 @@ export const routes: AppRoute[] = [
   { path: '/masterdata/users', label: '用户', group: '基础资料', roles: ['admin'], element: <UsersPage /> },
   { path: '/audit', label: '审计', group: '审计', roles: ['admin', 'accountant', 'reviewer'], element: <AuditPage /> },
   { path: '/settings', label: '设置', group: '设置', roles: ['admin'], element: <SettingsPage /> },
+  { path: '/maintenance/backup', label: '备份与校验', group: '设置', roles: ['admin', 'accountant', 'reviewer'], element: <BackupPage /> },
   { path: '/password', label: '修改密码', group: '设置', roles: 'any', element: <ChangePasswordPage />, hidden: true },
   { path: '/about', label: '关于', group: '设置', roles: 'any', element: <AboutPage /> },
 ];
