@@ -51,6 +51,20 @@ const CREATING_ACTION: Record<string, string> = {
   journal_entry: 'post',
 };
 
+/**
+ * Domain tables whose rows the domains write into their audit entries (`after._rows`, see row-snapshot.ts), with the
+ * column that groups them: a snapshot replaces its whole group, so rows deleted by a later write drop out.
+ */
+const ROW_GROUPS: Record<string, string> = {
+  deliveries: 'id',
+  delivery_lines: 'delivery_id',
+  delivery_inspectors: 'delivery_id',
+  fee_receipts: 'id',
+  fee_refunds: 'id',
+  stock_lots: 'id',
+  stock_movements: 'id',
+};
+
 export { passwordDigest };
 /** A row's own timestamp is taken a moment before its audit entry's, in the same transaction. */
 const CLOCK_WINDOW_MS = 60_000;
@@ -106,6 +120,13 @@ const LABEL: Record<string, string> = {
   journal_postings: '记账分录',
   accounts: '会计科目',
   installation: '安装信息',
+  deliveries: '验收单',
+  delivery_lines: '验收明细',
+  delivery_inspectors: '验收人',
+  fee_receipts: '收据',
+  fee_refunds: '退费',
+  stock_lots: '库存批次',
+  stock_movements: '库存流水',
 };
 
 /** The accounts the migrations create, read from a scratch database built by the same migrations. */
@@ -150,6 +171,8 @@ export function verifyLedger(db: Db, opts: VerifyOptions = {}): VerifyReport {
   let chainBroken = false;
   let auditEntries = 0;
   let anchorSeen = false;
+  /** table → group value → the rows (canonical JSON) the chain says the group holds now, with the entry that said so. */
+  const snapshots = new Map<string, Map<string, { seq: number; rows: string[] }>>();
   for (const r of db.prepare('SELECT * FROM audit_log ORDER BY seq').iterate() as IterableIterator<AuditRow>) {
     auditEntries++;
     if (!chainBroken) {
@@ -168,10 +191,21 @@ export function verifyLedger(db: Db, opts: VerifyOptions = {}): VerifyReport {
     }
     prev = r.hash;
     expectSeq = r.seq + 1;
+    const after = parseJson(r.after);
+    if (after && Array.isArray(after._rows)) {
+      for (const snap of after._rows as { t?: unknown; g?: unknown; rows?: unknown }[]) {
+        const col = typeof snap?.t === 'string' ? ROW_GROUPS[snap.t] : undefined;
+        if (!col || !Array.isArray(snap.rows)) continue;
+        let m = snapshots.get(snap.t as string);
+        if (!m) snapshots.set(snap.t as string, (m = new Map()));
+        const rows = snap.rows as Row[];
+        if (snap.g !== undefined) m.set(String(snap.g), { seq: r.seq, rows: rows.map(canonical).sort() });
+        else for (const row of rows) m.set(String(row[col]), { seq: r.seq, rows: [canonical(row)] });
+      }
+    }
     if (r.entity_id === null || !CREATING_ACTION[r.entity]) continue;
     let m = states.get(r.entity);
     if (!m) states.set(r.entity, (m = new Map()));
-    const after = parseJson(r.after);
     const s = m.get(r.entity_id);
     if (r.action === CREATING_ACTION[r.entity]) {
       if (s) add({ kind: 'tamper', seq: r.seq, message: `审计记录第 ${r.seq} 条重复建立了已存在的记录 ${r.entity_id}` });
@@ -369,6 +403,33 @@ export function verifyLedger(db: Db, opts: VerifyOptions = {}): VerifyReport {
     if (n !== 1) add({ kind: 'tamper', table: 'installation', message: `安装信息应有且只有一行，现有 ${n} 行` });
   }
 
+  // 5b. Domain tables against the row snapshots their audit entries carry: every group of rows as the chain last wrote
+  // it, nothing more, nothing less. A ledger whose chain carries no snapshot at all predates them: left uncovered.
+  if (snapshots.size > 0) {
+    for (const [table, col] of Object.entries(ROW_GROUPS)) {
+      if (!tables.has(table)) continue;
+      const label = LABEL[table] ?? table;
+      const exp = snapshots.get(table) ?? new Map<string, { seq: number; rows: string[] }>();
+      const groups = new Map<string, string[]>();
+      let n = 0;
+      for (const row of db.prepare(`SELECT * FROM "${table}"`).iterate() as IterableIterator<Row>) {
+        n++;
+        const g = String(row[col]);
+        if (!groups.has(g)) groups.set(g, []);
+        groups.get(g)!.push(canonical(row));
+      }
+      covered[table] = n;
+      for (const [g, s] of exp) {
+        const actual = (groups.get(g) ?? []).sort();
+        groups.delete(g);
+        if (canonical(actual) === canonical(s.rows)) continue;
+        const what = actual.length === 0 ? '缺失（疑似被直接删除）' : s.rows.length === 0 ? '本应不存在（疑似被直接插入）' : actual.length !== s.rows.length ? '行数不符（疑似被直接删除或插入）' : `被改动：${differingColumns(actual, s.rows).join('、')}`;
+        add({ kind: 'tamper', table, id: g, seq: s.seq, message: `${label} ${g} 与审计记录（第 ${s.seq} 条）不符：${what}` });
+      }
+      for (const g of groups.keys()) add({ kind: 'tamper', table, id: g, message: `${label}表中的记录 ${g} 没有对应的审计记录（疑似被直接插入）` });
+    }
+  }
+
   // 6. Closed months: their figures recomputed from the ledger as it is now must give the checksum recorded at the
   // close (with the audit head of that moment), so a change to anything a closed month's disclosure shows is named.
   if (tables.has('month_close_events') && tables.has('closed_periods')) {
@@ -382,6 +443,17 @@ export function verifyLedger(db: Db, opts: VerifyOptions = {}): VerifyReport {
     .filter((t) => (db.prepare(`SELECT 1 FROM "${t}" LIMIT 1`).get() as unknown) !== undefined)
     .sort();
   return { ok: problems.length === 0, problems, first: problems[0] ?? null, auditEntries, journalEntries, coveredTables: covered, uncoveredTables };
+}
+
+/** The columns in which two equally long lists of canonical rows differ (for the message). */
+function differingColumns(actual: string[], expected: string[]): string[] {
+  const cols = new Set<string>();
+  actual.forEach((a, i) => {
+    const x = JSON.parse(a) as Row;
+    const y = JSON.parse(expected[i]) as Row;
+    for (const k of new Set([...Object.keys(x), ...Object.keys(y)])) if (canonical(x[k]) !== canonical(y[k])) cols.add(k);
+  });
+  return [...cols];
 }
 
 /** Compares rows with the states the chain gives them, reporting the first differing column of each row. */

@@ -8,6 +8,7 @@ import { uuidv7 } from '../ids.ts';
 import { postEntry, reverseEntriesOf } from '../journal.ts';
 import { nextNumber } from '../numbering.ts';
 import { assertWritableDay, dailyRate, getStudent, moneyAccount, resolvePeriod, today, toStudent, type StudentRow } from './fees-common.ts';
+import { groupRows, withRows } from '../row-snapshot.ts';
 
 /** 收据: one per student and period, a gapless SJ number, posted debit cash/bank/ewallet, credit 伙食费收入. */
 
@@ -126,7 +127,7 @@ export const receiptHandlers: Handlers<Keys> = {
         ],
       });
       const receipt = getReceipt(ctx, id);
-      audit(ctx, 'create', 'fee_receipt', id, null, receipt);
+      audit(ctx, 'create', 'fee_receipt', id, null, withRows(receipt, groupRows(ctx, 'fee_receipts', 'id', id)));
       out.push(receipt);
     }
     return out;
@@ -160,7 +161,7 @@ export const receiptHandlers: Handlers<Keys> = {
       .run(reason, date, ctx.now().toISOString(), user.userId, id);
     reverseEntriesOf(ctx, 'fee_receipt', id, date, `作废收据 ${before.number}：${reason}`);
     const after = getReceipt(ctx, id);
-    audit(ctx, 'void', 'fee_receipt', id, before, after);
+    audit(ctx, 'void', 'fee_receipt', id, before, withRows(after, groupRows(ctx, 'fee_receipts', 'id', id)));
     return after;
   },
 };

@@ -10,6 +10,7 @@ import { accountBalance, postEntry, reverseEntriesOf } from '../journal.ts';
 import { nextNumber } from '../numbering.ts';
 import { assertWritableDay, getStudent, schoolDaysBetween, today, workingDaysAfter } from './fees-common.ts';
 import { profileOf } from './people.ts';
+import { groupRows, withRows } from '../row-snapshot.ts';
 
 /**
  * 退费: school days not eaten × the daily rate the family paid, counted from the day after notice (profile), only
@@ -153,7 +154,7 @@ export const refundHandlers: Handlers<Keys> = {
       ],
     });
     const created = getRefund(ctx, id);
-    audit(ctx, 'create', 'fee_refund', id, null, created);
+    audit(ctx, 'create', 'fee_refund', id, null, withRows(created, groupRows(ctx, 'fee_refunds', 'id', id)));
     return created;
   },
 
@@ -183,7 +184,7 @@ export const refundHandlers: Handlers<Keys> = {
       ],
     });
     const after = getRefund(ctx, i.id);
-    audit(ctx, 'pay', 'fee_refund', i.id, before, after);
+    audit(ctx, 'pay', 'fee_refund', i.id, before, withRows(after, groupRows(ctx, 'fee_refunds', 'id', i.id)));
     return after;
   },
 
@@ -197,7 +198,7 @@ export const refundHandlers: Handlers<Keys> = {
       .run(reason, date, ctx.now().toISOString(), currentUser(ctx).userId, id);
     reverseEntriesOf(ctx, 'fee_refund', id, date, `作废退费 ${before.number}：${reason}`);
     const after = getRefund(ctx, id);
-    audit(ctx, 'void', 'fee_refund', id, before, after);
+    audit(ctx, 'void', 'fee_refund', id, before, withRows(after, groupRows(ctx, 'fee_refunds', 'id', id)));
     return after;
   },
 

@@ -8,6 +8,7 @@ import { nextNumber } from '../numbering.ts';
 import { getSupplier } from './masterdata.ts';
 import { checkDraft, getDelivery, headerRow, readDraft, writeDraft } from './receiving-records.ts';
 import { reverseStockOfDelivery, stockInFromDelivery } from './storeroom-stockin.ts';
+import { deliveryRows, groupRows, withRows } from '../row-snapshot.ts';
 
 /**
  * The document lifecycle of a delivery: a draft is posted (numbered, frozen, booked), a posted delivery is cancelled
@@ -71,6 +72,7 @@ export function postDelivery(ctx: Ctx, id: string): DeliveryView {
     totalFen: result.totalFen,
     byCategory: Object.fromEntries([...byCategory].map(([c, f]) => [CATEGORY_LABELS[c], f])),
     findings: result.findings,
+    _rows: [groupRows(ctx, 'deliveries', 'id', id)],
   });
   return posted;
 }
@@ -82,7 +84,7 @@ export function discardDraft(ctx: Ctx, id: string, reason: string): DeliveryView
   const at = ctx.now().toISOString();
   const by = currentUser(ctx).userId;
   ctx.db.prepare(`UPDATE deliveries SET status = 'cancelled', cancelled_at = ?, cancelled_by = ?, cancel_reason = ?, updated_at = ?, updated_by = ? WHERE id = ?`).run(at, by, reason, at, by, id);
-  audit(ctx, 'discard', 'delivery', id, { status: 'draft' }, { status: 'cancelled', reason });
+  audit(ctx, 'discard', 'delivery', id, { status: 'draft' }, withRows({ status: 'cancelled', reason }, groupRows(ctx, 'deliveries', 'id', id)));
   return getDelivery(ctx, id);
 }
 
@@ -101,7 +103,7 @@ export function cancelDelivery(ctx: Ctx, id: string, reason: string, amend: bool
   const at = ctx.now().toISOString();
   const by = currentUser(ctx).userId;
   ctx.db.prepare(`UPDATE deliveries SET status = 'cancelled', cancelled_at = ?, cancelled_by = ?, cancel_reason = ? WHERE id = ?`).run(at, by, reason, id);
-  audit(ctx, 'cancel', 'delivery', id, { status: 'posted', number: h.number }, { status: 'cancelled', reason });
+  audit(ctx, 'cancel', 'delivery', id, { status: 'posted', number: h.number }, withRows({ status: 'cancelled', reason }, groupRows(ctx, 'deliveries', 'id', id)));
   let amended: DeliveryView | null = null;
   if (amend) {
     // The copy keeps everything, warning notes included; it is checked afresh when it is posted. People disabled since
@@ -121,7 +123,7 @@ export function cancelDelivery(ctx: Ctx, id: string, reason: string, amend: bool
       id,
     );
     amended = getDelivery(ctx, newId);
-    audit(ctx, 'amend', 'delivery', newId, null, { amends: id, amendsNumber: h.number });
+    audit(ctx, 'amend', 'delivery', newId, null, withRows({ amends: id, amendsNumber: h.number }, ...deliveryRows(ctx, newId)));
   }
   return { cancelled: getDelivery(ctx, id), amended };
 }

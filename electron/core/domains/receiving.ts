@@ -9,6 +9,7 @@ import { attach, attachmentData, deleteAttachment } from './receiving-attachment
 import { cancelDelivery, discardDraft, postDelivery } from './receiving-posting.ts';
 import { pay, payables, reconcile, saveStatement } from './receiving-reconciliation.ts';
 import { checkDraft, getDelivery, lastPrice, listDeliveries, priceHistory, writeDraft } from './receiving-records.ts';
+import { deliveryRows, withRows } from '../row-snapshot.ts';
 
 /** The receiving domain's API: thin handlers over checks, records, posting, attachments and reconciliation. */
 export const receivingHandlers: Handlers<keyof typeof receivingApi> = {
@@ -17,7 +18,7 @@ export const receivingHandlers: Handlers<keyof typeof receivingApi> = {
     const before = id ? getDelivery(ctx, id) : null;
     const savedId = writeDraft(ctx, id, draft);
     const after = getDelivery(ctx, savedId);
-    audit(ctx, before ? 'update' : 'create', 'delivery', savedId, before && { ...before, findings: undefined }, { ...after, findings: undefined });
+    audit(ctx, before ? 'update' : 'create', 'delivery', savedId, before && { ...before, findings: undefined }, withRows({ ...after, findings: undefined }, ...deliveryRows(ctx, savedId)));
     return after;
   },
   'receiving.post': (ctx, { id }) => postDelivery(ctx, id),

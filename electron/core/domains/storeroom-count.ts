@@ -8,6 +8,7 @@ import { currentUser, type Ctx } from '../context.ts';
 import { uuidv7 } from '../ids.ts';
 import { assertPeriodOpen } from '../journal.ts';
 import { insertMovement, shareHalfUp, userName } from './storeroom-ledger.ts';
+import { rowsWhere, withRows } from '../row-snapshot.ts';
 
 /**
  * 月末盘点: a count takes the book quantity of every lot holding stock at the month's end, the counted quantities are
@@ -176,7 +177,7 @@ export function countPost(ctx: Ctx, month: string): CountView {
   const at = ctx.now().toISOString();
   const by = currentUser(ctx).userId;
   ctx.db.prepare(`UPDATE stock_counts SET status = 'posted', posted_at = ?, posted_by = ?, updated_at = ?, updated_by = ? WHERE id = ?`).run(at, by, at, by, c.id);
-  audit(ctx, 'count_post', 'stock_count', c.id, { status: 'open' }, { month, status: 'posted', adjustmentsFen });
+  audit(ctx, 'count_post', 'stock_count', c.id, { status: 'open' }, withRows({ month, status: 'posted', adjustmentsFen }, rowsWhere(ctx, 'stock_movements', 'count_id = ?', c.id)));
   return getCount(ctx, month)!;
 }
 

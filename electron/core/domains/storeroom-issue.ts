@@ -9,6 +9,7 @@ import { assertPeriodOpen } from '../journal.ts';
 import { nextNumber } from '../numbering.ts';
 import { profileOf } from './people.ts';
 import { assertNotCounted, insertMovement, lotRow, lotState, outgoingValue, userName } from './storeroom-ledger.ts';
+import { rowsWhere, withRows } from '../row-snapshot.ts';
 
 /**
  * 出库: the 保管 issues stock to the kitchen by date and meal. Lots go earliest expiry first (临期先出); an expired lot
@@ -139,6 +140,7 @@ export function issueStock(
     meal: input.meal,
     lines: view.lines.map((l) => ({ lotId: l.lotId, item: l.ingredientName, qtyMilli: l.qtyMilli, valueFen: l.valueFen })),
     totalFen: view.totalFen,
+    _rows: [rowsWhere(ctx, 'stock_movements', 'issue_id = ?', id)],
   });
   return view;
 }
@@ -165,7 +167,7 @@ export function cancelIssue(ctx: Ctx, issueId: string, date: string, reason: str
     value_fen: number;
   }[];
   for (const m of moves) insertMovement(ctx, { lotId: m.lot_id, kind: 'issue', date, qtyMilli: -m.qty_milli, valueFen: -m.value_fen, issueId: id, reverses: m.id, note: reason });
-  audit(ctx, 'cancel', 'stock_issue', issueId, { number: orig.number }, { reversal: number, date, reason });
+  audit(ctx, 'cancel', 'stock_issue', issueId, { number: orig.number }, withRows({ reversal: number, date, reason }, rowsWhere(ctx, 'stock_movements', 'issue_id = ?', id)));
   return getIssue(ctx, id);
 }
 
@@ -183,7 +185,7 @@ export function adjustLot(ctx: Ctx, input: { lotId: string; date: string; qtyMil
   if (input.qtyMilli > a) throw new ApiError('RULE', `「${item.name}」该批次结存 ${formatMilli(a)} ${item.unit}，不能报损 ${formatMilli(input.qtyMilli)} ${item.unit}`);
   const value = outgoingValue(ctx, lot.id, input.qtyMilli);
   const id = insertMovement(ctx, { lotId: lot.id, kind: 'adjustment', date: input.date, qtyMilli: -input.qtyMilli, valueFen: -value, reason: input.reason, note: input.note });
-  audit(ctx, 'adjust', 'stock_lot', lot.id, { onHandMilli: a }, { date: input.date, reason: input.reason, qtyMilli: -input.qtyMilli, valueFen: -value, note: input.note });
+  audit(ctx, 'adjust', 'stock_lot', lot.id, { onHandMilli: a }, withRows({ date: input.date, reason: input.reason, qtyMilli: -input.qtyMilli, valueFen: -value, note: input.note }, rowsWhere(ctx, 'stock_movements', 'id = ?', id)));
   return movementView(ctx, id);
 }
 
