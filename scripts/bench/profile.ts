@@ -16,8 +16,32 @@ const meta = JSON.parse(fs.readFileSync(`${source}.json`, 'utf8')) as { months: 
 const work = fs.mkdtempSync(path.join(os.tmpdir(), 'canteen-prof-'));
 const file = path.join(work, 'l.sqlite');
 fs.copyFileSync(source, file);
+// BENCH_PRAGMAS='cache_size=-65536;mmap_size=268435456' tries a setting without changing the app.
 const lastDay = monthDays(meta.months.at(-1)!).at(-1)!;
 const b = openBackend({ file, now: () => new Date(`${lastDay}T03:00:00Z`), lockHolder: 'bench' });
+for (const p of (process.env.BENCH_PRAGMAS ?? '').split(';').filter(Boolean)) b.db.pragma(p);
+// Time per SQL statement (native time is invisible to the JS profiler); statements run through run/get/all/iterate.
+const sqlTime = new Map<string, { ms: number; n: number }>();
+const origPrepare = b.db.prepare.bind(b.db);
+(b.db as unknown as { prepare: unknown }).prepare = (sql: string) => {
+  const st = origPrepare(sql) as unknown as Record<string, (...a: unknown[]) => unknown>;
+  const k = sql.replace(/\s+/g, ' ').slice(0, 200);
+  for (const m of ['run', 'get', 'all']) {
+    const f = st[m].bind(st);
+    st[m] = (...a: unknown[]) => {
+      const t = performance.now();
+      try {
+        return f(...a);
+      } finally {
+        const e = sqlTime.get(k) ?? { ms: 0, n: 0 };
+        e.ms += performance.now() - t;
+        e.n++;
+        sqlTime.set(k, e);
+      }
+    };
+  }
+  return st;
+};
 const login = (u: string) => {
   const row = b.db.prepare('SELECT id FROM users WHERE username = ?').get(u) as { id: string };
   b.ctx.setSession({ userId: row.id, username: u, displayName: u, roles: [] });
@@ -63,4 +87,6 @@ const byId = new Map(profile.nodes.map((nd) => [nd.id, nd]));
   self.set(key, (self.get(key) ?? 0) + (dt[k] ?? 0) / 1000);
 });
 const total = [...self.values()].reduce((a, c) => a + c, 0);
+console.log('SQL statements by total time (all runs):');
+for (const [k, v] of [...sqlTime.entries()].sort((a, c) => c[1].ms - a[1].ms).slice(0, 12)) console.log(`${v.ms.toFixed(0).padStart(6)} ms ${String(v.n).padStart(5)}×  ${k}`);
 for (const [k, v] of [...self.entries()].sort((a, c) => c[1] - a[1]).slice(0, 15)) console.log(`${((v / total) * 100).toFixed(1).padStart(5)}%  ${v.toFixed(0).padStart(6)} ms  ${k}`);

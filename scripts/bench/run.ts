@@ -236,7 +236,7 @@ b.close();
 }
 
 const cpu = fs.readFileSync('/proc/cpuinfo', 'utf8').match(/model name\s*:\s*(.*)/)?.[1] ?? os.cpus()[0]?.model;
-const machine = { nproc: os.availableParallelism(), cpu, memGB: Math.round((os.totalmem() / 2 ** 30) * 10) / 10, node: process.version, platform: `${os.platform()} ${os.release()}`, sqlite: (new Database(':memory:').prepare('select sqlite_version() v').get() as { v: string }).v };
+const machine = { nproc: os.availableParallelism(), cpu, memGB: Math.round((os.totalmem() / 2 ** 30) * 10) / 10, node: process.version, platform: `${os.platform()} ${os.release()}`, loadAvgAtEnd: os.loadavg(), sqlite: (new Database(':memory:').prepare('select sqlite_version() v').get() as { v: string }).v };
 let commit = process.env.BENCH_COMMIT ?? '';
 if (!commit) commit = spawnSync('git', ['rev-parse', 'HEAD'], { encoding: 'utf8' }).stdout?.trim() ?? '';
 const out = { date: new Date().toISOString(), commit, machine, ledger: { source, size: built.size, months: `${months[0]}..${openMonth}`, buildSeconds: built.seconds, fileMB: built.fileMB, rows: built.rows, closedMonth, openMonth }, results };
