@@ -153,9 +153,10 @@ function RestoreDialog({ preview, onClose }: { preview: BackupPreviewInfo; onClo
       const r = await call('backup.restore', { file: preview.file });
       onClose();
       // The backend has logged everyone out (the people and passwords are now the backup's): back to the login page.
-      feedback.modal?.success({
-        title: '已从备份恢复',
-        content: `恢复前的数据已另存为 ${r.preRestoreBackup}。请重新登录。`,
+      feedback.notification?.success({
+        title: '已从备份恢复，请重新登录',
+        description: `恢复前的数据已另存为 ${r.preRestoreBackup}`,
+        duration: 8,
       });
       window.location.hash = '#/';
       lost();
