@@ -131,6 +131,9 @@ describe('备份与校验', { timeout: 60_000 }, () => {
     expect(text).toContain('正常');
     expect(text).toContain('校验通过');
     expect(text).toContain('未逐行核对');
+    const report = await b.call('integrity.verify', {});
+    // Each table verify leaves uncovered is named on the page (in Chinese where the audit log has a name for it).
+    for (const t of report.uncoveredTables) expect(text).toContain(t);
     expect((await b.call('integrity.verify', {})).ok).toBe(true);
     await app.screenshot('verify');
   });
@@ -148,6 +151,17 @@ describe('备份与校验', { timeout: 60_000 }, () => {
     const err = await b.reject('backup.restore', { file: path.join(backupsDir(), 'canteen-20260915-100000-000-manual.sqlite') });
     expect(err.code).toBe('FORBIDDEN');
     expect(err.message).toBe('您的角色无权进行此操作');
+    expect(app.errors).toEqual([]);
+  });
+
+  test('the reviewer (校长) sees only 校验账本: backup.list is not theirs', async () => {
+    const page = app.page;
+    await b.loginAs('reviewer');
+    await page.reload();
+    await page.getByTestId('verify').waitFor();
+    expect(await page.getByTestId('backups').count()).toBe(0);
+    await page.getByTestId('verify-run').click();
+    await expect.poll(() => page.getByTestId('verify-result').innerText()).toContain('正常');
     expect(app.errors).toEqual([]);
   });
 });

@@ -3,7 +3,7 @@ import { useCallback, useEffect, useState } from 'react';
 import type { BackupInfo, BackupPreviewInfo, VerifyResult } from '../../../../shared/api/maintenance.ts';
 import { call } from '../../api.ts';
 import { feedback, showError, toast } from '../../feedback.ts';
-import { chinaTime } from '../../labels.ts';
+import { ENTITY_LABELS, chinaTime } from '../../labels.ts';
 import { useRoles, useSession } from '../../session.ts';
 
 /** 1536 → "1.5 KB": backups are a few hundred KB to a few hundred MB. */
@@ -11,6 +11,12 @@ export function sizeText(bytes: number): string {
   if (bytes < 1024) return `${bytes} B`;
   if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KB`;
   return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+}
+
+/** "meal_plans" → "收费标准（meal_plans）" through the audit entity names (tables are their plurals); else as it is. */
+function tableName(t: string): string {
+  const label = ENTITY_LABELS[t] ?? ENTITY_LABELS[t.replace(/ies$/, 'y').replace(/s$/, '')];
+  return label ? `${label}（${t}）` : t;
 }
 
 /**
@@ -254,7 +260,7 @@ function VerifyCard() {
                   以下数据表只检查了文件结构和借贷平衡，未与审计记录逐行核对：
                   {result.uncoveredTables.map((t) => (
                     <Tag key={t} style={{ marginInlineStart: 4 }}>
-                      {t}
+                      {tableName(t)}
                     </Tag>
                   ))}
                 </span>
