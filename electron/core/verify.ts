@@ -65,6 +65,9 @@ const ROW_GROUPS: Record<string, string> = {
   stock_movements: 'id',
 };
 
+/** The tables whose documents take numbers from doc_counters (series + year + '-' + gapless number). */
+const DOC_NUMBER_TABLES = ['deliveries', 'stock_issues', 'cash_deposits', 'fee_receipts', 'fee_refunds'];
+
 export { passwordDigest };
 /** A row's own timestamp is taken a moment before its audit entry's, in the same transaction. */
 const CLOCK_WINDOW_MS = 60_000;
@@ -127,6 +130,7 @@ const LABEL: Record<string, string> = {
   fee_refunds: '退费',
   stock_lots: '库存批次',
   stock_movements: '库存流水',
+  doc_counters: '单据编号计数',
 };
 
 /** The accounts the migrations create, read from a scratch database built by the same migrations. */
@@ -428,6 +432,33 @@ export function verifyLedger(db: Db, opts: VerifyOptions = {}): VerifyReport {
       }
       for (const g of groups.keys()) add({ kind: 'tamper', table, id: g, message: `${label}表中的记录 ${g} 没有对应的审计记录（疑似被直接插入）` });
     }
+  }
+
+  // 5c. Document counters: numbers are gapless per series and year and kept by every committed document (voids
+  // included), so each counter must equal the highest number the documents carry, and every number up to it be used.
+  if (tables.has('doc_counters')) {
+    const used = new Map<string, Set<number>>();
+    for (const t of DOC_NUMBER_TABLES) {
+      if (!tables.has(t)) continue;
+      for (const { number } of db.prepare(`SELECT number FROM "${t}" WHERE number IS NOT NULL`).iterate() as IterableIterator<{ number: unknown }>) {
+        const m = typeof number === 'string' ? /^([A-Z]{2})(\d{4})-(\d+)$/.exec(number) : null;
+        if (!m) continue;
+        const key = `${m[1]}${m[2]}`;
+        if (!used.has(key)) used.set(key, new Set());
+        used.get(key)!.add(Number(m[3]));
+      }
+    }
+    const rows = db.prepare('SELECT series, year, last FROM doc_counters').all() as Row[];
+    covered.doc_counters = rows.length;
+    for (const row of rows) {
+      const key = `${String(row.series)}${String(row.year)}`;
+      const nums = used.get(key);
+      used.delete(key);
+      const max = nums ? Math.max(...nums) : 0;
+      if (row.last !== max) add({ kind: 'tamper', table: 'doc_counters', id: key, message: `单据编号 ${key} 的计数为 ${String(row.last)}，已开出的单据最大号为 ${max}（疑似被直接改动或插入）` });
+      else if (nums && nums.size !== max) add({ kind: 'tamper', table: 'doc_counters', id: key, message: `单据编号 ${key} 有缺号：计数 ${max}，现存单据 ${nums.size} 张（疑似单据被直接删除）` });
+    }
+    for (const key of used.keys()) add({ kind: 'tamper', table: 'doc_counters', id: key, message: `单据编号 ${key} 已开出单据，却没有编号计数（疑似被直接删除）` });
   }
 
   // 6. Closed months: their figures recomputed from the ledger as it is now must give the checksum recorded at the

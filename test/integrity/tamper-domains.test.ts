@@ -8,7 +8,7 @@ import { verifyLedger } from '../../electron/core/verify.ts';
 import { tempLedger } from '../helpers/backend.ts';
 
 /**
- * Tampering with the domain tables (receiving, fees, storeroom) behind the app's back, on a demo ledger with posted
+ * Tampering with the domain tables (receiving, fees, storeroom, document counters) behind the app's back, on a demo ledger with posted
  * deliveries, receipts, refunds and stock written through the API: triggers dropped, CHECK constraints and foreign keys
  * off (as in the sqlite3 shell), then one direct change, deletion or insertion. `verify` must name the tampered table
  * in a problem every time — not merely fail for some other reason.
@@ -17,6 +17,7 @@ const GROUPS: Record<string, Record<string, string[]>> = {
   receiving: { deliveries: ['id'], delivery_lines: ['delivery_id', 'line_no'], delivery_inspectors: ['delivery_id', 'user_id'] },
   fees: { fee_receipts: ['id'], fee_refunds: ['id'] },
   storeroom: { stock_lots: ['id'], stock_movements: ['seq', 'id'] },
+  numbering: { doc_counters: ['series', 'year'] },
 };
 const PER_GROUP = 120;
 
@@ -128,7 +129,7 @@ function tamper(db: Database.Database, table: string, keys: string[], op: 'chang
   }
 }
 
-describe('verify catches tampering with the receiving, fees and storeroom tables', () => {
+describe('verify catches tampering with the receiving, fees, storeroom and numbering tables', () => {
   it('the untouched demo ledger verifies clean, with the domain tables covered', () => {
     const db = new Database(baseline, { readonly: true });
     const r = verifyLedger(db);
