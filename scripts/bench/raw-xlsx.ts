@@ -16,4 +16,11 @@ for (const s of sheets) {
   ws.commit();
 }
 await wb.commit();
-console.log(JSON.stringify({ ms: performance.now() - t, maxRssMB: process.resourceUsage().maxRSS / 1024 }));
+console.log(JSON.stringify({ ms: performance.now() - t, maxRssMB: peakRssMB() }));
+
+/** This process's peak RSS (VmHWM). Not resourceUsage().maxRSS: Linux carries ru_maxrss over fork/exec, so a child
+ * spawned by a big parent would report the parent's size. */
+function peakRssMB(): number {
+  const m = fs.readFileSync('/proc/self/status', 'utf8').match(/VmHWM:\s*(\d+) kB/);
+  return m ? Number(m[1]) / 1024 : process.resourceUsage().maxRSS / 1024;
+}

@@ -53,7 +53,7 @@ if (process.argv[2] === '--child-export') {
   const ms = performance.now() - t;
   b.close();
   if (!r.ok) throw new Error(JSON.stringify(r.error));
-  console.log(JSON.stringify({ ms, maxRssMB: process.resourceUsage().maxRSS / 1024, xlsxPath: (r.value as { xlsxPath: string }).xlsxPath }));
+  console.log(JSON.stringify({ ms, maxRssMB: peakRssMB(), xlsxPath: (r.value as { xlsxPath: string }).xlsxPath }));
   process.exit(0);
 }
 function child(args: string[], script = HERE): { ms: number; maxRssMB: number; xlsxPath?: string } {
@@ -245,3 +245,10 @@ const outFile = `bench-results/${new Date().toISOString().slice(0, 10)}${process
 fs.writeFileSync(outFile, JSON.stringify(out, null, 2));
 console.log(`wrote ${outFile}`);
 fs.rmSync(work, { recursive: true, force: true });
+
+/** This process's peak RSS (VmHWM). Not resourceUsage().maxRSS: Linux carries ru_maxrss over fork/exec, so a child
+ * spawned by a big parent would report the parent's size. */
+function peakRssMB(): number {
+  const m = fs.readFileSync('/proc/self/status', 'utf8').match(/VmHWM:\s*(\d+) kB/);
+  return m ? Number(m[1]) / 1024 : process.resourceUsage().maxRSS / 1024;
+}

@@ -1,0 +1,26 @@
+/**
+ * Prints the markdown table for docs/PERFORMANCE.md from a results file, against the issue's targets.
+ *   node scripts/bench/table.ts bench-results/2026-11-28-quick.json
+ */
+import fs from 'node:fs';
+
+const file = process.argv[2];
+const j = JSON.parse(fs.readFileSync(file, 'utf8'));
+const r = j.results;
+const ms = (x: number) => (x >= 100 ? x.toFixed(0) : x.toFixed(1));
+const row = (what: string, s: { medianMs: number; p95Ms: number; n: number } | undefined, target: string, met: boolean | null, extra = '') =>
+  s ? `| ${what} | ${ms(s.medianMs)} | ${ms(s.p95Ms)} | ${s.n} | ${target} | ${met === null ? '—' : met ? 'met' : '**missed**'} | ${extra} |` : `| ${what} | — | — | — | ${target} | not measured | |`;
+const lines = [
+  '| operation | median ms | p95 ms | n | target | | notes |',
+  '|---|---:|---:|---:|---|---|---|',
+  row('open the ledger (openBackend + close)', r.open, 'median ≤ 200 ms', r.open?.medianMs <= 200),
+  row('post a 30-line delivery (saveDraft + post, durable)', r.post30, 'median ≤ 10 ms', r.post30?.medianMs <= 10, r.post30_raw ? `raw better-sqlite3, same ${r.post30_raw.rowsPerPost} rows in one transaction: ${ms(r.post30_raw.medianMs)} ms median → ours/raw ${r.post30_raw.oursOverRaw}×` : ''),
+  row("collect a class's fees (50 receipts, one call)", r.collectClass, '—', null),
+  row('fund summary of a closed month + year to date (monthclose.get)', r.monthSummaryClosed, '≤ 20 ms', r.monthSummaryClosed?.medianMs <= 20),
+  row('fund summary of the open month + year to date (monthclose.get)', r.monthSummaryOpen, '≤ 20 ms', r.monthSummaryOpen?.medianMs <= 20),
+  row(`pinyin search keystroke, 1–3 letters over ${r.searchKeystroke?.items} items (core)`, r.searchKeystroke, '≤ 5 ms', r.searchKeystroke?.medianMs <= 5),
+  row("first page (50) of a month's deliveries (receiving.list)", r.listMonthFirstPage, '—', null),
+  row("export a closed month's disclosure workbook (no PDF), own process", r.exportMonth, '≤ 1.5 × raw, peak ≤ 250 MB', r.exportMonth ? r.exportMonth_raw.oursOverRaw <= 1.5 && r.exportMonth.peakRssMB <= 250 : null, r.exportMonth ? `peak RSS ${r.exportMonth.peakRssMB} MB; ${r.exportMonth.sheets} sheets, ${r.exportMonth.cells} cells; raw exceljs streaming writer ${ms(r.exportMonth_raw.medianMs)} ms, peak ${r.exportMonth_raw.peakRssMB} MB → ours/raw ${r.exportMonth_raw.oursOverRaw}×` : ''),
+  row('verify the whole ledger (integrity.verify)', r.verify, '—', null),
+];
+console.log(lines.join('\n'));
