@@ -63,6 +63,8 @@ const ROW_GROUPS: Record<string, string> = {
   fee_refunds: 'id',
   stock_lots: 'id',
   stock_movements: 'id',
+  stock_issues: 'id',
+  cash_deposits: 'id',
 };
 
 /** The tables whose documents take numbers from doc_counters (series + year + '-' + gapless number). */
@@ -130,6 +132,8 @@ const LABEL: Record<string, string> = {
   fee_refunds: '退费',
   stock_lots: '库存批次',
   stock_movements: '库存流水',
+  stock_issues: '出库单',
+  cash_deposits: '现金送存',
   doc_counters: '单据编号计数',
 };
 

@@ -15,8 +15,8 @@ import { tempLedger } from '../helpers/backend.ts';
  */
 const GROUPS: Record<string, Record<string, string[]>> = {
   receiving: { deliveries: ['id'], delivery_lines: ['delivery_id', 'line_no'], delivery_inspectors: ['delivery_id', 'user_id'] },
-  fees: { fee_receipts: ['id'], fee_refunds: ['id'] },
-  storeroom: { stock_lots: ['id'], stock_movements: ['seq', 'id'] },
+  fees: { fee_receipts: ['id'], fee_refunds: ['id'], cash_deposits: ['id'] },
+  storeroom: { stock_lots: ['id'], stock_movements: ['seq', 'id'], stock_issues: ['id'] },
   numbering: { doc_counters: ['series', 'year'] },
 };
 const PER_GROUP = 120;

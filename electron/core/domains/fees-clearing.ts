@@ -11,6 +11,7 @@ import { accountBalance, assertPeriodOpen, postEntry } from '../journal.ts';
 import { nextNumber } from '../numbering.ts';
 import { assertWritableDay, lastClearedDay, today, userName } from './fees-common.ts';
 import { profileOf } from './people.ts';
+import { groupRows, withRows } from '../row-snapshot.ts';
 
 /**
  * 日清: the cashier counts the cash at the end of a day; the book balance of 库存现金 is set against it, a difference
@@ -151,7 +152,7 @@ export const clearingHandlers: Handlers<Keys> = {
       ],
     });
     const d = toDeposit(ctx, ctx.db.prepare('SELECT * FROM cash_deposits WHERE id = ?').get(id) as DepositRow);
-    audit(ctx, 'create', 'cash_deposit', id, null, d);
+    audit(ctx, 'create', 'cash_deposit', id, null, withRows(d, groupRows(ctx, 'cash_deposits', 'id', id)));
     return d;
   },
   'deposits.list': (ctx, { month }) =>

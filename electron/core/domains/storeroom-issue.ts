@@ -140,7 +140,7 @@ export function issueStock(
     meal: input.meal,
     lines: view.lines.map((l) => ({ lotId: l.lotId, item: l.ingredientName, qtyMilli: l.qtyMilli, valueFen: l.valueFen })),
     totalFen: view.totalFen,
-    _rows: [rowsWhere(ctx, 'stock_movements', 'issue_id = ?', id)],
+    _rows: [rowsWhere(ctx, 'stock_issues', 'id = ?', id), rowsWhere(ctx, 'stock_movements', 'issue_id = ?', id)],
   });
   return view;
 }
@@ -167,7 +167,7 @@ export function cancelIssue(ctx: Ctx, issueId: string, date: string, reason: str
     value_fen: number;
   }[];
   for (const m of moves) insertMovement(ctx, { lotId: m.lot_id, kind: 'issue', date, qtyMilli: -m.qty_milli, valueFen: -m.value_fen, issueId: id, reverses: m.id, note: reason });
-  audit(ctx, 'cancel', 'stock_issue', issueId, { number: orig.number }, withRows({ reversal: number, date, reason }, rowsWhere(ctx, 'stock_movements', 'issue_id = ?', id)));
+  audit(ctx, 'cancel', 'stock_issue', issueId, { number: orig.number }, withRows({ reversal: number, date, reason }, rowsWhere(ctx, 'stock_issues', 'id = ?', id), rowsWhere(ctx, 'stock_movements', 'issue_id = ?', id)));
   return getIssue(ctx, id);
 }
 

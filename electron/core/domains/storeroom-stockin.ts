@@ -78,7 +78,7 @@ export function stockInFromDelivery(ctx: Ctx, deliveryId: string): { lots: numbe
       direct++;
     }
   }
-  if (lines.length) audit(ctx, 'stock_in', 'storeroom', deliveryId, null, withRows({ number: h.number, lots: lines.length - direct, direct, issueId }, rowsWhere(ctx, 'stock_lots', 'delivery_id = ?', deliveryId), rowsWhere(ctx, 'stock_movements', 'lot_id IN (SELECT id FROM stock_lots WHERE delivery_id = ?)', deliveryId)));
+  if (lines.length) audit(ctx, 'stock_in', 'storeroom', deliveryId, null, withRows({ number: h.number, lots: lines.length - direct, direct, issueId }, rowsWhere(ctx, 'stock_lots', 'delivery_id = ?', deliveryId), rowsWhere(ctx, 'stock_issues', 'delivery_id = ?', deliveryId), rowsWhere(ctx, 'stock_movements', 'lot_id IN (SELECT id FROM stock_lots WHERE delivery_id = ?)', deliveryId)));
   return { lots: lines.length - direct, direct };
 }
 
@@ -136,6 +136,6 @@ export function reverseStockOfDelivery(ctx: Ctx, deliveryId: string, date: strin
     const inMove = ctx.db.prepare(`SELECT id FROM stock_movements WHERE lot_id = ? AND kind = 'in' AND reverses IS NULL`).get(l.id) as { id: string };
     insertMovement(ctx, { lotId: l.id, kind: 'in', date, qtyMilli: -l.in_milli, valueFen: -l.in_value_fen, reverses: inMove.id, note: `验收单 ${h.number ?? ''}作废` });
   }
-  audit(ctx, 'stock_reverse', 'storeroom', deliveryId, { lots: lots.length }, withRows({ date, reversalIssueId }, rowsWhere(ctx, 'stock_movements', 'lot_id IN (SELECT id FROM stock_lots WHERE delivery_id = ?)', deliveryId)));
+  audit(ctx, 'stock_reverse', 'storeroom', deliveryId, { lots: lots.length }, withRows({ date, reversalIssueId }, rowsWhere(ctx, 'stock_issues', 'delivery_id = ?', deliveryId), rowsWhere(ctx, 'stock_movements', 'lot_id IN (SELECT id FROM stock_lots WHERE delivery_id = ?)', deliveryId)));
   return { lots: lots.length };
 }
