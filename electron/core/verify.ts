@@ -65,6 +65,13 @@ const ROW_GROUPS: Record<string, string> = {
   stock_movements: 'id',
   stock_issues: 'id',
   cash_deposits: 'id',
+  students: 'id',
+  subsidy_batches: 'id',
+  subsidy_meals: 'batch_id',
+  subsidy_receipts: 'id',
+  supplier_statements: 'supplier_id',
+  supplier_payments: 'id',
+  cash_clearings: 'day',
 };
 
 /** The tables whose documents take numbers from doc_counters (series + year + '-' + gapless number). */
@@ -134,6 +141,13 @@ const LABEL: Record<string, string> = {
   stock_movements: '库存流水',
   stock_issues: '出库单',
   cash_deposits: '现金送存',
+  students: '学生',
+  subsidy_batches: '营养餐就餐批次',
+  subsidy_meals: '营养餐就餐明细',
+  subsidy_receipts: '补助到账',
+  supplier_statements: '供应商对账单',
+  supplier_payments: '供应商付款',
+  cash_clearings: '现金日清',
   doc_counters: '单据编号计数',
 };
 

@@ -8,15 +8,17 @@ import { verifyLedger } from '../../electron/core/verify.ts';
 import { tempLedger } from '../helpers/backend.ts';
 
 /**
- * Tampering with the domain tables (receiving, fees, storeroom, document counters) behind the app's back, on a demo ledger with posted
+ * Tampering with the domain tables (receiving, payables, fees, students and subsidy, storeroom, document counters) behind the app's back, on a demo ledger with posted
  * deliveries, receipts, refunds and stock written through the API: triggers dropped, CHECK constraints and foreign keys
  * off (as in the sqlite3 shell), then one direct change, deletion or insertion. `verify` must name the tampered table
  * in a problem every time — not merely fail for some other reason.
  */
 const GROUPS: Record<string, Record<string, string[]>> = {
   receiving: { deliveries: ['id'], delivery_lines: ['delivery_id', 'line_no'], delivery_inspectors: ['delivery_id', 'user_id'] },
-  fees: { fee_receipts: ['id'], fee_refunds: ['id'], cash_deposits: ['id'] },
+  fees: { fee_receipts: ['id'], fee_refunds: ['id'], cash_deposits: ['id'], cash_clearings: ['day'] },
   storeroom: { stock_lots: ['id'], stock_movements: ['seq', 'id'], stock_issues: ['id'] },
+  students: { students: ['id'], subsidy_batches: ['id'], subsidy_meals: ['student_id', 'meal_date'], subsidy_receipts: ['id'] },
+  payables: { supplier_statements: ['supplier_id', 'month'], supplier_payments: ['id'] },
   numbering: { doc_counters: ['series', 'year'] },
 };
 const PER_GROUP = 120;
@@ -129,7 +131,7 @@ function tamper(db: Database.Database, table: string, keys: string[], op: 'chang
   }
 }
 
-describe('verify catches tampering with the receiving, fees, storeroom and numbering tables', () => {
+describe('verify catches tampering with the domain tables', () => {
   it('the untouched demo ledger verifies clean, with the domain tables covered', () => {
     const db = new Database(baseline, { readonly: true });
     const r = verifyLedger(db);

@@ -114,7 +114,7 @@ export const clearingHandlers: Handlers<Keys> = {
       .prepare(`INSERT INTO cash_clearings (day, origin, book_balance_fen, counted_fen, difference_fen, reason, created_at, created_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`)
       .run(date, ctx.installationId, st.bookBalanceFen, countedFen, diff, diff === 0 ? '' : reason, ctx.now().toISOString(), user.userId);
     const after = clearingStatus(ctx, date);
-    audit(ctx, 'clear', 'cash_day', null, null, { date, bookBalanceFen: st.bookBalanceFen, countedFen, differenceFen: diff, reason: diff === 0 ? '' : reason });
+    audit(ctx, 'clear', 'cash_day', null, null, withRows({ date, bookBalanceFen: st.bookBalanceFen, countedFen, differenceFen: diff, reason: diff === 0 ? '' : reason }, groupRows(ctx, 'cash_clearings', 'day', date)));
     return after;
   },
 

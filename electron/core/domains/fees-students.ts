@@ -18,6 +18,7 @@ import { assertPeriodOpen } from '../journal.ts';
 import { likeContains, likePrefix, pinyinKeys } from '../pinyin.ts';
 import { getStudent, schoolDaysBetween, resolvePeriod, toStudent, type StudentRow } from './fees-common.ts';
 import { guessMapping, readSheet } from './fees-sheet.ts';
+import { groupRows, withRows } from '../row-snapshot.ts';
 
 /** The roster (花名册), meal plans with their daily rates, the school-day calendar and terms. */
 
@@ -93,7 +94,7 @@ export function upsertStudent(ctx: Ctx, r: RosterRow): 'create' | 'update' | 'sa
          VALUES (?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?, ?, ?)`,
       )
       .run(id, ctx.installationId, r.studentNo, r.name, r.className, r.mealPlan, r.subsidyEligible ? 1 : 0, py.initials, py.full, at, by, at, by);
-    audit(ctx, 'create', 'student', id, null, getStudent(ctx, id));
+    audit(ctx, 'create', 'student', id, null, withRows(getStudent(ctx, id), groupRows(ctx, 'students', 'id', id)));
     return 'create';
   }
   if (sameStudent(existing, r)) return 'same';
@@ -103,7 +104,7 @@ export function upsertStudent(ctx: Ctx, r: RosterRow): 'create' | 'update' | 'sa
       `UPDATE students SET name = ?, class_name = ?, meal_plan = ?, subsidy_eligible = ?, active = 1, py_initials = ?, py_full = ?, updated_at = ?, updated_by = ? WHERE id = ?`,
     )
     .run(r.name, r.className, r.mealPlan, r.subsidyEligible ? 1 : 0, py.initials, py.full, at, by, existing.id);
-  audit(ctx, 'update', 'student', existing.id, before, getStudent(ctx, existing.id));
+  audit(ctx, 'update', 'student', existing.id, before, withRows(getStudent(ctx, existing.id), groupRows(ctx, 'students', 'id', existing.id)));
   return 'update';
 }
 
@@ -170,7 +171,7 @@ export const studentHandlers: Handlers<Keys> = {
       .prepare(`UPDATE students SET name = ?, class_name = ?, meal_plan = ?, subsidy_eligible = ?, active = ?, py_initials = ?, py_full = ?, updated_at = ?, updated_by = ? WHERE id = ?`)
       .run(input.name, input.className, input.mealPlan, input.subsidyEligible ? 1 : 0, input.active ? 1 : 0, py.initials, py.full, ctx.now().toISOString(), currentUser(ctx).userId, input.id);
     const after: Student = getStudent(ctx, input.id);
-    audit(ctx, 'update', 'student', input.id, before, after);
+    audit(ctx, 'update', 'student', input.id, before, withRows(after, groupRows(ctx, 'students', 'id', input.id)));
     return after;
   },
 

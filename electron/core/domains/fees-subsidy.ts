@@ -8,6 +8,7 @@ import { uuidv7 } from '../ids.ts';
 import { accountBalance, postEntry } from '../journal.ts';
 import { assertWritableDay, getStudent, toStudent, type StudentRow } from './fees-common.ts';
 import { profileOf } from './people.ts';
+import { groupRows, withRows } from '../row-snapshot.ts';
 
 /**
  * 营养改善计划: meals actually served to eligible students, one per student per day, valued at the profile's rate,
@@ -59,7 +60,7 @@ export const subsidyHandlers: Handlers<Keys> = {
         { account: 'income:subsidy', amountFen: -amount },
       ],
     });
-    audit(ctx, 'create', 'subsidy_meals', id, null, { className, date, studentIds, rateFen: rate, amountFen: amount });
+    audit(ctx, 'create', 'subsidy_meals', id, null, withRows({ className, date, studentIds, rateFen: rate, amountFen: amount }, groupRows(ctx, 'subsidy_batches', 'id', id), groupRows(ctx, 'subsidy_meals', 'batch_id', id)));
     return { recorded: studentIds.length, amountFen: amount };
   },
 
@@ -79,7 +80,7 @@ export const subsidyHandlers: Handlers<Keys> = {
         { account: 'subsidy_receivable', amountFen: -amountFen },
       ],
     });
-    audit(ctx, 'create', 'subsidy_receipt', id, null, { date, amountFen, note });
+    audit(ctx, 'create', 'subsidy_receipt', id, null, withRows({ date, amountFen, note }, groupRows(ctx, 'subsidy_receipts', 'id', id)));
     return { id, amountFen };
   },
 

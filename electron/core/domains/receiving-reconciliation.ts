@@ -7,6 +7,7 @@ import { currentUser, type Ctx } from '../context.ts';
 import { uuidv7 } from '../ids.ts';
 import { accountBalance, ensurePayableAccount, postEntry } from '../journal.ts';
 import { getSupplier } from './masterdata.ts';
+import { groupRows, withRows } from '../row-snapshot.ts';
 
 /**
  * 对账 and payments (the accountant's side). A supplier's monthly statement is compared with the posted deliveries of
@@ -71,7 +72,7 @@ export function saveStatement(ctx: Ctx, s: StatementInput): StatementView {
     )
     .run(s.supplierId, s.month, s.totalFen, JSON.stringify(s.invoiceNumbers), JSON.stringify(s.lines), s.note, at, by, at, by);
   const after = readStatement(ctx, s.supplierId, s.month) as StatementView;
-  audit(ctx, before ? 'update' : 'create', 'supplier_statement', s.supplierId, before, after);
+  audit(ctx, before ? 'update' : 'create', 'supplier_statement', s.supplierId, before, withRows(after, groupRows(ctx, 'supplier_statements', 'supplier_id', s.supplierId)));
   return after;
 }
 
@@ -166,7 +167,7 @@ export function pay(ctx: Ctx, p: PaymentInput): PaymentView {
     )
     .run(id, ctx.installationId, p.supplierId, p.date, p.amountFen, p.method, p.reference, p.note, entryId, ctx.now().toISOString(), currentUser(ctx).userId);
   const view = payments(ctx, p.supplierId, p.date, p.date).find((x) => x.id === id) as PaymentView;
-  audit(ctx, 'create', 'supplier_payment', id, null, view);
+  audit(ctx, 'create', 'supplier_payment', id, null, withRows(view, groupRows(ctx, 'supplier_payments', 'id', id)));
   return view;
 }
 
