@@ -22,5 +22,7 @@ const lines = [
   row("first page (50) of a month's deliveries (receiving.list)", r.listMonthFirstPage, '—', null),
   row("export a closed month's disclosure workbook (no PDF), own process", r.exportMonth, '≤ 1.5 × raw, peak ≤ 250 MB', r.exportMonth ? r.exportMonth_raw.oursOverRaw <= 1.5 && r.exportMonth.peakRssMB <= 250 : null, r.exportMonth ? `peak RSS ${r.exportMonth.peakRssMB} MB; ${r.exportMonth.sheets} sheets, ${r.exportMonth.cells} cells; raw exceljs streaming writer ${ms(r.exportMonth_raw.medianMs)} ms, peak ${r.exportMonth_raw.peakRssMB} MB → ours/raw ${r.exportMonth_raw.oursOverRaw}×` : ''),
   row('verify the whole ledger (integrity.verify)', r.verify, '—', null),
+  row('Chromium: navigation to a usable delivery form (renderer.ts)', r.renderer?.loadToDeliveryForm, '—', null, r.renderer ? `backend calls during the load: ${r.renderer.loadCallsFirstRun.join(', ')}` : ''),
+  row('Chromium: keystroke to paint in the ingredient search (renderer.ts)', r.renderer?.keystrokeToPaint, '≤ 16 ms', r.renderer ? r.renderer.keystrokeToPaint.medianMs <= 16 : null, r.renderer ? 'keydown → first change in the dropdown → next animation frame; includes the IPC stand-in round trip' : ''),
 ];
 console.log(lines.join('\n'));
