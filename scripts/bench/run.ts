@@ -15,7 +15,7 @@ import Database from 'better-sqlite3';
 import ExcelJS from 'exceljs';
 import { openBackend, type Backend } from '../../electron/core/backend.ts';
 import type { Input, MethodName, Output } from '../../shared/api/index.ts';
-import { buildLedger, sizeFromArgs, monthDays, className, type BuildResult } from './build-ledger.ts';
+import { sizeFromArgs, monthDays, className, type BuildResult } from './build-ledger.ts';
 import { addDays, lastDayOfMonth } from '../../electron/core/clock.ts';
 
 const HERE = import.meta.filename;
@@ -72,8 +72,11 @@ if (fs.existsSync(source) && fs.existsSync(`${source}.json`)) {
   built = JSON.parse(fs.readFileSync(`${source}.json`, 'utf8'));
   console.log(`reusing ${source} (${built.fileMB.toFixed(1)} MB)`);
 } else {
+  // Built in a process of its own: the build's native memory (see docs/PERFORMANCE.md) must not weigh on the timings.
   console.log(`building ${source} …`);
-  built = await buildLedger(source, size, (s) => console.log(`  ${s}`));
+  const r = spawnSync(process.execPath, [path.join(path.dirname(HERE), 'build-ledger.ts'), ...process.argv.slice(2).filter((a) => a !== '--ledger' && a !== given), '--out', source], { stdio: 'inherit' });
+  if (r.status !== 0) throw new Error(`building the ledger failed (exit ${r.status})`);
+  built = JSON.parse(fs.readFileSync(`${source}.json`, 'utf8'));
 }
 const file = path.join(work, 'ledger.sqlite');
 fs.copyFileSync(source, file);
