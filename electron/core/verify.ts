@@ -14,7 +14,9 @@ import { verifyClosedMonths } from './domains/monthclose.ts';
  * the app's back — the rows of the audited tables against the audit chain: every audit entry's `after` holds the
  * record as written, so replaying the chain gives what each row must be now. A row the chain does not explain (an
  * insertion), a row the chain says exists but is missing (a deletion), or a row that differs from the chain's latest
- * state (a change) is reported. A per-row hash kept by triggers would not do: whoever edits the row can recompute it.
+ * state (a change) is reported. The domain tables (deliveries, receipts, stock, …) are checked the same way against the
+ * raw rows their audit entries carry under `after._rows` (see row-snapshot.ts and ROW_GROUPS); document counters
+ * against the numbers the documents carry. A per-row hash kept by triggers would not do: whoever edits the row can recompute it.
  * Rewriting the audit chain itself to match breaks the hash chain, unless the whole chain is recomputed from the
  * tampered entry on; the newest backup's chain head (see `anchorFromBackup`) catches that for everything older than
  * the backup.
@@ -72,6 +74,8 @@ const ROW_GROUPS: Record<string, string> = {
   supplier_statements: 'supplier_id',
   supplier_payments: 'id',
   cash_clearings: 'day',
+  school_days: 'day',
+  terms: 'code',
 };
 
 /** The tables whose documents take numbers from doc_counters (series + year + '-' + gapless number). */
@@ -148,6 +152,8 @@ const LABEL: Record<string, string> = {
   supplier_statements: '供应商对账单',
   supplier_payments: '供应商付款',
   cash_clearings: '现金日清',
+  school_days: '上课日',
+  terms: '学期',
   doc_counters: '单据编号计数',
 };
 

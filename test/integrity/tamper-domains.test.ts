@@ -17,7 +17,7 @@ const GROUPS: Record<string, Record<string, string[]>> = {
   receiving: { deliveries: ['id'], delivery_lines: ['delivery_id', 'line_no'], delivery_inspectors: ['delivery_id', 'user_id'] },
   fees: { fee_receipts: ['id'], fee_refunds: ['id'], cash_deposits: ['id'], cash_clearings: ['day'] },
   storeroom: { stock_lots: ['id'], stock_movements: ['seq', 'id'], stock_issues: ['id'] },
-  students: { students: ['id'], subsidy_batches: ['id'], subsidy_meals: ['student_id', 'meal_date'], subsidy_receipts: ['id'] },
+  students: { students: ['id'], subsidy_batches: ['id'], subsidy_meals: ['student_id', 'meal_date'], subsidy_receipts: ['id'], school_days: ['day'] },
   payables: { supplier_statements: ['supplier_id', 'month'], supplier_payments: ['id'] },
   numbering: { doc_counters: ['series', 'year'] },
 };

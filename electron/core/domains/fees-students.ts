@@ -127,7 +127,8 @@ export const studentHandlers: Handlers<Keys> = {
     ctx.db.prepare('DELETE FROM school_days WHERE day BETWEEN ? AND ?').run(`${month}-01`, lastDayOfMonth(month));
     const ins = ctx.db.prepare('INSERT INTO school_days (day, created_at, created_by) VALUES (?, ?, ?)');
     for (const d of sorted) ins.run(d, ctx.now().toISOString(), currentUser(ctx).userId);
-    audit(ctx, 'update', 'school_days', null, { month, days: before }, { month, days: sorted });
+    const monthDays = Array.from({ length: Number(lastDayOfMonth(month).slice(8)) }, (_, i) => `${month}-${String(i + 1).padStart(2, '0')}`);
+    audit(ctx, 'update', 'school_days', null, { month, days: before }, withRows({ month, days: sorted }, ...monthDays.map((d) => groupRows(ctx, 'school_days', 'day', d))));
     return { month, days: sorted };
   },
   'terms.list': (ctx) =>
@@ -143,7 +144,7 @@ export const studentHandlers: Handlers<Keys> = {
          ON CONFLICT(code) DO UPDATE SET name = excluded.name, start_date = excluded.start_date, end_date = excluded.end_date, updated_at = excluded.updated_at, updated_by = excluded.updated_by`,
       )
       .run(t.code, t.name, t.startDate, t.endDate, ctx.now().toISOString(), currentUser(ctx).userId);
-    audit(ctx, before ? 'update' : 'create', 'term', null, before ?? null, t);
+    audit(ctx, before ? 'update' : 'create', 'term', null, before ?? null, withRows(t, groupRows(ctx, 'terms', 'code', t.code)));
     return t;
   },
   'fees.period': (ctx, { period }) => resolvePeriod(ctx, period),
