@@ -230,7 +230,7 @@ export async function buildLedger(file: string, size: BuildSize, log: (s: string
       // Fees: on the first school day every class pays the month by bank or WeChat (no cash, so no cash days).
       as('cashier');
       if (di === 0) {
-        for (const [cls, list] of byClass) {
+        for (const list of byClass.values()) {
           for (const method of ['bank', 'wechat'] as const) {
             const items = list.filter((_, k) => (k % 2 === 0) === (method === 'bank')).map((s) => ({ studentId: s.id }));
             if (items.length) await call('fees.collect', { period: month, date: day, method, items });

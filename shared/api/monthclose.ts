@@ -1,6 +1,7 @@
 import { method, z } from './contract.ts';
 import { fen, isoDate, month, optionalText, text } from './fields.ts';
 import type { Category, NonFoodExpense } from '../domain.ts';
+import type { FundSummary } from '../disclosure.ts';
 import type { Role } from '../roles.ts';
 
 /**
@@ -47,29 +48,12 @@ export interface BankLine {
   enteredAt: string | null;
 }
 
-export interface FundColumn {
-  previousBalanceFen: number;
-  feesCollectedFen: number;
-  refundsFen: number;
-  feeNetFen: number;
-  subsidyFen: number;
-  otherIncomeFen: number;
-  incomeFen: number;
+/** One column (month or year to date) of the fund summary: the derived figures plus both expense bases. */
+export interface FundColumn extends FundSummary {
   /** Journal expense:<category> (accepted purchases). */
   purchasedByCategoryFen: Record<Category, number>;
   /** Storeroom: opening + purchases − closing per category (null where the profile does not use the storeroom). */
   consumedByCategoryFen: Record<Category, number> | null;
-  /** The basis the summary uses: consumed where the profile uses the storeroom, else purchased. */
-  expenseByCategoryFen: Record<Category, number>;
-  nonFoodFen: Partial<Record<NonFoodExpense, number>>;
-  foodExpenseFen: number;
-  expenseFen: number;
-  surplusFen: number;
-  cumulativeSurplusFen: number;
-  surplusRateBp: number | null;
-  mealDays: number;
-  avgCostFen: number | null;
-  foodShareBp: number | null;
 }
 
 export interface SurplusPeriod {

@@ -1,4 +1,4 @@
-import type { CategoryCostRow, FundInputs, PriceRow, SubsidyRow, SupplierRow } from '../../../shared/disclosure.ts';
+import type { CategoryCostRow, FundInputs, FundSummary, PriceRow, SubsidyRow, SupplierRow } from '../../../shared/disclosure.ts';
 import { CATEGORIES, NON_FOOD_EXPENSES, type NonFoodExpense } from '../../../shared/domain.ts';
 
 /**
@@ -24,35 +24,6 @@ export function divHalfUp(num: bigint, den: bigint): bigint {
 const ratio = (num: number, den: number, scale: bigint): number | null =>
   den === 0 ? null : Number(divHalfUp(BigInt(num) * scale, BigInt(den)));
 
-export interface FundSummary {
-  previousBalanceFen: number;
-  feesCollectedFen: number;
-  refundsFen: number;
-  /** 1. 学生伙食费（净额） = collected − refunds. */
-  feeNetFen: number;
-  subsidyFen: number;
-  otherIncomeFen: number;
-  /** 二、本月收入 = fee net + subsidy + other. */
-  incomeFen: number;
-  expenseByCategoryFen: FundInputs['expenseByCategoryFen'];
-  /** Only the allowed kinds, in NON_FOOD_EXPENSES order. */
-  nonFoodFen: Partial<Record<NonFoodExpense, number>>;
-  /** Sum of the category (food) rows. */
-  foodExpenseFen: number;
-  /** 三、本月支出 = food rows + allowed non-food rows. */
-  expenseFen: number;
-  /** 四、本月结余 = 二 − 三. */
-  surplusFen: number;
-  /** 五、本月累计结余 = 一 + 四. */
-  cumulativeSurplusFen: number;
-  /** 六、结余率 = 四 ÷ 二, basis points; null when income is 0. */
-  surplusRateBp: number | null;
-  mealDays: number;
-  /** 八、生均日伙食成本 = food expense (the category rows of 三) ÷ 七, fen (DOMAIN.md §4); null when no meal days. */
-  avgCostFen: number | null;
-  /** 九、食材支出占伙食费收入比例 = food rows of 三 ÷ 二, basis points; null when income is 0. */
-  foodShareBp: number | null;
-}
 
 export function deriveFund(f: FundInputs, allowedNonFood: readonly NonFoodExpense[]): FundSummary {
   const feeNetFen = f.feesCollectedFen - f.refundsFen;

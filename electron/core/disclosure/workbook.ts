@@ -5,6 +5,7 @@ import type {
   DisclosureData,
   DisclosureLayout,
   DisclosureSheet,
+  FundSummary,
   PurchaseLine,
 } from '../../../shared/disclosure.ts';
 import { CATEGORIES, CATEGORY_LABELS } from '../../../shared/domain.ts';
@@ -20,7 +21,6 @@ import {
   overTolerance,
   subsidyAmountFen,
   surplusLimitText,
-  type FundSummary,
 } from './derive.ts';
 import { checkDisclosureData, ISO_DATE, resolveLayout, type ResolvedLayout } from './layout.ts';
 
