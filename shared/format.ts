@@ -18,6 +18,13 @@ export function formatMilli(milli: number): string {
   return `${neg ? '-' : ''}${whole}${frac ? `.${frac}` : ''}`;
 }
 
+/** Basis points as a percentage with two decimals: 1234 → "12.34%", -5 → "-0.05%". */
+export function formatBp(bp: number): string {
+  const neg = bp < 0;
+  const abs = Math.abs(bp);
+  return `${neg ? '-' : ''}${Math.trunc(abs / 100)}.${String(abs % 100).padStart(2, '0')}%`;
+}
+
 /** "12.5" → 1250; null for anything that is not a plain decimal with at most `decimals` places. */
 function parseScaled(text: string, decimals: number): number | null {
   const s = text.trim().replace(/,/g, '');

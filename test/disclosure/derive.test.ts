@@ -5,12 +5,12 @@ import {
   deriveFund,
   deviationBp,
   divHalfUp,
-  formatBp,
   licenceStatus,
   overTolerance,
   subsidyAmountFen,
   surplusLimitText,
 } from '../../electron/core/disclosure/derive.ts';
+import { formatBp } from '../../shared/format.ts';
 import type { FundInputs } from '../../shared/disclosure.ts';
 import { fixture } from './fixture.ts';
 

@@ -5,6 +5,7 @@ import { openBackend, type Backend } from '../../electron/core/backend.ts';
 import { seedDemo } from '../../electron/core/demo/index.ts';
 import type { Input, MethodName, Output } from '../../shared/api/index.ts';
 import type { ApiResult } from '../../shared/errors.ts';
+import { formatFen } from '../../shared/format.ts';
 import { tempLedger } from '../helpers/backend.ts';
 import { finishDemoMonth } from '../core/monthclose-fixture.ts';
 import { openApp, type App } from './harness.ts';
@@ -60,7 +61,7 @@ describe('月结与公示', () => {
     await page.evaluate(() => window.scrollTo(0, 0));
     const bank = await call('monthclose.get', { month: MONTH });
     for (const line of bank.bank!) {
-      await page.getByTestId(`bank-${line.account}`).fill((line.bookFen / 100).toFixed(2));
+      await page.getByTestId(`bank-${line.account}`).fill(formatFen(line.bookFen));
       await page.getByTestId(`bank-save-${line.account}`).click();
       await expect.poll(() => page.getByTestId('bank-table').innerText()).toContain('0.00');
     }

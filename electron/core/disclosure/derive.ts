@@ -1,3 +1,4 @@
+import { formatBp } from '../../../shared/format.ts';
 import type { CategoryCostRow, FundInputs, FundSummary, PriceRow, SubsidyRow, SupplierRow } from '../../../shared/disclosure.ts';
 import { CATEGORIES, NON_FOOD_EXPENSES, type NonFoodExpense } from '../../../shared/domain.ts';
 
@@ -91,12 +92,6 @@ export function licenceStatus(r: SupplierRow, monthEnd: string): 'ok' | 'missing
   return r.licenceValidUntil < monthEnd ? 'expired' : 'ok';
 }
 
-/** Basis points as a percentage with two decimals: 1234 → "12.34%", -5 → "-0.05%". */
-export function formatBp(bp: number): string {
-  const neg = bp < 0;
-  const abs = Math.abs(bp);
-  return `${neg ? '-' : ''}${Math.trunc(abs / 100)}.${String(abs % 100).padStart(2, '0')}%`;
-}
 
 const PERIOD_WORDS = { month: '按月', term: '按学期', year: '按年' } as const;
 

@@ -16,12 +16,12 @@ import {
   consumedFen,
   deriveFund,
   deviationBp,
-  formatBp,
   licenceStatus,
   overTolerance,
   subsidyAmountFen,
   surplusLimitText,
 } from './derive.ts';
+import { formatBp } from '../../../shared/format.ts';
 import { checkDisclosureData, ISO_DATE, resolveLayout, type ResolvedLayout } from './layout.ts';
 
 /**

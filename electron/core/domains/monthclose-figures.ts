@@ -6,7 +6,8 @@ import { formatFen } from '../../../shared/format.ts';
 import type { RegionalProfile } from '../../../shared/profile.ts';
 import { addDays, lastDayOfMonth } from '../clock.ts';
 import type { Ctx } from '../context.ts';
-import { deriveFund, divHalfUp, formatBp, surplusLimitText } from '../disclosure/derive.ts';
+import { deriveFund, divHalfUp, surplusLimitText } from '../disclosure/derive.ts';
+import { formatBp } from '../../../shared/format.ts';
 import { profileOf } from './people.ts';
 import { categoryCost } from './storeroom-cost.ts';
 

@@ -2,7 +2,7 @@ import { Alert, Button, Card, Input, List, Modal, Space, Table, Tag, Typography 
 import { useCallback, useEffect, useState } from 'react';
 import { MONTH_STATUS_LABELS, type BankLine, type ExportResult, type FundColumn, type MonthView } from '../../../../shared/api/monthclose.ts';
 import { CATEGORIES, CATEGORY_LABELS, NON_FOOD_LABELS } from '../../../../shared/domain.ts';
-import { formatFen } from '../../../../shared/format.ts';
+import { formatBp, formatFen } from '../../../../shared/format.ts';
 import { call } from '../../api.ts';
 import { MoneyInput } from '../../components/NumberText.tsx';
 import { showError, toast } from '../../feedback.ts';
@@ -22,7 +22,7 @@ function previousMonth(m: string): string {
   return mo === 1 ? `${y - 1}-12` : `${y}-${String(mo - 1).padStart(2, '0')}`;
 }
 const fen = (v: number | null | undefined) => (v === null || v === undefined ? '—' : formatFen(v));
-const bp = (v: number | null) => (v === null ? '—' : `${(v / 100).toFixed(2)}%`);
+const bp = (v: number | null) => (v === null ? '—' : formatBp(v));
 
 type SummaryRow = { key: string; label: string; month: string; ytd: string; monthPurchased?: string; ytdPurchased?: string; strong?: boolean };
 
