@@ -1,4 +1,5 @@
 import { z } from './api/contract.ts';
+import { DEFAULT_DISCLOSURE_LAYOUT, disclosureLayoutSchema } from './disclosure.ts';
 import { CATEGORIES, NON_FOOD_EXPENSES } from './domain.ts';
 
 /**
@@ -30,6 +31,8 @@ export const profileSchema = z
     signatures: z.array(z.string().min(1).max(30)).min(1).max(8),
     notes: z.array(z.string().max(200)).max(10),
     complaintPhone: z.string().max(30),
+    /** Which disclosure sheets, under which names, with which row labels (LAYOUTS.md as shipped by default). */
+    disclosureLayout: disclosureLayoutSchema,
     /** Automatic backups kept: the newest per day for this many days, the newest per month for this many months. */
     backupKeepDays: z.number().int().min(1).max(366).default(14),
     backupKeepMonths: z.number().int().min(0).max(120).default(12),
@@ -58,6 +61,7 @@ export const DEFAULT_PROFILE: RegionalProfile = {
   signatures: ['编制人', '审核人', '膳食委员会（家委会）代表', '校长'],
   notes: ['依据《学校食品安全与营养健康管理规定》及本地校园餐专项整治要求公示。'],
   complaintPhone: '',
+  disclosureLayout: DEFAULT_DISCLOSURE_LAYOUT,
   backupKeepDays: 14,
   backupKeepMonths: 12,
 };

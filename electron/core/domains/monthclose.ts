@@ -1,11 +1,11 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { MonthEvent, MonthState, MonthStatus } from '../../../shared/api/monthclose.ts';
-import { DEFAULT_DISCLOSURE_LAYOUT } from '../../../shared/disclosure.ts';
 import { ApiError } from '../../../shared/errors.ts';
 import { audit, auditHead } from '../audit.ts';
 import { chinaDate, lastDayOfMonth } from '../clock.ts';
 import { currentUser, type Ctx } from '../context.ts';
+import { profileOf } from './people.ts';
 import type { Db } from '../db/open.ts';
 import { disclosureFileName, writeDisclosureWorkbook, writeSummaryPdf } from '../disclosure/index.ts';
 import type { Handlers } from '../handlers.ts';
@@ -224,7 +224,7 @@ export const monthcloseHandlers: Handlers<Keys | 'fund.recordExpense' | 'fund.re
     fs.mkdirSync(outDir, { recursive: true });
     const checksumHex = close.checksum as string;
     const data = disclosureData(ctx, month, close.revision, checksumHex);
-    const layout = DEFAULT_DISCLOSURE_LAYOUT;
+    const layout = profileOf(ctx).disclosureLayout;
     const xlsxPath = await writeDisclosureWorkbook(data, layout, path.join(outDir, disclosureFileName(data, close.revision > 1 ? `伙食费公示_第${close.revision}版` : '伙食费公示')));
     let pdfPath: string | null = null;
     let pdfError: string | null = null;
