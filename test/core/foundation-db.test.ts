@@ -52,6 +52,39 @@ describe('opening the ledger', () => {
     expect(fs.readFileSync(file, 'utf8')).toBe('这不是数据库'.repeat(100));
   });
 
+  it('refuses a ledger cut short (fewer bytes than its header counts) without reading every page, and leaves it as it was', () => {
+    const { file } = temp();
+    const db = openLedger(file);
+    db.exec('CREATE TABLE padding (x BLOB); INSERT INTO padding VALUES (zeroblob(200000))');
+    db.pragma('wal_checkpoint(TRUNCATE)');
+    db.close();
+    // Header: page size at byte 16, page count at byte 28 (valid: the file was just checkpointed).
+    const full = fs.readFileSync(file);
+    const pages = full.readUInt32BE(28);
+    expect(full.length).toBe(pages * full.readUInt16BE(16));
+    const cut = full.subarray(0, full.length - 4096 * 3);
+    fs.writeFileSync(file, cut);
+    expect(() => openLedger(file)).toThrow(/账本文件已损坏（文件被截断/);
+    expect(fs.readFileSync(file).equals(cut)).toBe(true);
+  });
+
+  it('hands out one compiled statement per SQL text, and a fresh one while that statement is still being iterated', () => {
+    const { file } = temp();
+    const db = openLedger(file);
+    const sql = 'SELECT value FROM json_each(?)';
+    const a = db.prepare(sql);
+    expect(db.prepare(sql)).toBe(a);
+    const seen: number[] = [];
+    for (const row of a.iterate('[1,2]') as IterableIterator<{ value: number }>) {
+      const inner = db.prepare(sql);
+      expect(inner).not.toBe(a);
+      seen.push(row.value, ...(inner.all('[10]') as { value: number }[]).map((r) => r.value));
+    }
+    expect(seen).toEqual([1, 10, 2, 10]);
+    expect(db.prepare(sql)).toBe(a);
+    db.close();
+  });
+
   it('applies each migration step in its own transaction and stops at a failing one', () => {
     const { file } = temp();
     // A half-built schema: the first step's table already exists, so step 1 fails and nothing of it stays.

@@ -35,9 +35,11 @@ export function openLedger(file: string, opts: OpenOptions = {}): Db {
     }
     db.pragma('foreign_keys = ON');
     db.pragma('busy_timeout = 5000');
-    const check = db.pragma('quick_check', { simple: true });
-    if (check !== 'ok') throw new ApiError('INTERNAL', `账本文件已损坏（${String(check)}），请从备份恢复`);
+    // No quick_check here: it reads every page (seconds at a few hundred MB, half a minute at ten years) and opening
+    // must stay fast. The header check above catches a truncated file; page-level damage is found by the background
+    // check after start, by every backup and by verify (issue 8, docs/PERFORMANCE.md).
     migrate(db, opts);
+    cacheStatements(db);
     return db;
   } catch (e) {
     db.close();
@@ -50,12 +52,46 @@ function assertSqliteFile(file: string): void {
   const size = fs.statSync(file).size;
   if (size === 0) return;
   const fd = fs.openSync(file, 'r');
-  const head = Buffer.alloc(16);
-  fs.readSync(fd, head, 0, 16, 0);
+  const head = Buffer.alloc(100);
+  const got = fs.readSync(fd, head, 0, 100, 0);
   fs.closeSync(fd);
-  if (head.toString('latin1') !== 'SQLite format 3\u0000') {
+  if (got < 100 || head.toString('latin1', 0, 16) !== 'SQLite format 3\u0000') {
     throw new ApiError('INTERNAL', `${file} 不是账本数据库文件（不是 SQLite 格式）`);
   }
+  // The header's page count is valid when its version-valid-for number equals the change counter; a file shorter
+  // than that count × page size lost its tail (a copy cut short, a full disk).
+  const pageSize = head.readUInt16BE(16) === 1 ? 65536 : head.readUInt16BE(16);
+  const pages = head.readUInt32BE(28);
+  if (head.readUInt32BE(92) === head.readUInt32BE(24) && pages > 0 && size < pages * pageSize) {
+    throw new ApiError('INTERNAL', `账本文件已损坏（文件被截断：应有 ${pages * pageSize} 字节，实有 ${size} 字节），请从备份恢复`);
+  }
+}
+
+const STATEMENT_CACHE_SIZE = 500;
+
+/**
+ * Every `db.prepare(sql)` on this connection returns one cached statement per SQL text. better-sqlite3 keeps a
+ * statement's native memory until the connection closes, so preparing on every call grew the process by ~20 MB per
+ * thousand calls (docs/PERFORMANCE.md, finding 5); the cache also saves the compile on every call. Bounded (least
+ * recently used goes first) because a few statements are built with a varying number of parameters. A statement that
+ * is still being iterated is busy: a second user of the same text gets a fresh one.
+ */
+function cacheStatements(db: Db): void {
+  const prepare = db.prepare.bind(db) as Db['prepare'];
+  const cache = new Map<string, Database.Statement>();
+  db.prepare = ((sql: string) => {
+    const hit = cache.get(sql);
+    if (hit && !hit.busy) {
+      cache.delete(sql);
+      cache.set(sql, hit);
+      return hit;
+    }
+    const fresh = prepare(sql);
+    if (hit) return fresh;
+    cache.set(sql, fresh);
+    if (cache.size > STATEMENT_CACHE_SIZE) cache.delete(cache.keys().next().value as string);
+    return fresh;
+  }) as Db['prepare'];
 }
 
 export function schemaVersion(db: Db): number {

@@ -3,6 +3,8 @@ import { receiving } from './0002_receiving.ts';
 import { fees } from './0003_fees.ts';
 import { storeroom } from './0004_storeroom.ts';
 import { monthclose } from './0005_monthclose.ts';
+import { monthTotals } from './0006_month_totals.ts';
+import { postingSpeed } from './0007_posting_speed.ts';
 
 export interface Migration {
   name: string;
@@ -16,4 +18,6 @@ export const MIGRATIONS: Migration[] = [
   fees,
   storeroom,
   monthclose,
+  monthTotals,
+  postingSpeed,
 ];
