@@ -8,6 +8,11 @@
  *
  *   npx node scripts/bench/build-ledger.ts --out bench-results/ledger-quick.sqlite --years 1 --students 3000 \
  *     --lines 2000 --meals 1500
+ *   npx node scripts/bench/build-ledger.ts --out bench-results/ledger-10y.sqlite --resume
+ *
+ * --resume keeps what an earlier (interrupted, or smaller --years) run committed and goes on from there: each month is
+ * one transaction and draws from its own seeded generator, so a resumed ledger holds the same rows as one built in a
+ * single run. Ten years take long enough that the build is best run in pieces.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -103,9 +108,10 @@ export interface BuildResult {
   rows: Record<string, number>;
 }
 
-export async function buildLedger(file: string, size: BuildSize, log: (s: string) => void = () => {}): Promise<BuildResult> {
+export async function buildLedger(file: string, size: BuildSize, log: (s: string) => void = () => {}, resume = false): Promise<BuildResult> {
   const t0 = performance.now();
-  for (const f of [file, `${file}-wal`, `${file}-shm`]) fs.rmSync(f, { force: true });
+  const resuming = resume && fs.existsSync(file);
+  if (!resuming) for (const f of [file, `${file}-wal`, `${file}-shm`]) fs.rmSync(f, { force: true });
   fs.mkdirSync(path.dirname(file), { recursive: true });
   const months = schoolMonths(size.years);
   let nowIso = `${months[0]}-01T02:00:00.000Z`;
@@ -122,8 +128,18 @@ export async function buildLedger(file: string, size: BuildSize, log: (s: string
     const u = users.get(username)!;
     b.ctx.setSession({ userId: u.id, username, displayName: u.name, roles: u.roles });
   };
-  const r = rng(20160901);
+  let r = rng(20160901);
   const between = (lo: number, hi: number) => lo + Math.floor(r() * (hi - lo + 1));
+  const supplierIds: string[] = [];
+  const ingredients: { id: string; price: number }[] = [];
+  if (resuming) {
+    for (const u of b.db.prepare(`SELECT u.id, u.username, u.display_name AS name, group_concat(r.role) AS roles FROM users u JOIN user_roles r ON r.user_id = u.id GROUP BY u.id`).all() as { id: string; username: string; name: string; roles: string }[]) {
+      users.set(u.username, { id: u.id, name: u.name, roles: u.roles.split(',') as Role[] });
+    }
+    supplierIds.push(...(b.db.prepare('SELECT id FROM suppliers ORDER BY rowid').all() as { id: string }[]).map((x) => x.id));
+    ingredients.push(...(b.db.prepare('SELECT id, ref_price_fen AS price FROM ingredients ORDER BY rowid').all() as { id: string; price: number }[]));
+    log(`resuming ${file}: ${supplierIds.length} suppliers, ${ingredients.length} ingredients`);
+  } else {
 
   // --- the school, its people and master data (in the month before the first school month)
   at(addDays(`${months[0]}-01`, -10));
@@ -143,7 +159,6 @@ export async function buildLedger(file: string, size: BuildSize, log: (s: string
   const admin = b.db.prepare(`SELECT id FROM users WHERE username = 'admin'`).get() as { id: string };
   users.set('admin', { id: admin.id, name: '王建国', roles: ['admin'] });
   as('admin');
-  const supplierIds: string[] = [];
   for (let s = 0; s < 12; s++) {
     const code = makeCreditCode('1', '330106', String(32415768 + s * 7919).slice(0, 8));
     const sup = await call('suppliers.create', {
@@ -160,7 +175,6 @@ export async function buildLedger(file: string, size: BuildSize, log: (s: string
     });
     supplierIds.push(sup.id);
   }
-  const ingredients: { id: string; price: number }[] = [];
   for (const [k, name] of ingredientNames(size.ingredients, r).entries()) {
     const price = between(200, 5000);
     const ing = await call('ingredients.create', { name, category: CATS[k % CATS.length], unit: '千克', spec: '', refPriceFen: price, requiredCerts: [], banned: false, storable: false });
@@ -180,6 +194,7 @@ export async function buildLedger(file: string, size: BuildSize, log: (s: string
   }
   await call('students.importCommit', { rows });
   b.db.exec('COMMIT');
+  }
   const students = b.db.prepare(`SELECT id, class_name AS cls, subsidy_eligible AS sub FROM students ORDER BY student_no`).all() as { id: string; cls: string; sub: number }[];
   const byClass = new Map<string, { id: string; sub: number }[]>();
   for (const s of students) byClass.set(s.cls, [...(byClass.get(s.cls) ?? []), s]);
@@ -193,9 +208,21 @@ export async function buildLedger(file: string, size: BuildSize, log: (s: string
   ];
   let pairTurn = 0;
   let closing = size.close;
+  const built = new Set((b.db.prepare('SELECT DISTINCT substr(day, 1, 7) AS m FROM school_days').all() as { m: string }[]).map((x) => x.m));
+  const isClosed = (m: string) => b.db.prepare('SELECT 1 FROM closed_periods WHERE period = ?').get(m) !== undefined;
   for (const [mi, month] of months.entries()) {
     const tm = performance.now();
     const days = monthDays(month);
+    // Each month draws from its own generator, so a resumed build makes the same rows as a single run.
+    r = rng(20160901 + 7919 * (mi + 1));
+    pairTurn = 0;
+    if (built.has(month)) {
+      if (closing && mi < months.length - 1 && !isClosed(month)) {
+        await closeMonth(b, call, as, month, (d) => at(d));
+        log(`${month}: built earlier, closed now, ${((performance.now() - tm) / 1000).toFixed(1)} s`);
+      }
+      continue;
+    }
     at(`${month}-01`);
     b.db.exec('BEGIN IMMEDIATE');
     as('admin');
@@ -325,6 +352,6 @@ export function sizeFromArgs(): BuildSize {
 if (import.meta.filename === path.resolve(process.argv[1] ?? '')) {
   const size = sizeFromArgs();
   const out = arg('out') ?? `bench-results/ledger-${size.years}y.sqlite`;
-  const res = await buildLedger(out, size, (s) => console.log(s));
+  const res = await buildLedger(out, size, (s) => console.log(`${new Date().toISOString().slice(11, 19)} ${s}`), process.argv.includes('--resume'));
   console.log(JSON.stringify({ ...res, months: `${res.months[0]}..${res.months.at(-1)}` }, null, 2));
 }
