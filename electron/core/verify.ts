@@ -76,6 +76,9 @@ const ROW_GROUPS: Record<string, string> = {
   cash_clearings: 'day',
   school_days: 'day',
   terms: 'code',
+  stock_counts: 'id',
+  stock_count_lines: 'count_id',
+  attachments: 'id',
 };
 
 /** The tables whose documents take numbers from doc_counters (series + year + '-' + gapless number). */
@@ -155,21 +158,30 @@ const LABEL: Record<string, string> = {
   school_days: '上课日',
   terms: '学期',
   doc_counters: '单据编号计数',
+  stock_counts: '盘点单',
+  stock_count_lines: '盘点明细',
+  attachments: '验收附件',
+  meal_plans: '用餐方式',
 };
 
-/** The accounts the migrations create, read from a scratch database built by the same migrations. */
-let staticAccounts: Map<string, Row> | null = null;
-function migrationAccounts(): Map<string, Row> {
-  if (staticAccounts) return staticAccounts;
+/**
+ * The rows the migrations themselves write (accounts, the meal plans' starting rates), read from a scratch database
+ * built by the same migrations: they have no audit entry, so this is what they must be until one changes them.
+ */
+let seeded: { accounts: Map<string, Row>; mealPlans: Map<string, Row> } | null = null;
+function migrationSeed(): { accounts: Map<string, Row>; mealPlans: Map<string, Row> } {
+  if (seeded) return seeded;
   const scratch = new Database(':memory:');
   try {
     for (const m of MIGRATIONS) scratch.exec(m.sql);
-    staticAccounts = new Map((scratch.prepare('SELECT * FROM accounts').all() as Row[]).map((r) => [String(r.code), r]));
+    const byCode = (sql: string) => new Map((scratch.prepare(sql).all() as Row[]).map((r) => [String(r.code), r]));
+    seeded = { accounts: byCode('SELECT * FROM accounts'), mealPlans: byCode('SELECT * FROM meal_plans') };
   } finally {
     scratch.close();
   }
-  return staticAccounts;
+  return seeded;
 }
+const migrationAccounts = () => migrationSeed().accounts;
 
 export interface VerifyOptions {
   /** The chain head of a trusted copy (the newest backup): the current chain must contain it unchanged. */
@@ -201,6 +213,8 @@ export function verifyLedger(db: Db, opts: VerifyOptions = {}): VerifyReport {
   let anchorSeen = false;
   /** table → group value → the rows (canonical JSON) the chain says the group holds now, with the entry that said so. */
   const snapshots = new Map<string, Map<string, { seq: number; rows: string[] }>>();
+  /** meal plan code → the row as the latest 'update' entry left it (its `after` holds every column but updated_by). */
+  const mealPlans = new Map<string, { seq: number; row: Row }>();
   for (const r of db.prepare('SELECT * FROM audit_log ORDER BY seq').iterate() as IterableIterator<AuditRow>) {
     auditEntries++;
     if (!chainBroken) {
@@ -230,6 +244,9 @@ export function verifyLedger(db: Db, opts: VerifyOptions = {}): VerifyReport {
         if (snap.g !== undefined) m.set(String(snap.g), { seq: r.seq, rows: rows.map(canonical).sort() });
         else for (const row of rows) m.set(String(row[col]), { seq: r.seq, rows: [canonical(row)] });
       }
+    }
+    if (r.entity === 'meal_plan' && r.action === 'update' && after && typeof after.code === 'string') {
+      mealPlans.set(after.code, { seq: r.seq, row: { code: after.code, name: after.name, daily_rate_fen: after.dailyRateFen, updated_at: after.updatedAt, updated_by: r.user_id } });
     }
     if (r.entity_id === null || !CREATING_ACTION[r.entity]) continue;
     let m = states.get(r.entity);
@@ -424,6 +441,25 @@ export function verifyLedger(db: Db, opts: VerifyOptions = {}): VerifyReport {
       }
     }
     for (const code of fixed.keys()) if (!seen.has(code)) add({ kind: 'tamper', table: 'accounts', id: code, message: `会计科目 ${code} 缺失（疑似被直接删除）` });
+  }
+  // 5a. Meal plans: seeded by the migration without an audit entry, changed only by audited rate updates.
+  if (tables.has('meal_plans')) {
+    const expected = new Map<string, { seq: number | undefined; row: Row }>([...migrationSeed().mealPlans].map(([code, row]) => [code, { seq: undefined, row }]));
+    for (const [code, m] of mealPlans) expected.set(code, m);
+    const rows = db.prepare('SELECT * FROM meal_plans').all() as Row[];
+    covered.meal_plans = rows.length;
+    for (const row of rows) {
+      const code = String(row.code);
+      const e = expected.get(code);
+      expected.delete(code);
+      if (!e) {
+        add({ kind: 'tamper', table: 'meal_plans', id: code, message: `用餐方式 ${code} 无法由账本记录解释（疑似被直接插入）` });
+        continue;
+      }
+      const cols = [...new Set([...Object.keys(row), ...Object.keys(e.row)])].filter((k) => canonical(row[k] ?? null) !== canonical(e.row[k] ?? null));
+      if (cols.length) add({ kind: 'tamper', table: 'meal_plans', id: code, seq: e.seq, message: `用餐方式 ${code} 与${e.seq ? `审计记录（第 ${e.seq} 条）` : '软件建立时'}不符：${cols.join('、')} 被改动` });
+    }
+    for (const [code, e] of expected) add({ kind: 'tamper', table: 'meal_plans', id: code, seq: e.seq, message: `用餐方式 ${code} 缺失（疑似被直接删除）` });
   }
   if (tables.has('installation')) {
     const n = (db.prepare('SELECT count(*) AS n FROM installation').get() as { n: number }).n;

@@ -20,6 +20,7 @@ const GROUPS: Record<string, Record<string, string[]>> = {
   students: { students: ['id'], subsidy_batches: ['id'], subsidy_meals: ['student_id', 'meal_date'], subsidy_receipts: ['id'], school_days: ['day'] },
   payables: { supplier_statements: ['supplier_id', 'month'], supplier_payments: ['id'] },
   numbering: { doc_counters: ['series', 'year'] },
+  counts: { stock_counts: ['id'], stock_count_lines: ['count_id', 'lot_id'], attachments: ['id'], meal_plans: ['code'] },
 };
 const PER_GROUP = 120;
 
@@ -40,13 +41,40 @@ let t: ReturnType<typeof tempLedger>;
 let baseline: string;
 let work: string;
 
+const PNG = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), Buffer.from('not really a picture')]);
+
+/** As a demo user holding `role`, without a password round (the demo's people are there already). */
+function actAs(b: ReturnType<typeof openBackend>, role: 'storekeeper' | 'accountant'): void {
+  const u = b.db.prepare(`SELECT u.id, u.username, u.display_name FROM users u JOIN user_roles r ON r.user_id = u.id WHERE r.role = ? ORDER BY u.username LIMIT 1`).get(role) as { id: string; username: string; display_name: string };
+  b.ctx.setSession({ userId: u.id, username: u.username, displayName: u.display_name, roles: [role] });
+}
+const ok = (r: { ok: boolean; error?: unknown }) => expect(r.ok ? true : r.error).toBe(true);
+
 beforeAll(async () => {
   t = tempLedger();
   const b = openBackend({ file: t.file });
   try {
     await seedDemo(b);
+    // The demo has no attachment and keeps the migration's meal-plan rates: add both, so those tables have audited rows.
+    actAs(b, 'storekeeper');
+    const delivery = (b.db.prepare(`SELECT id FROM deliveries WHERE status = 'posted' ORDER BY id LIMIT 1`).get() as { id: string }).id;
+    for (const [i, kind] of (['delivery_note', 'photo'] as const).entries()) {
+      const r = await b.invoke('receiving.attach', { deliveryId: delivery, kind, fileName: `单据${i}.png`, mime: 'image/png', dataBase64: Buffer.concat([PNG, Buffer.from([i])]).toString('base64') });
+      ok(r);
+    }
+    actAs(b, 'accountant');
+    ok(await b.invoke('mealPlans.update', { code: 'lunch', dailyRateFen: 650 }));
   } finally {
     b.close();
+  }
+  // Years later, past the retention date, one attachment is deleted (its row is kept, marked deleted).
+  const later = openBackend({ file: t.file, now: () => new Date(Date.UTC(2040, 0, 10, 2)) });
+  try {
+    actAs(later, 'storekeeper');
+    const a = later.db.prepare('SELECT id FROM attachments ORDER BY id LIMIT 1').get() as { id: string };
+    ok(await later.invoke('receiving.deleteAttachment', { id: a.id, reason: '超过保存期限' }));
+  } finally {
+    later.close();
   }
   baseline = path.join(path.dirname(t.file), 'baseline.sqlite');
   const db = new Database(t.file);

@@ -5,6 +5,7 @@ import { ATTACHMENT_MAX_BYTES, ATTACHMENT_MIME, type AttachmentKind, type Attach
 import type { CertKind } from '../../../shared/domain.ts';
 import { ApiError } from '../../../shared/errors.ts';
 import { audit } from '../audit.ts';
+import { groupRows, withRows } from '../row-snapshot.ts';
 import { chinaDate } from '../clock.ts';
 import { currentUser, type Ctx } from '../context.ts';
 import { uuidv7 } from '../ids.ts';
@@ -137,7 +138,7 @@ export function attach(ctx: Ctx, a: AttachInput): AttachmentView {
     )
     .run(id, ctx.installationId, a.deliveryId, a.lineNo, a.certKind, a.kind, a.fileName, a.mime, bytes.length, sha256, ctx.now().toISOString(), currentUser(ctx).userId);
   const view = toView(liveRow(ctx, id), keepUntil(ctx, a.deliveryId));
-  audit(ctx, 'attach', 'delivery', a.deliveryId, null, view);
+  audit(ctx, 'attach', 'delivery', a.deliveryId, null, withRows(view, groupRows(ctx, 'attachments', 'id', id)));
   return view;
 }
 
@@ -156,7 +157,7 @@ export function deleteAttachment(ctx: Ctx, id: string, reason: string): void {
     throw new ApiError('RULE', `附件须保存至 ${keep}（保质期满后 6 个月，未标明保质期的 2 年），在此之前不能删除`);
   }
   ctx.db.prepare('UPDATE attachments SET deleted_at = ?, deleted_by = ?, delete_reason = ? WHERE id = ?').run(ctx.now().toISOString(), currentUser(ctx).userId, reason, id);
-  audit(ctx, 'delete', 'attachment', id, toView(r, keep), { reason });
+  audit(ctx, 'delete', 'attachment', id, toView(r, keep), withRows({ reason }, groupRows(ctx, 'attachments', 'id', id)));
   const stillUsed = ctx.db.prepare('SELECT 1 FROM attachments WHERE sha256 = ? AND deleted_at IS NULL').get(r.sha256);
   if (!stillUsed) fs.rmSync(attachmentPath(ctx, r.sha256, r.mime), { force: true });
 }

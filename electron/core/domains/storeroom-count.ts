@@ -8,7 +8,7 @@ import { currentUser, type Ctx } from '../context.ts';
 import { uuidv7 } from '../ids.ts';
 import { assertPeriodOpen } from '../journal.ts';
 import { insertMovement, shareHalfUp, userName } from './storeroom-ledger.ts';
-import { rowsWhere, withRows } from '../row-snapshot.ts';
+import { groupRows, rowsWhere, withRows, type RowSnapshot } from '../row-snapshot.ts';
 
 /**
  * 月末盘点: a count takes the book quantity of every lot holding stock at the month's end, the counted quantities are
@@ -43,6 +43,11 @@ interface CountLineRow {
   delivery_number: string | null;
   in_milli: number;
   in_value_fen: number;
+}
+
+/** The count's header and its lines as they are now, for the audit entry (verify compares both tables with it). */
+function countRows(ctx: Ctx, id: string): RowSnapshot[] {
+  return [groupRows(ctx, 'stock_counts', 'id', id), groupRows(ctx, 'stock_count_lines', 'count_id', id)];
 }
 
 function countRow(ctx: Ctx, month: string): CountRow | undefined {
@@ -106,7 +111,7 @@ export function countStart(ctx: Ctx, month: string): CountView {
       else upd.run({ q: 0, v: 0, id, lot: l.lot_id });
     }
     ctx.db.prepare('UPDATE stock_counts SET updated_at = ?, updated_by = ? WHERE id = ?').run(at, user.userId, id);
-    audit(ctx, 'count_refresh', 'stock_count', id, null, { month, lots: book.length });
+    audit(ctx, 'count_refresh', 'stock_count', id, null, withRows({ month, lots: book.length }, ...countRows(ctx, id)));
   } else {
     id = uuidv7(ctx.now().getTime());
     ctx.db
@@ -114,7 +119,7 @@ export function countStart(ctx: Ctx, month: string): CountView {
       .run(id, ctx.installationId, month, at, user.userId, at, user.userId);
     const ins = ctx.db.prepare('INSERT INTO stock_count_lines (count_id, lot_id, book_milli, book_value_fen) VALUES (?, ?, ?, ?)');
     for (const b of book) ins.run(id, b.lot_id, b.q, b.v);
-    audit(ctx, 'count_start', 'stock_count', id, null, { month, lots: book.length, bookValueFen: book.reduce((s, b) => s + b.v, 0) });
+    audit(ctx, 'count_start', 'stock_count', id, null, withRows({ month, lots: book.length, bookValueFen: book.reduce((s, b) => s + b.v, 0) }, ...countRows(ctx, id)));
   }
   return getCount(ctx, month)!;
 }
@@ -146,7 +151,8 @@ export function countEnter(ctx: Ctx, month: string, entries: { lotId: string; co
     upd.run(e.countedMilli, reason, e.note, c.id, e.lotId);
   });
   ctx.db.prepare('UPDATE stock_counts SET updated_at = ?, updated_by = ? WHERE id = ?').run(ctx.now().toISOString(), currentUser(ctx).userId, c.id);
-  audit(ctx, 'count_enter', 'stock_count', c.id, before, entries);
+  // The entries as given, under `entries` (the entry used to be the bare array), with the rows they left.
+  audit(ctx, 'count_enter', 'stock_count', c.id, before, withRows({ entries }, ...countRows(ctx, c.id)));
   return getCount(ctx, month)!;
 }
 
@@ -177,7 +183,7 @@ export function countPost(ctx: Ctx, month: string): CountView {
   const at = ctx.now().toISOString();
   const by = currentUser(ctx).userId;
   ctx.db.prepare(`UPDATE stock_counts SET status = 'posted', posted_at = ?, posted_by = ?, updated_at = ?, updated_by = ? WHERE id = ?`).run(at, by, at, by, c.id);
-  audit(ctx, 'count_post', 'stock_count', c.id, { status: 'open' }, withRows({ month, status: 'posted', adjustmentsFen }, rowsWhere(ctx, 'stock_movements', 'count_id = ?', c.id)));
+  audit(ctx, 'count_post', 'stock_count', c.id, { status: 'open' }, withRows({ month, status: 'posted', adjustmentsFen }, rowsWhere(ctx, 'stock_movements', 'count_id = ?', c.id), ...countRows(ctx, c.id)));
   return getCount(ctx, month)!;
 }
 
