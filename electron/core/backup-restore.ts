@@ -4,6 +4,7 @@ import { ApiError } from '../../shared/errors.ts';
 import { appendAudit, firstBrokenAudit } from './audit.ts';
 import { backupsDir, createBackup, inspectBackup, preMigrationBackup, stageCopy, swapInStaged, type BackupFile, type BackupPreview } from './backup.ts';
 import type { Ctx } from './context.ts';
+import { recheckHealth } from './health-check.ts';
 import { LATEST_VERSION, openLedger, type Db } from './db/open.ts';
 import { verifyLedger } from './verify.ts';
 
@@ -93,5 +94,7 @@ export async function restoreLedger(ctx: Ctx, from: string): Promise<RestoreResu
   }).immediate();
   // The people and passwords are now those of the backup: everyone logs in again.
   ctx.setSession(null);
+  // The file check's result described the file just replaced.
+  void recheckHealth(ctx);
   return { preview, preRestore };
 }

@@ -38,6 +38,17 @@ export interface VerifyResult {
   anchor: string | null;
 }
 
+/**
+ * The file check run after start (PRAGMA quick_check in a worker thread, electron/core/health-check.ts): 'pending'
+ * while it runs, 'damaged' with SQLite's findings, 'unchecked' when no check ran or it could not finish.
+ */
+export interface HealthInfo {
+  status: 'pending' | 'ok' | 'damaged' | 'unchecked';
+  startedAt: string | null;
+  checkedAt: string | null;
+  problems: string[];
+}
+
 /** An absolute path chosen in the shell's file dialog (a folder for a backup, a file for a restore). */
 const absolutePath = (label: string) =>
   z
@@ -73,6 +84,12 @@ export const maintenanceApi = {
     // Not one SQL transaction: the whole file is replaced (after a pre-restore backup); everyone logs in again.
     writes: false,
     summary: '从备份恢复：先自动备份当前数据，再换成备份中的数据；恢复后需重新登录',
+  }),
+  'integrity.health': method<HealthInfo>()({
+    input: z.object({}).strict().default({}),
+    access: 'any',
+    writes: false,
+    summary: '账本文件检查（启动后在后台进行）的结果：损坏时应从备份恢复',
   }),
   'integrity.verify': method<VerifyResult>()({
     input: z.object({}).strict().default({}),

@@ -7,13 +7,14 @@ import { profileOf } from './people.ts';
 import { draftAttention } from './receiving.ts';
 import { feesAttention } from './fees.ts';
 import { storeroomAttention } from './storeroom.ts';
+import { healthAttention } from '../health-check.ts';
 
 /**
  * What needs attention today. Each domain adds its provider here (licences now; later: near-expiry lots, uncleared
  * cash days, overdue refunds, the month to close).
  */
 export type AttentionProvider = (ctx: Ctx) => AttentionItem[];
-export const attentionProviders: AttentionProvider[] = [licenceAttention, draftAttention, feesAttention, storeroomAttention];
+export const attentionProviders: AttentionProvider[] = [healthAttention, licenceAttention, draftAttention, feesAttention, storeroomAttention];
 
 function licenceAttention(ctx: Ctx): AttentionItem[] {
   const today = chinaDate(ctx.now());

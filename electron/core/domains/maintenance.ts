@@ -6,6 +6,7 @@ import { previewBackup, restoreLedger } from '../backup-restore.ts';
 import { BACKUP_REASON_LABELS, backupsDir, createBackup, listBackups, pruneBackups, retentionOf, type BackupFile } from '../backup.ts';
 import type { Ctx } from '../context.ts';
 import type { Handlers } from '../handlers.ts';
+import { healthOf } from '../health-check.ts';
 import { anchorFromBackups, describeReport, verifyLedger } from '../verify.ts';
 import { profileOf } from './people.ts';
 
@@ -54,6 +55,8 @@ export const maintenanceHandlers: Handlers<keyof typeof maintenanceApi> = {
     const r = await restoreLedger(ctx, input.file);
     return { preview: r.preview, preRestoreBackup: r.preRestore.file };
   },
+
+  'integrity.health': (ctx) => healthOf(ctx),
 
   'integrity.verify': (ctx) => {
     const anchor = ctx.dataDir ? anchorFromBackups(ctx.db, backupsDir(ctx.dataDir), listBackups) : null;
