@@ -6,7 +6,8 @@ import { currentUser, type Ctx } from '../context.ts';
 import { assertPeriodOpen, ensurePayableAccount, postEntry, reverseEntriesOf } from '../journal.ts';
 import { nextNumber } from '../numbering.ts';
 import { getSupplier } from './masterdata.ts';
-import { checkDraft, getDelivery, headerRow, readDraft, writeDraft } from './receiving-records.ts';
+import { getDelivery, headerRow, loadFacts, loadStored, readDraft, storedDraft, writeDraft } from './receiving-records.ts';
+import { runChecks, summarize } from './receiving-checks.ts';
 import { reverseStockOfDelivery, stockInFromDelivery } from './storeroom-stockin.ts';
 import { deliveryRows, groupRows, withRows } from '../row-snapshot.ts';
 
@@ -25,11 +26,13 @@ function statusWord(status: string): string {
 }
 
 export function postDelivery(ctx: Ctx, id: string): DeliveryView {
-  const h = headerRow(ctx, id);
+  const stored = loadStored(ctx, id);
+  const h = stored.h;
   if (h.status !== 'draft') throw new ApiError('CONFLICT', `验收单 ${h.number ?? ''}${statusWord(h.status)}，不能重复过账`);
-  const draft = readDraft(ctx, id);
+  const draft = storedDraft(stored);
   // The same rules the form ran, again in the main process, whatever the form did.
-  const result = checkDraft(ctx, draft, id);
+  const facts = loadFacts(ctx, draft, id);
+  const result = summarize(draft, runChecks(facts));
   const errors = result.findings.filter((f) => f.level === 'error');
   if (errors.length) {
     throw new ApiError(
@@ -42,10 +45,9 @@ export function postDelivery(ctx: Ctx, id: string): DeliveryView {
   assertPeriodOpen(ctx, draft.date);
 
   const number = nextNumber(ctx, 'YS', Number(draft.date.slice(0, 4)));
-  const supplier = getSupplier(ctx, draft.supplierId);
+  const supplier = facts.supplier ?? getSupplier(ctx, draft.supplierId);
   const byCategory = new Map<Category, number>();
-  const view = getDelivery(ctx, id);
-  for (const l of view.lines) byCategory.set(l.category, (byCategory.get(l.category) ?? 0) + l.amountFen);
+  for (const l of stored.lines) byCategory.set(l.category, (byCategory.get(l.category) ?? 0) + l.amount_fen);
   if (result.totalFen > 0) {
     const payable = ensurePayableAccount(ctx, supplier.id, supplier.name);
     postEntry(ctx, {
@@ -65,8 +67,8 @@ export function postDelivery(ctx: Ctx, id: string): DeliveryView {
     .prepare(`UPDATE deliveries SET status = 'posted', number = ?, findings = ?, total_fen = ?, posted_at = ?, posted_by = ?, updated_at = ?, updated_by = ? WHERE id = ?`)
     .run(number, JSON.stringify(result.findings), result.totalFen, at, by, at, by, id);
   // Accepted storable lines become lots, the rest go straight to the day's kitchen (直进直出); the journal is unchanged.
-  stockInFromDelivery(ctx, id);
-  const posted = getDelivery(ctx, id);
+  stockInFromDelivery(ctx, id, { profile: facts.profile });
+  const posted = getDelivery(ctx, id, { stored: { ...stored, h: headerRow(ctx, id) } });
   audit(ctx, 'post', 'delivery', id, { status: 'draft' }, {
     number,
     totalFen: result.totalFen,

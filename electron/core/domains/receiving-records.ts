@@ -15,7 +15,7 @@ import { ApiError } from '../../../shared/errors.ts';
 import { addDays } from '../clock.ts';
 import { currentUser, type Ctx } from '../context.ts';
 import { uuidv7 } from '../ids.ts';
-import { getIngredient, getSupplier } from './masterdata.ts';
+import { getIngredient, getSupplier, toIngredient } from './masterdata.ts';
 import { profileOf } from './people.ts';
 import { attachmentsOf } from './receiving-attachments.ts';
 import { effectiveExpiry, lineAmounts, PAIR_WINDOW_DAYS, pairKey, runChecks, summarize, type CheckFacts } from './receiving-checks.ts';
@@ -101,18 +101,33 @@ function inspectorIds(ctx: Ctx, deliveryId: string): string[] {
   return (ctx.db.prepare('SELECT user_id FROM delivery_inspectors WHERE delivery_id = ? ORDER BY position').all(deliveryId) as { user_id: string }[]).map((r) => r.user_id);
 }
 
+/** A stored delivery read once (header, lines with their items, inspectors), so a call reads each row one time. */
+export interface StoredDelivery {
+  h: HeaderRow;
+  lines: LineRow[];
+  inspectorIds: string[];
+}
+
+export function loadStored(ctx: Ctx, id: string): StoredDelivery {
+  const h = headerRow(ctx, id);
+  return { h, lines: lineRows(ctx, id), inspectorIds: inspectorIds(ctx, id) };
+}
+
 /** The stored document as the draft input it came from: for the checks at posting and for the amended copy. */
 export function readDraft(ctx: Ctx, id: string): DeliveryDraft {
-  const h = headerRow(ctx, id);
+  return storedDraft(loadStored(ctx, id));
+}
+
+export function storedDraft({ h, lines, inspectorIds }: StoredDelivery): DeliveryDraft {
   return {
     date: h.delivery_date,
     arrivalTime: h.arrival_time,
     supplierId: h.supplier_id,
     noteNumber: h.note_number,
-    inspectorIds: inspectorIds(ctx, id),
+    inspectorIds: [...inspectorIds],
     witnessUserId: h.witness_user_id,
     witnessName: h.witness_name,
-    lines: lineRows(ctx, id).map((l) => ({
+    lines: lines.map((l) => ({
       ingredientId: l.ingredient_id,
       receivedMilli: l.received_milli,
       acceptedMilli: l.accepted_milli,
@@ -147,15 +162,8 @@ export function loadFacts(ctx: Ctx, draft: DeliveryDraft, deliveryId: string | n
   } catch {
     supplier = null;
   }
-  const ingredients = new Map<string, Ingredient>();
-  for (const l of draft.lines) {
-    if (ingredients.has(l.ingredientId)) continue;
-    try {
-      ingredients.set(l.ingredientId, getIngredient(ctx, l.ingredientId));
-    } catch {
-      /* reported by the checks as ingredient_unknown */
-    }
-  }
+  // Missing ones are reported by the checks as ingredient_unknown.
+  const ingredients = ingredientsById(ctx, draft.lines.map((l) => l.ingredientId));
   const activeUsers = new Map(
     (ctx.db.prepare('SELECT id, display_name FROM users WHERE disabled = 0').all() as { id: string; display_name: string }[]).map((u) => [u.id, u.display_name]),
   );
@@ -171,16 +179,24 @@ export function loadFacts(ctx: Ctx, draft: DeliveryDraft, deliveryId: string | n
   return { draft, supplier, ingredients, profile: profileOf(ctx), activeUsers, pairCounts };
 }
 
+/** The lines' ingredients in one query (a 30-line delivery used to fetch each of them three times). */
+export function ingredientsById(ctx: Ctx, ids: string[]): Map<string, Ingredient> {
+  const rows = ctx.db.prepare('SELECT * FROM ingredients WHERE id IN (SELECT value FROM json_each(?))').all(JSON.stringify([...new Set(ids)])) as Parameters<typeof toIngredient>[0][];
+  return new Map(rows.map((r) => [r.id, toIngredient(r)]));
+}
+
 export function checkDraft(ctx: Ctx, draft: DeliveryDraft, deliveryId: string | null): CheckResult {
   return summarize(draft, runChecks(loadFacts(ctx, draft, deliveryId)));
 }
 
 /** References must exist before anything is stored; the rules about them (licences, certificates…) are checks. */
 function assertReferences(ctx: Ctx, d: DeliveryDraft): void {
-  getSupplier(ctx, d.supplierId);
-  d.lines.forEach((l, i) => {
-    if (!ctx.db.prepare('SELECT 1 FROM ingredients WHERE id = ?').get(l.ingredientId)) throw new ApiError('NOT_FOUND', `第 ${i + 1} 行：找不到该食材`);
-  });
+  if (!ctx.db.prepare('SELECT 1 FROM suppliers WHERE id = ?').get(d.supplierId)) throw new ApiError('NOT_FOUND', '找不到该供应商');
+  const known = new Set(
+    (ctx.db.prepare('SELECT id FROM ingredients WHERE id IN (SELECT value FROM json_each(?))').all(JSON.stringify(d.lines.map((l) => l.ingredientId))) as { id: string }[]).map((r) => r.id),
+  );
+  const missing = d.lines.findIndex((l) => !known.has(l.ingredientId));
+  if (missing >= 0) throw new ApiError('NOT_FOUND', `第 ${missing + 1} 行：找不到该食材`);
   const active = (uid: string) => ctx.db.prepare('SELECT 1 FROM users WHERE id = ? AND disabled = 0').get(uid) !== undefined;
   for (const u of d.inspectorIds) if (!active(u)) throw new ApiError('NOT_FOUND', '验收人不是在用的用户');
   if (new Set(d.inspectorIds).size !== d.inspectorIds.length) throw new ApiError('VALIDATION', '同一位验收人不能重复选择');
@@ -212,33 +228,76 @@ export function writeDraft(ctx: Ctx, id: string | null, d: DeliveryDraft, amends
       `UPDATE deliveries SET delivery_date = ?, arrival_time = ?, supplier_id = ?, note_number = ?, witness_user_id = ?, witness_name = ?,
         warning_notes = ?, warning_note = ?, remark = ?, total_fen = ?, updated_at = ?, updated_by = ? WHERE id = ?`,
     ).run(d.date, d.arrivalTime, d.supplierId, d.noteNumber, d.witnessUserId, d.witnessName, JSON.stringify(d.warningNotes), d.warningNote, d.remark, total, at, by, id);
-    db.prepare('DELETE FROM delivery_lines WHERE delivery_id = ?').run(id);
-    db.prepare('DELETE FROM delivery_inspectors WHERE delivery_id = ?').run(id);
   }
-  const insInsp = db.prepare('INSERT INTO delivery_inspectors (delivery_id, user_id, position) VALUES (?, ?, ?)');
-  d.inspectorIds.forEach((u, i) => insInsp.run(id, u, i + 1));
-  const insLine = db.prepare(
+  writeInspectors(ctx, id, d.inspectorIds);
+  writeLines(ctx, id, d.lines);
+  return id;
+}
+
+/** Inspectors in order; left alone when unchanged (saving a note again must not rewrite them). */
+function writeInspectors(ctx: Ctx, id: string, ids: string[]): void {
+  const old = inspectorIds(ctx, id);
+  if (old.length === ids.length && old.every((u, i) => u === ids[i])) return;
+  if (old.length) ctx.db.prepare('DELETE FROM delivery_inspectors WHERE delivery_id = ?').run(id);
+  const ins = ctx.db.prepare('INSERT INTO delivery_inspectors (delivery_id, user_id, position) VALUES (?, ?, ?)');
+  ids.forEach((u, i) => ins.run(id, u, i + 1));
+}
+
+/** The stored columns of a line after line_no, in table order. */
+const LINE_COLUMNS = [
+  'ingredient_id', 'received_milli', 'accepted_milli', 'rejected_milli', 'reject_reason', 'disposition', 'unit_price_fen', 'computed_amount_fen',
+  'printed_amount_fen', 'amount_fen', 'production_date', 'batch_no', 'shelf_life_days', 'expiry_date', 'expires_on', 'storage_class', 'packaging_ok',
+  'label_ok', 'fresh_ok', 'temperature_dc', 'certs', 'note',
+] as const;
+
+function lineValues(l: DeliveryDraft['lines'][number]): unknown[] {
+  const a = lineAmounts(l);
+  const certs = Object.fromEntries(Object.entries(l.certs).filter(([, v]) => v && v.trim()));
+  return [
+    l.ingredientId, l.receivedMilli, l.acceptedMilli, l.rejectedMilli, l.rejectReason, l.disposition, l.unitPriceFen, a.computedAmountFen,
+    l.printedAmountFen, a.amountFen, l.productionDate, l.batchNo, l.shelfLifeDays, l.expiryDate, effectiveExpiry(l), l.storageClass, l.packagingOk ? 1 : 0,
+    l.labelOk ? 1 : 0, l.freshOk ? 1 : 0, l.temperatureDc, JSON.stringify(certs), l.note,
+  ].map((v) => v ?? null);
+}
+
+/**
+ * Makes the stored lines equal the draft's: a line whose values are unchanged is not written again, a changed one is
+ * updated in place, extra old lines are deleted and extra new ones inserted. The table ends exactly as deleting and
+ * re-inserting every line would leave it, at a fraction of the pages (each line also sits in the ingredient index).
+ */
+function writeLines(ctx: Ctx, id: string, lines: DeliveryDraft['lines']): void {
+  const db = ctx.db;
+  const old = db.prepare('SELECT * FROM delivery_lines WHERE delivery_id = ? ORDER BY line_no').all(id) as Record<string, unknown>[];
+  const ins = db.prepare(
     `INSERT INTO delivery_lines (delivery_id, line_no, ingredient_id, received_milli, accepted_milli, rejected_milli, reject_reason, disposition,
       unit_price_fen, computed_amount_fen, printed_amount_fen, amount_fen, production_date, batch_no, shelf_life_days, expiry_date, expires_on,
       storage_class, packaging_ok, label_ok, fresh_ok, temperature_dc, certs, note)
      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   );
-  d.lines.forEach((l, i) => {
-    const a = lineAmounts(l);
-    const certs = Object.fromEntries(Object.entries(l.certs).filter(([, v]) => v && v.trim()));
-    insLine.run(
-      id, i + 1, l.ingredientId, l.receivedMilli, l.acceptedMilli, l.rejectedMilli, l.rejectReason, l.disposition,
-      l.unitPriceFen, a.computedAmountFen, l.printedAmountFen, a.amountFen, l.productionDate, l.batchNo, l.shelfLifeDays, l.expiryDate, effectiveExpiry(l),
-      l.storageClass, l.packagingOk ? 1 : 0, l.labelOk ? 1 : 0, l.freshOk ? 1 : 0, l.temperatureDc, JSON.stringify(certs), l.note,
-    );
+  const upd = db.prepare(
+    `UPDATE delivery_lines SET ingredient_id = ?, received_milli = ?, accepted_milli = ?, rejected_milli = ?, reject_reason = ?, disposition = ?,
+      unit_price_fen = ?, computed_amount_fen = ?, printed_amount_fen = ?, amount_fen = ?, production_date = ?, batch_no = ?, shelf_life_days = ?,
+      expiry_date = ?, expires_on = ?, storage_class = ?, packaging_ok = ?, label_ok = ?, fresh_ok = ?, temperature_dc = ?, certs = ?, note = ?
+     WHERE delivery_id = ? AND line_no = ?`,
+  );
+  if (old.length > lines.length) db.prepare('DELETE FROM delivery_lines WHERE delivery_id = ? AND line_no > ?').run(id, lines.length);
+  lines.forEach((l, i) => {
+    const v = lineValues(l);
+    const o = old[i];
+    if (!o) ins.run(id, i + 1, ...v);
+    else if (LINE_COLUMNS.some((c, k) => o[c] !== v[k])) upd.run(...v, id, i + 1);
   });
-  return id;
 }
 
-export function getDelivery(ctx: Ctx, id: string): DeliveryView {
-  const h = headerRow(ctx, id);
+/**
+ * The document as the form shows it. A draft's findings come from running the checks, which callers that already ran
+ * them (posting) or do not keep them (the audit's before-image) pass in or skip (`findings: null` leaves them out).
+ */
+export function getDelivery(ctx: Ctx, id: string, opts: { stored?: StoredDelivery; findings?: Finding[] | null } = {}): DeliveryView {
+  const stored = opts.stored ?? loadStored(ctx, id);
+  const h = stored.h;
   const s = getSupplier(ctx, h.supplier_id);
-  const lines = lineRows(ctx, id).map((l) => ({
+  const lines = stored.lines.map((l) => ({
     ...readDraftLine(l),
     lineNo: l.line_no,
     ingredientName: l.ingredient_name,
@@ -249,9 +308,11 @@ export function getDelivery(ctx: Ctx, id: string): DeliveryView {
     amountFen: l.amount_fen,
     differenceFen: l.amount_fen - l.computed_amount_fen,
   }));
-  const findings: Finding[] = h.status === 'draft' ? checkDraft(ctx, readDraft(ctx, id), id).findings : JSON.parse(h.findings);
+  const findings: Finding[] | undefined =
+    h.status !== 'draft' ? JSON.parse(h.findings) : opts.findings === null ? undefined : (opts.findings ?? checkDraft(ctx, storedDraft(stored), id).findings);
   const amendedBy = (ctx.db.prepare(`SELECT id FROM deliveries WHERE amends = ? ORDER BY created_at DESC LIMIT 1`).get(id) as { id: string } | undefined)?.id ?? null;
-  const attachments: AttachmentView[] = attachmentsOf(ctx, id);
+  const hasAttachments = ctx.db.prepare('SELECT 1 FROM attachments WHERE delivery_id = ? AND deleted_at IS NULL').get(id) !== undefined;
+  const attachments: AttachmentView[] = hasAttachments ? attachmentsOf(ctx, id) : [];
   return {
     id: h.id,
     number: h.number,
@@ -264,7 +325,7 @@ export function getDelivery(ctx: Ctx, id: string): DeliveryView {
     supplierPhone: s.phone,
     supplierAddress: s.address,
     noteNumber: h.note_number,
-    inspectors: inspectorIds(ctx, id).map((u) => ({ userId: u, name: userName(ctx, u) ?? '' })),
+    inspectors: stored.inspectorIds.map((u) => ({ userId: u, name: userName(ctx, u) ?? '' })),
     witnessUserId: h.witness_user_id,
     witnessName: h.witness_user_id ? (userName(ctx, h.witness_user_id) ?? h.witness_name) : h.witness_name,
     lines,
@@ -272,7 +333,7 @@ export function getDelivery(ctx: Ctx, id: string): DeliveryView {
     warningNote: h.warning_note,
     remark: h.remark,
     totalFen: h.total_fen,
-    findings,
+    findings: findings as Finding[],
     amends: h.amends,
     amendsNumber: h.amends ? headerRow(ctx, h.amends).number : null,
     amendedBy,

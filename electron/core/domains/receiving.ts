@@ -15,7 +15,8 @@ import { deliveryRows, withRows } from '../row-snapshot.ts';
 export const receivingHandlers: Handlers<keyof typeof receivingApi> = {
   'receiving.check': (ctx, { draft, deliveryId }) => checkDraft(ctx, draft, deliveryId),
   'receiving.saveDraft': (ctx, { id, draft }) => {
-    const before = id ? getDelivery(ctx, id) : null;
+    // The before-image leaves the findings out (the audit never kept them), so they are not computed for it.
+    const before = id ? getDelivery(ctx, id, { findings: null }) : null;
     const savedId = writeDraft(ctx, id, draft);
     const after = getDelivery(ctx, savedId);
     audit(ctx, before ? 'update' : 'create', 'delivery', savedId, before && { ...before, findings: undefined }, withRows({ ...after, findings: undefined }, ...deliveryRows(ctx, savedId)));

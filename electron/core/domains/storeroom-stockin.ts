@@ -1,6 +1,7 @@
 import { ApiError } from '../../../shared/errors.ts';
 import { formatMilli } from '../../../shared/format.ts';
 import type { StorageClass } from '../../../shared/domain.ts';
+import type { RegionalProfile } from '../../../shared/profile.ts';
 import { audit } from '../audit.ts';
 import type { Ctx } from '../context.ts';
 import { uuidv7 } from '../ids.ts';
@@ -38,14 +39,14 @@ function deliveryHeader(ctx: Ctx, deliveryId: string): { id: string; number: str
 }
 
 /** Called by the delivery posting, inside its transaction, after the delivery row is numbered. */
-export function stockInFromDelivery(ctx: Ctx, deliveryId: string): { lots: number; direct: number } {
+export function stockInFromDelivery(ctx: Ctx, deliveryId: string, known: { profile?: RegionalProfile } = {}): { lots: number; direct: number } {
   const h = deliveryHeader(ctx, deliveryId);
   if (ctx.db.prepare('SELECT 1 FROM stock_lots WHERE delivery_id = ?').get(deliveryId)) {
     throw new ApiError('CONFLICT', `验收单 ${h.number ?? ''}已入库，不能重复入库`);
   }
   const date = h.delivery_date;
   assertPeriodOpen(ctx, date);
-  const usesStoreroom = profileOf(ctx).usesStoreroom;
+  const usesStoreroom = (known.profile ?? profileOf(ctx)).usesStoreroom;
   const lines = ctx.db
     .prepare(
       `SELECT l.line_no, l.ingredient_id, i.name, i.unit, i.storable, l.accepted_milli, l.unit_price_fen, l.amount_fen, l.expires_on, l.storage_class
