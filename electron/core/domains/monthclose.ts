@@ -12,7 +12,7 @@ import type { Handlers } from '../handlers.ts';
 import { uuidv7 } from '../ids.ts';
 import { bankLines, blockingItems, checklist } from './monthclose-checklist.ts';
 import { disclosureData } from './monthclose-disclosure.ts';
-import { closeFigures, figuresChecksum, fundSummary } from './monthclose-figures.ts';
+import { closeFigures, figuresChecksum, fundSummary, type CloseFigures } from './monthclose-figures.ts';
 import { fundHandlers } from './monthclose-fund.ts';
 
 /**
@@ -109,8 +109,9 @@ export interface ClosedMonthCheck {
 
 /**
  * For verify (electron/core/verify.ts): recomputes a closed month's checksum from the ledger as it is now and the
- * audit head recorded at its close, and compares it with the one recorded. A difference means a figure of the
- * closed month (or of a month before it) changed after the close.
+ * audit head recorded at its close, and compares it with the one recorded; the figures recorded with the close must
+ * give that checksum too. A difference means a figure of the closed month (or of a month before it) changed after
+ * the close, or the recorded figures were changed.
  */
 export function recomputeClosedMonthChecksum(db: Db, month: string): ClosedMonthCheck | null {
   const ctx: Ctx = { db, now: () => new Date(), installationId: '', dataDir: null, session: null, setSession: () => {} };
@@ -118,7 +119,15 @@ export function recomputeClosedMonthChecksum(db: Db, month: string): ClosedMonth
   const close = [...eventRows(ctx, month)].reverse().find((e) => e.kind === 'close');
   if (!close || !close.checksum || !close.audit_head) return null;
   const recomputed = figuresChecksum(closeFigures(ctx, month), close.audit_head);
-  return { month, revision: close.revision, storedChecksum: close.checksum, recomputedChecksum: recomputed, ok: recomputed === close.checksum };
+  // The recorded figures themselves must still hash to the checksum too: later months' year to date and the month's
+  // own summary read them as frozen (monthclose-figures.ts).
+  let storedOk = false;
+  try {
+    storedOk = close.figures !== null && figuresChecksum(JSON.parse(close.figures) as CloseFigures, close.audit_head) === close.checksum;
+  } catch {
+    storedOk = false;
+  }
+  return { month, revision: close.revision, storedChecksum: close.checksum, recomputedChecksum: recomputed, ok: recomputed === close.checksum && storedOk };
 }
 
 /** Every closed month, checked as above. */
