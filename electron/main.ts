@@ -16,4 +16,6 @@ startShell(electron, {
   argv: process.argv,
   env: process.env,
   devTools: !electron.app.isPackaged,
+  // The file check's worker thread loads better-sqlite3 from this path (the bundle leaves it external).
+  sqliteDriver: require.resolve('better-sqlite3'),
 });

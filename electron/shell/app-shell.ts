@@ -3,9 +3,11 @@ import path from 'node:path';
 import type { BrowserWindow as BrowserWindowType } from 'electron';
 import { openBackend, type Backend } from '../core/backend.ts';
 import { createBackup, listBackups, pruneBackups, scheduleDailyBackups, startupBackup } from '../core/backup.ts';
+import { startHealthCheck, stopHealthCheck, type HealthState } from '../core/health-check.ts';
 import { checkStorageLocation } from '../core/storage-location.ts';
 import { resolveDataLocation, type DataLocation } from './data-location.ts';
 import { registerInvokeHandler } from './ipc.ts';
+import { registerPickPathHandler } from './pick-path.ts';
 import { APP_ENTRY_URL, APP_SCHEME_PRIVILEGES, registerAppProtocol } from './protocol.ts';
 import { createMainWindow, denyAllPermissions, enforceCsp, hardenWebContents } from './security.ts';
 
@@ -22,11 +24,24 @@ export interface ShellOptions {
   env: Record<string, string | undefined>;
   /** Open DevTools-capable windows (development runs only). */
   devTools?: boolean;
+  /**
+   * better-sqlite3's entry file, resolved by main.ts: the file check's worker thread loads it from this path (see
+   * core/health-check.ts). Without it no file check runs.
+   */
+  sqliteDriver?: string;
 }
 
 export interface Shell {
   /** Resolves when the window is loading, or with null when startup was refused (the app then quits). */
-  ready: Promise<{ window: BrowserWindowType; backend: Backend; location: DataLocation; /** The start backup (null if it failed). */ startBackup: Promise<string | null> } | null>;
+  ready: Promise<{
+    window: BrowserWindowType;
+    backend: Backend;
+    location: DataLocation;
+    /** The start backup (null if it failed). */
+    startBackup: Promise<string | null>;
+    /** The file check after the start backup (null when none runs: no sqliteDriver). */
+    healthCheck: Promise<HealthState | null>;
+  } | null>;
 }
 
 /**
@@ -57,6 +72,7 @@ export function startShell(electron: ElectronMain, opts: ShellOptions): Shell {
   });
   app.on('window-all-closed', () => {
     dailyBackups?.stop();
+    if (backend) stopHealthCheck(backend.ctx);
     backend?.close();
     backend = null;
     app.quit();
@@ -115,12 +131,32 @@ export function startShell(electron: ElectronMain, opts: ShellOptions): Shell {
         });
       });
 
+    // Page-level damage, looked for once the start backup is done (it reads the whole file too): quick_check on a
+    // read-only connection in a worker thread, so this process never waits for it (core/health-check.ts).
+    const driver = opts.sqliteDriver;
+    const healthCheck: Promise<HealthState | null> = driver
+      ? startBackup.then(() => {
+          if (!backend) return null;
+          return startHealthCheck(opened.ctx, { file: location.ledgerFile, driver }).then((h) => {
+            log(h.status === 'ok' ? '账本文件检查：正常' : h.status === 'damaged' ? `账本文件检查：发现损坏：${h.problems.join('；')}` : `账本文件检查未完成：${h.problems.join('；')}`);
+            return h;
+          });
+        })
+      : Promise.resolve(null);
+
     denyAllPermissions(session.defaultSession, (m) => log(m));
     enforceCsp(session.defaultSession);
     registerAppProtocol(protocol, opts.rendererDir);
     registerInvokeHandler(ipcMain, {
       backend: opened,
       isOurContents: (id) => mainWindow !== null && !mainWindow.isDestroyed() && mainWindow.webContents.id === id,
+      log: (m) => log(m),
+    });
+    registerPickPathHandler(ipcMain, {
+      dialog,
+      window: () => mainWindow,
+      isOurContents: (id) => mainWindow !== null && !mainWindow.isDestroyed() && mainWindow.webContents.id === id,
+      backupsDir: location.backupsDir,
       log: (m) => log(m),
     });
 
@@ -132,7 +168,7 @@ export function startShell(electron: ElectronMain, opts: ShellOptions): Shell {
     });
     win.webContents.on('render-process-gone', (_e, details) => log(`页面进程退出：${details.reason}`));
     void win.loadURL(APP_ENTRY_URL).catch((e: Error) => log(`页面加载失败：${e.message}`));
-    return { window: win, backend: opened, location, startBackup };
+    return { window: win, backend: opened, location, startBackup, healthCheck };
   });
   return { ready };
 }

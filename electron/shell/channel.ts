@@ -3,3 +3,10 @@
  * the sandboxed preload is bundled from it and may require nothing but 'electron'.
  */
 export const INVOKE_CHANNEL = 'canteen:invoke';
+
+/** The shell's native file dialogs (pick-path.ts): the renderer asks for a folder or a backup file, never a path it typed. */
+export const PICK_PATH_CHANNEL = 'canteen:pick-path';
+
+/** What the renderer may ask to pick: a folder to back up into (a USB stick), or a backup file to restore. */
+export const PICK_PATH_KINDS = ['backupFolder', 'backupFile'] as const;
+export type PickPathKind = (typeof PICK_PATH_KINDS)[number];

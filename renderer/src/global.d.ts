@@ -5,6 +5,8 @@ declare global {
     /** Exposed by the Electron preload (and by the e2e harness): the one door to the backend. */
     canteen: {
       invoke(name: string, input: unknown): Promise<ApiResult<unknown>>;
+      /** The shell's native folder/file dialog (Electron only; absent in a browser, where paths are typed). */
+      pickPath?(kind: 'backupFolder' | 'backupFile'): Promise<ApiResult<string | null>>;
     };
   }
 }

@@ -35,7 +35,7 @@ describe('built bundles', () => {
     const r = JSON.parse(stdout.split('\n').find((l) => l.startsWith('RESULT '))!.slice('RESULT '.length));
     expect(r.errorBoxes).toEqual([]);
     expect(r.privileged).toEqual([{ scheme: 'app', privileges: expect.objectContaining({ standard: true, secure: true }) }]);
-    expect(r.calls.filter((c: string) => c.startsWith('ipcMain.handle'))).toEqual(['ipcMain.handle:canteen:invoke']);
+    expect(r.calls.filter((c: string) => c.startsWith('ipcMain.handle'))).toEqual(['ipcMain.handle:canteen:invoke', 'ipcMain.handle:canteen:pick-path']);
     expect(r.webPreferences).toMatchObject({ contextIsolation: true, sandbox: true, nodeIntegration: false, webviewTag: false });
     expect(r.webPreferences.preload).toBe(path.join(out, 'preload.cjs'));
     expect(r.preloadExists).toBe(true);
@@ -45,6 +45,9 @@ describe('built bundles', () => {
     expect(fs.existsSync(path.join(userData, 'ledger.sqlite'))).toBe(true);
     expect(r.backups.filter((f: string) => f.includes('start'))).toHaveLength(1);
     expect(fs.readFileSync(path.join(userData, 'logs', 'main.log'), 'utf8')).toContain(path.join(userData, 'ledger.sqlite'));
+    // The file check ran in its worker thread from the bundle (eval'd source, driver path from main.ts's require.resolve).
+    expect(r.health).toMatchObject({ ok: true, value: { status: 'ok', problems: [] } });
+    expect(fs.readFileSync(path.join(userData, 'logs', 'main.log'), 'utf8')).toContain('账本文件检查：正常');
   });
 
   it('main.cjs leaves only electron, better-sqlite3 and node built-ins to require', () => {
@@ -54,7 +57,7 @@ describe('built bundles', () => {
     expect(required.has('better-sqlite3')).toBe(true);
   });
 
-  it('preload.cjs runs with only electron to require and exposes nothing but canteen.invoke on the one channel', async () => {
+  it('preload.cjs runs with only electron to require and exposes nothing but canteen.invoke and canteen.pickPath, each on its channel', async () => {
     const code = fs.readFileSync(path.join(out, 'preload.cjs'), 'utf8');
     const exposed: Record<string, any> = {};
     const sent: unknown[][] = [];
@@ -69,8 +72,12 @@ describe('built bundles', () => {
     const module = { exports: {} };
     vm.runInNewContext(code, { require: sandboxRequire, module, exports: module.exports, console });
     expect(Object.keys(exposed)).toEqual(['canteen']);
-    expect(Object.keys(exposed.canteen)).toEqual(['invoke']);
+    expect(Object.keys(exposed.canteen)).toEqual(['invoke', 'pickPath']);
     expect(await exposed.canteen.invoke('auth.me', { a: 1 })).toEqual({ ok: true, value: 'pong' });
-    expect(sent).toEqual([['canteen:invoke', { name: 'auth.me', input: { a: 1 } }]]);
+    expect(await exposed.canteen.pickPath('backupFolder')).toEqual({ ok: true, value: 'pong' });
+    expect(sent).toEqual([
+      ['canteen:invoke', { name: 'auth.me', input: { a: 1 } }],
+      ['canteen:pick-path', { kind: 'backupFolder' }],
+    ]);
   });
 });

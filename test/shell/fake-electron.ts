@@ -158,9 +158,19 @@ export function createFakeElectron(opts: { userData: string; singleInstance?: bo
   };
 
   const errorBoxes: { title: string; content: string }[] = [];
+  /** Every open dialog shown: its parent window and options. `openDialogAnswer` is what the person "chooses". */
+  const openDialogs: { parent: unknown; options: any }[] = [];
+  const answer: { next: { canceled: boolean; filePaths: string[] } | Error } = { next: { canceled: true, filePaths: [] } };
   const dialog = {
     showErrorBox(title: string, content: string) {
       errorBoxes.push({ title, content });
+    },
+    // Electron: showOpenDialog([window, ]options) resolves to { canceled, filePaths }.
+    showOpenDialog(parentOrOptions: unknown, maybeOptions?: unknown) {
+      const [parent, options] = maybeOptions === undefined ? [null, parentOrOptions] : [parentOrOptions, maybeOptions];
+      calls.push('dialog.showOpenDialog');
+      openDialogs.push({ parent, options });
+      return answer.next instanceof Error ? Promise.reject(answer.next) : Promise.resolve(answer.next);
     },
   };
 
@@ -176,6 +186,11 @@ export function createFakeElectron(opts: { userData: string; singleInstance?: bo
     ipcHandlers,
     ipcMain,
     errorBoxes,
+    openDialogs,
+    /** What the next open dialogs answer: a chosen path, a cancel (null), or a failure. */
+    setOpenDialogAnswer(a: string | null | Error) {
+      answer.next = a instanceof Error ? a : a === null ? { canceled: true, filePaths: [] } : { canceled: false, filePaths: [a] };
+    },
   };
 }
 

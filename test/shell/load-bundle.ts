@@ -27,6 +27,13 @@ const preload = win?.options.webPreferences.preload as string | undefined;
 // The start backup runs in the background; wait for it before closing the ledger.
 const backups = path.join(userData, 'backups');
 for (let i = 0; i < 200 && !(fs.existsSync(backups) && fs.readdirSync(backups).some((f) => f.includes('start'))); i++) await new Promise((r) => setTimeout(r, 25));
+// Then the file check, in the worker thread the bundle starts with the driver path main.ts resolved.
+let health: unknown = null;
+for (let i = 0; i < 400 && handler && win; i++) {
+  health = await handler(ipcEvent(win.webContents), { name: 'integrity.health', input: {} });
+  if ((health as { ok: boolean; value?: { status: string } }).value?.status !== 'pending' && (health as { value?: { status: string } }).value?.status !== 'unchecked') break;
+  await new Promise((r) => setTimeout(r, 25));
+}
 console.log(
   'RESULT ' +
   JSON.stringify({
@@ -39,6 +46,8 @@ console.log(
     preloadExists: preload ? fs.existsSync(preload) : false,
     init,
     backups: fs.existsSync(backups) ? fs.readdirSync(backups) : [],
+    health,
+    pickChannel: fake.ipcHandlers.has('canteen:pick-path'),
   }),
 );
 fake.app.emit('window-all-closed');

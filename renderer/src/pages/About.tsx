@@ -3,6 +3,7 @@ import { useEffect, useState } from 'react';
 import type { AppInfo } from '../../../shared/api/app.ts';
 import { call } from '../api.ts';
 import { showError } from '../feedback.ts';
+import { HealthNotice, useHealth } from './maintenance/HealthNotice.tsx';
 
 const Path = ({ value }: { value: string | null }) =>
   value ? (
@@ -16,6 +17,7 @@ const Path = ({ value }: { value: string | null }) =>
 /** 关于: the version, and where this installation keeps the ledger, its backups and logs (for support and for backups). */
 export function AboutPage() {
   const [info, setInfo] = useState<AppInfo | null>(null);
+  const health = useHealth();
   useEffect(() => {
     call('app.info', {}).then(setInfo, showError);
   }, []);
@@ -54,7 +56,13 @@ export function AboutPage() {
           </Typography.Text>
         </Descriptions.Item>
         <Descriptions.Item label="运行环境">{runtime}</Descriptions.Item>
+        <Descriptions.Item label="账本文件检查">{health?.status === 'damaged' ? '发现损坏（见下方）' : <HealthNotice health={health} compact />}</Descriptions.Item>
       </Descriptions>
+      {health?.status === 'damaged' && (
+        <div style={{ marginTop: 12 }}>
+          <HealthNotice health={health} />
+        </div>
+      )}
       <Alert
         style={{ marginTop: 12 }}
         type="info"

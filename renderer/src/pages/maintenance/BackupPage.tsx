@@ -5,6 +5,8 @@ import { call } from '../../api.ts';
 import { feedback, showError, toast } from '../../feedback.ts';
 import { ENTITY_LABELS, chinaTime } from '../../labels.ts';
 import { useRoles, useSession } from '../../session.ts';
+import { HealthNotice, useHealth } from './HealthNotice.tsx';
+import { canPickPath, pickPath } from './pickPath.ts';
 
 /** 1536 → "1.5 KB": backups are a few hundred KB to a few hundred MB. */
 export function sizeText(bytes: number): string {
@@ -20,16 +22,20 @@ function tableName(t: string): string {
 }
 
 /**
- * 备份与校验: the backups folder's list, a manual backup (into the backups folder or a folder typed in — the shell has
- * no folder-picker bridge, so a USB stick is named by its path, e.g. E:\ or /media/usb), restore with a preview
- * (admin only, as the API allows), and 校验账本. Accountants back up and verify; reviewers only verify.
+ * 备份与校验: the file check's result (damage first: restore is the remedy), the backups folder's list, a manual
+ * backup (into the backups folder, or a folder chosen in the shell's native dialog — a USB stick; where there is no
+ * shell, as in a browser, the folder's path is typed, e.g. E:\ or /media/usb), restore with a preview (admin only,
+ * as the API allows) of a listed backup or a chosen file, and 校验账本. Accountants back up and verify; reviewers
+ * only verify.
  */
 export function BackupPage() {
   const roles = useRoles();
   const isAdmin = roles.includes('admin');
   const canBackup = isAdmin || roles.includes('accountant');
+  const health = useHealth();
   return (
     <Space orientation="vertical" size={12} style={{ width: '100%', maxWidth: 1100 }}>
+      <HealthNotice health={health} />
       {canBackup && <BackupsCard isAdmin={isAdmin} />}
       <VerifyCard />
     </Space>
@@ -38,7 +44,8 @@ export function BackupPage() {
 
 function BackupsCard({ isAdmin }: { isAdmin: boolean }) {
   const [list, setList] = useState<BackupInfo[] | null>(null);
-  const [busy, setBusy] = useState<'own' | 'folder' | 'preview' | null>(null);
+  const [busy, setBusy] = useState<'own' | 'folder' | 'preview' | 'pick' | null>(null);
+  const picker = canPickPath();
   const [folder, setFolder] = useState('');
   const [restoreFile, setRestoreFile] = useState('');
   const [preview, setPreview] = useState<BackupPreviewInfo | null>(null);
@@ -61,6 +68,22 @@ function BackupsCard({ isAdmin }: { isAdmin: boolean }) {
     }
   };
 
+  /** The shell's native dialog; a cancel does nothing. */
+  const choose = async (kind: 'backupFolder' | 'backupFile') => {
+    setBusy('pick');
+    let chosen: string | null = null;
+    try {
+      chosen = await pickPath(kind);
+    } catch (e) {
+      showError(e);
+    } finally {
+      setBusy(null);
+    }
+    if (!chosen) return;
+    if (kind === 'backupFolder') await backup(chosen);
+    else await openPreview(chosen);
+  };
+
   const openPreview = async (file: string) => {
     setBusy('preview');
     try {
@@ -78,23 +101,30 @@ function BackupsCard({ isAdmin }: { isAdmin: boolean }) {
         <Button type="primary" loading={busy === 'own'} onClick={() => void backup()} data-testid="backup-now">
           立即备份
         </Button>
-        <Space.Compact>
-          <Input
-            style={{ width: 340 }}
-            placeholder="文件夹完整路径，如 U 盘 E:\ 或 /media/usb"
-            value={folder}
-            onChange={(e) => setFolder(e.target.value)}
-            onPressEnter={() => folder.trim() && void backup(folder.trim())}
-            data-testid="backup-folder"
-          />
-          <Button loading={busy === 'folder'} disabled={!folder.trim()} onClick={() => void backup(folder.trim())} data-testid="backup-to">
-            备份到…
+        {picker ? (
+          <Button loading={busy === 'folder' || busy === 'pick'} disabled={busy !== null} onClick={() => void choose('backupFolder')} data-testid="backup-pick-folder">
+            备份到 U 盘或其他文件夹…
           </Button>
-        </Space.Compact>
+        ) : (
+          <Space.Compact>
+            <Input
+              style={{ width: 340 }}
+              placeholder="文件夹完整路径，如 U 盘 E:\ 或 /media/usb"
+              value={folder}
+              onChange={(e) => setFolder(e.target.value)}
+              onPressEnter={() => folder.trim() && void backup(folder.trim())}
+              data-testid="backup-folder"
+            />
+            <Button loading={busy === 'folder'} disabled={!folder.trim()} onClick={() => void backup(folder.trim())} data-testid="backup-to">
+              备份到…
+            </Button>
+          </Space.Compact>
+        )}
       </Space>
       <Typography.Paragraph type="secondary" style={{ marginBottom: 12 }}>
-        程序每次启动、每天运行时、升级数据前和恢复前都会自动备份到备份文件夹（列表如下，新的在前）。要存到 U
-        盘等别处，请在上面的框里输入文件夹的完整路径（本程序暂不提供选择文件夹的窗口）；每个备份是一个完整文件，可单独恢复。
+        程序每次启动、每天运行时、升级数据前和恢复前都会自动备份到备份文件夹（列表如下，新的在前）。
+        {picker ? '要存到 U 盘等别处，请点“备份到 U 盘或其他文件夹…”并选择文件夹' : '要存到 U 盘等别处，请在上面的框里输入文件夹的完整路径'}
+        ；每个备份是一个完整文件，可单独恢复。
       </Typography.Paragraph>
       <Table<BackupInfo>
         rowKey="file"
@@ -124,7 +154,11 @@ function BackupsCard({ isAdmin }: { isAdmin: boolean }) {
             : []),
         ]}
       />
-      {isAdmin ? (
+      {isAdmin && picker ? (
+        <Button danger style={{ marginTop: 12 }} loading={busy === 'preview' || busy === 'pick'} disabled={busy !== null} onClick={() => void choose('backupFile')} data-testid="restore-pick-file">
+          从 U 盘或其他位置的备份文件恢复…
+        </Button>
+      ) : isAdmin ? (
         <Space.Compact style={{ marginTop: 12 }}>
           <Input
             style={{ width: 420 }}
