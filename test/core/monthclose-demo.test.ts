@@ -40,6 +40,51 @@ describe('closing and exporting the demo month', { timeout: 240_000 }, () => {
     t.cleanup();
   });
 
+  /**
+   * The demo month is sized for its 120 pupils. Worked out by hand from the roster (demo/fees.ts), the migration's
+   * fee standard (午餐 6.00, 两餐 10.00, 三餐寄宿 15.00 a day) and the default profile (subsidy 5.00 a meal day; surplus
+   * at most 2 % over the term, which so far — September had no books — is October alone):
+   * - October 2026 has 17 school days: 8–9, 12–16, 19–23, 26–30 (1–7 is the National Day holiday).
+   * - Pupil i (1–20) of class c (0–5) boards if c ≥ 4 and i > 14 (12), else has two meals if i % 5 = 0 (16 + 4 = 20),
+   *   else lunch (64 + 24 = 88). Pupils 7 and 19 of each class have not paid: 10 on lunch (all the 7s, the 19s of
+   *   c < 4) and 2 boarders. Payers: 78 × 17 × 6.00 + 20 × 17 × 10.00 + 10 × 17 × 15.00 = 7,956.00 + 3,400.00 +
+   *   2,550.00 = 13,906.00, less 一(1)班 pupil 2's 3 days not eaten (3 × 6.00) = 13,888.00. Today's void and refunds
+   *   are dated 20 Nov, not October.
+   * - Subsidy: eligible where (i + c) % 3 = 0: 6 + 7 + 7 + 6 + 7 + 7 = 40; one per class absent each day, so 34 meals
+   *   × 17 days × 5.00 = 2,890.00.
+   * - Income = 13,888.00 + 2,890.00 = 16,778.00.
+   * - Meal days: 108 payers × 17 = 1,836, plus the subsidised meals of the unpaid but eligible (pupils 7 and 19 of
+   *   二(1)班 and 三(2)班; of the 7 eligible of those classes, pupil 7 is absent on school days 2, 9, 16 and pupil 19
+   *   on 6, 13 (0-based): 14 + 15 each) = 58 → 1,894.
+   * Surplus rate within [0, 2 %] ⇔ food cost within [16,778.00 × 98 %, 16,778.00] = [16,442.44, 16,778.00], so per
+   * meal day within [16,442.44 / 1,894, 16,778.00 / 1,894] = [8.68, 8.86] 元.
+   */
+  it('the demo month is sized for its 120 pupils: income ≈ food cost, the surplus within the profile limit', async () => {
+    await login('accountant');
+    const { summary } = await call('monthclose.get', { month: MONTH });
+    const c = summary.current;
+    expect(c.feesCollectedFen).toBe(1_388_800);
+    expect(c.refundsFen).toBe(0);
+    expect(c.subsidyFen).toBe(289_000);
+    expect(c.incomeFen).toBe(1_677_800);
+    expect(c.mealDays).toBe(1_894);
+    expect(summary.expenseBasis).toBe('consumed');
+    expect(c.expenseFen).toBeGreaterThanOrEqual(1_644_244);
+    expect(c.expenseFen).toBeLessThanOrEqual(1_677_800);
+    expect(c.surplusRateBp).toBeGreaterThanOrEqual(0);
+    expect(c.surplusRateBp).toBeLessThanOrEqual(200);
+    expect(summary.period).toMatchObject({ kind: 'term', from: '2026-09', limitBp: 200, breach: false });
+    expect(summary.period.rateBp).toBe(c.surplusRateBp);
+    expect(summary.flags).toEqual([]);
+    expect(c.avgCostFen).toBeGreaterThanOrEqual(868);
+    expect(c.avgCostFen).toBeLessThanOrEqual(886);
+    // The deliveries are a month's food for 120 pupils, not four times that: what was bought is the food cost plus
+    // a few days' stock (the storeroom opened the month empty, so closing = purchased − consumed).
+    const purchased = Object.values(c.purchasedByCategoryFen).reduce((s, v) => s + v, 0);
+    expect(purchased).toBeGreaterThanOrEqual(c.expenseFen);
+    expect((purchased - c.expenseFen) * 17).toBeLessThanOrEqual(c.expenseFen * 5);
+  });
+
   it('the checklist leads to what is open; once done, the month closes and exports', async () => {
     await login('accountant');
     const first = await call('monthclose.get', { month: MONTH });

@@ -8,7 +8,10 @@ import type { DemoStep } from './types.ts';
 /**
  * The kitchen door over last month and this month up to yesterday: every school day the vegetables, meat and tofu
  * arrive, milk three times a week, fish twice, grain and oil on Mondays, eggs from the market stall until its licence
- * ran out (then from the vegetable distributor). Prices scatter around the reference price; some lines are partly
+ * ran out (then from the vegetable distributor). Quantities are sized for the demo's 120 pupils (lunch for all, two or
+ * three meals for 32 of them): some 3–4 kg of each vegetable, 3–6 kg of each meat, a box of milk each, 70–100 kg of
+ * rice a week — about 1,000 元 of food a school day against some 990 元 of fees and subsidy (the storeroom step draws
+ * stored food to that budget). Prices scatter around the reference price; some lines are partly
  * rejected (烂叶, 温度偏高); a few prices run over the tolerance and carry a note; inspectors rotate in pairs and a
  * parent witnesses on Fridays. One meat delivery is cancelled and amended; yesterday's delivery from the cooperative
  * without a food licence stays a draft (the check blocks it). The accountant enters 绿源's statement for last month,
@@ -56,6 +59,8 @@ const SUPPLIERS = {
 } as const;
 const NOTE_PREFIX: Record<keyof typeof SUPPLIERS, string> = { veg: 'LY', meat: 'XF', grain: 'HF', eggs: 'SD', fish: 'QDH', dairy: 'CG', soy: 'DXF', coop: 'XN' };
 
+/** Garlic, ginger and spring onion come by the handful, not by the crate. */
+const AROMATICS = new Set(['大蒜', '生姜', '小葱']);
 const VEG = ['白菜', '青菜', '菠菜', '芹菜', '土豆', '胡萝卜', '西红柿', '黄瓜', '茄子', '青椒', '洋葱', '冬瓜', '西兰花', '香菇', '大蒜', '生姜', '小葱'];
 const MEAT = ['猪前腿肉', '猪后腿肉', '猪排骨', '猪里脊', '三黄鸡', '鸡腿', '鸡胸肉'];
 const REJECT_REASONS = ['外层烂叶较多', '部分腐烂', '有冻伤', '规格不符'];
@@ -138,9 +143,9 @@ export const deliveriesStep: DemoStep = {
       const plans: Plan[] = [];
       // vegetables every day, eggs here once the stall's licence has run out
       const veg: LineInput[] = [];
-      for (const name of [...VEG].sort(() => r() - 0.5).slice(0, between(4, 6))) veg.push(maybeReject(line(name, qty(5, 30)), 0.08));
-      if (wd === 2 || wd === 4) veg.push(line(pick(['苹果', '香蕉']), qty(20, 35)));
-      if (date > eggLicenceEnds && (wd === 1 || wd === 3 || wd === 5)) veg.push(line('鸡蛋', qty(30, 45), { storageClass: 'chilled' }));
+      for (const name of [...VEG].sort(() => r() - 0.5).slice(0, between(4, 6))) veg.push(maybeReject(line(name, AROMATICS.has(name) ? qty(0.5, 1.5) : qty(2, 6)), 0.08));
+      if (wd === 2 || wd === 4) veg.push(line(pick(['苹果', '香蕉']), qty(12, 18)));
+      if (date > eggLicenceEnds && (wd === 1 || wd === 3 || wd === 5)) veg.push(line('鸡蛋', qty(6, 9), { storageClass: 'chilled' }));
       plans.push({ supplier: 'veg', lines: veg });
       // meat every day, chilled with its certificates; frozen chicken with dates
       const meat = [...MEAT].sort(() => r() - 0.5).slice(0, between(2, 3)).map((name, n) => {
@@ -148,42 +153,42 @@ export const deliveriesStep: DemoStep = {
         const extra: Partial<LineInput> = frozen
           ? { storageClass: 'frozen' as StorageClass, temperatureDc: -between(180, 200), productionDate: addDays(date, -between(7, 20)), shelfLifeDays: 365 }
           : { storageClass: 'chilled' as StorageClass, temperatureDc: between(20, 45) };
-        return maybeReject(line(name, qty(frozen ? 10 : 15, frozen ? 20 : 35), { ...extra, certs: certs(name, date, n + 1) }), 0.03, ['returned']);
+        return maybeReject(line(name, frozen ? qty(2, 4) : qty(3, 6), { ...extra, certs: certs(name, date, n + 1) }), 0.03, ['returned']);
       });
-      if (wd === 2) meat.push(line('牛腩', qty(8, 12), { storageClass: 'chilled', temperatureDc: between(20, 40), certs: certs('牛腩', date, 9) }));
+      if (wd === 2) meat.push(line('牛腩', qty(3, 5), { storageClass: 'chilled', temperatureDc: between(20, 40), certs: certs('牛腩', date, 9) }));
       plans.push({ supplier: 'meat', lines: meat });
       // tofu every day (made that morning)
-      plans.push({ supplier: 'soy', lines: ['老豆腐', '豆腐干', '千张'].sort(() => r() - 0.5).slice(0, between(1, 2)).map((n) => line(n, qty(8, 20), { storageClass: 'chilled' })) });
+      plans.push({ supplier: 'soy', lines: ['老豆腐', '豆腐干', '千张'].sort(() => r() - 0.5).slice(0, between(1, 2)).map((n) => line(n, qty(2, 5), { storageClass: 'chilled' })) });
       // milk Monday, Wednesday, Friday
       if (wd === 1 || wd === 3 || wd === 5) {
-        const milk = [line('纯牛奶', between(300, 360) * 1000, { storageClass: 'chilled', productionDate: addDays(date, -between(1, 3)), shelfLifeDays: 30 })];
-        if (wd === 3) milk.push(line('酸奶', between(280, 340) * 1000, { storageClass: 'chilled', productionDate: addDays(date, -1), shelfLifeDays: 21, temperatureDc: between(30, 60) }));
+        const milk = [line('纯牛奶', between(110, 125) * 1000, { storageClass: 'chilled', productionDate: addDays(date, -between(1, 3)), shelfLifeDays: 30 })];
+        if (wd === 3) milk.push(line('酸奶', between(105, 120) * 1000, { storageClass: 'chilled', productionDate: addDays(date, -1), shelfLifeDays: 21, temperatureDc: between(30, 60) }));
         plans.push({ supplier: 'dairy', lines: milk });
       }
       // fish Tuesday and Thursday; frozen hairtail now and then
       if (wd === 2 || wd === 4) {
-        const fish = [line(pick(['草鱼', '鲈鱼']), qty(12, 25), { storageClass: 'chilled', temperatureDc: between(10, 40) })];
-        if (r() < 0.4) fish.push(line('带鱼段', qty(10, 15), { storageClass: 'frozen', temperatureDc: -between(180, 200), productionDate: addDays(date, -between(20, 60)), shelfLifeDays: 270 }));
+        const fish = [line(pick(['草鱼', '鲈鱼']), qty(5, 8), { storageClass: 'chilled', temperatureDc: between(10, 40) })];
+        if (r() < 0.4) fish.push(line('带鱼段', qty(3, 5), { storageClass: 'frozen', temperatureDc: -between(180, 200), productionDate: addDays(date, -between(20, 60)), shelfLifeDays: 270 }));
         plans.push({ supplier: 'fish', lines: fish });
       }
       // grain and oil on Mondays (or the first school day of the month), seasonings every other week
       if (wd === 1 || firstOfMonth) {
         const made = addDays(date, -between(20, 45));
         const grain = [
-          line('大米', qty(150, 250), { productionDate: made, shelfLifeDays: 365, batchNo: `DM${made.replaceAll('-', '')}` }),
-          line('面粉', qty(25, 50), { productionDate: made, shelfLifeDays: 270 }),
+          line('大米', qty(70, 100), { productionDate: made, shelfLifeDays: 365, batchNo: `DM${made.replaceAll('-', '')}` }),
+          line('面粉', qty(10, 20), { productionDate: made, shelfLifeDays: 270 }),
         ];
         const dom = Number(date.slice(8));
         if (dom <= 7 || (dom >= 15 && dom <= 21)) {
-          grain.push(line('大豆油', between(4, 8) * 1000, { productionDate: made, shelfLifeDays: 540 }));
-          for (const [n, lo, hi] of [['食用盐', 10, 20], ['生抽', 6, 12], ['米醋', 4, 8], ['白砂糖', 5, 10], ['料酒', 4, 8]] as const) {
+          grain.push(line('大豆油', between(3, 5) * 1000, { productionDate: made, shelfLifeDays: 540 }));
+          for (const [n, lo, hi] of [['食用盐', 3, 6], ['生抽', 3, 6], ['米醋', 2, 4], ['白砂糖', 2, 4], ['料酒', 2, 4]] as const) {
             grain.push(line(n, between(lo, hi) * 1000, { productionDate: addDays(date, -between(30, 90)), shelfLifeDays: 720 }));
           }
         }
         plans.push({ supplier: 'grain', lines: grain });
       }
       // eggs from the market stall Monday, Wednesday, Friday while its licence holds
-      if (date <= eggLicenceEnds && (wd === 1 || wd === 3 || wd === 5)) plans.push({ supplier: 'eggs', lines: [line('鸡蛋', qty(30, 45), { storageClass: 'chilled' })] });
+      if (date <= eggLicenceEnds && (wd === 1 || wd === 3 || wd === 5)) plans.push({ supplier: 'eggs', lines: [line('鸡蛋', qty(6, 9), { storageClass: 'chilled' })] });
       return plans;
     };
 
@@ -231,7 +236,7 @@ export const deliveriesStep: DemoStep = {
     }
     // Yesterday the cooperative brought greens; without a food licence the check blocks posting and it stays a draft.
     const yesterday = addDays(d.today, -1);
-    await save(yesterday, { supplier: 'coop', lines: [line('青菜', qty(20, 30)), line('菠菜', qty(10, 15))] }, 9, { remark: '合作社尚未提供食品经营许可证，待补证后再过账' });
+    await save(yesterday, { supplier: 'coop', lines: [line('青菜', qty(6, 10)), line('菠菜', qty(3, 5))] }, 9, { remark: '合作社尚未提供食品经营许可证，待补证后再过账' });
 
     // The accountant: 绿源's statement for last month (one delivery billed 3.50 more) and a payment to 禾丰粮油.
     await d.loginAs('accountant');

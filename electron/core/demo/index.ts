@@ -17,8 +17,11 @@ export const DEMO_SCHOOL = '阳光实验小学';
 /** The school, its people and master data: what every later step builds on (and a quick seed for tests). */
 export const FOUNDATION_STEPS: DemoStep[] = [schoolAndPeople, suppliersStep, ingredientsStep];
 
-/** The demo, in order. Later issues add their step (a month of deliveries, fees, …) as one line here. */
-export const DEMO_STEPS: DemoStep[] = [...FOUNDATION_STEPS, deliveriesStep, storeroomStep, feesStep];
+/**
+ * The demo, in order. Later issues add their step (a month of deliveries, fees, …) as one line here. The storeroom
+ * comes after the fees: the kitchen draws stored food to the month's income (以收定支, see storeroom.ts).
+ */
+export const DEMO_STEPS: DemoStep[] = [...FOUNDATION_STEPS, deliveriesStep, feesStep, storeroomStep];
 
 /**
  * Seeds a demo school into an empty ledger through the API (so every record passes the same checks and leaves the
