@@ -1,14 +1,19 @@
 import { App as AntApp, Button, Dropdown, Layout, Menu, Result, Space, Spin, Tag, Typography } from 'antd';
 import type { MenuProps } from 'antd';
-import { useEffect, useMemo } from 'react';
+import { lazy, Suspense, useEffect, useMemo } from 'react';
 import { ROLE_LABELS } from '../../shared/roles.ts';
 import { onUnauthenticated } from './api.ts';
 import { feedback } from './feedback.ts';
-import { LoginPage } from './pages/LoginPage.tsx';
-import { SetupPage } from './pages/SetupPage.tsx';
 import { matches, navigate, usePath } from './router.ts';
 import { GROUPS, routes, type AppRoute } from './routes.tsx';
 import { allowed, useSession } from './session.ts';
+
+// Loaded when shown (most starts are already logged in), like the pages in routes.tsx.
+const LoginPage = lazy(() => import('./pages/LoginPage.tsx').then((m) => ({ default: m.LoginPage })));
+const SetupPage = lazy(() => import('./pages/SetupPage.tsx').then((m) => ({ default: m.SetupPage })));
+
+/** Shown while a page's chunk loads (a few ms from the app's own files). */
+const loadingPage = <Spin size="large" style={{ display: 'block', marginTop: '30vh' }} />;
 
 /** Binds antd's context-aware message/notification/modal for code outside components (see feedback.ts). */
 function FeedbackBinder() {
@@ -33,7 +38,7 @@ export function Shell() {
   }, [load, lost]);
 
   let body;
-  if (phase === 'loading') body = <Spin size="large" style={{ display: 'block', marginTop: '30vh' }} />;
+  if (phase === 'loading') body = loadingPage;
   else if (phase === 'offline') body = <Result status="error" title="无法打开账本" subTitle={problem} />;
   else if (phase === 'setup') body = <SetupPage />;
   else if (phase === 'login') body = <LoginPage />;
@@ -41,7 +46,7 @@ export function Shell() {
   return (
     <>
       <FeedbackBinder />
-      {body}
+      <Suspense fallback={loadingPage}>{body}</Suspense>
     </>
   );
 }
@@ -82,7 +87,10 @@ function MainWindow() {
         <Typography.Title level={4} style={{ marginTop: 0 }}>
           {route.label}
         </Typography.Title>
-        {route.element}
+        {/* keyed by route: a page still loading is not shown under the next one's title */}
+        <Suspense key={route.path} fallback={<Spin style={{ display: 'block', marginTop: 48 }} />}>
+          {route.element}
+        </Suspense>
       </>
     );
 

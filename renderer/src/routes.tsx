@@ -1,18 +1,7 @@
 import type { ReactNode } from 'react';
 import { STAFF, type Role } from '../../shared/roles.ts';
-import { AboutPage } from './pages/About.tsx';
-import { AuditPage } from './pages/AuditPage.tsx';
-import { BackupPage } from './pages/maintenance/BackupPage.tsx';
-import { ChangePasswordPage } from './pages/ChangePasswordPage.tsx';
-import { HomePage } from './pages/HomePage.tsx';
-import { IngredientsPage } from './pages/IngredientsPage.tsx';
+import { page } from './lazyPage.tsx';
 import { feeRoutes } from './pages/fees/routes.tsx';
-import { MonthClosePage } from './pages/monthclose/MonthClosePage.tsx';
-import { ReceivingPage } from './pages/receiving/ReceivingPage.tsx';
-import { StoreroomPage } from './pages/storeroom/StoreroomPage.tsx';
-import { SettingsPage } from './pages/SettingsPage.tsx';
-import { SuppliersPage } from './pages/SuppliersPage.tsx';
-import { UsersPage } from './pages/UsersPage.tsx';
 
 export interface AppRoute {
   /** Hash path; a route also serves the paths below it ("/masterdata/suppliers/<id>"): read them with usePath/restOf. */
@@ -35,17 +24,17 @@ export const GROUPS = ['首页', '验收入库', '库房', '伙食费', '月结�
  * Every page of the main window. Feature work appends its routes here (or replaces a placeholder) — one line each.
  */
 export const routes: AppRoute[] = [
-  { path: '/', label: '首页', group: '首页', roles: 'any', element: <HomePage /> },
-  { path: '/receiving', label: '验收入库', group: '验收入库', roles: ['admin', 'storekeeper', 'accountant', 'reviewer', 'parent'], element: <ReceivingPage /> },
-  { path: '/storeroom', label: '库房', group: '库房', roles: ['admin', 'storekeeper', 'accountant', 'reviewer', 'parent'], element: <StoreroomPage /> },
+  { path: '/', label: '首页', group: '首页', roles: 'any', element: page(() => import('./pages/HomePage.tsx'), (m) => m.HomePage) },
+  { path: '/receiving', label: '验收入库', group: '验收入库', roles: ['admin', 'storekeeper', 'accountant', 'reviewer', 'parent'], element: page(() => import('./pages/receiving/ReceivingPage.tsx'), (m) => m.ReceivingPage) },
+  { path: '/storeroom', label: '库房', group: '库房', roles: ['admin', 'storekeeper', 'accountant', 'reviewer', 'parent'], element: page(() => import('./pages/storeroom/StoreroomPage.tsx'), (m) => m.StoreroomPage) },
   ...feeRoutes,
-  { path: '/closing', label: '月结与公示', group: '月结与公示', roles: ['admin', 'accountant', 'reviewer', 'parent'], element: <MonthClosePage /> },
-  { path: '/masterdata/suppliers', label: '供应商', group: '基础资料', roles: STAFF, element: <SuppliersPage /> },
-  { path: '/masterdata/ingredients', label: '食材', group: '基础资料', roles: STAFF, element: <IngredientsPage /> },
-  { path: '/masterdata/users', label: '用户', group: '基础资料', roles: ['admin'], element: <UsersPage /> },
-  { path: '/audit', label: '审计', group: '审计', roles: ['admin', 'accountant', 'reviewer'], element: <AuditPage /> },
-  { path: '/settings', label: '设置', group: '设置', roles: ['admin'], element: <SettingsPage /> },
-  { path: '/maintenance/backup', label: '备份与校验', group: '设置', roles: ['admin', 'accountant', 'reviewer'], element: <BackupPage /> },
-  { path: '/password', label: '修改密码', group: '设置', roles: 'any', element: <ChangePasswordPage />, hidden: true },
-  { path: '/about', label: '关于', group: '设置', roles: 'any', element: <AboutPage /> },
+  { path: '/closing', label: '月结与公示', group: '月结与公示', roles: ['admin', 'accountant', 'reviewer', 'parent'], element: page(() => import('./pages/monthclose/MonthClosePage.tsx'), (m) => m.MonthClosePage) },
+  { path: '/masterdata/suppliers', label: '供应商', group: '基础资料', roles: STAFF, element: page(() => import('./pages/SuppliersPage.tsx'), (m) => m.SuppliersPage) },
+  { path: '/masterdata/ingredients', label: '食材', group: '基础资料', roles: STAFF, element: page(() => import('./pages/IngredientsPage.tsx'), (m) => m.IngredientsPage) },
+  { path: '/masterdata/users', label: '用户', group: '基础资料', roles: ['admin'], element: page(() => import('./pages/UsersPage.tsx'), (m) => m.UsersPage) },
+  { path: '/audit', label: '审计', group: '审计', roles: ['admin', 'accountant', 'reviewer'], element: page(() => import('./pages/AuditPage.tsx'), (m) => m.AuditPage) },
+  { path: '/settings', label: '设置', group: '设置', roles: ['admin'], element: page(() => import('./pages/SettingsPage.tsx'), (m) => m.SettingsPage) },
+  { path: '/maintenance/backup', label: '备份与校验', group: '设置', roles: ['admin', 'accountant', 'reviewer'], element: page(() => import('./pages/maintenance/BackupPage.tsx'), (m) => m.BackupPage) },
+  { path: '/password', label: '修改密码', group: '设置', roles: 'any', element: page(() => import('./pages/ChangePasswordPage.tsx'), (m) => m.ChangePasswordPage), hidden: true },
+  { path: '/about', label: '关于', group: '设置', roles: 'any', element: page(() => import('./pages/About.tsx'), (m) => m.AboutPage) },
 ];

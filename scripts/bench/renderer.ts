@@ -1,21 +1,51 @@
 /**
  * The renderer in Chromium against the real core on a copy of a bench ledger (issue 8): time from navigation to a
  * usable delivery form, and keystroke-to-paint in the form's ingredient search (the ledger's 5,000 items).
- *   npx node scripts/bench/renderer.ts bench-results/ledger-quick.sqlite [out.json]
- * Keystroke-to-paint is taken in the page: keydown → the first change inside the select's dropdown → the next
- * animation frame. It includes the IPC stand-in (Playwright's exposeBinding, a round trip to this process).
+ *
+ *   cp bench-results/ledger-quick.sqlite* /tmp/me/        # never hand it the original (opening migrates the file)
+ *   npx node scripts/bench/renderer.ts /tmp/me/ledger-quick.sqlite [results.json] [options]
+ *     --runs N        page loads (each in a fresh browser context), 5 by default
+ *     --dist DIR      use a renderer built earlier (e.g. from another commit) instead of building this tree's; give it
+ *                     twice (--dist A --dist B) and the loads take turns, A B A B …: two builds timed in turn on the
+ *                     same shared, loaded machine compare far better than two runs apart
+ *     --no-keys       time the loads only
+ *     --trace DIR     one more load first, not counted: a Chromium performance trace (DIR/trace.json) and a CDP CPU
+ *                     profile (DIR/load.cpuprofile, opens in DevTools), summarised on stdout — main-thread time by
+ *                     trace event and JS self time by script
+ *
+ * The script copies the ledger once more into a temp folder and opens that copy. The browser's clock is set to the
+ * ledger's last school day (only `Date`: timers and performance.now stay real), so the receiving list's default
+ * range (this month) holds a month of the ledger's deliveries, as a storekeeper on that day would see them.
+ *
+ * Load: page.goto(#/receiving) → 新建验收单 clicked (the list page is up: `toList`) → the first line's item search is
+ * on screen (`loadToDeliveryForm`). Keystroke-to-paint is taken in the page: keydown → the first change inside the
+ * select's dropdown → the next animation frame. Both include the IPC stand-in (Playwright's exposeBinding, a round
+ * trip to this process). `rendererCpuPerLoadMs` is the CPU time the renderer processes spent during a load
+ * (SystemInfo.getProcessInfo before and after): on a machine shared with other work it is the steadier figure.
  */
 import fs from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { chromium } from 'playwright-core';
+import { parseArgs } from 'node:util';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { openBackend } from '../../electron/core/backend.ts';
 import { buildRenderer, CHROMIUM_ARGS } from '../../test/e2e/harness.ts';
 import { monthDays } from './build-ledger.ts';
 
-const [, , source, outArg] = process.argv;
+const { values: opt, positionals } = parseArgs({
+  allowPositionals: true,
+  options: {
+    dist: { type: 'string', multiple: true },
+    runs: { type: 'string', default: '5' },
+    trace: { type: 'string' },
+    'no-keys': { type: 'boolean', default: false },
+  },
+});
+const [source, outArg] = positionals;
+if (!source) throw new Error('usage: renderer.ts <copy of a bench ledger> [results.json] [--runs N] [--dist DIR] [--no-keys] [--trace DIR]');
+const runs = Number(opt.runs);
 const meta = JSON.parse(fs.readFileSync(`${source}.json`, 'utf8')) as { months: string[] };
 const work = fs.mkdtempSync(path.join(os.tmpdir(), 'canteen-bench-ui-'));
 const file = path.join(work, 'l.sqlite');
@@ -25,17 +55,23 @@ const b = openBackend({ file, now: () => new Date(`${lastDay}T03:00:00Z`), lockH
 const u = b.db.prepare(`SELECT id, display_name AS n FROM users WHERE username = 'storekeeper'`).get() as { id: string; n: string };
 b.ctx.setSession({ userId: u.id, username: 'storekeeper', displayName: u.n, roles: ['storekeeper'] });
 
-const dir = await buildRenderer(path.join(work, 'renderer'));
-const server = http.createServer((req, res) => {
-  const p = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
-  const f = path.join(dir, p === '/' ? 'index.html' : p);
-  if (!f.startsWith(dir + path.sep) || !fs.existsSync(f) || !fs.statSync(f).isFile()) return void res.writeHead(404).end();
-  const type = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '.css': 'text/css' }[path.extname(f)] ?? 'application/octet-stream';
-  res.writeHead(200, { 'content-type': type });
-  fs.createReadStream(f).pipe(res);
-});
-await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
+const dirs = opt.dist?.length ? opt.dist.map((d) => path.resolve(d)) : [await buildRenderer(path.join(work, 'renderer'))];
+/** One static server per build, on a port of its own. */
+const servers = new Map<string, http.Server>();
+const urls = new Map<string, string>();
+for (const dir of dirs) {
+  const server = http.createServer((req, res) => {
+    const p = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
+    const f = path.join(dir, p === '/' ? 'index.html' : p);
+    if (!f.startsWith(dir + path.sep) || !fs.existsSync(f) || !fs.statSync(f).isFile()) return void res.writeHead(404).end();
+    const type = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '.css': 'text/css' }[path.extname(f)] ?? 'application/octet-stream';
+    res.writeHead(200, { 'content-type': type });
+    fs.createReadStream(f).pipe(res);
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  servers.set(dir, server);
+  urls.set(dir, `http://127.0.0.1:${(server.address() as AddressInfo).port}/`);
+}
 const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
 
 const stat = (xs: number[]) => {
@@ -43,33 +79,105 @@ const stat = (xs: number[]) => {
   return { n: s.length, medianMs: Math.round(s[Math.floor((s.length - 1) / 2)] * 10) / 10, p95Ms: Math.round(s[Math.min(s.length - 1, Math.ceil(0.95 * s.length) - 1)] * 10) / 10 };
 };
 
-const loads: number[] = [];
-/** The backend calls made while the first load ran, with their time in the core. */
-const loadCalls: string[] = [];
-let loading = false;
-const paints: number[] = [];
-for (let run = 0; run < 5; run++) {
+/** Backend calls made during a load, with their time in the core. */
+let calls: string[] | null = null;
+
+async function openPage(dir: string): Promise<{ context: BrowserContext; page: Page; url: string }> {
   const context = await browser.newContext({ viewport: { width: 1366, height: 768 }, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' });
   const page = await context.newPage();
   page.setDefaultTimeout(60_000);
   await page.exposeBinding('__canteenInvoke', async (_s, name: string, input: unknown) => {
     const t = performance.now();
     const r = await b.invoke(name, input);
-    if (loading) loadCalls.push(`${name} ${(performance.now() - t).toFixed(0)} ms`);
+    calls?.push(`${name} ${(performance.now() - t).toFixed(0)} ms`);
     return r;
   });
   await page.addInitScript(() => {
     const w = window as unknown as { __canteenInvoke: (n: string, i: unknown) => Promise<unknown>; canteen: unknown };
     w.canteen = { invoke: (name: string, input: unknown) => w.__canteenInvoke(name, input) };
   });
-  loading = run === 0;
+  // The school's "today" is the ledger's last school day, 11:00 China time; the clock still runs.
+  await page.addInitScript((today: number) => {
+    const Real = Date;
+    const offset = today - Real.now();
+    class ShiftedDate extends Real {
+      constructor(...a: unknown[]) {
+        super(...((a.length ? a : [Real.now() + offset]) as [number]));
+      }
+      static now() {
+        return Real.now() + offset;
+      }
+    }
+    (window as unknown as { Date: DateConstructor }).Date = ShiftedDate as DateConstructor;
+  }, Date.parse(`${lastDay}T03:00:00Z`));
+  return { context, page, url: urls.get(dir)! };
+}
+
+/** navigation → list page up (新建验收单 clicked) → the delivery form's first item search on screen. */
+async function load(page: Page, url: string): Promise<{ toList: number; toForm: number }> {
   const t0 = performance.now();
   await page.goto(`${url}#/receiving`);
   await page.getByTestId('delivery-new').click();
+  const toList = performance.now() - t0;
   await page.getByTestId('line-0-item').waitFor();
-  loads.push(performance.now() - t0);
-  loading = false;
+  return { toList, toForm: performance.now() - t0 };
+}
 
+if (opt.trace) await traceOneLoad(browser, path.resolve(opt.trace), dirs[0]);
+
+const bcdp = await browser.newBrowserCDPSession();
+/** CPU seconds so far of every renderer process (SystemInfo.getProcessInfo): a load's delta is the page's own work,
+ * steadier than wall time on a shared machine where the page waits for a core. */
+async function rendererCpu(): Promise<number> {
+  const { processInfo } = (await bcdp.send('SystemInfo.getProcessInfo')) as { processInfo: { type: string; cpuTime: number }[] };
+  return processInfo.filter((p) => p.type === 'renderer').reduce((s, p) => s + p.cpuTime, 0);
+}
+
+const variants = dirs.map((d) => ({ dir: d, loads: [] as number[], lists: [] as number[], cpu: [] as number[], paints: [] as number[], calls: [] as string[] }));
+// with several builds the loads take turns (A B A B …), so each sees the same background load on the machine
+for (let run = 0; run < runs; run++) {
+  for (const v of variants) {
+    const { context, page } = await openPage(v.dir);
+    calls = run === 0 ? v.calls : null;
+    const c0 = await rendererCpu();
+    const { toList, toForm } = await load(page, urls.get(v.dir)!);
+    v.cpu.push((await rendererCpu()) - c0);
+    calls = null;
+    v.loads.push(toForm);
+    v.lists.push(toList);
+    if (!opt['no-keys']) v.paints.push(...(await keystrokes(page)));
+    await context.close();
+  }
+}
+await browser.close();
+for (const s of servers.values()) s.close();
+b.close();
+fs.rmSync(work, { recursive: true, force: true });
+const results = variants.map((v) => ({
+  renderer: opt.dist ? `prebuilt ${v.dir}` : 'this tree',
+  assets: assetSummary(v.dir),
+  loadCallsFirstRun: v.calls,
+  loadToList: stat(v.lists),
+  loadToDeliveryForm: stat(v.loads),
+  rendererCpuPerLoadMs: stat(v.cpu.map((s) => s * 1000)),
+  ...(v.paints.length ? { keystrokeToPaint: { ...stat(v.paints), keystrokes: v.paints.length } } : {}),
+}));
+for (const r of results) console.log(JSON.stringify(r));
+if (outArg) {
+  const j = JSON.parse(fs.readFileSync(outArg, 'utf8'));
+  j.results.renderer = results.length === 1 ? results[0] : results;
+  fs.writeFileSync(outArg, JSON.stringify(j, null, 2));
+}
+
+/** The build's scripts: how many, their bytes, and the largest five. */
+function assetSummary(dir: string) {
+  const js = fs.readdirSync(path.join(dir, 'assets')).filter((f) => f.endsWith('.js')).map((f) => ({ f, size: fs.statSync(path.join(dir, 'assets', f)).size }));
+  js.sort((a, c) => c.size - a.size);
+  return { scripts: js.length, bytes: js.reduce((s, x) => s + x.size, 0), largest: js.slice(0, 5).map((x) => `${x.f} ${x.size}`) };
+}
+
+/** Keystroke-to-paint in the first line's ingredient search: 4 words of 3 pinyin initials typed and erased. */
+async function keystrokes(page: Page): Promise<number[]> {
   await page.getByTestId('line-0-item').click();
   await page.evaluate(() => {
     const w = window as unknown as { __kp: number[]; __t0: number | null };
@@ -94,17 +202,81 @@ for (let run = 0; run < 5; run++) {
       await page.waitForTimeout(400);
     }
   }
-  paints.push(...(await page.evaluate(() => (window as unknown as { __kp: number[] }).__kp)));
-  await context.close();
+  return page.evaluate(() => (window as unknown as { __kp: number[] }).__kp);
 }
-await browser.close();
-server.close();
-b.close();
-fs.rmSync(work, { recursive: true, force: true });
-const res = { loadCallsFirstRun: loadCalls, loadToDeliveryForm: stat(loads), keystrokeToPaint: { ...stat(paints), keystrokes: 5 * 4 * 6 } };
-console.log(JSON.stringify(res));
-if (outArg) {
-  const j = JSON.parse(fs.readFileSync(outArg, 'utf8'));
-  j.results.renderer = res;
-  fs.writeFileSync(outArg, JSON.stringify(j, null, 2));
+
+interface TraceEvent {
+  name: string;
+  ph: string;
+  ts: number;
+  dur?: number;
+  tdur?: number;
+  pid: number;
+  tid: number;
+  args?: { name?: string; data?: { url?: string } };
+}
+interface CpuProfile {
+  nodes: { id: number; callFrame: { functionName: string; url: string; lineNumber: number; columnNumber: number } }[];
+  samples: number[];
+  timeDeltas: number[];
+}
+
+/** One load under a performance trace and a CPU profile; prints where the renderer's main thread spent the time. */
+async function traceOneLoad(br: Browser, out: string, dir: string) {
+  fs.mkdirSync(out, { recursive: true });
+  const { context, page, url } = await openPage(dir);
+  const cdp = await context.newCDPSession(page);
+  await cdp.send('Profiler.enable');
+  await cdp.send('Profiler.setSamplingInterval', { interval: 200 });
+  await br.startTracing(page, {
+    path: path.join(out, 'trace.json'),
+    categories: ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'v8.execute', 'v8', 'blink.user_timing', 'loading', 'toplevel'],
+  });
+  await cdp.send('Profiler.start');
+  const t = await load(page, url);
+  const { profile } = (await cdp.send('Profiler.stop')) as unknown as { profile: CpuProfile };
+  await br.stopTracing();
+  await context.close();
+  fs.writeFileSync(path.join(out, 'load.cpuprofile'), JSON.stringify(profile));
+
+  const events = (JSON.parse(fs.readFileSync(path.join(out, 'trace.json'), 'utf8')) as { traceEvents: TraceEvent[] }).traceEvents;
+  const mains = events.filter((e) => e.ph === 'M' && e.name === 'thread_name' && e.args?.name === 'CrRendererMain');
+  const busy = (pid: number, tid: number) => events.filter((e) => e.pid === pid && e.tid === tid && e.ph === 'X').reduce((s, e) => s + (e.dur ?? 0), 0);
+  const main = mains.sort((a, c) => busy(c.pid, c.tid) - busy(a.pid, a.tid))[0];
+  const xs = events.filter((e) => e.pid === main.pid && e.tid === main.tid && e.ph === 'X' && e.dur !== undefined).sort((a, c) => a.ts - c.ts || (c.dur ?? 0) - (a.dur ?? 0));
+  // self time per event name: an event's duration less its children's (events nest on one thread)
+  const self = new Map<string, number>();
+  const stack: { end: number; name: string }[] = [];
+  for (const e of xs) {
+    while (stack.length && stack.at(-1)!.end <= e.ts) stack.pop();
+    const parent = stack.at(-1);
+    if (parent) self.set(parent.name, (self.get(parent.name) ?? 0) - e.dur!);
+    self.set(e.name, (self.get(e.name) ?? 0) + e.dur!);
+    stack.push({ end: e.ts + e.dur!, name: e.name });
+  }
+  // thread CPU time (tdur) of the top-level tasks: what the main thread itself burned, however long it waited for a core
+  let cpu = 0;
+  let until = -1;
+  for (const e of xs) {
+    if (e.ts >= until) {
+      cpu += e.tdur ?? 0;
+      until = e.ts + e.dur!;
+    }
+  }
+  const span = xs.length ? (Math.max(...xs.map((e) => e.ts + e.dur!)) - xs[0].ts) / 1000 : 0;
+  const top = [...self].sort((a, c) => c[1] - a[1]).slice(0, 18).map(([n, us]) => `${n} ${(us / 1000).toFixed(0)} ms`);
+  // JS self time by script (CPU profile)
+  const byNode = new Map<number, number>();
+  profile.samples.forEach((id, i) => byNode.set(id, (byNode.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0)));
+  const byScript = new Map<string, number>();
+  const byFn = new Map<string, number>();
+  for (const n of profile.nodes) {
+    const us = byNode.get(n.id) ?? 0;
+    const script = n.callFrame.url ? path.basename(n.callFrame.url) : `(${n.callFrame.functionName || 'native'})`;
+    byScript.set(script, (byScript.get(script) ?? 0) + us);
+    const fn = `${n.callFrame.functionName || '(anonymous)'} ${script}:${n.callFrame.lineNumber + 1}:${n.callFrame.columnNumber + 1}`;
+    byFn.set(fn, (byFn.get(fn) ?? 0) + us);
+  }
+  const ms = (m: Map<string, number>, k: number) => [...m].sort((a, c) => c[1] - a[1]).slice(0, k).map(([n, us]) => `${n} ${(us / 1000).toFixed(0)} ms`);
+  console.log(JSON.stringify({ traced: { toList: Math.round(t.toList), toForm: Math.round(t.toForm) }, mainThreadSpanMs: Math.round(span), mainThreadCpuMs: Math.round(cpu / 1000), mainThreadSelf: top, jsSelfByScript: ms(byScript, 10), jsSelfByFunction: ms(byFn, 25) }, null, 1));
 }
