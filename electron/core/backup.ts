@@ -4,6 +4,7 @@ import path from 'node:path';
 import { ApiError } from '../../shared/errors.ts';
 import { addDays, chinaDate } from './clock.ts';
 import { LATEST_VERSION, type Db } from './db/open.ts';
+import { checkFindings } from './health-check.ts';
 
 /**
  * Backups: one self-contained SQLite file each, taken through SQLite's online backup API while the app runs, into
@@ -117,7 +118,11 @@ function finalize(tmp: string, dest: string): void {
     try {
       c.pragma('journal_mode = DELETE');
       const check = c.pragma('integrity_check', { simple: true });
-      if (check !== 'ok') throw new ApiError('INTERNAL', `备份文件校验未通过（${String(check)}）`);
+      if (check !== 'ok') {
+        // Usually the ledger itself is damaged (the copy is page for page): name the first finding, not hundreds.
+        const found = checkFindings([String(check)], 1);
+        throw new ApiError('INTERNAL', `备份文件校验未通过（${found.join('，')}），备份没有保存。若“备份与校验”页显示账本文件已损坏，请从以前的备份恢复`);
+      }
     } finally {
       c.close();
     }

@@ -35,6 +35,15 @@ const MAX_ERRORS = 20;
 
 export type HealthState = HealthInfo;
 
+/**
+ * SQLite's check results as one finding per line: a result row may hold several lines, headed by
+ * '*** in database main ***'; 'ok' and the headers drop out. At most `max`, with a count of the rest.
+ */
+export function checkFindings(rows: string[], max = MAX_ERRORS): string[] {
+  const lines = rows.flatMap((r) => r.split('\n')).map((l) => l.trim()).filter((l) => l && l !== 'ok' && !/^\*\*\* in database \w+ \*\*\*$/.test(l));
+  return lines.length > max ? [...lines.slice(0, max), `……另有 ${lines.length - max} 处`] : lines;
+}
+
 /** Runs quick_check on `file` in a worker thread; never rejects. */
 export function quickCheckInWorker(file: string, driver: string, now: () => Date = () => new Date()): { done: Promise<HealthState>; stop(): void } {
   const startedAt = now().toISOString();
@@ -58,7 +67,7 @@ export function quickCheckInWorker(file: string, driver: string, now: () => Date
   worker.once('message', (m: { results?: string[]; error?: string; code?: string | null }) => {
     if (m.results) {
       const bad = m.results.filter((r) => r !== 'ok');
-      finish(bad.length ? 'damaged' : 'ok', bad);
+      finish(bad.length ? 'damaged' : 'ok', bad.length ? checkFindings(bad) : []);
     } else if (m.code && DAMAGE_CODES.has(m.code)) finish('damaged', [m.error ?? m.code]);
     else finish('unchecked', [`检查未能完成：${m.error ?? '未知原因'}`]);
   });

@@ -87,6 +87,10 @@ describe('the file check after start', () => {
       const s = await startHealthCheck(b.ctx, { file, driver });
       expect(s.status).toBe('damaged');
       expect(s.problems.length).toBeGreaterThan(0);
+      // One finding a line, SQLite's '*** in database main ***' header dropped, at most 20 and a count of the rest.
+      expect(s.problems.length).toBeLessThanOrEqual(21);
+      for (const p of s.problems) expect(p).not.toMatch(/\n|\*\*\*/);
+      expect(s.problems[0]).toMatch(/page \d+/);
       const h = await value<{ status: string; problems: string[] }>(b, 'integrity.health');
       expect(h.status).toBe('damaged');
       expect(h.problems).toEqual(s.problems);
@@ -116,6 +120,22 @@ describe('the file check after start', () => {
       const r = await b.invoke('auth.login', { username: 'admin', password: PASSWORD });
       expect(r.ok).toBe(true);
       expect((await done).status).toBe('ok');
+    } finally {
+      b.close();
+    }
+  });
+
+  it('a backup of the damaged ledger is refused with its first finding, not hundreds of lines', async () => {
+    const file = path.join(t.dir, 'damaged-backup.sqlite');
+    fs.copyFileSync(damaged, file);
+    const b = open(file);
+    try {
+      const r = await b.invoke('backup.create', {});
+      expect(r.ok).toBe(false);
+      const msg = !r.ok ? r.error.message : '';
+      expect(msg).toMatch(/^备份文件校验未通过（.*page \d+.*），备份没有保存/);
+      expect(msg).not.toContain('\n');
+      expect(msg.length).toBeLessThan(200);
     } finally {
       b.close();
     }
