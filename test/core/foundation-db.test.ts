@@ -1,5 +1,6 @@
 import Database from 'better-sqlite3';
 import fs from 'node:fs';
+import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openBackend } from '../../electron/core/backend.ts';
 import { LATEST_VERSION, openLedger, schemaVersion } from '../../electron/core/db/open.ts';
@@ -223,5 +224,28 @@ describe('ids', () => {
     expect([...ids].sort()).toEqual(ids);
     // The first 48 bits are the millisecond time: 2030-01-01T00:00Z = 1893456000000 ms = 0x01b8_dac5_b400.
     expect(uuidv7(1893456000000).slice(0, 13)).toBe('01b8dac5-b400');
+  });
+});
+
+describe('audit row snapshots read by an index', () => {
+  // Each write snapshots its rows for verify (row-snapshot.ts groupRows); a snapshot read that scans its table makes
+  // every write slower as the years add up (subsidy_meals by batch did, docs/PERFORMANCE.md).
+  it('every groupRows(table, column) in the core searches, never scans', () => {
+    const dir = path.resolve(import.meta.dirname, '../../electron/core');
+    const calls = new Set<string>();
+    for (const f of fs.readdirSync(dir, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.ts'))) {
+      for (const m of fs.readFileSync(path.join(dir, f), 'utf8').matchAll(/groupRows\(ctx, '(\w+)', '(\w+)'/g)) calls.add(`${m[1]}.${m[2]}`);
+    }
+    expect(calls.size).toBeGreaterThan(15);
+    expect(calls).toContain('subsidy_meals.batch_id');
+    const { file } = temp();
+    const db = openLedger(file);
+    const scans = [...calls].filter((c) => {
+      const [t, col] = c.split('.');
+      const plan = db.prepare(`EXPLAIN QUERY PLAN SELECT * FROM "${t}" WHERE "${col}" = ?`).all('x') as { detail: string }[];
+      return plan.some((p) => p.detail.startsWith('SCAN'));
+    });
+    db.close();
+    expect(scans).toEqual([]);
   });
 });

@@ -5,6 +5,7 @@ import { storeroom } from './0004_storeroom.ts';
 import { monthclose } from './0005_monthclose.ts';
 import { monthTotals } from './0006_month_totals.ts';
 import { postingSpeed } from './0007_posting_speed.ts';
+import { subsidyMealsBatch } from './0008_subsidy_meals_batch.ts';
 
 export interface Migration {
   name: string;
@@ -20,4 +21,5 @@ export const MIGRATIONS: Migration[] = [
   monthclose,
   monthTotals,
   postingSpeed,
+  subsidyMealsBatch,
 ];
