@@ -529,6 +529,9 @@ export function verifyLedger(db: Db, opts: VerifyOptions = {}): VerifyReport {
     }
   }
 
+  // 7. Month totals (migration 0006): pure summaries, recomputed from their source rows.
+  if (tables.has('account_month_totals')) checkMonthTotals(db, add, covered);
+
   const uncoveredTables = [...tables]
     .filter((t) => !(t in covered) && t !== 'audit_log')
     .filter((t) => (db.prepare(`SELECT 1 FROM "${t}" LIMIT 1`).get() as unknown) !== undefined)
@@ -675,4 +678,40 @@ export function verifyLedgerFile(file: string): VerifyReport & { anchor: string 
   } finally {
     db.close();
   }
+}
+
+/**
+ * The month totals of migration 0006 are summaries kept by triggers, holding nothing of their own: each is recomputed
+ * from its source rows and every key whose row differs, is missing or is extra is named. A lot's frozen category must
+ * be its ingredient's category now or one the ingredient's audit trail shows it had (a recategorised ingredient).
+ */
+function checkMonthTotals(db: Db, add: (p: VerifyProblem) => void, covered: Record<string, number>): void {
+  const sums: [table: string, label: string, key: string, recompute: string][] = [
+    ['account_month_totals', '科目月合计', `account || ' ' || month`,
+      `SELECT p.account, substr(e.entry_date, 1, 7) AS month, sum(p.amount_fen) AS amount_fen, count(*) AS postings
+       FROM journal_postings p JOIN journal_entries e ON e.id = p.entry_id GROUP BY 1, 2`],
+    ['stock_month_totals', '库存月合计', `month || ' ' || category || ' ' || kind`,
+      `SELECT substr(m.move_date, 1, 7) AS month, c.category, m.kind, sum(m.value_fen) AS value_fen, count(*) AS movements
+       FROM stock_movements m JOIN stock_lot_categories c ON c.lot_id = m.lot_id GROUP BY 1, 2, 3`],
+    ['subsidy_meal_months', '受助就餐月汇总', `month || ' ' || student_id`,
+      `SELECT substr(meal_date, 1, 7) AS month, student_id, sum(1 << (CAST(substr(meal_date, 9, 2) AS INTEGER) - 1)) AS days, count(*) AS meals
+       FROM subsidy_meals GROUP BY 1, 2`],
+  ];
+  for (const [table, label, key, recompute] of sums) {
+    const diff = db
+      .prepare(`WITH want AS (${recompute}) SELECT ${key} AS k FROM (SELECT * FROM (SELECT * FROM want EXCEPT SELECT * FROM "${table}") UNION ALL SELECT * FROM (SELECT * FROM "${table}" EXCEPT SELECT * FROM want)) GROUP BY k`)
+      .all() as { k: string }[];
+    for (const { k } of diff) add({ kind: 'tamper', table, id: k, message: `${label} ${k} 与按原始记录重算的结果不符（疑似被直接改动）` });
+    covered[table] = (db.prepare(`SELECT count(*) AS n FROM "${table}"`).get() as { n: number }).n;
+  }
+  const lots = db
+    .prepare(
+      `SELECT l.id FROM stock_lots l LEFT JOIN stock_lot_categories c ON c.lot_id = l.id JOIN ingredients i ON i.id = l.ingredient_id
+       WHERE c.category IS NULL OR (c.category <> i.category AND NOT EXISTS (SELECT 1 FROM audit_log a WHERE a.entity = 'ingredient' AND a.entity_id = i.id
+         AND c.category IN (json_extract(a.before, '$.category'), json_extract(a.after, '$.category'))))
+       UNION ALL SELECT c.lot_id FROM stock_lot_categories c WHERE NOT EXISTS (SELECT 1 FROM stock_lots l WHERE l.id = c.lot_id)`,
+    )
+    .all() as { id: string }[];
+  for (const { id } of lots) add({ kind: 'tamper', table: 'stock_lot_categories', id, message: `库存批次 ${id} 的入库类别缺失或与食材的类别记录不符（疑似被直接改动）` });
+  covered.stock_lot_categories = (db.prepare('SELECT count(*) AS n FROM stock_lot_categories').get() as { n: number }).n;
 }

@@ -164,8 +164,27 @@ export interface FiguresMemo {
   flows: Map<string, MonthFlows>;
   fresh: Map<string, MonthFlows>;
   frozen: Map<string, CloseFigures | null>;
+  close: Map<string, CloseFigures>;
 }
-export const newFiguresMemo = (): FiguresMemo => ({ cost: new Map(), flows: new Map(), fresh: new Map(), frozen: new Map() });
+export const newFiguresMemo = (): FiguresMemo => ({ cost: new Map(), flows: new Map(), fresh: new Map(), frozen: new Map(), close: new Map() });
+
+/** The memo of the synchronous stretch running inside withFiguresMemo (see there), else null. */
+let ambient: FiguresMemo | null = null;
+
+/**
+ * Runs `f` (synchronous: nothing may write or await in between) with one memo shared by every figures call inside it
+ * that is given none, e.g. the export's checksum check and the disclosure data computing the same closeFigures.
+ */
+export function withFiguresMemo<T>(f: () => T): T {
+  const prev = ambient;
+  ambient = prev ?? newFiguresMemo();
+  try {
+    return f();
+  } finally {
+    ambient = prev;
+  }
+}
+const memoOrNew = (memo?: FiguresMemo): FiguresMemo => memo ?? ambient ?? newFiguresMemo();
 
 /** A month's flows computed from the ledgers now (month totals, category costs, meal days). */
 function freshFlows(ctx: Ctx, m: string, profile: RegionalProfile, memo: FiguresMemo): MonthFlows {
@@ -423,7 +442,10 @@ export interface CloseFigures {
  * month itself is always computed from the ledgers (approve freezes it; verify recomputes a closed month to compare
  * with the recorded checksum); the earlier months of the year to date are taken as published (module comment).
  */
-export function closeFigures(ctx: Ctx, m: string, memo: FiguresMemo = newFiguresMemo()): CloseFigures {
+export function closeFigures(ctx: Ctx, m: string, memoArg?: FiguresMemo): CloseFigures {
+  const memo = memoOrNew(memoArg);
+  const hit = memo.close.get(m);
+  if (hit) return hit;
   const profile = profileOf(ctx);
   const cur = rangeFigures(ctx, m, m, profile, memo, m);
   const ytd = rangeFigures(ctx, `${m.slice(0, 4)}-01`, m, profile, memo, m);
@@ -446,7 +468,7 @@ export function closeFigures(ctx: Ctx, m: string, memo: FiguresMemo = newFigures
   const rf = ctx.db
     .prepare(`SELECT count(*) AS n, coalesce(sum(amount_fen), 0) AS a FROM fee_refunds WHERE approved_on BETWEEN ? AND ? AND (status <> 'void' OR void_date > ?)`)
     .get(from, to, to) as { n: number; a: number };
-  return {
+  const figures: CloseFigures = {
     month: m,
     usesStoreroom: profile.usesStoreroom,
     allowedNonFood: NON_FOOD_EXPENSES.filter((k) => profile.allowedNonFood.includes(k)),
@@ -460,6 +482,8 @@ export function closeFigures(ctx: Ctx, m: string, memo: FiguresMemo = newFigures
     subsidy: { studentDays: sb.n, amountFen: sb.a },
     refunds: { count: rf.n, amountFen: rf.a },
   };
+  memo.close.set(m, figures);
+  return figures;
 }
 
 /** SHA-256 (hex) of the figures' canonical JSON, a newline, and the audit chain's head at closing. */

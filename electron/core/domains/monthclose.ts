@@ -12,7 +12,7 @@ import type { Handlers } from '../handlers.ts';
 import { uuidv7 } from '../ids.ts';
 import { bankLines, blockingItems, checklist } from './monthclose-checklist.ts';
 import { disclosureData } from './monthclose-disclosure.ts';
-import { closeFigures, figuresChecksum, fundSummary, type CloseFigures } from './monthclose-figures.ts';
+import { closeFigures, figuresChecksum, fundSummary, withFiguresMemo, type CloseFigures } from './monthclose-figures.ts';
 import { fundHandlers } from './monthclose-fund.ts';
 
 /**
@@ -226,13 +226,16 @@ export const monthcloseHandlers: Handlers<Keys | 'fund.recordExpense' | 'fund.re
   'monthclose.export': async (ctx, { month, dir, pdf }) => {
     assertMayRead(ctx, month);
     const close = latestClose(ctx, month);
-    const check = recomputeClosedMonthChecksum(ctx.db, month);
-    if (check && !check.ok) throw new ApiError('RULE', `${monthWords(month)}的账目在月结后发生了变化（校验码不符），请由审核人核查后反结账重新月结`);
+    const checksumHex = close.checksum as string;
+    // One memo for the check and the data: both need the month's closeFigures, computed once (issue 8).
+    const data = withFiguresMemo(() => {
+      const check = recomputeClosedMonthChecksum(ctx.db, month);
+      if (check && !check.ok) throw new ApiError('RULE', `${monthWords(month)}的账目在月结后发生了变化（校验码不符），请由审核人核查后反结账重新月结`);
+      return disclosureData(ctx, month, close.revision, checksumHex);
+    });
     const outDir = dir ?? (ctx.dataDir ? path.join(ctx.dataDir, 'exports') : null);
     if (!outDir) throw new ApiError('VALIDATION', '请指定导出文件夹');
     fs.mkdirSync(outDir, { recursive: true });
-    const checksumHex = close.checksum as string;
-    const data = disclosureData(ctx, month, close.revision, checksumHex);
     const layout = profileOf(ctx).disclosureLayout;
     const xlsxPath = await writeDisclosureWorkbook(data, layout, path.join(outDir, disclosureFileName(data, close.revision > 1 ? `伙食费公示_第${close.revision}版` : '伙食费公示')));
     let pdfPath: string | null = null;
