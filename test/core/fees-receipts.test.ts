@@ -24,6 +24,10 @@ describe('collecting fees (收据)', () => {
       ['SJ2026-0002', 21000, '2026年9月', '2026-09-15'],
       ['SJ2026-0003', 31500, '2026年9月', '2026-09-15'],
     ]);
+    // What collect returns (built from the row it wrote) is what reading the receipt back gives, field for field.
+    for (const r of receipts) expect(await s.b.call('receipts.get', { id: r.id })).toEqual(r);
+    expect(receipts[0]).toMatchObject({ studentName: '王小明', className: '一(1)班', method: 'cash', status: 'valid', voidReason: null, voidedByName: null, days: 21, dailyRateFen: 600, standardFen: 12600 });
+    expect(receipts[0].createdByName).not.toBe('');
     expect(s.balance('cash')).toBe(65100);
     expect(s.balance('income:fees')).toBe(-65100);
     const again = await s.b.call('fees.quote', { period: '2026-09', className: '一(1)班' });

@@ -94,13 +94,17 @@ export const receiptHandlers: Handlers<Keys> = {
     const date = input.date ?? today(ctx);
     assertWritableDay(ctx, date, '收款');
     const user = currentUser(ctx);
+    // Read once per call, not once per receipt (a class is ~50 receipts in one call).
+    const createdByName = (ctx.db.prepare('SELECT display_name FROM users WHERE id = ?').get(user.userId) as { display_name: string } | undefined)?.display_name ?? null;
+    const rates = new Map<string, number>();
     const out: Receipt[] = [];
     for (const item of input.items) {
       const s = getStudent(ctx, item.studentId);
       if (!s.active) throw new ApiError('RULE', `${s.name}（${s.studentNo}）已离校，不能收费`);
       const paid = validReceiptFor(ctx, s.id, period.key);
       if (paid) throw new ApiError('CONFLICT', `${s.name}（${s.studentNo}）${period.label}已交费（收据 ${paid}）；如需重开请先作废原收据`);
-      const rate = dailyRate(ctx, s.mealPlan);
+      const rate = rates.get(s.mealPlan) ?? dailyRate(ctx, s.mealPlan);
+      rates.set(s.mealPlan, rate);
       const standard = period.schoolDays * rate;
       const amount = item.amountFen ?? standard;
       if (amount !== standard && !item.overrideReason) {
@@ -126,8 +130,17 @@ export const receiptHandlers: Handlers<Keys> = {
           { account: 'income:fees', amountFen: -amount },
         ],
       });
-      const receipt = getReceipt(ctx, id);
-      audit(ctx, 'create', 'fee_receipt', id, null, withRows(receipt, groupRows(ctx, 'fee_receipts', 'id', id)));
+      // The stored row (also the audit's snapshot) with the student and user already in hand: what getReceipt returns.
+      const snap = groupRows(ctx, 'fee_receipts', 'id', id);
+      const receipt = toReceipt({
+        ...(snap.rows[0] as Omit<ReceiptRow, 'student_no' | 'student_name' | 'class_name' | 'created_by_name' | 'voided_by_name'>),
+        student_no: s.studentNo,
+        student_name: s.name,
+        class_name: s.className,
+        created_by_name: createdByName as string,
+        voided_by_name: null,
+      });
+      audit(ctx, 'create', 'fee_receipt', id, null, withRows(receipt, snap));
       out.push(receipt);
     }
     return out;
