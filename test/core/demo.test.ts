@@ -44,6 +44,20 @@ describe('demo school', () => {
     // The seed leaves nobody logged in.
     await call('auth.logout', {});
     expect(await call('auth.me', {})).toBeNull();
+
+    // Last month, August 2026 (21 school days: 3–7, 10–14, 17–21, 24–28, 31), is sized for the 120 pupils; income
+    // worked out as in monthclose-demo.test.ts: fees 78 × 21 × 6.00 + 20 × 21 × 10.00 + 10 × 21 × 15.00 − 3 × 6.00
+    // = 9,828.00 + 4,200.00 + 3,150.00 − 18.00 = 17,160.00; subsidy 34 × 21 × 5.00 = 3,570.00; income 20,730.00.
+    // Meal days: 108 × 21 = 2,268 plus the unpaid eligible pupils' subsidised meals, 2 classes × (18 + 18) = 72 → 2,340.
+    // The food cost then lies within the default 2 % surplus limit: [20,730.00 × 98 %, 20,730.00] = [20,315.40, 20,730.00].
+    await call('auth.login', { username: 'accountant', password: 'demo-accountant' });
+    const { summary } = (await call('monthclose.get', { month: '2026-08' })) as { summary: { current: { incomeFen: number; expenseFen: number; surplusRateBp: number; mealDays: number } } };
+    expect(summary.current).toMatchObject({ incomeFen: 2_073_000, mealDays: 2_340 });
+    expect(summary.current.expenseFen).toBeGreaterThanOrEqual(2_031_540);
+    expect(summary.current.expenseFen).toBeLessThanOrEqual(2_073_000);
+    expect(summary.current.surplusRateBp).toBeGreaterThanOrEqual(0);
+    expect(summary.current.surplusRateBp).toBeLessThanOrEqual(200);
+    await call('auth.logout', {});
   });
 
   it('has 8 suppliers with valid credit codes, one licence expiring within 30 days and one expired', async () => {

@@ -9,7 +9,7 @@ import type { DemoStep } from './types.ts';
  * The kitchen door over last month and this month up to yesterday: every school day the vegetables, meat and tofu
  * arrive, milk three times a week, fish twice, grain and oil on Mondays, eggs from the market stall until its licence
  * ran out (then from the vegetable distributor). Quantities are sized for the demo's 120 pupils (lunch for all, two or
- * three meals for 32 of them): some 3–4 kg of each vegetable, 3–6 kg of each meat, a box of milk each, 70–100 kg of
+ * three meals for 32 of them): some 3–7 kg of each vegetable, 3–5 kg of each meat, a box of milk each, 70–100 kg of
  * rice a week — about 1,000 元 of food a school day against some 990 元 of fees and subsidy (the storeroom step draws
  * stored food to that budget). Prices scatter around the reference price; some lines are partly
  * rejected (烂叶, 温度偏高); a few prices run over the tolerance and carry a note; inspectors rotate in pairs and a
@@ -143,7 +143,7 @@ export const deliveriesStep: DemoStep = {
       const plans: Plan[] = [];
       // vegetables every day, eggs here once the stall's licence has run out
       const veg: LineInput[] = [];
-      for (const name of [...VEG].sort(() => r() - 0.5).slice(0, between(4, 6))) veg.push(maybeReject(line(name, AROMATICS.has(name) ? qty(0.5, 1.5) : qty(2, 6)), 0.08));
+      for (const name of [...VEG].sort(() => r() - 0.5).slice(0, between(4, 6))) veg.push(maybeReject(line(name, AROMATICS.has(name) ? qty(0.5, 1.5) : qty(3, 7)), 0.08));
       if (wd === 2 || wd === 4) veg.push(line(pick(['苹果', '香蕉']), qty(12, 18)));
       if (date > eggLicenceEnds && (wd === 1 || wd === 3 || wd === 5)) veg.push(line('鸡蛋', qty(6, 9), { storageClass: 'chilled' }));
       plans.push({ supplier: 'veg', lines: veg });
@@ -153,7 +153,7 @@ export const deliveriesStep: DemoStep = {
         const extra: Partial<LineInput> = frozen
           ? { storageClass: 'frozen' as StorageClass, temperatureDc: -between(180, 200), productionDate: addDays(date, -between(7, 20)), shelfLifeDays: 365 }
           : { storageClass: 'chilled' as StorageClass, temperatureDc: between(20, 45) };
-        return maybeReject(line(name, frozen ? qty(2, 4) : qty(3, 6), { ...extra, certs: certs(name, date, n + 1) }), 0.03, ['returned']);
+        return maybeReject(line(name, frozen ? qty(2, 4) : qty(3, 5), { ...extra, certs: certs(name, date, n + 1) }), 0.03, ['returned']);
       });
       if (wd === 2) meat.push(line('牛腩', qty(3, 5), { storageClass: 'chilled', temperatureDc: between(20, 40), certs: certs('牛腩', date, 9) }));
       plans.push({ supplier: 'meat', lines: meat });
