@@ -1,5 +1,8 @@
 import { App as AntApp, ConfigProvider, type ConfigProviderProps } from 'antd';
 import zhCNModule from 'antd/locale/zh_CN.js';
+// antd's prebuilt stylesheet with zeroRuntime below: components no longer build, hash and inject their CSS while the
+// first screen renders (that was ~1/5 of the delivery page's renderer CPU); our theme still reaches them as CSS vars.
+import 'antd/dist/antd.css';
 import dayjs from 'dayjs';
 import 'dayjs/locale/zh-cn';
 import { StrictMode } from 'react';
@@ -14,7 +17,7 @@ dayjs.locale('zh-cn');
 
 createRoot(document.getElementById('root')!).render(
   <StrictMode>
-    <ConfigProvider locale={zhCN} button={{ autoInsertSpace: false }} theme={{ token: { colorPrimary: '#d4380d', fontSize: 14 } }}>
+    <ConfigProvider locale={zhCN} button={{ autoInsertSpace: false }} theme={{ zeroRuntime: true, token: { colorPrimary: '#d4380d', fontSize: 14 } }}>
       <AntApp style={{ height: '100%' }}>
         <Shell />
       </AntApp>

@@ -9,6 +9,8 @@
  *                     twice (--dist A --dist B) and the loads take turns, A B A B …: two builds timed in turn on the
  *                     same shared, loaded machine compare far better than two runs apart
  *     --no-keys       time the loads only
+ *     --shots DIR     one more load per build first, not counted: screenshots of the list and the form (DIR/<n>-list.png,
+ *                     DIR/<n>-form.png), to see that a faster build still looks the same
  *     --trace DIR     one more load first, not counted: a Chromium performance trace (DIR/trace.json) and a CDP CPU
  *                     profile (DIR/load.cpuprofile, opens in DevTools), summarised on stdout — main-thread time by
  *                     trace event and JS self time by script
@@ -40,6 +42,7 @@ const { values: opt, positionals } = parseArgs({
     dist: { type: 'string', multiple: true },
     runs: { type: 'string', default: '5' },
     trace: { type: 'string' },
+    shots: { type: 'string' },
     'no-keys': { type: 'boolean', default: false },
   },
 });
@@ -123,6 +126,20 @@ async function load(page: Page, url: string): Promise<{ toList: number; toForm: 
   return { toList, toForm: performance.now() - t0 };
 }
 
+if (opt.shots) {
+  fs.mkdirSync(opt.shots, { recursive: true });
+  for (const [n, dir] of dirs.entries()) {
+    const { context, page, url } = await openPage(dir);
+    await page.goto(`${url}#/receiving`);
+    await page.getByTestId('delivery-table').locator('tbody tr.ant-table-row').first().waitFor();
+    await page.screenshot({ path: path.join(opt.shots, `${n}-list.png`), animations: 'disabled' });
+    await page.getByTestId('delivery-new').click();
+    await page.getByTestId('line-0-item').waitFor();
+    await page.waitForTimeout(1000);
+    await page.screenshot({ path: path.join(opt.shots, `${n}-form.png`), animations: 'disabled' });
+    await context.close();
+  }
+}
 if (opt.trace) await traceOneLoad(browser, path.resolve(opt.trace), dirs[0]);
 
 const bcdp = await browser.newBrowserCDPSession();

@@ -22,6 +22,7 @@ const LONG = 600_000;
 let b: TestBackend;
 let app: App;
 let supplierId = '';
+let riceId = '';
 
 beforeAll(async () => {
   b = await setupBackend();
@@ -42,7 +43,10 @@ beforeAll(async () => {
     ['鸡蛋', 'meat', 'kg', 1100, []],
     ['面粉', 'grain', 'kg', 420, []],
   ];
-  for (const [name, category, unit, refPriceFen, requiredCerts] of items) await b.call('ingredients.create', { name, category, unit, refPriceFen, requiredCerts });
+  for (const [name, category, unit, refPriceFen, requiredCerts] of items) {
+    const it = await b.call('ingredients.create', { name, category, unit, refPriceFen, requiredCerts });
+    if (name === '大米') riceId = it.id;
+  }
   await b.loginAs('storekeeper');
   app = await openApp({ backend: b, name: 'receiving', path: '/receiving' });
   // The machine is shared and slow at times: wait for the page generously (the checks are about content, not speed).
@@ -250,6 +254,65 @@ describe('receiving in Chromium', () => {
       ['大米', 10_000, 580, '2026-09-01', 365, '2027-09-01'],
       ['白菜', 5_000, 250, null, null, null],
     ]);
+    expect(app.errors).toEqual([]);
+  }, LONG);
+
+  test('the list opens on this month, 50 to a page; the range moves a month or is typed from the keyboard', async () => {
+    const { page } = app;
+    // September so far: YS2026-0001 (cancelled), YS2026-0002 (posted, 1,180.20) and the keyboard test's draft (09-16).
+    // Add 50 September drafts (3 of them on 09-01, the oldest) and 2 in August.
+    const rice = { ingredientId: riceId, receivedMilli: 1_000, acceptedMilli: 1_000, unitPriceFen: 580, storageClass: 'ambient' as const };
+    const save = (date: string, noteNumber: string) => b.call('receiving.saveDraft', { id: null, draft: { date, supplierId, noteNumber, lines: [rice] } });
+    for (let i = 0; i < 50; i++) await save(i < 3 ? '2026-09-01' : `2026-09-${String(2 + (i % 13)).padStart(2, '0')}`, `P-${i}`);
+    await save('2026-08-20', 'AUG-1');
+    await save('2026-08-21', 'AUG-2');
+    // The school's clock says 2026-09-20 (China time) from here on: the list's "this month" is September.
+    await page.addInitScript(() => {
+      const Real = Date;
+      const offset = Real.UTC(2026, 8, 20, 2) - Real.now();
+      class SchoolDate extends Real {
+        constructor(...a: unknown[]) {
+          super(...((a.length ? a : [Real.now() + offset]) as [number]));
+        }
+        static now() {
+          return Real.now() + offset;
+        }
+      }
+      (window as unknown as { Date: DateConstructor }).Date = SchoolDate as DateConstructor;
+    });
+    await page.reload();
+    await page.getByTestId('side-menu').getByRole('menuitem', { name: '验收入库', exact: true }).click();
+    const table = page.getByTestId('delivery-table');
+    const rows = table.locator('tbody tr.ant-table-row');
+    const summary = () => table.locator('.ant-table-summary').textContent();
+    expect(await page.getByTestId('list-from').inputValue()).toBe('2026-09-01');
+    expect(await page.getByTestId('list-to').inputValue()).toBe('2026-09-30');
+    await expect.poll(summary, POLL).toContain('共 53 张');
+    expect(await page.getByTestId('list-total').textContent()).toBe('1,180.20');
+    await expect.poll(() => rows.count(), POLL).toBe(50);
+    expect(await table.textContent()).not.toContain('AUG-');
+    await app.screenshot('list-month');
+    // page 2: the three oldest, all of 09-01
+    await page.locator('.ant-pagination-item-2').click();
+    await expect.poll(() => rows.count(), POLL).toBe(3);
+    expect(await rows.allTextContents()).toEqual([expect.stringContaining('2026-09-01'), expect.stringContaining('2026-09-01'), expect.stringContaining('2026-09-01')]);
+
+    // 上月 from the keyboard: August holds the two drafts, nothing posted; a new range starts on its first page
+    await page.getByTestId('list-prev-month').focus();
+    await page.keyboard.press('Enter');
+    await expect.poll(() => page.getByTestId('list-from').inputValue(), POLL).toBe('2026-08-01');
+    expect(await page.getByTestId('list-to').inputValue()).toBe('2026-08-31');
+    await expect.poll(summary, POLL).toContain('共 2 张');
+    expect(await page.getByTestId('list-total').textContent()).toBe('0.00');
+    expect((await rows.allTextContents()).map((t) => t.match(/AUG-\d/)?.[0])).toEqual(['AUG-2', 'AUG-1']);
+
+    // a range typed by hand: August and September together, 55 deliveries
+    await page.getByTestId('list-to').focus();
+    await page.keyboard.press('ControlOrMeta+A');
+    await page.keyboard.type('2026-09-30');
+    await expect.poll(summary, POLL).toContain('共 55 张');
+    expect(await page.getByTestId('list-total').textContent()).toBe('1,180.20');
+    await expect.poll(() => rows.count(), POLL).toBe(50);
     expect(app.errors).toEqual([]);
   }, LONG);
 });
