@@ -1,0 +1,130 @@
+import Database from 'better-sqlite3';
+import fs from 'node:fs';
+import type { VerifyReport } from '../../electron/core/verify.ts';
+
+/**
+ * Tampering as done with the sqlite3 shell behind the app's back, shared by the tamper tests: a copy of a baseline
+ * ledger with triggers dropped, CHECK constraints and foreign keys off; one random change, deletion or insertion.
+ */
+export function mulberry32(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+type Row = Record<string, unknown>;
+
+/** A copy of `baseline` at `file`, opened the way a person with the sqlite3 shell would: no triggers, no checks. */
+export function tamperableCopy(baseline: string, file: string): Database.Database {
+  fs.copyFileSync(baseline, file);
+  const db = new Database(file);
+  db.pragma('foreign_keys = OFF');
+  db.pragma('ignore_check_constraints = ON');
+  db.pragma('synchronous = OFF');
+  const triggers = db.prepare(`SELECT name FROM sqlite_schema WHERE type = 'trigger'`).all() as { name: string }[];
+  db.transaction(() => {
+    for (const { name } of triggers) db.exec(`DROP TRIGGER "${name}"`);
+  })();
+  return db;
+}
+
+const where = (keys: string[]) => keys.map((k) => `"${k}" IS ?`).join(' AND ');
+
+function variants(old: unknown, others: unknown[], rnd: () => number): unknown[] {
+  const pick = others[Math.floor(rnd() * others.length)];
+  if (typeof old === 'string') return [`${old}x`, old.slice(1), `改${old}`, pick, '', old.replace(/\d/, (d) => String((Number(d) + 1) % 10)), '2026-01-01', null];
+  if (typeof old === 'number') return [old + 1, old - 1, -old, 0, old * 10 + 7, pick, null];
+  return ['x', 0, 1, pick, '2020-01-01'];
+}
+
+/** One random tampering of `table`; a description, or null when the chosen operation was impossible (then retried). */
+export function tamper(db: Database.Database, table: string, keys: string[], op: 'change' | 'delete' | 'insert', rnd: () => number): string | null {
+  const rows = db.prepare(`SELECT * FROM "${table}"`).all() as Row[];
+  if (rows.length === 0) return null;
+  const row = rows[Math.floor(rnd() * rows.length)];
+  const keyVals = keys.map((k) => row[k]);
+  try {
+    if (op === 'delete') {
+      return db.prepare(`DELETE FROM "${table}" WHERE ${where(keys)}`).run(...keyVals).changes === 1 ? `delete ${table} ${JSON.stringify(keyVals)}` : null;
+    }
+    if (op === 'change') {
+      const cols = Object.keys(row);
+      const col = cols[Math.floor(rnd() * cols.length)];
+      const vs = variants(row[col], rows.map((r) => r[col]), rnd);
+      for (let tries = 0; tries < 6; tries++) {
+        const v = vs[Math.floor(rnd() * vs.length)];
+        if (v === row[col] || v === undefined) continue;
+        try {
+          if (db.prepare(`UPDATE "${table}" SET "${col}" = ? WHERE ${where(keys)}`).run(v, ...keyVals).changes === 1) {
+            return `change ${table}.${col} of ${JSON.stringify(keyVals)}: ${JSON.stringify(row[col])} → ${JSON.stringify(v)}`;
+          }
+        } catch {
+          /* NOT NULL, UNIQUE or STRICT type: try another value */
+        }
+      }
+      return null;
+    }
+    // insert: a copy of an existing row under a new key (a child row stays under its parent: a forged extra line)
+    const copy: Row = { ...row };
+    const own = keys.length > 1 && table !== 'stock_movements' ? keys.slice(-1) : keys;
+    for (const k of own) {
+      if (typeof copy[k] === 'number') copy[k] = (db.prepare(`SELECT max("${k}") AS m FROM "${table}"`).get() as { m: number }).m + 1;
+      else copy[k] = `${String(copy[k]).slice(0, -4)}${Math.floor(rnd() * 9000 + 1000)}`;
+    }
+    const cols = Object.keys(copy);
+    const ins = db.prepare(`INSERT INTO "${table}" (${cols.map((c) => `"${c}"`).join(', ')}) VALUES (${cols.map(() => '?').join(', ')})`);
+    try {
+      ins.run(...cols.map((c) => copy[c]));
+    } catch {
+      for (const c of cols) if (!keys.includes(c) && typeof copy[c] === 'string' && !/^[[{]/.test(copy[c] as string)) copy[c] = `${String(copy[c])}·`;
+      try {
+        ins.run(...cols.map((c) => copy[c]));
+      } catch {
+        return null;
+      }
+    }
+    return `insert ${table} ${JSON.stringify(keys.map((k) => copy[k]))}`;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * `rounds` random tamperings spread over `tables` (keys: the columns that identify a row), the three kinds kept even,
+ * each on a fresh copy; a tampering is missed unless a problem names its table.
+ */
+export function tamperRounds(o: {
+  tables: Record<string, string[]>;
+  rounds: number;
+  seed: number;
+  fresh: (i: number) => Database.Database;
+  verify: (db: Database.Database) => VerifyReport;
+}): { counts: Record<'change' | 'delete' | 'insert', number>; perTable: Record<string, number>; missed: string[] } {
+  const rnd = mulberry32(o.seed);
+  const ops = ['change', 'delete', 'insert'] as const;
+  const counts = { change: 0, delete: 0, insert: 0 };
+  const perTable: Record<string, number> = {};
+  const missed: string[] = [];
+  const names = Object.keys(o.tables);
+  for (let i = 0; counts.change + counts.delete + counts.insert < o.rounds && i < o.rounds * 20; i++) {
+    const op = ops.reduce((a, x) => (counts[x] < counts[a] ? x : a), ops[i % 3]);
+    const table = names[i % names.length];
+    const db = o.fresh(i);
+    const what = tamper(db, table, o.tables[table], op, rnd);
+    if (!what) {
+      db.close();
+      continue;
+    }
+    counts[op]++;
+    perTable[table] = (perTable[table] ?? 0) + 1;
+    const r = o.verify(db);
+    db.close();
+    if (!r.problems.some((p) => p.table === table)) missed.push(`${what} → ${r.ok ? 'passed' : r.first!.message}`);
+  }
+  return { counts, perTable, missed };
+}
