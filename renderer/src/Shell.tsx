@@ -4,7 +4,8 @@ import { lazy, Suspense, useEffect, useMemo } from 'react';
 import { ROLE_LABELS } from '../../shared/roles.ts';
 import { onUnauthenticated } from './api.ts';
 import { feedback } from './feedback.ts';
-import { matches, navigate, usePath } from './router.ts';
+import { preloadPage } from './lazyPage.tsx';
+import { currentPath, matches, navigate, usePath } from './router.ts';
 import { GROUPS, routes, type AppRoute } from './routes.tsx';
 import { allowed, useSession } from './session.ts';
 
@@ -55,6 +56,9 @@ export function Shell() {
 function findRoute(path: string): AppRoute | undefined {
   return routes.filter((r) => matches(r.path, path)).sort((a, b) => b.path.length - a.path.length)[0];
 }
+
+// The page the window opens on starts loading now, alongside the session check (a failed load shows when rendered).
+preloadPage(findRoute(currentPath())?.element);
 
 function MainWindow() {
   const session = useSession((s) => s.session)!;

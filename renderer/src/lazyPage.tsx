@@ -1,5 +1,8 @@
 import { lazy, type ComponentType, type ReactNode } from 'react';
 
+/** Each page element's loader, so the shell can start fetching the page to show before it can render it. */
+const loaders = new WeakMap<object, () => Promise<unknown>>();
+
 /**
  * A route's page, loaded on first visit: each becomes a chunk of its own, so the first screen parses only the shell
  * and the page it shows (the whole app as one script was 1.6 MB to parse and run before anything appeared). The
@@ -7,6 +10,19 @@ import { lazy, type ComponentType, type ReactNode } from 'react';
  *   element: page(() => import('./pages/HomePage.tsx'), (m) => m.HomePage)
  */
 export function page<M>(load: () => Promise<M>, pick: (m: M) => ComponentType): ReactNode {
-  const Page = lazy(() => load().then((m) => ({ default: pick(m) })));
-  return <Page />;
+  let loading: Promise<{ default: ComponentType }> | null = null;
+  const get = () => (loading ??= load().then((m) => ({ default: pick(m) })));
+  const Page = lazy(get);
+  const element = <Page />;
+  loaders.set(element, get);
+  return element;
+}
+
+/**
+ * Starts loading a page made by `page()` (once; later calls reuse the same promise). The shell calls it for the
+ * address the window opens on, so the page's chunk loads while the session is asked for and the frame renders,
+ * instead of after.
+ */
+export function preloadPage(element: ReactNode): void {
+  if (element && typeof element === 'object') void loaders.get(element)?.().catch(() => undefined);
 }
