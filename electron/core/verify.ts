@@ -699,7 +699,7 @@ function checkMonthTotals(db: Db, add: (p: VerifyProblem) => void, covered: Reco
   ];
   for (const [table, label, key, recompute] of sums) {
     const diff = db
-      .prepare(`WITH want AS (${recompute}) SELECT ${key} AS k FROM (SELECT * FROM (SELECT * FROM want EXCEPT SELECT * FROM "${table}") UNION ALL SELECT * FROM (SELECT * FROM "${table}" EXCEPT SELECT * FROM want)) GROUP BY k`)
+      .prepare(`WITH want AS MATERIALIZED (${recompute}) SELECT ${key} AS k FROM (SELECT * FROM (SELECT * FROM want EXCEPT SELECT * FROM "${table}") UNION ALL SELECT * FROM (SELECT * FROM "${table}" EXCEPT SELECT * FROM want)) GROUP BY k`)
       .all() as { k: string }[];
     for (const { k } of diff) add({ kind: 'tamper', table, id: k, message: `${label} ${k} 与按原始记录重算的结果不符（疑似被直接改动）` });
     covered[table] = (db.prepare(`SELECT count(*) AS n FROM "${table}"`).get() as { n: number }).n;
