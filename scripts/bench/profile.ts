@@ -23,8 +23,12 @@ for (const p of (process.env.BENCH_PRAGMAS ?? '').split(';').filter(Boolean)) b.
 // Time per SQL statement (native time is invisible to the JS profiler); statements run through run/get/all/iterate.
 const sqlTime = new Map<string, { ms: number; n: number }>();
 const origPrepare = b.db.prepare.bind(b.db);
+// openLedger's prepare hands out one cached statement per SQL text: wrap each statement once, or the timers nest.
+const wrapped = new WeakSet<object>();
 (b.db as unknown as { prepare: unknown }).prepare = (sql: string) => {
   const st = origPrepare(sql) as unknown as Record<string, (...a: unknown[]) => unknown>;
+  if (wrapped.has(st)) return st;
+  wrapped.add(st);
   const k = sql.replace(/\s+/g, ' ').slice(0, 200);
   for (const m of ['run', 'get', 'all']) {
     const f = st[m].bind(st);
