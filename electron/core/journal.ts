@@ -83,12 +83,16 @@ export function assertPeriodOpen(ctx: Ctx, date: string): void {
 }
 
 export function accountBalance(ctx: Ctx, account: string, upToDate?: string): number {
+  // From the totals kept by triggers (migrations 0006, 0009): whole months before the date's month, then its days.
+  if (upToDate === undefined) {
+    return (ctx.db.prepare('SELECT coalesce(sum(amount_fen), 0) AS s FROM account_month_totals WHERE account = ?').get(account) as { s: number }).s;
+  }
   const row = ctx.db
     .prepare(
-      `SELECT coalesce(sum(p.amount_fen), 0) AS s FROM journal_postings p JOIN journal_entries e ON e.id = p.entry_id
-       WHERE p.account = ? AND (? IS NULL OR e.entry_date <= ?)`,
+      `SELECT (SELECT coalesce(sum(amount_fen), 0) FROM account_month_totals WHERE account = @a AND month < substr(@d, 1, 7))
+            + (SELECT coalesce(sum(amount_fen), 0) FROM account_day_totals WHERE account = @a AND day >= substr(@d, 1, 7) || '-01' AND day <= @d) AS s`,
     )
-    .get(account, upToDate ?? null, upToDate ?? null) as { s: number };
+    .get({ a: account, d: upToDate }) as { s: number };
   return row.s;
 }
 

@@ -690,6 +690,9 @@ function checkMonthTotals(db: Db, add: (p: VerifyProblem) => void, covered: Reco
     ['account_month_totals', '科目月合计', `account || ' ' || month`,
       `SELECT p.account, substr(e.entry_date, 1, 7) AS month, sum(p.amount_fen) AS amount_fen, count(*) AS postings
        FROM journal_postings p JOIN journal_entries e ON e.id = p.entry_id GROUP BY 1, 2`],
+    ['account_day_totals', '科目日合计', `account || ' ' || day`,
+      `SELECT p.account, e.entry_date AS day, sum(p.amount_fen) AS amount_fen, count(*) AS postings
+       FROM journal_postings p JOIN journal_entries e ON e.id = p.entry_id GROUP BY 1, 2`],
     ['stock_month_totals', '库存月合计', `month || ' ' || category || ' ' || kind`,
       `SELECT substr(m.move_date, 1, 7) AS month, c.category, m.kind, sum(m.value_fen) AS value_fen, count(*) AS movements
        FROM stock_movements m JOIN stock_lot_categories c ON c.lot_id = m.lot_id GROUP BY 1, 2, 3`],

@@ -2,12 +2,15 @@ import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Db } from '../../electron/core/db/open.ts';
 import { verifyLedger } from '../../electron/core/verify.ts';
+import { addDays } from '../../electron/core/clock.ts';
+import { accountBalance } from '../../electron/core/journal.ts';
 import { OCT_DAYS } from './fees-fixture.ts';
 import { septemberSchool, type SeptSchool } from './monthclose-fixture.ts';
 import { draft, line } from './receiving-fixtures.ts';
 
 /**
  * Migration 0006's month totals (account_month_totals, stock_month_totals, stock_lot_categories, subsidy_meal_months)
+ * and 0009's account_day_totals
  * against a recomputation, in plain JS, from the rows they summarise — after random sequences of what people do
  * through the API, and after rows written straight into SQLite (the triggers keep the totals whichever path writes).
  */
@@ -20,10 +23,13 @@ function totals(db: Db) {
   const all = (sql: string) => db.prepare(sql).all() as Row[];
   const entryDate = new Map(all('SELECT id, entry_date FROM journal_entries').map((r) => [r.id, r.entry_date as string]));
   const acc = new Map<string, [number, number]>();
+  const day = new Map<string, [number, number]>();
   for (const p of all('SELECT entry_id, account, amount_fen FROM journal_postings')) {
-    const k = key(p.account, entryDate.get(p.entry_id as string)!.slice(0, 7));
-    const t = acc.get(k) ?? [0, 0];
-    acc.set(k, [t[0] + (p.amount_fen as number), t[1] + 1]);
+    const date = entryDate.get(p.entry_id as string)!;
+    for (const [m, k] of [[acc, key(p.account, date.slice(0, 7))], [day, key(p.account, date)]] as const) {
+      const t = m.get(k) ?? [0, 0];
+      m.set(k, [t[0] + (p.amount_fen as number), t[1] + 1]);
+    }
   }
   const lotCat = new Map(all('SELECT lot_id, category FROM stock_lot_categories').map((r) => [r.lot_id, r.category as string]));
   const stock = new Map<string, [number, number]>();
@@ -41,9 +47,10 @@ function totals(db: Db) {
   }
   const table = (sql: string, k: (r: Row) => string, v: (r: Row) => [number, number]) => new Map(all(sql).map((r) => [k(r), v(r)]));
   return {
-    want: { acc, stock, meals },
+    want: { acc, day, stock, meals },
     have: {
       acc: table('SELECT * FROM account_month_totals', (r) => key(r.account, r.month), (r) => [r.amount_fen as number, r.postings as number]),
+      day: table('SELECT * FROM account_day_totals', (r) => key(r.account, r.day), (r) => [r.amount_fen as number, r.postings as number]),
       stock: table('SELECT * FROM stock_month_totals', (r) => key(r.month, r.category, r.kind), (r) => [r.value_fen as number, r.movements as number]),
       meals: table('SELECT * FROM subsidy_meal_months', (r) => key(r.month, r.student_id), (r) => [r.days as number, r.meals as number]),
     },
@@ -55,13 +62,14 @@ const sorted = (m: Map<string, [number, number]>) => [...m].sort((a, b) => (a[0]
 function expectTotalsMatch(db: Db, note: string) {
   const t = totals(db);
   expect(sorted(t.have.acc), `account_month_totals ${note}`).toEqual(sorted(t.want.acc));
+  expect(sorted(t.have.day), `account_day_totals ${note}`).toEqual(sorted(t.want.day));
   expect(sorted(t.have.stock), `stock_month_totals ${note}`).toEqual(sorted(t.want.stock));
   expect(sorted(t.have.meals), `subsidy_meal_months ${note}`).toEqual(sorted(t.want.meals));
   expect(t.lotsWithoutCategory, `stock lots without a frozen category ${note}`).toBe(0);
 }
 
 const monthTotalProblems = (db: Db) =>
-  verifyLedger(db).problems.filter((p) => ['account_month_totals', 'stock_month_totals', 'subsidy_meal_months', 'stock_lot_categories', 'closed_periods'].includes(p.table ?? ''));
+  verifyLedger(db).problems.filter((p) => ['account_month_totals', 'account_day_totals', 'stock_month_totals', 'subsidy_meal_months', 'stock_lot_categories', 'closed_periods'].includes(p.table ?? ''));
 
 type Op =
   | { k: 'deliver'; ing: number; qty: number; price: number; day: number; storable: boolean }
@@ -244,11 +252,41 @@ describe('month totals (migration 0006)', () => {
     // two movements; 王小明's meals on the 3rd and 5th = bits 2 and 4 = 4 + 16 = 20.
     expect(acc('bank', '2026-11')).toEqual({ a: 123, n: 1 });
     expect(acc('income:other', '2026-11')).toEqual({ a: -123, n: 1 });
+    expect(db.prepare(`SELECT amount_fen AS a, postings AS n FROM account_day_totals WHERE account = 'bank' AND day = '2026-11-03'`).get()).toEqual({ a: 123, n: 1 });
     expect(db.prepare(`SELECT category FROM stock_lot_categories WHERE lot_id = 'lot-nov'`).get()).toEqual({ category: 'meat' });
     expect(stock('2026-11', 'meat', 'in')).toEqual({ v: 5000, n: 1 });
     expect(stock('2026-11', 'meat', 'issue')).toEqual({ v: -2500, n: 2 });
     expect(db.prepare(`SELECT days, meals FROM subsidy_meal_months WHERE month = '2026-11' AND student_id = ?`).get(s.students['王小明'].id)).toEqual({ days: 20, meals: 2 });
     expectTotalsMatch(db, 'after direct SQL writes');
+  });
+
+  it('give an account balance at any date equal to summing its postings (accountBalance, journal.ts)', async () => {
+    s = await septemberSchool();
+    const db = s.w.b.db;
+    const ctx = s.w.b.ctx;
+    const run = (sql: string, ...args: unknown[]) => db.prepare(sql).run(...args);
+    const cashAt = (d: string) => accountBalance(ctx, 'cash', d);
+    const base = cashAt('2026-10-31');
+    // Cash moves written straight into the journal, worked out by hand: +100.00 on 11-03, +25.00 on 11-30,
+    // −30.00 to the bank on 12-01, +7.00 on 12-15.
+    const entry = (id: string, date: string, other: string, cashFen: number) => {
+      run(`INSERT INTO journal_entries (id, origin, entry_date, memo, source_type, status, created_at) VALUES (?, 'x', ?, '直接写入', 'test', 'open', 'now')`, id, date);
+      run(`INSERT INTO journal_postings (entry_id, account, amount_fen) VALUES (?, 'cash', ?), (?, ?, ?)`, id, cashFen, id, other, -cashFen);
+      run(`UPDATE journal_entries SET status = 'posted' WHERE id = ?`, id);
+    };
+    entry('c1', '2026-11-03', 'income:other', 10000);
+    entry('c2', '2026-11-30', 'income:other', 2500);
+    entry('c3', '2026-12-01', 'bank', -3000);
+    entry('c4', '2026-12-15', 'income:other', 700);
+    expect([cashAt('2026-11-02'), cashAt('2026-11-03'), cashAt('2026-11-29'), cashAt('2026-11-30'), cashAt('2026-12-01'), cashAt('2026-12-14'), cashAt('2026-12-15'), cashAt('2027-03-01')].map((x) => x - base))
+      .toEqual([0, 10000, 10000, 12500, 9500, 9500, 10200, 10200]);
+    expect(accountBalance(ctx, 'cash') - base).toBe(10200);
+    // Every account at every day from August to December, against a plain sum of its postings.
+    const accounts = (db.prepare('SELECT DISTINCT account FROM journal_postings').all() as { account: string }[]).map((r) => r.account);
+    const plain = db.prepare(`SELECT coalesce(sum(p.amount_fen), 0) AS s FROM journal_postings p JOIN journal_entries e ON e.id = p.entry_id WHERE p.account = ? AND e.entry_date <= ?`);
+    for (let d = '2026-08-25'; d <= '2026-12-31'; d = addDays(d, 1)) {
+      for (const a of accounts) expect(accountBalance(ctx, a, d), `${a} ${d}`).toBe((plain.get(a, d) as { s: number }).s);
+    }
   });
 
   it('are checked by verify: a changed, missing or extra summary row and a changed frozen category are named', async () => {
@@ -257,6 +295,8 @@ describe('month totals (migration 0006)', () => {
     expect(monthTotalProblems(db)).toEqual([]);
     db.prepare(`UPDATE account_month_totals SET amount_fen = amount_fen + 1 WHERE account = 'bank' AND month = '2026-09'`).run();
     db.prepare(`DELETE FROM stock_month_totals WHERE month = '2026-09' AND category = 'dairy' AND kind = 'in'`).run();
+    const bankDay = (db.prepare(`SELECT day FROM account_day_totals WHERE account = 'bank' ORDER BY day LIMIT 1`).get() as { day: string }).day;
+    db.prepare(`UPDATE account_day_totals SET postings = postings + 1 WHERE account = 'bank' AND day = ?`).run(bankDay);
     db.prepare(`INSERT INTO subsidy_meal_months (month, student_id, days, meals) VALUES ('2026-08', ?, 1, 1)`).run(s.students['陈静'].id);
     db.exec('DROP TRIGGER stock_lot_categories_no_update');
     db.prepare(`UPDATE stock_lot_categories SET category = 'vegetable' WHERE lot_id = ?`).run(s.riceLotId);
@@ -264,6 +304,7 @@ describe('month totals (migration 0006)', () => {
     expect(named).toEqual(
       expect.arrayContaining([
         ['account_month_totals', 'bank 2026-09'],
+        ['account_day_totals', `bank ${bankDay}`],
         ['stock_month_totals', '2026-09 dairy in'],
         ['subsidy_meal_months', `2026-08 ${s.students['陈静'].id}`],
         ['stock_lot_categories', s.riceLotId],

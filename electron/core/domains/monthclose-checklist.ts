@@ -58,8 +58,9 @@ export function checklist(ctx: Ctx, month: string): ChecklistItem[] {
   // Earlier months first: a month's opening balance and year to date rest on them, so they must be fixed already.
   const earlier = ctx.db
     .prepare(
-      `SELECT DISTINCT substr(e.entry_date, 1, 7) AS m FROM journal_entries e
-       WHERE e.entry_date < ? AND substr(e.entry_date, 1, 7) NOT IN (SELECT period FROM closed_periods) ORDER BY m`,
+      // Months with any posting, from the month totals (migration 0006) rather than every journal entry ever.
+      `SELECT DISTINCT month AS m FROM account_month_totals
+       WHERE month < substr(?, 1, 7) AND month NOT IN (SELECT period FROM closed_periods) ORDER BY m`,
     )
     .all(from) as { m: string }[];
   items.push(

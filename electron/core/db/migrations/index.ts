@@ -6,6 +6,7 @@ import { monthclose } from './0005_monthclose.ts';
 import { monthTotals } from './0006_month_totals.ts';
 import { postingSpeed } from './0007_posting_speed.ts';
 import { subsidyMealsBatch } from './0008_subsidy_meals_batch.ts';
+import { accountDayTotals } from './0009_account_day_totals.ts';
 
 export interface Migration {
   name: string;
@@ -22,4 +23,5 @@ export const MIGRATIONS: Migration[] = [
   monthTotals,
   postingSpeed,
   subsidyMealsBatch,
+  accountDayTotals,
 ];
