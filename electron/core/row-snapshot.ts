@@ -31,3 +31,8 @@ export function withRows<T extends object>(after: T | null, ...snaps: RowSnapsho
 export function deliveryRows(ctx: Ctx, id: string): RowSnapshot[] {
   return [groupRows(ctx, 'deliveries', 'id', id), groupRows(ctx, 'delivery_lines', 'delivery_id', id), groupRows(ctx, 'delivery_inspectors', 'delivery_id', id)];
 }
+
+/** The row just appended to an append-only table numbered by `seq` (its INTEGER PRIMARY KEY), in its own group. */
+export function newestBySeq(ctx: Ctx, table: 'bank_statement_balances' | 'month_close_events'): RowSnapshot {
+  return rowsWhere(ctx, table, `seq = (SELECT max(seq) FROM "${table}")`);
+}

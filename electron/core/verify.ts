@@ -79,6 +79,9 @@ const ROW_GROUPS: Record<string, string> = {
   stock_counts: 'id',
   stock_count_lines: 'count_id',
   attachments: 'id',
+  bank_statement_balances: 'seq',
+  month_close_events: 'seq',
+  closed_periods: 'period',
 };
 
 /** The tables whose documents take numbers from doc_counters (series + year + '-' + gapless number). */
@@ -162,6 +165,9 @@ const LABEL: Record<string, string> = {
   stock_count_lines: '盘点明细',
   attachments: '验收附件',
   meal_plans: '用餐方式',
+  bank_statement_balances: '银行对账余额',
+  month_close_events: '月结记录',
+  closed_periods: '已月结月份',
 };
 
 /**

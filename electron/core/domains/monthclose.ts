@@ -3,6 +3,7 @@ import path from 'node:path';
 import type { MonthEvent, MonthState, MonthStatus } from '../../../shared/api/monthclose.ts';
 import { ApiError } from '../../../shared/errors.ts';
 import { audit, auditHead } from '../audit.ts';
+import { groupRows, newestBySeq, withRows } from '../row-snapshot.ts';
 import { chinaDate, lastDayOfMonth } from '../clock.ts';
 import { currentUser, type Ctx } from '../context.ts';
 import { profileOf } from './people.ts';
@@ -167,13 +168,13 @@ export const monthcloseHandlers: Handlers<Keys | 'fund.recordExpense' | 'fund.re
       .run(month, account, balanceFen, note, ctx.now().toISOString(), currentUser(ctx).userId);
     const lines = bankLines(ctx, month);
     const after = lines.find((b) => b.account === account);
-    audit(ctx, 'bank_statement', 'month_close', month, before ? { account, statementFen: before.statementFen } : null, {
+    audit(ctx, 'bank_statement', 'month_close', month, before ? { account, statementFen: before.statementFen } : null, withRows({
       account,
       statementFen: balanceFen,
       bookFen: after?.bookFen,
       differenceFen: after?.differenceFen,
       note,
-    });
+    }, newestBySeq(ctx, 'bank_statement_balances')));
     return lines;
   },
 
@@ -183,7 +184,7 @@ export const monthcloseHandlers: Handlers<Keys | 'fund.recordExpense' | 'fund.re
     assertChecklistClear(ctx, month, '提交月结');
     const st = monthState(ctx, month);
     addEvent(ctx, month, 'submit', st.revision);
-    audit(ctx, 'submit', 'month_close', month, { status: st.status }, { status: 'submitted', revision: st.revision });
+    audit(ctx, 'submit', 'month_close', month, { status: st.status }, withRows({ status: 'submitted', revision: st.revision }, newestBySeq(ctx, 'month_close_events')));
     return monthState(ctx, month);
   },
 
@@ -201,13 +202,13 @@ export const monthcloseHandlers: Handlers<Keys | 'fund.recordExpense' | 'fund.re
     const checksum = figuresChecksum(figures, head);
     addEvent(ctx, month, 'close', st.revision, { figures: JSON.stringify(figures), auditHead: head, checksum });
     ctx.db.prepare('INSERT INTO closed_periods (period, closed_at, closed_by) VALUES (?, ?, ?)').run(month, ctx.now().toISOString(), user.userId);
-    audit(ctx, 'close', 'month_close', month, { status: 'submitted' }, {
+    audit(ctx, 'close', 'month_close', month, { status: 'submitted' }, withRows({
       status: 'closed',
       revision: st.revision,
       checksum,
       auditHead: head,
       incomeFen: figures.current.feesCollectedFen - figures.current.refundsFen + figures.current.subsidyFen + figures.current.otherIncomeFen,
-    });
+    }, newestBySeq(ctx, 'month_close_events'), groupRows(ctx, 'closed_periods', 'period', month)));
     return monthState(ctx, month);
   },
 
@@ -219,7 +220,7 @@ export const monthcloseHandlers: Handlers<Keys | 'fund.recordExpense' | 'fund.re
     addEvent(ctx, month, 'reopen', st.revision, { reason });
     // The only step that removes anything, and the SQL trigger lets it through only right after this reopen event.
     ctx.db.prepare('DELETE FROM closed_periods WHERE period = ?').run(month);
-    audit(ctx, 'reopen', 'month_close', month, { status: 'closed', revision: st.revision, checksum: st.checksumHex }, { status: 'open', reason, nextRevision: st.revision + 1 });
+    audit(ctx, 'reopen', 'month_close', month, { status: 'closed', revision: st.revision, checksum: st.checksumHex }, withRows({ status: 'open', reason, nextRevision: st.revision + 1 }, newestBySeq(ctx, 'month_close_events'), groupRows(ctx, 'closed_periods', 'period', month)));
     return monthState(ctx, month);
   },
 
