@@ -113,7 +113,7 @@ export function checklist(ctx: Ctx, month: string): ChecklistItem[] {
   items.push(item('bank', '银行存款余额已与对账单核对', bankMissing, bank.length ? '银行对账单余额与账面一致' : '本月之前没有银行收支', '银行余额未核对或不一致', '/closing', '在本页录入对账单余额'));
 
   // Subsidy: meals served × rate is the claim; informational (no separate claim record to compare with).
-  const sb = ctx.db.prepare('SELECT count(*) AS n, coalesce(sum(rate_fen), 0) AS a FROM subsidy_meals WHERE meal_date BETWEEN ? AND ?').get(from, to) as { n: number; a: number };
+  const sb = ctx.db.prepare('SELECT coalesce(sum(students), 0) AS n, coalesce(sum(amount_fen), 0) AS a FROM subsidy_batches WHERE meal_date BETWEEN ? AND ?').get(from, to) as { n: number; a: number };
   items.push(
     item('subsidy', '营养改善计划补助申报', [], `本月受助就餐 ${sb.n} 人日，应申报补助 ${formatFen(sb.a)} 元（受助人日数 × 补助标准）`, '', '/fees/subsidy', '营养改善计划', true),
   );

@@ -464,7 +464,7 @@ export function closeFigures(ctx: Ctx, m: string, memoArg?: FiguresMemo): CloseF
        WHERE d.status = 'posted' AND d.delivery_date BETWEEN ? AND ? AND l.rejected_milli > 0`,
     )
     .get(from, to) as { n: number; q: number };
-  const sb = ctx.db.prepare('SELECT count(*) AS n, coalesce(sum(rate_fen), 0) AS a FROM subsidy_meals WHERE meal_date BETWEEN ? AND ?').get(from, to) as { n: number; a: number };
+  const sb = ctx.db.prepare('SELECT coalesce(sum(students), 0) AS n, coalesce(sum(amount_fen), 0) AS a FROM subsidy_batches WHERE meal_date BETWEEN ? AND ?').get(from, to) as { n: number; a: number };
   const rf = ctx.db
     .prepare(`SELECT count(*) AS n, coalesce(sum(amount_fen), 0) AS a FROM fee_refunds WHERE approved_on BETWEEN ? AND ? AND (status <> 'void' OR void_date > ?)`)
     .get(from, to, to) as { n: number; a: number };

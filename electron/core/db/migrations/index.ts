@@ -7,6 +7,7 @@ import { monthTotals } from './0006_month_totals.ts';
 import { postingSpeed } from './0007_posting_speed.ts';
 import { subsidyMealsBatch } from './0008_subsidy_meals_batch.ts';
 import { accountDayTotals } from './0009_account_day_totals.ts';
+import { subsidyBatchesDate } from './0010_subsidy_batches_date.ts';
 
 export interface Migration {
   name: string;
@@ -24,4 +25,5 @@ export const MIGRATIONS: Migration[] = [
   postingSpeed,
   subsidyMealsBatch,
   accountDayTotals,
+  subsidyBatchesDate,
 ];
