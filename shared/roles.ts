@@ -20,3 +20,10 @@ export const EVERYONE: readonly Role[] = ROLES;
 
 /** Who keeps suppliers and the ingredient catalogue (and imports them). */
 export const MASTERDATA_EDITORS: readonly Role[] = ['admin', 'storekeeper', 'accountant'];
+
+/** Who handles fee money: the cashier, and the accountant who may stand in. Class teachers are not users. */
+export const FEE_WRITERS: readonly Role[] = ['cashier', 'accountant'];
+/** Who reads the fee books. */
+export const FEE_READERS: readonly Role[] = ['admin', 'cashier', 'accountant', 'reviewer'];
+/** Who keeps the roster, meal plans and school calendar. */
+export const FEE_SETUP: readonly Role[] = ['admin', 'cashier', 'accountant'];

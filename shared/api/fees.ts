@@ -1,34 +1,16 @@
 import { method, z } from './contract.ts';
 import { fen, id, isoDate, month, optionalText, search, text } from './fields.ts';
-import type { Role } from '../roles.ts';
+import { FEE_READERS, FEE_SETUP, FEE_WRITERS } from '../roles.ts';
+import { MEAL_PLANS, PAY_METHODS, REFUND_REASONS, REFUND_PAY_METHODS, type MealPlan, type PayMethod, type RefundReason, type RefundPayMethod, type RosterField } from '../labels-fees.ts';
+// Vocabulary and role lists the renderer needs live in zod-free modules (no zod in the renderer bundle); re-exported.
+export * from '../labels-fees.ts';
+export { FEE_READERS, FEE_SETUP, FEE_WRITERS } from '../roles.ts';
 
 /**
  * 伙食费 (meal fees), 退费 (refunds), 营养改善计划 (the nutrition subsidy) and 日清 (daily cash clearing).
  * Money in integer fen; dates YYYY-MM-DD in China time. A fee period is a month ('2026-09') or a term ('2026秋'),
  * whichever the profile's feePeriod says.
  */
-
-export const MEAL_PLANS = ['lunch', 'two', 'boarding'] as const;
-export type MealPlan = (typeof MEAL_PLANS)[number];
-export const MEAL_PLAN_LABELS: Record<MealPlan, string> = { lunch: '午餐', two: '两餐', boarding: '三餐寄宿' };
-
-export const PAY_METHODS = ['cash', 'bank', 'wechat', 'alipay'] as const;
-export type PayMethod = (typeof PAY_METHODS)[number];
-export const PAY_METHOD_LABELS: Record<PayMethod, string> = { cash: '现金', bank: '银行转账', wechat: '微信', alipay: '支付宝' };
-
-export const REFUND_REASONS = ['leave', 'illness', 'transfer', 'canteen'] as const;
-export type RefundReason = (typeof REFUND_REASONS)[number];
-export const REFUND_REASON_LABELS: Record<RefundReason, string> = { leave: '请假', illness: '生病', transfer: '转学', canteen: '食堂原因' };
-
-export const REFUND_PAY_METHODS = ['cash', 'bank'] as const;
-export type RefundPayMethod = (typeof REFUND_PAY_METHODS)[number];
-
-/** Who handles fee money: the cashier, and the accountant who may stand in. Class teachers are not users. */
-export const FEE_WRITERS: readonly Role[] = ['cashier', 'accountant'];
-/** Who reads the fee books. */
-export const FEE_READERS: readonly Role[] = ['admin', 'cashier', 'accountant', 'reviewer'];
-/** Who keeps the roster, meal plans and school calendar. */
-export const FEE_SETUP: readonly Role[] = ['admin', 'cashier', 'accountant'];
 
 export interface MealPlanRow {
   code: MealPlan;
@@ -65,14 +47,6 @@ export interface FeePeriod {
   schoolDays: number;
 }
 
-export type RosterField = 'studentNo' | 'name' | 'className' | 'mealPlan' | 'subsidyEligible';
-export const ROSTER_FIELD_LABELS: Record<RosterField, string> = {
-  studentNo: '学号',
-  name: '姓名',
-  className: '班级',
-  mealPlan: '用餐方式',
-  subsidyEligible: '是否受助',
-};
 export interface RosterRow {
   studentNo: string;
   name: string;

@@ -1,15 +1,9 @@
 import { method, z } from './contract.ts';
 import type { Input } from './index.ts';
 import { masterdataApi } from './masterdata.ts';
-
-/** What can be imported from a spreadsheet; each kind writes through its create method's own schema and rules. */
-export const IMPORT_KINDS = ['suppliers', 'ingredients'] as const;
-export type ImportKind = (typeof IMPORT_KINDS)[number];
-export const IMPORT_KIND_LABELS: Record<ImportKind, string> = { suppliers: '供应商', ingredients: '食材' };
-
-/** The file travels as base64: this bound (≈ 3.7 MB of .xlsx) keeps one import far inside memory on an old PC. */
-export const MAX_IMPORT_BASE64 = 5_000_000;
-export const MAX_IMPORT_ROWS = 5_000;
+import { IMPORT_KINDS, MAX_IMPORT_BASE64, type ImportKind } from '../labels-imports.ts';
+// The vocabulary the renderer needs lives in a zod-free module (no zod in the renderer bundle); re-exported here.
+export * from '../labels-imports.ts';
 
 export interface ImportField {
   key: string;

@@ -3,6 +3,9 @@ import { fen, isoDate, month, optionalText, text } from './fields.ts';
 import type { Category, NonFoodExpense } from '../domain.ts';
 import type { FundSummary } from '../disclosure.ts';
 import type { Role } from '../roles.ts';
+import type { MonthStatus } from '../labels-monthclose.ts';
+// The vocabulary the renderer needs lives in a zod-free module (no zod in the renderer bundle); re-exported here.
+export * from '../labels-monthclose.ts';
 
 /**
  * 月结与公示 (DOMAIN.md §3, §4): the month's checklist, the fund summary (month and year to date), the close
@@ -14,9 +17,6 @@ import type { Role } from '../roles.ts';
 /** Who closes: the accountant submits, the reviewer approves and reopens; parents read closed months' disclosures. */
 export const CLOSE_READERS: readonly Role[] = ['admin', 'accountant', 'reviewer', 'parent'];
 export const FUND_WRITERS: readonly Role[] = ['accountant'];
-
-export type MonthStatus = 'open' | 'submitted' | 'closed';
-export const MONTH_STATUS_LABELS: Record<MonthStatus, string> = { open: '未月结', submitted: '已提交待审核', closed: '已月结' };
 
 export type ChecklistKey = 'earlier_months' | 'cash_days' | 'drafts' | 'statements' | 'bank' | 'subsidy' | 'storeroom';
 

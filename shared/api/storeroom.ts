@@ -3,6 +3,9 @@ import { id, isoDate, milli, month, optionalText, search } from './fields.ts';
 import type { Category, CertKind, StorageClass } from '../domain.ts';
 import type { Role } from '../roles.ts';
 import type { CategoryCostRow } from '../disclosure.ts';
+import { MEALS, ADJUST_REASONS, type Meal, type AdjustReason, type MovementKind, type LotState } from '../labels-storeroom.ts';
+// The vocabulary the renderer needs lives in a zod-free module (no zod in the renderer bundle); re-exported here.
+export * from '../labels-storeroom.ts';
 
 /**
  * The storeroom (库房: 出入库, 盘点, DOMAIN.md §1). Accepted delivery lines become lots; the 保管 issues them to the
@@ -10,22 +13,6 @@ import type { CategoryCostRow } from '../disclosure.ts';
  * consumed per category = opening stock + purchases − closing stock. Quantities in thousandths, money in fen.
  * The journal is not touched here: purchases are booked as expense at delivery posting; this is a stock ledger beside it.
  */
-
-export const MEALS = ['breakfast', 'lunch', 'dinner'] as const;
-export type Meal = (typeof MEALS)[number];
-export const MEAL_LABELS: Record<Meal, string> = { breakfast: '早餐', lunch: '午餐', dinner: '晚餐' };
-
-export const ADJUST_REASONS = ['loss', 'expired', 'count_gain', 'count_loss'] as const;
-export type AdjustReason = (typeof ADJUST_REASONS)[number];
-export const ADJUST_REASON_LABELS: Record<AdjustReason, string> = { loss: '损耗', expired: '过期销毁', count_gain: '盘盈', count_loss: '盘亏' };
-/** Reasons that take stock away (a disposal outside the count, or a count shortfall). */
-export const DECREASE_REASONS = ['loss', 'expired', 'count_loss'] as const;
-
-export type MovementKind = 'in' | 'issue' | 'adjustment';
-export const MOVEMENT_LABELS: Record<MovementKind, string> = { in: '入库', issue: '出库', adjustment: '调整' };
-
-export type LotState = 'ok' | 'near' | 'expired';
-export const LOT_STATE_LABELS: Record<LotState, string> = { ok: '正常', near: '临期', expired: '已过期' };
 
 // ---------------------------------------------------------------------------------------------------------------
 // Outputs

@@ -1,6 +1,7 @@
 import { Card, Descriptions, Space, Table, Tag } from 'antd';
 import { useEffect, useState } from 'react';
-import { MEAL_PLAN_LABELS, type ArrearsRow, type Statement } from '../../../../shared/api/fees.ts';
+import { MEAL_PLAN_LABELS } from '../../../../shared/labels-fees.ts';
+import type { ArrearsRow, Statement } from '../../../../shared/api/fees.ts';
 import { formatFen } from '../../../../shared/format.ts';
 import { call } from '../../api.ts';
 import { showError } from '../../feedback.ts';

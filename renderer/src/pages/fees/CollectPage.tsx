@@ -1,6 +1,7 @@
 import { Alert, Button, Input, Radio, Space, Table, Tag, Typography } from 'antd';
 import { useEffect, useState } from 'react';
-import { MEAL_PLAN_LABELS, PAY_METHOD_LABELS, PAY_METHODS, type FeeQuoteRow, type PayMethod, type Receipt } from '../../../../shared/api/fees.ts';
+import { MEAL_PLAN_LABELS, PAY_METHOD_LABELS, PAY_METHODS } from '../../../../shared/labels-fees.ts';
+import type { FeeQuoteRow, PayMethod, Receipt } from '../../../../shared/api/fees.ts';
 import { formatFen } from '../../../../shared/format.ts';
 import { call } from '../../api.ts';
 import { MoneyInput } from '../../components/NumberText.tsx';

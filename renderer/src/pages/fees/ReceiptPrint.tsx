@@ -1,4 +1,5 @@
-import { PAY_METHOD_LABELS, type Receipt } from '../../../../shared/api/fees.ts';
+import { PAY_METHOD_LABELS } from '../../../../shared/labels-fees.ts';
+import type { Receipt } from '../../../../shared/api/fees.ts';
 import { fenToChineseCapital, formatFen } from '../../../../shared/format.ts';
 
 /**

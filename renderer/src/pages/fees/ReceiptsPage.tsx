@@ -1,6 +1,7 @@
 import { Button, Form, Input, Modal, Space, Table, Tag } from 'antd';
 import { useCallback, useEffect, useState } from 'react';
-import { PAY_METHOD_LABELS, type Receipt } from '../../../../shared/api/fees.ts';
+import { PAY_METHOD_LABELS } from '../../../../shared/labels-fees.ts';
+import type { Receipt } from '../../../../shared/api/fees.ts';
 import { formatFen } from '../../../../shared/format.ts';
 import { call } from '../../api.ts';
 import { showError, toast } from '../../feedback.ts';

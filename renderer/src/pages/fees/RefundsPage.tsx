@@ -1,6 +1,7 @@
 import { Alert, Button, Form, Input, Modal, Radio, Select, Space, Table, Tabs, Tag, Typography } from 'antd';
 import { useCallback, useEffect, useState } from 'react';
-import { REFUND_REASON_LABELS, REFUND_REASONS, type Refund, type RefundPayMethod, type RefundQuote, type RefundReason, type SettlementRow } from '../../../../shared/api/fees.ts';
+import { REFUND_REASON_LABELS, REFUND_REASONS } from '../../../../shared/labels-fees.ts';
+import type { Refund, RefundPayMethod, RefundQuote, RefundReason, SettlementRow } from '../../../../shared/api/fees.ts';
 import { formatFen } from '../../../../shared/format.ts';
 import { call } from '../../api.ts';
 import { enterToNext } from '../../components/enterToNext.ts';

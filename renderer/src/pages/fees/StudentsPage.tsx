@@ -1,15 +1,8 @@
 import { Alert, Button, Checkbox, Form, Input, Modal, Select, Space, Switch, Table, Tabs, Tag, Typography } from 'antd';
 import dayjs from 'dayjs';
 import { useCallback, useEffect, useState } from 'react';
-import {
-  MEAL_PLAN_LABELS,
-  MEAL_PLANS,
-  ROSTER_FIELD_LABELS,
-  type MealPlanRow,
-  type RosterField,
-  type RosterPreview,
-  type Student,
-} from '../../../../shared/api/fees.ts';
+import { MEAL_PLAN_LABELS, MEAL_PLANS, ROSTER_FIELD_LABELS } from '../../../../shared/labels-fees.ts';
+import type { MealPlanRow, RosterField, RosterPreview, Student } from '../../../../shared/api/fees.ts';
 import { formatFen } from '../../../../shared/format.ts';
 import { call } from '../../api.ts';
 import { fenRules, MoneyInput } from '../../components/NumberText.tsx';

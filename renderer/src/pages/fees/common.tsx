@@ -1,7 +1,9 @@
 import { DatePicker, Select, Tag } from 'antd';
 import dayjs from 'dayjs';
 import { useCallback, useEffect, useState } from 'react';
-import { FEE_WRITERS, MEAL_PLAN_LABELS, type ClassInfo, type Student, type Term } from '../../../../shared/api/fees.ts';
+import { MEAL_PLAN_LABELS } from '../../../../shared/labels-fees.ts';
+import { FEE_WRITERS } from '../../../../shared/roles.ts';
+import type { ClassInfo, Student, Term } from '../../../../shared/api/fees.ts';
 import type { RegionalProfile } from '../../../../shared/profile.ts';
 import { call } from '../../api.ts';
 import { EntitySelect } from '../../components/EntitySelect.tsx';

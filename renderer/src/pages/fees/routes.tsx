@@ -1,6 +1,6 @@
 import { page } from '../../lazyPage.tsx';
 import type { AppRoute } from '../../routes.tsx';
-import { FEE_READERS } from '../../../../shared/api/fees.ts';
+import { FEE_READERS } from '../../../../shared/roles.ts';
 
 /** The 伙食费 menu: roles mirror the API (readers see every page; writing controls show for 出纳 and 会计 only). */
 export const feeRoutes: AppRoute[] = [

@@ -1,6 +1,7 @@
 import { Alert, Button, Modal, Select, Space, Switch, Table, Tag, Typography, Upload } from 'antd';
 import { useMemo, useState } from 'react';
-import { IMPORT_KIND_LABELS, MAX_IMPORT_BASE64, type ImportKind, type ImportPreview, type ImportRow } from '../../../../shared/api/imports.ts';
+import { IMPORT_KIND_LABELS, MAX_IMPORT_BASE64 } from '../../../../shared/labels-imports.ts';
+import type { ImportKind, ImportPreview, ImportRow } from '../../../../shared/api/imports.ts';
 import { call } from '../../api.ts';
 import { showError, toast } from '../../feedback.ts';
 

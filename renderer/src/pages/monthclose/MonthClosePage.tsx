@@ -1,6 +1,7 @@
 import { Alert, Button, Card, Input, List, Modal, Space, Table, Tag, Typography } from 'antd';
 import { useCallback, useEffect, useState } from 'react';
-import { MONTH_STATUS_LABELS, type BankLine, type ExportResult, type FundColumn, type MonthView } from '../../../../shared/api/monthclose.ts';
+import { MONTH_STATUS_LABELS } from '../../../../shared/labels-monthclose.ts';
+import type { BankLine, ExportResult, FundColumn, MonthView } from '../../../../shared/api/monthclose.ts';
 import { CATEGORIES, CATEGORY_LABELS, NON_FOOD_LABELS } from '../../../../shared/domain.ts';
 import { formatBp, formatFen } from '../../../../shared/format.ts';
 import { call } from '../../api.ts';

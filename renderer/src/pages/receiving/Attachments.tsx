@@ -1,6 +1,7 @@
 import { Button, Card, Image, Popconfirm, Select, Space, Tag, Typography } from 'antd';
 import { useEffect, useRef, useState } from 'react';
-import { ATTACHMENT_KIND_LABELS, ATTACHMENT_KINDS, ATTACHMENT_MAX_BYTES, type AttachmentKind, type AttachmentMime, type AttachmentView, type DeliveryView } from '../../../../shared/api/receiving.ts';
+import { ATTACHMENT_KIND_LABELS, ATTACHMENT_KINDS, ATTACHMENT_MAX_BYTES } from '../../../../shared/labels-receiving.ts';
+import type { AttachmentKind, AttachmentMime, AttachmentView, DeliveryView } from '../../../../shared/api/receiving.ts';
 import { CERT_LABELS } from '../../../../shared/domain.ts';
 import { call } from '../../api.ts';
 import { showError, toast } from '../../feedback.ts';

@@ -1,6 +1,7 @@
 import { Alert, Button, Descriptions, Form, Input, Modal, Space, Table, Tag, Typography } from 'antd';
 import { useState } from 'react';
-import { DELIVERY_STATUS_LABELS, DISPOSITION_LABELS, type DeliveryLineView, type DeliveryView } from '../../../../shared/api/receiving.ts';
+import { DELIVERY_STATUS_LABELS, DISPOSITION_LABELS } from '../../../../shared/labels-receiving.ts';
+import type { DeliveryLineView, DeliveryView } from '../../../../shared/api/receiving.ts';
 import { CERT_LABELS, STORAGE_LABELS, type CertKind } from '../../../../shared/domain.ts';
 import { formatFen, formatMilli } from '../../../../shared/format.ts';
 import { call } from '../../api.ts';

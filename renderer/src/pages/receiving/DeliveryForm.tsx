@@ -1,7 +1,8 @@
 import { Alert, Button, Card, Checkbox, Form, Input, Radio, Select, Space, Tag, Typography } from 'antd';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { Ingredient } from '../../../../shared/api/masterdata.ts';
-import { DISPOSITION_LABELS, DISPOSITIONS, type CheckResult, type DeliveryView, type Finding } from '../../../../shared/api/receiving.ts';
+import { DISPOSITION_LABELS, DISPOSITIONS } from '../../../../shared/labels-receiving.ts';
+import type { CheckResult, DeliveryView, Finding } from '../../../../shared/api/receiving.ts';
 import { CERT_LABELS, STORAGE_CLASSES, STORAGE_LABELS, type CertKind, type StorageClass } from '../../../../shared/domain.ts';
 import { formatFen, formatMilli, lineAmountFen } from '../../../../shared/format.ts';
 import type { Role } from '../../../../shared/roles.ts';

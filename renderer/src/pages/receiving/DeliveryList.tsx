@@ -1,6 +1,7 @@
 import { Button, Input, Select, Space, Table, Typography } from 'antd';
 import { useCallback, useEffect, useState } from 'react';
-import { DELIVERY_STATUS_LABELS, DELIVERY_STATUSES, type DeliveryListRow, type DeliveryStatus } from '../../../../shared/api/receiving.ts';
+import { DELIVERY_STATUS_LABELS, DELIVERY_STATUSES } from '../../../../shared/labels-receiving.ts';
+import type { DeliveryListRow, DeliveryStatus } from '../../../../shared/api/receiving.ts';
 import { formatFen } from '../../../../shared/format.ts';
 import { call } from '../../api.ts';
 import { IngredientSelect, SupplierSelect } from '../../components/EntitySelect.tsx';

@@ -1,5 +1,5 @@
 import type { DeliveryView } from '../../../../shared/api/receiving.ts';
-import { DISPOSITION_LABELS } from '../../../../shared/api/receiving.ts';
+import { DISPOSITION_LABELS } from '../../../../shared/labels-receiving.ts';
 import { CERT_LABELS, STORAGE_LABELS } from '../../../../shared/domain.ts';
 import { fenToChineseCapital, formatFen, formatMilli } from '../../../../shared/format.ts';
 import { chinaTime } from '../../labels.ts';

@@ -1,6 +1,7 @@
 import { Alert, Button, Card, Descriptions, Form, Input, Radio, Space, Table, Typography } from 'antd';
 import { useCallback, useEffect, useState } from 'react';
-import { PAYMENT_METHOD_LABELS, PAYMENT_METHODS, type PaymentMethod, type Reconciliation as Rec, type ReconciliationRow } from '../../../../shared/api/receiving.ts';
+import { PAYMENT_METHOD_LABELS, PAYMENT_METHODS } from '../../../../shared/labels-receiving.ts';
+import type { PaymentMethod, Reconciliation as Rec, ReconciliationRow } from '../../../../shared/api/receiving.ts';
 import { formatFen } from '../../../../shared/format.ts';
 import { call } from '../../api.ts';
 import { SupplierSelect } from '../../components/EntitySelect.tsx';

@@ -1,6 +1,7 @@
 import { Alert, Table, Typography } from 'antd';
 import { useEffect, useState } from 'react';
-import { ADJUST_REASON_LABELS, type CategoryCost, type CategoryCostLine } from '../../../../shared/api/storeroom.ts';
+import { ADJUST_REASON_LABELS } from '../../../../shared/labels-storeroom.ts';
+import type { CategoryCost, CategoryCostLine } from '../../../../shared/api/storeroom.ts';
 import { CATEGORY_LABELS } from '../../../../shared/domain.ts';
 import { formatFen, formatMilli } from '../../../../shared/format.ts';
 import { call } from '../../api.ts';

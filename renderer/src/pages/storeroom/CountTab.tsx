@@ -1,6 +1,7 @@
 import { Alert, Button, Input, Popconfirm, Select, Space, Table, Tag, Typography } from 'antd';
 import { useCallback, useEffect, useState } from 'react';
-import { ADJUST_REASON_LABELS, type AdjustReason, type CountLineView, type CountView } from '../../../../shared/api/storeroom.ts';
+import { ADJUST_REASON_LABELS } from '../../../../shared/labels-storeroom.ts';
+import type { AdjustReason, CountLineView, CountView } from '../../../../shared/api/storeroom.ts';
 import { CATEGORY_LABELS, STORAGE_LABELS } from '../../../../shared/domain.ts';
 import { formatFen, formatMilli } from '../../../../shared/format.ts';
 import { call } from '../../api.ts';

@@ -1,6 +1,7 @@
 import { Alert, Button, Form, Input, Modal, Radio, Space, Table, Tag, Typography } from 'antd';
 import { useCallback, useEffect, useRef, useState } from 'react';
-import { MEAL_LABELS, MEALS, type IssueProposal, type IssueView, type Meal, type StockItem } from '../../../../shared/api/storeroom.ts';
+import { MEAL_LABELS, MEALS } from '../../../../shared/labels-storeroom.ts';
+import type { IssueProposal, IssueView, Meal, StockItem } from '../../../../shared/api/storeroom.ts';
 import { formatFen, formatMilli } from '../../../../shared/format.ts';
 import { call } from '../../api.ts';
 import { EntitySelect } from '../../components/EntitySelect.tsx';

@@ -1,6 +1,7 @@
 import { Alert, Button, Card, Descriptions, Input, Radio, Space, Table, Tag, Typography } from 'antd';
 import { useEffect, useState } from 'react';
-import { ADJUST_REASON_LABELS, MEAL_LABELS, MEALS, MOVEMENT_LABELS, type LotTrace, type LotView, type Meal, type MealTrace, type MovementView } from '../../../../shared/api/storeroom.ts';
+import { ADJUST_REASON_LABELS, MEAL_LABELS, MEALS, MOVEMENT_LABELS } from '../../../../shared/labels-storeroom.ts';
+import type { LotTrace, LotView, Meal, MealTrace, MovementView } from '../../../../shared/api/storeroom.ts';
 import { CERT_LABELS, STORAGE_LABELS, type CertKind } from '../../../../shared/domain.ts';
 import { formatFen, formatMilli } from '../../../../shared/format.ts';
 import { call } from '../../api.ts';

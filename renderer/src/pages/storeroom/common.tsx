@@ -1,6 +1,6 @@
 import { Input, Tag } from 'antd';
 import type { LotState } from '../../../../shared/api/storeroom.ts';
-import { LOT_STATE_LABELS } from '../../../../shared/api/storeroom.ts';
+import { LOT_STATE_LABELS } from '../../../../shared/labels-storeroom.ts';
 import { chinaToday } from '../../labels.ts';
 import { allowed, useRoles } from '../../session.ts';
 
