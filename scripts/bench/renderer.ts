@@ -170,7 +170,6 @@ for (let run = 0; run < runs; run++) {
 await browser.close();
 for (const s of servers.values()) s.close();
 b.close();
-fs.rmSync(work, { recursive: true, force: true });
 const results = variants.map((v) => ({
   renderer: opt.dist ? `prebuilt ${v.dir}` : 'this tree',
   assets: assetSummary(v.dir),
@@ -180,6 +179,8 @@ const results = variants.map((v) => ({
   rendererCpuPerLoadMs: stat(v.cpu.map((s) => s * 1000)),
   ...(v.paints.length ? { keystrokeToPaint: { ...stat(v.paints), keystrokes: v.paints.length } } : {}),
 }));
+// After the summary: this tree's build lives in the work folder.
+fs.rmSync(work, { recursive: true, force: true });
 for (const r of results) console.log(JSON.stringify(r));
 if (outArg) {
   const j = JSON.parse(fs.readFileSync(outArg, 'utf8'));
