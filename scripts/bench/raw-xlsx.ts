@@ -1,22 +1,30 @@
 /**
  * The raw limit for the export benchmark, in a process of its own that loads nothing but exceljs: writes the given
  * sheets' cells with the streaming WorkbookWriter and prints its time and peak RSS.
- *   node scripts/bench/raw-xlsx.ts cells.json out.xlsx [repeat]
+ *   node scripts/bench/raw-xlsx.ts cells.json out.xlsx [repeat] [styled]
  */
 import fs from 'node:fs';
 import ExcelJS from 'exceljs';
 
-const [, , cellsFile, out, repeatArg] = process.argv;
-const sheets = JSON.parse(fs.readFileSync(cellsFile, 'utf8')) as { name: string; rows: unknown[][] }[];
+const [, , cellsFile, out, repeatArg, styledArg] = process.argv;
+const sheets = JSON.parse(fs.readFileSync(cellsFile, 'utf8')) as { name: string; rows: unknown[][]; styles?: (Partial<ExcelJS.Style> | null)[][] }[];
+// 'styled': the same cells with the same styles (number formats, borders, fonts, alignment) and shared strings, as our
+// workbook has them; otherwise values only, exceljs's fastest path.
+const styled = styledArg === 'styled';
 // With a repeat count the same cells are written that many times in this one process (the first cold, the rest warm,
 // as an app that has exported before), each time reported.
 const times: number[] = [];
 for (let i = 0; i < Number(repeatArg ?? 1); i++) {
   const t = performance.now();
-  const wb = new ExcelJS.stream.xlsx.WorkbookWriter({ filename: i ? `${out}.${i}.xlsx` : out, useStyles: false, useSharedStrings: false });
+  const wb = new ExcelJS.stream.xlsx.WorkbookWriter({ filename: i ? `${out}.${i}.xlsx` : out, useStyles: styled, useSharedStrings: styled });
   for (const s of sheets) {
     const ws = wb.addWorksheet(s.name);
-    for (const row of s.rows) ws.addRow(row).commit();
+    s.rows.forEach((values, r) => {
+      const row = ws.addRow(values);
+      const st = styled ? s.styles?.[r] : undefined;
+      if (st) st.forEach((x, c) => x && (row.getCell(c + 1).style = x));
+      row.commit();
+    });
     ws.commit();
   }
   await wb.commit();

@@ -243,12 +243,14 @@ b.close();
   let cells = 0;
   const sheets = wb.worksheets.map((ws) => {
     const rows: unknown[][] = [];
+    const styles: (Partial<ExcelJS.Style> | null)[][] = [];
     ws.eachRow({ includeEmpty: true }, (row) => {
       const vals = (row.values as unknown[]).slice(1).map((v) => (v && typeof v === 'object' && 'result' in (v as object) ? (v as { result: unknown }).result : v));
       cells += vals.filter((v) => v !== undefined && v !== null).length;
       rows.push(vals);
+      styles.push(vals.map((_, c) => (row.getCell(c + 1).style && Object.keys(row.getCell(c + 1).style).length ? row.getCell(c + 1).style : null)));
     });
-    return { name: ws.name, rows };
+    return { name: ws.name, rows, styles };
   });
   const cellsFile = path.join(work, 'cells.json');
   fs.writeFileSync(cellsFile, JSON.stringify(sheets));
@@ -279,6 +281,18 @@ b.close();
   const rawWarm = child([cellsFile, path.join(work, 'raw-warm.xlsx'), String(n + 1)], path.join(path.dirname(HERE), 'raw-xlsx.ts')) as unknown as { times: number[] };
   const rawWarmS = stat(rawWarm.times.slice(1));
   log('exportMonthWarm', { ...warm, raw: rawWarmS, oursOverRaw: Math.round((warm.medianMs / rawWarmS.medianMs) * 100) / 100 });
+  // The raw writer with the same styles and shared strings as our workbook (cold in a process each, and warm).
+  const styledCold: number[] = [];
+  let styledPeak = 0;
+  for (let i = 0; i < n; i++) {
+    const r = child([cellsFile, path.join(work, `raw-styled-${i}.xlsx`), '1', 'styled'], path.join(path.dirname(HERE), 'raw-xlsx.ts'));
+    styledCold.push(r.ms);
+    styledPeak = Math.max(styledPeak, r.maxRssMB);
+  }
+  const styledWarm = child([cellsFile, path.join(work, 'raw-styled-warm.xlsx'), String(n + 1), 'styled'], path.join(path.dirname(HERE), 'raw-xlsx.ts')) as unknown as { times: number[] };
+  const sc = stat(styledCold);
+  const sw = stat(styledWarm.times.slice(1));
+  log('exportMonth_rawStyled', { cold: sc, warm: sw, peakRssMB: Math.round(styledPeak), oursOverRawCold: Math.round((ours.medianMs / sc.medianMs) * 100) / 100, oursOverRawWarm: Math.round((warm.medianMs / sw.medianMs) * 100) / 100 });
 }
 
 const cpu = fs.readFileSync('/proc/cpuinfo', 'utf8').match(/model name\s*:\s*(.*)/)?.[1] ?? os.cpus()[0]?.model;
