@@ -22,6 +22,7 @@ import type { Role } from '../../shared/roles.ts';
 import { makeCreditCode } from '../../electron/core/demo/credit-code.ts';
 import { addDays, lastDayOfMonth } from '../../electron/core/clock.ts';
 import { CATEGORIES } from '../../shared/domain.ts';
+import { seededRandom as rng } from '../../electron/core/seeded-random.ts';
 
 export interface BuildSize {
   years: number;
@@ -42,17 +43,6 @@ export const FIRST_YEAR = 2016;
 export const PASSWORD = 'bench-pass-123';
 const CLASS_SIZE = 50;
 
-/** mulberry32: small, fast, the same on every machine. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** A school year's ten months: September–January and March–July (February is the winter holiday). */
 export function schoolMonths(years: number): string[] {

@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { firstBrokenAudit } from '../../electron/core/audit.ts';
 import { MIGRATIONS } from '../../electron/core/db/migrations/index.ts';
+import { seededRandom } from '../../electron/core/seeded-random.ts';
 import { tableDigest } from '../helpers/backend.ts';
 import { draft, line, postNew, setupWorld, type World } from './receiving-fixtures.ts';
 
@@ -111,15 +112,7 @@ describe('stock movement trigger (0007), in SQL', () => {
   it('decides every movement exactly as the 0004 trigger did (random movements, seeded)', async () => {
     const seed = Number(process.env.TRIGGER_SEED ?? Date.now() % 1_000_000);
     console.log(`TRIGGER_SEED=${seed}`);
-    let s = seed >>> 0;
-    const rnd = () => {
-      // mulberry32
-      s = (s + 0x6d2b79f5) >>> 0;
-      let t = s;
-      t = Math.imul(t ^ (t >>> 15), t | 1);
-      t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-      return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-    };
+    const rnd = seededRandom(seed);
     const pick = <T,>(xs: T[]) => xs[Math.floor(rnd() * xs.length)];
     await deliver('2026-09-03', [rice(10, 400), pork(20)]);
     await deliver('2026-09-10', [rice(3, 333), rice(7, 410, { expiryDate: '2026-12-01' })]);

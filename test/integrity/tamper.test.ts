@@ -7,6 +7,7 @@ import { backupsDir, createBackup } from '../../electron/core/backup.ts';
 import { chainHeadOf, verifyLedger, verifyLedgerFile, type VerifyOptions } from '../../electron/core/verify.ts';
 import type { TestBackend } from '../helpers/backend.ts';
 import { ledgerWithHistory } from './fixture.ts';
+import { tamperableCopy, tamperRounds } from './tamper-kit.ts';
 
 /**
  * Tampering behind the app's back, as someone with the sqlite3 shell would: triggers dropped, CHECK constraints
@@ -35,19 +36,6 @@ const NOT_COVERED: Record<string, string[]> = {
   school: ['singleton'],
 };
 
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-type Row = Record<string, unknown>;
-
 let b: TestBackend;
 let baseline: string;
 let anchor: VerifyOptions['anchor'];
@@ -63,84 +51,7 @@ beforeAll(async () => {
 }, 120_000);
 afterAll(() => b?.cleanup());
 
-function freshCopy(i: number): Database.Database {
-  const file = path.join(work, `t${i % 4}.sqlite`);
-  fs.copyFileSync(baseline, file);
-  const db = new Database(file);
-  db.pragma('ignore_check_constraints = ON');
-  db.pragma('synchronous = OFF'); // a scratch copy: no need to wait for the disk
-  const triggers = db.prepare(`SELECT name FROM sqlite_schema WHERE type = 'trigger'`).all() as { name: string }[];
-  db.transaction(() => {
-    for (const { name } of triggers) db.exec(`DROP TRIGGER "${name}"`);
-  })();
-  return db;
-}
-
-function where(keys: string[]): string {
-  return keys.map((k) => `"${k}" IS ?`).join(' AND ');
-}
-
-function variants(old: unknown, others: unknown[], rnd: () => number): unknown[] {
-  const pick = others[Math.floor(rnd() * others.length)];
-  if (typeof old === 'string') return [`${old}x`, old.slice(1), `改${old}`, pick, '', old.toUpperCase(), old.replace(/\d/, (d) => String((Number(d) + 1) % 10)), '2026-01-01', null];
-  if (typeof old === 'number') return [old + 1, old - 1, -old, 0, old * 10 + 7, pick, null];
-  return ['x', 0, 1, pick, '2020-01-01'];
-}
-
-/** One random tampering; returns a description, or null when the chosen operation was impossible (then retried). */
-function tamper(db: Database.Database, op: 'change' | 'delete' | 'insert', rnd: () => number): string | null {
-  const tables = Object.keys(KEYS);
-  const table = tables[Math.floor(rnd() * tables.length)];
-  const keys = KEYS[table];
-  const rows = db.prepare(`SELECT * FROM "${table}"`).all() as Row[];
-  if (rows.length === 0) return null;
-  const row = rows[Math.floor(rnd() * rows.length)];
-  const keyVals = keys.map((k) => row[k]);
-  try {
-    if (op === 'delete') {
-      const r = db.prepare(`DELETE FROM "${table}" WHERE ${where(keys)}`).run(...keyVals);
-      return r.changes === 1 ? `delete ${table} ${JSON.stringify(keyVals)}` : null;
-    }
-    if (op === 'change') {
-      const cols = Object.keys(row).filter((c) => !(NOT_COVERED[table] ?? []).includes(c));
-      const col = cols[Math.floor(rnd() * cols.length)];
-      const others = rows.map((r) => r[col]);
-      const vs = variants(row[col], others, rnd);
-      for (let tries = 0; tries < 6; tries++) {
-        const v = vs[Math.floor(rnd() * vs.length)];
-        if (v === row[col] || v === undefined) continue;
-        try {
-          const r = db.prepare(`UPDATE "${table}" SET "${col}" = ? WHERE ${where(keys)}`).run(v, ...keyVals);
-          if (r.changes === 1) return `change ${table}.${col} of ${JSON.stringify(keyVals)}: ${JSON.stringify(row[col])} → ${JSON.stringify(v)}`;
-        } catch {
-          /* NOT NULL, UNIQUE or STRICT type: try another value */
-        }
-      }
-      return null;
-    }
-    // insert: a copy of an existing row under new keys, with its text changed enough to pass UNIQUE constraints
-    const copy: Row = { ...row };
-    for (const k of keys) {
-      if (typeof copy[k] === 'number') copy[k] = (db.prepare(`SELECT max("${k}") AS m FROM "${table}"`).get() as { m: number }).m + 1;
-      else copy[k] = `${String(copy[k]).slice(0, -4)}${Math.floor(rnd() * 9000 + 1000)}`;
-    }
-    const cols = Object.keys(copy);
-    const ins = db.prepare(`INSERT INTO "${table}" (${cols.map((c) => `"${c}"`).join(', ')}) VALUES (${cols.map(() => '?').join(', ')})`);
-    try {
-      ins.run(...cols.map((c) => copy[c]));
-    } catch {
-      for (const c of cols) if (!keys.includes(c) && typeof copy[c] === 'string' && !/^[\[{]/.test(copy[c] as string)) copy[c] = `${String(copy[c])}·`;
-      try {
-        ins.run(...cols.map((c) => copy[c]));
-      } catch {
-        return null;
-      }
-    }
-    return `insert ${table} ${JSON.stringify(keys.map((k) => copy[k]))}`;
-  } catch {
-    return null;
-  }
-}
+const freshCopy = (i: number) => tamperableCopy(baseline, path.join(work, `t${i % 4}.sqlite`));
 
 describe('verify catches tampering done with SQLite behind the app', () => {
   it('the untouched ledger and its backup verify clean (anchored on the backup)', () => {
@@ -170,26 +81,16 @@ describe('verify catches tampering done with SQLite behind the app', () => {
 
   it('at least 500 random changes, deletions and insertions: every one caught', () => {
     const seed = Number(process.env.TAMPER_SEED ?? Date.now() % 1_000_000);
-    const rnd = mulberry32(seed);
-    const ops = ['change', 'delete', 'insert'] as const;
-    const counts = { change: 0, delete: 0, insert: 0 };
-    const missed: string[] = [];
-    const perTable: Record<string, number> = {};
-    for (let i = 0; counts.change + counts.delete + counts.insert < 540; i++) {
-      const op = ops.reduce((a, o) => (counts[o] < counts[a] ? o : a), ops[i % 3]); // keep the three kinds even
-      const db = freshCopy(i);
-      const what = tamper(db, op, rnd);
-      if (!what) {
-        db.close();
-        continue;
-      }
-      counts[op]++;
-      const table = what.split(/[ .]/)[1];
-      perTable[table] = (perTable[table] ?? 0) + 1;
-      const r = verifyLedger(db, { anchor });
-      db.close();
-      if (r.ok) missed.push(what);
-    }
+    const { counts, perTable, missed } = tamperRounds({
+      tables: KEYS,
+      skip: NOT_COVERED,
+      rounds: 540,
+      seed,
+      fresh: freshCopy,
+      verify: (db) => verifyLedger(db, { anchor }),
+      // Caught when verify fails at all: a forged posting may be named under its entry, a role under its user.
+      caught: (r) => !r.ok,
+    });
     console.log(`tampering (seed ${seed}): ${JSON.stringify(counts)}; per table ${JSON.stringify(perTable)}; missed ${missed.length}`);
     expect(missed).toEqual([]);
     expect(counts.change + counts.delete + counts.insert).toBeGreaterThanOrEqual(500);

@@ -4,6 +4,7 @@ import type { DeliveryView, Disposition } from '../../../shared/api/receiving.ts
 import type { CertKind, StorageClass } from '../../../shared/domain.ts';
 import { addDays } from '../clock.ts';
 import type { DemoStep } from './types.ts';
+import { seededRandom as rng } from '../seeded-random.ts';
 
 /**
  * The kitchen door over last month and this month up to yesterday: every school day the vegetables, meat and tofu
@@ -18,17 +19,6 @@ import type { DemoStep } from './types.ts';
  * one delivery 3.50 off, and pays 禾丰粮油. Everything goes through the API, so it passes the same checks.
  */
 
-/** A small deterministic generator (mulberry32), so the demo is the same on every machine. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function previousMonth(m: string): string {
   const [y, mo] = m.split('-').map(Number);
