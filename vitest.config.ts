@@ -6,6 +6,9 @@ export default defineConfig({
     // Real SQLite files and a real Chromium on a 2-core machine: run files in parallel, but not too many.
     maxWorkers: 2,
     testTimeout: 30_000,
+    // expect.poll waits for what a click sets off (an IPC round trip, a write, a re-render): vitest's 1 s default made
+    // the e2e tests fail on a loaded CI machine though nothing was wrong (storeroom's count post, 2026-11-28).
+    expect: { poll: { timeout: 15_000, interval: 100 } },
     hookTimeout: 120_000,
     globalSetup: ['test/e2e/harness.ts'],
   },
