@@ -9,6 +9,7 @@ import { overSurplusLimit, surplusPeriodOf } from '../../electron/core/domains/m
 import { tableDigest } from '../helpers/backend.ts';
 import { septemberSchool, type SeptSchool } from './monthclose-fixture.ts';
 import { draft, line, postNew, setupWorld } from './receiving-fixtures.ts';
+import { parseCsv } from '../helpers/csv.ts';
 
 const M = '2026-09';
 const cats = (v: Partial<Record<string, number>>) => ({ grain: 0, meat: 0, aquatic: 0, vegetable: 0, dairy: 0, soy: 0, seasoning: 0, other: 0, ...v });
@@ -24,26 +25,6 @@ function rowOf(ws: ExcelJS.Worksheet, label: string): ExcelJS.Row {
 const vals = (r: ExcelJS.Row, from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => r.getCell(from + i).value);
 const lastRow = (ws: ExcelJS.Worksheet) => ws.getRow(ws.rowCount);
 
-/** RFC 4180 CSV as LibreOffice writes it (quoted fields may hold commas and newlines). */
-function parseCsv(text: string): string[][] {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let field = '';
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const ch = text[i];
-    if (quoted) {
-      if (ch === '"' && text[i + 1] === '"') (field += '"'), i++;
-      else if (ch === '"') quoted = false;
-      else field += ch;
-    } else if (ch === '"') quoted = true;
-    else if (ch === ',') row.push(field), (field = '');
-    else if (ch === '\n') row.push(field), rows.push(row), (row = []), (field = '');
-    else if (ch !== '\r') field += ch;
-  }
-  if (field !== '' || row.length) row.push(field), rows.push(row);
-  return rows;
-}
 
 describe('month close of a hand-worked September (see monthclose-fixture.ts)', { timeout: 180_000 }, () => {
   let s: SeptSchool;

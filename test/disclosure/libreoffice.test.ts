@@ -8,6 +8,7 @@ import { convertWithSoffice, findSoffice } from '../../electron/core/disclosure/
 import { writeDisclosureWorkbook } from '../../electron/core/disclosure/workbook.ts';
 import { DEFAULT_DISCLOSURE_LAYOUT } from '../../shared/disclosure.ts';
 import { fixture } from './fixture.ts';
+import { parseCsv } from '../helpers/csv.ts';
 
 /**
  * LibreOffice (Debian libreoffice-calc-nogui) as an independent reader of the workbook, and poppler-utils
@@ -24,25 +25,6 @@ let xlsx: string;
 let csvFiles: string[];
 let workbookPdf: string;
 
-function parseCsv(text: string): string[][] {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let field = '';
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const ch = text[i];
-    if (quoted) {
-      if (ch === '"' && text[i + 1] === '"') (field += '"'), i++;
-      else if (ch === '"') quoted = false;
-      else field += ch;
-    } else if (ch === '"') quoted = true;
-    else if (ch === ',') row.push(field), (field = '');
-    else if (ch === '\n') row.push(field), rows.push(row), (row = []), (field = '');
-    else if (ch !== '\r') field += ch;
-  }
-  if (field !== '' || row.length) row.push(field), rows.push(row);
-  return rows;
-}
 function sheetCsv(sheet: string): string[][] {
   const f = csvFiles.find((x) => x.endsWith(`-${sheet}.csv`));
   if (!f) throw new Error(`no CSV for ${sheet} among ${csvFiles.map((x) => path.basename(x)).join(', ')}`);
