@@ -156,6 +156,8 @@ export interface App {
   errors: string[];
   /** Saves a full-window PNG to test-results/<name>-<shot>.png and returns its path. */
   screenshot(shot: string): Promise<string>;
+  /** What the app is telling the user right now: the visible toasts, notifications and dialogs, for a failure message. */
+  shownFeedback(): Promise<string[]>;
   /** Closes the browser and the server; the backend stays open (the test owns it). */
   close(): Promise<void>;
 }
@@ -205,6 +207,11 @@ export async function openApp(opts: { backend: Pick<Backend, 'invoke'>; name: st
         const file = path.join(RESULTS_DIR, `${opts.name}-${shot}.png`);
         await page.screenshot({ path: file, animations: 'disabled' });
         return file;
+      },
+      async shownFeedback() {
+        return page
+          .locator('.ant-message-notice, .ant-notification-notice, .ant-modal-content, .ant-popover:not(.ant-popover-hidden)')
+          .evaluateAll((els) => els.filter((e) => (e as HTMLElement).offsetParent !== null).map((e) => (e.textContent ?? '').trim()));
       },
       async close() {
         await b.close().catch(() => undefined);

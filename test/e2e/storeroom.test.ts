@@ -123,7 +123,12 @@ describe('storeroom in Chromium', () => {
     await app.screenshot('count');
     await page.getByTestId('count-post').click();
     await page.locator('.ant-popconfirm').getByRole('button', { name: '过账' }).click();
-    await expect.poll(async () => (await b.call('storeroom.countGet', { month: '2026-09' }))?.status).toBe('posted');
+    // Not yet posted: say what the app shows instead (an error notification, the dialog still open), not just 'open'.
+    const postedOrShown = async () => {
+      const status = (await b.call('storeroom.countGet', { month: '2026-09' }))?.status;
+      return status === 'posted' ? status : { status, shown: await app.shownFeedback(), errors: app.errors };
+    };
+    await expect.poll(postedOrShown).toBe('posted');
 
     await page.getByTestId('count-print').click();
     await page.getByTestId('count-sheet').waitFor();
