@@ -1,7 +1,7 @@
 /**
  * Where the time of a slow operation goes: runs it N times on a copy of a bench ledger under the V8 profiler and
  * prints the functions with the most self time.
- *   node scripts/bench/profile.ts LEDGER post30|monthSummary [N]
+ *   node scripts/bench/profile.ts LEDGER post30|monthSummary|export [N]
  */
 import fs from 'node:fs';
 import inspector from 'node:inspector/promises';
@@ -67,6 +67,12 @@ const run = async (i: number) => {
   }
   login('accountant');
   const t0 = performance.now();
+  if (what === 'export') {
+    // A closed month's disclosure workbook, as run.ts times it (no PDF); the file goes to the work folder.
+    const r = await b.invoke('monthclose.export', { month: meta.months.at(-2)!, dir: work, pdf: false });
+    if (!r.ok) throw new Error(JSON.stringify(r.error));
+    return [performance.now() - t0];
+  }
   await b.invoke('monthclose.get', { month: meta.months.at(-2)! });
   return [performance.now() - t0];
 };

@@ -36,6 +36,21 @@ describe('营养改善计划 subsidy', () => {
     expect(st).toMatchObject({ subsidyDays: 2, subsidyFen: 1000, paidFen: 0 });
   });
 
+  it('counts a pupil who changed class in the class that recorded each meal', async () => {
+    s = await feeSchool();
+    const wxm = s.students['王小明'];
+    await s.b.call('subsidy.record', { className: '一(1)班', date: '2026-09-14', studentIds: [wxm.id] });
+    await s.b.loginAs('admin');
+    await s.b.call('students.update', { id: wxm.id, name: wxm.name, className: '一(2)班', mealPlan: wxm.mealPlan, subsidyEligible: true, active: true });
+    await s.b.loginAs('cashier');
+    await s.b.call('subsidy.record', { className: '一(2)班', date: '2026-09-15', studentIds: [wxm.id] });
+    // One meal in each class, 5.00 each: the move does not carry 09-14's meal to 一(2)班.
+    expect((await s.b.call('subsidy.summary', { month: '2026-09' })).classes).toEqual([
+      { className: '一(1)班', eligibleStudents: 1, mealDays: 1, studentDays: 1, rateFen: 500, amountFen: 500 },
+      { className: '一(2)班', eligibleStudents: 1, mealDays: 1, studentDays: 1, rateFen: 500, amountFen: 500 },
+    ]);
+  });
+
   it('refuses ineligible, inactive, duplicate, non-school-day and cross-class entries; each writes nothing', async () => {
     s = await feeSchool();
     await s.b.loginAs('admin');

@@ -89,9 +89,10 @@ export const subsidyHandlers: Handlers<Keys> = {
     const to = lastDayOfMonth(month);
     const rows = ctx.db
       .prepare(
-        `SELECT s.class_name AS className, count(DISTINCT m.student_id) AS eligibleStudents, count(DISTINCT m.meal_date) AS mealDays,
-           count(*) AS studentDays, max(m.rate_fen) AS rateFen, sum(m.rate_fen) AS amountFen
-         FROM subsidy_meals m JOIN students s ON s.id = m.student_id WHERE m.meal_date BETWEEN ? AND ? GROUP BY s.class_name ORDER BY s.class_name`,
+        // By the batches' class, as the disclosure's subsidy sheet counts them (monthclose-disclosure.ts).
+        `SELECT b.class_name AS className, count(DISTINCT m.student_id) AS eligibleStudents, count(DISTINCT b.meal_date) AS mealDays,
+           count(*) AS studentDays, max(b.rate_fen) AS rateFen, sum(b.rate_fen) AS amountFen
+         FROM subsidy_batches b JOIN subsidy_meals m ON m.batch_id = b.id WHERE b.meal_date BETWEEN ? AND ? GROUP BY b.class_name ORDER BY b.class_name`,
       )
       .all(from, to) as SubsidyClassSummary[];
     return { classes: rows, receivableFen: accountBalance(ctx, 'subsidy_receivable', to), bankFen: accountBalance(ctx, 'subsidy_bank', to) };
