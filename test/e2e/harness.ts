@@ -178,6 +178,9 @@ export async function openApp(opts: { backend: Pick<Backend, 'invoke'>; name: st
     // Fail an action well inside the test timeout, with Playwright's own message about what it waited for.
     page.setDefaultTimeout(10_000);
     page.setDefaultNavigationTimeout(30_000);
+    // E2E_CPU_THROTTLE=N slows the page's CPU N times (Chromium's DevTools throttling): a loaded CI machine, on demand.
+    const throttle = Number(process.env.E2E_CPU_THROTTLE ?? 0);
+    if (throttle > 1) await (await context.newCDPSession(page)).send('Emulation.setCPUThrottlingRate', { rate: throttle });
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
     page.on('console', (m) => {

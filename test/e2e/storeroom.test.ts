@@ -115,13 +115,20 @@ describe('storeroom in Chromium', () => {
     await page.getByTestId('count-table').waitFor();
     const counted = page.locator(`input[data-testid="counted-${riceLot}"], [data-testid="counted-${riceLot}"] input`);
     await counted.fill('39.5');
+    // From the keyboard: the list opens on its first reason, 损耗, and Enter takes it.
     await page.getByTestId(`reason-${riceLot}`).click();
-    await page.locator('.ant-select-dropdown:visible').getByText('损耗', { exact: true }).click();
+    await page.locator('.ant-select-dropdown:visible .ant-select-item-option-active', { hasText: '损耗' }).waitFor();
+    await page.keyboard.press('Enter');
+    await expect.poll(() => page.getByTestId(`reason-${riceLot}`).textContent()).toBe('损耗');
     await page.getByTestId('count-save').click();
     await expect.poll(() => page.getByTestId('count-summary').textContent()).toContain('盘点调整 ¥-2.10');
+    // Saved with its reason: a loss without one is refused at the post.
+    expect((await b.call('storeroom.countGet', { month: '2026-09' }))?.lines.map((l) => [l.countedMilli, l.reason])).toEqual([[39_500, 'loss']]);
     expect(await page.getByTestId('count-summary').textContent()).toContain('盘点后库存 ¥165.90');
     await app.screenshot('count');
     await page.getByTestId('count-post').click();
+    await page.locator('.ant-popconfirm').getByRole('button', { name: '过账' }).waitFor();
+    await app.screenshot('count-confirm');
     await page.locator('.ant-popconfirm').getByRole('button', { name: '过账' }).click();
     // Not yet posted: say what the app shows instead (an error notification, the dialog still open), not just 'open'.
     const postedOrShown = async () => {
