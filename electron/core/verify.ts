@@ -6,6 +6,7 @@ import { openLedger, type Db } from './db/open.ts';
 import { MIGRATIONS } from './db/migrations/index.ts';
 import { pinyinKeys } from './pinyin.ts';
 import { passwordDigest } from './verify-digest.ts';
+import { snapshotRows } from './row-snapshot.ts';
 import { verifyClosedMonths } from './domains/monthclose.ts';
 
 /**
@@ -241,12 +242,12 @@ export function verifyLedger(db: Db, opts: VerifyOptions = {}): VerifyReport {
     expectSeq = r.seq + 1;
     const after = parseJson(r.after);
     if (after && Array.isArray(after._rows)) {
-      for (const snap of after._rows as { t?: unknown; g?: unknown; rows?: unknown }[]) {
+      for (const snap of after._rows as { t?: unknown; g?: unknown; rows?: unknown; cols?: unknown; vals?: unknown }[]) {
         const col = typeof snap?.t === 'string' ? ROW_GROUPS[snap.t] : undefined;
-        if (!col || !Array.isArray(snap.rows)) continue;
+        const rows = col ? (snapshotRows(snap) as Row[] | null) : null;
+        if (!col || !rows) continue;
         let m = snapshots.get(snap.t as string);
         if (!m) snapshots.set(snap.t as string, (m = new Map()));
-        const rows = snap.rows as Row[];
         if (snap.g !== undefined) m.set(String(snap.g), { seq: r.seq, rows: rows.map(canonical).sort() });
         else for (const row of rows) m.set(String(row[col]), { seq: r.seq, rows: [canonical(row)] });
       }
@@ -697,7 +698,8 @@ function checkMonthTotals(db: Db, add: (p: VerifyProblem) => void, covered: Reco
       `SELECT p.account, substr(e.entry_date, 1, 7) AS month, sum(p.amount_fen) AS amount_fen, count(*) AS postings
        FROM journal_postings p JOIN journal_entries e ON e.id = p.entry_id GROUP BY 1, 2`],
     ['account_day_totals', '科目日合计', `account || ' ' || day`,
-      `SELECT p.account, e.entry_date AS day, sum(p.amount_fen) AS amount_fen, count(*) AS postings
+      // In the table's column order (day first since migration 0011): the comparison is SELECT * against this.
+      `SELECT e.entry_date AS day, p.account, sum(p.amount_fen) AS amount_fen, count(*) AS postings
        FROM journal_postings p JOIN journal_entries e ON e.id = p.entry_id GROUP BY 1, 2`],
     ['stock_month_totals', '库存月合计', `month || ' ' || category || ' ' || kind`,
       `SELECT substr(m.move_date, 1, 7) AS month, c.category, m.kind, sum(m.value_fen) AS value_fen, count(*) AS movements

@@ -7,6 +7,7 @@
  *   npm run bench                        10 years (builds for about an hour the first time; --resume-able, see
  *                                        build-ledger.ts)
  *   npm run bench -- --ledger FILE       reuse a ledger built by build-ledger.ts (it is copied, never changed)
+ *   npm run bench -- --only post,export  measure only these (post fees summary search list verify export)
  */
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -89,6 +90,8 @@ const lastDay = monthDays(openMonth).at(-1)!;
 let nowIso = `${lastDay}T03:00:00.000Z`;
 const now = () => new Date(nowIso);
 const results: Record<string, unknown> = {};
+const only = arg('only')?.split(',');
+const want = (section: string) => !only || only.includes(section);
 const log = (k: string, v: unknown) => {
   results[k] = v;
   console.log(`${k}: ${JSON.stringify(v)}`);
@@ -134,6 +137,7 @@ const draftOf = (i: number) => ({
     return { ingredientId: ing.id, receivedMilli: 12_300, acceptedMilli: 12_300, unitPriceFen: ing.price, storageClass: 'ambient' as const };
   }),
 });
+if (want('post')) {
 const rowidTables = (b.db.prepare(`SELECT name, sql FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%'`).all() as { name: string; sql: string }[]).filter((t) => !/WITHOUT ROWID/i.test(t.sql)).map((t) => t.name);
 const maxRowids = () => Object.fromEntries(rowidTables.map((t) => [t, (b.db.prepare(`SELECT coalesce(max(rowid), 0) AS m FROM "${t}"`).get() as { m: number }).m]));
 const before = maxRowids();
@@ -195,7 +199,9 @@ log('post30_total', saveAndPost);
   log('post30_raw', { ...rawStat, rowsPerPost: nRows, tables: Object.fromEntries(Object.entries(firstPostRows).map(([t, r]) => [t, r.length])), oursOverRaw: Math.round((saveAndPost.medianMs / rawStat.medianMs) * 10) / 10 });
 }
 
+}
 // Collecting a class's fees (50 receipts, one call), for a prepaid period: a different class each time.
+if (want('fees')) {
 as('admin');
 const nextMonth = addDays(`${lastDayOfMonth(openMonth)}`, 45).slice(0, 7);
 await call('schoolDays.set', { month: nextMonth, days: monthDays(nextMonth) });
@@ -206,29 +212,36 @@ log('collectClass', await sample(Math.min(20, classes.length), async (i) => {
   await call('fees.collect', { period: nextMonth, date: lastDay, method: 'bank', items: ids });
 }));
 void className;
+}
 
 // Fund summary (monthclose.get: checklist, bank lines, the month and the year to date).
+if (want('summary')) {
 as('accountant');
 log('monthSummaryClosed', await sample(20, () => call('monthclose.get', { month: closedMonth })));
 log('monthSummaryOpen', await sample(20, () => call('monthclose.get', { month: openMonth })));
+}
 
 // Pinyin search keystrokes over the ingredients.
+if (want('search')) {
 as('storekeeper');
 const keys = ['b', 'bc', 'bcz', 'n', 'nr', 'nrg', 'j', 'jd', 'jdf', 'x', 'xg', 'xgt', 'y', 'yr', 'yrs', 'd', 'dj', 'djg', 'm', 'mf'];
 log('searchKeystroke', { ...(await sample(60, (i) => call('ingredients.search', { q: keys[i % keys.length] }))), items: ingredients.length });
+}
 
 // The first page of a month's deliveries.
+if (want('list')) {
 log('listMonthFirstPage', await sample(20, () => call('receiving.list', { from: `${closedMonth}-01`, to: lastDayOfMonth(closedMonth), limit: 50 })));
+}
 
 // Verify over the whole ledger (slow: a few samples).
 as('admin');
 // --verify-samples 0 leaves verify out (minutes at ten years), e.g. when only the export is measured again.
-if (Number(arg('verify-samples') ?? 3) > 0) log('verify', await sample(Number(arg('verify-samples') ?? 3), () => call('integrity.verify', {})));
+if (want('verify') && Number(arg('verify-samples') ?? 3) > 0) log('verify', await sample(Number(arg('verify-samples') ?? 3), () => call('integrity.verify', {})));
 b.close();
 
 // Exporting a closed month's disclosure workbook, each in a child process for its peak RSS; then exceljs's streaming
 // writer writing the same cells (read back from our workbook) in a child of its own.
-{
+if (want('export')) {
   const exp: number[] = [];
   let peak = 0;
   let xlsx = '';

@@ -81,9 +81,15 @@ describe('营养改善计划 subsidy', () => {
     const db = s.b.db;
     await s.b.call('subsidy.record', { className: '一(1)班', date: '2026-09-14', studentIds: [s.students['王小明'].id] });
     const batch = (db.prepare('SELECT id FROM subsidy_batches').get() as { id: string }).id;
-    expect(() => db.prepare(`INSERT INTO subsidy_meals (batch_id, student_id, meal_date, rate_fen) VALUES (?, ?, '2026-09-15', 500)`).run(batch, s.students['李小红'].id)).toThrow(
+    expect(() => db.prepare(`INSERT INTO subsidy_meals (batch_id, student_id, meal_date, rate_fen) VALUES (?, ?, '2026-09-14', 500)`).run(batch, s.students['李小红'].id)).toThrow(
       /只有在读的受助学生/,
     );
+    // A meal carries its batch's date and rate: the class rows count meals by their batch.
+    for (const [date, rate] of [['2026-09-15', 500], ['2026-09-14', 600]] as const) {
+      expect(() => db.prepare(`INSERT INTO subsidy_meals (batch_id, student_id, meal_date, rate_fen) VALUES (?, ?, ?, ?)`).run(batch, s.students['张伟'].id, date, rate)).toThrow(
+        /受助就餐记录的日期或标准与其登记批次不符/,
+      );
+    }
     expect(() => db.prepare(`INSERT INTO subsidy_meals (batch_id, student_id, meal_date, rate_fen) VALUES (?, ?, '2026-09-14', 500)`).run(batch, s.students['王小明'].id)).toThrow(
       /UNIQUE|PRIMARY/,
     );

@@ -4,7 +4,9 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openBackend } from '../../electron/core/backend.ts';
 import { LATEST_VERSION, openLedger, schemaVersion } from '../../electron/core/db/open.ts';
+import type { Ctx } from '../../electron/core/context.ts';
 import { uuidv7 } from '../../electron/core/ids.ts';
+import { groupRows, rowsWhere, snapshotRows } from '../../electron/core/row-snapshot.ts';
 import { tempLedger } from '../helpers/backend.ts';
 
 const temps: (() => void)[] = [];
@@ -247,5 +249,24 @@ describe('audit row snapshots read by an index', () => {
     });
     db.close();
     expect(scans).toEqual([]);
+  });
+
+  it('are the columns once and each row as values; the older form with a row object each still reads', () => {
+    const { file } = temp();
+    const db = openLedger(file);
+    const ctx = { db } as unknown as Ctx;
+    const snap = rowsWhere(ctx, 'accounts', "code IN ('bank', 'cash') ORDER BY code");
+    expect(snap).toEqual({ t: 'accounts', cols: ['code', 'name', 'kind', 'supplier_id'], vals: [['bank', '银行存款（食堂专户）', 'asset', null], ['cash', '库存现金', 'asset', null]] });
+    const rows = [
+      { code: 'bank', name: '银行存款（食堂专户）', kind: 'asset', supplier_id: null },
+      { code: 'cash', name: '库存现金', kind: 'asset', supplier_id: null },
+    ];
+    // The same query as a plain statement still gives objects: raw mode stays on the snapshot's own statement.
+    expect(db.prepare(`SELECT * FROM "accounts" WHERE code IN ('bank', 'cash') ORDER BY code`).all()).toEqual(rows);
+    expect(groupRows(ctx, 'accounts', 'code', 'none')).toEqual({ t: 'accounts', g: 'none', cols: ['code', 'name', 'kind', 'supplier_id'], vals: [] });
+    db.close();
+    expect(snapshotRows(snap)).toEqual(rows);
+    expect(snapshotRows({ t: 'accounts', rows } as never)).toEqual(rows);
+    expect(snapshotRows({ t: 'accounts' } as never)).toBeNull();
   });
 });

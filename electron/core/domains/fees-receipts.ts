@@ -8,7 +8,7 @@ import { uuidv7 } from '../ids.ts';
 import { postEntry, reverseEntriesOf } from '../journal.ts';
 import { nextNumber } from '../numbering.ts';
 import { assertWritableDay, dailyRate, getStudent, moneyAccount, resolvePeriod, today, toStudent, type StudentRow } from './fees-common.ts';
-import { groupRows, withRows } from '../row-snapshot.ts';
+import { groupRows, snapshotRows, withRows } from '../row-snapshot.ts';
 
 /** 收据: one per student and period, a gapless SJ number, posted debit cash/bank/ewallet, credit 伙食费收入. */
 
@@ -133,7 +133,7 @@ export const receiptHandlers: Handlers<Keys> = {
       // The stored row (also the audit's snapshot) with the student and user already in hand: what getReceipt returns.
       const snap = groupRows(ctx, 'fee_receipts', 'id', id);
       const receipt = toReceipt({
-        ...(snap.rows[0] as Omit<ReceiptRow, 'student_no' | 'student_name' | 'class_name' | 'created_by_name' | 'voided_by_name'>),
+        ...(snapshotRows(snap)![0] as Omit<ReceiptRow, 'student_no' | 'student_name' | 'class_name' | 'created_by_name' | 'voided_by_name'>),
         student_no: s.studentNo,
         student_name: s.name,
         class_name: s.className,

@@ -39,9 +39,9 @@ export function bankLines(ctx: Ctx, month: string): BankLine[] {
   });
 }
 
-/** Whether an account has any posting dated by the day (an account never used needs no statement). */
-function accountUsed(ctx: Ctx, account: string, upTo: string): boolean {
-  return ctx.db.prepare(`SELECT 1 FROM journal_postings p JOIN journal_entries e ON e.id = p.entry_id WHERE p.account = ? AND e.entry_date <= ? LIMIT 1`).get(account, upTo) !== undefined;
+/** Whether an account has any posting dated by the month's end (an account never used needs no statement). */
+function accountUsed(ctx: Ctx, account: string, month: string): boolean {
+  return ctx.db.prepare('SELECT 1 FROM account_month_totals WHERE account = ? AND month <= ? LIMIT 1').get(account, month) !== undefined;
 }
 
 function item(key: ChecklistItem['key'], label: string, missing: string[], okDetail: string, badDetail: string, link: string, linkLabel: string, informational = false): ChecklistItem {
@@ -102,7 +102,7 @@ export function checklist(ctx: Ctx, month: string): ChecklistItem[] {
   );
 
   // Bank balances agreed with the statements entered here.
-  const bank = bankLines(ctx, month).filter((b) => b.statementFen !== null || accountUsed(ctx, b.account, to));
+  const bank = bankLines(ctx, month).filter((b) => b.statementFen !== null || accountUsed(ctx, b.account, month));
   const bankMissing = bank.flatMap((b) =>
     b.statementFen === null
       ? [`${b.label}：未录入银行对账单余额（账面 ${formatFen(b.bookFen)} 元）`]

@@ -176,7 +176,7 @@ export function payables(ctx: Ctx): { supplierId: string; supplierName: string; 
     ctx.db
       .prepare(
         `SELECT s.id AS supplierId, s.name AS supplierName, -coalesce(sum(p.amount_fen), 0) AS balanceFen
-         FROM accounts a JOIN suppliers s ON s.id = a.supplier_id LEFT JOIN journal_postings p ON p.account = a.code
+         FROM accounts a JOIN suppliers s ON s.id = a.supplier_id LEFT JOIN account_month_totals p ON p.account = a.code
          WHERE a.code LIKE 'payable:%' GROUP BY s.id ORDER BY s.name`,
       )
       .all() as { supplierId: string; supplierName: string; balanceFen: number }[]

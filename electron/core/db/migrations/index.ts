@@ -8,6 +8,7 @@ import { postingSpeed } from './0007_posting_speed.ts';
 import { subsidyMealsBatch } from './0008_subsidy_meals_batch.ts';
 import { accountDayTotals } from './0009_account_day_totals.ts';
 import { subsidyBatchesDate } from './0010_subsidy_batches_date.ts';
+import { postingPages } from './0011_posting_pages.ts';
 
 export interface Migration {
   name: string;
@@ -26,4 +27,5 @@ export const MIGRATIONS: Migration[] = [
   subsidyMealsBatch,
   accountDayTotals,
   subsidyBatchesDate,
+  postingPages,
 ];
