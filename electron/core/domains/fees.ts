@@ -41,8 +41,8 @@ export function feesAttention(ctx: Ctx): AttentionItem[] {
   const cleared = lastClearedDay(ctx) ?? '0000-00-00';
   const days = ctx.db
     .prepare(
-      `SELECT DISTINCT e.entry_date AS d FROM journal_entries e JOIN journal_postings p ON p.entry_id = e.id
-       WHERE p.account = 'cash' AND e.entry_date > ? AND e.entry_date < ? ORDER BY d`,
+      // The days with a cash posting, from the day totals (a row per account and day that has postings).
+      `SELECT day AS d FROM account_day_totals WHERE account = 'cash' AND day > ? AND day < ? ORDER BY day`,
     )
     .all(cleared, today(ctx)) as { d: string }[];
   if (days.length) {

@@ -70,9 +70,12 @@ export function checklist(ctx: Ctx, month: string): ChecklistItem[] {
   // 日清: every day with cash movement in the month (the clearing's own over/short posting aside) is cleared.
   const cashDays = ctx.db
     .prepare(
-      `SELECT DISTINCT e.entry_date AS day FROM journal_entries e JOIN journal_postings p ON p.entry_id = e.id
-       WHERE p.account = 'cash' AND e.source_type <> 'cash_clearing' AND e.entry_date BETWEEN ? AND ?
-         AND NOT EXISTS (SELECT 1 FROM cash_clearings c WHERE c.day = e.entry_date) ORDER BY day`,
+      // The month's days with cash postings come from the day totals; only the days not cleared are looked at closer.
+      `SELECT t.day FROM account_day_totals t
+       WHERE t.account = 'cash' AND t.day BETWEEN ? AND ? AND NOT EXISTS (SELECT 1 FROM cash_clearings c WHERE c.day = t.day)
+         AND EXISTS (SELECT 1 FROM journal_entries e JOIN journal_postings p ON p.entry_id = e.id
+                     WHERE e.entry_date = t.day AND e.source_type <> 'cash_clearing' AND p.account = 'cash')
+       ORDER BY t.day`,
     )
     .all(from, to) as { day: string }[];
   items.push(item('cash_days', '每个有现金收付的日子都已日清', cashDays.map((d) => `${d.day} 未日清`), '本月有现金收付的日子均已日清', `${cashDays.length} 天有现金收付但未日清`, '/fees/clearing', '日清'));
