@@ -76,7 +76,8 @@ const run = async (i: number) => {
   await b.invoke('monthclose.get', { month: meta.months.at(-2)! });
   return [performance.now() - t0];
 };
-await run(-1);
+// PROFILE_COLD=1: no warm-up call, so the first profiled call is the cold one (e.g. an export in a fresh process).
+if (!process.env.PROFILE_COLD) await run(-1);
 const session = new inspector.Session();
 session.connect();
 await session.post('Profiler.enable');
@@ -84,6 +85,7 @@ await session.post('Profiler.start');
 const times: number[][] = [];
 for (let i = 0; i < n; i++) times.push(await run(i));
 const { profile } = await session.post('Profiler.stop');
+if (process.env.PROFILE_OUT) fs.writeFileSync(process.env.PROFILE_OUT, JSON.stringify(profile));
 b.close();
 fs.rmSync(work, { recursive: true, force: true });
 console.log('ms per call (parts):', times.map((t) => t.map((x) => x.toFixed(1)).join('+')).join('  '));
