@@ -109,6 +109,8 @@ const log = (k: string, v: unknown) => {
 log('open', await sample(20, () => openBackend({ file, now, lockHolder: 'bench' }).close()));
 
 const b: Backend = openBackend({ file, now, lockHolder: 'bench' });
+// BENCH_PRAGMAS='synchronous=OFF;wal_autocheckpoint=0' tries a setting on the measured connection without changing the app.
+for (const p of (process.env.BENCH_PRAGMAS ?? '').split(';').filter(Boolean)) b.db.pragma(p);
 const call = async <K extends MethodName>(name: K, input: Input<K>): Promise<Output<K>> => {
   const r = await b.invoke(name, input);
   if (!r.ok) throw new Error(`${name}: ${JSON.stringify(r.error).slice(0, 500)}`);

@@ -232,7 +232,7 @@ describe('ids', () => {
 describe('audit row snapshots read by an index', () => {
   // Each write snapshots its rows for verify (row-snapshot.ts groupRows); a snapshot read that scans its table makes
   // every write slower as the years add up (subsidy_meals by batch did, docs/PERFORMANCE.md).
-  it('every groupRows(table, column) in the core searches, never scans', () => {
+  it('every groupRows(table, column) and rowsWhere(table, where) in the core searches, never scans', () => {
     const dir = path.resolve(import.meta.dirname, '../../electron/core');
     const calls = new Set<string>();
     for (const f of fs.readdirSync(dir, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.ts'))) {
@@ -240,6 +240,12 @@ describe('audit row snapshots read by an index', () => {
     }
     expect(calls.size).toBeGreaterThan(15);
     expect(calls).toContain('subsidy_meals.batch_id');
+    // rowsWhere(ctx, table, where, …) with a constant WHERE, as the stock-in's and the issues' snapshots read them.
+    const wheres = new Set<string>();
+    for (const f of fs.readdirSync(dir, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.ts'))) {
+      for (const m of fs.readFileSync(path.join(dir, f), 'utf8').matchAll(/rowsWhere\(ctx, '(\w+)', '([^']+)'/g)) wheres.add(`${m[1]}|${m[2]}`);
+    }
+    expect(wheres).toContain('stock_issues|delivery_id = ?');
     const { file } = temp();
     const db = openLedger(file);
     const scans = [...calls].filter((c) => {
@@ -247,6 +253,11 @@ describe('audit row snapshots read by an index', () => {
       const plan = db.prepare(`EXPLAIN QUERY PLAN SELECT * FROM "${t}" WHERE "${col}" = ?`).all('x') as { detail: string }[];
       return plan.some((p) => p.detail.startsWith('SCAN'));
     });
+    for (const w of wheres) {
+      const [t, where] = w.split('|');
+      const plan = db.prepare(`EXPLAIN QUERY PLAN SELECT * FROM "${t}" WHERE ${where}`).all(...Array(where.split('?').length - 1).fill('x')) as { detail: string }[];
+      if (plan.some((p) => p.detail.startsWith('SCAN'))) scans.push(w);
+    }
     db.close();
     expect(scans).toEqual([]);
   });
