@@ -49,6 +49,7 @@ async function sample(n: number, f: (i: number) => unknown | Promise<unknown>): 
 if (process.argv[2] === '--child-export') {
   const [, , , file, month, dir] = process.argv;
   const b = openBackend({ file, now: () => new Date(`${addDays(lastDayOfMonth(month), 40)}T02:00:00Z`), lockHolder: 'bench' });
+  for (const p of (process.env.BENCH_PRAGMAS ?? '').split(';').filter(Boolean)) b.db.pragma(p);
   const u = b.db.prepare(`SELECT id FROM users WHERE username = 'accountant'`).get() as { id: string };
   b.ctx.setSession({ userId: u.id, username: 'accountant', displayName: '刘会计', roles: ['accountant'] });
   const t = performance.now();
