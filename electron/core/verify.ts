@@ -193,12 +193,15 @@ const migrationAccounts = () => migrationSeed().accounts;
 export interface VerifyOptions {
   /** The chain head of a trusted copy (the newest backup): the current chain must contain it unchanged. */
   anchor?: { seq: number; hash: string; source: string } | null;
+  /** How many problems to list (200: a report a person reads); a benchmark or an investigation may want them all. */
+  maxProblems?: number;
 }
 
 export function verifyLedger(db: Db, opts: VerifyOptions = {}): VerifyReport {
   const problems: VerifyProblem[] = [];
+  const max = opts.maxProblems ?? MAX_PROBLEMS;
   const add = (p: VerifyProblem) => {
-    if (problems.length < MAX_PROBLEMS) problems.push(p);
+    if (problems.length < max) problems.push(p);
   };
   const tables = new Set((db.prepare(`SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%'`).all() as { name: string }[]).map((r) => r.name));
 
