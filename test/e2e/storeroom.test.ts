@@ -126,10 +126,12 @@ describe('storeroom in Chromium', () => {
     expect((await b.call('storeroom.countGet', { month: '2026-09' }))?.lines.map((l) => [l.countedMilli, l.reason])).toEqual([[39_500, 'loss']]);
     expect(await page.getByTestId('count-summary').textContent()).toContain('盘点后库存 ¥165.90');
     await app.screenshot('count');
-    await page.getByTestId('count-post').click();
-    await page.locator('.ant-popconfirm').getByRole('button', { name: '过账' }).waitFor();
+    // From the keyboard too: Enter on 盘点过账 opens the confirmation, Enter on its 过账 confirms.
+    await page.getByTestId('count-post').press('Enter');
+    const confirm = page.locator('.ant-popconfirm').getByRole('button', { name: '过账' });
+    await confirm.waitFor();
     await app.screenshot('count-confirm');
-    await page.locator('.ant-popconfirm').getByRole('button', { name: '过账' }).click();
+    await confirm.press('Enter');
     // Not yet posted: say what the app shows instead (an error notification, the dialog still open), not just 'open'.
     const postedOrShown = async () => {
       const status = (await b.call('storeroom.countGet', { month: '2026-09' }))?.status;
