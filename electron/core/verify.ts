@@ -1,4 +1,5 @@
 import Database from 'better-sqlite3';
+import { createHash } from 'node:crypto';
 import { auditHash, GENESIS_HASH, type AuditRow } from './audit.ts';
 import path from 'node:path';
 import { backupsDir, listBackups } from './backup.ts';
@@ -222,7 +223,9 @@ export function verifyLedger(db: Db, opts: VerifyOptions = {}): VerifyReport {
   let auditEntries = 0;
   let anchorSeen = false;
   /** table → group value → the rows (canonical JSON) the chain says the group holds now, with the entry that said so. */
-  const snapshots = new Map<string, Map<string, { seq: number; rows: string[] }>>();
+  // Per table and group: the audit entry that last wrote the group, a digest of its rows and their count. Only the
+  // digest is held (the rows of ten years would take gigabytes); a difference re-reads that entry for the columns.
+  const snapshots = new Map<string, Map<string, GroupDigest>>();
   /** meal plan code → the row as the latest 'update' entry left it (its `after` holds every column but updated_by). */
   const mealPlans = new Map<string, { seq: number; row: Row }>();
   for (const r of db.prepare('SELECT * FROM audit_log ORDER BY seq').iterate() as IterableIterator<AuditRow>) {
@@ -251,8 +254,8 @@ export function verifyLedger(db: Db, opts: VerifyOptions = {}): VerifyReport {
         if (!col || !rows) continue;
         let m = snapshots.get(snap.t as string);
         if (!m) snapshots.set(snap.t as string, (m = new Map()));
-        if (snap.g !== undefined) m.set(String(snap.g), { seq: r.seq, rows: rows.map(canonical).sort() });
-        else for (const row of rows) m.set(String(row[col]), { seq: r.seq, rows: [canonical(row)] });
+        if (snap.g !== undefined) m.set(String(snap.g), { seq: r.seq, ...groupDigest(rows.map(canonical)) });
+        else for (const row of rows) m.set(String(row[col]), { seq: r.seq, ...groupDigest([canonical(row)]) });
       }
     }
     if (r.entity === 'meal_plan' && r.action === 'update' && after && typeof after.code === 'string') {
@@ -483,24 +486,41 @@ export function verifyLedger(db: Db, opts: VerifyOptions = {}): VerifyReport {
     for (const [table, col] of Object.entries(ROW_GROUPS)) {
       if (!tables.has(table)) continue;
       const label = LABEL[table] ?? table;
-      const exp = snapshots.get(table) ?? new Map<string, { seq: number; rows: string[] }>();
-      const groups = new Map<string, string[]>();
+      const exp = snapshots.get(table) ?? new Map<string, GroupDigest>();
+      // The table in group order, one group at a time (its index on the group column serves the order).
       let n = 0;
-      for (const row of db.prepare(`SELECT * FROM "${table}"`).iterate() as IterableIterator<Row>) {
+      let group: string | null = null;
+      let rows: string[] = [];
+      const flush = () => {
+        if (group === null) return;
+        const g = group;
+        const e = exp.get(g);
+        exp.delete(g);
+        if (!e) {
+          add({ kind: 'tamper', table, id: g, message: `${label}表中的记录 ${g} 没有对应的审计记录（疑似被直接插入）` });
+          return;
+        }
+        if (groupDigest(rows).digest === e.digest) return;
+        const expected = expectedGroupRows(db, e.seq, table, col, g);
+        const what = e.n === 0 ? '本应不存在（疑似被直接插入）' : rows.length !== e.n ? '行数不符（疑似被直接删除或插入）' : `被改动：${differingColumns([...rows].sort(), expected).join('、')}`;
+        add({ kind: 'tamper', table, id: g, seq: e.seq, message: `${label} ${g} 与审计记录（第 ${e.seq} 条）不符：${what}` });
+      };
+      for (const row of db.prepare(`SELECT * FROM "${table}" ORDER BY "${col}"`).iterate() as IterableIterator<Row>) {
         n++;
         const g = String(row[col]);
-        if (!groups.has(g)) groups.set(g, []);
-        groups.get(g)!.push(canonical(row));
+        if (g !== group) {
+          flush();
+          group = g;
+          rows = [];
+        }
+        rows.push(canonical(row));
       }
+      flush();
       covered[table] = n;
-      for (const [g, s] of exp) {
-        const actual = (groups.get(g) ?? []).sort();
-        groups.delete(g);
-        if (canonical(actual) === canonical(s.rows)) continue;
-        const what = actual.length === 0 ? '缺失（疑似被直接删除）' : s.rows.length === 0 ? '本应不存在（疑似被直接插入）' : actual.length !== s.rows.length ? '行数不符（疑似被直接删除或插入）' : `被改动：${differingColumns(actual, s.rows).join('、')}`;
-        add({ kind: 'tamper', table, id: g, seq: s.seq, message: `${label} ${g} 与审计记录（第 ${s.seq} 条）不符：${what}` });
+      // Groups the chain holds that the table no longer has (a group written empty is meant to be gone).
+      for (const [g, e] of exp) {
+        if (e.n > 0) add({ kind: 'tamper', table, id: g, seq: e.seq, message: `${label} ${g} 与审计记录（第 ${e.seq} 条）不符：缺失（疑似被直接删除）` });
       }
-      for (const g of groups.keys()) add({ kind: 'tamper', table, id: g, message: `${label}表中的记录 ${g} 没有对应的审计记录（疑似被直接插入）` });
     }
   }
 
@@ -550,6 +570,37 @@ export function verifyLedger(db: Db, opts: VerifyOptions = {}): VerifyReport {
 }
 
 /** The columns in which two equally long lists of canonical rows differ (for the message). */
+interface GroupDigest {
+  seq: number;
+  digest: string;
+  n: number;
+}
+
+/** A group of rows (canonical JSON, any order) as a digest and a count: equal digests, equal rows. */
+function groupDigest(rows: string[]): Omit<GroupDigest, 'seq'> {
+  const h = createHash('sha256');
+  for (const r of [...rows].sort()) h.update(r).update('\0');
+  return { digest: h.digest('base64'), n: rows.length };
+}
+
+/** The rows of one group as the audit entry `seq` wrote them, sorted (the last snapshot of the table in the entry). */
+function expectedGroupRows(db: Db, seq: number, table: string, col: string, g: string): string[] {
+  const r = db.prepare('SELECT after FROM audit_log WHERE seq = ?').get(seq) as { after: string | null } | undefined;
+  const after = parseJson(r?.after ?? null);
+  let rows: Row[] = [];
+  for (const snap of (Array.isArray(after?._rows) ? after._rows : []) as { t?: unknown; g?: unknown; cols?: unknown; vals?: unknown; rows?: unknown }[]) {
+    if (snap?.t !== table) continue;
+    const all = (snapshotRows(snap) ?? []) as Row[];
+    if (snap.g !== undefined) {
+      if (String(snap.g) === g) rows = all;
+    } else {
+      const mine = all.filter((x) => String(x[col]) === g);
+      if (mine.length) rows = mine;
+    }
+  }
+  return rows.map(canonical).sort();
+}
+
 function differingColumns(actual: string[], expected: string[]): string[] {
   const cols = new Set<string>();
   actual.forEach((a, i) => {
