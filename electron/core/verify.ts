@@ -222,9 +222,8 @@ export function verifyLedger(db: Db, opts: VerifyOptions = {}): VerifyReport {
   let chainBroken = false;
   let auditEntries = 0;
   let anchorSeen = false;
-  /** table → group value → the rows (canonical JSON) the chain says the group holds now, with the entry that said so. */
-  // Per table and group: the audit entry that last wrote the group, a digest of its rows and their count. Only the
-  // digest is held (the rows of ten years would take gigabytes); a difference re-reads that entry for the columns.
+  /** table → group value → the entry that last wrote the group, with a digest of the rows it says the group holds and
+   * their count. Only the digest is held (the rows of ten years took gigabytes); a difference re-reads that entry. */
   const snapshots = new Map<string, Map<string, GroupDigest>>();
   /** meal plan code → the row as the latest 'update' entry left it (its `after` holds every column but updated_by). */
   const mealPlans = new Map<string, { seq: number; row: Row }>();
@@ -569,7 +568,6 @@ export function verifyLedger(db: Db, opts: VerifyOptions = {}): VerifyReport {
   return { ok: problems.length === 0, problems, first: problems[0] ?? null, auditEntries, journalEntries, coveredTables: covered, uncoveredTables };
 }
 
-/** The columns in which two equally long lists of canonical rows differ (for the message). */
 interface GroupDigest {
   seq: number;
   digest: string;
@@ -601,6 +599,7 @@ function expectedGroupRows(db: Db, seq: number, table: string, col: string, g: s
   return rows.map(canonical).sort();
 }
 
+/** The columns in which two equally long lists of canonical rows differ (for the message). */
 function differingColumns(actual: string[], expected: string[]): string[] {
   const cols = new Set<string>();
   actual.forEach((a, i) => {

@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openBackend } from '../../electron/core/backend.ts';
+import { MIGRATIONS } from '../../electron/core/db/migrations/index.ts';
 import { LATEST_VERSION, openLedger, schemaVersion } from '../../electron/core/db/open.ts';
 import type { Ctx } from '../../electron/core/context.ts';
 import { uuidv7 } from '../../electron/core/ids.ts';
@@ -226,6 +227,51 @@ describe('ids', () => {
     expect([...ids].sort()).toEqual(ids);
     // The first 48 bits are the millisecond time: 2030-01-01T00:00Z = 1893456000000 ms = 0x01b8_dac5_b400.
     expect(uuidv7(1893456000000).slice(0, 13)).toBe('01b8dac5-b400');
+  });
+});
+
+describe('migration 0011 (fewer pages per post)', () => {
+  it('carries the account totals over, keyed by date first, and drops the postings-by-account index', () => {
+    const { file } = temp();
+    const raw = new Database(file);
+    for (const m of MIGRATIONS.slice(0, 10)) raw.exec(m.sql);
+    raw.pragma('user_version = 10');
+    // Cash 100.00 on 09-01 and 50.00 on 09-02, and 20.00 on 10-01, each against fee income.
+    const post = (id: string, date: string, fen: number) => {
+      raw.prepare(`INSERT INTO journal_entries (id, origin, entry_date, memo, source_type, status, created_at) VALUES (?, 'o', ?, 'm', 'test', 'open', 't')`).run(id, date);
+      raw.prepare(`INSERT INTO journal_postings (entry_id, account, amount_fen) VALUES (?, 'cash', ?), (?, 'income:fees', ?)`).run(id, fen, id, -fen);
+      raw.prepare(`UPDATE journal_entries SET status = 'posted' WHERE id = ?`).run(id);
+    };
+    post('e1', '2026-09-01', 10_000);
+    post('e2', '2026-09-02', 5_000);
+    post('e3', '2026-10-01', 2_000);
+    raw.close();
+    const db = openLedger(file);
+    expect(schemaVersion(db)).toBe(LATEST_VERSION);
+    expect(db.prepare('SELECT * FROM account_day_totals').all()).toEqual([
+      { day: '2026-09-01', account: 'cash', amount_fen: 10_000, postings: 1 },
+      { day: '2026-09-01', account: 'income:fees', amount_fen: -10_000, postings: 1 },
+      { day: '2026-09-02', account: 'cash', amount_fen: 5_000, postings: 1 },
+      { day: '2026-09-02', account: 'income:fees', amount_fen: -5_000, postings: 1 },
+      { day: '2026-10-01', account: 'cash', amount_fen: 2_000, postings: 1 },
+      { day: '2026-10-01', account: 'income:fees', amount_fen: -2_000, postings: 1 },
+    ]);
+    // The columns in their old order; the rows in month order (the key).
+    expect(db.prepare('SELECT * FROM account_month_totals').all()).toEqual([
+      { account: 'cash', month: '2026-09', amount_fen: 15_000, postings: 2 },
+      { account: 'income:fees', month: '2026-09', amount_fen: -15_000, postings: 2 },
+      { account: 'cash', month: '2026-10', amount_fen: 2_000, postings: 1 },
+      { account: 'income:fees', month: '2026-10', amount_fen: -2_000, postings: 1 },
+    ]);
+    const indexes = (db.prepare(`SELECT name FROM sqlite_schema WHERE type = 'index'`).all() as { name: string }[]).map((r) => r.name);
+    expect(indexes).not.toContain('journal_postings_account');
+    expect(indexes).not.toContain('account_month_totals_month');
+    // The triggers keep both tables after the migration as before it: 09-02 gets 3.00 more.
+    db.prepare(`INSERT INTO journal_entries (id, origin, entry_date, memo, source_type, status, created_at) VALUES ('e4', 'o', '2026-09-02', 'm', 'test', 'open', 't')`).run();
+    db.prepare(`INSERT INTO journal_postings (entry_id, account, amount_fen) VALUES ('e4', 'cash', 300), ('e4', 'income:fees', -300)`).run();
+    expect(db.prepare(`SELECT amount_fen, postings FROM account_day_totals WHERE day = '2026-09-02' AND account = 'cash'`).get()).toEqual({ amount_fen: 5_300, postings: 2 });
+    expect(db.prepare(`SELECT amount_fen, postings FROM account_month_totals WHERE month = '2026-09' AND account = 'cash'`).get()).toEqual({ amount_fen: 15_300, postings: 3 });
+    db.close();
   });
 });
 

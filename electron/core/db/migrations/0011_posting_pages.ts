@@ -10,7 +10,7 @@ const month = (col: string) => `(${col} GLOB '[0-9][0-9][0-9][0-9]-[0-1][0-9]')`
  *
  * - journal_postings_account (8–9 pages a post: a delivery's nine postings go to as many accounts, each at its own
  *   place in the index). Its readers now read the account totals (payables, whether an account was ever used) or
- *   find the day's entries by date first (the cash days), which is also the better plan on a ledger of ten years.
+ *   read the account day totals (the cash days not yet cleared), which is also the better plan on ten years.
  * - account_day_totals keyed (day, account) instead of (account, day), and account_month_totals (month, account)
  *   instead of (account, month) with a second index on (month, account): a day's or a month's rows of every account
  *   lie together, so a post writes a page or two to each instead of one per account (8 each on ten years). Their
