@@ -8,6 +8,7 @@ import inspector from 'node:inspector/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { openBackend } from '../../electron/core/backend.ts';
+import { loginAs, thirtyLineDraft } from './bench-session.ts';
 import { monthDays } from './build-ledger.ts';
 
 const [, , source, what, nArg] = process.argv;
@@ -46,26 +47,19 @@ const wrapped = new WeakSet<object>();
   }
   return st;
 };
-const login = (u: string) => {
-  const row = b.db.prepare('SELECT id FROM users WHERE username = ?').get(u) as { id: string };
-  b.ctx.setSession({ userId: row.id, username: u, displayName: u, roles: [] });
-};
-const ings = b.db.prepare('SELECT id, ref_price_fen AS p FROM ingredients LIMIT 30').all() as { id: string; p: number }[];
-const sup = (b.db.prepare('SELECT id FROM suppliers LIMIT 1').get() as { id: string }).id;
-const insp = (b.db.prepare(`SELECT id FROM users WHERE username IN ('storekeeper','storekeeper2')`).all() as { id: string }[]).map((r) => r.id);
+const draftOf = thirtyLineDraft(b, lastDay);
 const run = async (i: number) => {
   if (what === 'post30') {
-    login('storekeeper');
+    loginAs(b, 'storekeeper');
     const t0 = performance.now();
-    const draft = { date: lastDay, supplierId: sup, inspectorIds: insp, noteNumber: `P${i}`, warningNote: '已核实', lines: ings.map((x) => ({ ingredientId: x.id, receivedMilli: 1000, acceptedMilli: 1000, unitPriceFen: x.p, storageClass: 'ambient' })) };
-    const v = await b.invoke('receiving.saveDraft', { id: null, draft });
+    const v = await b.invoke('receiving.saveDraft', { id: null, draft: draftOf(i) });
     const t1 = performance.now();
     if (!v.ok) throw new Error(JSON.stringify(v.error));
     const p = await b.invoke('receiving.post', { id: (v.value as { id: string }).id });
     if (!p.ok) throw new Error(JSON.stringify(p.error));
     return [t1 - t0, performance.now() - t1];
   }
-  login('accountant');
+  loginAs(b, 'accountant');
   const t0 = performance.now();
   if (what === 'export') {
     // A closed month's disclosure workbook, as run.ts times it (no PDF); the file goes to the work folder.

@@ -18,6 +18,7 @@ import ExcelJS from 'exceljs';
 import { openBackend, type Backend } from '../../electron/core/backend.ts';
 import { LATEST_VERSION } from '../../electron/core/db/open.ts';
 import type { Input, MethodName, Output } from '../../shared/api/index.ts';
+import { loginAs } from './bench-session.ts';
 import { sizeFromArgs, monthDays, className, type BuildResult } from './build-ledger.ts';
 import { addDays, lastDayOfMonth } from '../../electron/core/clock.ts';
 
@@ -120,11 +121,7 @@ const call = async <K extends MethodName>(name: K, input: Input<K>): Promise<Out
   if (!r.ok) throw new Error(`${name}: ${JSON.stringify(r.error).slice(0, 500)}`);
   return r.value as Output<K>;
 };
-const as = (username: string) => {
-  const u = b.db.prepare(`SELECT u.id, u.display_name AS name FROM users u WHERE username = ?`).get(username) as { id: string; name: string };
-  const roles = (b.db.prepare('SELECT role FROM user_roles WHERE user_id = ?').all(u.id) as { role: never }[]).map((r) => r.role);
-  b.ctx.setSession({ userId: u.id, username, displayName: u.name, roles });
-};
+const as = (username: string) => loginAs(b, username);
 const ingredients = b.db.prepare(`SELECT id, ref_price_fen AS price FROM ingredients ORDER BY name`).all() as { id: string; price: number }[];
 const supplierId = (b.db.prepare(`SELECT id FROM suppliers ORDER BY name LIMIT 1`).get() as { id: string }).id;
 const inspectors = (b.db.prepare(`SELECT id FROM users WHERE username IN ('storekeeper', 'storekeeper2') ORDER BY username`).all() as { id: string }[]).map((r) => r.id);

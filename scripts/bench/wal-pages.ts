@@ -8,6 +8,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { openBackend } from '../../electron/core/backend.ts';
+import { loginAs, thirtyLineDraft } from './bench-session.ts';
 import { monthDays } from './build-ledger.ts';
 
 const [, , source, out] = process.argv;
@@ -26,20 +27,13 @@ function walPages(): number[] {
   for (let off = 32; off + 24 + pageSize <= buf.length; off += 24 + pageSize) pages.push(buf.readUInt32BE(off));
   return pages;
 }
-const login = (u: string) => {
-  const row = b.db.prepare('SELECT id FROM users WHERE username = ?').get(u) as { id: string };
-  b.ctx.setSession({ userId: row.id, username: u, displayName: u, roles: [] });
-};
-const ings = b.db.prepare('SELECT id, ref_price_fen AS p FROM ingredients ORDER BY random() LIMIT 30').all() as { id: string; p: number }[];
-const sup = (b.db.prepare('SELECT id FROM suppliers LIMIT 1').get() as { id: string }).id;
-const insp = (b.db.prepare(`SELECT id FROM users WHERE username IN ('storekeeper','storekeeper2')`).all() as { id: string }[]).map((r) => r.id);
-login('storekeeper');
+loginAs(b, 'storekeeper');
+const draftOf = thirtyLineDraft(b, lastDay);
 
 const frames: Record<string, number[][]> = { saveDraft: [], post: [] };
 for (let i = 0; i < 5; i++) {
-  const draft = { date: lastDay, supplierId: sup, inspectorIds: insp, noteNumber: `W${i}`, warningNote: '已核实', lines: ings.map((x) => ({ ingredientId: x.id, receivedMilli: 1000, acceptedMilli: 1000, unitPriceFen: x.p, storageClass: 'ambient' })) };
   b.db.pragma('wal_checkpoint(TRUNCATE)');
-  const v = await b.invoke('receiving.saveDraft', { id: null, draft });
+  const v = await b.invoke('receiving.saveDraft', { id: null, draft: draftOf(i) });
   if (!v.ok) throw new Error(JSON.stringify(v.error));
   frames.saveDraft.push(walPages());
   b.db.pragma('wal_checkpoint(TRUNCATE)');
