@@ -170,6 +170,12 @@ const LABEL: Record<string, string> = {
   bank_statement_balances: '银行对账余额',
   month_close_events: '月结记录',
   closed_periods: '已月结月份',
+  account_month_totals: '科目月合计',
+  account_day_totals: '科目日合计',
+  stock_month_totals: '库存月合计',
+  stock_lot_categories: '库存批次类别',
+  subsidy_meal_months: '受助就餐月汇总',
+  subsidy_class_months: '受助就餐班级月汇总',
 };
 
 /**
@@ -741,7 +747,7 @@ export function verifyLedgerFile(file: string): VerifyReport & { anchor: string 
 }
 
 /**
- * The month totals of migration 0006 are summaries kept by triggers, holding nothing of their own: each is recomputed
+ * The month totals of migrations 0006, 0009 and 0012 are summaries kept by triggers, holding nothing of their own: each is recomputed
  * from its source rows and every key whose row differs, is missing or is extra is named. A lot's frozen category must
  * be its ingredient's category now or one the ingredient's audit trail shows it had (a recategorised ingredient).
  */
@@ -760,6 +766,9 @@ function checkMonthTotals(db: Db, add: (p: VerifyProblem) => void, covered: Reco
     ['subsidy_meal_months', '受助就餐月汇总', `month || ' ' || student_id`,
       `SELECT substr(meal_date, 1, 7) AS month, student_id, sum(1 << (CAST(substr(meal_date, 9, 2) AS INTEGER) - 1)) AS days, count(*) AS meals
        FROM subsidy_meals GROUP BY 1, 2`],
+    ['subsidy_class_months', '受助就餐班级月汇总', `month || ' ' || class_name || ' ' || rate_fen || ' ' || student_id`,
+      `SELECT substr(m.meal_date, 1, 7) AS month, b.class_name, b.rate_fen, m.student_id, sum(1 << (CAST(substr(m.meal_date, 9, 2) AS INTEGER) - 1)) AS days, count(*) AS meals
+       FROM subsidy_meals m JOIN subsidy_batches b ON b.id = m.batch_id GROUP BY 1, 2, 3, 4`],
   ];
   for (const [table, label, key, recompute] of sums) {
     const diff = db

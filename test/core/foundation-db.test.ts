@@ -7,6 +7,7 @@ import { MIGRATIONS } from '../../electron/core/db/migrations/index.ts';
 import { LATEST_VERSION, openLedger, schemaVersion } from '../../electron/core/db/open.ts';
 import type { Ctx } from '../../electron/core/context.ts';
 import { uuidv7 } from '../../electron/core/ids.ts';
+import { mealDays } from '../../electron/core/domains/monthclose-figures.ts';
 import { groupRows, rowsWhere, snapshotRows } from '../../electron/core/row-snapshot.ts';
 import { tempLedger } from '../helpers/backend.ts';
 
@@ -271,6 +272,71 @@ describe('migration 0011 (fewer pages per post)', () => {
     db.prepare(`INSERT INTO journal_postings (entry_id, account, amount_fen) VALUES ('e4', 'cash', 300), ('e4', 'income:fees', -300)`).run();
     expect(db.prepare(`SELECT amount_fen, postings FROM account_day_totals WHERE day = '2026-09-02' AND account = 'cash'`).get()).toEqual({ amount_fen: 5_300, postings: 2 });
     expect(db.prepare(`SELECT amount_fen, postings FROM account_month_totals WHERE month = '2026-09' AND account = 'cash'`).get()).toEqual({ amount_fen: 15_300, postings: 3 });
+    db.close();
+  });
+});
+
+describe('migration 0012 (subsidised meals by class)', () => {
+  it('sums the meals of a schema-11 ledger per month, batch class, rate and pupil, and keeps them after', () => {
+    const { file } = temp();
+    const raw = new Database(file);
+    for (const m of MIGRATIONS.slice(0, 11)) raw.exec(m.sql);
+    raw.pragma('user_version = 11');
+    const student = raw.prepare(`INSERT INTO students (id, origin, student_no, name, class_name, meal_plan, subsidy_eligible, py_initials, py_full, created_at, created_by, updated_at, updated_by)
+      VALUES (?, 'o', ?, ?, '一(2)班', 'lunch', 1, 'x', 'x', 't', 'u', 't', 'u')`);
+    student.run('s1', '001', '甲');
+    student.run('s2', '002', '乙');
+    const batch = raw.prepare(`INSERT INTO subsidy_batches (id, origin, class_name, meal_date, students, rate_fen, amount_fen, created_at, created_by) VALUES (?, 'o', ?, ?, ?, ?, ?, 't', 'u')`);
+    const meal = raw.prepare('INSERT INTO subsidy_meals (batch_id, student_id, meal_date, rate_fen) VALUES (?, ?, ?, ?)');
+    // 甲 eats in 一(1)班 on 09-01 and 09-02 at 4.00, then in 一(2)班 on 09-03 at 5.00; 乙 in 一(2)班 on 09-03 and 10-08.
+    batch.run('b1', '一(1)班', '2026-09-01', 1, 400, 400);
+    batch.run('b2', '一(1)班', '2026-09-02', 1, 400, 400);
+    batch.run('b3', '一(2)班', '2026-09-03', 2, 500, 1000);
+    batch.run('b4', '一(2)班', '2026-10-08', 1, 500, 500);
+    meal.run('b1', 's1', '2026-09-01', 400);
+    meal.run('b2', 's1', '2026-09-02', 400);
+    meal.run('b3', 's1', '2026-09-03', 500);
+    meal.run('b3', 's2', '2026-09-03', 500);
+    meal.run('b4', 's2', '2026-10-08', 500);
+    raw.close();
+    const db = openLedger(file);
+    expect(schemaVersion(db)).toBe(LATEST_VERSION);
+    // Day d is bit d − 1: the 1st and 2nd = 1 + 2 = 3; the 3rd = 4; the 8th = 128.
+    expect(db.prepare('SELECT * FROM subsidy_class_months').all()).toEqual([
+      { month: '2026-09', class_name: '一(1)班', rate_fen: 400, student_id: 's1', days: 3, meals: 2 },
+      { month: '2026-09', class_name: '一(2)班', rate_fen: 500, student_id: 's1', days: 4, meals: 1 },
+      { month: '2026-09', class_name: '一(2)班', rate_fen: 500, student_id: 's2', days: 4, meals: 1 },
+      { month: '2026-10', class_name: '一(2)班', rate_fen: 500, student_id: 's2', days: 128, meals: 1 },
+    ]);
+    // And the trigger after it: 乙 on 10-09 in 一(2)班 (bit 8 = 256 more).
+    db.prepare(`INSERT INTO subsidy_batches (id, origin, class_name, meal_date, students, rate_fen, amount_fen, created_at, created_by) VALUES ('b5', 'o', '一(2)班', '2026-10-09', 1, 500, 500, 't', 'u')`).run();
+    db.prepare(`INSERT INTO subsidy_meals (batch_id, student_id, meal_date, rate_fen) VALUES ('b5', 's2', '2026-10-09', 500)`).run();
+    expect(db.prepare(`SELECT days, meals FROM subsidy_class_months WHERE month = '2026-10' AND student_id = 's2'`).get()).toEqual({ days: 384, meals: 2 });
+    db.close();
+  });
+});
+
+describe('a month\'s meal days read the receipts that can overlap it (monthclose-figures.ts mealDays)', () => {
+  it('counts a term-long receipt in a later month, and none of those before or after the month', () => {
+    const { file } = temp();
+    const db = openLedger(file);
+    const student = db.prepare(`INSERT INTO students (id, origin, student_no, name, class_name, meal_plan, subsidy_eligible, py_initials, py_full, created_at, created_by, updated_at, updated_by)
+      VALUES (?, 'o', ?, ?, '一(1)班', 'lunch', 0, 'x', 'x', 't', 'u', 't', 'u')`);
+    for (const [id, no] of [['s1', '001'], ['s2', '002'], ['s3', '003']]) student.run(id, no, id);
+    const day = db.prepare(`INSERT INTO school_days (day, created_at, created_by) VALUES (?, 't', 'u')`);
+    for (const d of ['2026-10-30', '2026-11-02', '2026-11-03', '2026-11-04', '2026-12-01', '2027-05-10']) day.run(d);
+    const receipt = db.prepare(`INSERT INTO fee_receipts (id, origin, number, receipt_date, student_id, period_key, period_label, period_start, period_end, days, daily_rate_fen, amount_fen, method, created_at, created_by)
+      VALUES (?, 'o', ?, ?, ?, ?, 'x', ?, ?, 1, 600, 600, 'cash', 't', 'u')`);
+    // s1 pays the autumn term (09-01 to 01-20: its end is 51 days after November's); s2 November; s3 December and May.
+    receipt.run('r1', 'SJ2026-0001', '2026-09-01', 's1', '2026秋', '2026-09-01', '2027-01-20');
+    receipt.run('r2', 'SJ2026-0002', '2026-11-01', 's2', '2026-11', '2026-11-01', '2026-11-30');
+    receipt.run('r3', 'SJ2026-0003', '2026-11-20', 's3', '2026-12', '2026-12-01', '2026-12-31');
+    receipt.run('r4', 'SJ2027-0001', '2027-04-20', 's3', '2027-05', '2027-05-01', '2027-05-31');
+    const ctx = { db } as unknown as Ctx;
+    // November's three school days for s1 and for s2: 6; s3 paid nothing that covers November.
+    expect(mealDays(ctx, '2026-11')).toBe(6);
+    // December: s1's 12-01 and s3's 12-01; May: s3's 05-10; October: s1's 10-30.
+    expect([mealDays(ctx, '2026-12'), mealDays(ctx, '2027-05'), mealDays(ctx, '2026-10')]).toEqual([2, 1, 1]);
     db.close();
   });
 });

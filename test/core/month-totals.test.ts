@@ -9,8 +9,8 @@ import { septemberSchool, type SeptSchool } from './monthclose-fixture.ts';
 import { draft, line } from './receiving-fixtures.ts';
 
 /**
- * Migration 0006's month totals (account_month_totals, stock_month_totals, stock_lot_categories, subsidy_meal_months)
- * and 0009's account_day_totals
+ * Migration 0006's month totals (account_month_totals, stock_month_totals, stock_lot_categories, subsidy_meal_months),
+ * 0009's account_day_totals and 0012's subsidy_class_months
  * against a recomputation, in plain JS, from the rows they summarise — after random sequences of what people do
  * through the API, and after rows written straight into SQLite (the triggers keep the totals whichever path writes).
  */
@@ -39,20 +39,27 @@ function totals(db: Db) {
     stock.set(k, [t[0] + (m.value_fen as number), t[1] + 1]);
   }
   const meals = new Map<string, [number, number]>();
-  for (const m of all('SELECT student_id, meal_date FROM subsidy_meals')) {
+  // By the class and rate of the batch that recorded the meal, whatever the pupil's class is now.
+  const batch = new Map(all('SELECT id, class_name, rate_fen FROM subsidy_batches').map((r) => [r.id, r]));
+  const classMeals = new Map<string, [number, number]>();
+  for (const m of all('SELECT batch_id, student_id, meal_date FROM subsidy_meals')) {
     const d = m.meal_date as string;
-    const k = key(d.slice(0, 7), m.student_id);
-    const t = meals.get(k) ?? [0, 0];
-    meals.set(k, [t[0] | (1 << (Number(d.slice(8)) - 1)), t[1] + 1]);
+    const bit = 1 << (Number(d.slice(8)) - 1);
+    const b = batch.get(m.batch_id)!;
+    for (const [totals, k] of [[meals, key(d.slice(0, 7), m.student_id)], [classMeals, key(d.slice(0, 7), b.class_name, b.rate_fen, m.student_id)]] as const) {
+      const t = totals.get(k) ?? [0, 0];
+      totals.set(k, [t[0] | bit, t[1] + 1]);
+    }
   }
   const table = (sql: string, k: (r: Row) => string, v: (r: Row) => [number, number]) => new Map(all(sql).map((r) => [k(r), v(r)]));
   return {
-    want: { acc, day, stock, meals },
+    want: { acc, day, stock, meals, classMeals },
     have: {
       acc: table('SELECT * FROM account_month_totals', (r) => key(r.account, r.month), (r) => [r.amount_fen as number, r.postings as number]),
       day: table('SELECT * FROM account_day_totals', (r) => key(r.account, r.day), (r) => [r.amount_fen as number, r.postings as number]),
       stock: table('SELECT * FROM stock_month_totals', (r) => key(r.month, r.category, r.kind), (r) => [r.value_fen as number, r.movements as number]),
       meals: table('SELECT * FROM subsidy_meal_months', (r) => key(r.month, r.student_id), (r) => [r.days as number, r.meals as number]),
+      classMeals: table('SELECT * FROM subsidy_class_months', (r) => key(r.month, r.class_name, r.rate_fen, r.student_id), (r) => [r.days as number, r.meals as number]),
     },
     lotsWithoutCategory: all('SELECT l.id FROM stock_lots l LEFT JOIN stock_lot_categories c ON c.lot_id = l.id WHERE c.lot_id IS NULL').length,
   };
@@ -65,11 +72,12 @@ function expectTotalsMatch(db: Db, note: string) {
   expect(sorted(t.have.day), `account_day_totals ${note}`).toEqual(sorted(t.want.day));
   expect(sorted(t.have.stock), `stock_month_totals ${note}`).toEqual(sorted(t.want.stock));
   expect(sorted(t.have.meals), `subsidy_meal_months ${note}`).toEqual(sorted(t.want.meals));
+  expect(sorted(t.have.classMeals), `subsidy_class_months ${note}`).toEqual(sorted(t.want.classMeals));
   expect(t.lotsWithoutCategory, `stock lots without a frozen category ${note}`).toBe(0);
 }
 
 const monthTotalProblems = (db: Db) =>
-  verifyLedger(db).problems.filter((p) => ['account_month_totals', 'account_day_totals', 'stock_month_totals', 'subsidy_meal_months', 'stock_lot_categories', 'closed_periods'].includes(p.table ?? ''));
+  verifyLedger(db).problems.filter((p) => ['account_month_totals', 'account_day_totals', 'stock_month_totals', 'subsidy_meal_months', 'subsidy_class_months', 'stock_lot_categories', 'closed_periods'].includes(p.table ?? ''));
 
 type Op =
   | { k: 'deliver'; ing: number; qty: number; price: number; day: number; storable: boolean }
@@ -257,6 +265,8 @@ describe('month totals (migration 0006)', () => {
     expect(stock('2026-11', 'meat', 'in')).toEqual({ v: 5000, n: 1 });
     expect(stock('2026-11', 'meat', 'issue')).toEqual({ v: -2500, n: 2 });
     expect(db.prepare(`SELECT days, meals FROM subsidy_meal_months WHERE month = '2026-11' AND student_id = ?`).get(s.students['王小明'].id)).toEqual({ days: 20, meals: 2 });
+    // The 3rd and the 5th (bits 2 and 4: 4 + 16), under the batches' class and rate.
+    expect(db.prepare(`SELECT days, meals FROM subsidy_class_months WHERE month = '2026-11' AND class_name = '一(1)班' AND rate_fen = 500 AND student_id = ?`).get(s.students['王小明'].id)).toEqual({ days: 20, meals: 2 });
     expectTotalsMatch(db, 'after direct SQL writes');
   });
 
@@ -298,6 +308,10 @@ describe('month totals (migration 0006)', () => {
     const bankDay = (db.prepare(`SELECT day FROM account_day_totals WHERE account = 'bank' ORDER BY day LIMIT 1`).get() as { day: string }).day;
     db.prepare(`UPDATE account_day_totals SET postings = postings + 1 WHERE account = 'bank' AND day = ?`).run(bankDay);
     db.prepare(`INSERT INTO subsidy_meal_months (month, student_id, days, meals) VALUES ('2026-08', ?, 1, 1)`).run(s.students['陈静'].id);
+    const classRow = db.prepare(`SELECT month, class_name, rate_fen, student_id FROM subsidy_class_months ORDER BY month LIMIT 1`).get() as Row;
+    expect(classRow).toBeDefined();
+    db.prepare(`UPDATE subsidy_class_months SET meals = meals + 1 WHERE month = ? AND class_name = ? AND rate_fen = ? AND student_id = ?`)
+      .run(classRow.month, classRow.class_name, classRow.rate_fen, classRow.student_id);
     db.exec('DROP TRIGGER stock_lot_categories_no_update');
     db.prepare(`UPDATE stock_lot_categories SET category = 'vegetable' WHERE lot_id = ?`).run(s.riceLotId);
     const named = monthTotalProblems(db).filter((p) => p.table !== 'closed_periods').map((p) => [p.table, p.id]);
@@ -307,6 +321,7 @@ describe('month totals (migration 0006)', () => {
         ['account_day_totals', `bank ${bankDay}`],
         ['stock_month_totals', '2026-09 dairy in'],
         ['subsidy_meal_months', `2026-08 ${s.students['陈静'].id}`],
+        ['subsidy_class_months', `${classRow.month} ${classRow.class_name} ${classRow.rate_fen} ${classRow.student_id}`],
         ['stock_lot_categories', s.riceLotId],
         // The rice lot's movements now sum under 蔬菜水果, so the recomputed stock totals differ from the stored ones.
         ['stock_month_totals', '2026-09 vegetable in'],

@@ -60,8 +60,8 @@ describe('verify catches tampering done with SQLite behind the app', () => {
     expect(r.anchor).toMatch(/daily/);
     expect(Object.keys(r.coveredTables).sort()).toEqual(
       ['accounts', 'doc_counters', 'ingredients', 'installation', 'journal_entries', 'journal_postings', 'meal_plans', 'school', 'supplier_licences', 'suppliers', 'user_roles', 'users',
-        // migration 0006's month totals, recomputed from their source rows
-        'account_month_totals', 'account_day_totals', 'stock_lot_categories', 'stock_month_totals', 'subsidy_meal_months'].sort(),
+        // the month totals of migrations 0006, 0009 and 0012, recomputed from their source rows
+        'account_month_totals', 'account_day_totals', 'stock_lot_categories', 'stock_month_totals', 'subsidy_meal_months', 'subsidy_class_months'].sort(),
     );
     expect(r.journalEntries).toBe(5); // 4 posted + 1 reversal
     const db = new Database(baseline, { readonly: true });

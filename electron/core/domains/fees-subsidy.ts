@@ -2,7 +2,7 @@ import type { SubsidyClassSummary } from '../../../shared/api/fees.ts';
 import { ApiError } from '../../../shared/errors.ts';
 import { audit } from '../audit.ts';
 import { lastDayOfMonth } from '../clock.ts';
-import { currentUser } from '../context.ts';
+import { currentUser, type Ctx } from '../context.ts';
 import type { Handlers } from '../handlers.ts';
 import { uuidv7 } from '../ids.ts';
 import { accountBalance, postEntry } from '../journal.ts';
@@ -85,16 +85,59 @@ export const subsidyHandlers: Handlers<Keys> = {
   },
 
   'subsidy.summary': (ctx, { month }) => {
-    const from = `${month}-01`;
     const to = lastDayOfMonth(month);
-    const rows = ctx.db
-      .prepare(
-        // By the batches' class, as the disclosure's subsidy sheet counts them (monthclose-disclosure.ts).
-        `SELECT b.class_name AS className, count(DISTINCT m.student_id) AS eligibleStudents, count(DISTINCT b.meal_date) AS mealDays,
-           count(*) AS studentDays, max(b.rate_fen) AS rateFen, sum(b.rate_fen) AS amountFen
-         FROM subsidy_batches b JOIN subsidy_meals m ON m.batch_id = b.id WHERE b.meal_date BETWEEN ? AND ? GROUP BY b.class_name ORDER BY b.class_name`,
-      )
-      .all(from, to) as SubsidyClassSummary[];
+    // By the batches' class, as the disclosure's subsidy sheet counts them (monthclose-disclosure.ts).
+    const rows: SubsidyClassSummary[] = subsidyByClass(ctx, month, false).map((r) => ({
+      className: r.className,
+      eligibleStudents: r.students,
+      mealDays: r.days,
+      studentDays: r.studentDays,
+      rateFen: r.rateFen,
+      amountFen: r.amountFen,
+    }));
     return { classes: rows, receivableFen: accountBalance(ctx, 'subsidy_receivable', to), bankFen: accountBalance(ctx, 'subsidy_bank', to) };
   },
 };
+
+export interface SubsidyClassRow {
+  className: string;
+  /** The highest rate when the rows are by class only. */
+  rateFen: number;
+  students: number;
+  /** Days on which the class (at that rate) had a subsidised meal. */
+  days: number;
+  studentDays: number;
+  amountFen: number;
+}
+
+/**
+ * A month's subsidised meals by the class the pupil ate in that day, and by rate too if asked, in class (and rate)
+ * order: from subsidy_class_months (migration 0012), one row per pupil, class and rate, its days as bits.
+ */
+export function subsidyByClass(ctx: Ctx, month: string, byRate: boolean): SubsidyClassRow[] {
+  const rows = ctx.db
+    .prepare('SELECT class_name, rate_fen, student_id, days, meals FROM subsidy_class_months WHERE month = ? ORDER BY class_name, rate_fen, student_id')
+    .all(month) as { class_name: string; rate_fen: number; student_id: string; days: number; meals: number }[];
+  const groups = new Map<string, SubsidyClassRow & { pupils: Set<string>; dayBits: number }>();
+  for (const r of rows) {
+    const k = byRate ? `${r.class_name}\u0000${r.rate_fen}` : r.class_name;
+    let g = groups.get(k);
+    if (!g) {
+      g = { className: r.class_name, rateFen: r.rate_fen, students: 0, days: 0, studentDays: 0, amountFen: 0, pupils: new Set(), dayBits: 0 };
+      groups.set(k, g);
+    }
+    g.pupils.add(r.student_id);
+    g.dayBits |= r.days;
+    g.studentDays += r.meals;
+    g.amountFen += r.meals * r.rate_fen;
+    g.rateFen = Math.max(g.rateFen, r.rate_fen);
+  }
+  return [...groups.values()].map(({ pupils, dayBits, ...g }) => ({ ...g, students: pupils.size, days: bitCount(dayBits) }));
+}
+
+function bitCount(x: number): number {
+  let n = 0;
+  for (let v = x >>> 0; v; v &= v - 1) n++;
+  return n;
+}
+

@@ -1,10 +1,11 @@
-import type { DisclosureData, PriceRow, PurchaseLine, RefundRow, RejectedLine, SubsidyRow, SupplierRow } from '../../../shared/disclosure.ts';
+import type { DisclosureData, PriceRow, PurchaseLine, RefundRow, RejectedLine, SupplierRow } from '../../../shared/disclosure.ts';
 import type { Category } from '../../../shared/domain.ts';
 import { REFUND_REASON_LABELS, type RefundReason } from '../../../shared/api/fees.ts';
 import { lastDayOfMonth } from '../clock.ts';
 import type { Ctx } from '../context.ts';
 import { avgPriceFen, divHalfUp } from '../disclosure/derive.ts';
 import { addMonths, closeFigures, monthStart } from './monthclose-figures.ts';
+import { subsidyByClass } from './fees-subsidy.ts';
 import { profileOf } from './people.ts';
 import { categoryCost } from './storeroom-cost.ts';
 import { ADJUST_REASON_LABELS } from '../../../shared/api/storeroom.ts';
@@ -20,6 +21,7 @@ import { formatFen, formatMilli } from '../../../shared/format.ts';
 const PAGE = 500;
 
 interface PurchaseDbRow {
+  delivery_id: string;
   delivery_date: string;
   number: string;
   line_no: number;
@@ -30,7 +32,6 @@ interface PurchaseDbRow {
   unit_price_fen: number;
   amount_fen: number;
   supplier: string;
-  inspectors: string | null;
   note: string;
   printed_amount_fen: number | null;
 }
@@ -38,11 +39,21 @@ interface PurchaseDbRow {
 export function* purchaseLines(ctx: Ctx, m: string): Generator<PurchaseLine> {
   const from = monthStart(m);
   const to = lastDayOfMonth(m);
+  // Each delivery's inspectors once (a month has about a hundred deliveries and 2,000 lines), not per line.
+  const inspectors = new Map(
+    (
+      ctx.db
+        .prepare(
+          `SELECT di.delivery_id AS id, group_concat(u.display_name, '、' ORDER BY di.position) AS names
+           FROM deliveries d JOIN delivery_inspectors di ON di.delivery_id = d.id JOIN users u ON u.id = di.user_id
+           WHERE d.status = 'posted' AND d.delivery_date BETWEEN ? AND ? GROUP BY di.delivery_id`,
+        )
+        .all(from, to) as { id: string; names: string }[]
+    ).map((r) => [r.id, r.names]),
+  );
   const stmt = ctx.db.prepare(
-    `SELECT d.delivery_date, d.number, l.line_no, i.name AS item, i.spec, i.unit, l.accepted_milli, l.unit_price_fen, l.amount_fen,
-       l.printed_amount_fen, s.name AS supplier, l.note,
-       (SELECT group_concat(display_name, '、') FROM (SELECT u.display_name FROM delivery_inspectors di JOIN users u ON u.id = di.user_id
-          WHERE di.delivery_id = d.id ORDER BY di.position)) AS inspectors
+    `SELECT d.id AS delivery_id, d.delivery_date, d.number, l.line_no, i.name AS item, i.spec, i.unit, l.accepted_milli, l.unit_price_fen, l.amount_fen,
+       l.printed_amount_fen, s.name AS supplier, l.note
      FROM delivery_lines l JOIN deliveries d ON d.id = l.delivery_id JOIN ingredients i ON i.id = l.ingredient_id JOIN suppliers s ON s.id = d.supplier_id
      WHERE d.status = 'posted' AND d.delivery_date BETWEEN @from AND @to AND l.accepted_milli > 0
        AND (d.delivery_date, d.number, l.line_no) > (@kd, @kn, @kl)
@@ -62,7 +73,7 @@ export function* purchaseLines(ctx: Ctx, m: string): Generator<PurchaseLine> {
         unitPriceFen: r.unit_price_fen,
         amountFen: r.amount_fen,
         supplier: r.supplier,
-        inspectors: r.inspectors ?? '',
+        inspectors: inspectors.get(r.delivery_id) ?? '',
         note: [r.printed_amount_fen !== null ? '按供应商单据金额' : '', r.note].filter(Boolean).join('；'),
       };
     }
@@ -84,22 +95,33 @@ function rejectedLines(ctx: Ctx, from: string, to: string): RejectedLine[] {
   ).map((r) => ({ item: r.item, unit: r.unit, qtyMilli: r.rejected_milli, reason: r.reject_reason, disposition: r.disposition === 'returned' ? '当场退回' : '销毁' }));
 }
 
-function itemTotals(ctx: Ctx, from: string, to: string) {
-  return ctx.db
-    .prepare(
-      `SELECT i.id, i.name AS item, i.category, i.unit, i.ref_price_fen, sum(l.accepted_milli) AS qty, sum(l.amount_fen) AS amount
-       FROM delivery_lines l JOIN deliveries d ON d.id = l.delivery_id JOIN ingredients i ON i.id = l.ingredient_id
-       WHERE d.status = 'posted' AND d.delivery_date BETWEEN ? AND ? AND l.accepted_milli > 0
-       GROUP BY i.id ORDER BY i.category, i.py_full, i.name`,
-    )
-    .all(from, to) as { id: string; item: string; category: Category; unit: string; ref_price_fen: number | null; qty: number; amount: number }[];
-}
-
 function prices(ctx: Ctx, m: string): PriceRow[] {
   const profile = profileOf(ctx);
-  const prev = addMonths(m, -1);
-  const before = new Map(itemTotals(ctx, monthStart(prev), lastDayOfMonth(prev)).map((r) => [r.id, avgPriceFen(r.amount, r.qty)]));
-  return itemTotals(ctx, monthStart(m), lastDayOfMonth(m)).map((r) => ({
+  // The month's and the month before's totals per ingredient in one pass over their lines, grouped before the
+  // ingredients are looked up for their names and order (ten years: two queries 7.4 ms → 4.6, issue 8).
+  const rows = ctx.db
+    .prepare(
+      `SELECT i.id, i.name AS item, i.category, i.unit, i.ref_price_fen, t.qty, t.amount, t.prev_qty, t.prev_amount FROM (
+         SELECT l.ingredient_id AS id,
+           sum(l.accepted_milli) FILTER (WHERE d.delivery_date >= @from) AS qty, sum(l.amount_fen) FILTER (WHERE d.delivery_date >= @from) AS amount,
+           sum(l.accepted_milli) FILTER (WHERE d.delivery_date < @from) AS prev_qty, sum(l.amount_fen) FILTER (WHERE d.delivery_date < @from) AS prev_amount
+         FROM deliveries d JOIN delivery_lines l ON l.delivery_id = d.id
+         WHERE d.status = 'posted' AND d.delivery_date BETWEEN @prevFrom AND @to AND l.accepted_milli > 0
+         GROUP BY l.ingredient_id) t
+       JOIN ingredients i ON i.id = t.id WHERE t.qty IS NOT NULL ORDER BY i.category, i.py_full, i.name`,
+    )
+    .all({ prevFrom: monthStart(addMonths(m, -1)), from: monthStart(m), to: lastDayOfMonth(m) }) as {
+    id: string;
+    item: string;
+    category: Category;
+    unit: string;
+    ref_price_fen: number | null;
+    qty: number;
+    amount: number;
+    prev_qty: number | null;
+    prev_amount: number | null;
+  }[];
+  return rows.map((r) => ({
     item: r.item,
     category: r.category,
     unit: r.unit,
@@ -107,7 +129,7 @@ function prices(ctx: Ctx, m: string): PriceRow[] {
     amountFen: r.amount,
     // 参考价 = market average × (1 − the category's discount), half-up to the fen (DOMAIN.md §1).
     referencePriceFen: r.ref_price_fen === null ? null : Number(divHalfUp(BigInt(r.ref_price_fen) * BigInt(10_000 - (profile.referenceDiscountBp[r.category] ?? 0)), 10_000n)),
-    previousAvgPriceFen: before.get(r.id) ?? null,
+    previousAvgPriceFen: r.prev_qty === null ? null : avgPriceFen(r.prev_amount!, r.prev_qty),
   }));
 }
 
@@ -140,19 +162,6 @@ function suppliers(ctx: Ctx, from: string, to: string): SupplierRow[] {
       certificates: certs.n,
     };
   });
-}
-
-function subsidyRows(ctx: Ctx, from: string, to: string): SubsidyRow[] {
-  return ctx.db
-    .prepare(
-      // From the day-and-class batches (the class a pupil ate in that day), their meals through subsidy_meals_batch:
-      // a month's batches and their meals lie together there, where the meals by date are spread over every pupil's
-      // history (ten years: 173 → 62 ms, issue 8).
-      `SELECT b.class_name AS className, count(DISTINCT m.student_id) AS students, count(DISTINCT b.meal_date) AS days, count(*) AS studentDays, b.rate_fen AS rateFen
-       FROM subsidy_batches b JOIN subsidy_meals m ON m.batch_id = b.id WHERE b.meal_date BETWEEN ? AND ?
-       GROUP BY b.class_name, b.rate_fen ORDER BY b.class_name, b.rate_fen`,
-    )
-    .all(from, to) as SubsidyRow[];
 }
 
 function refundRows(ctx: Ctx, from: string, to: string): RefundRow[] {
@@ -206,7 +215,7 @@ export function disclosureData(ctx: Ctx, m: string, revision: number, checksumHe
     rejected: rejectedLines(ctx, from, to),
     prices: prices(ctx, m),
     suppliers: suppliers(ctx, from, to),
-    subsidy: subsidyRows(ctx, from, to),
+    subsidy: subsidyByClass(ctx, m, true).map(({ className, students, days, studentDays, rateFen }) => ({ className, students, days, studentDays, rateFen })),
     refunds: refundRows(ctx, from, to),
   };
 }

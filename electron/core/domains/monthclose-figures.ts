@@ -106,8 +106,12 @@ export function mealDays(ctx: Ctx, m: string): number {
   const paid = new Map<string, number>();
   const receipts = ctx.db
     .prepare(
+      // period_end bounded by the longest period of any receipt (an index seek, migration 0012): the receipts
+      // ending after the month are only those that can still overlap it, not every one of the years since.
       `SELECT student_id, period_start, period_end FROM fee_receipts
-       WHERE period_end >= @from AND period_start <= @to AND receipt_date <= @to AND (status = 'valid' OR void_date > @to)`,
+       WHERE period_end >= @from
+         AND period_end <= date(@to, '+' || (SELECT CAST(ceil(max(julianday(period_end) - julianday(period_start))) AS INTEGER) FROM fee_receipts) || ' days')
+         AND period_start <= @to AND receipt_date <= @to AND (status = 'valid' OR void_date > @to)`,
     )
     .raw()
     .all({ from, to }) as [string, string, string][];

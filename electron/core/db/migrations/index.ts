@@ -9,6 +9,7 @@ import { subsidyMealsBatch } from './0008_subsidy_meals_batch.ts';
 import { accountDayTotals } from './0009_account_day_totals.ts';
 import { subsidyBatchesDate } from './0010_subsidy_batches_date.ts';
 import { postingPages } from './0011_posting_pages.ts';
+import { disclosureReads } from './0012_disclosure_reads.ts';
 
 export interface Migration {
   name: string;
@@ -28,4 +29,5 @@ export const MIGRATIONS: Migration[] = [
   accountDayTotals,
   subsidyBatchesDate,
   postingPages,
+  disclosureReads,
 ];
