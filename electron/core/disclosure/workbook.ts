@@ -97,6 +97,8 @@ function qtyStyle(milli: number, unit: string | null): Style {
   return s;
 }
 
+const ROW_STYLE: Style = Object.freeze({});
+
 /** A cell's content: a value with its style. null values print as “—”. */
 type Cell = { v: ExcelJS.CellValue; s: Style } | null;
 const txt = (v: string, s: Style = S.text): Cell => ({ v, s });
@@ -138,7 +140,12 @@ class SheetOut {
     let lines = 1;
     cells.forEach((c, i) => {
       if (!c || typeof c.v !== 'string' || !c.s.alignment?.wrapText) return;
-      const units = [...c.v].reduce((n, ch) => n + (ch.charCodeAt(0) > 0xff ? 2 : 1), 0);
+      // Per character, without an array of them (thousands of cells): a surrogate pair's second half adds nothing.
+      let units = 0;
+      for (let k = 0; k < c.v.length; k++) {
+        const u = c.v.charCodeAt(k);
+        if (u < 0xdc00 || u > 0xdfff) units += u > 0xff ? 2 : 1;
+      }
       lines = Math.max(lines, Math.ceil(units / Math.max(1, (this.widths[i] ?? 10) - (c.s.alignment?.indent ? 2 : 0))));
     });
     return lines === 1 ? 20 : 15 * lines + 5;
@@ -147,6 +154,8 @@ class SheetOut {
   put(cells: Cell[], opts: { height?: number; merges?: [number, number][] } = {}): void {
     this.row += 1;
     const r = this.ws.getRow(this.row);
+    // exceljs looks a row's style up by object identity: a fresh {} per row costs a style rendered to XML per row.
+    (r as unknown as { style: Style }).style = ROW_STYLE;
     cells.forEach((c, i) => {
       if (c === null) return;
       const cell = r.getCell(i + 1);
