@@ -84,6 +84,7 @@ const ROW_GROUPS: Record<string, string> = {
   bank_statement_balances: 'seq',
   month_close_events: 'seq',
   closed_periods: 'period',
+  month_disclosures: 'month',
 };
 
 /** The tables whose documents take numbers from doc_counters (series + year + '-' + gapless number). */
@@ -170,6 +171,7 @@ const LABEL: Record<string, string> = {
   bank_statement_balances: '银行对账余额',
   month_close_events: '月结记录',
   closed_periods: '已月结月份',
+  month_disclosures: '月结公示明细',
   account_month_totals: '科目月合计',
   account_day_totals: '科目日合计',
   stock_month_totals: '库存月合计',

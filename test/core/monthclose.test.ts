@@ -384,3 +384,62 @@ describe('fund.recordExpense refuses what the rules forbid, naming the rule', { 
   });
 });
 
+
+describe('the close records the disclosure as published (month_disclosures, migration 0012)', { timeout: 120_000 }, () => {
+  let s: SeptSchool;
+  beforeAll(async () => {
+    s = await septemberSchool();
+  });
+  afterAll(() => s.w.b.cleanup());
+
+  /** Every cell value of every sheet, as exceljs reads them back. */
+  async function sheets(file: string): Promise<Record<string, unknown[][]>> {
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.readFile(file);
+    const out: Record<string, unknown[][]> = {};
+    for (const ws of wb.worksheets) {
+      out[ws.name] = [];
+      ws.eachRow({ includeEmpty: true }, (r) => out[ws.name].push((r.values as unknown[]).slice(1)));
+    }
+    return out;
+  }
+  const exportTo = async (dir: string) => (await s.w.b.call('monthclose.export', { month: M, dir: path.join(s.w.b.dir, dir), pdf: false })).xlsxPath;
+
+  it('a rename after the close leaves the export as published; a month closed without recorded lists reads them now', async () => {
+    const { w } = s;
+    const b = w.b;
+    await b.loginAs('accountant');
+    await b.call('monthclose.submit', { month: M });
+    await b.loginAs('reviewer');
+    await b.call('monthclose.approve', { month: M });
+    const reviewer = b.db.prepare(`SELECT id FROM users WHERE username = 'reviewer'`).get() as { id: string };
+    expect(b.db.prepare('SELECT month, revision, created_by FROM month_disclosures').all()).toEqual([{ month: M, revision: 1, created_by: reviewer.id }]);
+    // Held in SQL: never changed or removed, and written only with a close of that month and revision.
+    expect(() => b.db.prepare(`UPDATE month_disclosures SET lists = '{}'`).run()).toThrow('月结时记录的公示明细不能修改');
+    expect(() => b.db.prepare('DELETE FROM month_disclosures').run()).toThrow('月结时记录的公示明细不能删除');
+    expect(() =>
+      b.db.prepare(`INSERT INTO month_disclosures (month, revision, lists, created_at, created_by) VALUES (?, 2, '{}', 'now', ?)`).run(M, reviewer.id),
+    ).toThrow('公示明细只能在月结审核通过时记录');
+
+    await b.loginAs('accountant');
+    const published = await sheets(await exportTo('a'));
+    // 大米 is 42.00 of September's purchases (LAYOUTS.md row 4 of 食材采购明细) and a row of 食材价格.
+    expect(published['食材采购明细'][3].slice(2, 4)).toEqual([s.d1.number, '大米']);
+    expect(published['食材价格'].some((r) => r[0] === '大米')).toBe(true);
+
+    await b.loginAs('admin');
+    const rice = await b.call('ingredients.get', { id: w.rice });
+    await b.call('ingredients.update', { id: w.rice, name: '东北大米', category: rice.category, unit: rice.unit, spec: rice.spec, refPriceFen: rice.refPriceFen, requiredCerts: rice.requiredCerts, banned: rice.banned, storable: rice.storable });
+    await b.loginAs('accountant');
+    expect(await sheets(await exportTo('b'))).toEqual(published);
+
+    // A ledger whose month was closed before the lists were recorded (no row): the export reads them from the ledger,
+    // the same sheets but for the name as it is now.
+    b.db.exec('DROP TRIGGER month_disclosures_no_delete');
+    b.db.prepare('DELETE FROM month_disclosures').run();
+    const now = await sheets(await exportTo('c'));
+    const rename = (v: unknown): unknown => (typeof v === 'string' ? v.replaceAll('大米', '东北大米') : Array.isArray(v) ? v.map(rename) : v);
+    expect(now).not.toEqual(published);
+    expect(now).toEqual(Object.fromEntries(Object.entries(published).map(([k, rows]) => [k, rename(rows)])));
+  });
+});

@@ -8,11 +8,12 @@ import { tamperableCopy, tamperRounds } from './tamper-kit.ts';
 
 /**
  * Month close's own records against the audit chain: the bank statement balances entered for the month, the
- * submit/close/reopen events (with the figures and checksum each close froze) and the lock row in closed_periods. The
+ * submit/close/reopen events (with the figures and checksum each close froze), the lock row in closed_periods and the
+ * disclosure lists each close recorded (month_disclosures). The
  * hand-worked September of monthclose-fixture.ts is closed, reopened with a reason, given a second bank balance and
  * closed again; then one direct change, deletion or insertion at a time, and verify must name the table.
  */
-const TABLES: Record<string, string[]> = { bank_statement_balances: ['seq'], month_close_events: ['seq'], closed_periods: ['period'] };
+const TABLES: Record<string, string[]> = { bank_statement_balances: ['seq'], month_close_events: ['seq'], closed_periods: ['period'], month_disclosures: ['month', 'revision'] };
 const ROUNDS = 150;
 
 let s: SeptSchool;
@@ -42,14 +43,14 @@ afterAll(() => s?.w.b.cleanup());
 const fresh = (i: number) => tamperableCopy(baseline, path.join(work, `t${i % 4}.sqlite`));
 
 describe('verify catches tampering with month close records', () => {
-  it('the closed, reopened and re-closed month verifies clean, with the three tables covered row by row', () => {
+  it('the closed, reopened and re-closed month verifies clean, with the four tables covered row by row', () => {
     const db = new Database(baseline, { readonly: true });
     const r = verifyLedger(db);
     const n = (t: string) => (db.prepare(`SELECT count(*) AS n FROM "${t}"`).get() as { n: number }).n;
     expect(r.problems).toEqual([]);
-    // Two bank balances; submit, close, reopen, submit, close; one lock row.
-    expect([n('bank_statement_balances'), n('month_close_events'), n('closed_periods')]).toEqual([2, 5, 1]);
-    expect(r.coveredTables).toMatchObject({ bank_statement_balances: 2, month_close_events: 5, closed_periods: 1 });
+    // Two bank balances; submit, close, reopen, submit, close; one lock row; the lists of each close.
+    expect([n('bank_statement_balances'), n('month_close_events'), n('closed_periods'), n('month_disclosures')]).toEqual([2, 5, 1, 2]);
+    expect(r.coveredTables).toMatchObject({ bank_statement_balances: 2, month_close_events: 5, closed_periods: 1, month_disclosures: 2 });
     expect(r.uncoveredTables).toEqual([]);
     db.close();
   });
@@ -65,6 +66,14 @@ describe('verify catches tampering with month close records', () => {
     r = verifyLedger(db);
     db.close();
     expect(r.problems.some((p) => p.table === 'closed_periods' && p.id === '2026-10')).toBe(true);
+  });
+
+  it('the lists a close recorded, changed behind the app, are named with their column', () => {
+    const db = fresh(3);
+    db.prepare(`UPDATE month_disclosures SET lists = json_set(lists, '$.adjustmentNotes', json_array('改过的说明')) WHERE revision = 1`).run();
+    const r = verifyLedger(db);
+    db.close();
+    expect(r.problems.some((p) => p.table === 'month_disclosures' && p.message.includes('lists'))).toBe(true);
   });
 
   it('a bank balance changed behind the app is named with its column', () => {

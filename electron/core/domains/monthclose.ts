@@ -12,7 +12,7 @@ import { disclosureFileName, writeDisclosureWorkbook, writeSummaryPdf } from '..
 import type { Handlers } from '../handlers.ts';
 import { uuidv7 } from '../ids.ts';
 import { bankLines, blockingItems, checklist } from './monthclose-checklist.ts';
-import { disclosureData } from './monthclose-disclosure.ts';
+import { disclosureData, disclosureListsJson } from './monthclose-disclosure.ts';
 import { closeFigures, figuresChecksum, fundSummary, withFiguresMemo, type CloseFigures } from './monthclose-figures.ts';
 import { fundHandlers } from './monthclose-fund.ts';
 
@@ -22,6 +22,8 @@ import { fundHandlers } from './monthclose-fund.ts';
  * migration 0005 read, so nothing posts into it by any path. The close records the figures in canonical JSON, the
  * audit chain's head, their SHA-256 (the checksum printed on every disclosure sheet) and the revision. Reopening
  * (审核人, written reason) is an event too; the lock row goes, nothing else; the next close is revision n + 1.
+ * The close also records the disclosure's detail lists as they stand (month_disclosures), which every export of that
+ * revision writes.
  */
 
 type Keys = 'monthclose.list' | 'monthclose.get' | 'monthclose.setBankBalance' | 'monthclose.submit' | 'monthclose.approve' | 'monthclose.reopen' | 'monthclose.export';
@@ -202,13 +204,17 @@ export const monthcloseHandlers: Handlers<Keys | 'fund.recordExpense' | 'fund.re
     const checksum = figuresChecksum(figures, head);
     addEvent(ctx, month, 'close', st.revision, { figures: JSON.stringify(figures), auditHead: head, checksum });
     ctx.db.prepare('INSERT INTO closed_periods (period, closed_at, closed_by) VALUES (?, ?, ?)').run(month, ctx.now().toISOString(), user.userId);
+    // The disclosure's detail lists as published now: a later export gives the same sheets whatever changes after.
+    ctx.db
+      .prepare('INSERT INTO month_disclosures (month, revision, lists, created_at, created_by) VALUES (?, ?, ?, ?, ?)')
+      .run(month, st.revision, disclosureListsJson(ctx, month), ctx.now().toISOString(), user.userId);
     audit(ctx, 'close', 'month_close', month, { status: 'submitted' }, withRows({
       status: 'closed',
       revision: st.revision,
       checksum,
       auditHead: head,
       incomeFen: figures.current.feesCollectedFen - figures.current.refundsFen + figures.current.subsidyFen + figures.current.otherIncomeFen,
-    }, newestBySeq(ctx, 'month_close_events'), groupRows(ctx, 'closed_periods', 'period', month)));
+    }, newestBySeq(ctx, 'month_close_events'), groupRows(ctx, 'closed_periods', 'period', month), groupRows(ctx, 'month_disclosures', 'month', month)));
     return monthState(ctx, month);
   },
 

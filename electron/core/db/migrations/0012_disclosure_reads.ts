@@ -15,6 +15,12 @@ const month = (col: string) => `(${col} GLOB '[0-9][0-9][0-9][0-9]-[0-1][0-9]')`
  * fee_receipts_span: the longest period any receipt pays for, found from an index. The receipts overlapping a month
  * (its meal days) were read by period_end ≥ the month's first day, which for a month nine years back is every receipt
  * since (2017-06: 33 ms, 131 cold); bounded by that span they are the month's and a few more (2–3 ms).
+ *
+ * month_disclosures: the detail lists of a closed month's disclosure (purchases, rejections, prices, suppliers,
+ * subsidy by class, refunds, stock adjustments) as they stood when the 审核人 approved the close, one row per close
+ * (revision). What was published stays what the export gives: renaming an ingredient or renewing a licence later no
+ * longer changes last term's notice, and the export reads one row instead of the month's lines. Written only in the
+ * close's transaction, right after its close event; never changed (its audit entry snapshots it for verify).
  */
 export const disclosureReads: Migration = {
   name: '0012_disclosure_reads',
@@ -43,5 +49,22 @@ SELECT substr(m.meal_date, 1, 7), b.class_name, b.rate_fen, m.student_id, sum(1 
 FROM subsidy_meals m JOIN subsidy_batches b ON b.id = m.batch_id GROUP BY 1, 2, 3, 4;
 
 CREATE INDEX fee_receipts_span ON fee_receipts(julianday(period_end) - julianday(period_start));
+
+CREATE TABLE month_disclosures (
+  month TEXT NOT NULL CHECK (${month('month')}),
+  revision INTEGER NOT NULL CHECK (revision >= 1),
+  lists TEXT NOT NULL CHECK (json_valid(lists) AND json_type(lists) = 'object'),
+  created_at TEXT NOT NULL,
+  created_by TEXT NOT NULL REFERENCES users(id),
+  PRIMARY KEY (month, revision)
+) STRICT;
+CREATE TRIGGER month_disclosures_with_close BEFORE INSERT ON month_disclosures
+BEGIN
+  SELECT RAISE(ABORT, '公示明细只能在月结审核通过时记录')
+  WHERE NOT EXISTS (SELECT 1 FROM month_close_events WHERE month = NEW.month AND kind = 'close' AND revision = NEW.revision)
+     OR NOT EXISTS (SELECT 1 FROM closed_periods WHERE period = NEW.month);
+END;
+CREATE TRIGGER month_disclosures_no_update BEFORE UPDATE ON month_disclosures BEGIN SELECT RAISE(ABORT, '月结时记录的公示明细不能修改'); END;
+CREATE TRIGGER month_disclosures_no_delete BEFORE DELETE ON month_disclosures BEGIN SELECT RAISE(ABORT, '月结时记录的公示明细不能删除'); END;
 `,
 };
