@@ -749,8 +749,8 @@ export function verifyLedgerFile(file: string): VerifyReport & { anchor: string 
 }
 
 /**
- * The month totals of migrations 0006, 0009 and 0012 are summaries kept by triggers, holding nothing of their own: each is recomputed
- * from its source rows and every key whose row differs, is missing or is extra is named. A lot's frozen category must
+ * The month totals of migrations 0006, 0009 and 0012 are summaries kept by triggers, holding nothing of their own:
+ * each is recomputed from its source rows and every key whose row differs, is missing or is extra is named. A lot's frozen category must
  * be its ingredient's category now or one the ingredient's audit trail shows it had (a recategorised ingredient).
  */
 function checkMonthTotals(db: Db, add: (p: VerifyProblem) => void, covered: Record<string, number>): void {

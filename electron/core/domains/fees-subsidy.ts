@@ -140,4 +140,3 @@ function bitCount(x: number): number {
   for (let v = x >>> 0; v; v &= v - 1) n++;
   return n;
 }
-

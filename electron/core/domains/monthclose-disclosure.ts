@@ -188,7 +188,7 @@ function refundRows(ctx: Ctx, from: string, to: string): RefundRow[] {
 
 /** The detail lists of a month's disclosure: what a close freezes in month_disclosures (migration 0012). */
 type Lists = Pick<DisclosureData, 'adjustmentNotes' | 'rejected' | 'prices' | 'suppliers' | 'subsidy' | 'refunds'>;
-export type DisclosureLists = Lists & { purchases: PurchaseLine[] };
+type DisclosureLists = Lists & { purchases: PurchaseLine[] };
 
 function liveLists(ctx: Ctx, m: string): Lists & { purchases: Iterable<PurchaseLine> } {
   const from = monthStart(m);
@@ -207,7 +207,7 @@ function liveLists(ctx: Ctx, m: string): Lists & { purchases: Iterable<PurchaseL
   };
 }
 
-/** A list of like objects as their keys once and each one's values (a month's 2,000 purchase lines: 40 % of the text). */
+/** A list of like objects as their keys once and each one's values, not the keys again on every row. */
 interface Columns {
   cols: string[];
   vals: unknown[][];
@@ -240,7 +240,7 @@ export function disclosureListsJson(ctx: Ctx, m: string): string {
 }
 
 /** The lists recorded by the close of this revision; null for a month closed before migration 0012. */
-export function frozenLists(ctx: Ctx, m: string, revision: number): DisclosureLists | null {
+function frozenLists(ctx: Ctx, m: string, revision: number): DisclosureLists | null {
   const row = ctx.db.prepare('SELECT lists FROM month_disclosures WHERE month = ? AND revision = ?').get(m, revision) as { lists: string } | undefined;
   if (!row) return null;
   const j = JSON.parse(row.lists) as Record<(typeof LIST_KEYS)[number], unknown>;
