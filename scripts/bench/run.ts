@@ -300,7 +300,8 @@ if (want('export')) {
     bc.close();
     log('reclose', { approveMs: Math.round(approveMs), listsBytes: lists.bytes });
   }
-  const { xs: exp, peakMB: peak, last: xlsx } = coldExports('recorded');
+  // Our workbook once (not counted), for the cells the raw writers write.
+  const xlsx = child(['--child-export', file, closedMonth, path.join(work, 'export-cells')]).xlsxPath!;
   const wb = new ExcelJS.Workbook();
   await wb.xlsx.readFile(xlsx);
   let cells = 0;
@@ -334,33 +335,43 @@ if (want('export')) {
   fs.writeFileSync(cellsFile, JSON.stringify(sheets.map(({ name, rows }) => ({ name, rows }))));
   const styledCellsFile = path.join(work, 'cells-styled.json');
   fs.writeFileSync(styledCellsFile, JSON.stringify({ styles: styleTable, sheets }));
-  const rawMs: number[] = [];
-  let rawPeak = 0;
+  // Ours, the raw writer and the styled raw writer take turns, cold (a process each) and warm (a process per round,
+  // `warmUp` runs not counted in each): on this shared host a busy minute then slows all three alike, where measured
+  // one after the other it fell on one of them (the same raw writer moved by up to 40 % between runs minutes apart).
+  const rawScript = path.join(path.dirname(HERE), 'raw-xlsx.ts');
+  const cold = { ours: [] as number[], raw: [] as number[], styled: [] as number[] };
+  const peakMB = { ours: 0, raw: 0, styled: 0 };
   for (let i = 0; i < n; i++) {
-    const r = child([cellsFile, path.join(work, `raw-${i}.xlsx`)], path.join(path.dirname(HERE), 'raw-xlsx.ts'));
-    rawMs.push(r.ms);
-    rawPeak = Math.max(rawPeak, r.maxRssMB);
+    const o = child(['--child-export', file, closedMonth, path.join(work, `export-recorded-${i}`)]);
+    const r = child([cellsFile, path.join(work, `raw-${i}.xlsx`)], rawScript);
+    const st = child([styledCellsFile, path.join(work, `raw-styled-${i}.xlsx`), '1', 'styled'], rawScript);
+    cold.ours.push(o.ms);
+    cold.raw.push(r.ms);
+    cold.styled.push(st.ms);
+    peakMB.ours = Math.max(peakMB.ours, o.maxRssMB);
+    peakMB.raw = Math.max(peakMB.raw, r.maxRssMB);
+    peakMB.styled = Math.max(peakMB.styled, st.maxRssMB);
   }
-  const ours = stat(exp);
-  const rawS = stat(rawMs);
-  log('exportMonth', { ...ours, peakRssMB: Math.round(peak), sheets: sheets.length, cells, bytes: fs.statSync(xlsx).size });
-  log('exportMonth_raw', { ...rawS, peakRssMB: Math.round(rawPeak), oursOverRaw: Math.round((ours.medianMs / rawS.medianMs) * 100) / 100 });
-  const warm = warmExports('recorded');
-  const rawWarm = child([cellsFile, path.join(work, 'raw-warm.xlsx'), String(warmUp + nWarm)], path.join(path.dirname(HERE), 'raw-xlsx.ts')) as unknown as { times: number[] };
-  const rawWarmS = stat(rawWarm.times.slice(warmUp));
-  log('exportMonthWarm', { ...warm, warmUp, raw: rawWarmS, oursOverRaw: Math.round((warm.medianMs / rawWarmS.medianMs) * 100) / 100 });
-  // The raw writer with the same styles and shared strings as our workbook (cold in a process each, and warm).
-  const styledCold: number[] = [];
-  let styledPeak = 0;
-  for (let i = 0; i < n; i++) {
-    const r = child([styledCellsFile, path.join(work, `raw-styled-${i}.xlsx`), '1', 'styled'], path.join(path.dirname(HERE), 'raw-xlsx.ts'));
-    styledCold.push(r.ms);
-    styledPeak = Math.max(styledPeak, r.maxRssMB);
+  const rounds = Number(arg('export-warm-rounds') ?? 3);
+  const perRound = Math.ceil(nWarm / rounds);
+  const warmXs = { ours: [] as number[], raw: [] as number[], styled: [] as number[] };
+  for (let k = 0; k < rounds; k++) {
+    const times = (r: unknown) => (r as { times: number[] }).times.slice(warmUp);
+    warmXs.ours.push(...times(child(['--child-export', file, closedMonth, path.join(work, `export-recorded-warm-${k}`), String(warmUp + perRound)])));
+    warmXs.raw.push(...times(child([cellsFile, path.join(work, `raw-warm-${k}.xlsx`), String(warmUp + perRound)], rawScript)));
+    warmXs.styled.push(...times(child([styledCellsFile, path.join(work, `raw-styled-warm-${k}.xlsx`), String(warmUp + perRound), 'styled'], rawScript)));
   }
-  const styledWarm = child([styledCellsFile, path.join(work, 'raw-styled-warm.xlsx'), String(warmUp + nWarm), 'styled'], path.join(path.dirname(HERE), 'raw-xlsx.ts')) as unknown as { times: number[] };
-  const sc = stat(styledCold);
-  const sw = stat(styledWarm.times.slice(warmUp));
-  log('exportMonth_rawStyled', { cold: sc, warm: sw, peakRssMB: Math.round(styledPeak), oursOverRawCold: Math.round((ours.medianMs / sc.medianMs) * 100) / 100, oursOverRawWarm: Math.round((warm.medianMs / sw.medianMs) * 100) / 100 });
+  const ratio = (a: Stat, b: Stat) => Math.round((a.medianMs / b.medianMs) * 100) / 100;
+  const ours = stat(cold.ours);
+  const rawS = stat(cold.raw);
+  const warm = stat(warmXs.ours);
+  const rawWarmS = stat(warmXs.raw);
+  const sc = stat(cold.styled);
+  const sw = stat(warmXs.styled);
+  log('exportMonth', { ...ours, peakRssMB: Math.round(peakMB.ours), sheets: sheets.length, cells, bytes: fs.statSync(xlsx).size });
+  log('exportMonth_raw', { ...rawS, peakRssMB: Math.round(peakMB.raw), oursOverRaw: ratio(ours, rawS) });
+  log('exportMonthWarm', { ...warm, warmUp, rounds, raw: rawWarmS, oursOverRaw: ratio(warm, rawWarmS) });
+  log('exportMonth_rawStyled', { cold: sc, warm: sw, peakRssMB: Math.round(peakMB.styled), oursOverRawCold: ratio(ours, sc), oursOverRawWarm: ratio(warm, sw) });
 }
 
 const cpu = fs.readFileSync('/proc/cpuinfo', 'utf8').match(/model name\s*:\s*(.*)/)?.[1] ?? os.cpus()[0]?.model;
