@@ -231,12 +231,18 @@ describe('ids', () => {
   });
 });
 
+/** A fresh ledger file with only the first `version` migrations applied, as an older release left it. */
+function ledgerAtVersion(version: number) {
+  const { file } = temp();
+  const raw = new Database(file);
+  for (const m of MIGRATIONS.slice(0, version)) raw.exec(m.sql);
+  raw.pragma(`user_version = ${version}`);
+  return { file, raw };
+}
+
 describe('migration 0011 (fewer pages per post)', () => {
   it('carries the account totals over, keyed by date first, and drops the postings-by-account index', () => {
-    const { file } = temp();
-    const raw = new Database(file);
-    for (const m of MIGRATIONS.slice(0, 10)) raw.exec(m.sql);
-    raw.pragma('user_version = 10');
+    const { file, raw } = ledgerAtVersion(10);
     // Cash 100.00 on 09-01 and 50.00 on 09-02, and 20.00 on 10-01, each against fee income.
     const post = (id: string, date: string, fen: number) => {
       raw.prepare(`INSERT INTO journal_entries (id, origin, entry_date, memo, source_type, status, created_at) VALUES (?, 'o', ?, 'm', 'test', 'open', 't')`).run(id, date);
@@ -278,10 +284,7 @@ describe('migration 0011 (fewer pages per post)', () => {
 
 describe('migration 0012 (subsidised meals by class)', () => {
   it('sums the meals of a schema-11 ledger per month, batch class, rate and pupil, and keeps them after', () => {
-    const { file } = temp();
-    const raw = new Database(file);
-    for (const m of MIGRATIONS.slice(0, 11)) raw.exec(m.sql);
-    raw.pragma('user_version = 11');
+    const { file, raw } = ledgerAtVersion(11);
     const student = raw.prepare(`INSERT INTO students (id, origin, student_no, name, class_name, meal_plan, subsidy_eligible, py_initials, py_full, created_at, created_by, updated_at, updated_by)
       VALUES (?, 'o', ?, ?, '一(2)班', 'lunch', 1, 'x', 'x', 't', 'u', 't', 'u')`);
     student.run('s1', '001', '甲');

@@ -212,7 +212,6 @@ interface Columns {
   cols: string[];
   vals: unknown[][];
 }
-const LIST_KEYS = ['adjustmentNotes', 'purchases', 'rejected', 'prices', 'suppliers', 'subsidy', 'refunds'] as const;
 function toColumns(rows: readonly object[]): Columns {
   const cols = rows.length ? Object.keys(rows[0]) : [];
   return { cols, vals: rows.map((r) => cols.map((c) => (r as Record<string, unknown>)[c])) };
@@ -243,7 +242,7 @@ export function disclosureListsJson(ctx: Ctx, m: string): string {
 function frozenLists(ctx: Ctx, m: string, revision: number): DisclosureLists | null {
   const row = ctx.db.prepare('SELECT lists FROM month_disclosures WHERE month = ? AND revision = ?').get(m, revision) as { lists: string } | undefined;
   if (!row) return null;
-  const j = JSON.parse(row.lists) as Record<(typeof LIST_KEYS)[number], unknown>;
+  const j = JSON.parse(row.lists) as Record<keyof DisclosureLists, unknown>;
   return {
     adjustmentNotes: j.adjustmentNotes as string[],
     purchases: fromColumns(j.purchases as Columns),
