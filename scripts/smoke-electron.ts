@@ -24,34 +24,13 @@ import { openBackend } from '../electron/core/backend.ts';
 import { seedDemo } from '../electron/core/demo/index.ts';
 import { api } from '../shared/api/index.ts';
 import type { ApiResult } from '../shared/errors.ts';
+import { findElectron } from './electron-binary.ts';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const shots = path.join(root, 'test-results', 'smoke-electron');
 const argv = process.argv.slice(2);
 
 type Invoke = (name: string, input: unknown) => Promise<ApiResult<unknown>>;
-
-/** The Electron executable `npm install` downloaded, or why there is none. Never triggers a download itself. */
-export function findElectron(): { exe: string } | { missing: string } {
-  const pkgDir = path.join(root, 'node_modules', 'electron');
-  if (!fs.existsSync(path.join(pkgDir, 'package.json'))) return { missing: 'node_modules/electron is not installed (run npm install)' };
-  const pathTxt = path.join(pkgDir, 'path.txt');
-  const override = process.env.ELECTRON_OVERRIDE_DIST_PATH;
-  const rel = fs.existsSync(pathTxt) ? fs.readFileSync(pathTxt, 'utf8').trim() : null;
-  if (override) {
-    const exe = path.join(override, rel || 'electron');
-    return fs.existsSync(exe) ? { exe } : { missing: `ELECTRON_OVERRIDE_DIST_PATH is set but ${exe} does not exist` };
-  }
-  if (!rel) {
-    return {
-      missing:
-        'node_modules/electron/path.txt is missing: the electron package is installed but its binary was never downloaded ' +
-        '(its install script needs access to the Electron release downloads, which this machine does not have)',
-    };
-  }
-  const exe = path.join(pkgDir, 'dist', rel);
-  return fs.existsSync(exe) ? { exe } : { missing: `${exe} does not exist (the Electron download did not complete)` };
-}
 
 function step(msg: string): void {
   console.log(`• ${msg}`);
