@@ -92,6 +92,12 @@ describe('close-month and export-month on the command line; the lock holds for c
       if (row.getCell(1).value === '二、本月收入') income = [row.getCell(2).value, row.getCell(3).value];
     });
     expect(income).toEqual([746, 746]);
+    const again = await canteen(['--db', file, '--user', 'parent', 'export-month', '2026-09', '--out', target]);
+    expect(again.code).toBe(2);
+    expect(again.stderr).toContain(`文件 ${target} 已存在；如确要覆盖，请加 --force`);
+    const forced = await canteen(['--db', file, '--user', 'parent', 'export-month', '2026-09', '--out', target, '--force']);
+    expect(forced.code).toBe(0);
+    expect(JSON.parse(forced.stdout)).toMatchObject({ xlsx: target, revision: 1, checksum: v.checksum });
     const open = await canteen(['--db', file, '--user', 'accountant', 'export-month', '2026-10', '--out', path.join(dir, 'x.xlsx')]);
     expect(open.code).toBe(1);
     expect(JSON.parse(open.stdout).message).toBe('2026年10月尚未月结，审核通过后才能导出公示');

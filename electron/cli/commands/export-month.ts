@@ -12,12 +12,15 @@ import { monthArg } from './close-month.ts';
 export const exportMonthCommand: CliCommand = {
   name: 'export-month',
   summary: '导出已月结月份的公示工作簿（.xlsx）到 --out，并在同一文件夹写出收支公示表 PDF；输出文件路径与版本（JSON）',
-  usage: '--db 账本文件 --user 用户名 export-month YYYY-MM --out 文件.xlsx',
+  usage: '--db 账本文件 --user 用户名 export-month YYYY-MM --out 文件.xlsx [--force]',
   flags: ['out'],
+  booleanFlags: ['force'],
   async run(c) {
     const month = monthArg(c.positionals, 'export-month');
     const out = path.resolve(c.requireFlag('out', '导出文件（.xlsx）'));
     if (!out.toLowerCase().endsWith('.xlsx')) throw new UsageError('--out 应为 .xlsx 文件');
+    // A published notice may already be there (last month's, or one a parent was sent): never replace it unasked.
+    if (fs.existsSync(out) && !c.has('force')) throw new UsageError(`文件 ${out} 已存在；如确要覆盖，请加 --force`);
     const b = await c.open({ create: false });
     await c.login(b);
     const dir = path.dirname(out);
