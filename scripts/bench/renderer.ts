@@ -34,7 +34,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { openBackend } from '../../electron/core/backend.ts';
-import { buildRenderer, CHROMIUM_ARGS } from '../../test/e2e/harness.ts';
+import { buildRenderer, CHROMIUM_ARGS, CHROMIUM_PATH } from '../../test/e2e/harness.ts';
 import { monthDays } from './build-ledger.ts';
 
 const { values: opt, positionals } = parseArgs({
@@ -76,7 +76,7 @@ for (const dir of dirs) {
   servers.set(dir, server);
   urls.set(dir, `http://127.0.0.1:${(server.address() as AddressInfo).port}/`);
 }
-const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
 
 const stat = (xs: number[]) => {
   const s = [...xs].sort((a, c) => a - c);

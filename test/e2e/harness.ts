@@ -38,6 +38,9 @@ declare module 'vitest' {
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export const RESULTS_DIR = path.join(ROOT, 'test-results');
 
+/** Debian's chromium here and in .ci/run; hosted CI on Windows points this at the runner's Chrome. */
+export const CHROMIUM_PATH = process.env.CANTEEN_CHROMIUM || '/usr/bin/chromium';
+
 export const CHROMIUM_ARGS = [
   '--headless',
   '--no-sandbox',
@@ -172,7 +175,7 @@ export async function openApp(opts: { backend: Pick<Backend, 'invoke'>; name: st
   const server = await serve(dir);
   let browser: Browser | null = null;
   try {
-    browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+    browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
     const context = await browser.newContext({ viewport: { width: 1366, height: 768 }, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' });
     const page = await context.newPage();
     // Fail an action well inside the test timeout, with Playwright's own message about what it waited for.
