@@ -4,6 +4,7 @@ import { batchCommand } from './batch.ts';
 import { closeMonthCommand } from './close-month.ts';
 import { exportMonthCommand } from './export-month.ts';
 import { callCommand } from './call.ts';
+import { checklistCommand } from './checklist.ts';
 import { demoCommand } from './demo.ts';
 import { initCommand } from './init.ts';
 import { methodsCommand } from './methods.ts';
@@ -17,6 +18,7 @@ export const COMMANDS: CliCommand[] = [
   callCommand,
   batchCommand,
   demoCommand,
+  checklistCommand,
   closeMonthCommand,
   exportMonthCommand,
   backupCommand,
