@@ -65,7 +65,7 @@ describe('month close of a hand-worked September (see monthclose-fixture.ts)', {
     // Term 2026秋 = September 2026 – January 2027; the rate is taken over September alone so far.
     expect(v.summary.period).toMatchObject({ kind: 'term', from: '2026-09', to: '2027-01', months: ['2026-09'], incomeFen: 74_600, surplusFen: 60_938, rateBp: 8169, limitBp: 200, breach: true });
     expect(v.summary.flags.map((f) => f.code)).toEqual(['surplus_over_limit']);
-    expect(v.summary.flags[0].message).toBe('结余超限：9月结余 609.38 元，结余率 81.69%，超过不超过2.00%（按学期）');
+    expect(v.summary.flags[0].message).toBe('结余超限：9月结余 609.38 元，结余率 81.69%，超过限额2.00%（按学期）');
   });
 
   it('the checklist names what is missing and blocks the submission, writing nothing', async () => {
@@ -122,6 +122,8 @@ describe('month close of a hand-worked September (see monthclose-fixture.ts)', {
     const st = await b().call('monthclose.approve', { month: M });
     expect(st.status).toBe('closed');
     expect(st.revision).toBe(1);
+    // The approval names whose submission it approved (the last one: 刘会计 submitted again after 孙兼审).
+    expect(st.submittedByName).toBe('刘会计');
     expect(st.checksumHex).toMatch(/^[0-9a-f]{64}$/);
     expect(b().db.prepare('SELECT period FROM closed_periods').all()).toEqual([{ period: M }]);
     expect(st.events.map((e) => e.kind)).toEqual(['submit', 'submit', 'submit', 'close']);

@@ -95,6 +95,7 @@ export function licenceStatus(r: SupplierRow, monthEnd: string): 'ok' | 'missing
 
 const PERIOD_WORDS = { month: '按月', term: '按学期', year: '按年' } as const;
 
+/** The profile's limit and its period: "2.00%（按学期）". */
+export const surplusLimitValue = (bp: number, period: keyof typeof PERIOD_WORDS): string => `${formatBp(bp)}（${PERIOD_WORDS[period]}）`;
 /** The profile's surplus limit as printed in 说明: "不超过2.00%（按学期）". */
-export const surplusLimitText = (bp: number, period: keyof typeof PERIOD_WORDS): string =>
-  `不超过${formatBp(bp)}（${PERIOD_WORDS[period]}）`;
+export const surplusLimitText = (bp: number, period: keyof typeof PERIOD_WORDS): string => `不超过${surplusLimitValue(bp, period)}`;

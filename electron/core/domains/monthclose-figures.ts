@@ -7,7 +7,7 @@ import { formatFen } from '../../../shared/format.ts';
 import type { RegionalProfile } from '../../../shared/profile.ts';
 import { lastDayOfMonth } from '../clock.ts';
 import type { Ctx } from '../context.ts';
-import { deriveFund, divHalfUp, surplusLimitText } from '../disclosure/derive.ts';
+import { deriveFund, divHalfUp, surplusLimitText, surplusLimitValue } from '../disclosure/derive.ts';
 import { formatBp } from '../../../shared/format.ts';
 import { profileOf } from './people.ts';
 import { categoryCost } from './storeroom-cost.ts';
@@ -390,7 +390,7 @@ export function fundSummary(ctx: Ctx, m: string, memo: FiguresMemo = newFiguresM
     text: `结余率按${span}计算：${rateBp === null ? '—' : formatBp(rateBp)}，限额${surplusLimitText(profile.surplusLimitBp, profile.surplusPeriod)}`,
   };
   const flags: FundFlag[] = [];
-  if (breach) flags.push({ code: 'surplus_over_limit', message: `结余超限：${span}结余 ${formatFen(inPeriod.surplusFen)} 元，结余率 ${rateBp === null ? '—' : formatBp(rateBp)}，超过${surplusLimitText(profile.surplusLimitBp, profile.surplusPeriod)}` });
+  if (breach) flags.push({ code: 'surplus_over_limit', message: `结余超限：${span}结余 ${formatFen(inPeriod.surplusFen)} 元，结余率 ${rateBp === null ? '—' : formatBp(rateBp)}，超过限额${surplusLimitValue(profile.surplusLimitBp, profile.surplusPeriod)}` });
   if (cur.cumulativeSurplusFen < 0) flags.push({ code: 'negative_balance', message: `经费累计结余为负数：${formatFen(cur.cumulativeSurplusFen)} 元` });
   return {
     month: m,

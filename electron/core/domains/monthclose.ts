@@ -57,12 +57,15 @@ export function monthState(ctx: Ctx, m: string): MonthState {
   const status: MonthStatus = closed ? 'closed' : last?.kind === 'submit' ? 'submitted' : 'open';
   const lastClose = [...ev].reverse().find((e) => e.kind === 'close');
   const reopens = ev.filter((e) => e.kind === 'reopen').length;
+  // Who submitted the current revision: named while it waits and after it closed (the approval's result says whose
+  // submission the reviewer approved); a reopened month has no submission yet.
+  const submit = status === 'open' ? undefined : [...ev].reverse().find((e) => e.kind === 'submit');
   return {
     month: m,
     status,
     revision: closed && lastClose ? lastClose.revision : reopens + 1,
     checksumHex: closed && lastClose ? lastClose.checksum : null,
-    submittedByName: status === 'submitted' ? (last.by_name ?? '') : null,
+    submittedByName: submit ? (submit.by_name ?? '') : null,
     events: ev.map((e): MonthEvent => ({ kind: e.kind, revision: e.revision, reason: e.reason, checksumHex: e.checksum, at: e.created_at, byName: e.by_name ?? '' })),
   };
 }
