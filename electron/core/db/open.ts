@@ -2,6 +2,7 @@ import Database from 'better-sqlite3';
 import fs from 'node:fs';
 import { ApiError } from '../../../shared/errors.ts';
 import { MIGRATIONS } from './migrations/index.ts';
+import { classSortKey } from '../../../shared/class-order.ts';
 
 export type Db = Database.Database;
 
@@ -38,6 +39,8 @@ export function openLedger(file: string, opts: OpenOptions = {}): Db {
     // No quick_check here: it reads every page (seconds at a few hundred MB, half a minute at ten years) and opening
     // must stay fast. The header check above catches a truncated file; page-level damage is found by the background
     // check after start, by every backup and by verify (issue 8, docs/PERFORMANCE.md).
+    // Class lists in the order schools use (一(2)班 before 一(10)班): ORDER BY class_order(class_name).
+    db.function('class_order', { deterministic: true }, classSortKey);
     migrate(db, opts);
     cacheStatements(db);
     return db;

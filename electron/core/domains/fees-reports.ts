@@ -18,7 +18,7 @@ export const reportHandlers: Handlers<Keys> = {
       .prepare(
         `SELECT s.* FROM students s WHERE s.active = 1 AND (? IS NULL OR s.class_name = ?)
          AND NOT EXISTS (SELECT 1 FROM fee_receipts r WHERE r.student_id = s.id AND r.period_key = ? AND r.status = 'valid')
-         ORDER BY s.class_name, s.student_no`,
+         ORDER BY class_order(s.class_name), s.class_name, s.student_no`,
       )
       .all(className ?? null, className ?? null, p.key) as StudentRow[];
     return rows.map((r) => {
@@ -104,7 +104,7 @@ export const reportHandlers: Handlers<Keys> = {
       .prepare(
         `SELECT s.* FROM students s WHERE (? IS NULL OR s.class_name = ?)
          AND (s.active = 1 OR EXISTS (SELECT 1 FROM fee_receipts r WHERE r.student_id = s.id AND r.period_start >= ? AND r.period_end <= ?))
-         ORDER BY s.class_name, s.student_no`,
+         ORDER BY class_order(s.class_name), s.class_name, s.student_no`,
       )
       .all(className ?? null, className ?? null, from, to) as StudentRow[];
     return students.map((s): SettlementRow => {

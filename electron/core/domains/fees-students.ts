@@ -155,7 +155,7 @@ export const studentHandlers: Handlers<Keys> = {
     const rows = ctx.db
       .prepare(
         `SELECT * FROM students WHERE (? = '' OR student_no LIKE ? ESCAPE '\\' OR name LIKE ? ESCAPE '\\' OR py_initials LIKE ? ESCAPE '\\' OR py_full LIKE ? ESCAPE '\\')
-         AND (? IS NULL OR class_name = ?) AND (? OR active = 1) ORDER BY class_name, student_no LIMIT ?`,
+         AND (? IS NULL OR class_name = ?) AND (? OR active = 1) ORDER BY class_order(class_name), class_name, student_no LIMIT ?`,
       )
       .all(q, likePrefix(q), likeContains(q), likePrefix(lower), likePrefix(lower), input.className ?? null, input.className ?? null, input.includeInactive ? 1 : 0, input.limit) as StudentRow[];
     return rows.map(toStudent);
@@ -163,7 +163,7 @@ export const studentHandlers: Handlers<Keys> = {
   'students.get': (ctx, { id }) => getStudent(ctx, id),
   'students.classes': (ctx) =>
     ctx.db
-      .prepare(`SELECT class_name AS className, count(*) AS students, sum(subsidy_eligible) AS eligible FROM students WHERE active = 1 GROUP BY class_name ORDER BY class_name`)
+      .prepare(`SELECT class_name AS className, count(*) AS students, sum(subsidy_eligible) AS eligible FROM students WHERE active = 1 GROUP BY class_name ORDER BY class_order(class_name), class_name`)
       .all() as { className: string; students: number; eligible: number }[],
   'students.update': (ctx, input) => {
     const before = getStudent(ctx, input.id);

@@ -116,7 +116,7 @@ export interface SubsidyClassRow {
  */
 export function subsidyByClass(ctx: Ctx, month: string, byRate: boolean): SubsidyClassRow[] {
   const rows = ctx.db
-    .prepare('SELECT class_name, rate_fen, student_id, days, meals FROM subsidy_class_months WHERE month = ? ORDER BY class_name, rate_fen, student_id')
+    .prepare('SELECT class_name, rate_fen, student_id, days, meals FROM subsidy_class_months WHERE month = ? ORDER BY class_order(class_name), class_name, rate_fen, student_id')
     .all(month) as { class_name: string; rate_fen: number; student_id: string; days: number; meals: number }[];
   const groups = new Map<string, SubsidyClassRow & { pupils: Set<string>; dayBits: number }>();
   for (const r of rows) {
