@@ -1,4 +1,4 @@
-import { addDays, lastDayOfMonth } from '../clock.ts';
+import { addDays, lastDayOfMonth, previousMonth } from '../clock.ts';
 import type { DemoContext, DemoStep } from './types.ts';
 
 /**
@@ -14,11 +14,6 @@ import type { DemoContext, DemoStep } from './types.ts';
  * last month did. Without income (no fees in the ledger) each day draws what keeps the stock lasting to the month's
  * end, keeping a few days' worth for the count.
  */
-
-function previousMonth(m: string): string {
-  const [y, mo] = m.split('-').map(Number);
-  return mo === 1 ? `${y - 1}-12` : `${y}-${String(mo - 1).padStart(2, '0')}`;
-}
 
 function schoolDays(from: string, to: string): string[] {
   const out: string[] = [];

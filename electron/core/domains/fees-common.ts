@@ -1,6 +1,6 @@
 import type { FeePeriod, MealPlan, PayMethod, Student } from '../../../shared/api/fees.ts';
 import { ApiError } from '../../../shared/errors.ts';
-import { addDays, chinaDate, lastDayOfMonth } from '../clock.ts';
+import { addDays, chinaDate, lastDayOfMonth, monthWords } from '../clock.ts';
 import type { Ctx } from '../context.ts';
 import { assertPeriodOpen } from '../journal.ts';
 import { profileOf } from './people.ts';
@@ -68,7 +68,7 @@ export function resolvePeriod(ctx: Ctx, key: string, forCollection = false): Fee
   if (isMonth) {
     start = `${key}-01`;
     end = lastDayOfMonth(key);
-    label = `${key.slice(0, 4)}年${Number(key.slice(5, 7))}月`;
+    label = monthWords(key);
   } else {
     const t = ctx.db.prepare('SELECT name, start_date, end_date FROM terms WHERE code = ?').get(key) as { name: string; start_date: string; end_date: string } | undefined;
     if (!t) throw new ApiError('NOT_FOUND', `没有设置学期“${key}”，请先在学期设置中填写起止日期`);

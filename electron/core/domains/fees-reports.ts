@@ -1,5 +1,6 @@
 import { PAY_METHOD_LABELS, REFUND_REASON_LABELS, type PayMethod, type RefundReason, type SettlementRow, type StatementLine } from '../../../shared/api/fees.ts';
 import { formatFen } from '../../../shared/format.ts';
+import { monthWords } from '../clock.ts';
 import type { Handlers } from '../handlers.ts';
 import { dailyRate, getStudent, resolvePeriod, schoolDaysBetween, toStudent, type StudentRow } from './fees-common.ts';
 
@@ -7,9 +8,6 @@ import { dailyRate, getStudent, resolvePeriod, schoolDaysBetween, toStudent, typ
 
 type Keys = 'fees.arrears' | 'fees.statement' | 'fees.settlement';
 
-function monthLabel(m: string): string {
-  return `${m.slice(0, 4)}年${Number(m.slice(5, 7))}月`;
-}
 
 export const reportHandlers: Handlers<Keys> = {
   'fees.arrears': (ctx, { period, className }) => {
@@ -85,7 +83,7 @@ export const reportHandlers: Handlers<Keys> = {
       .prepare(`SELECT substr(meal_date, 1, 7) AS m, count(*) AS n, sum(rate_fen) AS v, max(meal_date) AS last FROM subsidy_meals WHERE student_id = ? GROUP BY m ORDER BY m`)
       .all(studentId) as { m: string; n: number; v: number; last: string }[];
     for (const s of subsidy) {
-      lines.push({ date: s.last, kind: 'subsidy', number: '', text: `营养改善计划 ${monthLabel(s.m)} 受助就餐 ${s.n} 天（补助专款，不计入伙食费）`, amountFen: s.v });
+      lines.push({ date: s.last, kind: 'subsidy', number: '', text: `营养改善计划 ${monthWords(s.m)} 受助就餐 ${s.n} 天（补助专款，不计入伙食费）`, amountFen: s.v });
     }
     lines.sort((a, b) => (a.date === b.date ? 0 : a.date < b.date ? -1 : 1));
     return {

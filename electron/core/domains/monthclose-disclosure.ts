@@ -1,10 +1,10 @@
 import type { DisclosureData, PriceRow, PurchaseLine, RefundRow, RejectedLine, SupplierRow } from '../../../shared/disclosure.ts';
 import type { Category } from '../../../shared/domain.ts';
 import { REFUND_REASON_LABELS, type RefundReason } from '../../../shared/api/fees.ts';
-import { lastDayOfMonth } from '../clock.ts';
+import { addMonths, lastDayOfMonth } from '../clock.ts';
 import type { Ctx } from '../context.ts';
 import { avgPriceFen, divHalfUp } from '../disclosure/derive.ts';
-import { addMonths, closeFigures, monthStart } from './monthclose-figures.ts';
+import { closeFigures, monthStart } from './monthclose-figures.ts';
 import { subsidyByClass } from './fees-subsidy.ts';
 import { profileOf } from './people.ts';
 import { categoryCost } from './storeroom-cost.ts';

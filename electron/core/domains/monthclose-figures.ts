@@ -5,7 +5,7 @@ import type { CategoryCostRow, FundInputs } from '../../../shared/disclosure.ts'
 import { CATEGORIES, NON_FOOD_EXPENSES, type Category, type NonFoodExpense } from '../../../shared/domain.ts';
 import { formatFen } from '../../../shared/format.ts';
 import type { RegionalProfile } from '../../../shared/profile.ts';
-import { lastDayOfMonth } from '../clock.ts';
+import { lastDayOfMonth, monthsBetween, monthWords } from '../clock.ts';
 import type { Ctx } from '../context.ts';
 import { deriveFund, divHalfUp, surplusLimitText, surplusLimitValue } from '../disclosure/derive.ts';
 import { formatBp } from '../../../shared/format.ts';
@@ -49,16 +49,6 @@ import { categoryCost } from './storeroom-cost.ts';
 const zeroCats = (): Record<Category, number> => Object.fromEntries(CATEGORIES.map((c) => [c, 0])) as Record<Category, number>;
 
 export const monthStart = (m: string): string => `${m}-01`;
-export function addMonths(m: string, n: number): string {
-  const [y, mo] = m.split('-').map(Number);
-  const t = y * 12 + (mo - 1) + n;
-  return `${Math.floor(t / 12)}-${String((t % 12) + 1).padStart(2, '0')}`;
-}
-export function monthsBetween(from: string, to: string): string[] {
-  const out: string[] = [];
-  for (let m = from; m <= to; m = addMonths(m, 1)) out.push(m);
-  return out;
-}
 
 /** −x without a −0 (credit balances read as positive figures). */
 const neg = (x: number): number => (x === 0 ? 0 : -x);
@@ -376,7 +366,7 @@ export function fundSummary(ctx: Ctx, m: string, memo: FiguresMemo = newFiguresM
   const breach = overSurplusLimit(inPeriod.surplusFen, inPeriod.incomeFen, profile.surplusLimitBp);
   const rateBp = inPeriod.incomeFen === 0 ? null : Number(divHalfUp(BigInt(inPeriod.surplusFen) * 10_000n, BigInt(inPeriod.incomeFen)));
   const months = monthsBetween(p.from, m);
-  const span = months.length === 1 ? `${Number(m.slice(5))}月` : `${p.from.slice(0, 4)}年${Number(p.from.slice(5))}月至${m.slice(0, 4)}年${Number(m.slice(5))}月`;
+  const span = months.length === 1 ? `${Number(m.slice(5))}月` : `${monthWords(p.from)}至${monthWords(m)}`;
   const period: SurplusPeriod = {
     kind: profile.surplusPeriod,
     from: p.from,

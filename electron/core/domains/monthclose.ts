@@ -4,7 +4,7 @@ import type { MonthEvent, MonthState, MonthStatus } from '../../../shared/api/mo
 import { ApiError } from '../../../shared/errors.ts';
 import { audit, auditHead } from '../audit.ts';
 import { groupRows, newestBySeq, withRows } from '../row-snapshot.ts';
-import { chinaDate, lastDayOfMonth } from '../clock.ts';
+import { chinaDate, lastDayOfMonth, monthWords } from '../clock.ts';
 import { currentUser, type Ctx } from '../context.ts';
 import { profileOf } from './people.ts';
 import type { Db } from '../db/open.ts';
@@ -47,7 +47,6 @@ function eventRows(ctx: Ctx, m: string): EventRow[] {
     .all(m) as EventRow[];
 }
 
-const monthWords = (m: string) => `${m.slice(0, 4)}年${Number(m.slice(5))}月`;
 const isClosed = (ctx: Ctx, m: string) => ctx.db.prepare('SELECT 1 FROM closed_periods WHERE period = ?').get(m) !== undefined;
 
 export function monthState(ctx: Ctx, m: string): MonthState {

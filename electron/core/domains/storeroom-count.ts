@@ -3,7 +3,7 @@ import { ADJUST_REASON_LABELS } from '../../../shared/api/storeroom.ts';
 import type { Category, StorageClass } from '../../../shared/domain.ts';
 import { ApiError } from '../../../shared/errors.ts';
 import { audit } from '../audit.ts';
-import { chinaDate, lastDayOfMonth } from '../clock.ts';
+import { chinaDate, lastDayOfMonth, monthWords } from '../clock.ts';
 import { currentUser, type Ctx } from '../context.ts';
 import { uuidv7 } from '../ids.ts';
 import { assertPeriodOpen } from '../journal.ts';
@@ -53,7 +53,6 @@ function countRows(ctx: Ctx, id: string): RowSnapshot[] {
 function countRow(ctx: Ctx, month: string): CountRow | undefined {
   return ctx.db.prepare('SELECT * FROM stock_counts WHERE month = ?').get(month) as CountRow | undefined;
 }
-const monthWords = (m: string) => `${m.slice(0, 4)}年${Number(m.slice(5, 7))}月`;
 
 /** Book stock of every stored lot at the end of `date`, lots holding something only. */
 function bookAt(ctx: Ctx, date: string): { lot_id: string; q: number; v: number }[] {

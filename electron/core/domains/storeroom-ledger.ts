@@ -1,7 +1,7 @@
 import type { AdjustReason, LotState, LotView, MovementKind } from '../../../shared/api/storeroom.ts';
 import type { Category, StorageClass } from '../../../shared/domain.ts';
 import { ApiError } from '../../../shared/errors.ts';
-import { daysBetween } from '../clock.ts';
+import { daysBetween, monthWords } from '../clock.ts';
 import type { Ctx } from '../context.ts';
 import { uuidv7 } from '../ids.ts';
 import { profileOf } from './people.ts';
@@ -88,7 +88,7 @@ export function insertMovement(ctx: Ctx, m: MovementInput): string {
 export function assertNotCounted(ctx: Ctx, date: string): void {
   const r = ctx.db.prepare(`SELECT max(month) AS m FROM stock_counts WHERE status = 'posted'`).get() as { m: string | null };
   if (r.m && r.m >= date.slice(0, 7)) {
-    throw new ApiError('LOCKED', `${r.m.slice(0, 4)}年${Number(r.m.slice(5, 7))}月库房已盘点过账，${date} 不能再有库存变动`);
+    throw new ApiError('LOCKED', `${monthWords(r.m)}库房已盘点过账，${date} 不能再有库存变动`);
   }
 }
 

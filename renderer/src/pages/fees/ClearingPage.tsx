@@ -1,6 +1,7 @@
 import { Alert, Button, Card, Descriptions, Form, Input, Space, Table, Typography } from 'antd';
 import { useCallback, useEffect, useState } from 'react';
 import type { ClearingStatus, Deposit } from '../../../../shared/api/fees.ts';
+import { monthWords } from '../../../../shared/calendar.ts';
 import { formatFen } from '../../../../shared/format.ts';
 import { call } from '../../api.ts';
 import { enterToNext } from '../../components/enterToNext.ts';
@@ -130,7 +131,7 @@ export function ClearingPage() {
           </Form>
         </Card>
       )}
-      <Card size="small" title={`${date.slice(0, 4)}年${Number(date.slice(5, 7))}月 日清与送存`}>
+      <Card size="small" title={`${monthWords(date)} 日清与送存`}>
         <Table
           size="small"
           rowKey="date"

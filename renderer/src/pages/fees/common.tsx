@@ -1,6 +1,7 @@
 import { DatePicker, Select, Tag } from 'antd';
 import dayjs from 'dayjs';
 import { useCallback, useEffect, useState } from 'react';
+import { monthWords } from '../../../../shared/calendar.ts';
 import { MEAL_PLAN_LABELS } from '../../../../shared/labels-fees.ts';
 import { FEE_WRITERS } from '../../../../shared/roles.ts';
 import type { ClassInfo, Student, Term } from '../../../../shared/api/fees.ts';
@@ -115,6 +116,6 @@ export function StudentSelect(props: { value?: string | null; onChange?: (id: st
 }
 
 export function periodLabel(key: string, terms: Term[]): string {
-  if (/^\d{4}-\d{2}$/.test(key)) return `${key.slice(0, 4)}年${Number(key.slice(5, 7))}月`;
+  if (/^\d{4}-\d{2}$/.test(key)) return monthWords(key);
   return terms.find((t) => t.code === key)?.name ?? key;
 }

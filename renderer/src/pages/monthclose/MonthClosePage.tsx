@@ -2,6 +2,7 @@ import { Alert, Button, Card, Input, List, Modal, Space, Table, Tag, Typography 
 import { useCallback, useEffect, useState } from 'react';
 import { MONTH_STATUS_LABELS } from '../../../../shared/labels-monthclose.ts';
 import type { BankLine, ExportResult, FundColumn, MonthView } from '../../../../shared/api/monthclose.ts';
+import { previousMonth } from '../../../../shared/calendar.ts';
 import { CATEGORIES, CATEGORY_LABELS, NON_FOOD_LABELS } from '../../../../shared/domain.ts';
 import { formatBp, formatFen } from '../../../../shared/format.ts';
 import { call } from '../../api.ts';
@@ -18,10 +19,6 @@ import { useSession } from '../../session.ts';
  * disclosure workbook and the summary PDF of a closed month. Parents see closed months' summaries and exports.
  */
 
-function previousMonth(m: string): string {
-  const [y, mo] = m.split('-').map(Number);
-  return mo === 1 ? `${y - 1}-12` : `${y}-${String(mo - 1).padStart(2, '0')}`;
-}
 const fen = (v: number | null | undefined) => (v === null || v === undefined ? '—' : formatFen(v));
 const bp = (v: number | null) => (v === null ? '—' : formatBp(v));
 

@@ -2,6 +2,7 @@ import { Alert, Button, Input, Popconfirm, Select, Space, Table, Tag, Typography
 import { useCallback, useEffect, useState } from 'react';
 import { ADJUST_REASON_LABELS } from '../../../../shared/labels-storeroom.ts';
 import type { AdjustReason, CountLineView, CountView } from '../../../../shared/api/storeroom.ts';
+import { monthWords, previousMonth } from '../../../../shared/calendar.ts';
 import { CATEGORY_LABELS, STORAGE_LABELS } from '../../../../shared/domain.ts';
 import { formatFen, formatMilli } from '../../../../shared/format.ts';
 import { call } from '../../api.ts';
@@ -10,10 +11,9 @@ import { focusNext } from '../../components/enterToNext.ts';
 import { showError, toast } from '../../feedback.ts';
 import { navigate, useQuery } from '../../router.ts';
 import { useSession } from '../../session.ts';
-import { BASE, MonthBox, currentMonth, previousMonth, useCanWrite } from './common.tsx';
+import { BASE, MonthBox, currentMonth, useCanWrite } from './common.tsx';
 
 type Entry = { countedMilli: number | null; reason: AdjustReason | null; note: string };
-const monthWords = (m: string) => `${m.slice(0, 4)}年${Number(m.slice(5, 7))}月`;
 
 /** The reason a shortfall may carry; a surplus is always 盘盈. */
 const SHORT_REASONS: AdjustReason[] = ['loss', 'expired', 'count_loss'];

@@ -2,6 +2,7 @@ import { Alert, Button, Form, Input, Modal, Radio, Space, Table, Tag, Typography
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { MEAL_LABELS, MEALS } from '../../../../shared/labels-storeroom.ts';
 import type { IssueProposal, IssueView, Meal, StockItem } from '../../../../shared/api/storeroom.ts';
+import { chinaHour, lastDayOfMonth } from '../../../../shared/calendar.ts';
 import { formatFen, formatMilli } from '../../../../shared/format.ts';
 import { call } from '../../api.ts';
 import { EntitySelect } from '../../components/EntitySelect.tsx';
@@ -21,14 +22,9 @@ const getStock = (id: string) =>
     return { ...it, id: it.ingredientId };
   });
 
-function lastDay(month: string): string {
-  const [y, m] = month.split('-').map(Number);
-  return new Date(Date.UTC(y, m, 0)).toISOString().slice(0, 10);
-}
-
 /** 早餐 before 9:00, 午餐 before 14:00, else 晚餐: the meal the storekeeper is most likely issuing for. */
 function mealNow(): Meal {
-  const h = new Date(Date.now() + 8 * 3600_000).getUTCHours();
+  const h = chinaHour(new Date());
   return h < 9 ? 'breakfast' : h < 14 ? 'lunch' : 'dinner';
 }
 
@@ -259,11 +255,11 @@ function CancelIssue({ issue, onDone }: { issue: IssueView; onDone: () => void }
 export function IssueList({ reloadKey, month }: { reloadKey: number; month: string }) {
   const canWrite = useCanWrite();
   const [from, setFrom] = useState(`${month}-01`);
-  const [to, setTo] = useState(lastDay(month));
+  const [to, setTo] = useState(lastDayOfMonth(month));
   // The list follows the month the form issues into.
   useEffect(() => {
     setFrom(`${month}-01`);
-    setTo(lastDay(month));
+    setTo(lastDayOfMonth(month));
   }, [month]);
   const [rows, setRows] = useState<IssueView[]>([]);
   const load = useCallback(() => {

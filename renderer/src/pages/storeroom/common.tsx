@@ -33,8 +33,3 @@ export function currentMonth(): string {
   return chinaToday().slice(0, 7);
 }
 
-/** The month before `m` (YYYY-MM): the count is usually taken for the month just ended. */
-export function previousMonth(m: string): string {
-  const [y, mo] = m.split('-').map(Number);
-  return mo === 1 ? `${y - 1}-12` : `${y}-${String(mo - 1).padStart(2, '0')}`;
-}
