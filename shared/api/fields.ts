@@ -1,41 +1,105 @@
 import { z } from './contract.ts';
+import { formatFen } from '../format.ts';
 
 /**
  * Field schemas with the Chinese messages people see. Money is integer fen and quantities integer thousandths
  * everywhere behind the form; the limits keep sums far inside Number.MAX_SAFE_INTEGER.
  */
-export const MAX_FEN = 100_000_000_000; // 10 亿元
 export const MAX_MILLI = 1_000_000_000_000; // 10 亿 units
 
+/**
+ * Money limits, one per kind of amount (issue 20): where a migration's CHECK bounds a column, the field that writes it
+ * has the same bound, so the API refuses with a Chinese message what SQL would refuse with its own text.
+ */
+export const MAX_FEN = 100_000_000_000; // 10 亿元: amounts SQL bounds only through their postings (|posting| ≤ 10^13)
+/** fee_receipts.amount_fen ≤ 100000000 (migration 0003): one receipt at most 100 万元. */
+export const MAX_RECEIPT_FEN = 100_000_000;
+/** meal_plans.daily_rate_fen and fee_receipts.daily_rate_fen BETWEEN 0 AND 100000 (migration 0003): 1000 元 a day. */
+export const MAX_DAILY_RATE_FEN = 100_000;
+
+/**
+ * Characters that make one name look like another without being seen (issue 20): zero-width and direction marks
+ * (U+200B–U+200F), bidi embeddings and overrides (U+202A–U+202E), the word joiner and invisible operators
+ * (U+2060–U+2064), bidi isolates (U+2066–U+2069), the Arabic letter mark (U+061C) and the BOM (U+FEFF).
+ */
+const INVISIBLE = /[\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]/g;
+/** C0 (tab and newline included), DEL, C1, and the Unicode line and paragraph separators. */
+const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
+/** The same but the newline, for text of several lines. */
+const CONTROL_BUT_NEWLINE = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/;
+
+/** One spelling per name: composed (NFC), without invisible characters, so "白\u200b菜" is 白菜 and NFD "Café" is Café. */
+export function normalizeText(s: string): string {
+  return s.normalize('NFC').replace(INVISIBLE, '');
+}
+/** As normalizeText, with every line break (CR LF, CR, U+2028, U+2029) made a plain newline. */
+function normalizeLines(s: string): string {
+  return normalizeText(s).replace(/\r\n?|[\u2028\u2029]/g, '\n');
+}
+
+/** A single-line text (a name, a number, a short note): normalised, trimmed, no line break or control character. */
 export const text = (label: string, max = 100) =>
   z
     .string({ error: `${label}必须是文字` })
+    .overwrite(normalizeText)
     .trim()
     .min(1, { error: `请填写${label}` })
     .max(max, { error: `${label}不能超过 ${max} 个字` })
-    .refine((s) => !/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/.test(s), { error: `${label}含有不可见的控制字符` });
+    .refine((s) => !CONTROL.test(s), { error: `${label}不能包含换行或控制字符` });
 
 export const optionalText = (label: string, max = 200) =>
   z
     .string({ error: `${label}必须是文字` })
+    .overwrite(normalizeText)
     .trim()
     .max(max, { error: `${label}不能超过 ${max} 个字` })
-    .refine((s) => !/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/.test(s), { error: `${label}含有不可见的控制字符` })
+    .refine((s) => !CONTROL.test(s), { error: `${label}不能包含换行或控制字符` })
     .default('');
 
-export const fen = (label: string) =>
+/** Text of several lines (a reason, a note typed in a text area): as `text`, but newlines are kept. */
+export const note = (label: string, max = 200) =>
+  z
+    .string({ error: `${label}必须是文字` })
+    .overwrite(normalizeLines)
+    .trim()
+    .min(1, { error: `请填写${label}` })
+    .max(max, { error: `${label}不能超过 ${max} 个字` })
+    .refine((s) => !CONTROL_BUT_NEWLINE.test(s), { error: `${label}不能包含控制字符` });
+
+export const optionalNote = (label: string, max = 200) =>
+  z
+    .string({ error: `${label}必须是文字` })
+    .overwrite(normalizeLines)
+    .trim()
+    .max(max, { error: `${label}不能超过 ${max} 个字` })
+    .refine((s) => !CONTROL_BUT_NEWLINE.test(s), { error: `${label}不能包含控制字符` })
+    .default('');
+
+/**
+ * Whole fen, 0 to `max`. The range is checked before the integer rule, so 1e16 says it is too large (the first message
+ * is the one people see), and every check carries its own message (zod gives an unmessaged check the type's message).
+ */
+export const fen = (label: string, max = MAX_FEN) =>
   z
     .number({ error: `${label}必须是数字` })
-    .int({ error: `${label}必须以分为单位的整数` })
     .min(0, { error: `${label}不能为负数` })
-    .max(MAX_FEN, { error: `${label}超出允许范围` });
+    .max(max, { error: `${label}不能超过 ${formatFen(max)} 元` })
+    .int({ error: `${label}必须以分为单位的整数` });
+
+/** Whole fen that may be negative (a bank balance), within ±`max`. */
+export const signedFen = (label: string, max = MAX_FEN) =>
+  z
+    .number({ error: `${label}必须是数字` })
+    .min(-max, { error: `${label}不能低于 -${formatFen(max)} 元` })
+    .max(max, { error: `${label}不能超过 ${formatFen(max)} 元` })
+    .int({ error: `${label}必须以分为单位的整数` });
 
 export const milli = (label: string) =>
   z
     .number({ error: `${label}必须是数字` })
-    .int({ error: `${label}必须是千分之一单位的整数` })
     .min(0, { error: `${label}不能为负数` })
-    .max(MAX_MILLI, { error: `${label}超出允许范围` });
+    .max(MAX_MILLI, { error: `${label}超出允许范围` })
+    .int({ error: `${label}必须是千分之一单位的整数` });
 
 /** A calendar date as the school reads it (China time), YYYY-MM-DD, checked to exist. */
 export const isoDate = (label: string) =>
@@ -57,6 +121,7 @@ export const id = (label = '编号') =>
 
 export const search = z
   .string({ error: '搜索词必须是文字' })
+  .overwrite(normalizeText)
   .trim()
   .max(50, { error: '搜索词不能超过 50 个字' })
   .default('');
@@ -85,10 +150,26 @@ export const creditCode = z
   .toUpperCase()
   .refine(isCreditCode, { error: '统一社会信用代码应为 18 位且校验位正确' });
 
-export const password = z
-  .string({ error: '密码必须是文字' })
-  .min(8, { error: '密码至少 8 位' })
-  .max(128, { error: '密码不能超过 128 位' });
+/**
+ * The first rule a new password breaks, or null (issue 20: eight spaces were accepted). Length is counted without the
+ * spaces around it; the password itself is kept as typed, and passwords set before the rule still log in.
+ */
+export function passwordProblem(p: string): string | null {
+  if (p.length > 128) return '密码不能超过 128 位';
+  const t = p.trim();
+  if (p.length > 0 && t.length === 0) return '密码不能全是空格';
+  if ([...t].length < 8) return '密码至少 8 位';
+  if (new Set(t).size === 1) return '密码不能全是同一个字符';
+  const kinds = [/\p{L}/u, /\p{Nd}/u, /[^\p{L}\p{Nd}\s]/u].filter((k) => k.test(t)).length;
+  if (kinds < 2) return '密码须包含字母、数字、符号中的至少两种';
+  return null;
+}
+
+/** A new password: one message, the first rule it breaks. */
+export const password = z.string({ error: '密码必须是文字' }).superRefine((p, c) => {
+  const problem = passwordProblem(p);
+  if (problem) c.addIssue({ code: 'custom', message: problem });
+});
 
 export const username = z
   .string({ error: '用户名必须是文字' })
