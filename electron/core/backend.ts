@@ -7,6 +7,7 @@ import type { Ctx, Session } from './context.ts';
 import { openLedger, type Db, type OpenOptions } from './db/open.ts';
 import type { Handler, PreparedHandler } from './handlers.ts';
 import { uuidv7 } from './ids.ts';
+import { assertPeriodFields } from './period-lock.ts';
 import { allHandlers } from './registry.ts';
 import { preMigrationBackup } from './backup.ts';
 import { acquireWriterLock } from './writer-lock.ts';
@@ -89,6 +90,8 @@ export async function dispatch(ctx: Ctx, name: string, input: unknown): Promise<
     const run = typeof handler === 'function' ? () => handler(ctx, args) : await prepareThen(handler, ctx, args);
     const value = def.writes
       ? ctx.db.transaction(() => {
+          // The period lock on every marked date of the input, in the same transaction as the write (period-lock.ts).
+          assertPeriodFields(ctx, def, args);
           const out = run();
           if (out instanceof Promise) throw new ApiError('INTERNAL', `写入功能 ${name} 不能是异步的`);
           return out;

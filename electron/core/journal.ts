@@ -2,6 +2,7 @@ import { audit } from './audit.ts';
 import type { Ctx } from './context.ts';
 import { uuidv7 } from './ids.ts';
 import { ApiError } from '../../shared/errors.ts';
+import { assertDocumentDate } from './period-lock.ts';
 
 export interface Posting {
   account: string;
@@ -19,15 +20,16 @@ export interface EntryInput {
 }
 
 /**
- * Posts one balanced entry. Zero postings are dropped (a line worth 0.00 moves no money); the SQL triggers check the
- * balance again and refuse entries into a closed month.
+ * Posts one balanced entry. Zero postings are dropped (a line worth 0.00 moves no money). The entry's date must be
+ * after the latest closed month and not after today (period-lock.ts); the SQL triggers check the balance again and
+ * refuse entries on or before the latest closed month (migration 0014).
  */
 export function postEntry(ctx: Ctx, e: EntryInput): string {
   const postings = e.postings.filter((p) => p.amountFen !== 0);
   const sum = postings.reduce((s, p) => s + p.amountFen, 0);
   if (sum !== 0) throw new ApiError('INTERNAL', `记账凭证借贷不平衡（差 ${sum} 分）`);
   if (postings.length === 0) return '';
-  assertPeriodOpen(ctx, e.date);
+  assertDocumentDate(ctx, e.date, '记账日期');
   const id = uuidv7(ctx.now().getTime());
   const db = ctx.db;
   const createdAt = ctx.now().toISOString();
@@ -73,14 +75,8 @@ export function reverseEntriesOf(ctx: Ctx, sourceType: string, sourceId: string,
   });
 }
 
-export function isPeriodClosed(ctx: Ctx, date: string): boolean {
-  return ctx.db.prepare('SELECT 1 FROM closed_periods WHERE period = ?').get(date.slice(0, 7)) !== undefined;
-}
-
-/** Every path that writes money-bearing records calls this first, so the refusal names the month. */
-export function assertPeriodOpen(ctx: Ctx, date: string): void {
-  if (isPeriodClosed(ctx, date)) throw new ApiError('LOCKED', `${date.slice(0, 4)}年${Number(date.slice(5, 7))}月已月结锁定，不能再记账；如需更正请由审核人填写理由后反结账`);
-}
+// The period lock itself lives in period-lock.ts (one rule for the journal, the dispatcher and every handler).
+export { assertPeriodOpen, isPeriodClosed } from './period-lock.ts';
 
 export function accountBalance(ctx: Ctx, account: string, upToDate?: string): number {
   // From the totals kept by triggers (migrations 0006, 0009): whole months before the date's month, then its days.

@@ -1,5 +1,5 @@
 import { method, z } from './contract.ts';
-import { fen, id, isoDate, month, optionalText, search, text } from './fields.ts';
+import { documentDate, documentMonth, fen, id, isoDate, month, optionalText, search, text } from './fields.ts';
 import { FEE_READERS, FEE_SETUP, FEE_WRITERS } from '../roles.ts';
 import { MEAL_PLANS, PAY_METHODS, REFUND_REASONS, REFUND_PAY_METHODS, type MealPlan, type PayMethod, type RefundReason, type RefundPayMethod, type RosterField } from '../labels-fees.ts';
 // Vocabulary and role lists the renderer needs live in zod-free modules (no zod in the renderer bundle); re-exported.
@@ -239,7 +239,7 @@ export const feesApi = {
   }),
   'schoolDays.set': method<{ month: string; days: string[] }>()({
     input: z
-      .object({ month: month(), days: z.array(isoDate('上课日'), { error: '请选择上课日' }).max(31) })
+      .object({ month: documentMonth('月份', '设置上课日', { future: true }), days: z.array(isoDate('上课日'), { error: '请选择上课日' }).max(31) })
       .strict()
       .refine((v) => v.days.every((d) => d.startsWith(v.month)), { error: '上课日必须在所选月份之内', path: ['days'] })
       .refine((v) => new Set(v.days).size === v.days.length, { error: '上课日重复', path: ['days'] }),
@@ -343,7 +343,7 @@ export const feesApi = {
     input: z
       .object({
         period: periodKey,
-        date: isoDate('收款日期').optional(),
+        date: documentDate('收款日期').optional(),
         method: z.enum(PAY_METHODS, { error: '收款方式应为 现金、银行转账、微信 或 支付宝' }),
         items: z
           .array(
@@ -417,7 +417,7 @@ export const feesApi = {
     summary: '登记并批准退费（班主任确认）：计入应付退费',
   }),
   'refunds.pay': method<Refund>()({
-    input: z.object({ id: id('退费'), paidOn: isoDate('退付日期'), method: z.enum(REFUND_PAY_METHODS, { error: '退付方式应为 现金 或 银行转账' }) }).strict(),
+    input: z.object({ id: id('退费'), paidOn: documentDate('退付日期'), method: z.enum(REFUND_PAY_METHODS, { error: '退付方式应为 现金 或 银行转账' }) }).strict(),
     access: FEE_WRITERS,
     writes: true,
     summary: '退付：支付已批准的退费',
@@ -454,7 +454,7 @@ export const feesApi = {
   }),
   'subsidy.record': method<{ recorded: number; amountFen: number }>()({
     input: z
-      .object({ className, date: isoDate('就餐日期'), studentIds: z.array(id('学生')).min(1, { error: '请选择受助学生' }).max(2000) })
+      .object({ className, date: documentDate('就餐日期'), studentIds: z.array(id('学生')).min(1, { error: '请选择受助学生' }).max(2000) })
       .strict()
       .refine((v) => new Set(v.studentIds).size === v.studentIds.length, { error: '学生重复', path: ['studentIds'] }),
     access: FEE_WRITERS,
@@ -462,7 +462,7 @@ export const feesApi = {
     summary: '按班级和日期登记受助学生就餐（计入应收补助）',
   }),
   'subsidy.receive': method<{ id: string; amountFen: number }>()({
-    input: z.object({ date: isoDate('到账日期'), amountFen: fen('到账金额').min(1, { error: '到账金额必须大于 0' }), note: optionalText('摘要', 200) }).strict(),
+    input: z.object({ date: documentDate('到账日期'), amountFen: fen('到账金额').min(1, { error: '到账金额必须大于 0' }), note: optionalText('摘要', 200) }).strict(),
     access: FEE_WRITERS,
     writes: true,
     summary: '营养改善计划补助资金到账（补助专户）',
@@ -481,7 +481,7 @@ export const feesApi = {
     summary: '日清：当天现金账面余额与收付',
   }),
   'clearing.confirm': method<ClearingStatus>()({
-    input: z.object({ date: isoDate('日期'), countedFen: fen('实点现金'), reason: optionalText('差异原因', 200) }).strict(),
+    input: z.object({ date: documentDate('日期'), countedFen: fen('实点现金'), reason: optionalText('差异原因', 200) }).strict(),
     access: FEE_WRITERS,
     writes: true,
     summary: '日清：录入实点现金，差异需说明原因，当天结清后不能再记现金账',
@@ -493,7 +493,7 @@ export const feesApi = {
     summary: '某月各日日清记录',
   }),
   'deposits.create': method<Deposit>()({
-    input: z.object({ date: isoDate('存款日期'), amountFen: fen('存款金额').min(1, { error: '存款金额必须大于 0' }), note: optionalText('摘要', 200) }).strict(),
+    input: z.object({ date: documentDate('存款日期'), amountFen: fen('存款金额').min(1, { error: '存款金额必须大于 0' }), note: optionalText('摘要', 200) }).strict(),
     access: FEE_WRITERS,
     writes: true,
     summary: '现金送存银行（食堂专户）',

@@ -114,6 +114,37 @@ export const month = (label = '月份') =>
     .regex(/^\d{4}-(0[1-9]|1[0-2])$/, { error: `${label}格式应为 YYYY-MM` })
     .refine((m) => Number(m.slice(0, 4)) >= 2000 && Number(m.slice(0, 4)) <= 2100, { error: `${label}超出范围` });
 
+/**
+ * What a date or month field of a writing method means for the period lock (docs/DOMAIN-RULES.md "Dates and the period
+ * lock"). The dispatcher walks every input against its schema and refuses a marked value that lies on or before the
+ * last day of the latest closed month, and (unless `future` is true) one after today in China time.
+ * `action` names what is refused in the "not yet" message of a month ("2026年10月还没到，不能盘点").
+ */
+export interface PeriodField {
+  kind: 'date' | 'month';
+  label: string;
+  future: boolean;
+  action: string;
+}
+export const periodFields = z.registry<PeriodField>();
+
+/** The date a document is booked on (验收日期, 收款日期, 出库日期, …): not in a locked month, not after today. */
+export const documentDate = (label: string) => {
+  const s = isoDate(label);
+  periodFields.add(s, { kind: 'date', label, future: false, action: '记账' });
+  return s;
+};
+
+/**
+ * A month whose records a method writes (盘点, 银行对账余额, 供应商对账单): not locked; not after this month unless
+ * `future` (the school calendar is planned ahead).
+ */
+export const documentMonth = (label: string, action: string, opts: { future?: boolean } = {}) => {
+  const s = month(label);
+  periodFields.add(s, { kind: 'month', label, future: opts.future ?? false, action });
+  return s;
+};
+
 export const id = (label = '编号') =>
   z
     .string({ error: `${label}必须是文字` })

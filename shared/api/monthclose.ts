@@ -1,5 +1,5 @@
 import { method, z } from './contract.ts';
-import { fen, isoDate, month, optionalText, text } from './fields.ts';
+import { documentDate, documentMonth, fen, month, optionalText, text } from './fields.ts';
 import type { Category, NonFoodExpense } from '../domain.ts';
 import type { FundSummary } from '../disclosure.ts';
 import type { Role } from '../roles.ts';
@@ -166,7 +166,7 @@ export const monthcloseApi = {
   'monthclose.setBankBalance': method<BankLine[]>()({
     input: z
       .object({
-        month: month(),
+        month: documentMonth('月份', '录入银行对账余额'),
         account: z.enum(['bank', 'subsidy_bank'], { error: '账户应为 食堂专户 或 补助专户' }),
         balanceFen: z.number({ error: '银行对账单余额必须是数字' }).int({ error: '银行对账单余额必须以分为单位' }).min(-100_000_000_000).max(100_000_000_000),
         note: optionalText('备注', 200),
@@ -203,7 +203,7 @@ export const monthcloseApi = {
   'fund.recordExpense': method<{ id: string; account: string }>()({
     input: z
       .object({
-        date: isoDate('日期'),
+        date: documentDate('日期'),
         kind: z.enum(OTHER_EXPENSE_KINDS, { error: '支出类别无效' }),
         amountFen: fen('金额').min(1, { error: '金额必须大于 0' }),
         method: money,
@@ -217,7 +217,7 @@ export const monthcloseApi = {
   'fund.recordIncome': method<{ id: string; account: string }>()({
     input: z
       .object({
-        date: isoDate('日期'),
+        date: documentDate('日期'),
         kind: z.enum(OTHER_INCOME_KINDS, { error: '收入类别无效' }),
         amountFen: fen('金额').min(1, { error: '金额必须大于 0' }),
         method: money,

@@ -1,5 +1,5 @@
 import { method, z } from './contract.ts';
-import { fen, id, isoDate, milli, month, optionalText, text } from './fields.ts';
+import { documentDate, documentMonth, fen, id, isoDate, milli, month, optionalText, text } from './fields.ts';
 import { CERT_KINDS, STORAGE_CLASSES, type Category, type CertKind } from '../domain.ts';
 import { EVERYONE, type Role } from '../roles.ts';
 import { DISPOSITIONS, DELIVERY_STATUSES, ATTACHMENT_KINDS, ATTACHMENT_MIME, ATTACHMENT_MAX_BYTES, PAYMENT_METHODS, type DeliveryStatus, type AttachmentKind, type AttachmentMime, type PaymentMethod } from '../labels-receiving.ts';
@@ -54,7 +54,7 @@ export const warningNoteSchema = z
   .strict();
 
 const draftFields = {
-  date: isoDate('验收日期'),
+  date: documentDate('验收日期'),
   arrivalTime: z
     .string()
     .regex(/^([01]\d|2[0-3]):[0-5]\d$/, { error: '到货时间格式应为 HH:MM' })
@@ -363,7 +363,7 @@ export const receivingApi = {
     input: z
       .object({
         supplierId: id('供应商'),
-        month: month('对账月份'),
+        month: documentMonth('对账月份', '录入供应商对账单'),
         totalFen: fen('对账单金额'),
         invoiceNumbers: z.array(text('发票号', 40)).max(100).default([]),
         lines: z.array(z.object({ ref: text('单号', 40), amountFen: fen('金额') }).strict()).max(500).default([]),
@@ -384,7 +384,7 @@ export const receivingApi = {
     input: z
       .object({
         supplierId: id('供应商'),
-        date: isoDate('付款日期'),
+        date: documentDate('付款日期'),
         amountFen: fen('付款金额').refine((n) => n > 0, { error: '付款金额必须大于 0' }),
         method: z.enum(PAYMENT_METHODS, { error: '付款方式应为银行转账或现金' }),
         reference: optionalText('凭证号', 60),

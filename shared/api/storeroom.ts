@@ -1,5 +1,5 @@
 import { method, z } from './contract.ts';
-import { id, isoDate, milli, month, optionalText, search } from './fields.ts';
+import { documentDate, documentMonth, id, isoDate, milli, month, optionalText, search } from './fields.ts';
 import type { Category, CertKind, StorageClass } from '../domain.ts';
 import type { Role } from '../roles.ts';
 import type { CategoryCostRow } from '../disclosure.ts';
@@ -274,7 +274,7 @@ export const storeroomApi = {
   'storeroom.issue': method<IssueView>()({
     input: z
       .object({
-        date: isoDate('出库日期'),
+        date: documentDate('出库日期'),
         meal,
         lines: z
           .array(
@@ -298,7 +298,7 @@ export const storeroomApi = {
     summary: '出库到厨房（按日期与餐次），不超过结存，不出过期批次',
   }),
   'storeroom.cancelIssue': method<IssueView>()({
-    input: z.object({ id: id('出库单'), date: isoDate('冲销日期'), reason: optionalText('冲销原因', 200).refine((s) => s.length > 0, { error: '请填写冲销原因' }) }).strict(),
+    input: z.object({ id: id('出库单'), date: documentDate('冲销日期'), reason: optionalText('冲销原因', 200).refine((s) => s.length > 0, { error: '请填写冲销原因' }) }).strict(),
     access: WRITERS,
     writes: true,
     summary: '冲销出库单（退回库房），原单保留',
@@ -316,7 +316,7 @@ export const storeroomApi = {
     input: z
       .object({
         lotId: id('批次'),
-        date: isoDate('日期'),
+        date: documentDate('日期'),
         qtyMilli: positiveMilli('数量'),
         reason: z.enum(['loss', 'expired'], { error: '原因应为损耗或过期销毁' }),
         note: optionalText('说明', 200),
@@ -327,7 +327,7 @@ export const storeroomApi = {
     summary: '报损或过期销毁（减少批次结存，记原因）',
   }),
   'storeroom.countStart': method<CountView>()({
-    input: z.object({ month: month('盘点月份') }).strict(),
+    input: z.object({ month: documentMonth('盘点月份', '盘点') }).strict(),
     access: WRITERS,
     writes: true,
     summary: '开始月末盘点：按批次生成账面数量（未过账时再次调用则刷新账面数，保留已录入的实盘数）',
@@ -341,7 +341,7 @@ export const storeroomApi = {
   'storeroom.countEnter': method<CountView>()({
     input: z
       .object({
-        month: month('盘点月份'),
+        month: documentMonth('盘点月份', '盘点'),
         lines: z
           .array(
             z
@@ -362,7 +362,7 @@ export const storeroomApi = {
     summary: '录入实盘数量与差异原因',
   }),
   'storeroom.countPost': method<CountView>()({
-    input: z.object({ month: month('盘点月份') }).strict(),
+    input: z.object({ month: documentMonth('盘点月份', '盘点') }).strict(),
     access: WRITERS,
     writes: true,
     summary: '盘点过账：差异记为库存调整（月末日期），月末库存以盘点为准',

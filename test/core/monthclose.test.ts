@@ -297,11 +297,15 @@ describe('month close of a hand-worked September (see monthclose-fixture.ts)', {
 
   it('verify’s recomputation catches a figure changed behind the app’s back after the close', () => {
     expect(verifyClosedMonths(b().db).map((c) => [c.month, c.revision, c.ok])).toEqual([[M, 2, true]]);
-    // An August entry written with SQL moves September's opening balance.
+    // An August entry written with SQL moves September's opening balance. The journal's trigger refuses any entry on or
+    // before the latest closed month (migration 0014), so the tamperer drops it first, as someone with the file can.
     const d = b().db;
+    const trigger = (d.prepare(`SELECT sql FROM sqlite_schema WHERE type = 'trigger' AND name = 'journal_entry_insert'`).get() as { sql: string }).sql;
+    d.exec('DROP TRIGGER journal_entry_insert');
     d.prepare(`INSERT INTO journal_entries (id, origin, entry_date, memo, source_type, status, created_at) VALUES ('t1', 'o', '2026-08-31', '篡改', 'x', 'open', 'now')`).run();
     d.prepare(`INSERT INTO journal_postings (entry_id, account, amount_fen) VALUES ('t1', 'bank', 100), ('t1', 'income:other', -100)`).run();
     d.prepare(`UPDATE journal_entries SET status = 'posted' WHERE id = 't1'`).run();
+    d.exec(trigger);
     const c = recomputeClosedMonthChecksum(d, M)!;
     expect(c.ok).toBe(false);
     expect(c.recomputedChecksum).not.toBe(c.storedChecksum);

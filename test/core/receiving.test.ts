@@ -147,8 +147,9 @@ describe('posting', () => {
   });
 
   it('refuses posting into a closed month', async () => {
-    w.b.db.prepare(`INSERT INTO closed_periods (period, closed_at, closed_by) VALUES ('2026-08', '2026-09-05T00:00:00Z', 'x')`).run();
+    // The draft was saved before August closed (a draft dated in a locked month is refused when saved, period-lock.test.ts).
     const d = await w.b.call('receiving.saveDraft', { id: null, draft: draft(w, [line(w.rice, { productionDate: '2026-08-01', shelfLifeDays: 365 })], { date: '2026-08-31' }) });
+    w.b.db.prepare(`INSERT INTO closed_periods (period, closed_at, closed_by) VALUES ('2026-08', '2026-09-05T00:00:00Z', 'x')`).run();
     const before = tableDigest(w.b);
     expect((await w.b.reject('receiving.post', { id: d.id })).code).toBe('LOCKED');
     expect(tableDigest(w.b)).toBe(before);

@@ -160,6 +160,7 @@ describe('issue', () => {
   });
 
   it('never issues an expired lot: it is disposed of with 过期销毁 instead', async () => {
+    w.setNow('2026-09-21T02:00:00Z'); // the day of the issues below: nothing is booked ahead of the day
     await deliver(w, '2026-09-03', [rice(w, 10, 400, '2026-09-20')]);
     await deliver(w, '2026-09-04', [rice(w, 5, 400, '2027-01-01')]);
     const [expiring] = (await lotsOf(w)).filter((l) => l.expiryDate === '2026-09-20');

@@ -4,6 +4,7 @@ import { ApiError } from '../../../shared/errors.ts';
 import { audit } from '../audit.ts';
 import { currentUser, type Ctx } from '../context.ts';
 import { assertPeriodOpen, ensurePayableAccount, postEntry, reverseEntriesOf } from '../journal.ts';
+import { assertDocumentDate } from '../period-lock.ts';
 import { nextNumber } from '../numbering.ts';
 import { getSupplier } from './masterdata.ts';
 import { getDelivery, headerRow, loadFacts, loadStored, readDraft, storedDraft, writeDraft } from './receiving-records.ts';
@@ -42,7 +43,8 @@ export function postDelivery(ctx: Ctx, id: string): DeliveryView {
     );
   }
   if (result.unnotedWarnings > 0) throw new ApiError('RULE', `有 ${result.unnotedWarnings} 条警示尚未填写说明，填写后才能过账`);
-  assertPeriodOpen(ctx, draft.date);
+  // The draft was dated when saved; the lock or the day may have moved since (a draft saved before a close).
+  assertDocumentDate(ctx, draft.date, '验收日期');
 
   const number = nextNumber(ctx, 'YS', Number(draft.date.slice(0, 4)));
   const supplier = facts.supplier ?? getSupplier(ctx, draft.supplierId);
