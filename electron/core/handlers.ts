@@ -1,6 +1,7 @@
 import type { Api, MethodName, Output } from '../../shared/api/index.ts';
 import type { ParsedInputOf } from '../../shared/api/contract.ts';
 import type { Ctx } from './context.ts';
+import type { ApiError } from '../../shared/errors.ts';
 
 type In<K extends MethodName> = ParsedInputOf<Api[K]>;
 
@@ -23,4 +24,16 @@ export type Handlers<Keys extends MethodName> = { [K in Keys]: Handler<K> };
 
 export function prepared<K extends MethodName, P>(h: PreparedHandler<K, P>): PreparedHandler<K, P> {
   return h;
+}
+
+/**
+ * Thrown by a writing handler whose writes must stand although the call is refused (a failed login is recorded and
+ * audited): the dispatcher commits the transaction, then answers with `error`.
+ */
+export class RefusedAfterWrite extends Error {
+  readonly error: ApiError;
+  constructor(error: ApiError) {
+    super(error.message);
+    this.error = error;
+  }
 }

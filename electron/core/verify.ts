@@ -85,7 +85,11 @@ const ROW_GROUPS: Record<string, string> = {
   month_close_events: 'seq',
   closed_periods: 'period',
   month_disclosures: 'month',
+  login_attempts: 'seq',
 };
+
+/** Tables born with their snapshots (every row ever written has one): checked even when the chain carries no other. */
+const SNAPSHOTTED_FROM_BIRTH = new Set(['login_attempts']);
 
 /** The tables whose documents take numbers from doc_counters (series + year + '-' + gapless number). */
 const DOC_NUMBER_TABLES = ['deliveries', 'stock_issues', 'cash_deposits', 'fee_receipts', 'fee_refunds'];
@@ -172,6 +176,7 @@ const LABEL: Record<string, string> = {
   month_close_events: '月结记录',
   closed_periods: '已月结月份',
   month_disclosures: '月结公示明细',
+  login_attempts: '登录记录',
   account_month_totals: '科目月合计',
   account_day_totals: '科目日合计',
   stock_month_totals: '库存月合计',
@@ -488,46 +493,46 @@ export function verifyLedger(db: Db, opts: VerifyOptions = {}): VerifyReport {
   }
 
   // 5b. Domain tables against the row snapshots their audit entries carry: every group of rows as the chain last wrote
-  // it, nothing more, nothing less. A ledger whose chain carries no snapshot at all predates them: left uncovered.
-  if (snapshots.size > 0) {
-    for (const [table, col] of Object.entries(ROW_GROUPS)) {
-      if (!tables.has(table)) continue;
-      const label = LABEL[table] ?? table;
-      const exp = snapshots.get(table) ?? new Map<string, GroupDigest>();
-      // The table in group order, one group at a time (its index on the group column serves the order).
-      let n = 0;
-      let group: string | null = null;
-      let rows: string[] = [];
-      const flush = () => {
-        if (group === null) return;
-        const g = group;
-        const e = exp.get(g);
-        exp.delete(g);
-        if (!e) {
-          add({ kind: 'tamper', table, id: g, message: `${label}表中的记录 ${g} 没有对应的审计记录（疑似被直接插入）` });
-          return;
-        }
-        if (groupDigest(rows).digest === e.digest) return;
-        const expected = expectedGroupRows(db, e.seq, table, col, g);
-        const what = e.n === 0 ? '本应不存在（疑似被直接插入）' : rows.length !== e.n ? '行数不符（疑似被直接删除或插入）' : `被改动：${differingColumns([...rows].sort(), expected).join('、')}`;
-        add({ kind: 'tamper', table, id: g, seq: e.seq, message: `${label} ${g} 与审计记录（第 ${e.seq} 条）不符：${what}` });
-      };
-      for (const row of db.prepare(`SELECT * FROM "${table}" ORDER BY "${col}"`).iterate() as IterableIterator<Row>) {
-        n++;
-        const g = String(row[col]);
-        if (g !== group) {
-          flush();
-          group = g;
-          rows = [];
-        }
-        rows.push(canonical(row));
+  // it, nothing more, nothing less. A ledger whose chain carries no snapshot at all predates them: left uncovered (but
+  // for tables born with their snapshots).
+  const preSnapshotLedger = [...snapshots.keys()].every((t) => SNAPSHOTTED_FROM_BIRTH.has(t));
+  for (const [table, col] of Object.entries(ROW_GROUPS)) {
+    if (!tables.has(table) || (preSnapshotLedger && !SNAPSHOTTED_FROM_BIRTH.has(table))) continue;
+    const label = LABEL[table] ?? table;
+    const exp = snapshots.get(table) ?? new Map<string, GroupDigest>();
+    // The table in group order, one group at a time (its index on the group column serves the order).
+    let n = 0;
+    let group: string | null = null;
+    let rows: string[] = [];
+    const flush = () => {
+      if (group === null) return;
+      const g = group;
+      const e = exp.get(g);
+      exp.delete(g);
+      if (!e) {
+        add({ kind: 'tamper', table, id: g, message: `${label}表中的记录 ${g} 没有对应的审计记录（疑似被直接插入）` });
+        return;
       }
-      flush();
-      covered[table] = n;
-      // Groups the chain holds that the table no longer has (a group written empty is meant to be gone).
-      for (const [g, e] of exp) {
-        if (e.n > 0) add({ kind: 'tamper', table, id: g, seq: e.seq, message: `${label} ${g} 与审计记录（第 ${e.seq} 条）不符：缺失（疑似被直接删除）` });
+      if (groupDigest(rows).digest === e.digest) return;
+      const expected = expectedGroupRows(db, e.seq, table, col, g);
+      const what = e.n === 0 ? '本应不存在（疑似被直接插入）' : rows.length !== e.n ? '行数不符（疑似被直接删除或插入）' : `被改动：${differingColumns([...rows].sort(), expected).join('、')}`;
+      add({ kind: 'tamper', table, id: g, seq: e.seq, message: `${label} ${g} 与审计记录（第 ${e.seq} 条）不符：${what}` });
+    };
+    for (const row of db.prepare(`SELECT * FROM "${table}" ORDER BY "${col}"`).iterate() as IterableIterator<Row>) {
+      n++;
+      const g = String(row[col]);
+      if (g !== group) {
+        flush();
+        group = g;
+        rows = [];
       }
+      rows.push(canonical(row));
+    }
+    flush();
+    covered[table] = n;
+    // Groups the chain holds that the table no longer has (a group written empty is meant to be gone).
+    for (const [g, e] of exp) {
+      if (e.n > 0) add({ kind: 'tamper', table, id: g, seq: e.seq, message: `${label} ${g} 与审计记录（第 ${e.seq} 条）不符：缺失（疑似被直接删除）` });
     }
   }
 

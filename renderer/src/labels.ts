@@ -13,6 +13,7 @@ export const ENTITY_LABELS: Record<string, string> = {
   student: '学生', meal_plan: '收费标准', school_days: '上课日', term: '学期', roster: '花名册', fee_receipt: '伙食费收据', fee_refund: '退费', subsidy_meals: '营养餐就餐', subsidy_receipt: '补助到账', cash_day: '日清', cash_deposit: '现金送存',
   delivery: '验收单', attachment: '附件', supplier_statement: '供应商对账单', supplier_payment: '供应商付款',
   ledger: '账本',
+  login: '登录',
 };
 
 export const ACTION_LABELS: Record<string, string> = {
@@ -30,6 +31,7 @@ export const ACTION_LABELS: Record<string, string> = {
   void: '作废', pay: '退付', clear: '日清',
   attach: '上传附件', discard: '作废草稿', amend: '生成更正单', delete: '删除',
   restore: '从备份恢复',
+  fail: '登录失败', unlock: '解除登录锁定',
 };
 
 export const FIELD_LABELS: Record<string, string> = {

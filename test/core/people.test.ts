@@ -14,11 +14,11 @@ describe('first run', () => {
     const t = tempLedger();
     const fresh = openBackend({ file: t.file });
     expect(await fresh.invoke('setup.status', {})).toEqual({ ok: true, value: { initialized: false, schoolName: null } });
-    const r = await fresh.invoke('setup.init', { schoolName: '城关中学', adminUsername: 'wang', adminName: '王老师', password: 'abcdefgh' });
+    const r = await fresh.invoke('setup.init', { schoolName: '城关中学', adminUsername: 'wang', adminName: '王老师', password: 'abcd-efgh' });
     expect(r).toMatchObject({ ok: true, value: { username: 'wang', roles: ['admin'], schoolName: '城关中学' } });
     const school = await fresh.invoke('school.get', {});
     expect(school).toMatchObject({ ok: true, value: { name: '城关中学', profile: DEFAULT_PROFILE } });
-    const again = await fresh.invoke('setup.init', { schoolName: '别的学校', adminUsername: 'li', adminName: '李', password: 'abcdefgh' });
+    const again = await fresh.invoke('setup.init', { schoolName: '别的学校', adminUsername: 'li', adminName: '李', password: 'abcd-efgh' });
     expect(again).toMatchObject({ ok: false, error: { code: 'CONFLICT', message: '已完成首次设置，不能重复设置' } });
     fresh.close();
     t.cleanup();

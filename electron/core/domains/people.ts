@@ -6,7 +6,10 @@ import { audit } from '../audit.ts';
 import { currentUser, type Ctx, type Session } from '../context.ts';
 import type { Handlers } from '../handlers.ts';
 import { uuidv7 } from '../ids.ts';
+import { RefusedAfterWrite } from '../handlers.ts';
+import { assertMayTryLogin, recordLoginFailure, resetLoginFailures } from '../login-guard.ts';
 import { DUMMY_HASH, hashPassword, verifyPassword } from '../passwords.ts';
+import { withRows } from '../row-snapshot.ts';
 import { passwordDigest } from '../verify-digest.ts';
 
 interface UserDbRow {
@@ -112,12 +115,17 @@ export const peopleHandlers: Handlers<keyof typeof peopleApi> = {
 
   'auth.login': (ctx, input) => {
     const r = ctx.db.prepare('SELECT * FROM users WHERE username = ?').get(input.username) as UserDbRow | undefined;
+    // The account's own spelling when it exists (names match without case), else the name as typed.
+    const name = r?.username ?? input.username;
+    assertMayTryLogin(ctx, name);
     const ok = verifyPassword(input.password, r?.password_hash ?? DUMMY_HASH) && r !== undefined;
-    if (!ok || !r) throw new ApiError('UNAUTHENTICATED', '用户名或密码错误');
+    // A failure is recorded and audited, and stays written although the call is refused (login-guard.ts).
+    if (!ok || !r) throw new RefusedAfterWrite(new ApiError('UNAUTHENTICATED', recordLoginFailure(ctx, name, r?.id ?? null)));
     if (r.disabled) throw new ApiError('UNAUTHENTICATED', '该用户已停用，请联系系统管理员');
     const session: Session = { userId: r.id, username: r.username, displayName: r.display_name, roles: rolesOf(ctx, r.id) };
     ctx.setSession(session);
-    audit(ctx, 'login', 'user', r.id, null, null);
+    const reset = resetLoginFailures(ctx, r.username, r.id, null);
+    audit(ctx, 'login', 'user', r.id, null, reset ? withRows(null, reset) : null);
     return sessionInfo(ctx, session);
   },
 
@@ -169,10 +177,14 @@ export const peopleHandlers: Handlers<keyof typeof peopleApi> = {
   },
 
   'users.resetPassword': (ctx, input) => {
-    userById(ctx, input.id);
+    const r = userById(ctx, input.id);
     const hash = hashPassword(input.password);
-    ctx.db.prepare('UPDATE users SET password_hash = ?, updated_at = ?, updated_by = ? WHERE id = ?').run(hash, ctx.now().toISOString(), currentUser(ctx).userId, input.id);
+    const me = currentUser(ctx).userId;
+    ctx.db.prepare('UPDATE users SET password_hash = ?, updated_at = ?, updated_by = ? WHERE id = ?').run(hash, ctx.now().toISOString(), me, input.id);
     audit(ctx, 'reset_password', 'user', input.id, null, { passwordDigest: passwordDigest(hash) });
+    // A new password from the administrator also lifts a lock from failed logins.
+    const unlock = resetLoginFailures(ctx, r.username, r.id, me);
+    if (unlock) audit(ctx, 'unlock', 'login', r.id, null, withRows({ username: r.username }, unlock));
     return null;
   },
 

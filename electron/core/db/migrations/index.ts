@@ -10,6 +10,7 @@ import { accountDayTotals } from './0009_account_day_totals.ts';
 import { subsidyBatchesDate } from './0010_subsidy_batches_date.ts';
 import { postingPages } from './0011_posting_pages.ts';
 import { disclosureReads } from './0012_disclosure_reads.ts';
+import { loginAttempts } from './0015_login_attempts.ts';
 
 export interface Migration {
   name: string;
@@ -30,4 +31,5 @@ export const MIGRATIONS: Migration[] = [
   subsidyBatchesDate,
   postingPages,
   disclosureReads,
+  loginAttempts,
 ];
