@@ -5,7 +5,7 @@ import { ApiError, type ApiResult } from '../../shared/errors.ts';
 import type { Role } from '../../shared/roles.ts';
 import type { Ctx, Session } from './context.ts';
 import { openLedger, type Db, type OpenOptions } from './db/open.ts';
-import type { Handler, PreparedHandler } from './handlers.ts';
+import { RefusedAfterWrite, type Handler, type PreparedHandler } from './handlers.ts';
 import { uuidv7 } from './ids.ts';
 import { assertPeriodFields } from './period-lock.ts';
 import { allHandlers } from './registry.ts';
@@ -88,15 +88,25 @@ export async function dispatch(ctx: Ctx, name: string, input: unknown): Promise<
     const handler = allHandlers[name as MethodName] as Handler<MethodName>;
     const args = parsed.data as never;
     const run = typeof handler === 'function' ? () => handler(ctx, args) : await prepareThen(handler, ctx, args);
+    const refusal: { error?: ApiError } = {};
     const value = def.writes
       ? ctx.db.transaction(() => {
           // The period lock on every marked date of the input, in the same transaction as the write (period-lock.ts).
           assertPeriodFields(ctx, def, args);
-          const out = run();
+          let out: unknown;
+          try {
+            out = run();
+          } catch (e) {
+            // A refusal whose writes stand (a failed login is recorded): commit them, then answer with the error.
+            if (!(e instanceof RefusedAfterWrite)) throw e;
+            refusal.error = e.error;
+            return null;
+          }
           if (out instanceof Promise) throw new ApiError('INTERNAL', `写入功能 ${name} 不能是异步的`);
           return out;
         }).immediate()
       : await run();
+    if (refusal.error) throw refusal.error;
     return { ok: true, value };
   } catch (e) {
     return { ok: false, error: toApiError(e).toJSON() };
@@ -152,8 +162,12 @@ export function toApiError(e: unknown): ApiError {
   if (typeof err?.code === 'string' && err.code.startsWith('SQLITE_CONSTRAINT')) {
     const msg = err.message ?? '';
     if (/[\u4e00-\u9fff]/.test(msg)) return new ApiError('RULE', msg);
-    if (err.code === 'SQLITE_CONSTRAINT_UNIQUE') return new ApiError('CONFLICT', `数据重复：${msg}`);
-    return new ApiError('VALIDATION', `数据不符合账本的约束：${msg}`);
+    // SQLite's own words ("CHECK constraint failed: amount_fen <= 100000000") mean nothing to the person: they go to
+    // the debug log, the person gets what happened and what to do (issue 20).
+    if (typeof process !== 'undefined' && process.env.CANTEEN_DEBUG) console.error(e);
+    if (err.code === 'SQLITE_CONSTRAINT_UNIQUE' || err.code === 'SQLITE_CONSTRAINT_PRIMARYKEY') return new ApiError('CONFLICT', '账本中已有相同的记录，未保存；请检查是否重复录入');
+    if (err.code === 'SQLITE_CONSTRAINT_FOREIGNKEY') return new ApiError('CONFLICT', '引用的记录不存在，未保存；请刷新后重试');
+    return new ApiError('VALIDATION', '数据超出账本允许的范围或不完整，未保存；请检查金额、数量和必填项');
   }
   if (err?.code === 'SQLITE_BUSY') return new ApiError('LOCKED', '账本正被另一个程序写入，请稍后再试');
   if (typeof process !== 'undefined' && process.env.CANTEEN_DEBUG) console.error(e);

@@ -1,5 +1,5 @@
 import { method, z } from './contract.ts';
-import { documentDate, documentMonth, fen, id, isoDate, month, optionalText, search, text } from './fields.ts';
+import { documentDate, documentMonth, fen, id, isoDate, MAX_DAILY_RATE_FEN, MAX_RECEIPT_FEN, month, note, optionalNote, optionalText, search, text } from './fields.ts';
 import { FEE_READERS, FEE_SETUP, FEE_WRITERS } from '../roles.ts';
 import { MEAL_PLANS, PAY_METHODS, REFUND_REASONS, REFUND_PAY_METHODS, type MealPlan, type PayMethod, type RefundReason, type RefundPayMethod, type RosterField } from '../labels-fees.ts';
 // Vocabulary and role lists the renderer needs live in zod-free modules (no zod in the renderer bundle); re-exported.
@@ -202,7 +202,7 @@ export interface SettlementRow {
   balanceFen: number;
 }
 
-const reason = (label: string) => text(label, 200);
+const reason = (label: string) => note(label, 200);
 const periodKey = z
   .string({ error: '收费期间必须是文字' })
   .trim()
@@ -225,7 +225,7 @@ export const feesApi = {
     summary: '用餐方式及日收费标准',
   }),
   'mealPlans.update': method<MealPlanRow>()({
-    input: z.object({ code: mealPlan, dailyRateFen: fen('日收费标准').max(100_000, { error: '日收费标准不能超过 1000 元' }) }).strict(),
+    input: z.object({ code: mealPlan, dailyRateFen: fen('日收费标准', MAX_DAILY_RATE_FEN) }).strict(),
     access: ['admin', 'accountant'],
     writes: true,
     summary: '修改用餐方式的日收费标准（留痕）',
@@ -348,7 +348,7 @@ export const feesApi = {
         items: z
           .array(
             z
-              .object({ studentId: id('学生'), amountFen: fen('金额').optional(), overrideReason: optionalText('改动金额的理由', 200) })
+              .object({ studentId: id('学生'), amountFen: fen('金额', MAX_RECEIPT_FEN).optional(), overrideReason: optionalNote('改动金额的理由', 200) })
               .strict(),
             { error: '请选择学生' },
           )
@@ -407,7 +407,7 @@ export const feesApi = {
         appliedOn: isoDate('申请日期'),
         teacherName: text('班主任姓名', 30),
         teacherConfirmedOn: isoDate('班主任确认日期'),
-        note: optionalText('备注', 200),
+        note: optionalNote('备注', 200),
       })
       .strict()
       .refine((v) => v.noticeDate <= v.lastDay, { error: '最后一天不能早于通知日期', path: ['lastDay'] })
@@ -481,7 +481,7 @@ export const feesApi = {
     summary: '日清：当天现金账面余额与收付',
   }),
   'clearing.confirm': method<ClearingStatus>()({
-    input: z.object({ date: documentDate('日期'), countedFen: fen('实点现金'), reason: optionalText('差异原因', 200) }).strict(),
+    input: z.object({ date: documentDate('日期'), countedFen: fen('实点现金'), reason: optionalNote('差异原因', 200) }).strict(),
     access: FEE_WRITERS,
     writes: true,
     summary: '日清：录入实点现金，差异需说明原因，当天结清后不能再记现金账',

@@ -1,5 +1,5 @@
 import { method, z } from './contract.ts';
-import { documentDate, documentMonth, fen, month, optionalText, text } from './fields.ts';
+import { documentDate, documentMonth, fen, month, note, optionalNote, signedFen, text } from './fields.ts';
 import type { Category, NonFoodExpense } from '../domain.ts';
 import type { FundSummary } from '../disclosure.ts';
 import type { Role } from '../roles.ts';
@@ -168,8 +168,8 @@ export const monthcloseApi = {
       .object({
         month: documentMonth('月份', '录入银行对账余额'),
         account: z.enum(['bank', 'subsidy_bank'], { error: '账户应为 食堂专户 或 补助专户' }),
-        balanceFen: z.number({ error: '银行对账单余额必须是数字' }).int({ error: '银行对账单余额必须以分为单位' }).min(-100_000_000_000).max(100_000_000_000),
-        note: optionalText('备注', 200),
+        balanceFen: signedFen('银行对账单余额'),
+        note: optionalNote('备注', 200),
       })
       .strict(),
     access: ['accountant'],
@@ -189,7 +189,7 @@ export const monthcloseApi = {
     summary: '审核人审核月结：锁定该月，记录校验码与版本',
   }),
   'monthclose.reopen': method<MonthState>()({
-    input: z.object({ month: month(), reason: text('反结账理由', 200).refine((s) => s.length >= 5, { error: '反结账理由至少 5 个字' }) }).strict(),
+    input: z.object({ month: month(), reason: note('反结账理由', 200).refine((s) => s.length >= 5, { error: '反结账理由至少 5 个字' }) }).strict(),
     access: ['reviewer'],
     writes: true,
     summary: '审核人反结账（须填写理由，留痕；下次导出为新版本）',

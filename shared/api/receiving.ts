@@ -1,5 +1,5 @@
 import { method, z } from './contract.ts';
-import { documentDate, documentMonth, fen, id, isoDate, milli, month, optionalText, text } from './fields.ts';
+import { documentDate, documentMonth, fen, id, isoDate, milli, month, note, optionalNote, optionalText, text } from './fields.ts';
 import { CERT_KINDS, STORAGE_CLASSES, type Category, type CertKind } from '../domain.ts';
 import { EVERYONE, type Role } from '../roles.ts';
 import { DISPOSITIONS, DELIVERY_STATUSES, ATTACHMENT_KINDS, ATTACHMENT_MIME, ATTACHMENT_MAX_BYTES, PAYMENT_METHODS, type DeliveryStatus, type AttachmentKind, type AttachmentMime, type PaymentMethod } from '../labels-receiving.ts';
@@ -24,7 +24,7 @@ const lineSchema = z
     receivedMilli: milli('送货数量').refine((n) => n > 0, { error: '送货数量必须大于 0' }),
     acceptedMilli: milli('合格数量'),
     rejectedMilli: milli('拒收数量').default(0),
-    rejectReason: optionalText('拒收原因', 100),
+    rejectReason: optionalNote('拒收原因', 100),
     disposition: z.enum(DISPOSITIONS, { error: '处理方式应为当场退回或销毁' }).nullable().default(null),
     unitPriceFen: fen('单价'),
     /** The amount printed on the supplier's note for the accepted quantity; when given it is booked, and the
@@ -41,7 +41,7 @@ const lineSchema = z
     /** Measured temperature in tenths of °C (−18.5 °C → −185). */
     temperatureDc: z.number({ error: '温度必须是数字' }).int({ error: '温度以 0.1℃ 为单位' }).min(-500, { error: '温度不能低于 -50℃' }).max(1000, { error: '温度不能高于 100℃' }).nullable().default(null),
     certs: certNumbers,
-    note: optionalText('备注', 200),
+    note: optionalNote('备注', 200),
   })
   .strict();
 
@@ -49,7 +49,7 @@ export const warningNoteSchema = z
   .object({
     code: z.string().min(1).max(40),
     lineIndex: z.number().int().min(0).max(999).nullable().default(null),
-    note: text('警示说明', 200),
+    note: note('警示说明', 200),
   })
   .strict();
 
@@ -68,8 +68,8 @@ const draftFields = {
   lines: z.array(lineSchema, { error: '请填写验收明细' }).max(200, { error: '一张验收单最多 200 行' }),
   warningNotes: z.array(warningNoteSchema).max(400).default([]),
   /** One note covering every warning of the delivery (instead of one per warning). */
-  warningNote: optionalText('整单警示说明', 300),
-  remark: optionalText('备注', 300),
+  warningNote: optionalNote('整单警示说明', 300),
+  remark: optionalNote('备注', 300),
 };
 
 /** Holds received = accepted + rejected and the rejection's reason and disposition, with the row named. */
@@ -290,13 +290,13 @@ export const receivingApi = {
     summary: '过账：编号、锁定、按类别记食材支出与应付账款（只计合格数量）',
   }),
   'receiving.discard': method<DeliveryView>()({
-    input: z.object({ id: id('验收单'), reason: text('作废原因', 200) }).strict(),
+    input: z.object({ id: id('验收单'), reason: note('作废原因', 200) }).strict(),
     access: RECORDERS,
     writes: true,
     summary: '作废未过账的草稿（留记录）',
   }),
   'receiving.cancel': method<{ cancelled: DeliveryView; amended: DeliveryView | null }>()({
-    input: z.object({ id: id('验收单'), reason: text('作废原因', 200), amend: z.boolean().default(true) }).strict(),
+    input: z.object({ id: id('验收单'), reason: note('作废原因', 200), amend: z.boolean().default(true) }).strict(),
     access: RECORDERS,
     writes: true,
     summary: '作废已过账的验收单（冲销凭证），并生成指向原单的更正草稿',
@@ -354,7 +354,7 @@ export const receivingApi = {
     summary: '读取附件内容（显示缩略图或原图）',
   }),
   'receiving.deleteAttachment': method<null>()({
-    input: z.object({ id: id('附件'), reason: text('删除原因', 200) }).strict(),
+    input: z.object({ id: id('附件'), reason: note('删除原因', 200) }).strict(),
     access: ['admin', 'storekeeper', 'accountant'],
     writes: true,
     summary: '删除附件：保存期（保质期满后 6 个月，无保质期 2 年）未满时拒绝',
@@ -367,7 +367,7 @@ export const receivingApi = {
         totalFen: fen('对账单金额'),
         invoiceNumbers: z.array(text('发票号', 40)).max(100).default([]),
         lines: z.array(z.object({ ref: text('单号', 40), amountFen: fen('金额') }).strict()).max(500).default([]),
-        note: optionalText('备注', 300),
+        note: optionalNote('备注', 300),
       })
       .strict(),
     access: FINANCE,
@@ -388,7 +388,7 @@ export const receivingApi = {
         amountFen: fen('付款金额').refine((n) => n > 0, { error: '付款金额必须大于 0' }),
         method: z.enum(PAYMENT_METHODS, { error: '付款方式应为银行转账或现金' }),
         reference: optionalText('凭证号', 60),
-        note: optionalText('备注', 200),
+        note: optionalNote('备注', 200),
       })
       .strict(),
     access: FINANCE,

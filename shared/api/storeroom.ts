@@ -1,5 +1,5 @@
 import { method, z } from './contract.ts';
-import { documentDate, documentMonth, id, isoDate, milli, month, optionalText, search } from './fields.ts';
+import { documentDate, documentMonth, id, isoDate, milli, month, optionalNote, search } from './fields.ts';
 import type { Category, CertKind, StorageClass } from '../domain.ts';
 import type { Role } from '../roles.ts';
 import type { CategoryCostRow } from '../disclosure.ts';
@@ -290,7 +290,7 @@ export const storeroomApi = {
           )
           .min(1, { error: '请至少填写一行出库明细' })
           .max(100, { error: '一张出库单最多 100 行' }),
-        note: optionalText('备注', 200),
+        note: optionalNote('备注', 200),
       })
       .strict(),
     access: WRITERS,
@@ -298,7 +298,7 @@ export const storeroomApi = {
     summary: '出库到厨房（按日期与餐次），不超过结存，不出过期批次',
   }),
   'storeroom.cancelIssue': method<IssueView>()({
-    input: z.object({ id: id('出库单'), date: documentDate('冲销日期'), reason: optionalText('冲销原因', 200).refine((s) => s.length > 0, { error: '请填写冲销原因' }) }).strict(),
+    input: z.object({ id: id('出库单'), date: documentDate('冲销日期'), reason: optionalNote('冲销原因', 200).refine((s) => s.length > 0, { error: '请填写冲销原因' }) }).strict(),
     access: WRITERS,
     writes: true,
     summary: '冲销出库单（退回库房），原单保留',
@@ -319,7 +319,7 @@ export const storeroomApi = {
         date: documentDate('日期'),
         qtyMilli: positiveMilli('数量'),
         reason: z.enum(['loss', 'expired'], { error: '原因应为损耗或过期销毁' }),
-        note: optionalText('说明', 200),
+        note: optionalNote('说明', 200),
       })
       .strict(),
     access: WRITERS,
@@ -349,7 +349,7 @@ export const storeroomApi = {
                 lotId: id('批次'),
                 countedMilli: milli('实盘数量').nullable(),
                 reason: z.enum(ADJUST_REASONS, { error: '差异原因应为损耗、过期销毁、盘盈或盘亏' }).nullable().default(null),
-                note: optionalText('说明', 200),
+                note: optionalNote('说明', 200),
               })
               .strict(),
           )
