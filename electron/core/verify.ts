@@ -9,6 +9,9 @@ import { pinyinKeys } from './pinyin.ts';
 import { passwordDigest } from './verify-digest.ts';
 import { snapshotRows } from './row-snapshot.ts';
 import { verifyClosedMonths } from './domains/monthclose.ts';
+import { schemaDifferences } from './db/schema.ts';
+import { attachmentFileIn, attachmentFileProblem, fileSha256 } from './domains/receiving-attachments.ts';
+import type { AttachmentMime } from '../../shared/api/receiving.ts';
 
 /**
  * `verify`: is this ledger what the app wrote? SQLite's own checks (integrity, foreign keys), the audit hash chain,
@@ -24,7 +27,7 @@ import { verifyClosedMonths } from './domains/monthclose.ts';
  * the backup.
  */
 export interface VerifyProblem {
-  kind: 'integrity' | 'foreign_key' | 'audit_chain' | 'journal' | 'tamper' | 'anchor';
+  kind: 'integrity' | 'foreign_key' | 'audit_chain' | 'journal' | 'tamper' | 'anchor' | 'schema' | 'attachment';
   message: string;
   table?: string;
   id?: string;
@@ -42,6 +45,8 @@ export interface VerifyReport {
   coveredTables: Record<string, number>;
   /** Tables that hold data but whose rows verify cannot explain yet (named in the report, not silently passed). */
   uncoveredTables: string[];
+  /** Attachment files hashed against the sha256 their rows record; null when no attachments folder was given. */
+  attachmentFiles: number | null;
 }
 
 const MAX_PROBLEMS = 200;
@@ -209,6 +214,8 @@ export interface VerifyOptions {
   anchor?: { seq: number; hash: string; source: string } | null;
   /** How many problems to list (200: a report a person reads); a benchmark or an investigation may want them all. */
   maxProblems?: number;
+  /** The ledger's attachments folder: every live attachment's file is hashed against its row (not checked without). */
+  attachmentsDir?: string;
 }
 
 export function verifyLedger(db: Db, opts: VerifyOptions = {}): VerifyReport {
@@ -574,11 +581,18 @@ export function verifyLedger(db: Db, opts: VerifyOptions = {}): VerifyReport {
   // 7. Month totals (migration 0006): pure summaries, recomputed from their source rows.
   if (tables.has('account_month_totals')) checkMonthTotals(db, add, covered);
 
+  // 8. The schema: a dropped or planted trigger, index, view or table changes no row the checks above can see, but
+  // the rules every later write obeys (after the rows, so a changed row is still named first).
+  for (const d of schemaDifferences(db)) add({ kind: 'schema', id: d.name, message: `数据库结构与本软件不一致：${d.message}` });
+
+  // 9. The attachment files: each stored under its content hash, which the audited row records.
+  const attachmentFiles = opts.attachmentsDir !== undefined && tables.has('attachments') ? checkAttachmentFiles(db, opts.attachmentsDir, add) : null;
+
   const uncoveredTables = [...tables]
     .filter((t) => !(t in covered) && t !== 'audit_log')
     .filter((t) => (db.prepare(`SELECT 1 FROM "${t}" LIMIT 1`).get() as unknown) !== undefined)
     .sort();
-  return { ok: problems.length === 0, problems, first: problems[0] ?? null, auditEntries, journalEntries, coveredTables: covered, uncoveredTables };
+  return { ok: problems.length === 0, problems, first: problems[0] ?? null, auditEntries, journalEntries, coveredTables: covered, uncoveredTables, attachmentFiles };
 }
 
 interface GroupDigest {
@@ -721,7 +735,8 @@ export function describeReport(r: VerifyReport): string {
     const tables = Object.entries(r.coveredTables)
       .map(([t, n]) => `${LABEL[t] ?? t} ${n}`)
       .join('，');
-    return `校验通过：审计记录 ${r.auditEntries} 条首尾相接，记账凭证 ${r.journalEntries} 张全部过账且借贷平衡；已与审计记录逐行核对：${tables}。`;
+    const files = r.attachmentFiles === null ? '' : `附件文件 ${r.attachmentFiles} 个与登记的 sha256 相符；`;
+    return `校验通过：审计记录 ${r.auditEntries} 条首尾相接，记账凭证 ${r.journalEntries} 张全部过账且借贷平衡；数据库结构与本软件一致；${files}已与审计记录逐行核对：${tables}。`;
   }
   return `校验未通过，发现 ${r.problems.length >= MAX_PROBLEMS ? `${MAX_PROBLEMS} 处以上` : `${r.problems.length} 处`}问题。第一处：${r.first!.message}`;
 }
@@ -747,10 +762,34 @@ export function verifyLedgerFile(file: string): VerifyReport & { anchor: string 
   const db = openLedger(file, { readonly: true });
   try {
     const anchor = anchorFromBackups(db, backupsDir(path.dirname(path.resolve(file))), listBackups);
-    return { ...verifyLedger(db, { anchor }), anchor: anchor?.source ?? null };
+    return { ...verifyLedger(db, { anchor, attachmentsDir: path.join(path.dirname(path.resolve(file)), 'attachments') }), anchor: anchor?.source ?? null };
   } finally {
     db.close();
   }
+}
+
+/**
+ * Every live attachment's file hashed against the sha256 its row records (the row is checked against the audit chain
+ * like any other): a scan replaced, edited or deleted on disk is named by delivery and file name. One content shared
+ * by several rows is read once. Returns how many files were hashed.
+ */
+function checkAttachmentFiles(db: Db, dir: string, add: (p: VerifyProblem) => void): number {
+  const rows = db
+    .prepare(
+      `SELECT a.id, a.sha256, a.mime, a.file_name, coalesce(d.number, a.delivery_id) AS delivery FROM attachments a LEFT JOIN deliveries d ON d.id = a.delivery_id
+       WHERE a.deleted_at IS NULL ORDER BY a.sha256, a.mime, a.id`,
+    )
+    .all() as { id: string; sha256: string; mime: AttachmentMime; file_name: string; delivery: string }[];
+  const seen = new Map<string, string | null>();
+  for (const r of rows) {
+    const file = attachmentFileIn(dir, r.sha256, r.mime);
+    if (!seen.has(file)) seen.set(file, fileSha256(file));
+    const got = seen.get(file);
+    if (got === r.sha256) continue;
+    const why = got === null ? `文件 ${path.basename(file)} 缺失或无法读取` : '文件内容与登记的 sha256 不符';
+    add({ kind: 'attachment', table: 'attachments', id: r.id, message: attachmentFileProblem(r.delivery, r.file_name, why) });
+  }
+  return seen.size;
 }
 
 /**

@@ -10,18 +10,43 @@ import type { VerifyReport } from '../../electron/core/verify.ts';
 
 type Row = Record<string, unknown>;
 
+/** The CREATE text of the triggers each tamperable copy dropped, for `restoreTriggers`. */
+const droppedTriggers = new WeakMap<Database.Database, string[]>();
+
 /** A copy of `baseline` at `file`, opened the way a person with the sqlite3 shell would: no triggers, no checks. */
 export function tamperableCopy(baseline: string, file: string): Database.Database {
-  fs.copyFileSync(baseline, file);
-  const db = new Database(file);
+  const db = plainCopy(baseline, file);
   db.pragma('foreign_keys = OFF');
   db.pragma('ignore_check_constraints = ON');
-  db.pragma('synchronous = OFF');
-  const triggers = db.prepare(`SELECT name FROM sqlite_schema WHERE type = 'trigger'`).all() as { name: string }[];
+  const triggers = db.prepare(`SELECT name, sql FROM sqlite_schema WHERE type = 'trigger'`).all() as { name: string; sql: string }[];
   db.transaction(() => {
     for (const { name } of triggers) db.exec(`DROP TRIGGER "${name}"`);
   })();
+  droppedTriggers.set(db, triggers.map((t) => t.sql));
   return db;
+}
+
+/** A copy of `baseline` at `file` opened with the sqlite3 shell's defaults (triggers and checks in place). */
+export function plainCopy(baseline: string, file: string): Database.Database {
+  fs.copyFileSync(baseline, file);
+  for (const side of ['-wal', '-shm']) fs.rmSync(`${file}${side}`, { force: true });
+  const db = new Database(file);
+  // The shell is not in defensive mode: sqlite_schema itself can be edited (PRAGMA writable_schema).
+  db.unsafeMode(true);
+  db.pragma('synchronous = OFF');
+  return db;
+}
+
+/**
+ * Puts back the triggers `tamperableCopy` dropped, as a careful tamperer would after editing rows: verify must then
+ * find the edit in the rows themselves, not merely notice the missing triggers (which it names since issue 20).
+ */
+export function restoreTriggers(db: Database.Database): void {
+  const sqls = droppedTriggers.get(db) ?? [];
+  db.transaction(() => {
+    for (const sql of sqls) db.exec(sql);
+  })();
+  droppedTriggers.delete(db);
 }
 
 const where = (keys: string[]) => keys.map((k) => `"${k}" IS ?`).join(' AND ');
@@ -120,6 +145,7 @@ export function tamperRounds(o: {
     }
     counts[op]++;
     perTable[table] = (perTable[table] ?? 0) + 1;
+    restoreTriggers(db);
     const r = o.verify(db);
     db.close();
     if (!(o.caught ? o.caught(r, table) : r.problems.some((p) => p.table === table))) missed.push(`${what} → ${r.ok ? 'passed' : r.first!.message}`);

@@ -60,7 +60,7 @@ export const maintenanceHandlers: Handlers<keyof typeof maintenanceApi> = {
 
   'integrity.verify': (ctx) => {
     const anchor = ctx.dataDir ? anchorFromBackups(ctx.db, backupsDir(ctx.dataDir), listBackups) : null;
-    const r = verifyLedger(ctx.db, { anchor });
+    const r = verifyLedger(ctx.db, { anchor, attachmentsDir: ctx.dataDir ? path.join(ctx.dataDir, 'attachments') : undefined });
     return { ...r, summary: describeReport(r), anchor: anchor?.source ?? null };
   },
 };

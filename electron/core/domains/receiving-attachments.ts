@@ -50,7 +50,37 @@ function attachmentsDir(ctx: Ctx): string {
 }
 
 export function attachmentPath(ctx: Ctx, sha256: string, mime: AttachmentMime): string {
-  return path.join(attachmentsDir(ctx), `${sha256}.${ATTACHMENT_MIME[mime]}`);
+  return attachmentFileIn(attachmentsDir(ctx), sha256, mime);
+}
+
+/** Where a content is stored in an attachments folder: named by its sha256, so the name says what the bytes must be. */
+export function attachmentFileIn(dir: string, sha256: string, mime: AttachmentMime): string {
+  return path.join(dir, `${sha256}.${ATTACHMENT_MIME[mime]}`);
+}
+
+/** A file's sha256 read in 1 MiB pieces (verify hashes every attachment: memory stays bounded); null when unreadable. */
+export function fileSha256(file: string): string | null {
+  let fd: number;
+  try {
+    fd = fs.openSync(file, 'r');
+  } catch {
+    return null;
+  }
+  try {
+    const h = crypto.createHash('sha256');
+    const buf = Buffer.allocUnsafe(1 << 20);
+    for (let n; (n = fs.readSync(fd, buf, 0, buf.length, null)) > 0; ) h.update(buf.subarray(0, n));
+    return h.digest('hex');
+  } catch {
+    return null;
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+/** The refusal for a file replaced, changed or deleted behind the app (issue 20), naming the delivery and the file. */
+export function attachmentFileProblem(deliveryNumber: string, fileName: string, why: string): string {
+  return `附件文件已被改动或缺失（验收单 ${deliveryNumber} 的“${fileName}”：${why}），请从备份恢复附件（数据文件夹中的 attachments 文件夹）`;
 }
 
 interface AttachmentRow {
@@ -142,11 +172,23 @@ export function attach(ctx: Ctx, a: AttachInput): AttachmentView {
   return view;
 }
 
+/** The stored bytes, served only when they still hash to the sha256 the (audited) row recorded. */
 export function attachmentData(ctx: Ctx, id: string): { mime: AttachmentMime; dataBase64: string; fileName: string } {
   const r = liveRow(ctx, id);
   const file = attachmentPath(ctx, r.sha256, r.mime);
-  if (!fs.existsSync(file)) throw new ApiError('NOT_FOUND', `附件文件缺失：${path.basename(file)}，请从备份恢复 attachments 文件夹`);
-  return { mime: r.mime, dataBase64: fs.readFileSync(file).toString('base64'), fileName: r.file_name };
+  const problem = (why: string) => {
+    const d = ctx.db.prepare('SELECT number FROM deliveries WHERE id = ?').get(r.delivery_id) as { number: string | null } | undefined;
+    return attachmentFileProblem(d?.number ?? r.delivery_id, r.file_name, why);
+  };
+  let bytes: Buffer;
+  try {
+    bytes = fs.readFileSync(file);
+  } catch (e) {
+    const missing = (e as { code?: string }).code === 'ENOENT';
+    throw new ApiError(missing ? 'NOT_FOUND' : 'INTERNAL', problem(missing ? `文件 ${path.basename(file)} 不存在` : `文件 ${path.basename(file)} 无法读取`));
+  }
+  if (crypto.createHash('sha256').update(bytes).digest('hex') !== r.sha256) throw new ApiError('CONFLICT', problem('文件内容与登记的 sha256 不符'));
+  return { mime: r.mime, dataBase64: bytes.toString('base64'), fileName: r.file_name };
 }
 
 export function deleteAttachment(ctx: Ctx, id: string, reason: string): void {
