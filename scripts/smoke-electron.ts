@@ -71,7 +71,7 @@ interface IngredientRow {
   name: string;
   category: string;
   refPriceFen: number | null;
-  requiredCerts: string[];
+  effectiveCerts: string[];
   banned: boolean;
   disabled: boolean;
 }
@@ -108,7 +108,7 @@ async function recordDelivery(invoke: Invoke, today: string): Promise<{ number: 
             storageClass: 'ambient',
             productionDate: today,
             shelfLifeDays: 180,
-            certs: Object.fromEntries(ing.requiredCerts.map((c) => [c, `SMOKE-${c}`])),
+            certs: Object.fromEntries(ing.effectiveCerts.map((c) => [c, `SMOKE-${c}`])),
           },
         ],
         warningNote: '冒烟测试',

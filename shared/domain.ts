@@ -27,6 +27,22 @@ export const CERT_LABELS: Record<CertKind, string> = {
   test_report: '检验检测报告',
 };
 
+/**
+ * The kind of an ingredient as the certificate rules see it (shared/cert-rules.ts); whether it is imported is a flag of
+ * its own (进口 goes with any kind). Master data only the 管理员/会计 may change.
+ */
+export const INGREDIENT_KINDS = ['livestock', 'pork', 'poultry', 'eggs', 'aquatic', 'dairy', 'other'] as const;
+export type IngredientKind = (typeof INGREDIENT_KINDS)[number];
+export const INGREDIENT_KIND_LABELS: Record<IngredientKind, string> = {
+  livestock: '畜肉（牛羊肉等）',
+  pork: '猪肉',
+  poultry: '禽肉',
+  eggs: '鲜蛋',
+  aquatic: '水产品',
+  dairy: '乳制品',
+  other: '其他',
+};
+
 export const LICENCE_KINDS = ['business', 'food_business', 'food_production'] as const;
 export type LicenceKind = (typeof LICENCE_KINDS)[number];
 export const LICENCE_LABELS: Record<LicenceKind, string> = {

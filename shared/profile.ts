@@ -1,6 +1,12 @@
 import { z } from './api/contract.ts';
 import { DEFAULT_DISCLOSURE_LAYOUT, disclosureLayoutSchema } from './disclosure.ts';
-import { CATEGORIES, NON_FOOD_EXPENSES } from './domain.ts';
+import { DEFAULT_CERT_RULES } from './cert-rules.ts';
+import { CATEGORIES, CERT_KINDS, INGREDIENT_KINDS, NON_FOOD_EXPENSES } from './domain.ts';
+
+const certList = z
+  .array(z.enum(CERT_KINDS, { error: '证明类型无效' }))
+  .max(CERT_KINDS.length)
+  .refine((c) => new Set(c).size === c.length, { error: '证明类型重复' });
 
 /**
  * The regional profile (区域配置): everything DOMAIN.md marks *profile*. Stored as JSON on the school; code reads
@@ -36,6 +42,19 @@ export const profileSchema = z
     /** Automatic backups kept: the newest per day for this many days, the newest per month for this many months. */
     backupKeepDays: z.number().int().min(1).max(366).default(14),
     backupKeepMonths: z.number().int().min(0).max(120).default(12),
+    /**
+     * 索证索票 rules (shared/cert-rules.ts): the certificates a delivery line needs by the ingredient's category, kind
+     * and import, which no ingredient can remove. A profile stored before them reads the national defaults; the
+     * stored JSON is not rewritten, so a closed month's checksum, export and verify see what they saw.
+     */
+    certRules: z
+      .object({
+        byCategory: z.record(z.enum(CATEGORIES), certList),
+        byKind: z.record(z.enum(INGREDIENT_KINDS), certList),
+        imported: certList,
+      })
+      .strict()
+      .default(DEFAULT_CERT_RULES),
   })
   .strict();
 export type RegionalProfile = z.infer<typeof profileSchema>;
@@ -64,4 +83,5 @@ export const DEFAULT_PROFILE: RegionalProfile = {
   disclosureLayout: DEFAULT_DISCLOSURE_LAYOUT,
   backupKeepDays: 14,
   backupKeepMonths: 12,
+  certRules: DEFAULT_CERT_RULES,
 };

@@ -20,6 +20,11 @@ export const EVERYONE: readonly Role[] = ROLES;
 
 /** Who keeps suppliers and the ingredient catalogue (and imports them). */
 export const MASTERDATA_EDITORS: readonly Role[] = ['admin', 'storekeeper', 'accountant'];
+/**
+ * Who may set an ingredient's category, kind (猪肉, 鲜蛋…), 进口 and required certificates: not the 食堂管理员 who
+ * receives the goods, since these decide which certificates a delivery needs (issue 14).
+ */
+export const INGREDIENT_CLASSIFIERS: readonly Role[] = ['admin', 'accountant'];
 
 /** Who handles fee money: the cashier, and the accountant who may stand in. Class teachers are not users. */
 export const FEE_WRITERS: readonly Role[] = ['cashier', 'accountant'];

@@ -6,6 +6,8 @@ import { backupsDir, listBackups } from './backup.ts';
 import { openLedger, type Db } from './db/open.ts';
 import { MIGRATIONS } from './db/migrations/index.ts';
 import { pinyinKeys } from './pinyin.ts';
+import { defaultImported, defaultKind } from '../../shared/cert-rules.ts';
+import type { Category, CertKind } from '../../shared/domain.ts';
 import { passwordDigest } from './verify-digest.ts';
 import { snapshotRows } from './row-snapshot.ts';
 import { verifyClosedMonths } from './domains/monthclose.ts';
@@ -400,6 +402,12 @@ export function verifyLedger(db: Db, opts: VerifyOptions = {}): VerifyReport {
       cmp.eq(row, 'spec', d.spec);
       cmp.eq(row, 'ref_price_fen', d.refPriceFen ?? null);
       if (canonical(parseJson(`{"v":${String(row.required_certs)}}`)?.v ?? null) !== canonical(d.requiredCerts ?? null)) cmp.diff(row, 'required_certs');
+      // Kind and import (migration 0013): entries written before carry neither; the migration set them by the rule a new
+      // unclassified item follows, from the name, category, spec and list those entries hold.
+      const name = typeof d.name === 'string' ? d.name : '';
+      cmp.eq(row, 'kind', typeof d.kind === 'string' ? d.kind : defaultKind(d.category as Category, name));
+      const imported = typeof d.imported === 'boolean' ? d.imported : defaultImported(name, typeof d.spec === 'string' ? d.spec : '', Array.isArray(d.requiredCerts) ? (d.requiredCerts as CertKind[]) : []);
+      cmp.eq(row, 'imported', imported ? 1 : 0);
       cmp.eq(row, 'banned', d.banned === true ? 1 : 0);
       cmp.eq(row, 'storable', d.storable === true ? 1 : 0);
       cmp.eq(row, 'disabled', d.disabled === true ? 1 : 0);

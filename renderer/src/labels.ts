@@ -1,4 +1,4 @@
-import { CATEGORY_LABELS, CERT_LABELS, LICENCE_LABELS, SUPPLIER_KIND_LABELS } from '../../shared/domain.ts';
+import { CATEGORY_LABELS, CERT_LABELS, INGREDIENT_KIND_LABELS, LICENCE_LABELS, SUPPLIER_KIND_LABELS } from '../../shared/domain.ts';
 import { ROLE_LABELS } from '../../shared/roles.ts';
 
 /**
@@ -50,6 +50,8 @@ export const FIELD_LABELS: Record<string, string> = {
   spec: '规格',
   refPriceFen: '参考价',
   requiredCerts: '所需证明',
+  imported: '进口',
+  effectiveCerts: '验收须索证',
   banned: '禁止采购',
   storable: '可入库储存',
   username: '用户名',
@@ -63,7 +65,7 @@ export const FIELD_LABELS: Record<string, string> = {
 /** Stored codes by field name, so the audit diff shows 蔬菜水果 rather than "vegetable". */
 export const VALUE_LABELS: Record<string, Record<string, string>> = {
   category: CATEGORY_LABELS,
-  kind: { ...SUPPLIER_KIND_LABELS, ...LICENCE_LABELS },
+  kind: { ...SUPPLIER_KIND_LABELS, ...LICENCE_LABELS, ...INGREDIENT_KIND_LABELS },
   requiredCerts: CERT_LABELS,
   roles: ROLE_LABELS,
 };

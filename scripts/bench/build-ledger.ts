@@ -167,7 +167,9 @@ export async function buildLedger(file: string, size: BuildSize, log: (s: string
   }
   for (const [k, name] of ingredientNames(size.ingredients, r).entries()) {
     const price = between(200, 5000);
-    const ing = await call('ingredients.create', { name, category: CATS[k % CATS.length], unit: '千克', spec: '', refPriceFen: price, requiredCerts: [], banned: false, storable: false });
+    // Synthetic items set by the admin to 其他, so no line needs a certificate number: the post measures what it did
+    // before the certificate rules (issue 14); a real catalogue's meat asks for them (shared/cert-rules.ts).
+    const ing = await call('ingredients.create', { name, category: CATS[k % CATS.length], unit: '千克', spec: '', refPriceFen: price, requiredCerts: [], kind: 'other', imported: false, banned: false, storable: false });
     ingredients.push({ id: ing.id, price });
   }
   const rows = [];

@@ -1,6 +1,6 @@
 import { method, z } from './contract.ts';
 import { creditCode, fen, id, isoDate, optionalText, search, text } from './fields.ts';
-import { CATEGORIES, CERT_KINDS, LICENCE_KINDS, SUPPLIER_KINDS, type Category, type CertKind, type LicenceKind, type SupplierKind } from '../domain.ts';
+import { CATEGORIES, CERT_KINDS, INGREDIENT_KINDS, LICENCE_KINDS, SUPPLIER_KINDS, type Category, type CertKind, type IngredientKind, type LicenceKind, type SupplierKind } from '../domain.ts';
 import { EVERYONE, MASTERDATA_EDITORS } from '../roles.ts';
 
 export interface Licence {
@@ -28,7 +28,16 @@ export interface Ingredient {
   unit: string;
   spec: string;
   refPriceFen: number | null;
+  /** Which kind of item the certificate rules see (猪肉, 鲜蛋…); set by the 管理员/会计. */
+  kind: IngredientKind;
+  /** 进口: the profile's import rule applies. */
+  imported: boolean;
+  /** Certificates this ingredient adds to what its category and kind require. */
   requiredCerts: CertKind[];
+  /** What the profile's rules require of its category, kind and import (cannot be removed), under the rules now. */
+  ruleCerts: CertKind[];
+  /** What a delivery line of it needs: ruleCerts and requiredCerts together (posting checks this, computed again). */
+  effectiveCerts: CertKind[];
   banned: boolean;
   storable: boolean;
   disabled: boolean;
@@ -60,19 +69,32 @@ const supplierFields = {
     .default([]),
 };
 
+const certList = z
+  .array(z.enum(CERT_KINDS, { error: '证明类型无效' }))
+  .max(CERT_KINDS.length)
+  .refine((c) => new Set(c).size === c.length, { error: '证明类型重复' });
+const ingredientKind = z.enum(INGREDIENT_KINDS, { error: '食材种类无效' });
+
 const ingredientFields = {
   name: text('品名', 40),
   category: z.enum(CATEGORIES, { error: '食材类别无效' }),
   unit: text('单位', 8),
   spec: optionalText('规格', 40),
   refPriceFen: fen('参考价').nullable().default(null),
-  requiredCerts: z
-    .array(z.enum(CERT_KINDS, { error: '证明类型无效' }))
-    .max(CERT_KINDS.length)
-    .refine((c) => new Set(c).size === c.length, { error: '证明类型重复' })
-    .default([]),
+  requiredCerts: certList.default([]),
+  /** Omitted: the kind its category and name imply (shared/cert-rules.ts defaultKind). */
+  kind: ingredientKind.optional(),
+  /** Omitted: imported when its name or spec says 进口. */
+  imported: z.boolean().optional(),
   banned: z.boolean().default(false),
   storable: z.boolean().default(false),
+};
+
+/** An update carries every field; kind, imported and requiredCerts left out stay as they are. */
+const ingredientUpdateFields = {
+  ...ingredientFields,
+  requiredCerts: certList.optional(),
+  disabled: z.boolean().default(false),
 };
 
 
@@ -124,12 +146,12 @@ export const masterdataApi = {
     input: z.object(ingredientFields).strict(),
     access: MASTERDATA_EDITORS,
     writes: true,
-    summary: '新增食材',
+    summary: '新增食材（食堂管理员新增的食材按类别和品名定种类，所需证明只能增加）',
   }),
   'ingredients.update': method<Ingredient>()({
-    input: z.object({ id: id('食材'), ...ingredientFields, disabled: z.boolean().default(false) }).strict(),
+    input: z.object({ id: id('食材'), ...ingredientUpdateFields }).strict(),
     access: MASTERDATA_EDITORS,
     writes: true,
-    summary: '修改食材（留痕）',
+    summary: '修改食材（留痕；类别、种类、进口与所需证明只有管理员或会计可改）',
   }),
 };

@@ -123,7 +123,7 @@ export const deliveriesStep: DemoStep = {
       return { ...l, acceptedMilli: l.receivedMilli - rejected, rejectedMilli: rejected, rejectReason: pick(REJECT_REASONS), disposition: pick(dispositions) };
     };
     const certs = (name: string, date: string, n: number): Partial<Record<CertKind, string>> => {
-      const kinds = ing(name).requiredCerts;
+      const kinds = ing(name).effectiveCerts;
       const tag = `${date.replaceAll('-', '')}${String(n).padStart(2, '0')}`;
       return Object.fromEntries(kinds.map((k) => [k, `${k === 'animal_quarantine' ? 'A3301' : k === 'meat_quality' ? 'RP' : 'CIQ'}${tag}`]));
     };

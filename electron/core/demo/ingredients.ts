@@ -118,5 +118,11 @@ export const ingredientsStep: DemoStep = {
       const i = await d.call('ingredients.create', input);
       d.ingredients.set(i.name, i);
     }
+    // The storekeeper's 鸡蛋 under 肉禽蛋 is checked as meat until someone who may classify it says it is 鲜蛋
+    // (shared/cert-rules.ts defaultKind): the accountant does, and the month-close checklist lists the change.
+    await d.loginAs('accountant');
+    const egg = d.ingredients.get('鸡蛋')!;
+    const { id, name, category, unit, spec, refPriceFen, banned, storable } = egg;
+    d.ingredients.set(name, await d.call('ingredients.update', { id, name, category, unit, spec, refPriceFen, banned, storable, kind: 'eggs' }));
   },
 };

@@ -1,11 +1,15 @@
 import type { Ingredient, Licence, masterdataApi, Supplier } from '../../../shared/api/masterdata.ts';
-import type { Category, CertKind, SupplierKind } from '../../../shared/domain.ts';
+import { defaultImported, defaultKind, effectiveCerts, ruleCerts, type CertRules } from '../../../shared/cert-rules.ts';
+import { CATEGORY_LABELS, CERT_LABELS, INGREDIENT_KIND_LABELS, type Category, type CertKind, type IngredientKind, type SupplierKind } from '../../../shared/domain.ts';
 import { ApiError } from '../../../shared/errors.ts';
+import { DEFAULT_PROFILE } from '../../../shared/profile.ts';
+import { INGREDIENT_CLASSIFIERS, type Role } from '../../../shared/roles.ts';
 import { audit } from '../audit.ts';
-import { currentUser, type Ctx } from '../context.ts';
+import { currentUser, hasRole, type Ctx } from '../context.ts';
 import type { Handlers } from '../handlers.ts';
 import { uuidv7 } from '../ids.ts';
 import { likeContains, likePrefix, pinyinKeys } from '../pinyin.ts';
+import { profileOf } from './people.ts';
 
 interface SupplierRow {
   id: string;
@@ -25,6 +29,8 @@ interface IngredientRow {
   unit: string;
   spec: string;
   ref_price_fen: number | null;
+  kind: IngredientKind;
+  imported: number;
   required_certs: string;
   banned: number;
   storable: number;
@@ -50,7 +56,10 @@ function toSupplier(ctx: Ctx, r: SupplierRow): Supplier {
   };
 }
 
-export function toIngredient(r: IngredientRow): Ingredient {
+/** The stored record: what the audit snapshots and verify compares (the certificates the rules add are not stored). */
+export type IngredientRecord = Omit<Ingredient, 'ruleCerts' | 'effectiveCerts'>;
+
+function toRecord(r: IngredientRow): IngredientRecord {
   return {
     id: r.id,
     name: r.name,
@@ -58,6 +67,8 @@ export function toIngredient(r: IngredientRow): Ingredient {
     unit: r.unit,
     spec: r.spec,
     refPriceFen: r.ref_price_fen,
+    kind: r.kind,
+    imported: r.imported === 1,
     requiredCerts: JSON.parse(r.required_certs) as CertKind[],
     banned: r.banned === 1,
     storable: r.storable === 1,
@@ -66,20 +77,44 @@ export function toIngredient(r: IngredientRow): Ingredient {
   };
 }
 
+function withCerts(rec: IngredientRecord, rules: CertRules): Ingredient {
+  return { ...rec, ruleCerts: ruleCerts(rules, rec), effectiveCerts: effectiveCerts(rules, rec) };
+}
+
+/** The certificate rules in force (the national defaults before the first-run setup has stored a profile). */
+export function certRulesOf(ctx: Ctx): CertRules {
+  const row = ctx.db.prepare('SELECT profile FROM school').get() as { profile: string } | undefined;
+  if (!row) return DEFAULT_PROFILE.certRules;
+  return profileOf(ctx).certRules;
+}
+
+export function toIngredient(r: IngredientRow, rules: CertRules): Ingredient {
+  return withCerts(toRecord(r), rules);
+}
+
 export function getSupplier(ctx: Ctx, id: string): Supplier {
   const r = ctx.db.prepare('SELECT * FROM suppliers WHERE id = ?').get(id) as SupplierRow | undefined;
   if (!r) throw new ApiError('NOT_FOUND', '找不到该供应商');
   return toSupplier(ctx, r);
 }
 
-export function getIngredient(ctx: Ctx, id: string): Ingredient {
+function ingredientRecord(ctx: Ctx, id: string): IngredientRecord {
   const r = ctx.db.prepare('SELECT * FROM ingredients WHERE id = ?').get(id) as IngredientRow | undefined;
   if (!r) throw new ApiError('NOT_FOUND', '找不到该食材');
-  return toIngredient(r);
+  return toRecord(r);
+}
+
+export function getIngredient(ctx: Ctx, id: string): Ingredient {
+  return withCerts(ingredientRecord(ctx, id), certRulesOf(ctx));
 }
 
 type SupplierInput = Omit<Supplier, 'id' | 'disabled' | 'updatedAt'> & { disabled?: boolean };
-type IngredientInput = Omit<Ingredient, 'id' | 'disabled' | 'updatedAt'> & { disabled?: boolean };
+type IngredientInput = Omit<IngredientRecord, 'id' | 'disabled' | 'updatedAt' | 'kind' | 'imported' | 'requiredCerts'> & {
+  kind?: IngredientKind;
+  imported?: boolean;
+  requiredCerts?: CertKind[];
+  disabled?: boolean;
+};
 
 function assertSupplierUnique(ctx: Ctx, s: SupplierInput, exceptId: string | null): void {
   const clash = ctx.db
@@ -136,36 +171,84 @@ function assertIngredientUnique(ctx: Ctx, i: IngredientInput, exceptId: string |
   }
 }
 
+const certNames = (cs: readonly CertKind[]) => cs.map((c) => CERT_LABELS[c]).join('、') || '无';
+
+/**
+ * A new ingredient's kind and import: as given by the 管理员/会计; for the 食堂管理员, what its category and name imply
+ * (defaultKind), or a kind that asks for at least as much under the rules in force, so creating 五花肉 as 肉禽蛋 still
+ * needs the quarantine certificates and no new item can be made to need less than its category and name say.
+ */
+function classifyNew(ctx: Ctx, rules: CertRules, i: IngredientInput): { kind: IngredientKind; imported: boolean } {
+  const requiredCerts = i.requiredCerts ?? [];
+  const implied = { category: i.category, kind: defaultKind(i.category, i.name), imported: defaultImported(i.name, i.spec, requiredCerts) };
+  const chosen = { category: i.category, kind: i.kind ?? implied.kind, imported: i.imported ?? implied.imported };
+  if (hasAnyRole(ctx, INGREDIENT_CLASSIFIERS)) return chosen;
+  const need = ruleCerts(rules, implied);
+  const got = new Set(effectiveCerts(rules, { ...chosen, requiredCerts }));
+  const lost = need.filter((c) => !got.has(c));
+  if (lost.length) {
+    throw new ApiError(
+      'FORBIDDEN',
+      `食材种类和“进口”只有管理员或会计可以设置：按类别（${CATEGORY_LABELS[i.category]}）和品名，“${i.name}”应按“${INGREDIENT_KIND_LABELS[implied.kind]}${implied.imported ? '、进口' : ''}”查验${certNames(need)}，所选的种类少了${certNames(lost)}`,
+    );
+  }
+  return chosen;
+}
+
+function hasAnyRole(ctx: Ctx, roles: readonly Role[]): boolean {
+  return roles.some((r) => hasRole(ctx, r));
+}
+
 export function createIngredient(ctx: Ctx, i: IngredientInput): Ingredient {
   assertIngredientUnique(ctx, i, null);
+  const rules = certRulesOf(ctx);
+  const { kind, imported } = classifyNew(ctx, rules, i);
   const id = uuidv7(ctx.now().getTime());
   const at = ctx.now().toISOString();
   const by = currentUser(ctx).userId;
   const py = pinyinKeys(i.name);
   ctx.db
     .prepare(
-      `INSERT INTO ingredients (id, origin, name, category, unit, spec, ref_price_fen, required_certs, banned, storable, py_initials, py_full, created_at, created_by, updated_at, updated_by)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      `INSERT INTO ingredients (id, origin, name, category, unit, spec, ref_price_fen, kind, imported, required_certs, banned, storable, py_initials, py_full, created_at, created_by, updated_at, updated_by)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     )
-    .run(id, ctx.installationId, i.name, i.category, i.unit, i.spec, i.refPriceFen, JSON.stringify(i.requiredCerts), i.banned ? 1 : 0, i.storable ? 1 : 0, py.initials, py.full, at, by, at, by);
-  const created = getIngredient(ctx, id);
+    .run(id, ctx.installationId, i.name, i.category, i.unit, i.spec, i.refPriceFen, kind, imported ? 1 : 0, JSON.stringify(i.requiredCerts ?? []), i.banned ? 1 : 0, i.storable ? 1 : 0, py.initials, py.full, at, by, at, by);
+  const created = ingredientRecord(ctx, id);
   audit(ctx, 'create', 'ingredient', id, null, created);
-  return created;
+  return withCerts(created, rules);
 }
 
+/**
+ * Category, kind, import and required certificates decide which certificates a delivery needs: only the 管理员/会计
+ * change them (the 食堂管理员 who receives the goods edits the rest). Left out of an update, they stay as they are.
+ */
 export function updateIngredient(ctx: Ctx, id: string, i: IngredientInput): Ingredient {
-  const before = getIngredient(ctx, id);
+  const before = ingredientRecord(ctx, id);
   assertIngredientUnique(ctx, i, id);
+  const kind = i.kind ?? before.kind;
+  const imported = i.imported ?? before.imported;
+  const requiredCerts = i.requiredCerts ?? before.requiredCerts;
+  if (!hasAnyRole(ctx, INGREDIENT_CLASSIFIERS)) {
+    const changed = [
+      i.category !== before.category ? `类别（${CATEGORY_LABELS[before.category]} → ${CATEGORY_LABELS[i.category]}）` : '',
+      kind !== before.kind ? `种类（${INGREDIENT_KIND_LABELS[before.kind]} → ${INGREDIENT_KIND_LABELS[kind]}）` : '',
+      imported !== before.imported ? `进口（${before.imported ? '是' : '否'} → ${imported ? '是' : '否'}）` : '',
+      JSON.stringify([...requiredCerts].sort()) !== JSON.stringify([...before.requiredCerts].sort()) ? `所需证明（${certNames(before.requiredCerts)} → ${certNames(requiredCerts)}）` : '',
+    ].filter(Boolean);
+    if (changed.length) {
+      throw new ApiError('FORBIDDEN', `食材的类别、种类、进口和所需证明决定验收时要查验哪些证明，只有管理员或会计可以修改：“${before.name}”的${changed.join('、')}未修改`);
+    }
+  }
   const py = pinyinKeys(i.name);
   ctx.db
     .prepare(
-      `UPDATE ingredients SET name = ?, category = ?, unit = ?, spec = ?, ref_price_fen = ?, required_certs = ?, banned = ?, storable = ?,
+      `UPDATE ingredients SET name = ?, category = ?, unit = ?, spec = ?, ref_price_fen = ?, kind = ?, imported = ?, required_certs = ?, banned = ?, storable = ?,
        py_initials = ?, py_full = ?, disabled = ?, updated_at = ?, updated_by = ? WHERE id = ?`,
     )
-    .run(i.name, i.category, i.unit, i.spec, i.refPriceFen, JSON.stringify(i.requiredCerts), i.banned ? 1 : 0, i.storable ? 1 : 0, py.initials, py.full, i.disabled ? 1 : 0, ctx.now().toISOString(), currentUser(ctx).userId, id);
-  const after = getIngredient(ctx, id);
+    .run(i.name, i.category, i.unit, i.spec, i.refPriceFen, kind, imported ? 1 : 0, JSON.stringify(requiredCerts), i.banned ? 1 : 0, i.storable ? 1 : 0, py.initials, py.full, i.disabled ? 1 : 0, ctx.now().toISOString(), currentUser(ctx).userId, id);
+  const after = ingredientRecord(ctx, id);
   audit(ctx, 'update', 'ingredient', id, before, after);
-  return after;
+  return withCerts(after, certRulesOf(ctx));
 }
 
 /**
@@ -207,7 +290,8 @@ export const masterdataHandlers: Handlers<keyof typeof masterdataApi> = {
          ORDER BY ${s.rank}, length(name), py_full LIMIT ?`,
       )
       .all(...s.params, input.category ?? null, input.category ?? null, input.includeDisabled ? 1 : 0, ...s.rankParams, input.limit) as IngredientRow[];
-    return rows.map(toIngredient);
+    const rules = certRulesOf(ctx);
+    return rows.map((r) => toIngredient(r, rules));
   },
   'ingredients.get': (ctx, input) => getIngredient(ctx, input.id),
   'ingredients.create': (ctx, input) => createIngredient(ctx, input),

@@ -1,5 +1,7 @@
 import type { BankLine, ChecklistItem } from '../../../shared/api/monthclose.ts';
 import { formatFen } from '../../../shared/format.ts';
+import { defaultImported, defaultKind } from '../../../shared/cert-rules.ts';
+import { CATEGORY_LABELS, CERT_LABELS, INGREDIENT_KIND_LABELS, type Category, type CertKind, type IngredientKind } from '../../../shared/domain.ts';
 import { lastDayOfMonth } from '../clock.ts';
 import type { Ctx } from '../context.ts';
 import { accountBalance } from '../journal.ts';
@@ -121,12 +123,78 @@ export function checklist(ctx: Ctx, month: string): ChecklistItem[] {
     item('subsidy', '营养改善计划补助申报', [], `本月受助就餐 ${sb.n} 人日，应申报补助 ${formatFen(sb.a)} 元（受助人日数 × 补助标准）`, '', '/fees/subsidy', '营养改善计划', true),
   );
 
+  // Who changed what decides a delivery's certificates: informational, for the reviewer.
+  const certChanges = certificateChanges(ctx, month);
+  items.push(
+    item('certificate_rules', '食材类别、种类与索证要求的变更', certChanges, certChanges.length ? `本月有 ${certChanges.length} 处变更（谁、何时、改了什么），请审核人知悉` : '本月食材的类别、种类、进口与所需证明及索证规则均未变更', '', '/masterdata/ingredients', '食材目录', true),
+  );
+
   if (profile.usesStoreroom) {
     const counted = ctx.db.prepare(`SELECT status FROM stock_counts WHERE month = ?`).get(month) as { status: string } | undefined;
     const missing = counted?.status === 'posted' ? [] : [counted ? '本月盘点尚未过账' : '本月尚未盘点'];
     items.push(item('storeroom', '库房月末盘点已完成', missing, '本月盘点已过账', '库房月末盘点未完成', '/storeroom/count', '盘点'));
   }
   return items;
+}
+
+/** Audit times are UTC; the month is China's (UTC+8, no daylight saving). */
+function chinaMonthBounds(month: string): { from: string; to: string } {
+  const [y, m] = month.split('-').map(Number);
+  return { from: new Date(Date.UTC(y, m - 1, 1) - 8 * 3600_000).toISOString(), to: new Date(Date.UTC(y, m, 1) - 8 * 3600_000).toISOString() };
+}
+
+function chinaMinute(iso: string): string {
+  return new Date(new Date(iso).getTime() + 8 * 3600_000).toISOString().slice(0, 16).replace('T', ' ');
+}
+
+interface ClassRecord {
+  name?: string;
+  spec?: string;
+  category?: Category;
+  kind?: IngredientKind;
+  imported?: boolean;
+  requiredCerts?: CertKind[];
+}
+
+/**
+ * What decides an ingredient's certificates (category, kind, 进口, its own list) changed during the month, and the
+ * profile's certificate rules: informational, so the 审核人 sees who changed what a delivery had to carry (issue 14).
+ * Reads the ingredients' and the school's audit entries (by the entity index), not every entry of the month.
+ */
+export function certificateChanges(ctx: Ctx, month: string): string[] {
+  const { from, to } = chinaMonthBounds(month);
+  const rows = ctx.db
+    .prepare(
+      `SELECT a.at, a.entity, a.before, a.after, u.display_name AS who FROM audit_log a LEFT JOIN users u ON u.id = a.user_id
+       WHERE a.entity IN ('ingredient', 'school') AND a.action = 'update' AND a.at >= ? AND a.at < ? ORDER BY a.seq`,
+    )
+    .all(from, to) as { at: string; entity: string; before: string | null; after: string | null; who: string | null }[];
+  const certs = (cs: CertKind[] | undefined) => (cs ?? []).map((c) => CERT_LABELS[c]).join('、') || '无';
+  const out: string[] = [];
+  for (const r of rows) {
+    const b = r.before ? (JSON.parse(r.before) as Record<string, unknown>) : {};
+    const a = r.after ? (JSON.parse(r.after) as Record<string, unknown>) : {};
+    const head = `${chinaMinute(r.at)} ${r.who ?? '—'}`;
+    if (r.entity === 'school') {
+      const rb = JSON.stringify((b.profile as { certRules?: unknown } | undefined)?.certRules ?? null);
+      const ra = JSON.stringify((a.profile as { certRules?: unknown } | undefined)?.certRules ?? null);
+      if (rb !== ra) out.push(`${head}：修改了区域配置中的索证规则（按类别、种类、进口应查验的证明）`);
+      continue;
+    }
+    const before = b as ClassRecord;
+    const after = a as ClassRecord;
+    // Entries written before migration 0013 carry no kind: the kind the migration gave the item.
+    const kindOf = (x: ClassRecord) => x.kind ?? defaultKind(x.category ?? 'other', x.name ?? '');
+    const importedOf = (x: ClassRecord) => x.imported ?? defaultImported(x.name ?? '', x.spec ?? '', x.requiredCerts ?? []);
+    const changes = [
+      before.category !== after.category ? `类别 ${CATEGORY_LABELS[before.category ?? 'other']} → ${CATEGORY_LABELS[after.category ?? 'other']}` : '',
+      kindOf(before) !== kindOf(after) ? `种类 ${INGREDIENT_KIND_LABELS[kindOf(before)]} → ${INGREDIENT_KIND_LABELS[kindOf(after)]}` : '',
+      importedOf(before) !== importedOf(after) ? `进口 ${importedOf(before) ? '是' : '否'} → ${importedOf(after) ? '是' : '否'}` : '',
+      JSON.stringify([...(before.requiredCerts ?? [])].sort()) !== JSON.stringify([...(after.requiredCerts ?? [])].sort()) ? `所需证明 ${certs(before.requiredCerts)} → ${certs(after.requiredCerts)}` : '',
+    ].filter(Boolean);
+    if (changes.length) out.push(`${head}：${after.name ?? before.name ?? ''} ${changes.join('，')}`);
+  }
+  return out;
 }
 
 export function blockingItems(items: ChecklistItem[]): ChecklistItem[] {

@@ -1,5 +1,6 @@
 import type { Ingredient, Supplier } from '../../../shared/api/masterdata.ts';
 import type { CheckResult, DeliveryDraft, DeliveryLine, Finding } from '../../../shared/api/receiving.ts';
+import { effectiveCerts } from '../../../shared/cert-rules.ts';
 import { CERT_LABELS } from '../../../shared/domain.ts';
 import { formatFen, lineAmountFen } from '../../../shared/format.ts';
 import type { RegionalProfile } from '../../../shared/profile.ts';
@@ -115,7 +116,10 @@ export function runChecks(f: CheckFacts): Finding[] {
       else if (expiry <= addDays(d.date, profile.nearExpiryDays)) warn('near_expiry', `${name}：临近保质期（保质期至 ${expiry}，${profile.nearExpiryDays} 天内到期）`, i);
     }
 
-    for (const kind of ing.requiredCerts) {
+    // The requirement is the profile's rules for the item's category, kind and import joined with the item's own
+    // additions, computed here from the master data and rules as they are now (at post time too), never taken from
+    // the draft or from a list the ingredient carries.
+    for (const kind of effectiveCerts(profile.certRules, ing)) {
       if (!l.certs[kind]?.trim()) err('cert_missing', `${name}：缺少${CERT_LABELS[kind]}编号`, i);
     }
 

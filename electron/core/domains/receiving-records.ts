@@ -15,7 +15,7 @@ import { ApiError } from '../../../shared/errors.ts';
 import { addDays } from '../clock.ts';
 import { currentUser, type Ctx } from '../context.ts';
 import { uuidv7 } from '../ids.ts';
-import { getIngredient, getSupplier, toIngredient } from './masterdata.ts';
+import { certRulesOf, getIngredient, getSupplier, toIngredient } from './masterdata.ts';
 import { profileOf } from './people.ts';
 import { attachmentsOf } from './receiving-attachments.ts';
 import { effectiveExpiry, lineAmounts, PAIR_WINDOW_DAYS, pairKey, runChecks, summarize, type CheckFacts } from './receiving-checks.ts';
@@ -182,7 +182,8 @@ export function loadFacts(ctx: Ctx, draft: DeliveryDraft, deliveryId: string | n
 /** The lines' ingredients in one query (a 30-line delivery used to fetch each of them three times). */
 export function ingredientsById(ctx: Ctx, ids: string[]): Map<string, Ingredient> {
   const rows = ctx.db.prepare('SELECT * FROM ingredients WHERE id IN (SELECT value FROM json_each(?))').all(JSON.stringify([...new Set(ids)])) as Parameters<typeof toIngredient>[0][];
-  return new Map(rows.map((r) => [r.id, toIngredient(r)]));
+  const rules = certRulesOf(ctx);
+  return new Map(rows.map((r) => [r.id, toIngredient(r, rules)]));
 }
 
 export function checkDraft(ctx: Ctx, draft: DeliveryDraft, deliveryId: string | null): CheckResult {

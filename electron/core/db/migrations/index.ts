@@ -10,6 +10,7 @@ import { accountDayTotals } from './0009_account_day_totals.ts';
 import { subsidyBatchesDate } from './0010_subsidy_batches_date.ts';
 import { postingPages } from './0011_posting_pages.ts';
 import { disclosureReads } from './0012_disclosure_reads.ts';
+import { ingredientKinds } from './0013_ingredient_kinds.ts';
 import { loginAttempts } from './0015_login_attempts.ts';
 
 export interface Migration {
@@ -31,5 +32,6 @@ export const MIGRATIONS: Migration[] = [
   subsidyBatchesDate,
   postingPages,
   disclosureReads,
+  ingredientKinds,
   loginAttempts,
 ];
