@@ -215,7 +215,7 @@ export function DeliveryForm({ existing, onPosted }: { existing: DeliveryView | 
               const accepted = l.receivedMilli != null && !Number.isNaN(l.receivedMilli) ? l.receivedMilli - (Number.isNaN(rejected) ? 0 : rejected) : null;
               const computed = accepted != null && accepted >= 0 && l.unitPriceFen != null && !Number.isNaN(l.unitPriceFen) ? lineAmountFen(accepted, l.unitPriceFen) : null;
               const lineCheck = result?.lines[check.formIndex.indexOf(i)];
-              const certKinds: CertKind[] = [...new Set([...(ing?.requiredCerts ?? []), ...(Object.keys(l.certs ?? {}) as CertKind[]).filter((k) => l.certs[k])])];
+              const certKinds: CertKind[] = [...new Set([...(ing?.effectiveCerts ?? []), ...(Object.keys(l.certs ?? {}) as CertKind[]).filter((k) => l.certs[k])])];
               const t = `line-${i}`;
               return (
                 <Card key={field.key} size="small" style={{ marginBottom: 8 }} data-testid={t} title={<span>第 {i + 1} 行{ing ? `：${ing.name}` : ''}</span>} extra={fields.length > 1 && l.ingredientId ? <Button size="small" type="link" danger tabIndex={-1} onClick={() => remove(field.name)}>删除此行</Button> : null}>
