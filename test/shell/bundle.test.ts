@@ -48,6 +48,11 @@ describe('built bundles', () => {
     // The file check ran in its worker thread from the bundle (eval'd source, driver path from main.ts's require.resolve).
     expect(r.health).toMatchObject({ ok: true, value: { status: 'ok', problems: [] } });
     expect(fs.readFileSync(path.join(userData, 'logs', 'main.log'), 'utf8')).toContain('账本文件检查：正常');
+    // An .xlsx is read in the worker built beside main.cjs (xlsx-worker.cjs, evaluated from its source) ...
+    expect(r.xlsx).toMatchObject({ ok: true, value: { sheetName: '名单', fileErrors: [], okCount: 1, errorCount: 0 } });
+    expect(r.xlsx.value.rows).toHaveLength(1);
+    // ... and a zip bomb whose directory lies about its sheet's size is refused there.
+    expect(r.bomb).toEqual({ ok: false, error: { code: 'VALIDATION', message: '文件中有部件解压后的大小与文件目录记载的不符（可能是压缩炸弹或损坏的文件），已拒绝读取' } });
   });
 
   it('main.cjs leaves only electron, better-sqlite3 and node built-ins to require', () => {
@@ -55,6 +60,13 @@ describe('built bundles', () => {
     const required = new Set([...main.matchAll(/\brequire\("([^"]+)"\)/g)].map((m) => m[1]));
     for (const r of required) expect(r === 'electron' || r === 'better-sqlite3' || isBuiltin(r), r).toBe(true);
     expect(required.has('better-sqlite3')).toBe(true);
+  });
+
+  it('xlsx-worker.cjs leaves only node built-ins to require (exceljs is inside it)', () => {
+    const worker = fs.readFileSync(path.join(out, 'xlsx-worker.cjs'), 'utf8');
+    const required = new Set([...worker.matchAll(/\brequire\("([^"]+)"\)/g)].map((m) => m[1]));
+    expect(required.size).toBeGreaterThan(0);
+    for (const r of required) expect(isBuiltin(r), r).toBe(true);
   });
 
   it('preload.cjs runs with only electron to require and exposes nothing but canteen.invoke and canteen.pickPath, each on its channel', async () => {

@@ -6,6 +6,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import Module, { createRequire } from 'node:module';
+import { hostileWorkbooks, xlsxOf } from '../integrity/zip-kit.ts';
 import { createFakeElectron, ipcEvent } from './fake-electron.ts';
 
 const [mainCjs, userData] = process.argv.slice(2);
@@ -34,6 +35,11 @@ for (let i = 0; i < 400 && handler && win; i++) {
   if ((health as { ok: boolean; value?: { status: string } }).value?.status !== 'pending' && (health as { value?: { status: string } }).value?.status !== 'unchecked') break;
   await new Promise((r) => setTimeout(r, 25));
 }
+// An .xlsx read in the bundle's worker thread (xlsx-worker.cjs beside main.cjs), and a bomb it refuses.
+const importPreview = async (file: Buffer) =>
+  handler && win ? handler(ipcEvent(win.webContents), { name: 'import.preview', input: { kind: 'ingredients', fileBase64: file.toString('base64') } }) : null;
+const xlsx = await importPreview(xlsxOf([['品名', '类别', '单位'], ['白菜', '蔬菜水果', '千克']]));
+const bomb = await importPreview(hostileWorkbooks().lyingBomb);
 console.log(
   'RESULT ' +
   JSON.stringify({
@@ -48,6 +54,8 @@ console.log(
     backups: fs.existsSync(backups) ? fs.readdirSync(backups) : [],
     health,
     pickChannel: fake.ipcHandlers.has('canteen:pick-path'),
+    xlsx,
+    bomb,
   }),
 );
 fake.app.emit('window-all-closed');
