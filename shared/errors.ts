@@ -8,6 +8,7 @@ export const ERROR_CODES = [
   'RULE', // a domain rule refuses it (named in the message)
   'LOCKED', // the period is closed or the database is held by another writer
   'UNKNOWN_METHOD',
+  'DISK_FULL', // the ledger's (or a backup's) disk has too little free space: nothing was written
   'INTERNAL',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];

@@ -12,6 +12,7 @@ import { assertPeriodFields } from './period-lock.ts';
 import { allHandlers } from './registry.ts';
 import { preMigrationBackup } from './backup.ts';
 import { acquireWriterLock } from './writer-lock.ts';
+import { assertRoomToWrite, diskFullMessage, freeBytes, isDiskFull } from './disk-space.ts';
 
 export interface BackendOptions extends OpenOptions {
   file: string;
@@ -89,6 +90,8 @@ export async function dispatch(ctx: Ctx, name: string, input: unknown): Promise<
       throw new ApiError('VALIDATION', issues.length === 1 ? issues[0].message : `输入有 ${issues.length} 处问题：${issues[0].message}等`, issues);
     }
     if (def.writes && !WRITES_ON_CHANGED_SCHEMA.has(name)) assertSchemaIntact(ctx.db);
+    // Free space before the write (disk-space.ts): refused with a message a person can act on, nothing written.
+    if (def.writes && ctx.dataDir && !WRITES_ON_A_FULL_DISK.has(name)) assertRoomToWrite(ctx.db.name);
     const handler = allHandlers[name as MethodName] as Handler<MethodName>;
     const args = parsed.data as never;
     const run = typeof handler === 'function' ? () => handler(ctx, args) : await prepareThen(handler, ctx, args);
@@ -113,9 +116,15 @@ export async function dispatch(ctx: Ctx, name: string, input: unknown): Promise<
     if (refusal.error) throw refusal.error;
     return { ok: true, value };
   } catch (e) {
-    return { ok: false, error: toApiError(e).toJSON() };
+    return { ok: false, error: toApiError(e, ctx.dataDir).toJSON() };
   }
 }
+
+/**
+ * Logging in writes a line or two; refusing it below the margin would lock a person out of reading the ledger and of
+ * taking a backup to a USB stick, the way out of a full disk. On a disk really full it fails as DISK_FULL.
+ */
+const WRITES_ON_A_FULL_DISK = new Set<string>(['auth.login']);
 
 /** Logging in records an audit entry, and must still work on a ledger whose schema differs: to verify and restore. */
 const WRITES_ON_CHANGED_SCHEMA = new Set<string>(['auth.login']);
@@ -162,9 +171,14 @@ function authorize(ctx: Ctx, def: MethodDef): void {
   }
 }
 
-/** SQLite's own refusals (our triggers raise Chinese messages) become rule errors; anything else is internal. */
-export function toApiError(e: unknown): ApiError {
+/**
+ * SQLite's own refusals (our triggers raise Chinese messages) become rule errors, a full disk DISK_FULL (with the free
+ * space left on `dataDir`'s disk); anything else is internal.
+ */
+export function toApiError(e: unknown, dataDir?: string | null): ApiError {
   if (e instanceof ApiError) return e;
+  // SQLITE_FULL ("database or disk is full"): the transaction was rolled back, what was saved before is kept.
+  if (isDiskFull(e)) return new ApiError('DISK_FULL', diskFullMessage(dataDir ? freeBytes(dataDir) : null));
   const err = e as { code?: string; message?: string };
   if (typeof err?.code === 'string' && err.code.startsWith('SQLITE_CONSTRAINT')) {
     const msg = err.message ?? '';

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { ApiError } from '../../shared/errors.ts';
+import { assertRoomFor } from './disk-space.ts';
 import { appendAudit, firstBrokenAudit } from './audit.ts';
 import { backupsDir, createBackup, inspectBackup, preMigrationBackup, stageCopy, swapInStaged, type BackupFile, type BackupPreview } from './backup.ts';
 import type { Ctx } from './context.ts';
@@ -18,6 +19,22 @@ export function backupContentProblem(db: Db): string | null {
   if ((db.pragma('user_version', { simple: true }) as number) !== LATEST_VERSION) return null;
   const r = verifyLedger(db);
   return r.ok ? null : r.first!.message;
+}
+
+/**
+ * A restore puts two files on the ledger's disk before it changes anything: the copy of the backup and the backup of
+ * the ledger as it is (a page-for-page copy, plus 8 MB for switching it out of WAL mode). Too little room is said up
+ * front (issue 20), instead of as an unreadable backup file halfway through.
+ */
+function assertRoomToRestore(db: Db, from: string, dataDir: string): void {
+  let backupBytes = 0;
+  try {
+    backupBytes = fs.statSync(from).size;
+  } catch {
+    return; // stageCopy names a missing file
+  }
+  const ledgerBytes = (db.pragma('page_count', { simple: true }) as number) * (db.pragma('page_size', { simple: true }) as number);
+  assertRoomFor(dataDir, backupBytes + ledgerBytes + 8 * 1024 * 1024, { what: '没有恢复（恢复要先复制备份文件，并自动备份当前账本）', kept: '当前数据未改动' });
 }
 
 /** Checks a file offered for restore (copied to local disk first) and tells what it holds; touches nothing. */
@@ -48,6 +65,7 @@ export async function restoreLedger(ctx: Ctx, from: string): Promise<RestoreResu
   const file = ctx.db.name;
   if (!file || file === ':memory:') throw new ApiError('RULE', '内存中的账本不能从备份恢复');
   const dataDir = ctx.dataDir ?? path.dirname(path.resolve(file));
+  assertRoomToRestore(ctx.db, from, dataDir);
   const staged = stageCopy(from, file);
   let preview: BackupPreview;
   try {

@@ -5,6 +5,7 @@ import { ApiError } from '../../shared/errors.ts';
 import { addDays, chinaDate } from './clock.ts';
 import { LATEST_VERSION, type Db } from './db/open.ts';
 import { checkFindings } from './health-check.ts';
+import { assertRoomFor, diskFullMessage, freeBytes, isDiskFull } from './disk-space.ts';
 
 /**
  * Backups: one self-contained SQLite file each, taken through SQLite's online backup API while the app runs, into
@@ -133,8 +134,23 @@ function finalize(tmp: string, dest: string): void {
     fsyncDir(path.dirname(dest));
   } catch (e) {
     for (const f of [tmp, `${tmp}-wal`, `${tmp}-shm`, `${tmp}-journal`]) fs.rmSync(f, { force: true });
+    if (isDiskFull(e)) throw backupDiskFull(path.dirname(dest));
     throw e;
   }
+}
+
+/** A backup that did not fit (issue 20): said in words, naming the folder; the partial copy is already removed. */
+function backupDiskFull(dir: string): ApiError {
+  return new ApiError('DISK_FULL', diskFullMessage(freeBytes(dir), { where: `备份位置（${dir}）所在磁盘`, what: '备份没有保存', kept: '账本没有改动' }));
+}
+
+/**
+ * Refuses a backup into `dir` before it starts when its disk cannot hold the copy: the ledger's pages (a backup is page
+ * for page) and room for switching the copy out of WAL mode, 8 MB.
+ */
+function assertRoomForBackup(db: Db, dir: string): void {
+  const bytes = (db.pragma('page_count', { simple: true }) as number) * (db.pragma('page_size', { simple: true }) as number);
+  assertRoomFor(dir, bytes + 8 * 1024 * 1024, { where: `备份位置（${dir}）所在磁盘`, what: '备份没有保存', kept: '账本没有改动' });
 }
 
 function fsyncFile(file: string): void {
@@ -169,11 +185,13 @@ function ensureDir(dir: string): void {
 /** Online backup (SQLite's backup API, page by page, writers keep going) of the open ledger to `dest`. */
 export async function backupDbTo(db: Db, dest: string): Promise<void> {
   ensureDir(path.dirname(dest));
+  assertRoomForBackup(db, path.dirname(dest));
   const tmp = tempBeside(dest);
   try {
     await db.backup(tmp);
   } catch (e) {
     for (const f of [tmp, `${tmp}-wal`, `${tmp}-shm`, `${tmp}-journal`]) fs.rmSync(f, { force: true });
+    if (isDiskFull(e)) throw backupDiskFull(path.dirname(dest));
     throw new ApiError('INTERNAL', `备份失败：${(e as Error).message}`);
   }
   finalize(tmp, dest);
@@ -185,11 +203,13 @@ export async function backupDbTo(db: Db, dest: string): Promise<void> {
  */
 export function backupDbToSync(db: Db, dest: string): void {
   ensureDir(path.dirname(dest));
+  assertRoomForBackup(db, path.dirname(dest));
   const tmp = tempBeside(dest);
   try {
     db.prepare('VACUUM INTO ?').run(tmp);
   } catch (e) {
     fs.rmSync(tmp, { force: true });
+    if (isDiskFull(e)) throw backupDiskFull(path.dirname(dest));
     throw new ApiError('INTERNAL', `备份失败：${(e as Error).message}`);
   }
   finalize(tmp, dest);
@@ -454,6 +474,10 @@ export function stageCopy(from: string, ledgerFile: string): string {
     throw new ApiError('NOT_FOUND', `找不到备份文件：${from}`);
   }
   if (!st.isFile()) throw new ApiError('VALIDATION', `${from} 不是文件`);
+  // The copy lands on the ledger's disk: a full one is said as such (issue 20), not as an unreadable backup.
+  const dataDir = path.dirname(staged);
+  const onFullDisk = { what: '备份文件没有复制过来，没有恢复，当前数据未改动' };
+  assertRoomFor(dataDir, st.size, onFullDisk);
   try {
     fs.copyFileSync(from, staged);
   } catch (e) {
@@ -461,6 +485,7 @@ export function stageCopy(from: string, ledgerFile: string): string {
     const code = (e as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') throw new ApiError('NOT_FOUND', `找不到备份文件：${from}`);
     if (code === 'EISDIR') throw new ApiError('VALIDATION', `${from} 不是文件`);
+    if (isDiskFull(e)) throw new ApiError('DISK_FULL', diskFullMessage(freeBytes(dataDir), onFullDisk));
     throw new ApiError('VALIDATION', `无法读取备份文件 ${from}：${(e as Error).message}`);
   }
   return staged;

@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import { auditHash, GENESIS_HASH, type AuditRow } from './audit.ts';
 import path from 'node:path';
 import { backupsDir, listBackups } from './backup.ts';
-import { openLedger, type Db } from './db/open.ts';
+import { openLedgerToRead, type Db } from './db/open.ts';
 import { MIGRATIONS } from './db/migrations/index.ts';
 import { pinyinKeys } from './pinyin.ts';
 import { defaultImported, defaultKind } from '../../shared/cert-rules.ts';
@@ -766,13 +766,15 @@ export function anchorFromBackups(db: Db, dir: string, list: (dir: string) => { 
 }
 
 /** Verifies a ledger file read-only (the app may keep running), anchored on its newest backup. For the CLI and tests. */
-export function verifyLedgerFile(file: string): VerifyReport & { anchor: string | null } {
-  const db = openLedger(file, { readonly: true });
+export function verifyLedgerFile(file: string): VerifyReport & { anchor: string | null; readOnlyNote: string | null } {
+  // Also in a folder that cannot be written: read in place or from a temporary copy, and said so (open.ts).
+  const opened = openLedgerToRead(file);
+  const db = opened.db;
   try {
     const anchor = anchorFromBackups(db, backupsDir(path.dirname(path.resolve(file))), listBackups);
-    return { ...verifyLedger(db, { anchor, attachmentsDir: path.join(path.dirname(path.resolve(file)), 'attachments') }), anchor: anchor?.source ?? null };
+    return { ...verifyLedger(db, { anchor, attachmentsDir: path.join(path.dirname(path.resolve(file)), 'attachments') }), anchor: anchor?.source ?? null, readOnlyNote: opened.readOnlyNote };
   } finally {
-    db.close();
+    opened.close();
   }
 }
 

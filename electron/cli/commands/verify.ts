@@ -5,7 +5,8 @@ import fs from 'node:fs';
 
 /**
  * `canteen --db FILE verify`: reads the ledger (no writer lock: the app may keep running) and checks it against its
- * audit chain and its newest backup. Exit 0 when clean; 1 naming the first problem.
+ * audit chain and its newest backup. Exit 0 when clean; 1 naming the first problem. In a folder that cannot be
+ * written (a read-only share or USB stick) the ledger is only read, and `readOnly` says how.
  */
 export const verifyCommand: CliCommand = {
   name: 'verify',
@@ -17,7 +18,9 @@ export const verifyCommand: CliCommand = {
     const r = verifyLedgerFile(file);
     await c.print({
       ok: r.ok,
-      summary: describeReport(r),
+      // A ledger in a folder that cannot be written is read without changing a byte, and the summary says so.
+      summary: r.readOnlyNote ? `${describeReport(r)}（${r.readOnlyNote}）` : describeReport(r),
+      readOnly: r.readOnlyNote,
       first: r.first,
       problems: r.problems,
       auditEntries: r.auditEntries,

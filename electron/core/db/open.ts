@@ -1,6 +1,11 @@
 import Database from 'better-sqlite3';
 import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { ApiError } from '../../../shared/errors.ts';
+import { assertRoomFor, freeBytes, isDiskFull, writeMargin } from '../disk-space.ts';
+import { checkFindings } from '../health-check.ts';
+import { damagedLedgerMessage, type CutShort } from './damage.ts';
 import { MIGRATIONS } from './migrations/index.ts';
 import { classSortKey } from '../../../shared/class-order.ts';
 
@@ -17,7 +22,8 @@ export interface OpenOptions {
  * returned survives power loss, foreign keys on. Then brings the schema up the migration ladder.
  */
 export function openLedger(file: string, opts: OpenOptions = {}): Db {
-  if (file !== ':memory:' && fs.existsSync(file)) assertSqliteFile(file);
+  const cutShort = file !== ':memory:' && fs.existsSync(file) ? assertSqliteFile(file) : null;
+  if (cutShort) assertReadableBySqlite(file, cutShort);
   let db: Db;
   try {
     db = new Database(file, { readonly: opts.readonly ?? false, fileMustExist: opts.readonly ?? false });
@@ -36,6 +42,7 @@ export function openLedger(file: string, opts: OpenOptions = {}): Db {
     }
     db.pragma('foreign_keys = ON');
     db.pragma('busy_timeout = 5000');
+    if (cutShort && !opts.readonly) completeCheckpoint(db, file);
     // No quick_check here: it reads every page (seconds at a few hundred MB, half a minute at ten years) and opening
     // must stay fast. The header check above catches a truncated file; page-level damage is found by the background
     // check after start, by every backup and by verify (issue 8, docs/PERFORMANCE.md).
@@ -51,9 +58,15 @@ export function openLedger(file: string, opts: OpenOptions = {}): Db {
   }
 }
 
-function assertSqliteFile(file: string): void {
+/**
+ * Header checks before SQLite touches the file: not SQLite at all is refused. A header counting more pages than the
+ * file has is damage (a copy cut short) unless the ledger's WAL is there: a checkpoint that could not grow the file on
+ * a full disk writes page 1 (the new count) and stops, while the pages it could not write stay in the WAL, where
+ * SQLite reads them (issue 20). Then SQLite is asked (assertReadableBySqlite) instead of calling the file damaged.
+ */
+function assertSqliteFile(file: string): CutShort | null {
   const size = fs.statSync(file).size;
-  if (size === 0) return;
+  if (size === 0) return null;
   const fd = fs.openSync(file, 'r');
   const head = Buffer.alloc(100);
   const got = fs.readSync(fd, head, 0, 100, 0);
@@ -62,11 +75,121 @@ function assertSqliteFile(file: string): void {
     throw new ApiError('INTERNAL', `${file} 不是账本数据库文件（不是 SQLite 格式）`);
   }
   // The header's page count is valid when its version-valid-for number equals the change counter; a file shorter
-  // than that count × page size lost its tail (a copy cut short, a full disk).
+  // than that count × page size lost its tail (a copy cut short) or is waiting for its WAL to be checkpointed.
   const pageSize = head.readUInt16BE(16) === 1 ? 65536 : head.readUInt16BE(16);
   const pages = head.readUInt32BE(28);
   if (head.readUInt32BE(92) === head.readUInt32BE(24) && pages > 0 && size < pages * pageSize) {
-    throw new ApiError('INTERNAL', `账本文件已损坏（文件被截断：应有 ${pages * pageSize} 字节，实有 ${size} 字节），请从备份恢复`);
+    const cut: CutShort = { expected: pages * pageSize, actual: size };
+    // No WAL (or an empty one): the missing pages are nowhere, and the file is damaged without reading a page.
+    if (walBytes(file) === 0) throw new ApiError('INTERNAL', damagedLedgerMessage(file, { cutShort: cut }));
+    return cut;
+  }
+  return null;
+}
+
+function walBytes(file: string): number {
+  try {
+    return fs.statSync(`${file}-wal`).size;
+  } catch {
+    return 0;
+  }
+}
+
+/**
+ * A header counting pages the file does not have, with a WAL beside it: SQLite's quick_check (every page, through
+ * the WAL, on a read-only connection that changes no byte of the ledger) decides. Clean: the ledger opens as usual
+ * (the pages are in the WAL). Not clean: damaged, and the message says what a restore would lose. quick_check, not
+ * integrity_check: truncation loses pages, which quick_check finds; index contents are not what a cut-short file gets
+ * wrong, and quick_check is linear where integrity_check is not (this runs before the window opens).
+ */
+function assertReadableBySqlite(file: string, cut: CutShort): void {
+  let finding: string | null = null;
+  let probe: Db | null = null;
+  try {
+    probe = new Database(file, { readonly: true, fileMustExist: true });
+    const rows = probe.pragma('quick_check(20)', { simple: false }) as Record<string, unknown>[];
+    const found = checkFindings(rows.map((r) => String(Object.values(r)[0])), 1);
+    if (found.length) finding = found.join('，');
+  } catch (e) {
+    finding = (e as Error).message;
+  } finally {
+    probe?.close();
+  }
+  if (finding !== null) throw new ApiError('INTERNAL', damagedLedgerMessage(file, { cutShort: cut, finding }));
+}
+
+/**
+ * The checkpoint the full disk interrupted, finished when there is room for it (the file grows to its header's count),
+ * so the ledger file is whole again on its own, as a copy without its WAL would need. Without room it waits: the WAL
+ * keeps the pages, and the next open tries again.
+ */
+function completeCheckpoint(db: Db, file: string): void {
+  const free = freeBytes(path.dirname(path.resolve(file)));
+  if (free !== null && free < writeMargin(file)) return;
+  try {
+    db.pragma('wal_checkpoint(TRUNCATE)');
+  } catch (e) {
+    if (!isDiskFull(e)) throw e;
+  }
+}
+
+/** A ledger opened for reading only (verify): how, and what to say about it. */
+export interface ReadOnlyLedger {
+  db: Db;
+  /** Set when the ledger's folder cannot be written: says that the ledger was only read, and how. */
+  readOnlyNote: string | null;
+  close(): void;
+}
+
+/**
+ * Opens a ledger to read it (verify), also in a folder that cannot be written (a read-only share, a write-protected
+ * USB stick, a folder without write permission; issue 20). SQLite reads a WAL ledger read-only in place only when its
+ * -wal and -shm files are both there; otherwise (closed cleanly: no -wal, or a -wal without its -shm) it would have to
+ * create them and fails ("attempt to write a readonly database", "unable to open database file"). Then the ledger
+ * (and its WAL) are copied to a temporary folder and the copy is read; the original is not touched.
+ */
+export function openLedgerToRead(file: string): ReadOnlyLedger {
+  const resolved = path.resolve(file);
+  const dir = path.dirname(resolved);
+  if (folderWritable(dir)) {
+    const db = openLedger(file, { readonly: true });
+    return { db, readOnlyNote: null, close: () => db.close() };
+  }
+  if (fs.existsSync(`${resolved}-wal`) && fs.existsSync(`${resolved}-shm`)) {
+    const db = openLedger(file, { readonly: true });
+    return { db, readOnlyNote: '账本所在的文件夹不能写入，已以只读方式打开账本（没有改动任何文件）', close: () => db.close() };
+  }
+  const need = fs.statSync(resolved).size + walBytes(resolved);
+  assertRoomFor(os.tmpdir(), need, { where: '临时文件夹所在磁盘', what: '账本所在的文件夹不能写入，需要把账本复制到临时文件夹再读取，没有复制', kept: '账本没有改动' });
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'canteen-readonly-'));
+  const copy = path.join(tmp, path.basename(resolved));
+  const drop = () => fs.rmSync(tmp, { recursive: true, force: true });
+  try {
+    fs.copyFileSync(resolved, copy);
+    if (walBytes(resolved) > 0) fs.copyFileSync(`${resolved}-wal`, `${copy}-wal`);
+    const db = openLedger(copy, { readonly: true });
+    return {
+      db,
+      readOnlyNote: '账本所在的文件夹不能写入，已以只读方式把账本复制到临时文件夹读取（没有改动原文件）',
+      close: () => {
+        db.close();
+        drop();
+      },
+    };
+  } catch (e) {
+    drop();
+    if (e instanceof ApiError) throw new ApiError(e.code, e.message.replaceAll(copy, resolved), e.issues);
+    throw e;
+  }
+}
+
+/** Can files be created in this folder? access(2) answers for this user, and says EROFS on a read-only mount. */
+function folderWritable(dir: string): boolean {
+  try {
+    fs.accessSync(dir, fs.constants.W_OK);
+    return true;
+  } catch {
+    return false;
   }
 }
 
