@@ -11,6 +11,7 @@ import { subsidyBatchesDate } from './0010_subsidy_batches_date.ts';
 import { postingPages } from './0011_posting_pages.ts';
 import { disclosureReads } from './0012_disclosure_reads.ts';
 import { ingredientKinds } from './0013_ingredient_kinds.ts';
+import { periodLockBoundary } from './0014_period_lock_boundary.ts';
 import { loginAttempts } from './0015_login_attempts.ts';
 
 export interface Migration {
@@ -33,5 +34,6 @@ export const MIGRATIONS: Migration[] = [
   postingPages,
   disclosureReads,
   ingredientKinds,
+  periodLockBoundary,
   loginAttempts,
 ];
