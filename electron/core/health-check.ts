@@ -2,6 +2,7 @@ import { Worker } from 'node:worker_threads';
 import type { AttentionItem } from '../../shared/api/audit.ts';
 import type { HealthInfo } from '../../shared/api/maintenance.ts';
 import type { Ctx } from './context.ts';
+import { restoreLossNote } from './db/damage.ts';
 
 /**
  * Page-level damage, found without blocking the start. Opening a ledger no longer runs `PRAGMA quick_check` (seconds
@@ -129,7 +130,8 @@ export function healthAttention(ctx: Ctx): AttentionItem[] {
       kind: 'ledger_damaged',
       severity: 'error',
       title: '账本文件已损坏，请从备份恢复',
-      detail: `启动后的文件检查发现账本文件有损坏的页（${h.problems[0] ?? '结构检查未通过'}）。请停止录入，由系统管理员在“备份与校验”中选择损坏前的备份恢复；恢复前程序会先另存当前文件。`,
+      // What a restore from the newest backup would lose, named (issue 20): never a blind advice to restore.
+      detail: `启动后的文件检查发现账本文件有损坏的页（${h.problems[0] ?? '结构检查未通过'}）。请停止录入，由系统管理员在“备份与校验”中选择损坏前的备份恢复；恢复前程序会先另存当前文件。${ctx.db.name && ctx.db.name !== ':memory:' ? restoreLossNote(ctx.db.name) : ''}`,
       link: '/maintenance/backup',
     },
   ];

@@ -47,6 +47,8 @@ export interface HealthInfo {
   startedAt: string | null;
   checkedAt: string | null;
   problems: string[];
+  /** When damaged: what a restore from the newest backup would lose, in words (issue 20); absent otherwise. */
+  restoreNote?: string;
 }
 
 /** An absolute path chosen in the shell's file dialog (a folder for a backup, a file for a restore). */

@@ -91,14 +91,17 @@ describe('the file check after start', () => {
       expect(s.problems.length).toBeLessThanOrEqual(21);
       for (const p of s.problems) expect(p).not.toMatch(/\n|\*\*\*/);
       expect(s.problems[0]).toMatch(/page \d+/);
-      const h = await value<{ status: string; problems: string[] }>(b, 'integrity.health');
+      const h = await value<{ status: string; problems: string[]; restoreNote?: string }>(b, 'integrity.health');
       expect(h.status).toBe('damaged');
       expect(h.problems).toEqual(s.problems);
+      expect(h.restoreNote).toBe(`备份文件夹 ${path.join(t.dir, 'backups')} 中没有备份；账本最后一次保存记录是在 2026-09-15 10:00:00。请不要删除或覆盖账本文件，先把整个数据文件夹复制保存一份，再联系技术人员。`);
       const items = await value<{ kind: string; severity: string; title: string; detail: string; link: string }[]>(b, 'home.attention');
       const item = items.find((i) => i.kind === 'ledger_damaged');
       expect(item).toMatchObject({ severity: 'error', link: '/maintenance/backup' });
       expect(item!.title).toContain('从备份恢复');
       expect(item!.detail).toContain('备份与校验');
+      // What a restore would lose is said (issue 20): here there is no backup to restore, and the last write is named.
+      expect(item!.detail).toContain(`备份文件夹 ${path.join(t.dir, 'backups')} 中没有备份；账本最后一次保存记录是在 2026-09-15 10:00:00。请不要删除或覆盖账本文件`);
       // First on the list: nothing else matters until the file is restored.
       expect(items[0].kind).toBe('ledger_damaged');
       // Every role sees it: the cashier too must stop entering.

@@ -7,6 +7,7 @@ import { BACKUP_REASON_LABELS, backupsDir, createBackup, listBackups, pruneBacku
 import type { Ctx } from '../context.ts';
 import type { Handlers } from '../handlers.ts';
 import { healthOf } from '../health-check.ts';
+import { restoreLossNote } from '../db/damage.ts';
 import { anchorFromBackups, describeReport, verifyLedger } from '../verify.ts';
 import { profileOf } from './people.ts';
 
@@ -56,7 +57,11 @@ export const maintenanceHandlers: Handlers<keyof typeof maintenanceApi> = {
     return { preview: r.preview, preRestoreBackup: r.preRestore.file };
   },
 
-  'integrity.health': (ctx) => healthOf(ctx),
+  'integrity.health': (ctx) => {
+    const h = healthOf(ctx);
+    // Damage: the remedy is a restore, and what it would lose is said with it (never a blind advice).
+    return h.status === 'damaged' && ctx.dataDir ? { ...h, restoreNote: restoreLossNote(ctx.db.name) } : h;
+  },
 
   'integrity.verify': (ctx) => {
     const anchor = ctx.dataDir ? anchorFromBackups(ctx.db, backupsDir(ctx.dataDir), listBackups) : null;

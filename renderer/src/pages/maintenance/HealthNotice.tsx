@@ -46,6 +46,7 @@ export function HealthNotice({ health, compact = false }: { health: HealthInfo |
             启动后的文件检查（{health.checkedAt ? chinaTime(health.checkedAt) : ''}）发现账本文件有损坏的页：
             <Typography.Text code>{health.problems.slice(0, 3).join('；')}</Typography.Text>
             。请停止录入，由系统管理员在“设置 → 备份与校验”中选择损坏之前的备份恢复（恢复前程序会先另存当前文件）。
+            {health.restoreNote ?? ''}
           </>
         }
       />
