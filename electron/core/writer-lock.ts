@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { ApiError } from '../../shared/errors.ts';
+import { diskFullMessage, freeBytes, isDiskFull } from './disk-space.ts';
 
 /**
  * One writer per ledger. SQLite alone would let two programs write the same file in turn, each unaware of the other's
@@ -91,13 +92,20 @@ export function acquireWriterLock(ledgerFile: string, holder = 'app'): WriterLoc
       try {
         fs.writeSync(fd, JSON.stringify(info));
         fs.fsyncSync(fd);
-      } finally {
+      } catch (e) {
+        // Created but not written (a full disk): an empty lock file would make the next writer wait; it goes.
         fs.closeSync(fd);
+        fs.rmSync(file, { force: true });
+        throw e;
       }
+      fs.closeSync(fd);
       held.set(file, { info, count: 1 });
       return handle(file, info);
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code;
+      if (isDiskFull(e)) {
+        throw new ApiError('DISK_FULL', diskFullMessage(freeBytes(path.dirname(file)), { what: '账本没有打开（账本旁的写入锁文件写不进去）' }));
+      }
       if (code !== 'EEXIST') {
         throw new ApiError('LOCKED', `无法在账本旁建立写入锁文件 ${file}：${(e as Error).message}（请检查文件夹是否可写）`);
       }

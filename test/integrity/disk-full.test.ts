@@ -8,6 +8,8 @@ import { openBackend, toApiError, type Backend } from '../../electron/core/backe
 import { backupsDir, createBackup } from '../../electron/core/backup.ts';
 import { openLedger } from '../../electron/core/db/open.ts';
 import { verifyLedgerFile } from '../../electron/core/verify.ts';
+import { lockFileFor } from '../../electron/core/writer-lock.ts';
+import type { ApiError } from '../../shared/errors.ts';
 import { PASSWORD, setupBackend, tableDigest, tempLedger } from '../helpers/backend.ts';
 
 /**
@@ -173,6 +175,26 @@ describe.skipIf(noMount !== null)(`a full disk during posting${skipWhy}`, { time
     const v = verifyLedgerFile(file);
     expect(v.first).toBeNull();
     expect(v.ok).toBe(true);
+  });
+
+  it('opening on a full disk is refused in words, and leaves no empty lock file to wait on', () => {
+    fillDisk(path.join(disk.dir, 'filler3'));
+    try {
+      let err: unknown;
+      try {
+        openBackend({ file, now }).close();
+      } catch (e) {
+        err = e;
+      }
+      expect((err as ApiError).toJSON()).toEqual({
+        code: 'DISK_FULL',
+        message: '磁盘空间不足：账本所在磁盘只剩 0.0 MB，账本没有打开（账本旁的写入锁文件写不进去）。请清理磁盘（删除不需要的文件或清空回收站）后重试；已保存的记录都在。',
+      });
+      expect(fs.existsSync(lockFileFor(file))).toBe(false);
+    } finally {
+      fs.rmSync(path.join(disk.dir, 'filler3'));
+    }
+    openBackend({ file, now }).close();
   });
 
   it('maps SQLite\'s own "database or disk is full" to the same words', () => {
