@@ -197,7 +197,7 @@ describe('receiving in Chromium', () => {
     await page.getByTestId('statement-save').click();
     await expect.poll(async () => page.getByTestId('rec-difference').textContent(), POLL).toBe('+1.00');
     expect(await page.getByTestId('rec-table').textContent()).toContain('1,180.20');
-    await page.getByTestId('pay-date').fill('2026-09-30');
+    await page.getByTestId('pay-date').fill('2026-09-15');
     await page.getByTestId('pay-amount').fill('1000');
     await page.getByTestId('pay-submit').click();
     await expect.poll(async () => page.getByTestId('rec-payable').textContent(), POLL).toBe('¥180.20');
@@ -211,7 +211,7 @@ describe('receiving in Chromium', () => {
     await page.getByRole('tab', { name: '验收单' }).click();
     await page.getByTestId('delivery-new').click();
     await page.getByTestId('delivery-form').waitFor();
-    await page.getByTestId('delivery-date').fill('2026-09-16');
+    await page.getByTestId('delivery-date').fill('2026-09-15');
     await pick(page, 'delivery-supplier', 'cd', '城东农产品配送有限公司');
     await page.getByTestId('delivery-note-number').fill('SH-0916');
     await pick(page, 'delivery-inspector-0', '张保管', '张保管');
