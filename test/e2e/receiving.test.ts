@@ -23,6 +23,7 @@ let b: TestBackend;
 let app: App;
 let supplierId = '';
 let riceId = '';
+let porkId = '';
 
 beforeAll(async () => {
   b = await setupBackend();
@@ -44,8 +45,10 @@ beforeAll(async () => {
     ['面粉', 'grain', 'kg', 420, []],
   ];
   for (const [name, category, unit, refPriceFen, requiredCerts] of items) {
-    const it = await b.call('ingredients.create', { name, category, unit, refPriceFen, requiredCerts });
+    // 鸡蛋 under 肉禽蛋 is classified 鲜蛋 by the admin: unclassified, it would be checked as meat (issue 14).
+    const it = await b.call('ingredients.create', { name, category, unit, refPriceFen, requiredCerts, ...(name === '鸡蛋' ? { kind: 'eggs' as const } : {}) });
     if (name === '大米') riceId = it.id;
+    if (name === '猪肉') porkId = it.id;
   }
   await b.loginAs('storekeeper');
   app = await openApp({ backend: b, name: 'receiving', path: '/receiving' });
@@ -313,6 +316,50 @@ describe('receiving in Chromium', () => {
     await expect.poll(summary, POLL).toContain('共 55 张');
     expect(await page.getByTestId('list-total').textContent()).toBe('1,180.20');
     await expect.poll(() => rows.count(), POLL).toBe(50);
+    expect(app.errors).toEqual([]);
+  }, LONG);
+});
+
+describe('the ingredient form and the certificate rules (issue 14)', () => {
+  async function loginUi(page: Page, username: string) {
+    await page.getByTestId('user-menu').click();
+    await page.getByText('退出登录').click();
+    await page.getByLabel('用户名').fill(username);
+    await page.getByLabel('密码').fill(PASSWORD);
+    await page.getByRole('button', { name: '登录' }).click();
+    await page.getByTestId('side-menu').waitFor();
+  }
+  async function openPork(page: Page) {
+    await page.evaluate((id) => (location.hash = `#/masterdata/ingredients/${id}`), porkId);
+    const form = page.getByTestId('ingredient-form');
+    await form.waitFor();
+    return form;
+  }
+
+  test('猪肉’s kind and its required certificates: fixed for everyone, read-only for the storekeeper', async () => {
+    const { page } = app;
+    await loginUi(page, 'storekeeper');
+    let form = await openPork(page);
+    expect(await page.getByTestId('ingredient-kind').textContent()).toContain('猪肉');
+    expect(await page.getByTestId('ingredient-kind').locator('input').isDisabled()).toBe(true);
+    expect(await page.getByTestId('ingredient-category').locator('input').isDisabled()).toBe(true);
+    for (const label of ['动物检疫合格证明（按规定）', '肉品品质检验合格证明（按规定）']) {
+      const box = form.getByRole('checkbox', { name: label });
+      expect(await box.isChecked()).toBe(true);
+      expect(await box.isDisabled()).toBe(true);
+    }
+    expect(await form.getByRole('checkbox', { name: '入境货物检验检疫证明' }).isChecked()).toBe(false);
+    await app.screenshot('ingredient-certs-storekeeper');
+    await page.keyboard.press('Escape');
+    await form.waitFor({ state: 'detached' });
+    // The accountant may change the kind and add certificates; what the kind requires stays fixed.
+    await loginUi(page, 'accountant');
+    form = await openPork(page);
+    expect(await page.getByTestId('ingredient-kind').locator('input').isDisabled()).toBe(false);
+    expect(await form.getByRole('checkbox', { name: '动物检疫合格证明（按规定）' }).isDisabled()).toBe(true);
+    expect(await form.getByRole('checkbox', { name: '入境货物检验检疫证明' }).isDisabled()).toBe(false);
+    await page.keyboard.press('Escape');
+    await form.waitFor({ state: 'detached' });
     expect(app.errors).toEqual([]);
   }, LONG);
 });

@@ -222,6 +222,16 @@ function IngredientForm({ ingredient, readOnly, canClassify, onClose }: { ingred
         <Form.Item name="category" label="类别" rules={[{ required: true, message: '请选择类别' }]} extra={categoryLocked && !readOnly ? '类别、种类和所需证明由管理员或会计修改' : undefined}>
           <Select disabled={categoryLocked} options={CATEGORIES.map((c) => ({ value: c, label: CATEGORY_LABELS[c] }))} data-testid="ingredient-category" />
         </Form.Item>
+        <Form.Item name="unit" label="单位" rules={[{ required: true, whitespace: true, message: '请填写单位' }, { max: 8, message: '单位不能超过 8 个字' }]}>
+          <AutoComplete options={UNITS.map((u) => ({ value: u }))} style={{ width: 160 }} showSearch={{ filterOption: (input, o) => String(o?.value ?? '').includes(input) }} />
+        </Form.Item>
+        <Form.Item name="spec" label="规格">
+          <Input placeholder="如：500g/袋" />
+        </Form.Item>
+        <Form.Item name="refPriceFen" label="参考价" rules={fenRules('参考价', false)} extra="每单位的参考价，元；不填则不比价">
+          <MoneyInput style={{ width: 200 }} />
+        </Form.Item>
+        {/* After the fields typed for every item, so Enter runs 品名 → 类别 → 单位 → 规格 → 参考价 as before. */}
         <Form.Item label="种类" extra={implied ? '按类别和品名确定；如需更改请由管理员或会计修改' : '决定验收时须查验的证明（如猪肉须索取动物检疫合格证明和肉品品质检验合格证明）'}>
           <Space>
             <Select<IngredientKind>
@@ -242,15 +252,6 @@ function IngredientForm({ ingredient, readOnly, canClassify, onClose }: { ingred
         </Form.Item>
         <Form.Item name="imported" hidden valuePropName="checked">
           <Checkbox />
-        </Form.Item>
-        <Form.Item name="unit" label="单位" rules={[{ required: true, whitespace: true, message: '请填写单位' }, { max: 8, message: '单位不能超过 8 个字' }]}>
-          <AutoComplete options={UNITS.map((u) => ({ value: u }))} style={{ width: 160 }} showSearch={{ filterOption: (input, o) => String(o?.value ?? '').includes(input) }} />
-        </Form.Item>
-        <Form.Item name="spec" label="规格">
-          <Input placeholder="如：500g/袋" />
-        </Form.Item>
-        <Form.Item name="refPriceFen" label="参考价" rules={fenRules('参考价', false)} extra="每单位的参考价，元；不填则不比价">
-          <MoneyInput style={{ width: 200 }} />
         </Form.Item>
         <Form.Item name="requiredCerts" label="所需证明" extra="标“按规定”的由类别、种类和进口决定，不能去掉；可另加本食材需要的证明">
           <CertPicker fixed={fixed} disabled={readOnly || (!canClassify && ingredient !== null)} />
