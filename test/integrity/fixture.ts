@@ -55,7 +55,7 @@ export async function ledgerWithHistory(): Promise<TestBackend> {
   ] as const) {
     ings.push(await b.call('ingredients.create', { name, category, unit, refPriceFen: 500, requiredCerts: category === 'meat' ? ['animal_quarantine'] : [] }));
   }
-  const { updatedAt: _r, ...rice } = ings[0];
+  const { updatedAt: _r, ruleCerts: _rc, effectiveCerts: _ec, ...rice } = ings[0];
   await b.call('ingredients.update', { ...rice, spec: '25kg/袋', refPriceFen: 480, storable: true });
 
   await b.loginAs('accountant');
