@@ -13,7 +13,7 @@ import { monthArg } from './close-month.ts';
 export const checklistCommand: CliCommand = {
   name: 'checklist',
   summary: '月结检查清单：还差哪些事，以及在命令行里怎样完成（含可直接运行的命令）；输出 JSON',
-  usage: '--db 账本文件 --user 用户名 checklist YYYY-MM',
+  usage: '--db 账本文件 --user 用户名 checklist YYYY-MM|this-month|last-month',
   async run(c) {
     const month = monthArg(c.positionals, 'checklist');
     const b = await c.open({ create: false });

@@ -1,12 +1,19 @@
 import type { MonthView } from '../../../shared/api/monthclose.ts';
+import { chinaDate, previousMonth } from '../../../shared/calendar.ts';
 import { UsageError } from '../args.ts';
 import { EXIT_OK, type CliCommand } from '../command.ts';
 
 const MONTH = /^\d{4}-(0[1-9]|1[0-2])$/;
 
-export function monthArg(words: string[], command: string): string {
-  const [month, ...extra] = words;
-  if (!month || !MONTH.test(month)) throw new UsageError(`命令 ${command} 需要月份 YYYY-MM，例如 canteen --db 账本 --user 用户 ${command} 2026-09`);
+/**
+ * The month a command is about: YYYY-MM, or this-month / last-month by today's date in China (so a script or the
+ * README's walkthrough works in any month).
+ */
+export function monthArg(words: string[], command: string, now = new Date()): string {
+  const [word, ...extra] = words;
+  const today = chinaDate(now).slice(0, 7);
+  const month = word === 'this-month' ? today : word === 'last-month' ? previousMonth(today) : word;
+  if (!month || !MONTH.test(month)) throw new UsageError(`命令 ${command} 需要月份 YYYY-MM（或 this-month、last-month），例如 canteen --db 账本 --user 用户 ${command} 2026-09`);
   if (extra.length) throw new UsageError(`命令 ${command} 只接受一个月份，多出了：${extra.join(' ')}`);
   return month;
 }
@@ -20,7 +27,7 @@ export function monthArg(words: string[], command: string): string {
 export const closeMonthCommand: CliCommand = {
   name: 'close-month',
   summary: '月结：会计提交该月（检查清单须全部通过），审核人审核已提交的月份并锁定；输出月结状态（JSON）',
-  usage: '--db 账本文件 --user 用户名 close-month YYYY-MM',
+  usage: '--db 账本文件 --user 用户名 close-month YYYY-MM|last-month',
   async run(c) {
     const month = monthArg(c.positionals, 'close-month');
     const b = await c.open({ create: false });

@@ -12,7 +12,7 @@ import { monthArg } from './close-month.ts';
 export const exportMonthCommand: CliCommand = {
   name: 'export-month',
   summary: '导出已月结月份的公示工作簿（.xlsx）到 --out，并在同一文件夹写出收支公示表 PDF；输出文件路径与版本（JSON）',
-  usage: '--db 账本文件 --user 用户名 export-month YYYY-MM --out 文件.xlsx [--force]',
+  usage: '--db 账本文件 --user 用户名 export-month YYYY-MM|last-month --out 文件.xlsx [--force]',
   flags: ['out'],
   booleanFlags: ['force'],
   async run(c) {
