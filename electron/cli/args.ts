@@ -15,9 +15,9 @@ export class UsageError extends Error {
 /**
  * Flags may come before or after the command (`--db F call m` and `call m --db F` are the same). A flag takes the
  * next word as its value unless it is boolean or written `--flag=value`; `--` ends the flags, so a JSON argument
- * starting with "-" can still be passed.
+ * starting with "-" can still be passed. A flag may be given twice only if `repeatable`: its values are joined by commas.
  */
-export function parseArgs(argv: readonly string[], booleanFlags: ReadonlySet<string>): ParsedArgs {
+export function parseArgs(argv: readonly string[], booleanFlags: ReadonlySet<string>, repeatable: ReadonlySet<string> = new Set()): ParsedArgs {
   const flags = new Map<string, string | true>();
   const words: string[] = [];
   let onlyWords = false;
@@ -34,13 +34,15 @@ export function parseArgs(argv: readonly string[], booleanFlags: ReadonlySet<str
     const eq = a.indexOf('=');
     const name = eq >= 0 ? a.slice(2, eq) : a.slice(2);
     if (!/^[a-z][a-z0-9-]*$/.test(name)) throw new UsageError(`无法识别的参数 ${a}`);
-    if (flags.has(name)) throw new UsageError(`参数 --${name} 重复`);
-    if (eq >= 0) flags.set(name, a.slice(eq + 1));
+    const again = flags.get(name);
+    if (again !== undefined && !repeatable.has(name)) throw new UsageError(`参数 --${name} 重复`);
+    const set = (v: string) => flags.set(name, typeof again === 'string' ? `${again},${v}` : v);
+    if (eq >= 0) set(a.slice(eq + 1));
     else if (booleanFlags.has(name)) flags.set(name, true);
     else {
       const v = argv[i + 1];
       if (v === undefined || (v.startsWith('--') && v.length > 2)) throw new UsageError(`参数 --${name} 后面缺少取值`);
-      flags.set(name, v);
+      set(v);
       i++;
     }
   }

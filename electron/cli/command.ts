@@ -52,5 +52,7 @@ export interface CliCommand {
   flags?: readonly string[];
   /** Flags without a value. */
   booleanFlags?: readonly string[];
+  /** Value flags that may be given more than once (their values reach the command joined by commas). */
+  repeatableFlags?: readonly string[];
   run(c: CliContext): Promise<number>;
 }

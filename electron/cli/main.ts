@@ -45,7 +45,7 @@ export async function main(argv: readonly string[], io: CliIo = { stdin: process
   const opened: Backend[] = [];
   try {
     const booleans = new Set([...GLOBAL_BOOLEANS, ...COMMANDS.flatMap((c) => c.booleanFlags ?? [])]);
-    const args = parseArgs(argv, booleans);
+    const args = parseArgs(argv, booleans, new Set(COMMANDS.flatMap((c) => c.repeatableFlags ?? [])));
     if (args.flags.get('help') === true || args.command === 'help') {
       await write(io.stdout, usageText());
       return EXIT_OK;

@@ -14,6 +14,9 @@ import { verifyClosedMonths } from './domains/monthclose.ts';
 import { schemaDifferences } from './db/schema.ts';
 import { attachmentFileIn, attachmentFileProblem, fileSha256 } from './domains/receiving-attachments.ts';
 import type { AttachmentMime } from '../../shared/api/receiving.ts';
+import type { VerifyAnchor } from '../../shared/anchors.ts';
+import { figuresChecksum, type CloseFigures } from './domains/monthclose-figures.ts';
+import { monthWords } from './clock.ts';
 
 /**
  * `verify`: is this ledger what the app wrote? SQLite's own checks (integrity, foreign keys), the audit hash chain,
@@ -25,8 +28,11 @@ import type { AttachmentMime } from '../../shared/api/receiving.ts';
  * raw rows their audit entries carry under `after._rows` (see row-snapshot.ts and ROW_GROUPS); document counters
  * against the numbers the documents carry. A per-row hash kept by triggers would not do: whoever edits the row can recompute it.
  * Rewriting the audit chain itself to match breaks the hash chain, unless the whole chain is recomputed from the
- * tampered entry on; the newest backup's chain head (see `anchorFromBackup`) catches that for everything older than
- * the backup.
+ * tampered entry on; outside anchors catch that: the newest backup's chain head (see `anchorFromBackups`) for
+ * everything older than the backup, and the 校验码 of a published notice (`published`) for everything up to that
+ * month's close — each close's checksum hashes its figures with the chain head at the close, and that head must be
+ * the entry just before the close's own audit entry. Without an anchor verify proves only that the ledger agrees with
+ * itself, and says so.
  */
 export interface VerifyProblem {
   kind: 'integrity' | 'foreign_key' | 'audit_chain' | 'journal' | 'tamper' | 'anchor' | 'schema' | 'attachment';
@@ -49,6 +55,8 @@ export interface VerifyReport {
   uncoveredTables: string[];
   /** Attachment files hashed against the sha256 their rows record; null when no attachments folder was given. */
   attachmentFiles: number | null;
+  /** The outside anchors used (a backup's chain head, published checksums); empty: none, and the summary says so. */
+  anchors: VerifyAnchor[];
 }
 
 const MAX_PROBLEMS = 200;
@@ -218,6 +226,11 @@ export interface VerifyOptions {
   maxProblems?: number;
   /** The ledger's attachments folder: every live attachment's file is hashed against its row (not checked without). */
   attachmentsDir?: string;
+  /**
+   * 校验码 from published notices (16 to 64 lower-case hex digits, see shared/anchors.ts): each must begin the
+   * checksum of a close this ledger carries, whose chain head is in the chain; else verify fails naming it.
+   */
+  published?: readonly string[];
 }
 
 export function verifyLedger(db: Db, opts: VerifyOptions = {}): VerifyReport {
@@ -249,6 +262,8 @@ export function verifyLedger(db: Db, opts: VerifyOptions = {}): VerifyReport {
   const snapshots = new Map<string, Map<string, GroupDigest>>();
   /** meal plan code → the row as the latest 'update' entry left it (its `after` holds every column but updated_by). */
   const mealPlans = new Map<string, { seq: number; row: Row }>();
+  /** month + '#' + revision → the close's audit entry: its seq and the chain head before it. */
+  const closeEntries = new Map<string, { seq: number; prev: string }>();
   for (const r of db.prepare('SELECT * FROM audit_log ORDER BY seq').iterate() as IterableIterator<AuditRow>) {
     auditEntries++;
     if (!chainBroken) {
@@ -278,6 +293,9 @@ export function verifyLedger(db: Db, opts: VerifyOptions = {}): VerifyReport {
         if (snap.g !== undefined) m.set(String(snap.g), { seq: r.seq, ...groupDigest(rows.map(canonical)) });
         else for (const row of rows) m.set(String(row[col]), { seq: r.seq, ...groupDigest([canonical(row)]) });
       }
+    }
+    if (r.action === 'close' && r.entity === 'month_close' && r.entity_id !== null && after && typeof after.revision === 'number') {
+      closeEntries.set(`${r.entity_id}#${after.revision}`, { seq: r.seq, prev: r.prev_hash });
     }
     if (r.entity === 'meal_plan' && r.action === 'update' && after && typeof after.code === 'string') {
       mealPlans.set(after.code, { seq: r.seq, row: { code: after.code, name: after.name, daily_rate_fen: after.dailyRateFen, updated_at: after.updatedAt, updated_by: r.user_id } });
@@ -311,8 +329,13 @@ export function verifyLedger(db: Db, opts: VerifyOptions = {}): VerifyReport {
       historicalNames.get(key)!.add(after.name);
     }
   }
-  if (opts.anchor && !anchorSeen && opts.anchor.seq > 0) {
-    add({ kind: 'anchor', seq: opts.anchor.seq, message: `备份 ${opts.anchor.source} 中有第 ${opts.anchor.seq} 条审计记录，当前账本中却没有（审计记录被截去）` });
+  const anchors: VerifyAnchor[] = [];
+  if (opts.anchor) {
+    if (!anchorSeen && opts.anchor.seq > 0) {
+      add({ kind: 'anchor', seq: opts.anchor.seq, message: `备份 ${opts.anchor.source} 中有第 ${opts.anchor.seq} 条审计记录，当前账本中却没有（审计记录被截去）` });
+    }
+    const held = !problems.some((p) => p.kind === 'anchor' || p.kind === 'audit_chain');
+    anchors.push({ kind: 'backup', source: opts.anchor.source, ok: held, detail: held ? `审计记录第 1 至 ${opts.anchor.seq} 条与该备份一致` : '审计记录与该备份不一致' });
   }
 
   const covered: Record<string, number> = {};
@@ -586,6 +609,14 @@ export function verifyLedger(db: Db, opts: VerifyOptions = {}): VerifyReport {
     }
   }
 
+  // 6b. Every close (of every revision) against the chain: its chain head must be the one just before its own audit
+  // entry, and its recorded figures must hash, with that head, to its checksum. So a printed 校验码 pins the chain up
+  // to the close: a chain rewritten before it (even one keeping the month's figures) no longer leads to that head.
+  const closes = tables.has('month_close_events')
+    ? checkCloseHeads(db, closeEntries, new Set(tables.has('closed_periods') ? verifyClosedMonths(db).map((c) => `${c.month}#${c.revision}`) : []), add)
+    : [];
+  for (const c of opts.published ?? []) anchors.push(publishedAnchor(c, closes, db, add));
+
   // 7. Month totals (migration 0006): pure summaries, recomputed from their source rows.
   if (tables.has('account_month_totals')) checkMonthTotals(db, add, covered);
 
@@ -600,7 +631,75 @@ export function verifyLedger(db: Db, opts: VerifyOptions = {}): VerifyReport {
     .filter((t) => !(t in covered) && t !== 'audit_log')
     .filter((t) => (db.prepare(`SELECT 1 FROM "${t}" LIMIT 1`).get() as unknown) !== undefined)
     .sort();
-  return { ok: problems.length === 0, problems, first: problems[0] ?? null, auditEntries, journalEntries, coveredTables: covered, uncoveredTables, attachmentFiles };
+  return { ok: problems.length === 0, problems, first: problems[0] ?? null, auditEntries, journalEntries, coveredTables: covered, uncoveredTables, attachmentFiles, anchors };
+}
+
+interface CloseCheck {
+  month: string;
+  revision: number;
+  checksum: string;
+  /** The close's audit entry, if the chain has one. */
+  seq: number | null;
+  ok: boolean;
+}
+
+/** Each close event's chain head and recorded figures (see 6b in verifyLedger); `checked`: latest closes already hashed. */
+function checkCloseHeads(db: Db, entries: Map<string, { seq: number; prev: string }>, checked: Set<string>, add: (p: VerifyProblem) => void): CloseCheck[] {
+  const rows = db
+    .prepare(`SELECT month, revision, figures, audit_head, checksum FROM month_close_events WHERE kind = 'close' ORDER BY seq`)
+    .all() as { month: string; revision: number; figures: string | null; audit_head: string | null; checksum: string | null }[];
+  return rows.map((ev) => {
+    const key = `${ev.month}#${ev.revision}`;
+    const entry = entries.get(key);
+    const what = `${monthWords(ev.month)}第 ${ev.revision} 次月结`;
+    let ok = true;
+    if (!entry) {
+      ok = false;
+      add({ kind: 'audit_chain', table: 'month_close_events', id: ev.month, message: `${what}在审计记录中没有对应的审核记录（疑似被直接插入或审计记录被截去）` });
+    } else if (entry.prev !== ev.audit_head) {
+      ok = false;
+      add({
+        kind: 'audit_chain',
+        table: 'month_close_events',
+        id: ev.month,
+        seq: entry.seq,
+        message: `${what}记录的审计链头不是审计记录第 ${entry.seq - 1} 条（这次月结之前的审计记录被改写，公示的校验码已不能印证本账本）`,
+      });
+    }
+    if (!checked.has(key)) {
+      let hashes = false;
+      try {
+        hashes = ev.figures !== null && ev.audit_head !== null && figuresChecksum(JSON.parse(ev.figures) as CloseFigures, ev.audit_head) === ev.checksum;
+      } catch {
+        hashes = false;
+      }
+      if (!hashes) {
+        ok = false;
+        add({ kind: 'tamper', table: 'month_close_events', id: ev.month, message: `${what}记录的数据与其校验值不符（月结记录被改动）` });
+      }
+    }
+    return { month: ev.month, revision: ev.revision, checksum: ev.checksum ?? '', seq: entry?.seq ?? null, ok };
+  });
+}
+
+/** One published 校验码 against the closes the ledger carries. */
+function publishedAnchor(given: string, closes: CloseCheck[], db: Db, add: (p: VerifyProblem) => void): VerifyAnchor {
+  const hex = given.toLowerCase();
+  const shown = `${hex.slice(0, 16)}${hex.length > 16 ? '…' : ''}`;
+  const c = closes.find((x) => x.checksum.startsWith(hex));
+  if (!c) {
+    add({ kind: 'anchor', id: hex, message: `公示校验码 ${shown} 不属于本账本的任何已月结月份（账本可能被改写或截断）` });
+    return { kind: 'published', source: hex, ok: false, detail: '不属于本账本的任何已月结月份' };
+  }
+  const what = `${monthWords(c.month)}第 ${c.revision} 次月结`;
+  if (!c.ok) {
+    add({ kind: 'anchor', id: hex, message: `公示校验码 ${shown}（${what}）不能印证本账本：这次月结的记录与审计记录不符（账本可能被改写）` });
+    return { kind: 'published', source: hex, ok: false, detail: `${what}，其记录与审计记录不符` };
+  }
+  const latest = db.prepare(`SELECT max(revision) AS r FROM month_close_events WHERE month = ? AND kind = 'close'`).get(c.month) as { r: number };
+  const stillClosed = (db.prepare('SELECT 1 FROM closed_periods WHERE period = ?').get(c.month) as unknown) !== undefined;
+  const later = latest.r !== c.revision || !stillClosed ? '，此后已反结账' : '';
+  return { kind: 'published', source: hex, ok: true, detail: `${what}${later}：审计记录第 1 至 ${(c.seq ?? 1) - 1} 条与公示时一致` };
 }
 
 interface GroupDigest {
@@ -744,9 +843,16 @@ export function describeReport(r: VerifyReport): string {
       .map(([t, n]) => `${LABEL[t] ?? t} ${n}`)
       .join('，');
     const files = r.attachmentFiles === null ? '' : `附件文件 ${r.attachmentFiles} 个与登记的 sha256 相符；`;
-    return `校验通过：审计记录 ${r.auditEntries} 条首尾相接，记账凭证 ${r.journalEntries} 张全部过账且借贷平衡；数据库结构与本软件一致；${files}已与审计记录逐行核对：${tables}。`;
+    return `校验通过：审计记录 ${r.auditEntries} 条首尾相接，记账凭证 ${r.journalEntries} 张全部过账且借贷平衡；数据库结构与本软件一致；${files}已与审计记录逐行核对：${tables}。${anchorsSentence(r.anchors)}`;
   }
   return `校验未通过，发现 ${r.problems.length >= MAX_PROBLEMS ? `${MAX_PROBLEMS} 处以上` : `${r.problems.length} 处`}问题。第一处：${r.first!.message}`;
+}
+
+/** What the outside anchors pinned, or plainly that there were none (a self-consistent rewrite would pass without). */
+export function anchorsSentence(anchors: readonly VerifyAnchor[]): string {
+  if (anchors.length === 0) return '未使用外部锚点：只能证明账本自身前后一致，不能证明没有被整体改写；请用公示表上的校验码运行 verify --anchor（或在“备份与校验”页填入校验码）。';
+  const words = anchors.map((a) => (a.kind === 'backup' ? `备份 ${a.source}（${a.detail}）` : `公示校验码 ${a.source.slice(0, 16)}（${a.detail}）`));
+  return `外部锚点：${words.join('；')}。`;
 }
 
 /**
@@ -765,14 +871,17 @@ export function anchorFromBackups(db: Db, dir: string, list: (dir: string) => { 
   return null;
 }
 
-/** Verifies a ledger file read-only (the app may keep running), anchored on its newest backup. For the CLI and tests. */
-export function verifyLedgerFile(file: string): VerifyReport & { anchor: string | null; readOnlyNote: string | null } {
+/**
+ * Verifies a ledger file read-only (the app may keep running), anchored on its newest backup and on the published
+ * checksums given. For the CLI and tests.
+ */
+export function verifyLedgerFile(file: string, published: readonly string[] = []): VerifyReport & { anchor: string | null; readOnlyNote: string | null } {
   // Also in a folder that cannot be written: read in place or from a temporary copy, and said so (open.ts).
   const opened = openLedgerToRead(file);
   const db = opened.db;
   try {
     const anchor = anchorFromBackups(db, backupsDir(path.dirname(path.resolve(file))), listBackups);
-    return { ...verifyLedger(db, { anchor, attachmentsDir: path.join(path.dirname(path.resolve(file)), 'attachments') }), anchor: anchor?.source ?? null, readOnlyNote: opened.readOnlyNote };
+    return { ...verifyLedger(db, { anchor, published, attachmentsDir: path.join(path.dirname(path.resolve(file)), 'attachments') }), anchor: anchor?.source ?? null, readOnlyNote: opened.readOnlyNote };
   } finally {
     opened.close();
   }

@@ -1,4 +1,7 @@
 import { method, z } from './contract.ts';
+import { PUBLISHED_CHECKSUM_DIGITS, type VerifyAnchor } from '../anchors.ts';
+
+export type { VerifyAnchor };
 
 /** One backup file as the 备份与恢复 page lists it. */
 export interface BackupInfo {
@@ -36,6 +39,8 @@ export interface VerifyResult {
   uncoveredTables: string[];
   /** The backup whose audit chain head anchored the check, if any. */
   anchor: string | null;
+  /** Every outside anchor used (the backup, the published checksums given) and what each found; empty: none. */
+  anchors: VerifyAnchor[];
 }
 
 /**
@@ -60,6 +65,13 @@ const absolutePath = (label: string) =>
     .max(1000, { error: `${label}路径过长` })
     .refine((p) => !/[\u0000-\u001f]/.test(p), { error: `${label}路径含有不可见的控制字符` })
     .refine((p) => p.startsWith('/') || /^[A-Za-z]:[\\/]/.test(p) || p.startsWith('\\\\'), { error: `${label}必须是完整路径` });
+
+/** A 校验码 from a published notice (shared/anchors.ts), as the notice prints it or longer. */
+const publishedChecksum = z
+  .string({ error: '校验码必须是文字' })
+  .trim()
+  .toLowerCase()
+  .regex(new RegExp(`^[0-9a-f]{${PUBLISHED_CHECKSUM_DIGITS},64}$`), { error: `校验码应为公示表上“校验码：”后的 ${PUBLISHED_CHECKSUM_DIGITS} 位（或更长的）十六进制数字（0-9、a-f）` });
 
 export const maintenanceApi = {
   'backup.list': method<BackupInfo[]>()({
@@ -94,9 +106,9 @@ export const maintenanceApi = {
     summary: '账本文件检查（启动后在后台进行）的结果：损坏时应从备份恢复',
   }),
   'integrity.verify': method<VerifyResult>()({
-    input: z.object({}).strict().default({}),
+    input: z.object({ anchors: z.array(publishedChecksum).max(120, { error: '一次最多核对 120 个校验码' }).optional() }).strict().default({}),
     access: ['admin', 'accountant', 'reviewer'],
     writes: false,
-    summary: '校验账本：审计链、借贷平衡，并与审计记录逐行核对，发现绕过软件直接改动的数据',
+    summary: '校验账本：审计链、借贷平衡，并与审计记录逐行核对，发现绕过软件直接改动的数据；可给出公示表上的校验码，核对账本是否仍是公示时的账本',
   }),
 };

@@ -63,9 +63,9 @@ export const maintenanceHandlers: Handlers<keyof typeof maintenanceApi> = {
     return h.status === 'damaged' && ctx.dataDir ? { ...h, restoreNote: restoreLossNote(ctx.db.name) } : h;
   },
 
-  'integrity.verify': (ctx) => {
+  'integrity.verify': (ctx, input) => {
     const anchor = ctx.dataDir ? anchorFromBackups(ctx.db, backupsDir(ctx.dataDir), listBackups) : null;
-    const r = verifyLedger(ctx.db, { anchor, attachmentsDir: ctx.dataDir ? path.join(ctx.dataDir, 'attachments') : undefined });
+    const r = verifyLedger(ctx.db, { anchor, published: input.anchors ?? [], attachmentsDir: ctx.dataDir ? path.join(ctx.dataDir, 'attachments') : undefined });
     return { ...r, summary: describeReport(r), anchor: anchor?.source ?? null };
   },
 };

@@ -7,6 +7,7 @@ import { ENTITY_LABELS, chinaTime } from '../../labels.ts';
 import { useRoles, useSession } from '../../session.ts';
 import { HealthNotice, useHealth } from './HealthNotice.tsx';
 import { canPickPath, pickPath } from './pickPath.ts';
+import { badChecksumMessage, parsePublishedChecksums } from '../../../../shared/anchors.ts';
 
 /** 1536 → "1.5 KB": backups are a few hundred KB to a few hundred MB. */
 export function sizeText(bytes: number): string {
@@ -248,10 +249,17 @@ function RestoreDialog({ preview, onClose }: { preview: BackupPreviewInfo; onClo
 function VerifyCard() {
   const [busy, setBusy] = useState(false);
   const [result, setResult] = useState<VerifyResult | null>(null);
+  // 校验码 from published notices (issue 20 item 6): pasted or typed, several separated by commas, spaces or lines.
+  const [checksums, setChecksums] = useState('');
   const run = async () => {
+    const { values, bad } = parsePublishedChecksums(checksums);
+    if (bad.length) {
+      showError(new Error(badChecksumMessage(bad[0])));
+      return;
+    }
     setBusy(true);
     try {
-      setResult(await call('integrity.verify', {}));
+      setResult(await call('integrity.verify', values.length ? { anchors: values } : {}));
     } catch (e) {
       showError(e);
     } finally {
@@ -266,6 +274,14 @@ function VerifyCard() {
         </Button>
         <Typography.Text type="secondary">检查审计记录链、凭证借贷平衡，并逐行核对数据是否被绕过软件直接改动。</Typography.Text>
       </Space>
+      <Input.TextArea
+        style={{ marginBottom: 12 }}
+        autoSize={{ minRows: 1, maxRows: 4 }}
+        value={checksums}
+        onChange={(e) => setChecksums(e.target.value)}
+        placeholder="公示校验码（可选）：填入已公示的收支公示表上“校验码：”后的 16 位，可填多个，用逗号或换行分开；核对账本是否仍是公示时的账本"
+        data-testid="verify-anchors"
+      />
       {result && (
         <div data-testid="verify-result">
           <Alert
@@ -286,6 +302,20 @@ function VerifyCard() {
               </Descriptions.Item>
             )}
             <Descriptions.Item label="比对的备份">{result.anchor ?? '（无：没有可作比对的本机备份）'}</Descriptions.Item>
+            <Descriptions.Item label="外部锚点">
+              {result.anchors.length === 0 ? (
+                '（无：只能证明账本自身前后一致，不能证明没有被整体改写；请填入公示表上的校验码再校验）'
+              ) : (
+                <ul style={{ margin: 0, paddingLeft: 18 }} data-testid="verify-anchor-list">
+                  {result.anchors.map((a, i) => (
+                    <li key={i}>
+                      <Tag color={a.ok ? 'green' : 'red'}>{a.ok ? '相符' : '不符'}</Tag>
+                      {a.kind === 'backup' ? `备份 ${a.source}` : `公示校验码 ${a.source.slice(0, 16)}`}：{a.detail}
+                    </li>
+                  ))}
+                </ul>
+              )}
+            </Descriptions.Item>
             <Descriptions.Item label="未逐行核对">
               {result.uncoveredTables.length === 0 ? (
                 '（无）'
