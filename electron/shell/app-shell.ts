@@ -24,6 +24,8 @@ export interface ShellOptions {
   env: Record<string, string | undefined>;
   /** Open DevTools-capable windows (development runs only). */
   devTools?: boolean;
+  /** Echo the log to the console as well as main.log (default true; tests that provoke errors keep it to the file). */
+  echoLog?: boolean;
   /**
    * better-sqlite3's entry file, resolved by main.ts: the file check's worker thread loads it from this path (see
    * core/health-check.ts). Without it no file check runs.
@@ -94,7 +96,7 @@ export function startShell(electron: ElectronMain, opts: ShellOptions): Shell {
     } catch (e) {
       return refuse('无法创建数据文件夹', `${location.dataDir}：${(e as Error).message}`);
     }
-    log = fileLogger(path.join(location.logsDir, 'main.log'));
+    log = fileLogger(path.join(location.logsDir, 'main.log'), opts.echoLog ?? true);
     log(`启动 ${app.getName()} ${app.getVersion()}，账本 ${location.ledgerFile}（来源 ${location.source}）`);
     try {
       backend = openBackend({ file: location.ledgerFile });
@@ -179,7 +181,7 @@ const LOG_ROTATE_BYTES = 5 * 1024 * 1024;
  * Appends timestamped lines to logs/main.log; logging must never take the app down, so failures are swallowed. A log
  * past 5 MB at start is moved to main.log.1 (replacing the older one), so years of use do not fill the disk.
  */
-export function fileLogger(file: string): (msg: string) => void {
+export function fileLogger(file: string, echo = true): (msg: string) => void {
   try {
     if (fs.statSync(file).size > LOG_ROTATE_BYTES) fs.renameSync(file, `${file}.1`);
   } catch {
@@ -192,6 +194,6 @@ export function fileLogger(file: string): (msg: string) => void {
     } catch {
       // The console still has it.
     }
-    console.log(line.trimEnd());
+    if (echo) console.log(line.trimEnd());
   };
 }

@@ -24,7 +24,7 @@ function start(opts: { sqliteDriver?: string } = {}) {
   const rendererDir = path.join(tmp, 'renderer');
   fs.mkdirSync(rendererDir, { recursive: true });
   fs.writeFileSync(path.join(rendererDir, 'index.html'), '<!doctype html><title>阳光食堂账本</title>');
-  const shell = startShell(fake.electron as unknown as ElectronMain, { rendererDir, preloadPath: path.join(tmp, 'preload.cjs'), argv: [], env: {}, ...opts });
+  const shell = startShell(fake.electron as unknown as ElectronMain, { rendererDir, preloadPath: path.join(tmp, 'preload.cjs'), argv: [], env: {}, echoLog: false, ...opts });
   return shell.ready.then((r) => (opened = r));
 }
 
