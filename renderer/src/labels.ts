@@ -1,39 +1,7 @@
 import { CATEGORY_LABELS, CERT_LABELS, INGREDIENT_KIND_LABELS, LICENCE_LABELS, SUPPLIER_KIND_LABELS } from '../../shared/domain.ts';
 import { ROLE_LABELS } from '../../shared/roles.ts';
 
-/**
- * Chinese names for the audit log's codes. Feature work adds its own entities, actions and field names here (one line
- * each); an unknown code is shown as it is.
- */
-export const ENTITY_LABELS: Record<string, string> = {
-  supplier: '供应商',
-  ingredient: '食材',
-  user: '用户',
-  school: '学校',
-  student: '学生', meal_plan: '收费标准', school_days: '上课日', term: '学期', roster: '花名册', fee_receipt: '伙食费收据', fee_refund: '退费', subsidy_meals: '营养餐就餐', subsidy_receipt: '补助到账', cash_day: '日清', cash_deposit: '现金送存',
-  delivery: '验收单', attachment: '附件', supplier_statement: '供应商对账单', supplier_payment: '供应商付款',
-  ledger: '账本',
-  login: '登录',
-};
-
-export const ACTION_LABELS: Record<string, string> = {
-  create: '新增',
-  update: '修改',
-  disable: '停用',
-  enable: '启用',
-  login: '登录',
-  logout: '退出',
-  change_password: '修改密码',
-  reset_password: '重置密码',
-  cancel: '作废',
-  post: '过账',
-  import: '导入',
-  void: '作废', pay: '退付', clear: '日清',
-  attach: '上传附件', discard: '作废草稿', amend: '生成更正单', delete: '删除',
-  restore: '从备份恢复',
-  fail: '登录失败', unlock: '解除登录锁定',
-};
-
+/** Chinese names of the audit entries' fields (the audit's actions and entities: shared/labels-audit.ts). */
 export const FIELD_LABELS: Record<string, string> = {
   name: '名称',
   creditCode: '统一社会信用代码',

@@ -1,5 +1,6 @@
 import { method, z } from './contract.ts';
 import { id } from './fields.ts';
+import { AUDIT_ACTIONS, AUDIT_ENTITIES } from '../labels-audit.ts';
 
 export interface AuditEntry {
   seq: number;
@@ -25,7 +26,8 @@ export const auditApi = {
   'audit.list': method<{ entries: AuditEntry[]; total: number }>()({
     input: z
       .object({
-        entity: z.string().max(40).optional(),
+        entity: z.enum(AUDIT_ENTITIES, { error: '审计对象无效' }).optional(),
+        action: z.enum(AUDIT_ACTIONS, { error: '审计操作无效' }).optional(),
         entityId: id().optional(),
         offset: z.number().int().min(0).max(1e9).default(0),
         limit: z.number().int().min(1).max(500).default(50),

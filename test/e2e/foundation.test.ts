@@ -181,6 +181,16 @@ describe('Foundation in Chromium', { timeout: 90_000 }, () => {
     await app.screenshot('audit-supplier');
     await supplierRow.click(); // collapse
 
+    // Filtered by what was done, chosen in Chinese from the keyboard (issue 15: the page showed raw codes).
+    await page.getByTestId('audit-action').click();
+    await page.keyboard.type('新增');
+    await page.keyboard.press('Enter');
+    await until(() => page.getByTestId('audit-action').textContent()).toContain('新增（create）');
+    await until(async () => {
+      const texts = await entries.allTextContents();
+      return texts.length > 0 && texts.every((x) => x.includes('新增') && !x.includes('修改'));
+    }).toBe(true);
+
     await page.getByTestId('audit-entity').click();
     await page.locator('.ant-select-dropdown:visible').getByText('食材', { exact: true }).click();
     const picker = page.getByTestId('audit-ingredient');

@@ -53,8 +53,8 @@ function licenceAttention(ctx: Ctx): AttentionItem[] {
 
 export const auditHandlers: Handlers<keyof typeof auditApi> = {
   'audit.list': (ctx, input) => {
-    const where = `(? IS NULL OR a.entity = ?) AND (? IS NULL OR a.entity_id = ?)`;
-    const params = [input.entity ?? null, input.entity ?? null, input.entityId ?? null, input.entityId ?? null];
+    const where = `(? IS NULL OR a.entity = ?) AND (? IS NULL OR a.entity_id = ?) AND (? IS NULL OR a.action = ?)`;
+    const params = [input.entity ?? null, input.entity ?? null, input.entityId ?? null, input.entityId ?? null, input.action ?? null, input.action ?? null];
     const total = (ctx.db.prepare(`SELECT count(*) AS n FROM audit_log a WHERE ${where}`).get(...params) as { n: number }).n;
     const rows = ctx.db
       .prepare(

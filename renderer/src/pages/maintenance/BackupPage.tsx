@@ -3,7 +3,8 @@ import { useCallback, useEffect, useState } from 'react';
 import type { BackupInfo, BackupPreviewInfo, VerifyResult } from '../../../../shared/api/maintenance.ts';
 import { call } from '../../api.ts';
 import { feedback, showError, toast } from '../../feedback.ts';
-import { ENTITY_LABELS, chinaTime } from '../../labels.ts';
+import { AUDIT_ENTITY_LABELS } from '../../../../shared/labels-audit.ts';
+import { chinaTime } from '../../labels.ts';
 import { useRoles, useSession } from '../../session.ts';
 import { HealthNotice, useHealth } from './HealthNotice.tsx';
 import { canPickPath, pickPath } from './pickPath.ts';
@@ -18,7 +19,8 @@ export function sizeText(bytes: number): string {
 
 /** "meal_plans" → "收费标准（meal_plans）" through the audit entity names (tables are their plurals); else as it is. */
 function tableName(t: string): string {
-  const label = ENTITY_LABELS[t] ?? ENTITY_LABELS[t.replace(/ies$/, 'y').replace(/s$/, '')];
+  const labels: Record<string, string> = AUDIT_ENTITY_LABELS;
+  const label = labels[t] ?? labels[t.replace(/ies$/, 'y').replace(/s$/, '')];
   return label ? `${label}（${t}）` : t;
 }
 
