@@ -12,6 +12,7 @@ import { assertPeriodFields } from './period-lock.ts';
 import { allHandlers } from './registry.ts';
 import { preMigrationBackup } from './backup.ts';
 import { acquireWriterLock } from './writer-lock.ts';
+import { sweepLitter } from './litter.ts';
 import { assertRoomToWrite, diskFullMessage, freeBytes, isDiskFull } from './disk-space.ts';
 
 export interface BackendOptions extends OpenOptions {
@@ -33,6 +34,9 @@ export function openBackend(opts: BackendOptions): Backend {
   const onDisk = opts.file !== ':memory:';
   // One writer per ledger (issue 7): a second app or CLI is refused here, before the file is touched.
   const lock = onDisk && !opts.readonly ? acquireWriterLock(opts.file, opts.lockHolder ?? (process.versions.electron ? 'app' : 'cli')) : null;
+  // What killed runs left (partial backups, restore copies, attachment and workbook temp files, their temp folders) goes
+  // now, by the writer only: files of runs still going are kept (litter.ts).
+  if (lock) sweepLitter(path.dirname(path.resolve(opts.file)));
   let db: Db;
   try {
     // Before any migration step, a backup of the old version (backup.ts) unless the caller brings its own hook.
@@ -79,6 +83,21 @@ function ensureInstallation(db: Db, now: Date): string {
   return id;
 }
 
+/**
+ * A method declared `writes: false` runs its synchronous part with the connection in query_only mode: a read handler
+ * that writes (by mistake, or through a helper shared with a writing path) fails instead of writing outside the
+ * dispatcher's transaction, its audit and its checks (issue 16). An asynchronous handler's later part (an export
+ * writing a file) runs after the mode is back; between two awaits another call may use the connection.
+ */
+function readOnly<T>(db: Db, run: () => T): T {
+  db.pragma('query_only = ON');
+  try {
+    return run();
+  } finally {
+    if (db.open) db.pragma('query_only = OFF');
+  }
+}
+
 export async function dispatch(ctx: Ctx, name: string, input: unknown): Promise<ApiResult<unknown>> {
   try {
     if (typeof name !== 'string' || !Object.hasOwn(api, name)) throw new ApiError('UNKNOWN_METHOD', `没有名为“${String(name).slice(0, 60)}”的功能`);
@@ -112,7 +131,7 @@ export async function dispatch(ctx: Ctx, name: string, input: unknown): Promise<
           if (out instanceof Promise) throw new ApiError('INTERNAL', `写入功能 ${name} 不能是异步的`);
           return out;
         }).immediate()
-      : await run();
+      : await readOnly(ctx.db, run);
     if (refusal.error) throw refusal.error;
     return { ok: true, value };
   } catch (e) {
