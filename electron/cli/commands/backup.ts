@@ -12,6 +12,7 @@ export const backupCommand: CliCommand = {
   flags: ['out'],
   async run(c) {
     const out = path.resolve(c.requireFlag('out', '备份文件'));
+    if (fs.existsSync(out) && fs.statSync(out).isDirectory()) throw new ApiError('VALIDATION', `${out} 是一个文件夹；请给出备份文件名，例如 ${path.join(out, '食堂账本备份.sqlite')}`);
     if (fs.existsSync(out)) throw new ApiError('CONFLICT', `备份文件 ${out} 已存在，请换一个文件名`);
     if (path.resolve(out) === path.resolve(c.location().file)) throw new ApiError('VALIDATION', '备份文件不能是账本文件本身');
     const b = await c.open({ create: false });
