@@ -43,6 +43,11 @@ export const profileSchema = z
     backupKeepDays: z.number().int().min(1).max(366).default(14),
     backupKeepMonths: z.number().int().min(0).max(120).default(12),
     /**
+     * An entry typed more than this many days after its document date is listed as back-dated (补录) in the month-close
+     * checklist for the 审核人 (issue 14 §3). A profile stored before it reads the default; its JSON is not rewritten.
+     */
+    backdateWarnDays: z.number().int().min(0).max(366).default(3),
+    /**
      * 索证索票 rules (shared/cert-rules.ts): the certificates a delivery line needs by the ingredient's category, kind
      * and import, which no ingredient can remove. A profile stored before them reads the national defaults; the
      * stored JSON is not rewritten, so a closed month's checksum, export and verify see what they saw.
@@ -83,5 +88,6 @@ export const DEFAULT_PROFILE: RegionalProfile = {
   disclosureLayout: DEFAULT_DISCLOSURE_LAYOUT,
   backupKeepDays: 14,
   backupKeepMonths: 12,
+  backdateWarnDays: 3,
   certRules: DEFAULT_CERT_RULES,
 };

@@ -42,7 +42,10 @@ export function postEntry(ctx: Ctx, e: EntryInput): string {
   db.prepare(`UPDATE journal_entries SET status = 'posted' WHERE id = ?`).run(id);
   // The entry with its postings goes into the audit chain, so `verify` can tell a journal row written behind the
   // app's back from one the app posted (electron/core/verify.ts).
+  // documentDate: the date the document is booked on, the key every dated document's audit entry carries (issue 14
+  // §3); the entry's `at` is when it was typed, so a back-dated entry shows as the two apart.
   audit(ctx, 'post', 'journal_entry', id, null, {
+    documentDate: e.date,
     entryDate: e.date,
     memo: e.memo,
     sourceType: e.sourceType,

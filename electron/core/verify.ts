@@ -101,10 +101,11 @@ const ROW_GROUPS: Record<string, string> = {
   closed_periods: 'period',
   month_disclosures: 'month',
   login_attempts: 'seq',
+  student_class_moves: 'id',
 };
 
 /** Tables born with their snapshots (every row ever written has one): checked even when the chain carries no other. */
-const SNAPSHOTTED_FROM_BIRTH = new Set(['login_attempts']);
+const SNAPSHOTTED_FROM_BIRTH = new Set(['login_attempts', 'student_class_moves']);
 
 /** The tables whose documents take numbers from doc_counters (series + year + '-' + gapless number). */
 const DOC_NUMBER_TABLES = ['deliveries', 'stock_issues', 'cash_deposits', 'fee_receipts', 'fee_refunds'];
@@ -192,6 +193,7 @@ const LABEL: Record<string, string> = {
   closed_periods: '已月结月份',
   month_disclosures: '月结公示明细',
   login_attempts: '登录记录',
+  student_class_moves: '调班记录',
   account_month_totals: '科目月合计',
   account_day_totals: '科目日合计',
   stock_month_totals: '库存月合计',

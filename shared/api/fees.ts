@@ -28,6 +28,17 @@ export interface Student {
   active: boolean;
   updatedAt: string;
 }
+/** One class move (调班): from the effective date on the pupil is in `toClass`; before it, in `fromClass`. */
+export interface StudentClassMove {
+  id: string;
+  studentId: string;
+  fromClass: string;
+  toClass: string;
+  date: string;
+  note: string;
+  createdAt: string;
+  createdByName: string;
+}
 export interface ClassInfo {
   className: string;
   students: number;
@@ -113,6 +124,8 @@ export interface Refund {
   appliedOn: string;
   teacherName: string;
   teacherConfirmedOn: string;
+  /** The date the refund is booked on (its approval): any open day, not after today (issue 14 §3). */
+  approvedOn: string;
   note: string;
   status: 'approved' | 'paid' | 'void';
   paidOn: string | null;
@@ -300,6 +313,26 @@ export const feesApi = {
     writes: true,
     summary: '修改学生信息（留痕）',
   }),
+  'students.create': method<Student>()({
+    input: z.object({ studentNo, name: text('姓名', 30), className, mealPlan, subsidyEligible: z.boolean({ error: '是否受助应为 是 或 否' }) }).strict(),
+    access: FEE_SETUP,
+    writes: true,
+    summary: '新增一名学生（不经花名册导入；学号不能重复）',
+  }),
+  'students.move': method<Student>()({
+    input: z
+      .object({ id: id('学生'), toClass: text('新班级', 30), date: documentDate('调班日期'), note: optionalNote('备注', 200) })
+      .strict(),
+    access: FEE_SETUP,
+    writes: true,
+    summary: '调班：自调班日期起在新班级就餐；之前的受助就餐仍记在原班级',
+  }),
+  'students.moves': method<StudentClassMove[]>()({
+    input: z.object({ id: id('学生') }).strict(),
+    access: FEE_READERS,
+    writes: false,
+    summary: '学生的调班记录',
+  }),
   'students.importPreview': method<RosterPreview>()({
     input: z
       .object({
@@ -407,11 +440,15 @@ export const feesApi = {
         appliedOn: isoDate('申请日期'),
         teacherName: text('班主任姓名', 30),
         teacherConfirmedOn: isoDate('班主任确认日期'),
+        /** The day it is approved and booked: today when left out; an earlier open day when a month is entered late. */
+        approvedOn: documentDate('批准日期').optional(),
         note: optionalNote('备注', 200),
       })
       .strict()
       .refine((v) => v.noticeDate <= v.lastDay, { error: '最后一天不能早于通知日期', path: ['lastDay'] })
-      .refine((v) => v.teacherConfirmedOn >= v.appliedOn, { error: '班主任确认日期不能早于申请日期', path: ['teacherConfirmedOn'] }),
+      .refine((v) => v.teacherConfirmedOn >= v.appliedOn, { error: '班主任确认日期不能早于申请日期', path: ['teacherConfirmedOn'] })
+      .refine((v) => v.approvedOn === undefined || v.appliedOn <= v.approvedOn, { error: '申请日期不能晚于批准日期', path: ['appliedOn'] })
+      .refine((v) => v.approvedOn === undefined || v.teacherConfirmedOn <= v.approvedOn, { error: '班主任确认日期不能晚于批准日期', path: ['teacherConfirmedOn'] }),
     access: FEE_WRITERS,
     writes: true,
     summary: '登记并批准退费（班主任确认）：计入应付退费',

@@ -18,7 +18,7 @@ export * from '../labels-monthclose.ts';
 export const CLOSE_READERS: readonly Role[] = ['admin', 'accountant', 'reviewer', 'parent'];
 export const FUND_WRITERS: readonly Role[] = ['accountant'];
 
-export type ChecklistKey = 'earlier_months' | 'cash_days' | 'drafts' | 'statements' | 'bank' | 'subsidy' | 'storeroom' | 'certificate_rules';
+export type ChecklistKey = 'earlier_months' | 'cash_days' | 'drafts' | 'statements' | 'bank' | 'subsidy' | 'storeroom' | 'certificate_rules' | 'backdated';
 
 export interface ChecklistItem {
   key: ChecklistKey;

@@ -100,10 +100,13 @@ const MATRIX = `
   storeroom.proposeIssue       R  accountant admin reviewer storekeeper
   storeroom.stock              R  accountant admin reviewer storekeeper
   students.classes             R  accountant admin cashier reviewer
+  students.create              W  accountant admin cashier
   students.get                 R  accountant admin cashier reviewer
   students.importCommit        W  accountant admin cashier
   students.importPreview       R  accountant admin cashier
   students.list                R  accountant admin cashier reviewer
+  students.move                W  accountant admin cashier
+  students.moves               R  accountant admin cashier reviewer
   students.update              W  accountant admin cashier
   subsidy.receive              W  accountant cashier
   subsidy.record               W  accountant cashier

@@ -69,7 +69,7 @@ describe('日清 daily cash clearing', () => {
     expect(s.balance('cash_over_short')).toBe(0);
   });
 
-  it('closes the day: no fee, refund, subsidy, deposit or void posts into it or any day before it', async () => {
+  it('closes the day for cash: no cash fee, cash payout, deposit or void of a cash receipt posts into it or any day before it', async () => {
     s = await feeSchool();
     const [r] = await collectClass('一(2)班');
     await s.b.loginAs('accountant');
@@ -77,19 +77,16 @@ describe('日清 daily cash clearing', () => {
     await s.b.loginAs('cashier');
     const before = tableDigest(s.b);
     const id = s.students['王小明'].id;
-    const attempts: [string, unknown][] = [
-      ['fees.collect', { period: '2026-09', method: 'cash', items: [{ studentId: id }] }],
-      ['fees.collect', { period: '2026-09', method: 'bank', date: '2026-09-14', items: [{ studentId: id }] }],
-      ['deposits.create', { date: '2026-09-15', amountFen: 10000 }],
-      ['receipts.void', { id: r.id, reason: '误收' }],
-      ['refunds.create', { studentId: s.students['刘洋'].id, reason: 'leave', noticeDate: '2026-09-14', lastDay: '2026-09-15', appliedOn: '2026-09-15', teacherName: '黄老师', teacherConfirmedOn: '2026-09-15' }],
-      ['subsidy.record', { className: '一(2)班', date: '2026-09-15', studentIds: [s.students['刘洋'].id] }],
-      ['subsidy.receive', { date: '2026-09-14', amountFen: 500 }],
+    const attempts: [string, unknown, string][] = [
+      ['fees.collect', { period: '2026-09', method: 'cash', items: [{ studentId: id }] }, '2026-09-15 的现金已日清结账，不能再记入收款；请改在日清之后的日期办理'],
+      ['fees.collect', { period: '2026-09', method: 'cash', date: '2026-09-14', items: [{ studentId: id }] }, '2026-09-14（2026-09-15 及之前） 的现金已日清结账，不能再记入收款；请改在日清之后的日期办理'],
+      ['deposits.create', { date: '2026-09-15', amountFen: 10000 }, '2026-09-15 的现金已日清结账，不能再记入现金送存；请改在日清之后的日期办理'],
+      ['receipts.void', { id: r.id, reason: '误收' }, '2026-09-15 的现金已日清结账，不能再记入作废冲销；请改在日清之后的日期办理'],
     ];
-    for (const [name, input] of attempts) {
+    for (const [name, input, message] of attempts) {
       const e = await s.b.reject(name as 'fees.collect', input);
       expect(e.code, name).toBe('LOCKED');
-      expect(e.message, name).toContain('已日清');
+      expect(e.message, name).toBe(message);
     }
     expect(tableDigest(s.b)).toBe(before);
     // The journal trigger holds it too, whoever posts cash.
@@ -107,6 +104,29 @@ describe('日清 daily cash clearing', () => {
     const v = await s.b.call('receipts.void', { id: r.id, reason: '误收' });
     expect(v.voidDate).toBe('2026-09-16');
     expect(post('2026-09-16')).not.toThrow();
+  });
+
+  it('a document that moves no cash may be dated on a cleared day (issue 14 §3: a month entered late)', async () => {
+    s = await feeSchool();
+    await collectClass('一(2)班');
+    await s.b.loginAs('accountant');
+    await s.b.call('clearing.confirm', { date: '2026-09-15', countedFen: 25200 });
+    await s.b.loginAs('cashier');
+    const cashBefore = s.balance('cash');
+    // A bank receipt dated the day before, a refund approved on the cleared day, a subsidised meal and the subsidy's arrival.
+    const [bank] = await s.b.call('fees.collect', { period: '2026-09', method: 'bank', date: '2026-09-14', items: [{ studentId: s.students['王小明'].id }] });
+    expect(bank).toMatchObject({ date: '2026-09-14', amountFen: 12600, method: 'bank' });
+    const refund = await s.b.call('refunds.create', {
+      studentId: s.students['刘洋'].id, reason: 'leave', noticeDate: '2026-09-14', lastDay: '2026-09-15', appliedOn: '2026-09-15', teacherName: '黄老师', teacherConfirmedOn: '2026-09-15',
+    });
+    expect(refund.approvedOn).toBe('2026-09-15');
+    await s.b.call('subsidy.record', { className: '一(2)班', date: '2026-09-15', studentIds: [s.students['刘洋'].id] });
+    await s.b.call('subsidy.receive', { date: '2026-09-14', amountFen: 500 });
+    expect(s.balance('cash')).toBe(cashBefore);
+    // Its payout in cash on the cleared day is refused; by bank it is not.
+    const e = await s.b.reject('refunds.pay', { id: refund.id, paidOn: '2026-09-15', method: 'cash' });
+    expect(e).toMatchObject({ code: 'LOCKED', message: '2026-09-15 的现金已日清结账，不能再记入退付；请改在日清之后的日期办理' });
+    expect((await s.b.call('refunds.pay', { id: refund.id, paidOn: '2026-09-15', method: 'bank' })).status).toBe('paid');
   });
 
   it('moves cash to the bank, never more than there is, and refuses clearing out of order', async () => {

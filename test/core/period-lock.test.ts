@@ -36,6 +36,8 @@ const DATED: [MethodName, string, 'date' | 'month', boolean][] = [
   ['monthclose.setBankBalance', 'month', 'month', false],
   ['fund.recordExpense', 'date', 'date', false],
   ['fund.recordIncome', 'date', 'date', false],
+  ['refunds.create', 'approvedOn', 'date', false],
+  ['students.move', 'date', 'date', false],
 ];
 
 /** Dates and months in writing methods that are not the date a document is booked on, and why. */
@@ -43,10 +45,10 @@ const NOT_DOCUMENT_DATES: Record<string, string> = {
   'schoolDays.set days[]': 'the days of the month field, which carries the lock',
   'terms.save startDate': 'a term in the school calendar',
   'terms.save endDate': 'a term in the school calendar',
-  'refunds.create noticeDate': 'the absence refunded; the refund is booked today',
-  'refunds.create lastDay': 'the absence refunded; the refund is booked today',
-  'refunds.create appliedOn': 'when the family applied (not after today, fees-refunds.ts); the refund is booked today',
-  'refunds.create teacherConfirmedOn': 'when the teacher confirmed (not after today); the refund is booked today',
+  'refunds.create noticeDate': 'the absence refunded (its days count from the notice, whenever typed); the refund is booked on approvedOn',
+  'refunds.create lastDay': 'the absence refunded; the refund is booked on approvedOn',
+  'refunds.create appliedOn': 'when the family applied (not after the approval, fees-refunds.ts); the refund is booked on approvedOn',
+  'refunds.create teacherConfirmedOn': 'when the teacher confirmed (not after the approval); the refund is booked on approvedOn',
   'receiving.saveDraft draft.lines[].productionDate': 'the goods’ production date',
   'receiving.saveDraft draft.lines[].expiryDate': 'the goods’ expiry date',
   'suppliers.create licences[].expiresOn': 'a licence’s expiry',
@@ -78,6 +80,9 @@ function inputFor(m: MethodName, d: string): unknown {
     case 'monthclose.setBankBalance': return { month: d, account: 'bank', balanceFen: 0 };
     case 'fund.recordExpense': return { date: d, kind: 'fuel', amountFen: 100, method: 'bank', memo: '燃料' };
     case 'fund.recordIncome': return { date: d, kind: 'donation', amountFen: 100, method: 'bank', memo: '捐赠' };
+    case 'refunds.create':
+      return { studentId: X, reason: 'leave', noticeDate: '2026-12-01', lastDay: '2026-12-02', appliedOn: '2000-01-01', teacherName: '黄老师', teacherConfirmedOn: '2000-01-01', approvedOn: d };
+    case 'students.move': return { id: X, toClass: '二(1)班', date: d };
     default: throw new Error(`no input for ${m}`);
   }
 }
@@ -194,6 +199,8 @@ describe('with 2026-10 and 2026-11 closed (2026-09 left open before them), today
     expect(tx(`INSERT INTO supplier_payments (id, origin, supplier_id, pay_date, amount_fen, method, created_at, created_by) VALUES ('x', 'o', 's', '2026-09-03', 1, 'bank', 'now', 'u')`)).toThrow('该日期早于已月结锁定的月份，不能再记账');
     expect(tx(`INSERT INTO bank_statement_balances (month, account, balance_fen, created_at, created_by) VALUES ('2026-09', 'bank', 1, 'now', 'u')`)).toThrow('该日期早于已月结锁定的月份，不能再记账');
     expect(tx(`INSERT INTO stock_issues (id, origin, number, issue_date, meal, created_at, created_by) VALUES ('x', 'o', 'CK', '2026-07-01', 'lunch', 'now', 'u')`)).toThrow('该日期早于已月结锁定的月份，不能再记账');
+    expect(tx(`INSERT INTO student_class_moves (id, origin, student_id, from_class, to_class, effective_date, created_at, created_by) VALUES ('x', 'o', 's', '一班', '二班', '2026-11-02', 'now', 'u')`)).toThrow('该月份已月结锁定，不能再记账');
+    expect(tx(`INSERT INTO student_class_moves (id, origin, student_id, from_class, to_class, effective_date, created_at, created_by) VALUES ('x', 'o', 's', '一班', '二班', '2026-09-02', 'now', 'u')`)).toThrow('该日期早于已月结锁定的月份，不能再记账');
     expect(tx(`INSERT INTO stock_movements (id, origin, lot_id, kind, move_date, qty_milli, value_fen, reason, created_at) VALUES ('m', 'o', 'l', 'adjustment', '2026-09-30', -1, 0, 'loss', 'now')`)).toThrow('该日期早于已月结锁定的月份，不能再记账');
     // After the latest closed month the trigger lets an entry in (rolled back here: nothing else of it is posted).
     d.exec('SAVEPOINT open_month');
@@ -229,6 +236,8 @@ const DATE_LABELS: Partial<Record<MethodName, string>> = {
   'storeroom.adjust': '日期',
   'fund.recordExpense': '日期',
   'fund.recordIncome': '日期',
+  'refunds.create': '批准日期',
+  'students.move': '调班日期',
 };
 const MONTH_ACTIONS: Partial<Record<MethodName, string>> = {
   'receiving.statementSave': '录入供应商对账单',

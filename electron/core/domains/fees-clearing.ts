@@ -114,7 +114,7 @@ export const clearingHandlers: Handlers<Keys> = {
       .prepare(`INSERT INTO cash_clearings (day, origin, book_balance_fen, counted_fen, difference_fen, reason, created_at, created_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`)
       .run(date, ctx.installationId, st.bookBalanceFen, countedFen, diff, diff === 0 ? '' : reason, ctx.now().toISOString(), user.userId);
     const after = clearingStatus(ctx, date);
-    audit(ctx, 'clear', 'cash_day', null, null, withRows({ date, bookBalanceFen: st.bookBalanceFen, countedFen, differenceFen: diff, reason: diff === 0 ? '' : reason }, groupRows(ctx, 'cash_clearings', 'day', date)));
+    audit(ctx, 'clear', 'cash_day', null, null, withRows({ date, documentDate: date, bookBalanceFen: st.bookBalanceFen, countedFen, differenceFen: diff, reason: diff === 0 ? '' : reason }, groupRows(ctx, 'cash_clearings', 'day', date)));
     return after;
   },
 
@@ -131,7 +131,7 @@ export const clearingHandlers: Handlers<Keys> = {
     })),
 
   'deposits.create': (ctx, { date, amountFen, note }) => {
-    assertWritableDay(ctx, date, '现金送存');
+    assertWritableDay(ctx, date, '现金送存', true);
     const atDate = accountBalance(ctx, 'cash', date);
     const now = accountBalance(ctx, 'cash');
     const avail = Math.min(atDate, now);
@@ -152,7 +152,7 @@ export const clearingHandlers: Handlers<Keys> = {
       ],
     });
     const d = toDeposit(ctx, ctx.db.prepare('SELECT * FROM cash_deposits WHERE id = ?').get(id) as DepositRow);
-    audit(ctx, 'create', 'cash_deposit', id, null, withRows(d, groupRows(ctx, 'cash_deposits', 'id', id)));
+    audit(ctx, 'create', 'cash_deposit', id, null, withRows({ ...d, documentDate: date }, groupRows(ctx, 'cash_deposits', 'id', id)));
     return d;
   },
   'deposits.list': (ctx, { month }) =>

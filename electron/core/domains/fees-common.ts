@@ -37,6 +37,17 @@ export function getStudent(ctx: Ctx, id: string): Student {
   return toStudent(r);
 }
 
+/**
+ * The class a pupil was in on a day (调班, migration 0016): the class a later move moved them from, or their current
+ * class when no move is dated after the day.
+ */
+export function classOn(ctx: Ctx, studentId: string, currentClass: string, date: string): string {
+  const m = ctx.db
+    .prepare('SELECT from_class FROM student_class_moves WHERE student_id = ? AND effective_date > ? ORDER BY effective_date LIMIT 1')
+    .get(studentId, date) as { from_class: string } | undefined;
+  return m?.from_class ?? currentClass;
+}
+
 export function dailyRate(ctx: Ctx, plan: MealPlan): number {
   return (ctx.db.prepare('SELECT daily_rate_fen FROM meal_plans WHERE code = ?').get(plan) as { daily_rate_fen: number }).daily_rate_fen;
 }
@@ -85,13 +96,16 @@ export function lastClearedDay(ctx: Ctx): string | null {
 }
 
 /**
- * Every fee, refund, subsidy and deposit write goes through this: not in the future, not in a closed month, not into
- * a day on or before the last 日清 (a cleared day's count fixed the cash carried forward). The journal trigger
- * refuses cash postings into those days again.
+ * Every fee, refund, subsidy and deposit write goes through this: not in the future, not in a closed month, and — when
+ * it moves cash — not into a day on or before the last 日清 (a cleared day's count fixed the cash carried forward;
+ * the journal trigger refuses cash postings into those days again). A document that moves no cash (a refund's
+ * approval, a bank or e-wallet receipt, a subsidy) may be dated on a cleared day: entering an earlier month late
+ * (issue 14 §3) must not depend on whether cash was counted since.
  */
-export function assertWritableDay(ctx: Ctx, date: string, what: string): void {
+export function assertWritableDay(ctx: Ctx, date: string, what: string, movesCash: boolean): void {
   if (date > today(ctx)) throw new ApiError('RULE', `${what}日期 ${date} 晚于今天，不能预先记账`);
   assertPeriodOpen(ctx, date);
+  if (!movesCash) return;
   const cleared = lastClearedDay(ctx);
   if (cleared && date <= cleared) {
     throw new ApiError('LOCKED', `${date === cleared ? date : `${date}（${cleared} 及之前）`} 的现金已日清结账，不能再记入${what}；请改在日清之后的日期办理`);

@@ -92,7 +92,7 @@ export const receiptHandlers: Handlers<Keys> = {
     const period = resolvePeriod(ctx, input.period, true);
     if (period.schoolDays === 0) throw new ApiError('RULE', `${period.label}尚未设置上课日，无法计算伙食费；请先在“上课日”中设置`);
     const date = input.date ?? today(ctx);
-    assertWritableDay(ctx, date, '收款');
+    assertWritableDay(ctx, date, '收款', input.method === 'cash');
     const user = currentUser(ctx);
     // Read once per call, not once per receipt (a class is ~50 receipts in one call).
     const createdByName = (ctx.db.prepare('SELECT display_name FROM users WHERE id = ?').get(user.userId) as { display_name: string } | undefined)?.display_name ?? null;
@@ -140,7 +140,7 @@ export const receiptHandlers: Handlers<Keys> = {
         created_by_name: createdByName as string,
         voided_by_name: null,
       });
-      audit(ctx, 'create', 'fee_receipt', id, null, withRows(receipt, snap));
+      audit(ctx, 'create', 'fee_receipt', id, null, withRows({ ...receipt, documentDate: date }, snap));
       out.push(receipt);
     }
     return out;
@@ -167,14 +167,14 @@ export const receiptHandlers: Handlers<Keys> = {
         (ctx.db.prepare('SELECT period_start FROM fee_receipts WHERE id = ?').get(id) as { period_start: string }).period_start) as { number: string } | undefined;
     if (refund) throw new ApiError('RULE', `收据 ${before.number} 所在期间已有退费 ${refund.number}，请先处理该退费`);
     const date = today(ctx);
-    assertWritableDay(ctx, date, '作废冲销');
+    assertWritableDay(ctx, date, '作废冲销', before.method === 'cash');
     const user = currentUser(ctx);
     ctx.db
       .prepare(`UPDATE fee_receipts SET status = 'void', void_reason = ?, void_date = ?, voided_at = ?, voided_by = ? WHERE id = ?`)
       .run(reason, date, ctx.now().toISOString(), user.userId, id);
     reverseEntriesOf(ctx, 'fee_receipt', id, date, `作废收据 ${before.number}：${reason}`);
     const after = getReceipt(ctx, id);
-    audit(ctx, 'void', 'fee_receipt', id, before, withRows(after, groupRows(ctx, 'fee_receipts', 'id', id)));
+    audit(ctx, 'void', 'fee_receipt', id, before, withRows({ ...after, documentDate: date }, groupRows(ctx, 'fee_receipts', 'id', id)));
     return after;
   },
 };

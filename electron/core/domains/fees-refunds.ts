@@ -35,6 +35,7 @@ interface RefundRow {
   applied_on: string;
   teacher_name: string;
   teacher_confirmed_on: string;
+  approved_on: string;
   note: string;
   status: 'approved' | 'paid' | 'void';
   paid_on: string | null;
@@ -67,6 +68,7 @@ function toRefund(ctx: Ctx, r: RefundRow): Refund {
     appliedOn: r.applied_on,
     teacherName: r.teacher_name,
     teacherConfirmedOn: r.teacher_confirmed_on,
+    approvedOn: r.approved_on,
     note: r.note,
     status: r.status,
     paidOn: r.paid_on,
@@ -95,23 +97,45 @@ export function firstRefundDay(ctx: Ctx, reason: RefundReason, noticeDate: strin
   return profileOf(ctx).refundFromNextDay ? addDays(noticeDate, 1) : noticeDate;
 }
 
+/**
+ * What the k-th refunded day of a receipt gives back: the receipt's amount spread over the days it charged for, the
+ * running total floored, so a receipt charged at an overridden amount refunds what it actually took per day (21 days
+ * collected as 71.40 give back 3.40 a day, not the plan's rate) and all its refunds together never exceed its amount.
+ * A receipt at the standard amount gives back exactly its daily rate; a day beyond those it charged for gives nothing.
+ */
+export function refundDayValue(amountFen: number, chargedDays: number, k: number): number {
+  if (chargedDays <= 0) return 0;
+  const cum = (n: number) => Math.floor((Math.min(n, chargedDays) * amountFen) / chargedDays);
+  return cum(k) - cum(k - 1);
+}
+
 export function quoteRefund(ctx: Ctx, studentId: string, reason: RefundReason, noticeDate: string, lastDay: string): RefundQuote {
   getStudent(ctx, studentId);
   if (lastDay < noticeDate) throw new ApiError('VALIDATION', '最后一天不能早于通知日期');
+  // Counted from the notice date (and the profile's rule), never from the day it is typed or approved.
   const first = firstRefundDay(ctx, reason, noticeDate);
   const receipts = ctx.db
-    .prepare(`SELECT number, period_start, period_end, daily_rate_fen FROM fee_receipts WHERE student_id = ? AND status = 'valid' AND period_start <= ? AND period_end >= ?`)
-    .all(studentId, lastDay, first) as { number: string; period_start: string; period_end: string; daily_rate_fen: number }[];
+    .prepare(`SELECT number, period_start, period_end, days, amount_fen FROM fee_receipts WHERE student_id = ? AND status = 'valid' AND period_start <= ? AND period_end >= ?`)
+    .all(studentId, lastDay, first) as { number: string; period_start: string; period_end: string; days: number; amount_fen: number }[];
   const earlier = ctx.db
     .prepare(`SELECT number, first_day, last_day FROM fee_refunds WHERE student_id = ? AND status <> 'void' AND first_day <= ? AND last_day >= ?`)
     .all(studentId, lastDay, first) as { number: string; first_day: string; last_day: string }[];
+  // Days of each receipt already given back by refunds not voided (any range within its period).
+  const refundedOf = (r: { period_start: string; period_end: string }) =>
+    (ctx.db
+      .prepare(`SELECT first_day, last_day FROM fee_refunds WHERE student_id = ? AND status <> 'void' AND first_day <= ? AND last_day >= ?`)
+      .all(studentId, r.period_end, r.period_start) as { first_day: string; last_day: string }[])
+      .reduce((n, f) => n + schoolDaysBetween(ctx, f.first_day > r.period_start ? f.first_day : r.period_start, f.last_day < r.period_end ? f.last_day : r.period_end).length, 0);
+  const taken = new Map<string, number>();
   const dayList: RefundQuote['dayList'] = [];
   for (const day of first <= lastDay ? schoolDaysBetween(ctx, first, lastDay) : []) {
     const r = receipts.find((x) => x.period_start <= day && day <= x.period_end);
     if (!r) continue; // not paid for: nothing to give back
     const clash = earlier.find((x) => x.first_day <= day && day <= x.last_day);
     if (clash) throw new ApiError('CONFLICT', `${day} 已在退费 ${clash.number} 中退过`);
-    dayList.push({ day, rateFen: r.daily_rate_fen, receipt: r.number });
+    const k = (taken.get(r.number) ?? refundedOf(r)) + 1;
+    taken.set(r.number, k);
+    dayList.push({ day, rateFen: refundDayValue(r.amount_fen, r.days, k), receipt: r.number });
   }
   return {
     days: dayList.length,
@@ -126,13 +150,19 @@ export const refundHandlers: Handlers<Keys> = {
   'refunds.quote': (ctx, i) => quoteRefund(ctx, i.studentId, i.reason, i.noticeDate, i.lastDay),
 
   'refunds.create': (ctx, i) => {
-    const date = today(ctx);
-    if (i.appliedOn > date) throw new ApiError('RULE', '申请日期不能晚于今天');
-    if (i.teacherConfirmedOn > date) throw new ApiError('RULE', '班主任确认日期不能晚于今天');
-    assertWritableDay(ctx, date, '退费');
+    // Booked on its approval date: today, or an earlier open day when the month is entered late (issue 14 §3); the
+    // dispatcher holds the period lock and "not after today" on approvedOn. No cash moves, so a cleared cash day
+    // does not stand in its way.
+    const date = i.approvedOn ?? today(ctx);
+    if (i.approvedOn === undefined) {
+      if (i.appliedOn > date) throw new ApiError('RULE', '申请日期不能晚于今天');
+      if (i.teacherConfirmedOn > date) throw new ApiError('RULE', '班主任确认日期不能晚于今天');
+    }
+    assertWritableDay(ctx, date, '退费', false);
     const s = getStudent(ctx, i.studentId);
     const q = quoteRefund(ctx, i.studentId, i.reason, i.noticeDate, i.lastDay);
     if (q.days === 0) throw new ApiError('RULE', `${s.name}在 ${firstRefundDay(ctx, i.reason, i.noticeDate)} 至 ${i.lastDay} 之间没有已交费的上课日，无可退金额`);
+    if (q.amountFen === 0) throw new ApiError('RULE', `${s.name}在 ${q.firstDay} 至 ${q.lastDay} 的 ${q.days} 天按收据实收金额计算已无可退金额`);
     const id = uuidv7(ctx.now().getTime());
     const number = nextNumber(ctx, 'TF', Number(date.slice(0, 4)));
     const user = currentUser(ctx);
@@ -154,7 +184,7 @@ export const refundHandlers: Handlers<Keys> = {
       ],
     });
     const created = getRefund(ctx, id);
-    audit(ctx, 'create', 'fee_refund', id, null, withRows(created, groupRows(ctx, 'fee_refunds', 'id', id)));
+    audit(ctx, 'create', 'fee_refund', id, null, withRows({ ...created, documentDate: date }, groupRows(ctx, 'fee_refunds', 'id', id)));
     return created;
   },
 
@@ -164,7 +194,7 @@ export const refundHandlers: Handlers<Keys> = {
     if (i.paidOn < (ctx.db.prepare('SELECT approved_on FROM fee_refunds WHERE id = ?').get(i.id) as { approved_on: string }).approved_on) {
       throw new ApiError('RULE', '退付日期不能早于批准日期');
     }
-    assertWritableDay(ctx, i.paidOn, '退付');
+    assertWritableDay(ctx, i.paidOn, '退付', i.method === 'cash');
     if (i.method === 'cash') {
       const cash = accountBalance(ctx, 'cash', i.paidOn);
       if (cash < before.amountFen) throw new ApiError('RULE', `库存现金 ${formatFen(cash)} 元不足以退付 ${formatFen(before.amountFen)} 元，请改用银行转账`);
@@ -184,7 +214,7 @@ export const refundHandlers: Handlers<Keys> = {
       ],
     });
     const after = getRefund(ctx, i.id);
-    audit(ctx, 'pay', 'fee_refund', i.id, before, withRows(after, groupRows(ctx, 'fee_refunds', 'id', i.id)));
+    audit(ctx, 'pay', 'fee_refund', i.id, before, withRows({ ...after, documentDate: i.paidOn }, groupRows(ctx, 'fee_refunds', 'id', i.id)));
     return after;
   },
 
@@ -192,13 +222,14 @@ export const refundHandlers: Handlers<Keys> = {
     const before = getRefund(ctx, id);
     if (before.status !== 'approved') throw new ApiError('RULE', before.status === 'paid' ? `退费 ${before.number} 已退付，不能作废` : `退费 ${before.number} 已作废`);
     const date = today(ctx);
-    assertWritableDay(ctx, date, '作废冲销');
+    // Reverses the approval only (no cash moved yet).
+    assertWritableDay(ctx, date, '作废冲销', false);
     ctx.db
       .prepare(`UPDATE fee_refunds SET status = 'void', void_reason = ?, void_date = ?, voided_at = ?, voided_by = ? WHERE id = ?`)
       .run(reason, date, ctx.now().toISOString(), currentUser(ctx).userId, id);
     reverseEntriesOf(ctx, 'fee_refund', id, date, `作废退费 ${before.number}：${reason}`);
     const after = getRefund(ctx, id);
-    audit(ctx, 'void', 'fee_refund', id, before, withRows(after, groupRows(ctx, 'fee_refunds', 'id', id)));
+    audit(ctx, 'void', 'fee_refund', id, before, withRows({ ...after, documentDate: date }, groupRows(ctx, 'fee_refunds', 'id', id)));
     return after;
   },
 

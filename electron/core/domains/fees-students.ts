@@ -6,6 +6,7 @@ import {
   type RosterPreview,
   type RosterRow,
   type Student,
+  type StudentClassMove,
   type Term,
 } from '../../../shared/api/fees.ts';
 import { ApiError } from '../../../shared/errors.ts';
@@ -16,14 +17,38 @@ import type { Handlers } from '../handlers.ts';
 import { uuidv7 } from '../ids.ts';
 import { assertPeriodOpen } from '../journal.ts';
 import { likeContains, likePrefix, pinyinKeys } from '../pinyin.ts';
-import { getStudent, schoolDaysBetween, resolvePeriod, toStudent, type StudentRow } from './fees-common.ts';
+import { getStudent, schoolDaysBetween, resolvePeriod, toStudent, userName, type StudentRow } from './fees-common.ts';
 import { guessMapping, readSheet } from './fees-sheet.ts';
 import { groupRows, withRows } from '../row-snapshot.ts';
 
 /** The roster (花名册), meal plans with their daily rates, the school-day calendar and terms. */
 
 type Keys = 'students.get' | 'mealPlans.list' | 'mealPlans.update' | 'schoolDays.get' | 'schoolDays.set' | 'terms.list' | 'terms.save' | 'fees.period'
-  | 'students.list' | 'students.classes' | 'students.update' | 'students.importPreview' | 'students.importCommit';
+  | 'students.list' | 'students.classes' | 'students.update' | 'students.create' | 'students.move' | 'students.moves' | 'students.importPreview' | 'students.importCommit';
+
+interface MoveRow {
+  id: string;
+  student_id: string;
+  from_class: string;
+  to_class: string;
+  effective_date: string;
+  note: string;
+  created_at: string;
+  created_by: string;
+}
+
+function classMoves(ctx: Ctx, studentId: string): StudentClassMove[] {
+  return (ctx.db.prepare('SELECT * FROM student_class_moves WHERE student_id = ? ORDER BY effective_date').all(studentId) as MoveRow[]).map((r) => ({
+    id: r.id,
+    studentId: r.student_id,
+    fromClass: r.from_class,
+    toClass: r.to_class,
+    date: r.effective_date,
+    note: r.note,
+    createdAt: r.created_at,
+    createdByName: userName(ctx, r.created_by),
+  }));
+}
 
 function mealPlans(ctx: Ctx): MealPlanRow[] {
   return (ctx.db.prepare(`SELECT code, name, daily_rate_fen, updated_at FROM meal_plans ORDER BY daily_rate_fen, code`).all() as {
@@ -174,6 +199,50 @@ export const studentHandlers: Handlers<Keys> = {
     const after: Student = getStudent(ctx, input.id);
     audit(ctx, 'update', 'student', input.id, before, withRows(after, groupRows(ctx, 'students', 'id', input.id)));
     return after;
+  },
+
+  'students.create': (ctx, input) => {
+    const dup = ctx.db.prepare('SELECT name, class_name, active FROM students WHERE student_no = ?').get(input.studentNo) as { name: string; class_name: string; active: number } | undefined;
+    if (dup) {
+      throw new ApiError('CONFLICT', `学号 ${input.studentNo} 已是${dup.class_name}${dup.name}${dup.active ? '' : '（已离校）'}的学号，不能重复`, [{ path: 'studentNo', message: '学号重复' }]);
+    }
+    upsertStudent(ctx, input);
+    const r = ctx.db.prepare('SELECT * FROM students WHERE student_no = ?').get(input.studentNo) as StudentRow;
+    return toStudent(r);
+  },
+  /**
+   * 调班 on a date: the pupil's current class becomes `toClass`; the move keeps the class before the date, so a meal day
+   * before it still belongs to the old class (subsidy.record, subsidy.roster read classOn). A meal already recorded in
+   * the old class on or after the date would then be in the wrong class: refused, naming the day.
+   */
+  'students.move': (ctx, { id, toClass, date, note }) => {
+    const before = getStudent(ctx, id);
+    if (!before.active) throw new ApiError('RULE', `${before.name}（${before.studentNo}）已离校，不能调班`);
+    if (toClass === before.className) throw new ApiError('VALIDATION', `${before.name}已在${toClass}，无需调班`, [{ path: 'toClass', message: '与现在的班级相同' }]);
+    const last = ctx.db.prepare('SELECT max(effective_date) AS d FROM student_class_moves WHERE student_id = ?').get(id) as { d: string | null };
+    if (last.d !== null && date <= last.d) {
+      throw new ApiError('RULE', `${before.name}已于 ${last.d} 调班，新的调班日期必须晚于 ${last.d}`, [{ path: 'date', message: `应晚于 ${last.d}` }]);
+    }
+    const meal = ctx.db
+      .prepare(`SELECT m.meal_date, b.class_name FROM subsidy_meals m JOIN subsidy_batches b ON b.id = m.batch_id WHERE m.student_id = ? AND m.meal_date >= ? ORDER BY m.meal_date LIMIT 1`)
+      .get(id, date) as { meal_date: string; class_name: string } | undefined;
+    if (meal) {
+      throw new ApiError('RULE', `${before.name}在 ${meal.meal_date} 已按${meal.class_name}登记受助就餐，调班日期不能早于或等于该日；请选择 ${meal.meal_date} 之后的日期`, [{ path: 'date', message: `应晚于 ${meal.meal_date}` }]);
+    }
+    const at = ctx.now().toISOString();
+    const by = currentUser(ctx).userId;
+    const moveId = uuidv7(ctx.now().getTime());
+    ctx.db
+      .prepare(`INSERT INTO student_class_moves (id, origin, student_id, from_class, to_class, effective_date, note, created_at, created_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`)
+      .run(moveId, ctx.installationId, id, before.className, toClass, date, note, at, by);
+    ctx.db.prepare('UPDATE students SET class_name = ?, updated_at = ?, updated_by = ? WHERE id = ?').run(toClass, at, by, id);
+    const after = getStudent(ctx, id);
+    audit(ctx, 'move', 'student', id, before, withRows({ ...after, documentDate: date, fromClass: before.className, note }, groupRows(ctx, 'students', 'id', id), groupRows(ctx, 'student_class_moves', 'id', moveId)));
+    return after;
+  },
+  'students.moves': (ctx, { id }) => {
+    getStudent(ctx, id);
+    return classMoves(ctx, id);
   },
 
   'students.importPreview': async (ctx, input) => {

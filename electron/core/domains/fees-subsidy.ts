@@ -6,7 +6,7 @@ import { currentUser, type Ctx } from '../context.ts';
 import type { Handlers } from '../handlers.ts';
 import { uuidv7 } from '../ids.ts';
 import { accountBalance, postEntry } from '../journal.ts';
-import { assertWritableDay, getStudent, toStudent, type StudentRow } from './fees-common.ts';
+import { assertWritableDay, classOn, getStudent, toStudent, type StudentRow } from './fees-common.ts';
 import { profileOf } from './people.ts';
 import { groupRows, withRows } from '../row-snapshot.ts';
 
@@ -20,21 +20,25 @@ type Keys = 'subsidy.roster' | 'subsidy.record' | 'subsidy.receive' | 'subsidy.s
 
 export const subsidyHandlers: Handlers<Keys> = {
   'subsidy.roster': (ctx, { className, date }) => {
+    // The class's pupils on that day: those in it now and those moved since (调班), each kept if it was their class then.
     const rows = ctx.db
       .prepare(
-        `SELECT s.*, EXISTS (SELECT 1 FROM subsidy_meals m WHERE m.student_id = s.id AND m.meal_date = ?) AS recorded
-         FROM students s WHERE s.class_name = ? AND s.active = 1 AND s.subsidy_eligible = 1 ORDER BY s.student_no`,
+        `SELECT s.*, EXISTS (SELECT 1 FROM subsidy_meals m WHERE m.student_id = s.id AND m.meal_date = @date) AS recorded
+         FROM students s WHERE s.active = 1 AND s.subsidy_eligible = 1
+           AND (s.class_name = @cls OR s.id IN (SELECT student_id FROM student_class_moves WHERE effective_date > @date AND from_class = @cls))
+         ORDER BY s.student_no`,
       )
-      .all(date, className) as (StudentRow & { recorded: number })[];
-    return rows.map((r) => ({ student: toStudent(r), recorded: r.recorded === 1 }));
+      .all({ date, cls: className }) as (StudentRow & { recorded: number })[];
+    return rows.filter((r) => classOn(ctx, r.id, r.class_name, date) === className).map((r) => ({ student: toStudent(r), recorded: r.recorded === 1 }));
   },
 
   'subsidy.record': (ctx, { className, date, studentIds }) => {
-    assertWritableDay(ctx, date, '受助就餐');
+    assertWritableDay(ctx, date, '受助就餐', false);
     if (!ctx.db.prepare('SELECT 1 FROM school_days WHERE day = ?').get(date)) throw new ApiError('RULE', `${date} 不是上课日，不能登记受助就餐`);
     for (const id of studentIds) {
       const s = getStudent(ctx, id);
-      if (s.className !== className) throw new ApiError('VALIDATION', `${s.name}（${s.studentNo}）不在${className}`);
+      const was = classOn(ctx, s.id, s.className, date);
+      if (was !== className) throw new ApiError('VALIDATION', `${s.name}（${s.studentNo}）${date} 在${was}，不在${className}`);
       if (!s.active) throw new ApiError('RULE', `${s.name}（${s.studentNo}）已离校，不能登记受助就餐`);
       if (!s.subsidyEligible) throw new ApiError('RULE', `${s.name}（${s.studentNo}）不是营养改善计划受助学生`);
       if (ctx.db.prepare('SELECT 1 FROM subsidy_meals WHERE student_id = ? AND meal_date = ?').get(id, date)) {
@@ -60,12 +64,12 @@ export const subsidyHandlers: Handlers<Keys> = {
         { account: 'income:subsidy', amountFen: -amount },
       ],
     });
-    audit(ctx, 'create', 'subsidy_meals', id, null, withRows({ className, date, studentIds, rateFen: rate, amountFen: amount }, groupRows(ctx, 'subsidy_batches', 'id', id), groupRows(ctx, 'subsidy_meals', 'batch_id', id)));
+    audit(ctx, 'create', 'subsidy_meals', id, null, withRows({ className, date, documentDate: date, studentIds, rateFen: rate, amountFen: amount }, groupRows(ctx, 'subsidy_batches', 'id', id), groupRows(ctx, 'subsidy_meals', 'batch_id', id)));
     return { recorded: studentIds.length, amountFen: amount };
   },
 
   'subsidy.receive': (ctx, { date, amountFen, note }) => {
-    assertWritableDay(ctx, date, '补助到账');
+    assertWritableDay(ctx, date, '补助到账', false);
     const id = uuidv7(ctx.now().getTime());
     ctx.db
       .prepare(`INSERT INTO subsidy_receipts (id, origin, received_on, amount_fen, note, created_at, created_by) VALUES (?, ?, ?, ?, ?, ?, ?)`)
@@ -80,7 +84,7 @@ export const subsidyHandlers: Handlers<Keys> = {
         { account: 'subsidy_receivable', amountFen: -amountFen },
       ],
     });
-    audit(ctx, 'create', 'subsidy_receipt', id, null, withRows({ date, amountFen, note }, groupRows(ctx, 'subsidy_receipts', 'id', id)));
+    audit(ctx, 'create', 'subsidy_receipt', id, null, withRows({ date, documentDate: date, amountFen, note }, groupRows(ctx, 'subsidy_receipts', 'id', id)));
     return { id, amountFen };
   },
 

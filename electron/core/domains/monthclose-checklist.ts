@@ -129,6 +129,12 @@ export function checklist(ctx: Ctx, month: string): ChecklistItem[] {
     item('certificate_rules', '食材类别、种类与索证要求的变更', certChanges, certChanges.length ? `本月有 ${certChanges.length} 处变更（谁、何时、改了什么），请审核人知悉` : '本月食材的类别、种类、进口与所需证明及索证规则均未变更', '', '/masterdata/ingredients', '食材目录', true),
   );
 
+  // Entries typed well after the date they are booked on (补录): informational, so the 审核人 sees what was entered late.
+  const late = backdatedEntries(ctx, month, profile.backdateWarnDays);
+  items.push(
+    item('backdated', `补录的单据（录入晚于单据日期 ${profile.backdateWarnDays} 天以上）`, late, late.length ? `本月有 ${late.length} 笔记账晚于单据日期 ${profile.backdateWarnDays} 天以上录入（单据日期、录入时间、录入人、内容），请审核人知悉` : `本月没有晚于单据日期 ${profile.backdateWarnDays} 天以上录入的记账`, '', '/audit', '审计日志', true),
+  );
+
   if (profile.usesStoreroom) {
     const counted = ctx.db.prepare(`SELECT status FROM stock_counts WHERE month = ?`).get(month) as { status: string } | undefined;
     const missing = counted?.status === 'posted' ? [] : [counted ? '本月盘点尚未过账' : '本月尚未盘点'];
@@ -195,6 +201,28 @@ export function certificateChanges(ctx: Ctx, month: string): string[] {
     if (changes.length) out.push(`${head}：${after.name ?? before.name ?? ''} ${changes.join('，')}`);
   }
   return out;
+}
+
+/**
+ * Back-dated entries of the month (issue 14 §3): every journal entry dated in the month whose typing (its created_at,
+ * China time — the same moment as its audit entry's `at`) came more than `days` days after its date. Every dated money
+ * document (delivery, receipt, refund approval and payout, subsidy, deposit, expense, income, supplier payment, stock
+ * issue) books its date through a journal entry, so one read by the journal's date index finds them all.
+ */
+export function backdatedEntries(ctx: Ctx, month: string, days: number): string[] {
+  const rows = ctx.db
+    .prepare(
+      `SELECT e.entry_date, e.created_at, e.memo, u.display_name AS who FROM journal_entries e LEFT JOIN users u ON u.id = e.created_by
+       WHERE e.entry_date BETWEEN ? AND ? AND date(e.created_at, '+8 hours') > date(e.entry_date, '+' || ? || ' days')
+       ORDER BY e.entry_date, e.created_at`,
+    )
+    .all(monthStart(month), lastDayOfMonth(month), days) as { entry_date: string; created_at: string; memo: string; who: string | null }[];
+  const dayMs = 86_400_000;
+  return rows.map((r) => {
+    const typedDay = chinaMinute(r.created_at).slice(0, 10);
+    const late = Math.round((Date.parse(`${typedDay}T00:00:00Z`) - Date.parse(`${r.entry_date}T00:00:00Z`)) / dayMs);
+    return `单据日期 ${r.entry_date}，${chinaMinute(r.created_at)} 由 ${r.who ?? '—'} 录入（晚 ${late} 天）：${r.memo}`;
+  });
 }
 
 export function blockingItems(items: ChecklistItem[]): ChecklistItem[] {

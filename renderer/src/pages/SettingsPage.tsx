@@ -162,6 +162,11 @@ export function SettingsPage() {
             </Form.Item>
           </Col>
           <Col span={8}>
+            <Form.Item name={['profile', 'backdateWarnDays']} label="补录提示：录入晚于单据日期（天）" rules={days('补录提示天数', 0, 366)}>
+              <InputNumber min={0} max={366} precision={0} />
+            </Form.Item>
+          </Col>
+          <Col span={8}>
             <Form.Item name={['profile', 'complaintPhone']} label="监督电话">
               <Input />
             </Form.Item>

@@ -13,6 +13,7 @@ import { disclosureReads } from './0012_disclosure_reads.ts';
 import { ingredientKinds } from './0013_ingredient_kinds.ts';
 import { periodLockBoundary } from './0014_period_lock_boundary.ts';
 import { loginAttempts } from './0015_login_attempts.ts';
+import { studentClassMoves } from './0016_student_class_moves.ts';
 
 export interface Migration {
   name: string;
@@ -36,4 +37,5 @@ export const MIGRATIONS: Migration[] = [
   ingredientKinds,
   periodLockBoundary,
   loginAttempts,
+  studentClassMoves,
 ];
