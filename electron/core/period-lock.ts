@@ -24,12 +24,23 @@ export function latestClosedMonth(ctx: Pick<Ctx, 'db'>): string | null {
 export function lockRefusal(ctx: Pick<Ctx, 'db'>, dateOrMonth: string): string | null {
   const latest = latestClosedMonth(ctx);
   const m = dateOrMonth.slice(0, 7);
-  if (latest === null || m > latest) return null;
+  if (latest === null || m > latest) return openingRefusal(ctx, dateOrMonth);
   if (m === latest || ctx.db.prepare('SELECT 1 FROM closed_periods WHERE period = ?').get(m) !== undefined) {
     return `${monthWords(m)}已月结锁定，不能再记账；${CORRECT}`;
   }
   const what = dateOrMonth.length === 7 ? monthWords(dateOrMonth) : dateOrMonth;
   return `${monthWords(latest)}已月结锁定，${what} 早于已锁定的月份，不能再记账；${CORRECT}`;
+}
+
+/**
+ * The books start at a posted opening (期初建账, migration 0017, dated a month's last day): nothing else is booked on
+ * or before it, so its month holds the opening alone and the next month's 上月累计结余 is the opening.
+ */
+function openingRefusal(ctx: Pick<Ctx, 'db'>, dateOrMonth: string): string | null {
+  const o = ctx.db.prepare(`SELECT opening_date AS d FROM openings WHERE status = 'posted'`).get() as { d: string } | undefined;
+  if (!o || dateOrMonth > (dateOrMonth.length === 7 ? o.d.slice(0, 7) : o.d)) return null;
+  const what = dateOrMonth.length === 7 ? monthWords(dateOrMonth) : dateOrMonth;
+  return `本账于 ${o.d} 期初建账，${what} 不晚于期初日，不能再记账；期初以前的业务已包含在期初数中`;
 }
 
 /** True when the date lies on or before the last day of the latest closed month. */

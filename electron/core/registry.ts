@@ -10,6 +10,7 @@ import { receivingHandlers } from './domains/receiving.ts';
 import { storeroomHandlers } from './domains/storeroom.ts';
 import { monthcloseHandlers } from './domains/monthclose.ts';
 import { maintenanceHandlers } from './domains/maintenance.ts';
+import { openingHandlers } from './domains/opening.ts';
 
 /** Every method of the contract has exactly one handler; the type makes a missing one a compile error. */
 export const allHandlers: Handlers<MethodName> = {
@@ -23,4 +24,5 @@ export const allHandlers: Handlers<MethodName> = {
   ...storeroomHandlers,
   ...monthcloseHandlers,
   ...maintenanceHandlers,
+  ...openingHandlers,
 };

@@ -102,10 +102,12 @@ const ROW_GROUPS: Record<string, string> = {
   month_disclosures: 'month',
   login_attempts: 'seq',
   student_class_moves: 'id',
+  openings: 'id',
+  opening_lines: 'opening_id',
 };
 
 /** Tables born with their snapshots (every row ever written has one): checked even when the chain carries no other. */
-const SNAPSHOTTED_FROM_BIRTH = new Set(['login_attempts', 'student_class_moves']);
+const SNAPSHOTTED_FROM_BIRTH = new Set(['login_attempts', 'student_class_moves', 'openings', 'opening_lines']);
 
 /** The tables whose documents take numbers from doc_counters (series + year + '-' + gapless number). */
 const DOC_NUMBER_TABLES = ['deliveries', 'stock_issues', 'cash_deposits', 'fee_receipts', 'fee_refunds'];
@@ -194,6 +196,8 @@ const LABEL: Record<string, string> = {
   month_disclosures: '月结公示明细',
   login_attempts: '登录记录',
   student_class_moves: '调班记录',
+  openings: '期初建账',
+  opening_lines: '期初明细',
   account_month_totals: '科目月合计',
   account_day_totals: '科目日合计',
   stock_month_totals: '库存月合计',

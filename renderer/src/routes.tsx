@@ -29,6 +29,7 @@ export const routes: AppRoute[] = [
   { path: '/storeroom', label: '库房', group: '库房', roles: ['admin', 'storekeeper', 'accountant', 'reviewer', 'parent'], element: page(() => import('./pages/storeroom/StoreroomPage.tsx'), (m) => m.StoreroomPage) },
   ...feeRoutes,
   { path: '/closing', label: '月结与公示', group: '月结与公示', roles: ['admin', 'accountant', 'reviewer', 'parent'], element: page(() => import('./pages/monthclose/MonthClosePage.tsx'), (m) => m.MonthClosePage) },
+  { path: '/closing/opening', label: '期初建账', group: '月结与公示', roles: ['admin', 'accountant', 'reviewer'], element: page(() => import('./pages/monthclose/OpeningPage.tsx'), (m) => m.OpeningPage) },
   { path: '/masterdata/suppliers', label: '供应商', group: '基础资料', roles: STAFF, element: page(() => import('./pages/SuppliersPage.tsx'), (m) => m.SuppliersPage) },
   { path: '/masterdata/ingredients', label: '食材', group: '基础资料', roles: STAFF, element: page(() => import('./pages/IngredientsPage.tsx'), (m) => m.IngredientsPage) },
   { path: '/masterdata/users', label: '用户', group: '基础资料', roles: ['admin'], element: page(() => import('./pages/UsersPage.tsx'), (m) => m.UsersPage) },

@@ -9,6 +9,7 @@ import { receivingApi } from './receiving.ts';
 import { storeroomApi } from './storeroom.ts';
 import { monthcloseApi } from './monthclose.ts';
 import { maintenanceApi } from './maintenance.ts';
+import { openingApi } from './opening.ts';
 
 /** The whole API: every domain's declarations in one map. Adding a method is one entry in its domain file. */
 export const api = {
@@ -22,6 +23,7 @@ export const api = {
   ...storeroomApi,
   ...monthcloseApi,
   ...maintenanceApi,
+  ...openingApi,
 } satisfies Record<string, MethodDef>;
 
 export type Api = typeof api;

@@ -54,6 +54,12 @@ const MATRIX = `
   monthclose.reopen            W  reviewer
   monthclose.setBankBalance    W  accountant
   monthclose.submit            W  accountant
+  opening.approve              W  reviewer
+  opening.get                  R  accountant admin reviewer
+  opening.importPreview        R  accountant
+  opening.save                 W  accountant
+  opening.submit               W  accountant
+  opening.withdraw             W  accountant reviewer
   receipts.get                 R  accountant admin cashier reviewer
   receipts.list                R  accountant admin cashier reviewer
   receipts.void                W  accountant cashier

@@ -36,6 +36,7 @@ const DATED: [MethodName, string, 'date' | 'month', boolean][] = [
   ['monthclose.setBankBalance', 'month', 'month', false],
   ['fund.recordExpense', 'date', 'date', false],
   ['fund.recordIncome', 'date', 'date', false],
+  ['opening.save', 'date', 'date', false],
   ['refunds.create', 'approvedOn', 'date', false],
   ['students.move', 'date', 'date', false],
 ];
@@ -51,6 +52,7 @@ const NOT_DOCUMENT_DATES: Record<string, string> = {
   'refunds.create teacherConfirmedOn': 'when the teacher confirmed (not after the approval); the refund is booked on approvedOn',
   'receiving.saveDraft draft.lines[].productionDate': 'the goods’ production date',
   'receiving.saveDraft draft.lines[].expiryDate': 'the goods’ expiry date',
+  'opening.save lines[].expiryDate': 'the opening stock’s expiry date',
   'suppliers.create licences[].expiresOn': 'a licence’s expiry',
   'suppliers.update licences[].expiresOn': 'a licence’s expiry',
   'monthclose.submit month': 'the close itself',
@@ -80,6 +82,7 @@ function inputFor(m: MethodName, d: string): unknown {
     case 'monthclose.setBankBalance': return { month: d, account: 'bank', balanceFen: 0 };
     case 'fund.recordExpense': return { date: d, kind: 'fuel', amountFen: 100, method: 'bank', memo: '燃料' };
     case 'fund.recordIncome': return { date: d, kind: 'donation', amountFen: 100, method: 'bank', memo: '捐赠' };
+    case 'opening.save': return { date: d, bankFen: 100, subsidyBankFen: 0, cashFen: 0, lines: [] };
     case 'refunds.create':
       return { studentId: X, reason: 'leave', noticeDate: '2026-12-01', lastDay: '2026-12-02', appliedOn: '2000-01-01', teacherName: '黄老师', teacherConfirmedOn: '2000-01-01', approvedOn: d };
     case 'students.move': return { id: X, toClass: '二(1)班', date: d };
@@ -96,6 +99,7 @@ function dateLikePaths(def: MethodDef): string[] {
     for (const [k, v] of Object.entries((s.properties as Record<string, Record<string, unknown>>) ?? {})) walk(v, path ? `${path}.${k}` : k);
     if (s.items) walk(s.items as Record<string, unknown>, `${path}[]`);
     for (const alt of (s.anyOf as Record<string, unknown>[]) ?? []) walk(alt, path);
+    for (const alt of (s.oneOf as Record<string, unknown>[]) ?? []) walk(alt, path);
   };
   walk(def.input.toJSONSchema({ unrepresentable: 'any', io: 'input' }) as Record<string, unknown>, '');
   return [...new Set(out)];
@@ -223,6 +227,7 @@ describe('with 2026-10 and 2026-11 closed (2026-09 left open before them), today
 
 /** The labels the contract gives each date (the "not ahead of today" message names them). */
 const DATE_LABELS: Partial<Record<MethodName, string>> = {
+  'opening.save': '期初日期',
   'fees.collect': '收款日期',
   'refunds.pay': '退付日期',
   'subsidy.record': '就餐日期',

@@ -22,6 +22,7 @@ const GROUPS: Record<string, Record<string, string[]>> = {
   payables: { supplier_statements: ['supplier_id', 'month'], supplier_payments: ['id'] },
   numbering: { doc_counters: ['series', 'year'] },
   counts: { stock_counts: ['id'], stock_count_lines: ['count_id', 'lot_id'], attachments: ['id'], meal_plans: ['code'] },
+  opening: { openings: ['id'], opening_lines: ['opening_id', 'line_no'] },
 };
 const PER_GROUP = 120;
 

@@ -5,6 +5,7 @@ import { ApiError } from '../../../shared/errors.ts';
 import { deliveriesStep } from './deliveries.ts';
 import { feesStep } from './fees.ts';
 import { ingredientsStep } from './ingredients.ts';
+import { openingStep } from './opening.ts';
 import { schoolAndPeople } from './people.ts';
 import { storeroomStep } from './storeroom.ts';
 import { suppliersStep } from './suppliers.ts';
@@ -21,7 +22,7 @@ export const FOUNDATION_STEPS: DemoStep[] = [schoolAndPeople, suppliersStep, ing
  * The demo, in order. Later issues add their step (a month of deliveries, fees, …) as one line here. The storeroom
  * comes after the fees: the kitchen draws stored food to the month's income (以收定支, see storeroom.ts).
  */
-export const DEMO_STEPS: DemoStep[] = [...FOUNDATION_STEPS, deliveriesStep, feesStep, storeroomStep];
+export const DEMO_STEPS: DemoStep[] = [...FOUNDATION_STEPS, openingStep, deliveriesStep, feesStep, storeroomStep];
 
 /**
  * Seeds a demo school into an empty ledger through the API (so every record passes the same checks and leaves the

@@ -61,8 +61,11 @@ export function checklist(ctx: Ctx, month: string): ChecklistItem[] {
   const earlier = ctx.db
     .prepare(
       // Months with any posting, from the month totals (migration 0006) rather than every journal entry ever.
+      // The month of a posted opening (期初建账) holds the opening alone: it is the balance the books start from, not
+      // a month of business to close (migration 0017).
       `SELECT DISTINCT month AS m FROM account_month_totals
-       WHERE month < substr(?, 1, 7) AND month NOT IN (SELECT period FROM closed_periods) ORDER BY m`,
+       WHERE month < substr(?, 1, 7) AND month NOT IN (SELECT period FROM closed_periods)
+         AND month > coalesce((SELECT substr(opening_date, 1, 7) FROM openings WHERE status = 'posted'), '') ORDER BY m`,
     )
     .all(from) as { m: string }[];
   items.push(

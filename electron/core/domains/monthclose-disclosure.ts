@@ -10,6 +10,7 @@ import { profileOf } from './people.ts';
 import { categoryCost } from './storeroom-cost.ts';
 import { ADJUST_REASON_LABELS } from '../../../shared/api/storeroom.ts';
 import { formatFen, formatMilli } from '../../../shared/format.ts';
+import { openingNote, postedOpeningDate } from './opening.ts';
 
 /**
  * DisclosureData (shared/disclosure.ts) for a month, assembled from the ledgers: the fund figures of closeFigures
@@ -272,7 +273,8 @@ export function disclosureData(ctx: Ctx, m: string, revision: number, checksumHe
     surplusLimitBp: profile.surplusLimitBp,
     surplusPeriod: profile.surplusPeriod,
     priceToleranceBp: profile.priceToleranceBp,
-    notes: profile.notes,
+    // A ledger opened this year says where its year to date and surplus period begin (期初建账, domains/opening.ts).
+    notes: [...profile.notes, ...[openingNote(postedOpeningDate(ctx), m)].filter((n): n is string => n !== null)],
     complaintPhone: profile.complaintPhone,
     signatures: profile.signatures,
     monthFigures: f.current,

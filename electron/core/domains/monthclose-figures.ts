@@ -5,12 +5,13 @@ import type { CategoryCostRow, FundInputs } from '../../../shared/disclosure.ts'
 import { CATEGORIES, NON_FOOD_EXPENSES, type Category, type NonFoodExpense } from '../../../shared/domain.ts';
 import { formatFen } from '../../../shared/format.ts';
 import type { RegionalProfile } from '../../../shared/profile.ts';
-import { lastDayOfMonth, monthsBetween, monthWords } from '../clock.ts';
+import { addMonths, lastDayOfMonth, monthsBetween, monthWords } from '../clock.ts';
 import type { Ctx } from '../context.ts';
 import { deriveFund, divHalfUp, surplusLimitText, surplusLimitValue } from '../disclosure/derive.ts';
 import { formatBp } from '../../../shared/format.ts';
 import { profileOf } from './people.ts';
 import { categoryCost } from './storeroom-cost.ts';
+import { postedOpeningDate } from './opening.ts';
 
 /**
  * The fund's figures for a month and the year to date, from the ledgers alone (the journal, the stock ledger, the
@@ -268,7 +269,8 @@ export interface RangeFigures {
  * The figures of the months from … to (inclusive), with the fund balance before `from`: each month as published
  * (module comment), except `freshMonth`, computed from the ledgers (a close and verify compute the month itself).
  */
-export function rangeFigures(ctx: Ctx, from: string, to: string, profile: RegionalProfile, memo: FiguresMemo = newFiguresMemo(), freshMonth: string | null = null): RangeFigures {
+export function rangeFigures(ctx: Ctx, fromArg: string, to: string, profile: RegionalProfile, memo: FiguresMemo = newFiguresMemo(), freshMonth: string | null = null): RangeFigures {
+  const from = startAfterOpening(ctx, fromArg, to);
   const purchased = zeroCats();
   const consumed = profile.usesStoreroom ? zeroCats() : null;
   const nonFood: Record<string, number> = {};
@@ -330,6 +332,19 @@ function column(r: RangeFigures, allowed: readonly NonFoodExpense[]): FundColumn
 }
 
 /**
+ * Where a period (the year to date, the surplus period) begins when the books were opened inside it (期初建账,
+ * domains/opening.ts): the month after the opening's. The opening is a month's last day and nothing else is booked on
+ * or before it, so the months skipped hold nothing but the opening itself, which is the balance before the period —
+ * 一、上月累计结余 — and never the period's income or surplus. Without an opening, or one outside the period: `from`.
+ */
+export function startAfterOpening(ctx: Ctx, from: string, to: string): string {
+  const d = postedOpeningDate(ctx);
+  if (d === null) return from;
+  const m = d.slice(0, 7);
+  return m >= from && m < to ? addMonths(m, 1) : from;
+}
+
+/**
  * The profile's surplus period containing the month: 'term' = 秋季学期 September–January or 春季学期 February–August;
  * 'year' = January–December; 'month' = the month. The rate is taken over the period's first month … this month.
  */
@@ -365,8 +380,8 @@ export function fundSummary(ctx: Ctx, m: string, memo: FiguresMemo = newFiguresM
   const inPeriod = column(rangeFigures(ctx, p.from, m, profile, memo), allowed);
   const breach = overSurplusLimit(inPeriod.surplusFen, inPeriod.incomeFen, profile.surplusLimitBp);
   const rateBp = inPeriod.incomeFen === 0 ? null : Number(divHalfUp(BigInt(inPeriod.surplusFen) * 10_000n, BigInt(inPeriod.incomeFen)));
-  const months = monthsBetween(p.from, m);
-  const span = months.length === 1 ? `${Number(m.slice(5))}月` : `${monthWords(p.from)}至${monthWords(m)}`;
+  const months = monthsBetween(startAfterOpening(ctx, p.from, m), m);
+  const span = months.length === 1 ? `${Number(m.slice(5))}月` : `${monthWords(months[0])}至${monthWords(m)}`;
   const period: SurplusPeriod = {
     kind: profile.surplusPeriod,
     from: p.from,

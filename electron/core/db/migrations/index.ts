@@ -14,6 +14,7 @@ import { ingredientKinds } from './0013_ingredient_kinds.ts';
 import { periodLockBoundary } from './0014_period_lock_boundary.ts';
 import { loginAttempts } from './0015_login_attempts.ts';
 import { studentClassMoves } from './0016_student_class_moves.ts';
+import { opening } from './0017_opening.ts';
 
 export interface Migration {
   name: string;
@@ -38,4 +39,5 @@ export const MIGRATIONS: Migration[] = [
   periodLockBoundary,
   loginAttempts,
   studentClassMoves,
+  opening,
 ];
