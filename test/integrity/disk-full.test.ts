@@ -400,3 +400,27 @@ describe('a ledger whose header counts pages that are still in its WAL', () => {
     }
   }, 120_000);
 });
+
+describe.skipIf(noMount !== null)(`a disclosure export to a full disk${skipWhy}`, { timeout: 240_000 }, () => {
+  it('is refused in words naming the export folder, leaves no part file, and the process lives (was an uncaught ArchiverError)', () => {
+    const home = fs.mkdtempSync(path.join(os.tmpdir(), 'canteen-export-full-'));
+    const m = mountTmpfs('20k');
+    if (typeof m === 'string') throw new Error(m);
+    try {
+      const run = (password: string, args: string[]) =>
+        spawnSync(process.execPath, ['bin/canteen.js', ...args], { encoding: 'utf8', env: { PATH: process.env.PATH ?? '', HOME: home, CANTEEN_PASSWORD: password } });
+      const db = path.join(home, 'demo.sqlite');
+      expect(run('', ['--db', db, 'demo']).status).toBe(0);
+      const r = run('demo-parent', ['--db', db, '--user', 'parent', 'export-month', 'last-month', '--out', path.join(m.dir, '公示.xlsx')]);
+      expect(r.stderr).not.toContain('ArchiverError');
+      expect(r.status).toBe(1);
+      const out = JSON.parse(r.stdout) as { code: string; message: string };
+      expect(out.code).toBe('DISK_FULL');
+      expect(out.message).toMatch(new RegExp(`^磁盘空间不足：导出位置（${m.dir}）所在磁盘只剩 [\\d.]+ MB，公示表没有导出。请清理磁盘（删除不需要的文件或清空回收站）后重试；账本没有改动。$`));
+      expect(fs.readdirSync(m.dir)).toEqual([]);
+    } finally {
+      m.unmount();
+      fs.rmSync(home, { recursive: true, force: true });
+    }
+  });
+});

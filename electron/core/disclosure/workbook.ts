@@ -11,6 +11,7 @@ import type {
 import { CATEGORIES, CATEGORY_LABELS } from '../../../shared/domain.ts';
 import { ApiError } from '../../../shared/errors.ts';
 import { lastDayOfMonth } from '../clock.ts';
+import { diskFullMessage, freeBytes, isDiskFull } from '../disk-space.ts';
 import {
   avgPriceFen,
   consumedFen,
@@ -428,12 +429,30 @@ function writeSubsidy(out: SheetOut, spec: SheetSpec, d: DisclosureData, title: 
 function writeRefunds(out: SheetOut, spec: SheetSpec, d: DisclosureData, title: string): void {
   headerRows(out, title, `${period(d)}　　单位：元`, spec);
   const t = { days: 0, amount: 0 };
-  for (const r of d.refunds) {
+  // A row recorded with a status (closes from issue 14 on) says 待退 and its approval date; a frozen older row keeps
+  // the words it was published with.
+  const put = (r: DisclosureData['refunds'][number]) =>
+    out.put([
+      txt(r.studentNo),
+      txt(r.name),
+      txt(r.className),
+      count(r.days),
+      money(r.amountFen),
+      txt(r.status && r.approvedOn ? `${r.reason}；${r.approvedOn} 批准` : r.reason),
+      date(r.appliedOn),
+      r.paidOn === null ? txt(r.status ? '待退' : '未退付', S.center) : date(r.paidOn),
+    ]);
+  for (const r of d.refunds.filter((x) => !x.earlier)) {
     t.days += r.days;
     t.amount += r.amountFen;
-    out.put([txt(r.studentNo), txt(r.name), txt(r.className), count(r.days), money(r.amountFen), txt(r.reason), date(r.appliedOn), r.paidOn === null ? txt('未退付', S.center) : date(r.paidOn)]);
+    put(r);
   }
   out.put([txt('合计', S.textBold), blank(), blank(), count(t.days, true), money(t.amount, true), blank(), blank(), blank()]);
+  const earlier = d.refunds.filter((x) => x.earlier);
+  if (earlier.length) {
+    out.note('以前月份批准、本月退付或仍待退的退费（不计入本月合计）：', sumWidth(spec));
+    for (const r of earlier) put(r);
+  }
   checksumLine(out, d);
 }
 
@@ -539,6 +558,15 @@ export async function writeSheets(d: DisclosureData, layout: DisclosureLayout, f
   const part = `${file}.part-${process.pid}`;
   const wb = new ExcelJS.stream.xlsx.WorkbookWriter({ filename: part, useStyles: true, useSharedStrings: true });
   wb.creator = '阳光食堂账本';
+  // The file stream and the zip report a failure (a full disk) as 'error' events that nobody awaits: unheard, one
+  // ends the process ("ArchiverError: archive already finalizing"). Heard here, the first one fails the export.
+  let failed: unknown = null;
+  const heard = (e: unknown) => {
+    failed ??= e;
+  };
+  const streams = wb as unknown as { stream?: NodeJS.EventEmitter; zip?: NodeJS.EventEmitter };
+  streams.stream?.on('error', heard);
+  streams.zip?.on('error', heard);
   try {
     const { y, m } = monthWords(d.month);
     for (const { key, name } of sheets) {
@@ -554,14 +582,26 @@ export async function writeSheets(d: DisclosureData, layout: DisclosureLayout, f
       else writeRefunds(out, spec, d, title);
       out.ws.commit();
     }
-    await wb.commit();
+    await Promise.race([wb.commit(), errorOf(streams.stream), errorOf(streams.zip)]);
+    if (failed) throw failed;
     fs.renameSync(part, file);
   } catch (e) {
-    // The writer may still hold the stream open; wait for it, then remove what it left.
-    await wb.commit().catch(() => undefined);
+    // The writer may still hold the stream open; wait for it (not after a stream failed: it never finishes), then
+    // remove what it left.
+    if (!failed) await wb.commit().catch(() => undefined);
     fs.rmSync(part, { force: true });
-    throw e;
+    const cause = failed ?? e;
+    if (isDiskFull(cause)) {
+      const dir = path.dirname(file);
+      throw new ApiError('DISK_FULL', diskFullMessage(freeBytes(dir), { where: `导出位置（${dir}）所在磁盘`, what: '公示表没有导出', kept: '账本没有改动' }));
+    }
+    throw cause;
   }
+}
+
+/** A promise that rejects with the emitter's first 'error' (and never settles otherwise). */
+function errorOf(emitter: NodeJS.EventEmitter | undefined): Promise<never> {
+  return new Promise((_, reject) => emitter?.once('error', reject));
 }
 
 /**
