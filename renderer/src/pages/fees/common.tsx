@@ -3,19 +3,19 @@ import dayjs from 'dayjs';
 import { useCallback, useEffect, useState } from 'react';
 import { monthWords } from '../../../../shared/calendar.ts';
 import { MEAL_PLAN_LABELS } from '../../../../shared/labels-fees.ts';
-import { FEE_WRITERS } from '../../../../shared/roles.ts';
+import { canCall } from '../../../../shared/access.generated.ts';
 import type { ClassInfo, Student, Term } from '../../../../shared/api/fees.ts';
 import type { RegionalProfile } from '../../../../shared/profile.ts';
 import { call } from '../../api.ts';
 import { EntitySelect } from '../../components/EntitySelect.tsx';
 import { showError } from '../../feedback.ts';
 import { chinaToday } from '../../labels.ts';
-import { allowed, useRoles } from '../../session.ts';
+import { useRoles } from '../../session.ts';
 
 /** Pieces the fee pages share: the class list, the period picker (month or term by profile), a student search. */
 
 export function useCanWrite(): boolean {
-  return allowed(FEE_WRITERS, useRoles());
+  return canCall('fees.collect', useRoles());
 }
 
 export function useClasses(): [ClassInfo[], () => void] {

@@ -3,6 +3,7 @@ import { useCallback, useEffect, useState } from 'react';
 import type { BackupInfo, BackupPreviewInfo, VerifyResult } from '../../../../shared/api/maintenance.ts';
 import { call } from '../../api.ts';
 import { feedback, showError, toast } from '../../feedback.ts';
+import { canCall } from '../../../../shared/access.generated.ts';
 import { AUDIT_ENTITY_LABELS } from '../../../../shared/labels-audit.ts';
 import { chinaTime } from '../../labels.ts';
 import { useRoles, useSession } from '../../session.ts';
@@ -33,8 +34,8 @@ function tableName(t: string): string {
  */
 export function BackupPage() {
   const roles = useRoles();
-  const isAdmin = roles.includes('admin');
-  const canBackup = isAdmin || roles.includes('accountant');
+  const isAdmin = canCall('backup.restore', roles);
+  const canBackup = canCall('backup.create', roles);
   const health = useHealth();
   return (
     <Space orientation="vertical" size={12} style={{ width: '100%', maxWidth: 1100 }}>

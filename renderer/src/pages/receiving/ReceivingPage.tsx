@@ -6,17 +6,17 @@ import { call } from '../../api.ts';
 import { IngredientSelect } from '../../components/EntitySelect.tsx';
 import { showError } from '../../feedback.ts';
 import { navigate, restOf, usePath } from '../../router.ts';
-import { allowed, useRoles, useSession } from '../../session.ts';
+import { canCall } from '../../../../shared/access.generated.ts';
+import { useRoles, useSession } from '../../session.ts';
 import { Attachments } from './Attachments.tsx';
 import { DeliveryDetail } from './DeliveryDetail.tsx';
 import { DeliveryForm } from './DeliveryForm.tsx';
 import { DeliveryList } from './DeliveryList.tsx';
 import { DeliveryPrint } from './DeliveryPrint.tsx';
+import { DiscardDraft } from './DiscardDraft.tsx';
 import { Reconciliation } from './Reconciliation.tsx';
 
 const BASE = '/receiving';
-const RECORDERS = ['storekeeper', 'accountant'] as const;
-const FINANCE_READERS = ['admin', 'accountant', 'reviewer'] as const;
 
 /** An item's accepted prices over time (what the parent committee and the accountant compare). */
 function PriceHistory() {
@@ -87,6 +87,11 @@ function DeliveryById({ id, print, canEdit }: { id: string; print: boolean; canE
   if (d.status === 'draft' && canEdit) {
     return (
       <>
+        <Space className="no-print" style={{ marginBottom: 12 }}>
+          <Button onClick={() => navigate(BASE)}>返回列表</Button>
+          {/* a draft a rule blocks (a supplier's licence missing) would otherwise be a dead end: 月结 allows no draft */}
+          <DiscardDraft id={d.id} label={`${d.date} ${d.supplierName}`} onDone={load} />
+        </Space>
         <DeliveryForm key={d.id} existing={d} onPosted={load} />
         {/* photos taken at the door can be attached before posting */}
         <Attachments delivery={d} canEdit onChanged={load} />
@@ -103,8 +108,8 @@ function DeliveryById({ id, print, canEdit }: { id: string; print: boolean; canE
  */
 export function ReceivingPage() {
   const roles = useRoles();
-  const canEdit = allowed(RECORDERS, roles);
-  const canReconcile = allowed(FINANCE_READERS, roles);
+  const canEdit = canCall('receiving.saveDraft', roles);
+  const canReconcile = canCall('receiving.reconciliation', roles);
   const rest = restOf(BASE, usePath());
   const [first, second] = rest.split('/');
   const tab = first === 'reconcile' ? 'reconcile' : first === 'prices' ? 'prices' : 'list';
@@ -119,7 +124,7 @@ export function ReceivingPage() {
         onChange={(k) => navigate(k === 'list' ? BASE : `${BASE}/${k}`)}
         items={[
           { key: 'list', label: '验收单', children: tab === 'list' ? <DeliveryList canEdit={canEdit} /> : null },
-          ...(canReconcile ? [{ key: 'reconcile', label: '供应商对账', children: tab === 'reconcile' ? <Reconciliation canWrite={roles.includes('accountant')} /> : null }] : []),
+          ...(canReconcile ? [{ key: 'reconcile', label: '供应商对账', children: tab === 'reconcile' ? <Reconciliation canWrite={canCall('receiving.statementSave', roles)} /> : null }] : []),
           { key: 'prices', label: '价格历史', children: tab === 'prices' ? <PriceHistory /> : null },
         ]}
       />

@@ -1,7 +1,8 @@
 import { Tabs } from 'antd';
 import { navigate, restOf, usePath } from '../../router.ts';
-import { allowed, useRoles } from '../../session.ts';
-import { BASE, READERS } from './common.tsx';
+import { canCall } from '../../../../shared/access.generated.ts';
+import { useRoles } from '../../session.ts';
+import { BASE } from './common.tsx';
 import { CostTab } from './CostTab.tsx';
 import { CountPrint, CountTab } from './CountTab.tsx';
 import { IssueTab } from './IssueTab.tsx';
@@ -15,7 +16,8 @@ import { TraceTab } from './TraceTab.tsx';
  */
 export function StoreroomPage() {
   const roles = useRoles();
-  const staff = allowed(READERS, roles);
+  // Stock, issues, the count and costs are the staff's; the parent representative reads the trace only.
+  const staff = canCall('storeroom.stock', roles);
   const [first, second] = restOf(BASE, usePath()).split('/');
   const tab = staff ? (['issue', 'count', 'cost', 'trace'].includes(first) ? first : 'stock') : 'trace';
   if (tab === 'count' && second === 'print') return <CountPrint />;

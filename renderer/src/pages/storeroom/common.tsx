@@ -2,17 +2,15 @@ import { Input, Tag } from 'antd';
 import type { LotState } from '../../../../shared/api/storeroom.ts';
 import { LOT_STATE_LABELS } from '../../../../shared/labels-storeroom.ts';
 import { chinaToday } from '../../labels.ts';
-import { allowed, useRoles } from '../../session.ts';
+import { canCall } from '../../../../shared/access.generated.ts';
+import { useRoles } from '../../session.ts';
 
 /** Pieces the storeroom pages share: who may write, the state tag, plain date and month boxes (typed, no mouse). */
 
 export const BASE = '/storeroom';
-export const WRITERS = ['storekeeper'] as const;
-export const READERS = ['admin', 'storekeeper', 'accountant', 'reviewer'] as const;
-export const TRACE_READERS = [...READERS, 'parent'] as const;
 
 export function useCanWrite(): boolean {
-  return allowed(WRITERS, useRoles());
+  return canCall('storeroom.issue', useRoles());
 }
 
 export function StateTag({ state, daysLeft }: { state: LotState; daysLeft?: number | null }) {
