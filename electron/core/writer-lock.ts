@@ -88,17 +88,7 @@ export function acquireWriterLock(ledgerFile: string, holder = 'app'): WriterLoc
   const info: LockInfo = { pid: process.pid, host: os.hostname(), startedAt: new Date().toISOString(), holder };
   for (let attempt = 0; attempt < 5; attempt++) {
     try {
-      const fd = fs.openSync(file, 'wx');
-      try {
-        fs.writeSync(fd, JSON.stringify(info));
-        fs.fsyncSync(fd);
-      } catch (e) {
-        // Created but not written (a full disk): an empty lock file would make the next writer wait; it goes.
-        fs.closeSync(fd);
-        fs.rmSync(file, { force: true });
-        throw e;
-      }
-      fs.closeSync(fd);
+      createLockFile(file, JSON.stringify(info));
       held.set(file, { info, count: 1 });
       return handle(file, info);
     } catch (e) {
@@ -135,6 +125,48 @@ export function acquireWriterLock(ledgerFile: string, holder = 'app'): WriterLoc
     fs.rmSync(aside, { force: true });
   }
   throw new ApiError('LOCKED', '账本写入锁正被其他程序反复占用，请稍后再试');
+}
+
+/**
+ * Creates the lock file with its content in one step: written and synced under a name of its own
+ * (`….lock.PID.new`, swept by the next start if this process dies there), then hard-linked to the lock's name, which
+ * fails with EEXIST like an exclusive create. So no writer ever sees an empty or half-written lock (issue 20 item 8:
+ * one left by a kill made the next writer wait). Where the file system has no hard links, an exclusive create.
+ */
+function createLockFile(file: string, content: string): void {
+  const fresh = `${file}.${process.pid}.new`;
+  try {
+    fs.writeFileSync(fresh, content, { flag: 'w' });
+    const fd = fs.openSync(fresh, 'r+');
+    try {
+      fs.fsyncSync(fd);
+    } finally {
+      fs.closeSync(fd);
+    }
+  } catch (e) {
+    fs.rmSync(fresh, { force: true });
+    throw e;
+  }
+  try {
+    fs.linkSync(fresh, file);
+    return;
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code !== 'EPERM' && code !== 'ENOTSUP' && code !== 'ENOSYS' && code !== 'EXDEV') throw e;
+  } finally {
+    fs.rmSync(fresh, { force: true });
+  }
+  const fd = fs.openSync(file, 'wx');
+  try {
+    fs.writeSync(fd, content);
+    fs.fsyncSync(fd);
+  } catch (e) {
+    // Created but not written (a full disk): an empty lock file would make the next writer wait; it goes.
+    fs.closeSync(fd);
+    fs.rmSync(file, { force: true });
+    throw e;
+  }
+  fs.closeSync(fd);
 }
 
 function handle(file: string, info: LockInfo): WriterLock {

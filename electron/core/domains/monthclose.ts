@@ -49,6 +49,9 @@ function eventRows(ctx: Ctx, m: string): EventRow[] {
 
 const isClosed = (ctx: Ctx, m: string) => ctx.db.prepare('SELECT 1 FROM closed_periods WHERE period = ?').get(m) !== undefined;
 
+/** Shown on the page before a reviewer who also submitted the close tries to approve it (the approval refuses it). */
+const OWN_SUBMISSION = '您提交的月结需由另一位审核人审核（不相容岗位分离：提交月结的人不能审核自己提交的月结）';
+
 export function monthState(ctx: Ctx, m: string): MonthState {
   const ev = eventRows(ctx, m);
   const last = ev[ev.length - 1];
@@ -65,6 +68,7 @@ export function monthState(ctx: Ctx, m: string): MonthState {
     revision: closed && lastClose ? lastClose.revision : reopens + 1,
     checksumHex: closed && lastClose ? lastClose.checksum : null,
     submittedByName: submit ? (submit.by_name ?? '') : null,
+    approveBlockedReason: status === 'submitted' && submit && submit.created_by === ctx.session?.userId ? OWN_SUBMISSION : null,
     events: ev.map((e): MonthEvent => ({ kind: e.kind, revision: e.revision, reason: e.reason, checksumHex: e.checksum, at: e.created_at, byName: e.by_name ?? '' })),
   };
 }
@@ -251,7 +255,7 @@ export const monthcloseHandlers: Handlers<Keys | 'fund.recordExpense' | 'fund.re
     let pdfError: string | null = null;
     if (pdf) {
       try {
-        const written = await writeSummaryPdf(disclosureData(ctx, month, close.revision, checksumHex), layout, outDir);
+        const written = await writeSummaryPdf(disclosureData(ctx, month, close.revision, checksumHex), layout, outDir, ctx.dataDir);
         // A later revision keeps the earlier PDF beside it, as it does the workbook.
         pdfPath = close.revision > 1 ? written.replace(/\.pdf$/, `_第${close.revision}版.pdf`) : written;
         if (pdfPath !== written) fs.renameSync(written, pdfPath);
