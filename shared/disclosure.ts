@@ -206,6 +206,14 @@ export interface RefundRow {
   appliedOn: string;
   /** null while approved but not yet paid. */
   paidOn: string | null;
+  /**
+   * Lists recorded from issue 14 on carry these (closed months before keep their frozen rows without them): the
+   * approval date, 'pending' (待退) while unpaid at the month's end, and `earlier` for a refund approved in an earlier
+   * month and paid in this one or still owed at its end — listed after the month's total, which they are not part of.
+   */
+  approvedOn?: string;
+  status?: 'paid' | 'pending';
+  earlier?: boolean;
 }
 
 export interface DisclosureData {

@@ -166,25 +166,45 @@ function suppliers(ctx: Ctx, from: string, to: string): SupplierRow[] {
   });
 }
 
+/**
+ * 退费明细: the month's approvals (its 退费 total), each paid by the month's end or 待退; then the refunds approved in an
+ * earlier month that were still owed when this month began and are paid in it or still owed at its end (issue 14: an
+ * approved refund not yet paid is never left out of the notice). Only unpaid refunds and this month's payouts are read
+ * for the earlier ones, not every approval before the month.
+ */
 function refundRows(ctx: Ctx, from: string, to: string): RefundRow[] {
-  return (
-    ctx.db
-      .prepare(
-        `SELECT s.student_no, s.name, s.class_name, f.days, f.amount_fen, f.reason, f.note, f.applied_on, f.paid_on FROM fee_refunds f JOIN students s ON s.id = f.student_id
-         WHERE f.approved_on BETWEEN ? AND ? AND (f.status <> 'void' OR f.void_date > ?) ORDER BY f.approved_on, f.number`,
-      )
-      .all(from, to, to) as { student_no: string; name: string; class_name: string; days: number; amount_fen: number; reason: RefundReason; note: string; applied_on: string; paid_on: string | null }[]
-  ).map((r) => ({
-    studentNo: r.student_no,
-    name: r.name,
-    className: r.class_name,
-    days: r.days,
-    amountFen: r.amount_fen,
-    reason: REFUND_REASON_LABELS[r.reason] + (r.note ? `（${r.note}）` : ''),
-    appliedOn: r.applied_on,
+  type Row = { student_no: string; name: string; class_name: string; days: number; amount_fen: number; reason: RefundReason; note: string; applied_on: string; approved_on: string; paid_on: string | null };
+  const cols = `s.student_no, s.name, s.class_name, f.days, f.amount_fen, f.reason, f.note, f.applied_on, f.approved_on, f.paid_on FROM fee_refunds f JOIN students s ON s.id = f.student_id`;
+  const month = ctx.db
+    .prepare(`SELECT ${cols} WHERE f.approved_on BETWEEN ? AND ? AND (f.status <> 'void' OR f.void_date > ?) ORDER BY f.approved_on, f.number`)
+    .all(from, to, to) as Row[];
+  // Owed at the month's start: approved before it, and not paid or voided before it; still listed when paid in the
+  // month (its payout date) or owed at its end (待退); a void within the month ends the debt, so it is left out.
+  const earlier = ctx.db
+    .prepare(
+      `SELECT ${cols} WHERE f.approved_on < ?
+         AND ((f.status = 'approved') OR (f.status = 'paid' AND f.paid_on >= ?) OR (f.status = 'void' AND f.void_date > ?))
+       ORDER BY f.approved_on, f.number`,
+    )
+    .all(from, from, to) as Row[];
+  const row = (r: Row, isEarlier: boolean): RefundRow => {
     // A payout after the month's end is not shown as paid in this month's disclosure.
-    paidOn: r.paid_on !== null && r.paid_on <= to ? r.paid_on : null,
-  }));
+    const paidOn = r.paid_on !== null && r.paid_on <= to ? r.paid_on : null;
+    return {
+      studentNo: r.student_no,
+      name: r.name,
+      className: r.class_name,
+      days: r.days,
+      amountFen: r.amount_fen,
+      reason: REFUND_REASON_LABELS[r.reason] + (r.note ? `（${r.note}）` : ''),
+      appliedOn: r.applied_on,
+      paidOn,
+      approvedOn: r.approved_on,
+      status: paidOn === null ? 'pending' : 'paid',
+      earlier: isEarlier,
+    };
+  };
+  return [...month.map((r) => row(r, false)), ...earlier.map((r) => row(r, true))];
 }
 
 /** The detail lists of a month's disclosure: what a close freezes in month_disclosures (migration 0012). */
