@@ -1,8 +1,8 @@
 import fs from 'node:fs';
-import path from 'node:path';
 import { openBackend, type Backend } from '../core/backend.ts';
 import { resolveLedgerPath, type LedgerLocation } from '../core/paths.ts';
 import { assertLocalStorage } from '../core/storage-location.ts';
+import { assertLedgerFile } from './ledger-file.ts';
 import type { SessionInfo } from '../../shared/api/people.ts';
 import { ApiError, type ApiErrorShape } from '../../shared/errors.ts';
 import { parseArgs, UsageError } from './args.ts';
@@ -98,18 +98,8 @@ function makeContext(cmd: CliCommand, positionals: string[], flags: Map<string, 
       const loc = ctx.location();
       // The same refusal as the app's: no ledger on a network share or in a cloud-sync folder.
       assertLocalStorage(loc.file, { env: io.env });
+      assertLedgerFile(loc.file, { create: opts.create !== false });
       const exists = fs.existsSync(loc.file);
-      if (exists && fs.statSync(loc.file).isDirectory()) {
-        throw new ApiError('VALIDATION', `${loc.file} 是一个文件夹，不是账本文件；请用 --db 给出账本文件的路径（例如 ${path.join(loc.file, 'ledger.sqlite')}），或用 --data-dir 指定数据文件夹`);
-      }
-      // An empty file is no ledger: opening it would quietly make a blank one there, and a person who named last
-      // year's file by mistake would see an empty school (issue 20 item 9). Only init and demo may start one in it.
-      if (exists && opts.create === false && fs.statSync(loc.file).size === 0) {
-        throw new ApiError('NOT_FOUND', `账本文件 ${loc.file} 是空文件（0 字节），里面没有账目；请检查 --db 指定的文件是否正确，新建账本请用 canteen init`);
-      }
-      if (!exists && opts.create === false) {
-        throw new ApiError('NOT_FOUND', `找不到账本文件 ${loc.file}，请先用 canteen init 或 canteen demo 建立账本，或用 --db 指定账本文件`);
-      }
       if (!exists) fs.mkdirSync(loc.dataDir, { recursive: true });
       // The writer lock (held while this command runs) names the CLI when the app or another command is refused.
       const b = openBackend({ file: loc.file, lockHolder: 'cli' });

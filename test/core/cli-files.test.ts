@@ -23,6 +23,9 @@ describe('the CLI and the files it is given', () => {
     expect(r.out).toEqual({ code: 'NOT_FOUND', message: `账本文件 ${empty} 是空文件（0 字节），里面没有账目；请检查 --db 指定的文件是否正确，新建账本请用 canteen init` });
     expect(fs.statSync(empty).size).toBe(0);
     expect(fs.existsSync(`${empty}-wal`)).toBe(false);
+    const v = canteen('--db', empty, 'verify');
+    expect(v.code).toBe(1);
+    expect(v.out.message).toBe(`账本文件 ${empty} 是空文件（0 字节），里面没有账目；请检查 --db 指定的文件是否正确，新建账本请用 canteen init`);
     // init may start a ledger in it.
     expect(canteen('--db', empty, 'init', '--school', '阳光实验小学', '--admin', 'admin').code).toBe(0);
   });

@@ -1,9 +1,8 @@
 import { verifyLedgerFile, describeReport } from '../../core/verify.ts';
+import { assertLedgerFile } from '../ledger-file.ts';
 import { EXIT_OK, EXIT_REJECTED, type CliCommand } from '../command.ts';
-import { ApiError } from '../../../shared/errors.ts';
 import { badChecksumMessage, parsePublishedChecksums } from '../../../shared/anchors.ts';
 import { UsageError } from '../args.ts';
-import fs from 'node:fs';
 
 /**
  * `canteen --db FILE verify [--anchor 校验码]`: reads the ledger (no writer lock: the app may keep running) and checks
@@ -25,7 +24,7 @@ export const verifyCommand: CliCommand = {
     if (bad.length) throw new UsageError(badChecksumMessage(bad[0]));
     if (given !== undefined && values.length === 0) throw new UsageError('--anchor 后面应为公示表上的校验码');
     const file = c.location().file;
-    if (!fs.existsSync(file)) throw new ApiError('NOT_FOUND', `找不到账本文件 ${file}`);
+    assertLedgerFile(file, { create: false });
     const r = verifyLedgerFile(file, values);
     await c.print({
       ok: r.ok,
