@@ -138,6 +138,22 @@ describe('备份与校验', { timeout: 60_000 }, () => {
     await app.screenshot('verify');
   });
 
+  test('校验账本 with a 校验码 from a notice: one this ledger does not carry is named; none given says so (issue 20 item 6)', async () => {
+    const page = app.page;
+    await page.getByTestId('verify-run').click();
+    await expect.poll(() => page.getByTestId('verify-result').innerText()).toContain('（无：只能证明账本自身前后一致，不能证明没有被整体改写；请填入公示表上的校验码再校验）');
+    await page.getByTestId('verify-anchors').fill('校验码：AB12CD34EF560789');
+    await page.getByTestId('verify-run').click();
+    await expect.poll(() => page.getByTestId('verify-result').innerText()).toContain('公示校验码 ab12cd34ef560789 不属于本账本的任何已月结月份（账本可能被改写或截断）');
+    expect(await page.getByTestId('verify-anchor-list').innerText()).toContain('不符');
+    // Fewer digits than a notice prints: refused on the page, nothing sent.
+    await page.getByTestId('verify-anchors').fill('ab12cd34');
+    await page.getByTestId('verify-run').click();
+    await expect.poll(() => page.locator('.ant-notification').innerText()).toContain('“ab12cd34”不是公示校验码');
+    await page.getByTestId('verify-anchors').fill('');
+    expect(app.errors).toEqual([]);
+  });
+
   test('the accountant may back up and verify but sees no restore; the backend refuses it in Chinese', async () => {
     const page = app.page;
     await b.loginAs('accountant');
