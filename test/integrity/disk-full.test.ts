@@ -402,16 +402,23 @@ describe('a ledger whose header counts pages that are still in its WAL', () => {
 });
 
 describe.skipIf(noMount !== null)(`a disclosure export to a full disk${skipWhy}`, { timeout: 240_000 }, () => {
+  let home: string;
+  let db: string;
+  const run = (password: string, args: string[]) =>
+    spawnSync(process.execPath, ['bin/canteen.js', ...args], { encoding: 'utf8', env: { PATH: process.env.PATH ?? '', HOME: home, CANTEEN_PASSWORD: password } });
+  const exportTo = (dir: string) => run('demo-parent', ['--db', db, '--user', 'parent', 'export-month', 'last-month', '--out', path.join(dir, '公示.xlsx')]);
+  beforeAll(() => {
+    home = fs.mkdtempSync(path.join(os.tmpdir(), 'canteen-export-full-'));
+    db = path.join(home, 'demo.sqlite');
+    expect(run('', ['--db', db, 'demo']).status).toBe(0);
+  });
+  afterAll(() => fs.rmSync(home, { recursive: true, force: true }));
+
   it('is refused in words naming the export folder, leaves no part file, and the process lives (was an uncaught ArchiverError)', () => {
-    const home = fs.mkdtempSync(path.join(os.tmpdir(), 'canteen-export-full-'));
     const m = mountTmpfs('20k');
     if (typeof m === 'string') throw new Error(m);
     try {
-      const run = (password: string, args: string[]) =>
-        spawnSync(process.execPath, ['bin/canteen.js', ...args], { encoding: 'utf8', env: { PATH: process.env.PATH ?? '', HOME: home, CANTEEN_PASSWORD: password } });
-      const db = path.join(home, 'demo.sqlite');
-      expect(run('', ['--db', db, 'demo']).status).toBe(0);
-      const r = run('demo-parent', ['--db', db, '--user', 'parent', 'export-month', 'last-month', '--out', path.join(m.dir, '公示.xlsx')]);
+      const r = exportTo(m.dir);
       expect(r.stderr).not.toContain('ArchiverError');
       expect(r.status).toBe(1);
       const out = JSON.parse(r.stdout) as { code: string; message: string };
@@ -420,7 +427,24 @@ describe.skipIf(noMount !== null)(`a disclosure export to a full disk${skipWhy}`
       expect(fs.readdirSync(m.dir)).toEqual([]);
     } finally {
       m.unmount();
-      fs.rmSync(home, { recursive: true, force: true });
+    }
+  });
+
+  it('with room for the workbook but not the PDF: the workbook is there and the PDF failure is said in words (was a raw ENOSPC)', () => {
+    const m = mountTmpfs('60k');
+    if (typeof m === 'string') throw new Error(m);
+    try {
+      const r = exportTo(m.dir);
+      expect(r.status).toBe(0);
+      const out = JSON.parse(r.stdout) as { xlsx: string; pdf: string | null; pdfError: string | null };
+      expect(fs.existsSync(out.xlsx)).toBe(true);
+      expect(out.pdf).toBeNull();
+      // Without LibreOffice there is no PDF to write: the message says that instead (disclosure/soffice.ts).
+      if (!out.pdfError?.includes('LibreOffice')) {
+        expect(out.pdfError).toMatch(new RegExp(`^磁盘空间不足：导出位置（${m.dir}）所在磁盘只剩 [\\d.]+ MB，公示表已导出，收支公示表 PDF 没有写出。`));
+      }
+    } finally {
+      m.unmount();
     }
   });
 });

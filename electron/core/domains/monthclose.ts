@@ -11,6 +11,7 @@ import type { Db } from '../db/open.ts';
 import { disclosureFileName, writeDisclosureWorkbook, writeSummaryPdf } from '../disclosure/index.ts';
 import type { Handlers } from '../handlers.ts';
 import { uuidv7 } from '../ids.ts';
+import { diskFullMessage, freeBytes, isDiskFull } from '../disk-space.ts';
 import { bankLines, blockingItems, checklist } from './monthclose-checklist.ts';
 import { disclosureData, disclosureListsJson } from './monthclose-disclosure.ts';
 import { closeFigures, figuresChecksum, fundSummary, withFiguresMemo, type CloseFigures } from './monthclose-figures.ts';
@@ -260,8 +261,11 @@ export const monthcloseHandlers: Handlers<Keys | 'fund.recordExpense' | 'fund.re
         pdfPath = close.revision > 1 ? written.replace(/\.pdf$/, `_第${close.revision}版.pdf`) : written;
         if (pdfPath !== written) fs.renameSync(written, pdfPath);
       } catch (e) {
-        // The workbook stands on its own; a missing LibreOffice only costs the notice-board PDF, and says so.
-        pdfError = (e as Error).message;
+        // The workbook stands on its own; a missing LibreOffice or a full disk only costs the notice-board PDF, and
+        // says so in words.
+        pdfError = isDiskFull(e)
+          ? diskFullMessage(freeBytes(outDir), { where: `导出位置（${outDir}）所在磁盘`, what: '公示表已导出，收支公示表 PDF 没有写出', kept: '账本没有改动' })
+          : (e as Error).message;
       }
     }
     return { xlsxPath, pdfPath, pdfError, revision: close.revision, checksumHex };
