@@ -177,4 +177,60 @@ describe('meal fees in Chromium', () => {
     await app.screenshot('clearing-done');
     expect(app.errors).toEqual([]);
   });
+
+  test('adds one pupil and moves them to another class with a date, from the keyboard (issue 14 §6)', async () => {
+    const { page } = app;
+    await page.evaluate(() => (window.location.hash = '#/fees/students'));
+    await page.getByRole('tab', { name: '学生名册' }).click();
+    await page.getByRole('button', { name: '新增学生' }).click();
+    await page.locator('#newStudentNo').waitFor();
+    await expect.poll(() => page.evaluate(() => document.activeElement?.id)).toBe('newStudentNo');
+    // 学号 → 姓名 → 班级 (picked from the list) → 用餐方式 (kept) → 受助 (Space flips it) → 保存, all by Enter.
+    await page.keyboard.type('20260301');
+    await page.keyboard.press('Enter');
+    await page.keyboard.type('钱小多');
+    await page.keyboard.press('Enter');
+    await page.keyboard.type('一(2)班');
+    await page.locator('.ant-select-dropdown:visible .ant-select-item-option').filter({ hasText: '一(2)班' }).first().waitFor();
+    await page.keyboard.press('Enter');
+    await expect.poll(() => page.evaluate(() => document.activeElement?.id)).toBe('newStudentPlan');
+    await page.keyboard.press('Enter');
+    await expect.poll(() => page.evaluate(() => document.activeElement?.getAttribute('role'))).toBe('switch');
+    await page.keyboard.press('Space');
+    await page.keyboard.press('Enter');
+    await app.screenshot('student-add');
+    await page.keyboard.press('Enter');
+    await page.getByText('已新增 一(2)班 钱小多（20260301）').waitFor();
+    expect(b.db.prepare(`SELECT name, class_name, meal_plan, subsidy_eligible FROM students WHERE student_no = '20260301'`).get()).toEqual({
+      name: '钱小多',
+      class_name: '一(2)班',
+      meal_plan: 'lunch',
+      subsidy_eligible: 1,
+    });
+
+    await page.getByPlaceholder('学号、姓名或拼音首字母').fill('钱小多');
+    await page.getByPlaceholder('学号、姓名或拼音首字母').press('Enter');
+    const row = page.getByRole('row').filter({ hasText: '20260301' });
+    await row.getByRole('button', { name: '调班' }).click();
+    await page.locator('#moveToClass').waitFor();
+    await page.locator('#moveToClass').focus();
+    await page.keyboard.type('一(1)班');
+    await page.locator('.ant-select-dropdown:visible .ant-select-item-option').filter({ hasText: '一(1)班' }).first().waitFor();
+    await page.keyboard.press('Enter');
+    await expect.poll(() => page.evaluate(() => document.activeElement?.id)).toBe('moveDate');
+    await page.keyboard.press('Control+A');
+    await page.keyboard.type('2026-09-14');
+    await page.keyboard.press('Enter');
+    await expect.poll(() => page.evaluate(() => document.activeElement?.id)).toBe('moveNote');
+    await page.keyboard.type('家长申请');
+    await page.keyboard.press('Enter');
+    await app.screenshot('student-move');
+    await page.keyboard.press('Enter');
+    await page.getByText('钱小多 自 2026-09-14 起在 一(1)班').waitFor();
+    expect(b.db.prepare(`SELECT m.from_class, m.to_class, m.effective_date, m.note FROM student_class_moves m JOIN students s ON s.id = m.student_id WHERE s.student_no = '20260301'`).all()).toEqual([
+      { from_class: '一(2)班', to_class: '一(1)班', effective_date: '2026-09-14', note: '家长申请' },
+    ]);
+    await row.filter({ hasText: '一(1)班' }).waitFor();
+    expect(app.errors).toEqual([]);
+  });
 });

@@ -17,6 +17,7 @@ interface RefundForm {
   appliedOn: string;
   teacherName: string;
   teacherConfirmedOn: string;
+  approvedOn: string;
   note: string;
 }
 
@@ -39,7 +40,7 @@ function NewRefund({ onDone }: { onDone: () => void }) {
       layout="vertical"
       style={{ maxWidth: 720 }}
       onKeyDownCapture={enterToNext}
-      initialValues={{ reason: 'leave', noticeDate: today, appliedOn: today, teacherConfirmedOn: today, note: '' }}
+      initialValues={{ reason: 'leave', noticeDate: today, appliedOn: today, teacherConfirmedOn: today, approvedOn: today, note: '' }}
       onFinish={async (values) => {
         try {
           const r = await call('refunds.create', values);
@@ -76,6 +77,9 @@ function NewRefund({ onDone }: { onDone: () => void }) {
         </Form.Item>
         <Form.Item name="teacherConfirmedOn" label="班主任确认日期" rules={[{ required: true, message: '请选择确认日期' }]}>
           <DateInput />
+        </Form.Item>
+        <Form.Item name="approvedOn" label="批准日期（记账日期，可补录本月以前未结账的日子）" rules={[{ required: true, message: '请选择批准日期' }]}>
+          <DateInput id="approvedOn" />
         </Form.Item>
         <Form.Item name="note" label="备注">
           <Input maxLength={200} style={{ width: 260 }} />
@@ -198,6 +202,7 @@ function RefundList({ reloadKey }: { reloadKey: number }) {
           { title: '天数', dataIndex: 'days', align: 'right' },
           { title: '金额', align: 'right', render: (_, r) => formatFen(r.amountFen) },
           { title: '申请日期', dataIndex: 'appliedOn' },
+          { title: '批准日期', dataIndex: 'approvedOn' },
           { title: '班主任确认', render: (_, r) => `${r.teacherName} ${r.teacherConfirmedOn}` },
           {
             title: '状态',

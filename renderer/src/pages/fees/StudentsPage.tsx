@@ -1,8 +1,11 @@
-import { Alert, Button, Checkbox, Form, Input, Modal, Select, Space, Switch, Table, Tabs, Tag, Typography } from 'antd';
+import { Alert, AutoComplete, Button, Checkbox, Form, Input, Modal, Select, Space, Switch, Table, Tabs, Tag, Typography } from 'antd';
 import dayjs from 'dayjs';
 import { useCallback, useEffect, useState } from 'react';
 import { MEAL_PLAN_LABELS, MEAL_PLANS, ROSTER_FIELD_LABELS } from '../../../../shared/labels-fees.ts';
-import type { MealPlanRow, RosterField, RosterPreview, Student } from '../../../../shared/api/fees.ts';
+import type { ClassInfo, MealPlanRow, RosterField, RosterPreview, Student, StudentClassMove } from '../../../../shared/api/fees.ts';
+import { canCall } from '../../../../shared/access.generated.ts';
+import { enterToNext } from '../../components/enterToNext.ts';
+import { chinaToday } from '../../labels.ts';
 import { formatFen } from '../../../../shared/format.ts';
 import { call } from '../../api.ts';
 import { fenRules, MoneyInput } from '../../components/NumberText.tsx';
@@ -165,9 +168,119 @@ function EditStudent({ s, onClose }: { s: Student; onClose: (changed: boolean) =
   );
 }
 
+/** A class name typed or picked from the classes there are (a new class is just a new name). */
+function ClassInput({ classes, ...props }: { classes: ClassInfo[]; value?: string; onChange?: (v: string) => void; id?: string }) {
+  return (
+    <AutoComplete
+      {...props}
+      style={{ width: 200 }}
+      placeholder="如 一(1)班"
+      options={classes.map((c) => ({ value: c.className }))}
+      filterOption={(input, o) => String(o?.value ?? '').includes(input)}
+    />
+  );
+}
+
+/** 新增学生: one pupil without a roster import (学号 must be new; Enter moves on, Enter on 保存 saves). */
+function AddStudent({ classes, onClose }: { classes: ClassInfo[]; onClose: (changed: boolean) => void }) {
+  const [form] = Form.useForm<Pick<Student, 'studentNo' | 'name' | 'className' | 'mealPlan' | 'subsidyEligible'>>();
+  return (
+    <Modal open title="新增学生" footer={null} onCancel={() => onClose(false)} destroyOnHidden>
+      <Form
+        form={form}
+        layout="vertical"
+        onKeyDownCapture={enterToNext}
+        initialValues={{ mealPlan: 'lunch', subsidyEligible: false }}
+        onFinish={async (v) => {
+          try {
+            const r = await call('students.create', v);
+            toast(`已新增 ${r.className} ${r.name}（${r.studentNo}）`);
+            onClose(true);
+          } catch (e) {
+            showError(e, form);
+          }
+        }}
+      >
+        <Form.Item name="studentNo" label="学号" rules={[{ required: true, whitespace: true, message: '请填写学号' }]}>
+          <Input id="newStudentNo" maxLength={20} autoFocus />
+        </Form.Item>
+        <Form.Item name="name" label="姓名" rules={[{ required: true, whitespace: true, message: '请填写姓名' }]}>
+          <Input id="newStudentName" maxLength={30} />
+        </Form.Item>
+        <Form.Item name="className" label="班级" rules={[{ required: true, whitespace: true, message: '请填写班级' }]}>
+          <ClassInput id="newStudentClass" classes={classes} />
+        </Form.Item>
+        <Form.Item name="mealPlan" label="用餐方式">
+          <Select id="newStudentPlan" options={MEAL_PLANS.map((p) => ({ value: p, label: MEAL_PLAN_LABELS[p] }))} />
+        </Form.Item>
+        <Form.Item name="subsidyEligible" label="营养改善计划受助" valuePropName="checked">
+          <Switch />
+        </Form.Item>
+        <Button type="primary" htmlType="submit">
+          保存
+        </Button>
+      </Form>
+    </Modal>
+  );
+}
+
+/**
+ * 调班 on a date: from that day the pupil is in the new class; meals before it (a subsidy entered late) stay in the old
+ * one. The pupil's earlier moves are listed.
+ */
+function MoveStudent({ s, classes, onClose }: { s: Student; classes: ClassInfo[]; onClose: (changed: boolean) => void }) {
+  const [form] = Form.useForm<{ toClass: string; date: string; note: string }>();
+  const [moves, setMoves] = useState<StudentClassMove[]>([]);
+  useEffect(() => {
+    call('students.moves', { id: s.id }).then(setMoves, showError);
+  }, [s.id]);
+  return (
+    <Modal open title={`调班：${s.name}（${s.studentNo}），现在 ${s.className}`} footer={null} onCancel={() => onClose(false)} destroyOnHidden>
+      <Form
+        form={form}
+        layout="vertical"
+        onKeyDownCapture={enterToNext}
+        initialValues={{ date: chinaToday(), note: '' }}
+        onFinish={async (v) => {
+          try {
+            const r = await call('students.move', { id: s.id, ...v });
+            toast(`${r.name} 自 ${v.date} 起在 ${r.className}`);
+            onClose(true);
+          } catch (e) {
+            showError(e, form);
+          }
+        }}
+      >
+        <Form.Item name="toClass" label="调入班级" rules={[{ required: true, whitespace: true, message: '请填写新班级' }]}>
+          <ClassInput id="moveToClass" classes={classes.filter((c) => c.className !== s.className)} />
+        </Form.Item>
+        <Form.Item name="date" label="调班日期（当天起在新班级就餐）" rules={[{ required: true, message: '请选择调班日期' }]}>
+          <DateInput id="moveDate" />
+        </Form.Item>
+        <Form.Item name="note" label="备注">
+          <Input id="moveNote" maxLength={200} />
+        </Form.Item>
+        <Button type="primary" htmlType="submit">
+          确认调班
+        </Button>
+      </Form>
+      {moves.length > 0 && (
+        <Typography.Paragraph type="secondary" style={{ marginTop: 12 }} data-testid="class-moves">
+          调班记录：{moves.map((m) => `${m.date} ${m.fromClass} → ${m.toClass}`).join('；')}
+        </Typography.Paragraph>
+      )}
+    </Modal>
+  );
+}
+
 function Roster({ reloadKey }: { reloadKey: number }) {
-  const [classes] = useClasses();
-  const canEdit = allowed(['admin', 'cashier', 'accountant'], useRoles());
+  const [classes, reloadClasses] = useClasses();
+  const roles = useRoles();
+  const canEdit = allowed(['admin', 'cashier', 'accountant'], roles);
+  const canAdd = canCall('students.create', roles);
+  const canMove = canCall('students.move', roles);
+  const [adding, setAdding] = useState(false);
+  const [moving, setMoving] = useState<Student | null>(null);
   const [className, setClassName] = useState<string | undefined>();
   const [q, setQ] = useState('');
   const [rows, setRows] = useState<Student[]>([]);
@@ -182,6 +295,7 @@ function Roster({ reloadKey }: { reloadKey: number }) {
         <ClassSelect classes={classes} value={className} onChange={setClassName} allowClear />
         <Input.Search placeholder="学号、姓名或拼音首字母" allowClear onSearch={setQ} style={{ width: 260 }} />
         <span>共 {rows.length} 人</span>
+        {canAdd && <Button onClick={() => setAdding(true)}>新增学生</Button>}
       </Space>
       <Table
         size="small"
@@ -195,10 +309,24 @@ function Roster({ reloadKey }: { reloadKey: number }) {
           { title: '用餐方式', render: (_, s) => MEAL_PLAN_LABELS[s.mealPlan] },
           { title: '营养改善计划', render: (_, s) => (s.subsidyEligible ? <Tag color="green">受助</Tag> : '') },
           { title: '状态', render: (_, s) => (s.active ? '在读' : <Tag>离校</Tag>) },
-          ...(canEdit ? [{ title: '操作', render: (_: unknown, s: Student) => <Button size="small" onClick={() => setEditing(s)}>修改</Button> }] : []),
+          ...(canEdit || canMove
+            ? [
+                {
+                  title: '操作',
+                  render: (_: unknown, s: Student) => (
+                    <Space>
+                      {canEdit && <Button size="small" onClick={() => setEditing(s)}>修改</Button>}
+                      {canMove && s.active && <Button size="small" onClick={() => setMoving(s)}>调班</Button>}
+                    </Space>
+                  ),
+                },
+              ]
+            : []),
         ]}
       />
       {editing && <EditStudent s={editing} onClose={(c) => (setEditing(null), c && setBump((n) => n + 1))} />}
+      {adding && <AddStudent classes={classes} onClose={(c) => (setAdding(false), c && (setBump((n) => n + 1), reloadClasses()))} />}
+      {moving && <MoveStudent s={moving} classes={classes} onClose={(c) => (setMoving(null), c && (setBump((n) => n + 1), reloadClasses()))} />}
     </Space>
   );
 }
