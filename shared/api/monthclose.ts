@@ -104,6 +104,11 @@ export interface MonthState {
   revision: number;
   checksumHex: string | null;
   submittedByName: string | null;
+  /**
+   * Why the user asking may not approve this submission, said before they try (issue 15: warn before, not after):
+   * they submitted it themselves (segregation of duties). null when nothing in the roles rule blocks them.
+   */
+  approveBlockedReason: string | null;
   events: MonthEvent[];
 }
 

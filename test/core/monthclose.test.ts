@@ -113,8 +113,13 @@ describe('month close of a hand-worked September (see monthclose-fixture.ts)', {
     await b().loginAs('admin');
     const both = await b().call('users.create', { username: 'acc2', displayName: '孙兼审', roles: ['accountant', 'reviewer'], password: 'test-pass-123' });
     await b().loginAs('acc2');
-    await b().call('monthclose.submit', { month: M });
+    const mine = await b().call('monthclose.submit', { month: M });
+    // Said before they try (issue 15): the page shows it and leaves 审核 disabled.
+    expect(mine.approveBlockedReason).toBe('您提交的月结需由另一位审核人审核（不相容岗位分离：提交月结的人不能审核自己提交的月结）');
+    expect((await b().call('monthclose.get', { month: M })).state.approveBlockedReason).toBe('您提交的月结需由另一位审核人审核（不相容岗位分离：提交月结的人不能审核自己提交的月结）');
     expect((await b().reject('monthclose.approve', { month: M })).message).toBe('不相容岗位分离：提交月结的人不能审核自己提交的月结，请由另一位审核人审核');
+    await b().loginAs('reviewer');
+    expect((await b().call('monthclose.get', { month: M })).state.approveBlockedReason).toBeNull();
     void both;
     await b().loginAs('accountant');
     await b().call('monthclose.submit', { month: M });

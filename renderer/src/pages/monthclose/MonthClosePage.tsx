@@ -8,7 +8,7 @@ import { formatBp, formatFen } from '../../../../shared/format.ts';
 import { call } from '../../api.ts';
 import { MoneyInput } from '../../components/NumberText.tsx';
 import { showError, toast } from '../../feedback.ts';
-import { chinaToday } from '../../labels.ts';
+import { chinaTime, chinaToday } from '../../labels.ts';
 import { navigate, useQuery } from '../../router.ts';
 import { useSession } from '../../session.ts';
 
@@ -173,10 +173,11 @@ export function MonthClosePage() {
               </Button>
             )}
             {isReviewer && st.status === 'submitted' && (
-              <Button type="primary" data-testid="close-approve" onClick={() => act('monthclose.approve', '月结已审核，该月已锁定')}>
+              <Button type="primary" data-testid="close-approve" disabled={!!st.approveBlockedReason} title={st.approveBlockedReason ?? undefined} onClick={() => act('monthclose.approve', '月结已审核，该月已锁定')}>
                 审核通过并锁定
               </Button>
             )}
+            {st.approveBlockedReason && <Alert type="info" showIcon title={st.approveBlockedReason} data-testid="close-approve-blocked" />}
             {isReviewer && st.status === 'closed' && (
               <Button danger data-testid="close-reopen" onClick={() => setReopening(true)}>
                 反结账
@@ -285,7 +286,7 @@ export function MonthClosePage() {
                 dataSource={st.events}
                 renderItem={(e) => (
                   <List.Item>
-                    {e.at.slice(0, 19).replace('T', ' ')} UTC　{e.byName}　{e.kind === 'submit' ? '提交月结' : e.kind === 'close' ? `审核锁定（版本 ${e.revision}）` : `反结账（版本 ${e.revision}）：${e.reason}`}
+                    {chinaTime(e.at)}　{e.byName}　{e.kind === 'submit' ? '提交月结' : e.kind === 'close' ? `审核锁定（版本 ${e.revision}）` : `反结账（版本 ${e.revision}）：${e.reason}`}
                   </List.Item>
                 )}
               />

@@ -9,6 +9,7 @@ import { showError } from '../../feedback.ts';
 import { chinaToday } from '../../labels.ts';
 import { navigate } from '../../router.ts';
 import { StatusTag } from './DeliveryDetail.tsx';
+import { DiscardDraft } from './DiscardDraft.tsx';
 
 const isDate = (s: string) => /^\d{4}-\d{2}-\d{2}$/.test(s);
 /** Rows per page, asked of the core one page at a time (a year is ~1,000 deliveries; a month ~90). */
@@ -111,6 +112,9 @@ export function DeliveryList({ canEdit }: { canEdit: boolean }) {
           { title: '验收人', dataIndex: 'inspectorNames', render: (n: string[]) => n.join('、') },
           { title: '合格金额', dataIndex: 'totalFen', align: 'right', render: (f: number, r) => (r.status === 'cancelled' ? <Typography.Text delete>{formatFen(f)}</Typography.Text> : formatFen(f)) },
           { title: '状态', dataIndex: 'status', render: (s: DeliveryStatus, r) => <>{<StatusTag status={s} />}{r.amends ? '更正单' : ''}</> },
+          ...(canEdit
+            ? [{ title: '操作', key: 'ops', render: (_: unknown, r: DeliveryListRow) => (r.status === 'draft' ? <DiscardDraft id={r.id} size="small" label={`${r.date} ${r.supplierName}`} onDone={load} /> : null) }]
+            : []),
         ]}
         summary={() => (
           <Table.Summary.Row>
@@ -121,6 +125,7 @@ export function DeliveryList({ canEdit }: { canEdit: boolean }) {
               <span data-testid="list-total">{formatFen(data.totalFen)}</span>
             </Table.Summary.Cell>
             <Table.Summary.Cell index={8} />
+            {canEdit && <Table.Summary.Cell index={9} />}
           </Table.Summary.Row>
         )}
       />
