@@ -1,5 +1,5 @@
 import { method, z } from './contract.ts';
-import { id, password, text, username } from './fields.ts';
+import { id, password, search, text, username } from './fields.ts';
 import { ROLES, type Role } from '../roles.ts';
 import { profileSchema, type RegionalProfile } from '../profile.ts';
 
@@ -72,10 +72,10 @@ export const peopleApi = {
     summary: '修改自己的密码',
   }),
   'users.list': method<UserRow[]>()({
-    input: z.object({}).strict().default({}),
+    input: z.object({ q: search }).strict().default({ q: '' }),
     access: ['admin'],
     writes: false,
-    summary: '用户列表',
+    summary: '用户列表（可按姓名、用户名或拼音首字母查找）',
   }),
   'users.create': method<UserRow>()({
     input: z.object({ username, displayName: text('姓名', 30), roles, password }).strict(),

@@ -99,6 +99,19 @@ export type DeliveryLine = z.output<typeof lineSchema>;
 // ---------------------------------------------------------------------------------------------------------------
 // Outputs
 
+/**
+ * A user one may pick as inspector or witness, with the pinyin keys the form filters by (shared/pinyin-match.ts) and
+ * how many posted deliveries they inspected in the last 90 days (the most used first).
+ */
+export interface PersonOption {
+  id: string;
+  name: string;
+  roles: Role[];
+  pyInitials: string;
+  pyFull: string;
+  recent: number;
+}
+
 export interface Finding {
   level: 'error' | 'warning';
   code: string;
@@ -325,7 +338,7 @@ export const receivingApi = {
     writes: false,
     summary: '食材最近一次合格入账的单价（表单预填）',
   }),
-  'receiving.people': method<{ id: string; name: string; roles: Role[] }[]>()({
+  'receiving.people': method<PersonOption[]>()({
     input: z.object({}).strict().default({}),
     access: RECORDERS,
     writes: false,

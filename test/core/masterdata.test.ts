@@ -85,7 +85,7 @@ describe('ingredients and pinyin search', () => {
     expect(pinyinKeys('A级鸡蛋')).toEqual({ initials: 'ajjd', full: 'ajijidan' });
   });
 
-  it('finds 白菜 by "bc" first, before other matches, and treats % literally', async () => {
+  it('finds 白菜 by "bc" first, before other matches (大白菜 last: its initials dbc hold bc later), and treats % literally', async () => {
     const mk = (name: string, category: 'vegetable' | 'meat' | 'grain', extra = {}) =>
       b.call('ingredients.create', { name, category, unit: 'kg', ...extra });
     const baicai = await mk('白菜', 'vegetable', { refPriceFen: 250 });
@@ -94,10 +94,10 @@ describe('ingredients and pinyin search', () => {
     await mk('菠菜', 'vegetable');
     await mk('猪肉', 'meat', { requiredCerts: ['animal_quarantine', 'meat_quality'] });
     const bc = await b.call('ingredients.search', { q: 'bc' });
-    expect(bc.map((i) => i.name)).toEqual(['白菜', '菠菜', '白糙米']);
+    expect(bc.map((i) => i.name)).toEqual(['白菜', '菠菜', '白糙米', '大白菜']);
     expect(bc[0]).toEqual({ ...baicai });
     expect((await b.call('ingredients.search', { q: '白菜' })).map((i) => i.name)).toEqual(['白菜', '大白菜']);
-    expect((await b.call('ingredients.search', { q: 'BC' })).map((i) => i.name)).toEqual(['白菜', '菠菜', '白糙米']);
+    expect((await b.call('ingredients.search', { q: 'BC' })).map((i) => i.name)).toEqual(['白菜', '菠菜', '白糙米', '大白菜']);
     expect((await b.call('ingredients.search', { q: '%' })).map((i) => i.name)).toEqual([]);
     expect((await b.call('ingredients.search', { q: 'bc', category: 'grain' })).map((i) => i.name)).toEqual(['白糙米']);
     expect((await b.call('ingredients.search', { q: '' })).length).toBe(5);

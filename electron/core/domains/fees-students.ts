@@ -16,7 +16,7 @@ import { currentUser, type Ctx } from '../context.ts';
 import type { Handlers } from '../handlers.ts';
 import { uuidv7 } from '../ids.ts';
 import { assertPeriodOpen } from '../journal.ts';
-import { likeContains, likePrefix, pinyinKeys } from '../pinyin.ts';
+import { likePrefix, pinyinKeys, pinyinSearchParams, pinyinSearchSql } from '../pinyin.ts';
 import { getStudent, schoolDaysBetween, resolvePeriod, toStudent, userName, type StudentRow } from './fees-common.ts';
 import { guessMapping, readSheet } from './fees-sheet.ts';
 import { groupRows, withRows } from '../row-snapshot.ts';
@@ -175,14 +175,17 @@ export const studentHandlers: Handlers<Keys> = {
   'fees.period': (ctx, { period }) => resolvePeriod(ctx, period),
 
   'students.list': (ctx, input) => {
-    const q = input.q;
-    const lower = q.toLowerCase();
+    const STUDENT_MATCH = pinyinSearchSql('s');
+    // Student number from the start; name, pinyin initials or full pinyin anywhere ("xm" finds 王小明). With a search
+    // text, the whole name or number typed comes first, then the earliest match, then the roster order.
     const rows = ctx.db
       .prepare(
-        `SELECT * FROM students WHERE (? = '' OR student_no LIKE ? ESCAPE '\\' OR name LIKE ? ESCAPE '\\' OR py_initials LIKE ? ESCAPE '\\' OR py_full LIKE ? ESCAPE '\\')
-         AND (? IS NULL OR class_name = ?) AND (? OR active = 1) ORDER BY class_order(class_name), class_name, student_no LIMIT ?`,
+        `SELECT * FROM students s WHERE (${STUDENT_MATCH.where} OR (@q <> '' AND s.student_no LIKE @numberPrefix ESCAPE '\\'))
+         AND (@className IS NULL OR s.class_name = @className) AND (@all OR s.active = 1)
+         ORDER BY (${STUDENT_MATCH.exact} OR s.student_no = @q) DESC, CASE WHEN @q = '' THEN 0 ELSE ${STUDENT_MATCH.position} END,
+           class_order(s.class_name), s.class_name, s.student_no LIMIT @limit`,
       )
-      .all(q, likePrefix(q), likeContains(q), likePrefix(lower), likePrefix(lower), input.className ?? null, input.className ?? null, input.includeInactive ? 1 : 0, input.limit) as StudentRow[];
+      .all({ ...pinyinSearchParams(input.q), numberPrefix: likePrefix(input.q), className: input.className ?? null, all: input.includeInactive ? 1 : 0, limit: input.limit }) as StudentRow[];
     return rows.map(toStudent);
   },
   'students.get': (ctx, { id }) => getStudent(ctx, id),

@@ -8,7 +8,8 @@ import { audit } from '../audit.ts';
 import { currentUser, hasRole, type Ctx } from '../context.ts';
 import type { Handlers } from '../handlers.ts';
 import { uuidv7 } from '../ids.ts';
-import { likeContains, likePrefix, pinyinKeys } from '../pinyin.ts';
+import { likePrefix, pinyinKeys, pinyinSearchParams, pinyinSearchSql } from '../pinyin.ts';
+import { recentUse } from '../recent-use.ts';
 import { profileOf } from './people.ts';
 
 interface SupplierRow {
@@ -252,30 +253,25 @@ export function updateIngredient(ctx: Ctx, id: string, i: IngredientInput): Ingr
 }
 
 /**
- * Matches the name anywhere, or the pinyin initials / full pinyin from the start ("bc", "baic" → 白菜). Exact and
- * prefix matches sort first so the item a person means is the first row when they press Enter.
+ * Matches the name, the pinyin initials or the full pinyin anywhere ("ly" → 杭州绿源…, "qc" → 青菜). Ranked so the
+ * item a person means is the first row when they press Enter: the whole text is the name or a key; then the most used
+ * at this school lately (recent-use.ts: posted delivery lines of the item, posted deliveries of the supplier, in the
+ * last 90 days); then the earliest match; then the shorter name.
  */
-function searchWhere(q: string): { where: string; params: unknown[]; rank: string; rankParams: unknown[] } {
-  if (!q) return { where: '1', params: [], rank: 'NULL', rankParams: [] }; // a bare 0 would mean column 0
-  const lower = q.toLowerCase();
-  return {
-    where: `(name LIKE ? ESCAPE '\\' OR py_initials LIKE ? ESCAPE '\\' OR py_full LIKE ? ESCAPE '\\')`,
-    params: [likeContains(q), likePrefix(lower), likePrefix(lower)],
-    rank: `CASE WHEN name = ? OR py_initials = ? THEN 0 WHEN name LIKE ? ESCAPE '\\' OR py_initials LIKE ? ESCAPE '\\' THEN 1 ELSE 2 END`,
-    rankParams: [q, lower, likePrefix(q), likePrefix(lower)],
-  };
-}
+const SUPPLIER_MATCH = pinyinSearchSql('s');
+const INGREDIENT_MATCH = pinyinSearchSql('i');
 
 export const masterdataHandlers: Handlers<keyof typeof masterdataApi> = {
   'suppliers.search': (ctx, input) => {
-    const s = searchWhere(input.q);
-    const byCode = input.q ? ` OR credit_code LIKE ? ESCAPE '\\'` : '';
+    recentUse(ctx);
     const rows = ctx.db
       .prepare(
-        `SELECT * FROM suppliers WHERE (${s.where}${byCode}) AND (? OR disabled = 0)
-         ORDER BY ${s.rank}, length(name), py_full LIMIT ?`,
+        `SELECT s.* FROM suppliers s
+         WHERE (${SUPPLIER_MATCH.where} OR s.credit_code LIKE @code ESCAPE '\\') AND (@all OR s.disabled = 0)
+         ORDER BY ${SUPPLIER_MATCH.exact} DESC, recent_use('supplier', s.id) DESC, CASE WHEN @q = '' THEN 0 ELSE ${SUPPLIER_MATCH.position} END, length(s.name), s.py_full
+         LIMIT @limit`,
       )
-      .all(...s.params, ...(input.q ? [likePrefix(input.q.toUpperCase())] : []), input.includeDisabled ? 1 : 0, ...s.rankParams, input.limit) as SupplierRow[];
+      .all({ ...pinyinSearchParams(input.q), code: input.q ? likePrefix(input.q.toUpperCase()) : '', all: input.includeDisabled ? 1 : 0, limit: input.limit }) as SupplierRow[];
     return rows.map((r) => toSupplier(ctx, r));
   },
   'suppliers.get': (ctx, input) => getSupplier(ctx, input.id),
@@ -283,13 +279,15 @@ export const masterdataHandlers: Handlers<keyof typeof masterdataApi> = {
   'suppliers.update': (ctx, { id, ...rest }) => updateSupplier(ctx, id, rest),
 
   'ingredients.search': (ctx, input) => {
-    const s = searchWhere(input.q);
+    recentUse(ctx);
     const rows = ctx.db
       .prepare(
-        `SELECT * FROM ingredients WHERE ${s.where} AND (? IS NULL OR category = ?) AND (? OR disabled = 0)
-         ORDER BY ${s.rank}, length(name), py_full LIMIT ?`,
+        `SELECT i.* FROM ingredients i
+         WHERE ${INGREDIENT_MATCH.where} AND (@category IS NULL OR i.category = @category) AND (@all OR i.disabled = 0)
+         ORDER BY ${INGREDIENT_MATCH.exact} DESC, recent_use('ingredient', i.id) DESC, CASE WHEN @q = '' THEN 0 ELSE ${INGREDIENT_MATCH.position} END, length(i.name), i.py_full
+         LIMIT @limit`,
       )
-      .all(...s.params, input.category ?? null, input.category ?? null, input.includeDisabled ? 1 : 0, ...s.rankParams, input.limit) as IngredientRow[];
+      .all({ ...pinyinSearchParams(input.q), category: input.category ?? null, all: input.includeDisabled ? 1 : 0, limit: input.limit }) as IngredientRow[];
     const rules = certRulesOf(ctx);
     return rows.map((r) => toIngredient(r, rules));
   },

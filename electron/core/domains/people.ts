@@ -11,6 +11,13 @@ import { assertMayTryLogin, recordLoginFailure, resetLoginFailures } from '../lo
 import { DUMMY_HASH, hashPassword, verifyPassword } from '../passwords.ts';
 import { withRows } from '../row-snapshot.ts';
 import { passwordDigest } from '../verify-digest.ts';
+import { pinyinKeys } from '../pinyin.ts';
+import { pinyinFilter } from '../../../shared/pinyin-match.ts';
+
+const pinyinKeysOf = (name: string) => {
+  const k = pinyinKeys(name);
+  return { pyInitials: k.initials, pyFull: k.full };
+};
 
 interface UserDbRow {
   id: string;
@@ -146,7 +153,14 @@ export const peopleHandlers: Handlers<keyof typeof peopleApi> = {
     return null;
   },
 
-  'users.list': (ctx) => (ctx.db.prepare('SELECT * FROM users ORDER BY disabled, username').all() as UserDbRow[]).map((r) => toUser(ctx, r)),
+  'users.list': (ctx, { q }) => {
+    const rows = ctx.db.prepare('SELECT * FROM users ORDER BY disabled, username').all() as UserDbRow[];
+    // A school has a few dozen users: the pinyin keys are computed here rather than stored.
+    const keyed = rows.map((r) => ({ r, name: r.display_name, ...pinyinKeysOf(r.display_name) }));
+    const found = q ? pinyinFilter(q, keyed).map((k) => k.r) : [];
+    const byUsername = q ? rows.filter((r) => r.username.toLowerCase().includes(q.toLowerCase()) && !found.includes(r)) : [];
+    return (q ? [...found, ...byUsername] : rows).map((r) => toUser(ctx, r));
+  },
 
   'users.create': (ctx, input) => insertUser(ctx, input),
 

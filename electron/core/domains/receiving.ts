@@ -3,6 +3,8 @@ import type { receivingApi } from '../../../shared/api/receiving.ts';
 import type { Role } from '../../../shared/roles.ts';
 import { audit } from '../audit.ts';
 import { chinaDate } from '../clock.ts';
+import { pinyinKeys } from '../pinyin.ts';
+import { recentSince } from '../recent-use.ts';
 import type { Ctx } from '../context.ts';
 import type { Handlers } from '../handlers.ts';
 import { attach, attachmentData, deleteAttachment } from './receiving-attachments.ts';
@@ -30,9 +32,19 @@ export const receivingHandlers: Handlers<keyof typeof receivingApi> = {
   'receiving.priceHistory': (ctx, { ingredientId, from, to, limit }) => priceHistory(ctx, ingredientId, from, to, limit),
   'receiving.lastPrice': (ctx, { ingredientId, supplierId }) => lastPrice(ctx, ingredientId, supplierId),
   'receiving.people': (ctx) => {
-    const users = ctx.db.prepare('SELECT id, display_name FROM users WHERE disabled = 0 ORDER BY display_name').all() as { id: string; display_name: string }[];
+    const users = ctx.db
+      .prepare(
+        `WITH recent AS (SELECT di.user_id AS id, count(*) AS n FROM deliveries d CROSS JOIN delivery_inspectors di ON di.delivery_id = d.id
+                         WHERE d.delivery_date >= ? AND d.status = 'posted' GROUP BY di.user_id)
+         SELECT u.id, u.display_name, coalesce(r.n, 0) AS recent FROM users u LEFT JOIN recent r ON r.id = u.id
+         WHERE u.disabled = 0 ORDER BY recent DESC, u.display_name`,
+      )
+      .all(recentSince(ctx)) as { id: string; display_name: string; recent: number }[];
     const roles = ctx.db.prepare('SELECT role FROM user_roles WHERE user_id = ? ORDER BY role');
-    return users.map((u) => ({ id: u.id, name: u.display_name, roles: (roles.all(u.id) as { role: Role }[]).map((r) => r.role) }));
+    return users.map((u) => {
+      const py = pinyinKeys(u.display_name);
+      return { id: u.id, name: u.display_name, roles: (roles.all(u.id) as { role: Role }[]).map((r) => r.role), pyInitials: py.initials, pyFull: py.full, recent: u.recent };
+    });
   },
   'receiving.attach': (ctx, input) => attach(ctx, input),
   'receiving.attachmentData': (ctx, { id }) => attachmentData(ctx, id),

@@ -18,16 +18,17 @@ export function UsersPage() {
   const [rows, setRows] = useState<UserRow[]>([]);
   const [loading, setLoading] = useState(false);
   const [dialog, setDialog] = useState<Dialog>(null);
+  const [q, setQ] = useState('');
   const load = useCallback(async () => {
     setLoading(true);
     try {
-      setRows(await call('users.list', {}));
+      setRows(await call('users.list', { q }));
     } catch (e) {
       showError(e);
     } finally {
       setLoading(false);
     }
-  }, []);
+  }, [q]);
   useEffect(() => void load(), [load]);
 
   const setDisabled = async (u: UserRow, disabled: boolean) => {
@@ -50,6 +51,7 @@ export function UsersPage() {
         <Button type="primary" onClick={() => setDialog({ kind: 'create' })}>
           新增用户
         </Button>
+        <Input.Search allowClear placeholder="姓名、用户名或拼音首字母" style={{ width: 240 }} onSearch={setQ} onChange={(e) => setQ(e.target.value)} data-testid="user-search" />
       </Space>
       <Table<UserRow>
         rowKey="id"

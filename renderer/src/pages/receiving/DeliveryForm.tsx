@@ -2,13 +2,13 @@ import { Alert, Button, Card, Checkbox, Form, Input, Radio, Select, Space, Tag, 
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { Ingredient } from '../../../../shared/api/masterdata.ts';
 import { DISPOSITION_LABELS, DISPOSITIONS } from '../../../../shared/labels-receiving.ts';
-import type { CheckResult, DeliveryView, Finding } from '../../../../shared/api/receiving.ts';
+import type { CheckResult, DeliveryView, Finding, PersonOption } from '../../../../shared/api/receiving.ts';
 import { CERT_LABELS, STORAGE_CLASSES, STORAGE_LABELS, type CertKind, type StorageClass } from '../../../../shared/domain.ts';
 import { formatFen, formatMilli, lineAmountFen } from '../../../../shared/format.ts';
-import type { Role } from '../../../../shared/roles.ts';
 import { call } from '../../api.ts';
 import { IngredientSelect, SupplierSelect } from '../../components/EntitySelect.tsx';
 import { enterToNext } from '../../components/enterToNext.ts';
+import { pinyinShowSearch, type PinyinOption } from '../../components/pinyinSearch.ts';
 import { MoneyInput, QuantityInput } from '../../components/NumberText.tsx';
 import { showError, toast } from '../../feedback.ts';
 import { chinaToday } from '../../labels.ts';
@@ -54,7 +54,7 @@ export function DeliveryForm({ existing, onPosted }: { existing: DeliveryView | 
   const [id, setId] = useState<string | null>(existing?.id ?? null);
   const [notes, setNotes] = useState<Record<string, string>>({});
   const [ings, setIngs] = useState<Record<string, Ingredient>>({});
-  const [people, setPeople] = useState<{ id: string; name: string; roles: Role[] }[]>([]);
+  const [people, setPeople] = useState<PersonOption[]>([]);
   const [check, setCheck] = useState<{ result: CheckResult | null; formIndex: number[]; problem: string | null }>({ result: null, formIndex: [], problem: null });
   const [busy, setBusy] = useState(false);
   const values = Form.useWatch([], form) as FormValues | undefined;
@@ -157,8 +157,9 @@ export function DeliveryForm({ existing, onPosted }: { existing: DeliveryView | 
   const setNote = (key: string, v: string) => setNotes((n) => ({ ...n, [key]: v }));
   const lines = values?.lines ?? initial.lines;
   const result = check.result;
-  const inspectorOptions = people.map((p) => ({ value: p.id, label: p.name }));
-  const parentOptions = people.filter((p) => p.roles.includes('parent')).map((p) => ({ value: p.id, label: p.name }));
+  const personOption = (p: PersonOption): PinyinOption => ({ value: p.id, label: p.name, pyInitials: p.pyInitials, pyFull: p.pyFull, recent: p.recent });
+  const inspectorOptions = people.map(personOption);
+  const parentOptions = people.filter((p) => p.roles.includes('parent')).map(personOption);
 
   return (
     <Form<FormValues> form={form} layout="vertical" initialValues={initial} onKeyDownCapture={enterToNext} data-testid="delivery-form" size="middle">
@@ -184,15 +185,15 @@ export function DeliveryForm({ existing, onPosted }: { existing: DeliveryView | 
                 allowClear
                 style={{ width: 130 }}
                 options={inspectorOptions}
-                showSearch={{ optionFilterProp: 'label' }}
-                placeholder="输入姓名"
+                showSearch={pinyinShowSearch}
+                placeholder="姓名或拼音首字母"
                 data-testid={`delivery-inspector-${k}`}
                 onChange={(v) => v && focusField(k < 2 ? `delivery-inspector-${k + 1}` : 'delivery-witness')}
               />
             </Form.Item>
           ))}
           <Form.Item name="witnessUserId" label="家委会代表（在场时）">
-            <Select allowClear style={{ width: 150 }} options={parentOptions} placeholder="选择" data-testid="delivery-witness" />
+            <Select allowClear style={{ width: 150 }} options={parentOptions} showSearch={pinyinShowSearch} placeholder="选择" data-testid="delivery-witness" />
           </Form.Item>
           {!values?.witnessUserId && (
             <Form.Item name="witnessName" label="或填写姓名">
