@@ -160,6 +160,13 @@ describe('meal fees in Chromium', () => {
     const { page } = app;
     await page.evaluate(() => (window.location.hash = '#/fees/clearing'));
     await page.getByTestId('blocked').getByText('当天收取现金的人不能自己确认日清').waitFor();
+    // Said before the count is typed (issue 15): the box is closed to the cashier, above it the reason.
+    expect(await page.getByTestId('counted').isDisabled()).toBe(true);
+    const said = await page.evaluate(() => {
+      const [alert, box] = [document.querySelector('[data-testid="blocked"]')!, document.querySelector('[data-testid="counted"]')!];
+      return alert.compareDocumentPosition(box) & Node.DOCUMENT_POSITION_FOLLOWING ? 'before' : 'after';
+    });
+    expect(said).toBe('before');
     await b.loginAs('accountant');
     await page.reload();
     await page.getByTestId('book-balance').waitFor({ timeout: 20_000 });
@@ -172,6 +179,8 @@ describe('meal fees in Chromium', () => {
     await page.getByRole('button', { name: '确认日清' }).click();
     await page.getByTestId('cleared').waitFor();
     expect(await page.getByTestId('cleared').textContent()).toContain('差异 ¥-1.00（找零差错，经核对短少一元）');
+    // Confirmed at the clock's 02:00 UTC: 10:00 in China.
+    expect(await page.getByTestId('cleared').textContent()).toContain('确认人 刘会计，2026-09-15 10:00:00');
     expect(accountBalance(b.ctx, 'cash')).toBe(336800);
     expect(accountBalance(b.ctx, 'cash_over_short')).toBe(100);
     await app.screenshot('clearing-done');

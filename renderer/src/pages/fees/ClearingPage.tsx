@@ -7,7 +7,7 @@ import { call } from '../../api.ts';
 import { enterToNext } from '../../components/enterToNext.ts';
 import { fenRules, MoneyInput } from '../../components/NumberText.tsx';
 import { showError, toast } from '../../feedback.ts';
-import { chinaToday } from '../../labels.ts';
+import { chinaTime, chinaToday } from '../../labels.ts';
 import { useQuery } from '../../router.ts';
 import { DateInput, useCanWrite } from './common.tsx';
 
@@ -75,13 +75,15 @@ export function ClearingPage() {
               showIcon
               data-testid="cleared"
               message={`已日清：实点 ¥${formatFen(st.cleared.countedFen)}，账面 ¥${formatFen(st.cleared.bookBalanceFen)}，差异 ¥${formatFen(st.cleared.differenceFen)}${st.cleared.reason ? `（${st.cleared.reason}）` : ''}`}
-              description={`确认人 ${st.cleared.confirmedByName}`}
+              description={`确认人 ${st.cleared.confirmedByName}，${chinaTime(st.cleared.confirmedAt)}`}
             />
           ) : (
             canWrite && (
               <Form layout="inline" style={{ marginTop: 12 }} onKeyDownCapture={enterToNext} onFinish={confirm}>
+                {/* A rule that will refuse this user (two-person 日清) is said before the count is typed, not after. */}
+                {st.blockedReason && <Alert style={{ width: '100%', marginBottom: 12 }} type="info" showIcon title={st.blockedReason} data-testid="blocked" />}
                 <Form.Item label="实点现金">
-                  <MoneyInput value={counted} onChange={setCounted} style={{ width: 180 }} data-testid="counted" />
+                  <MoneyInput value={counted} onChange={setCounted} style={{ width: 180 }} disabled={!!st.blockedReason} data-testid="counted" />
                 </Form.Item>
                 {diff !== null && (
                   <Form.Item>
@@ -101,7 +103,7 @@ export function ClearingPage() {
               </Form>
             )
           )}
-          {!st.cleared && st.blockedReason && <Alert style={{ marginTop: 12 }} type="info" showIcon message={st.blockedReason} data-testid="blocked" />}
+          {!st.cleared && !canWrite && st.blockedReason && <Alert style={{ marginTop: 12 }} type="info" showIcon title={st.blockedReason} data-testid="blocked" />}
         </Card>
       )}
       {canWrite && st && !st.cleared && (
