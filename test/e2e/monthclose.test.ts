@@ -68,11 +68,18 @@ describe('月结与公示', () => {
     await expect.poll(() => page.getByTestId('check-bank').innerText()).toContain('已完成');
     await page.getByTestId('close-submit').click();
     await expect.poll(status).toBe('已提交待审核');
+    // Whoever submitted is told before trying that another reviewer approves (issue 15: warn before, not after).
+    await expect.poll(() => page.getByTestId('close-approve-blocked').innerText()).toContain('您提交的月结需由另一位审核人审核');
+    // 月结记录 in China time: submitted at the clock's 02:00 UTC, 10:00 in China.
+    expect(await page.getByTestId('close-events').innerText()).toContain('2026-11-20 10:00:00');
+    expect(await page.getByTestId('close-events').innerText()).not.toContain('UTC');
     await app.screenshot('submitted');
   }, 120_000);
 
   test('the reviewer approves: the month locks, and a posting into it is refused', async () => {
     await as('reviewer');
+    // Not the submitter: nothing stands in the way.
+    expect(await app.page.getByTestId('close-approve-blocked').count()).toBe(0);
     await app.page.getByTestId('close-approve').click();
     await expect.poll(status).toBe('已月结');
     expect(await app.page.getByTestId('close-revision').innerText()).toBe('版本：1');
