@@ -27,6 +27,7 @@ export const METHOD_ACCESS = {
   'fund.recordExpense': ['accountant'],
   'fund.recordIncome': ['accountant'],
   'home.attention': 'any',
+  'home.summary': 'any',
   'import.commit': ['admin', 'storekeeper', 'accountant'],
   'import.preview': ['admin', 'storekeeper', 'accountant'],
   'import.template': ['admin', 'storekeeper', 'accountant'],

@@ -1,6 +1,7 @@
 import { method, z } from './contract.ts';
 import { id } from './fields.ts';
 import { AUDIT_ACTIONS, AUDIT_ENTITIES } from '../labels-audit.ts';
+import type { Role } from '../roles.ts';
 
 export interface AuditEntry {
   seq: number;
@@ -22,6 +23,41 @@ export interface AttentionItem {
   link: string;
 }
 
+/** One line under a home entry (a delivery, a lot, a checklist item), with the page it opens. */
+export interface HomeLine {
+  text: string;
+  link: string;
+  tone: 'error' | 'warning' | 'info';
+}
+
+/** One figure of a role's home: what it counts, the figure, and the page where the work is done. */
+export interface HomeEntry {
+  kind: string;
+  label: string;
+  /** The figure, formatted: '3 张', '¥1,234.00', '2026年10月'. */
+  value: string;
+  detail: string;
+  link: string;
+  linkLabel: string;
+  lines: HomeLine[];
+}
+
+/** The home of one role the person holds (a person with two roles sees two sections). */
+export interface HomeSection {
+  role: Role;
+  title: string;
+  entries: HomeEntry[];
+}
+
+/**
+ * The home page in one call (issue 15): what needs doing for the caller's roles, and a section per role. Every link is
+ * to a page the role may open.
+ */
+export interface HomeSummary {
+  attention: AttentionItem[];
+  sections: HomeSection[];
+}
+
 export const auditApi = {
   'audit.list': method<{ entries: AuditEntry[]; total: number }>()({
     input: z
@@ -41,6 +77,12 @@ export const auditApi = {
     input: z.object({}).strict().default({}),
     access: 'any',
     writes: false,
-    summary: '首页：今天需要处理的事项',
+    summary: '首页：今天需要处理的事项（只列本人角色要处理的）',
+  }),
+  'home.summary': method<HomeSummary>()({
+    input: z.object({}).strict().default({}),
+    access: 'any',
+    writes: false,
+    summary: '首页：按角色的今日概况与需要处理的事项',
   }),
 };

@@ -36,6 +36,7 @@ const MATRIX = `
   fund.recordExpense           W  accountant
   fund.recordIncome            W  accountant
   home.attention               R  any
+  home.summary                 R  any
   import.commit                W  accountant admin storekeeper
   import.preview               R  accountant admin storekeeper
   import.template              R  accountant admin storekeeper

@@ -1,5 +1,7 @@
 import type { AttentionItem, AuditEntry, auditApi } from '../../../shared/api/audit.ts';
+import { canCall } from '../../../shared/access.generated.ts';
 import { LICENCE_LABELS, type LicenceKind } from '../../../shared/domain.ts';
+import type { Role } from '../../../shared/roles.ts';
 import { addDays, chinaDate } from '../clock.ts';
 import type { Ctx } from '../context.ts';
 import type { Handlers } from '../handlers.ts';
@@ -8,13 +10,42 @@ import { draftAttention } from './receiving.ts';
 import { feesAttention } from './fees.ts';
 import { storeroomAttention } from './storeroom.ts';
 import { healthAttention } from '../health-check.ts';
+import { homeSections } from './home.ts';
 
 /**
- * What needs attention today. Each domain adds its provider here (licences now; later: near-expiry lots, uncleared
- * cash days, overdue refunds, the month to close).
+ * What needs attention today. Each domain adds its provider here, with whom each kind of item it gives is for
+ * (issue 15: a parent was shown a cashier's overdue refund, and 去处理 led to a page the parent may not open). An item
+ * goes to the people who do the work — told by the contract (`canCall` of the method that does it) — and, for the
+ * flags the 审核人/校长 oversees, to the reviewer; every link is to a page those roles may open (test/core/home.test.ts).
  */
 export type AttentionProvider = (ctx: Ctx) => AttentionItem[];
-export const attentionProviders: AttentionProvider[] = [healthAttention, licenceAttention, draftAttention, feesAttention, storeroomAttention];
+type Audience = (roles: readonly Role[]) => boolean;
+export const attentionProviders: { provide: AttentionProvider; audience: Record<string, Audience> }[] = [
+  // Damage concerns everyone: stop typing. Who cannot open 备份与校验 is sent to 关于, which says the same (seeLinkOf).
+  { provide: healthAttention, audience: { ledger_damaged: () => true } },
+  { provide: licenceAttention, audience: { licence: (r) => canCall('suppliers.update', r) || r.includes('reviewer') } },
+  { provide: draftAttention, audience: { delivery_draft: (r) => canCall('receiving.post', r) } },
+  {
+    provide: feesAttention,
+    audience: { refund_overdue: (r) => canCall('refunds.pay', r) || r.includes('reviewer'), cash_uncleared: (r) => canCall('clearing.confirm', r) },
+  },
+  { provide: storeroomAttention, audience: { near_expiry: (r) => canCall('storeroom.adjust', r) } },
+];
+
+/** The link of an item for these roles: the damage notice's 备份与校验 is not every role's page; 关于 says it too. */
+function seeLinkOf(item: AttentionItem, roles: readonly Role[]): AttentionItem {
+  return item.kind === 'ledger_damaged' && !canCall('integrity.verify', roles) ? { ...item, link: '/about' } : item;
+}
+
+/** Every provider's items with whom each is for (an item of a kind its provider did not declare goes to nobody). */
+function allAttention(ctx: Ctx): { item: AttentionItem; for: Audience }[] {
+  return attentionProviders.flatMap(({ provide, audience }) => provide(ctx).map((item) => ({ item, for: audience[item.kind] ?? (() => false) })));
+}
+
+/** The items meant for someone holding `roles`. */
+export function attentionFor(ctx: Ctx, roles: readonly Role[], all = allAttention(ctx)): AttentionItem[] {
+  return all.filter((a) => a.for(roles)).map((a) => seeLinkOf(a.item, roles));
+}
 
 function licenceAttention(ctx: Ctx): AttentionItem[] {
   const today = chinaDate(ctx.now());
@@ -85,5 +116,13 @@ export const auditHandlers: Handlers<keyof typeof auditApi> = {
     }));
     return { entries, total };
   },
-  'home.attention': (ctx) => attentionProviders.flatMap((p) => p(ctx)),
+  'home.attention': (ctx) => attentionFor(ctx, ctx.session?.roles ?? []),
+  'home.summary': (ctx) => {
+    const roles = ctx.session?.roles ?? [];
+    const all = allAttention(ctx);
+    const attention = attentionFor(ctx, roles, all);
+    // The reviewer's flags: the items meant for the reviewer, whatever other roles the person holds.
+    const flags = roles.includes('reviewer') ? attentionFor(ctx, ['reviewer'], all).filter((i) => i.kind !== 'ledger_damaged') : [];
+    return { attention, sections: homeSections(ctx, roles, flags) };
+  },
 };
