@@ -363,3 +363,54 @@ describe('the ingredient form and the certificate rules (issue 14)', () => {
     expect(app.errors).toEqual([]);
   }, LONG);
 });
+
+describe('pinyin anywhere and discarding a blocked draft (issue 15)', () => {
+  test('"ly" picks 杭州绿源 in the supplier box, inspectors by initials; its draft, blocked by the missing licence, is discarded from the keyboard', async () => {
+    const { page } = app;
+    await b.loginAs('accountant');
+    // No food licence: every delivery from it is blocked (licence_missing) — the dead end the issue describes.
+    const lvyuan = await b.call('suppliers.create', {
+      name: '杭州绿源农产品配送有限公司',
+      creditCode: creditCode('91330102MA2XYW101'),
+      address: '环城路 8 号',
+      contactPerson: '陈经理',
+      phone: '0571-88886666',
+      licences: [{ kind: 'business', number: 'YY-3301', expiresOn: null }],
+    });
+    await b.loginAs('storekeeper');
+    await page.reload();
+    await page.evaluate(() => (location.hash = '#/receiving/new'));
+    await page.getByTestId('delivery-form').waitFor();
+    await page.getByTestId('delivery-date').fill('2026-09-15');
+    // 'ly' is in the middle of hzlyncppsyxgs: typed and taken with Enter.
+    await page.getByTestId('delivery-supplier').click();
+    await page.keyboard.type('ly');
+    await page.locator('.ant-select-dropdown:visible .ant-select-item-option-active', { hasText: '杭州绿源农产品配送有限公司' }).waitFor();
+    await page.keyboard.press('Enter');
+    await expect.poll(() => page.getByTestId('delivery-supplier').textContent(), POLL).toContain('杭州绿源农产品配送有限公司');
+    // Inspectors by initials, one of them from the middle of the name: zbg → 张保管, ys → 李验收.
+    await pick(page, 'delivery-inspector-0', 'zbg', '张保管');
+    await pick(page, 'delivery-inspector-1', 'ys', '李验收');
+    expect(await page.getByTestId('delivery-inspector-1').textContent()).toContain('李验收');
+    await fillLine(page, 0, ['dm', '大米'], '50', '5.80');
+    await page.getByTestId('delivery-save').click();
+    await expect.poll(() => page.evaluate(() => location.hash), POLL).toMatch(/^#\/receiving\/[0-9a-f-]{36}$/);
+    const id = (await page.evaluate(() => location.hash)).split('/')[2];
+    expect((await b.call('receiving.get', { id })).supplierId).toBe(lvyuan.id);
+    await expect.poll(() => page.getByTestId('delivery-checks').textContent(), POLL).toContain('未登记食品经营许可证或食品生产许可证');
+    expect(await page.getByTestId('delivery-post').isDisabled()).toBe(true);
+    await app.screenshot('draft-blocked-discard');
+
+    // 作废草稿 from the keyboard: the button, the first reason (focused), Tab to the note, Enter.
+    await page.getByTestId('delivery-discard').focus();
+    await page.keyboard.press('Enter');
+    await page.getByTestId('discard-choice').waitFor();
+    await page.keyboard.press('Space');
+    await page.keyboard.press('Tab');
+    await page.keyboard.type('待补证后重新送货');
+    await page.keyboard.press('Enter');
+    await page.getByText('已作废：供应商证照不全，本批不予验收：待补证后重新送货').waitFor();
+    expect(await b.call('receiving.get', { id })).toMatchObject({ status: 'cancelled', number: null, cancelReason: '供应商证照不全，本批不予验收：待补证后重新送货' });
+    expect(app.errors).toEqual([]);
+  }, LONG);
+});

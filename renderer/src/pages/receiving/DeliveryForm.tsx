@@ -186,7 +186,7 @@ export function DeliveryForm({ existing, onPosted }: { existing: DeliveryView | 
                 style={{ width: 130 }}
                 options={inspectorOptions}
                 showSearch={pinyinShowSearch}
-                placeholder="姓名或拼音首字母"
+                placeholder="姓名或拼音"
                 data-testid={`delivery-inspector-${k}`}
                 onChange={(v) => v && focusField(k < 2 ? `delivery-inspector-${k + 1}` : 'delivery-witness')}
               />

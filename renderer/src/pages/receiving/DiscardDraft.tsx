@@ -58,8 +58,9 @@ export function DiscardDraft({ id, label, onDone, size }: { id: string; label: s
         <div onClick={(e) => e.stopPropagation()}>
           <Typography.Paragraph>草稿尚未记账，作废后不能再修改或过账，原因会留在记录中。</Typography.Paragraph>
           <Form layout="vertical" onFinish={submit}>
+            {/* From the keyboard: the first reason has the focus, arrows choose, Tab goes on to the note, Enter confirms. */}
             <Form.Item label="作废原因" required>
-              <Radio.Group value={choice} onChange={(e) => setChoice(e.target.value as string)} data-testid="discard-choice">
+              <Radio.Group name="discard-reason" value={choice} onChange={(e) => setChoice(e.target.value as string)} data-testid="discard-choice">
                 <Space orientation="vertical">
                   {DISCARD_REASONS.map((r, i) => (
                     <Radio key={r} value={r} autoFocus={i === 0}>
