@@ -27,3 +27,13 @@ describe('npm run smoke:electron without an Electron binary', () => {
     }
   });
 });
+
+describe('npm run smoke:electron -- --core-only', () => {
+  it("runs the smoke's own API steps against the core: a delivery posted, last month's notice exported", () => {
+    const r = spawnSync(process.execPath, [path.join(root, 'scripts', 'smoke-electron.ts'), '--core-only'], { cwd: root, encoding: 'utf8', timeout: 180_000 });
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/delivery YS\d{4}-\d{4} posted/);
+    expect(r.stdout).toMatch(/month \d{4}-\d{2} exported by .*_伙食费公示\.xlsx, 校验码 [0-9a-f]{16}/);
+    expect(r.stdout).toContain('This is NOT an Electron smoke test');
+  }, 200_000);
+});
