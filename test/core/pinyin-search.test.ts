@@ -81,6 +81,16 @@ describe('suppliers and ingredients', () => {
   });
 });
 
+describe('the storeroom', () => {
+  it('finds stock and lots by initials from the middle of the name: "m" (dm) and "mi" (dami) → 大米', async () => {
+    w = await setupWorld();
+    await postNew(w, draft(w, [line(w.rice, { unitPriceFen: 600 })]));
+    for (const q of ['m', 'mi', '米']) expect((await w.b.call('storeroom.stock', { q })).map((x) => x.name), q).toEqual(['大米']);
+    expect((await w.b.call('storeroom.lots', { q: 'mi' })).map((x) => x.ingredientName)).toEqual(['大米']);
+    expect(await w.b.call('storeroom.stock', { q: 'zr' })).toEqual([]);
+  });
+});
+
 describe('pupils', () => {
   it('finds 王小明 by the initials or pinyin of the given name, in the middle; a name that is the whole text comes first', async () => {
     s = await feeSchool();

@@ -2,7 +2,7 @@ import type { LotTrace, LotView, Meal, MealTrace, StockItem } from '../../../sha
 import type { CertKind } from '../../../shared/domain.ts';
 import { chinaDate } from '../clock.ts';
 import type { Ctx } from '../context.ts';
-import { likeContains, likePrefix } from '../pinyin.ts';
+import { likeContains } from '../pinyin.ts';
 import { profileOf } from './people.ts';
 import { LOT_SELECT, lotView, toLotView, type LotJoinedRow } from './storeroom-ledger.ts';
 import { toMovementView, type MovementRow } from './storeroom-issue.ts';
@@ -14,9 +14,9 @@ import { toMovementView, type MovementRow } from './storeroom-issue.ts';
 
 const STATE_RANK = { ok: 0, near: 1, expired: 2 } as const;
 
-/** Matches the item name, its pinyin initials ("dm" → 大米) or full pinyin. */
-const ITEM_MATCH = `(@q = '' OR i.name LIKE @contains ESCAPE '\\' OR i.py_initials LIKE @prefix ESCAPE '\\' OR i.py_full LIKE @prefix ESCAPE '\\')`;
-const qParams = (q: string) => ({ q: q.toLowerCase(), contains: likeContains(q), prefix: likePrefix(q.toLowerCase()) });
+/** Matches the item name, its pinyin initials ("dm" → 大米) or full pinyin, anywhere in the name (issue 15). */
+const ITEM_MATCH = `(@q = '' OR i.name LIKE @contains ESCAPE '\\' OR i.py_initials LIKE @pyContains ESCAPE '\\' OR i.py_full LIKE @pyContains ESCAPE '\\')`;
+const qParams = (q: string) => ({ q: q.toLowerCase(), contains: likeContains(q), pyContains: likeContains(q.toLowerCase()) });
 
 export function stockOnHand(ctx: Ctx, f: { asOf?: string; q: string; includeEmpty: boolean }): StockItem[] {
   const today = chinaDate(ctx.now());
