@@ -66,6 +66,8 @@ describe('verify catches tampering done with SQLite behind the app', () => {
       ['accounts', 'doc_counters', 'ingredients', 'installation', 'journal_entries', 'journal_postings', 'meal_plans', 'school', 'supplier_licences', 'suppliers', 'user_roles', 'users',
         // the failed logins of migration 0015, snapshotted from the start
         'login_attempts',
+        // the pupils' class moves of migration 0016, snapshotted from the start
+        'student_class_moves',
         // the opening (期初建账) of migration 0017, snapshotted from the start (checked even while it holds no row)
         'openings', 'opening_lines',
         // the month totals of migrations 0006, 0009 and 0012, recomputed from their source rows
