@@ -15,22 +15,29 @@ import { homeSections } from './home.ts';
 /**
  * What needs attention today. Each domain adds its provider here, with whom each kind of item it gives is for
  * (issue 15: a parent was shown a cashier's overdue refund, and 去处理 led to a page the parent may not open). An item
- * goes to the people who do the work — told by the contract (`canCall` of the method that does it) — and, for the
- * flags the 审核人/校长 oversees, to the reviewer; every link is to a page those roles may open (test/core/home.test.ts).
+ * goes to the people who do the work — told by the contract (`canCall` of the method that does it); the flags the
+ * 审核人/校长 oversees are on the reviewer's home (REVIEWER_FLAGS). Every link is to a page those roles may open
+ * (test/core/home.test.ts, test/e2e/home.test.ts).
  */
 export type AttentionProvider = (ctx: Ctx) => AttentionItem[];
 type Audience = (roles: readonly Role[]) => boolean;
 export const attentionProviders: { provide: AttentionProvider; audience: Record<string, Audience> }[] = [
   // Damage concerns everyone: stop typing. Who cannot open 备份与校验 is sent to 关于, which says the same (seeLinkOf).
   { provide: healthAttention, audience: { ledger_damaged: () => true } },
-  { provide: licenceAttention, audience: { licence: (r) => canCall('suppliers.update', r) || r.includes('reviewer') } },
+  { provide: licenceAttention, audience: { licence: (r) => canCall('suppliers.update', r) } },
   { provide: draftAttention, audience: { delivery_draft: (r) => canCall('receiving.post', r) } },
   {
     provide: feesAttention,
-    audience: { refund_overdue: (r) => canCall('refunds.pay', r) || r.includes('reviewer'), cash_uncleared: (r) => canCall('clearing.confirm', r) },
+    audience: { refund_overdue: (r) => canCall('refunds.pay', r), cash_uncleared: (r) => canCall('clearing.confirm', r) },
   },
   { provide: storeroomAttention, audience: { near_expiry: (r) => canCall('storeroom.adjust', r) } },
 ];
+
+/**
+ * What the 审核人/校长 oversees rather than does: shown under 提醒 on the reviewer's home (their pages are open to the
+ * reviewer: 供应商, 退费), not as the reviewer's to-dos.
+ */
+const REVIEWER_FLAGS: ReadonlySet<string> = new Set(['licence', 'refund_overdue']);
 
 /** The link of an item for these roles: the damage notice's 备份与校验 is not every role's page; 关于 says it too. */
 function seeLinkOf(item: AttentionItem, roles: readonly Role[]): AttentionItem {
@@ -121,8 +128,7 @@ export const auditHandlers: Handlers<keyof typeof auditApi> = {
     const roles = ctx.session?.roles ?? [];
     const all = allAttention(ctx);
     const attention = attentionFor(ctx, roles, all);
-    // The reviewer's flags: the items meant for the reviewer, whatever other roles the person holds.
-    const flags = roles.includes('reviewer') ? attentionFor(ctx, ['reviewer'], all).filter((i) => i.kind !== 'ledger_damaged') : [];
+    const flags = roles.includes('reviewer') ? all.filter((a) => REVIEWER_FLAGS.has(a.item.kind)).map((a) => a.item) : [];
     return { attention, sections: homeSections(ctx, roles, flags) };
   },
 };

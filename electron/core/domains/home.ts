@@ -126,7 +126,13 @@ function storekeeper(ctx: Ctx, today: string, month: string): HomeEntry[] {
 }
 
 function cashier(ctx: Ctx, today: string): HomeEntry[] {
-  const cashToday = (ctx.db.prepare(`SELECT coalesce(sum(amount_fen), 0) AS f FROM account_day_totals WHERE account = 'cash' AND day = ?`).get(today) as { f: number }).f;
+  // Today's cash in and out, from today's entries (by the entry-date index): a day is a handful of rows.
+  const cash = ctx.db
+    .prepare(
+      `SELECT coalesce(sum(CASE WHEN p.amount_fen > 0 THEN p.amount_fen END), 0) AS inFen, coalesce(sum(CASE WHEN p.amount_fen < 0 THEN -p.amount_fen END), 0) AS outFen
+       FROM journal_entries e JOIN journal_postings p ON p.entry_id = e.id WHERE e.entry_date = ? AND p.account = 'cash'`,
+    )
+    .get(today) as { inFen: number; outFen: number };
   const cleared = (ctx.db.prepare('SELECT max(day) AS d FROM cash_clearings').get() as { d: string | null }).d;
   const receipts = ctx.db
     .prepare(
@@ -140,8 +146,8 @@ function cashier(ctx: Ctx, today: string): HomeEntry[] {
     {
       kind: 'cash_today',
       label: '今日现金',
-      value: `¥${formatFen(cashToday)}`,
-      detail: `今日现金收支净额；库存现金账面 ¥${formatFen(accountBalance(ctx, 'cash'))}；最近日清 ${cleared ?? '尚无'}`,
+      value: `收 ¥${formatFen(cash.inFen)}　付 ¥${formatFen(cash.outFen)}`,
+      detail: `库存现金账面 ¥${formatFen(accountBalance(ctx, 'cash'))}；最近日清 ${cleared ?? '尚无'}`,
       link: `/fees/clearing`,
       linkLabel: '日清',
       lines: [],
