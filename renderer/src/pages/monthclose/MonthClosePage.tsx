@@ -2,6 +2,7 @@ import { Alert, Button, Card, Input, List, Modal, Space, Table, Tag, Typography 
 import { useCallback, useEffect, useState } from 'react';
 import { MONTH_STATUS_LABELS } from '../../../../shared/labels-monthclose.ts';
 import type { BankLine, ExportResult, FundColumn, MonthView } from '../../../../shared/api/monthclose.ts';
+import { canCall } from '../../../../shared/access.generated.ts';
 import { previousMonth } from '../../../../shared/calendar.ts';
 import { CATEGORIES, CATEGORY_LABELS, NON_FOOD_LABELS } from '../../../../shared/domain.ts';
 import { formatBp, formatFen } from '../../../../shared/format.ts';
@@ -132,8 +133,8 @@ export function MonthClosePage() {
   useEffect(load, [load]);
 
   const st = view?.state;
-  const isAccountant = roles.includes('accountant');
-  const isReviewer = roles.includes('reviewer');
+  const isAccountant = canCall('monthclose.submit', roles);
+  const isReviewer = canCall('monthclose.approve', roles);
   const act = (name: 'monthclose.submit' | 'monthclose.approve', done: string) =>
     call(name, { month }).then(() => {
       toast(done);
