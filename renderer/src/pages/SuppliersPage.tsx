@@ -1,4 +1,4 @@
-import { MASTERDATA_EDITORS } from '../../../shared/roles.ts';
+import { canCall } from '../../../shared/access.generated.ts';
 import { Button, Checkbox, DatePicker, Form, Input, Modal, Popconfirm, Select, Space, Table, Tag } from 'antd';
 import dayjs from 'dayjs';
 import { useCallback, useEffect, useState } from 'react';
@@ -9,7 +9,7 @@ import { enterToNext } from '../components/enterToNext.ts';
 import { showError, toast } from '../feedback.ts';
 import { chinaToday } from '../labels.ts';
 import { navigate, restOf, usePath } from '../router.ts';
-import { allowed, useRoles } from '../session.ts';
+import { useRoles } from '../session.ts';
 import { ImportDialog } from './masterdata/ImportDialog.tsx';
 
 const BASE = '/masterdata/suppliers';
@@ -50,7 +50,7 @@ function licenceTag(l: Licence, today: string) {
 
 export function SuppliersPage() {
   const roles = useRoles();
-  const canEdit = allowed(MASTERDATA_EDITORS, roles);
+  const canEdit = canCall('suppliers.update', roles);
   const path = usePath();
   const linkedId = restOf(BASE, path);
   const [q, setQ] = useState('');

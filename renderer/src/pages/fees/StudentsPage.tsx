@@ -10,7 +10,7 @@ import { formatFen } from '../../../../shared/format.ts';
 import { call } from '../../api.ts';
 import { fenRules, MoneyInput } from '../../components/NumberText.tsx';
 import { showError, toast } from '../../feedback.ts';
-import { allowed, useRoles } from '../../session.ts';
+import { useRoles } from '../../session.ts';
 import { ClassSelect, currentMonth, DateInput, PeriodPicker, useClasses, useFeeSetup } from './common.tsx';
 
 /** 学生与标准: the roster (import from .xlsx), school days per month, terms, and the meal plans' daily rates. */
@@ -276,7 +276,7 @@ function MoveStudent({ s, classes, onClose }: { s: Student; classes: ClassInfo[]
 function Roster({ reloadKey }: { reloadKey: number }) {
   const [classes, reloadClasses] = useClasses();
   const roles = useRoles();
-  const canEdit = allowed(['admin', 'cashier', 'accountant'], roles);
+  const canEdit = canCall('students.update', roles);
   const canAdd = canCall('students.create', roles);
   const canMove = canCall('students.move', roles);
   const [adding, setAdding] = useState(false);
@@ -334,7 +334,7 @@ function Roster({ reloadKey }: { reloadKey: number }) {
 function SchoolDays() {
   const { profile, terms } = useFeeSetup();
   const roles = useRoles();
-  const canEdit = allowed(['admin', 'cashier', 'accountant'], roles);
+  const canEdit = canCall('schoolDays.set', roles);
   const [month, setMonth] = useState(currentMonth());
   const [days, setDays] = useState<string[]>([]);
   const [termForm] = Form.useForm();
@@ -425,7 +425,7 @@ function SchoolDays() {
 
 function MealPlans() {
   const roles = useRoles();
-  const canEdit = allowed(['admin', 'accountant'], roles);
+  const canEdit = canCall('mealPlans.update', roles);
   const [plans, setPlans] = useState<MealPlanRow[]>([]);
   const load = useCallback(() => call('mealPlans.list', {}).then(setPlans, showError), []);
   useEffect(() => {
@@ -475,7 +475,7 @@ function MealPlans() {
 export function StudentsPage() {
   const [reloadKey, setReloadKey] = useState(0);
   const [tab, setTab] = useState('roster');
-  const canImport = allowed(['admin', 'cashier', 'accountant'], useRoles());
+  const canImport = canCall('students.importCommit', useRoles());
   return (
     <Tabs
       activeKey={tab}
