@@ -1,4 +1,5 @@
-import { INGREDIENT_CLASSIFIERS, MASTERDATA_EDITORS } from '../../../shared/roles.ts';
+import { canCall } from '../../../shared/access.generated.ts';
+import { INGREDIENT_CLASSIFIERS } from '../../../shared/roles.ts';
 import { AutoComplete, Button, Checkbox, Form, Input, Modal, Popconfirm, Select, Space, Switch, Table, Tag } from 'antd';
 import { useCallback, useEffect, useState } from 'react';
 import type { Ingredient } from '../../../shared/api/masterdata.ts';
@@ -21,7 +22,7 @@ type FormValues = Omit<Ingredient, 'id' | 'disabled' | 'updatedAt' | 'ruleCerts'
 
 export function IngredientsPage() {
   const roles = useRoles();
-  const canEdit = allowed(MASTERDATA_EDITORS, roles);
+  const canEdit = canCall('ingredients.update', roles);
   const canClassify = allowed(INGREDIENT_CLASSIFIERS, roles);
   const linkedId = restOf(BASE, usePath());
   const [q, setQ] = useState('');
