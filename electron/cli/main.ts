@@ -1,5 +1,5 @@
 import fs from 'node:fs';
-import { openBackend, type Backend } from '../core/backend.ts';
+import { openBackend, toApiError, type Backend } from '../core/backend.ts';
 import { resolveLedgerPath, type LedgerLocation } from '../core/paths.ts';
 import { assertLocalStorage } from '../core/storage-location.ts';
 import { assertLedgerFile } from './ledger-file.ts';
@@ -44,6 +44,8 @@ async function writeQuietly(stream: NodeJS.WritableStream, text: string): Promis
 /** Runs one command line and returns the exit code; never throws. */
 export async function main(argv: readonly string[], io: CliIo = { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr, env: process.env }): Promise<number> {
   const opened: Backend[] = [];
+  // The ledger the command is about, for what a damaged file's message says a restore would cost.
+  let ledgerFile: string | null = null;
   try {
     const booleans = new Set([...GLOBAL_BOOLEANS, ...COMMANDS.flatMap((c) => c.booleanFlags ?? [])]);
     const args = parseArgs(argv, booleans, new Set(COMMANDS.flatMap((c) => c.repeatableFlags ?? [])));
@@ -60,13 +62,18 @@ export async function main(argv: readonly string[], io: CliIo = { stdin: process
       if (v === '' ) throw new UsageError(`参数 --${name} 的取值不能为空`);
     }
     const ctx = makeContext(cmd, args.positionals, args.flags, io, opened);
+    try {
+      ledgerFile = ctx.location().file;
+    } catch {
+      // A command without a ledger (methods, help).
+    }
     return await cmd.run(ctx);
   } catch (e) {
     if (e instanceof UsageError) {
       await writeQuietly(io.stderr, `错误：${e.message}\n\n${usageText()}`);
       return EXIT_USAGE;
     }
-    const err = e instanceof ApiError ? e : new ApiError('INTERNAL', `内部错误：${(e as Error)?.message ?? String(e)}`);
+    const err = e instanceof ApiError ? e : toApiError(e, null, ledgerFile);
     await writeQuietly(io.stdout, `${JSON.stringify(err.toJSON(), null, 2)}\n`);
     return EXIT_REJECTED;
   } finally {

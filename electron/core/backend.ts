@@ -5,6 +5,7 @@ import { ApiError, type ApiResult } from '../../shared/errors.ts';
 import type { Role } from '../../shared/roles.ts';
 import type { Ctx, Session } from './context.ts';
 import { openLedger, type Db, type OpenOptions } from './db/open.ts';
+import { corruptLedgerError, isCorrupt } from './db/damage.ts';
 import { assertSchemaIntact, schemaDifferencesCached } from './db/schema.ts';
 import { RefusedAfterWrite, type Handler, type PreparedHandler } from './handlers.ts';
 import { uuidv7 } from './ids.ts';
@@ -135,7 +136,7 @@ export async function dispatch(ctx: Ctx, name: string, input: unknown): Promise<
     if (refusal.error) throw refusal.error;
     return { ok: true, value };
   } catch (e) {
-    return { ok: false, error: toApiError(e, ctx.dataDir).toJSON() };
+    return { ok: false, error: toApiError(e, ctx.dataDir, ctx.db.name).toJSON() };
   }
 }
 
@@ -194,8 +195,10 @@ function authorize(ctx: Ctx, def: MethodDef): void {
  * SQLite's own refusals (our triggers raise Chinese messages) become rule errors, a full disk DISK_FULL (with the free
  * space left on `dataDir`'s disk); anything else is internal.
  */
-export function toApiError(e: unknown, dataDir?: string | null): ApiError {
+export function toApiError(e: unknown, dataDir?: string | null, ledgerFile?: string | null): ApiError {
   if (e instanceof ApiError) return e;
+  // SQLITE_CORRUPT: a damaged page, found by this read or write; what a restore would cost (damage.ts).
+  if (isCorrupt(e)) return corruptLedgerError(ledgerFile && ledgerFile !== ':memory:' ? ledgerFile : null);
   // SQLITE_FULL ("database or disk is full"): the transaction was rolled back, what was saved before is kept.
   if (isDiskFull(e)) return new ApiError('DISK_FULL', diskFullMessage(dataDir ? freeBytes(dataDir) : null));
   const err = e as { code?: string; message?: string };

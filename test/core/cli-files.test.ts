@@ -38,4 +38,21 @@ describe('the CLI and the files it is given', () => {
     expect(b.code).toBe(1);
     expect(b.out.message).toBe(`${dir} 是一个文件夹；请给出备份文件名，例如 ${path.join(dir, '食堂账本备份.sqlite')}`);
   });
+
+  it('a ledger whose pages are damaged is called damaged in Chinese, with what a restore would cost (was "database disk image is malformed")', () => {
+    const file = path.join(dir, 'damaged.sqlite');
+    expect(canteen('--db', file, 'init', '--school', '阳光实验小学', '--admin', 'admin').code).toBe(0);
+    // Every page after the first overwritten, as a failing disk might.
+    const size = fs.statSync(file).size;
+    const fd = fs.openSync(file, 'r+');
+    fs.writeSync(fd, Buffer.alloc(size - 4096, 0xff), 0, size - 4096, 4096);
+    fs.closeSync(fd);
+    for (const args of [['verify'], ['--user', 'admin', 'call', 'school.get', '{}']]) {
+      const r = canteen('--db', file, ...args);
+      expect(r.code).toBe(1);
+      expect(r.out.message).toMatch(/^账本文件已损坏（数据库检查：账本文件的数据页面损坏）。/);
+      expect(r.out.message).toContain('复制保存一份');
+      expect(r.out.message).not.toContain('malformed');
+    }
+  });
 });

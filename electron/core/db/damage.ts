@@ -1,6 +1,7 @@
 import Database from 'better-sqlite3';
 import path from 'node:path';
 import { BACKUP_REASON_LABELS, backupsDir, listBackups } from '../backup.ts';
+import { ApiError } from '../../../shared/errors.ts';
 
 /** A header that counts more bytes than the file has. */
 export interface CutShort {
@@ -65,4 +66,18 @@ export function damagedLedgerMessage(file: string, o: { cutShort?: CutShort; fin
     o.finding ? `数据库检查：${o.finding.slice(0, 200)}` : null,
   ].filter(Boolean);
   return `账本文件已损坏（${what.join('；')}）。${restoreLossNote(file)}`;
+}
+
+/** SQLite's word for a damaged file (SQLITE_CORRUPT, SQLITE_NOTADB), however it was wrapped. */
+export function isCorrupt(e: unknown): boolean {
+  const code = (e as { code?: unknown })?.code;
+  if (typeof code === 'string' && (code.startsWith('SQLITE_CORRUPT') || code === 'SQLITE_NOTADB')) return true;
+  return /database disk image is malformed|file is not a database/i.test(String((e as { message?: unknown })?.message ?? ''));
+}
+
+/** What a person is told when SQLite finds damage while reading or writing (issue 20 item 9: it said the raw words). */
+export function corruptLedgerError(file: string | null): ApiError {
+  const finding = '账本文件的数据页面损坏';
+  if (!file) return new ApiError('INTERNAL', `账本文件已损坏（${finding}）。请先把整个数据文件夹复制保存一份，再从备份恢复（“备份与校验”页或 canteen restore）。`);
+  return new ApiError('INTERNAL', damagedLedgerMessage(file, { finding }));
 }

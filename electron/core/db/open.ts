@@ -5,7 +5,7 @@ import path from 'node:path';
 import { ApiError } from '../../../shared/errors.ts';
 import { assertRoomFor, freeBytes, isDiskFull, writeMargin } from '../disk-space.ts';
 import { checkFindings } from '../health-check.ts';
-import { damagedLedgerMessage, type CutShort } from './damage.ts';
+import { corruptLedgerError, damagedLedgerMessage, isCorrupt, type CutShort } from './damage.ts';
 import { MIGRATIONS } from './migrations/index.ts';
 import { classSortKey } from '../../../shared/class-order.ts';
 
@@ -54,6 +54,7 @@ export function openLedger(file: string, opts: OpenOptions = {}): Db {
   } catch (e) {
     db.close();
     if (e instanceof ApiError) throw e;
+    if (isCorrupt(e)) throw corruptLedgerError(file);
     throw new ApiError('INTERNAL', `账本文件无法使用：${(e as Error).message}`);
   }
 }
