@@ -51,6 +51,6 @@ export function deliveryRows(ctx: Ctx, id: string): RowSnapshot[] {
 }
 
 /** The row just appended to an append-only table numbered by `seq` (its INTEGER PRIMARY KEY), in its own group. */
-export function newestBySeq(ctx: Ctx, table: 'bank_statement_balances' | 'month_close_events'): RowSnapshot {
+export function newestBySeq(ctx: Ctx, table: 'bank_statement_balances' | 'month_close_events' | 'profile_versions'): RowSnapshot {
   return rowsWhere(ctx, table, `seq = (SELECT max(seq) FROM "${table}")`);
 }

@@ -104,10 +104,11 @@ const ROW_GROUPS: Record<string, string> = {
   student_class_moves: 'id',
   openings: 'id',
   opening_lines: 'opening_id',
+  profile_versions: 'seq',
 };
 
 /** Tables born with their snapshots (every row ever written has one): checked even when the chain carries no other. */
-const SNAPSHOTTED_FROM_BIRTH = new Set(['login_attempts', 'student_class_moves', 'openings', 'opening_lines']);
+const SNAPSHOTTED_FROM_BIRTH = new Set(['login_attempts', 'student_class_moves', 'openings', 'opening_lines', 'profile_versions']);
 
 /** The tables whose documents take numbers from doc_counters (series + year + '-' + gapless number). */
 const DOC_NUMBER_TABLES = ['deliveries', 'stock_issues', 'cash_deposits', 'fee_receipts', 'fee_refunds'];
@@ -198,6 +199,7 @@ const LABEL: Record<string, string> = {
   student_class_moves: '调班记录',
   openings: '期初建账',
   opening_lines: '期初明细',
+  profile_versions: '区域配置版本',
   account_month_totals: '科目月合计',
   account_day_totals: '科目日合计',
   stock_month_totals: '库存月合计',
@@ -239,6 +241,25 @@ export interface VerifyOptions {
   published?: readonly string[];
 }
 
+/**
+ * Rows a migration wrote without an audit entry, each held to what the migration could have written: migration 0018's
+ * first profile version (the first row, no author, in force from '0001-01', created when the school was, holding a
+ * profile the chain gives the school). Returned as 'table#group'; anything else unexplained is reported as inserted.
+ */
+function migrationBackfill(db: Db, tables: Set<string>, snapshots: Map<string, Map<string, GroupDigest>>, schoolProfiles: Set<string>): Set<string> {
+  const out = new Set<string>();
+  if (!tables.has('profile_versions') || !tables.has('school')) return out;
+  const snapped = snapshots.get('profile_versions');
+  const loose = (db.prepare('SELECT * FROM profile_versions WHERE created_by IS NULL ORDER BY seq').all() as Row[]).filter((r) => !snapped?.has(String(r.seq)));
+  const first = (db.prepare('SELECT min(seq) AS s FROM profile_versions').get() as { s: number | null }).s;
+  const school = db.prepare('SELECT created_at FROM school').get() as { created_at: string } | undefined;
+  const r = loose[0];
+  if (loose.length === 1 && r.seq === first && r.effective_from === '0001-01' && r.created_at === school?.created_at && schoolProfiles.has(canonical(parseJson(r.profile as string)))) {
+    out.add(`profile_versions#${String(r.seq)}`);
+  }
+  return out;
+}
+
 export function verifyLedger(db: Db, opts: VerifyOptions = {}): VerifyReport {
   const problems: VerifyProblem[] = [];
   const max = opts.maxProblems ?? MAX_PROBLEMS;
@@ -270,6 +291,8 @@ export function verifyLedger(db: Db, opts: VerifyOptions = {}): VerifyReport {
   const mealPlans = new Map<string, { seq: number; row: Row }>();
   /** month + '#' + revision → the close's audit entry: its seq and the chain head before it. */
   const closeEntries = new Map<string, { seq: number; prev: string }>();
+  /** Every profile the chain says the school held (created with, changed to): what migration 0018 could backfill. */
+  const schoolProfiles = new Set<string>();
   for (const r of db.prepare('SELECT * FROM audit_log ORDER BY seq').iterate() as IterableIterator<AuditRow>) {
     auditEntries++;
     if (!chainBroken) {
@@ -303,6 +326,7 @@ export function verifyLedger(db: Db, opts: VerifyOptions = {}): VerifyReport {
     if (r.action === 'close' && r.entity === 'month_close' && r.entity_id !== null && after && typeof after.revision === 'number') {
       closeEntries.set(`${r.entity_id}#${after.revision}`, { seq: r.seq, prev: r.prev_hash });
     }
+    if (r.entity === 'school' && after && after.profile && typeof after.profile === 'object') schoolProfiles.add(canonical(after.profile));
     if (r.entity === 'meal_plan' && r.action === 'update' && after && typeof after.code === 'string') {
       mealPlans.set(after.code, { seq: r.seq, row: { code: after.code, name: after.name, daily_rate_fen: after.dailyRateFen, updated_at: after.updatedAt, updated_by: r.user_id } });
     }
@@ -540,6 +564,7 @@ export function verifyLedger(db: Db, opts: VerifyOptions = {}): VerifyReport {
   // it, nothing more, nothing less. A ledger whose chain carries no snapshot at all predates them: left uncovered (but
   // for tables born with their snapshots).
   const preSnapshotLedger = [...snapshots.keys()].every((t) => SNAPSHOTTED_FROM_BIRTH.has(t));
+  const unsnapshotted = migrationBackfill(db, tables, snapshots, schoolProfiles);
   for (const [table, col] of Object.entries(ROW_GROUPS)) {
     if (!tables.has(table) || (preSnapshotLedger && !SNAPSHOTTED_FROM_BIRTH.has(table))) continue;
     const label = LABEL[table] ?? table;
@@ -554,6 +579,7 @@ export function verifyLedger(db: Db, opts: VerifyOptions = {}): VerifyReport {
       const e = exp.get(g);
       exp.delete(g);
       if (!e) {
+        if (unsnapshotted.has(`${table}#${g}`)) return;
         add({ kind: 'tamper', table, id: g, message: `${label}表中的记录 ${g} 没有对应的审计记录（疑似被直接插入）` });
         return;
       }

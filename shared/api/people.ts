@@ -1,5 +1,5 @@
 import { method, z } from './contract.ts';
-import { id, password, search, text, username } from './fields.ts';
+import { documentMonth, id, password, search, text, username } from './fields.ts';
 import { ROLES, type Role } from '../roles.ts';
 import { profileSchema, type RegionalProfile } from '../profile.ts';
 
@@ -19,11 +19,27 @@ export interface UserRow {
   createdAt: string;
   createdBy: string | null;
 }
+/** One version of the regional profile (migration 0018): in force from its month on, until a newer one. */
+export interface ProfileVersionRow {
+  seq: number;
+  /** 'YYYY-MM'; null: from the beginning of the books. */
+  effectiveFrom: string | null;
+  profileName: string;
+  createdAt: string;
+  createdByName: string | null;
+}
 export interface SchoolInfo {
   id: string;
   name: string;
+  /** The version in force this month (China time). */
   profile: RegionalProfile;
   installationId: string;
+  /** Newest first. */
+  profileVersions: ProfileVersionRow[];
+  /** The month a change takes effect from unless another is given: this month. */
+  defaultEffectiveFrom: string;
+  /** The earliest month a change may take effect from (after the latest closed month and the opening), or null. */
+  earliestEffectiveFrom: string | null;
 }
 
 const roles = z
@@ -108,9 +124,11 @@ export const peopleApi = {
     summary: '学校信息与区域配置',
   }),
   'school.update': method<SchoolInfo>()({
-    input: z.object({ name: text('学校名称', 60), profile: profileSchema }).strict(),
+    input: z
+      .object({ name: text('学校名称', 60), profile: profileSchema, effectiveFrom: documentMonth('生效月份', '修改区域配置', { future: true }).optional() })
+      .strict(),
     access: ['admin'],
     writes: true,
-    summary: '修改学校名称与区域配置',
+    summary: '修改学校名称与区域配置（区域配置自生效月份起施行，已月结的月份不受影响）',
   }),
 };

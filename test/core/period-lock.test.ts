@@ -3,6 +3,7 @@ import { api, type MethodName } from '../../shared/api/index.ts';
 import type { MethodDef } from '../../shared/api/contract.ts';
 import { periodFieldsOf } from '../../shared/api/period-fields.ts';
 import { setupBackend, tableDigest, type TestBackend } from '../helpers/backend.ts';
+import { DEFAULT_PROFILE } from '../../shared/profile.ts';
 
 /**
  * The period lock (issue 20 item 2, docs/DOMAIN-RULES.md "Dates and the period lock"): with 2026-10 and 2026-11 closed
@@ -39,6 +40,8 @@ const DATED: [MethodName, string, 'date' | 'month', boolean][] = [
   ['opening.save', 'date', 'date', false],
   ['refunds.create', 'approvedOn', 'date', false],
   ['students.move', 'date', 'date', false],
+  // a profile version's first month (issue 14 §5): never a closed one; a later month may be named ahead
+  ['school.update', 'effectiveFrom', 'month', true],
 ];
 
 /** Dates and months in writing methods that are not the date a document is booked on, and why. */
@@ -86,6 +89,7 @@ function inputFor(m: MethodName, d: string): unknown {
     case 'refunds.create':
       return { studentId: X, reason: 'leave', noticeDate: '2026-12-01', lastDay: '2026-12-02', appliedOn: '2000-01-01', teacherName: '黄老师', teacherConfirmedOn: '2000-01-01', approvedOn: d };
     case 'students.move': return { id: X, toClass: '二(1)班', date: d };
+    case 'school.update': return { name: '阳光小学', profile: DEFAULT_PROFILE, effectiveFrom: d };
     default: throw new Error(`no input for ${m}`);
   }
 }

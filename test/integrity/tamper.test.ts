@@ -70,6 +70,8 @@ describe('verify catches tampering done with SQLite behind the app', () => {
         'student_class_moves',
         // the opening (期初建账) of migration 0017, snapshotted from the start (checked even while it holds no row)
         'openings', 'opening_lines',
+        // the regional profile's versions of migration 0018, snapshotted from the start (the first one written by setup)
+        'profile_versions',
         // the month totals of migrations 0006, 0009 and 0012, recomputed from their source rows
         'account_month_totals', 'account_day_totals', 'stock_lot_categories', 'stock_month_totals', 'subsidy_meal_months', 'subsidy_class_months'].sort(),
     );

@@ -10,7 +10,7 @@ import { uuidv7 } from '../ids.ts';
 import { accountBalance, assertPeriodOpen, postEntry } from '../journal.ts';
 import { nextNumber } from '../numbering.ts';
 import { assertWritableDay, lastClearedDay, today, userName } from './fees-common.ts';
-import { profileOf } from './people.ts';
+import { profileFor } from './people.ts';
 import { groupRows, withRows } from '../row-snapshot.ts';
 
 /**
@@ -51,7 +51,7 @@ export function clearingStatus(ctx: Ctx, date: string): ClearingStatus {
   else if (date > today(ctx)) blockedReason = '还未到这一天';
   else if (latest && latest > date) blockedReason = `${latest} 已日清，之前的日期不能再日清`;
   else if (!me || !me.roles.some((r) => FEE_WRITERS.includes(r))) blockedReason = '只有出纳或会计可以确认日清';
-  else if (profileOf(ctx).cashClearingTwoPeople && takers.some((t) => t.id === me.userId)) blockedReason = '按本校规定，当天收取现金的人不能自己确认日清，请由另一位出纳或会计确认';
+  else if (profileFor(ctx, date).cashClearingTwoPeople && takers.some((t) => t.id === me.userId)) blockedReason = '按本校规定，当天收取现金的人不能自己确认日清，请由另一位出纳或会计确认';
   return {
     date,
     bookBalanceFen: openingFen + inFen - outFen,

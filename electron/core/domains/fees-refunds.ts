@@ -9,7 +9,7 @@ import { uuidv7 } from '../ids.ts';
 import { accountBalance, postEntry, reverseEntriesOf } from '../journal.ts';
 import { nextNumber } from '../numbering.ts';
 import { assertWritableDay, getStudent, schoolDaysBetween, today, workingDaysAfter } from './fees-common.ts';
-import { profileOf } from './people.ts';
+import { profileFor, profileOf } from './people.ts';
 import { groupRows, withRows } from '../row-snapshot.ts';
 
 /**
@@ -94,7 +94,7 @@ export function listRefunds(ctx: Ctx, where = '1', params: unknown[] = []): Refu
 /** The first day counted: the day after notice where the profile says so; a canteen fault refunds the affected days in full. */
 export function firstRefundDay(ctx: Ctx, reason: RefundReason, noticeDate: string): string {
   if (reason === 'canteen') return noticeDate;
-  return profileOf(ctx).refundFromNextDay ? addDays(noticeDate, 1) : noticeDate;
+  return profileFor(ctx, noticeDate).refundFromNextDay ? addDays(noticeDate, 1) : noticeDate;
 }
 
 /**

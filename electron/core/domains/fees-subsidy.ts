@@ -7,7 +7,7 @@ import type { Handlers } from '../handlers.ts';
 import { uuidv7 } from '../ids.ts';
 import { accountBalance, postEntry } from '../journal.ts';
 import { assertWritableDay, classOn, getStudent, toStudent, type StudentRow } from './fees-common.ts';
-import { profileOf } from './people.ts';
+import { profileFor } from './people.ts';
 import { groupRows, withRows } from '../row-snapshot.ts';
 
 /**
@@ -45,7 +45,7 @@ export const subsidyHandlers: Handlers<Keys> = {
         throw new ApiError('CONFLICT', `${s.name}（${s.studentNo}）${date} 的受助就餐已登记`);
       }
     }
-    const rate = profileOf(ctx).subsidyRateFen;
+    const rate = profileFor(ctx, date).subsidyRateFen;
     const amount = rate * studentIds.length;
     const id = uuidv7(ctx.now().getTime());
     const user = currentUser(ctx);

@@ -6,7 +6,7 @@ import { lastDayOfMonth } from '../clock.ts';
 import type { Ctx } from '../context.ts';
 import { accountBalance } from '../journal.ts';
 import { monthStart } from './monthclose-figures.ts';
-import { profileOf } from './people.ts';
+import { profileFor } from './people.ts';
 import { reconcile } from './receiving-reconciliation.ts';
 
 /**
@@ -52,7 +52,7 @@ function item(key: ChecklistItem['key'], label: string, missing: string[], okDet
 }
 
 export function checklist(ctx: Ctx, month: string): ChecklistItem[] {
-  const profile = profileOf(ctx);
+  const profile = profileFor(ctx, month);
   const from = monthStart(month);
   const to = lastDayOfMonth(month);
   const items: ChecklistItem[] = [];

@@ -6,7 +6,7 @@ import type { Ctx } from '../context.ts';
 import { avgPriceFen, divHalfUp } from '../disclosure/derive.ts';
 import { closeFigures, monthStart } from './monthclose-figures.ts';
 import { subsidyByClass } from './fees-subsidy.ts';
-import { profileOf } from './people.ts';
+import { profileFor } from './people.ts';
 import { categoryCost } from './storeroom-cost.ts';
 import { ADJUST_REASON_LABELS } from '../../../shared/api/storeroom.ts';
 import { formatFen, formatMilli } from '../../../shared/format.ts';
@@ -98,7 +98,7 @@ function rejectedLines(ctx: Ctx, from: string, to: string): RejectedLine[] {
 }
 
 function prices(ctx: Ctx, m: string): PriceRow[] {
-  const profile = profileOf(ctx);
+  const profile = profileFor(ctx, m);
   // The month's and the month before's totals per ingredient in one pass over their lines, grouped before the
   // ingredients are looked up for their names and order (ten years: two queries 7.4 ms → 4.6, issue 8).
   const rows = ctx.db
@@ -214,7 +214,7 @@ type DisclosureLists = Lists & { purchases: PurchaseLine[] };
 function liveLists(ctx: Ctx, m: string): Lists & { purchases: Iterable<PurchaseLine> } {
   const from = monthStart(m);
   const to = lastDayOfMonth(m);
-  const cost = profileOf(ctx).usesStoreroom ? categoryCost(ctx, m) : null;
+  const cost = profileFor(ctx, m).usesStoreroom ? categoryCost(ctx, m) : null;
   return {
     adjustmentNotes: (cost?.adjustments ?? []).map(
       (a) => `${a.date} ${a.ingredientName} ${ADJUST_REASON_LABELS[a.reason]} ${formatMilli(a.qtyMilli)} ${a.unit}，${formatFen(a.valueFen)} 元${a.note ? `：${a.note}` : ''}`,
@@ -280,7 +280,7 @@ function frozenLists(ctx: Ctx, m: string, revision: number): DisclosureLists | n
  * its close recorded, or, for a month closed before they were recorded, the lists read from the ledger now.
  */
 export function disclosureData(ctx: Ctx, m: string, revision: number, checksumHex: string): DisclosureData {
-  const profile = profileOf(ctx);
+  const profile = profileFor(ctx, m);
   const school = ctx.db.prepare('SELECT name FROM school').get() as { name: string };
   const f = closeFigures(ctx, m);
   return {

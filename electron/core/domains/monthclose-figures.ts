@@ -9,7 +9,7 @@ import { addMonths, lastDayOfMonth, monthsBetween, monthWords } from '../clock.t
 import type { Ctx } from '../context.ts';
 import { deriveFund, divHalfUp, surplusLimitText, surplusLimitValue } from '../disclosure/derive.ts';
 import { formatBp } from '../../../shared/format.ts';
-import { profileOf } from './people.ts';
+import { profileFor } from './people.ts';
 import { categoryCost } from './storeroom-cost.ts';
 import { postedOpeningDate } from './opening.ts';
 
@@ -369,7 +369,7 @@ export function overSurplusLimit(surplusFen: number, incomeFen: number, limitBp:
  * printed); an open month computes its own and sums the year to date (module comment).
  */
 export function fundSummary(ctx: Ctx, m: string, memo: FiguresMemo = newFiguresMemo()): FundSummaryView {
-  const profile = profileOf(ctx);
+  const profile = profileFor(ctx, m);
   const allowed = NON_FOOD_EXPENSES.filter((k) => profile.allowedNonFood.includes(k));
   const z = frozenFigures(ctx, m, memo);
   const frozen = z && z.usesStoreroom === profile.usesStoreroom ? z : null;
@@ -455,7 +455,7 @@ export function closeFigures(ctx: Ctx, m: string, memoArg?: FiguresMemo): CloseF
   const memo = memoOrNew(memoArg);
   const hit = memo.close.get(m);
   if (hit) return hit;
-  const profile = profileOf(ctx);
+  const profile = profileFor(ctx, m);
   const cur = rangeFigures(ctx, m, m, profile, memo, m);
   const ytd = rangeFigures(ctx, `${m.slice(0, 4)}-01`, m, profile, memo, m);
   const from = monthStart(m);

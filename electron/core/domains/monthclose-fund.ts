@@ -7,7 +7,7 @@ import type { Ctx } from '../context.ts';
 import type { Handlers } from '../handlers.ts';
 import { uuidv7 } from '../ids.ts';
 import { accountBalance, assertPeriodOpen, postEntry } from '../journal.ts';
-import { profileOf } from './people.ts';
+import { profileFor } from './people.ts';
 
 /**
  * The fund's other entries (DOMAIN.md §3 专款专用): canteen expenses besides ingredients, and other income. Ingredients
@@ -43,7 +43,7 @@ export const fundHandlers: Handlers<Keys> = {
     if (banned) throw new ApiError('RULE', `不能登记“${OTHER_EXPENSE_LABELS[kind]}”：${banned}（${RULE}）`);
     const nonFood = kind as NonFoodExpense;
     if (!NON_FOOD_EXPENSES.includes(nonFood)) throw new ApiError('VALIDATION', '支出类别无效');
-    const profile = profileOf(ctx);
+    const profile = profileFor(ctx, date);
     if (!profile.allowedNonFood.includes(nonFood)) {
       throw new ApiError('RULE', `不能登记“${NON_FOOD_LABELS[nonFood]}”支出：本校区域配置（${profile.name}）规定伙食费只能用于食材，${NON_FOOD_LABELS[nonFood]}不得从伙食费中列支（${RULE}）`);
     }

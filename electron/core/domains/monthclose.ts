@@ -6,7 +6,7 @@ import { audit, auditHead } from '../audit.ts';
 import { groupRows, newestBySeq, withRows } from '../row-snapshot.ts';
 import { chinaDate, lastDayOfMonth, monthWords } from '../clock.ts';
 import { currentUser, type Ctx } from '../context.ts';
-import { profileOf } from './people.ts';
+import { profileFor } from './people.ts';
 import type { Db } from '../db/open.ts';
 import { disclosureFileName, writeDisclosureWorkbook, writeSummaryPdf } from '../disclosure/index.ts';
 import type { Handlers } from '../handlers.ts';
@@ -250,7 +250,7 @@ export const monthcloseHandlers: Handlers<Keys | 'fund.recordExpense' | 'fund.re
     const outDir = dir ?? (ctx.dataDir ? path.join(ctx.dataDir, 'exports') : null);
     if (!outDir) throw new ApiError('VALIDATION', '请指定导出文件夹');
     fs.mkdirSync(outDir, { recursive: true });
-    const layout = profileOf(ctx).disclosureLayout;
+    const layout = profileFor(ctx, month).disclosureLayout;
     const xlsxPath = await writeDisclosureWorkbook(data, layout, path.join(outDir, disclosureFileName(data, close.revision > 1 ? `伙食费公示_第${close.revision}版` : '伙食费公示')));
     let pdfPath: string | null = null;
     let pdfError: string | null = null;

@@ -12,7 +12,7 @@ import { ensurePayableAccount, postEntry } from '../journal.ts';
 import { groupRows, rowsWhere, withRows } from '../row-snapshot.ts';
 import { guessMapping, readSheet } from './fees-sheet.ts';
 import { userName } from './fees-common.ts';
-import { profileOf } from './people.ts';
+import { profileFor, profileOf } from './people.ts';
 import { assertNotCounted, insertMovement } from './storeroom-ledger.ts';
 
 /**
@@ -131,7 +131,7 @@ function toView(ctx: Ctx, r: OpeningRow): OpeningView {
       arrearsFen: sum('arrears'),
       payableFen: sum('payable'),
       fundFen,
-      previousBalanceFen: fundFen + (profileOf(ctx).usesStoreroom ? sum('stock') : 0),
+      previousBalanceFen: fundFen + (profileFor(ctx, r.opening_date).usesStoreroom ? sum('stock') : 0),
     },
     createdByName: userName(ctx, r.created_by),
     updatedAt: r.updated_at,
@@ -208,7 +208,7 @@ function approve(ctx: Ctx): OpeningView {
   const lines = ctx.db.prepare('SELECT * FROM opening_lines WHERE opening_id = ? ORDER BY line_no').all(r.id) as LineRow[];
   const stock = lines.filter((l) => l.kind === 'stock');
   if (stock.length) {
-    if (!profileOf(ctx).usesStoreroom) throw new ApiError('RULE', '本校区域配置不使用库房，期初不能录库存：请退回草稿删去库存行');
+    if (!profileFor(ctx, date).usesStoreroom) throw new ApiError('RULE', '本校区域配置不使用库房，期初不能录库存：请退回草稿删去库存行');
     assertNotCounted(ctx, date);
   }
   const at = ctx.now().toISOString();
@@ -396,7 +396,7 @@ export const openingHandlers: Handlers<Keys> = {
     assertMonthEnd(input.date);
     const existing = row(ctx);
     if (existing && existing.status !== 'draft') throw new ApiError('CONFLICT', `期初建账${STATUS_WORDS[existing.status]}，不能再修改${existing.status === 'submitted' ? '；如需修改请先退回草稿' : ''}`);
-    checkLines(ctx, input.lines, profileOf(ctx).usesStoreroom);
+    checkLines(ctx, input.lines, profileFor(ctx, input.date).usesStoreroom);
     assertBeforeEverything(ctx, input.date, input.cashFen);
     const at = ctx.now().toISOString();
     const id = existing?.id ?? uuidv7(ctx.now().getTime());

@@ -9,10 +9,11 @@ import { uuidv7 } from '../ids.ts';
 import { RefusedAfterWrite } from '../handlers.ts';
 import { assertMayTryLogin, recordLoginFailure, resetLoginFailures } from '../login-guard.ts';
 import { DUMMY_HASH, hashPassword, verifyPassword } from '../passwords.ts';
-import { withRows } from '../row-snapshot.ts';
+import { newestBySeq, withRows } from '../row-snapshot.ts';
 import { passwordDigest } from '../verify-digest.ts';
 import { pinyinKeys } from '../pinyin.ts';
 import { pinyinFilter } from '../../../shared/pinyin-match.ts';
+import { assertKindsStillAllowed, BEGINNING, currentMonth, earliestEffectiveMonth, effectiveMonthOf, listProfileVersions, profileVersionFor } from './profile-versions.ts';
 
 const pinyinKeysOf = (name: string) => {
   const k = pinyinKeys(name);
@@ -33,11 +34,32 @@ export function schoolRow(ctx: Ctx): { id: string; name: string; profile: string
   return ctx.db.prepare('SELECT id, name, profile FROM school').get() as { id: string; name: string; profile: string } | undefined;
 }
 
-/** The regional profile in force; stored JSON is read through the schema so older rows gain new defaults. */
+/**
+ * The regional profile in force this month (China time). Anything that belongs to a month or a dated document reads
+ * `profileFor(ctx, thatMonthOrDate)` instead: the version in force for it (profile-versions.ts), so a later change
+ * never rewrites a closed month. Stored JSON is read through the schema so older rows gain new defaults.
+ */
 export function profileOf(ctx: Ctx): RegionalProfile {
-  const row = schoolRow(ctx);
-  if (!row) throw new ApiError('CONFLICT', '尚未完成首次设置');
-  return profileSchema.parse({ ...DEFAULT_PROFILE, ...JSON.parse(row.profile) });
+  return profileFor(ctx, currentMonth(ctx));
+}
+
+/** The version of the regional profile in force for a month ('2026-09') or a date's month ('2026-09-15'). */
+export function profileFor(ctx: Pick<Ctx, 'db'>, monthOrDate: string): RegionalProfile {
+  const p = profileVersionFor(ctx, monthOrDate);
+  if (!p) throw new ApiError('CONFLICT', '尚未完成首次设置');
+  return p;
+}
+
+function schoolInfo(ctx: Ctx, row: { id: string; name: string }): SchoolInfo {
+  return {
+    id: row.id,
+    name: row.name,
+    profile: profileOf(ctx),
+    installationId: ctx.installationId,
+    profileVersions: listProfileVersions(ctx),
+    defaultEffectiveFrom: currentMonth(ctx),
+    earliestEffectiveFrom: earliestEffectiveMonth(ctx),
+  };
 }
 
 function rolesOf(ctx: Ctx, userId: string): Role[] {
@@ -113,7 +135,9 @@ export const peopleHandlers: Handlers<keyof typeof peopleApi> = {
     ctx.db
       .prepare('INSERT INTO school (id, origin, name, profile, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)')
       .run(id, ctx.installationId, input.schoolName, JSON.stringify(DEFAULT_PROFILE), at, at);
-    audit(ctx, 'create', 'school', id, null, { name: input.schoolName, profile: DEFAULT_PROFILE });
+    // The first version of the profile, in force from the beginning (no user exists yet to be its author).
+    ctx.db.prepare('INSERT INTO profile_versions (effective_from, profile, created_at, created_by) VALUES (?, ?, ?, NULL)').run(BEGINNING, JSON.stringify(DEFAULT_PROFILE), at);
+    audit(ctx, 'create', 'school', id, null, withRows({ name: input.schoolName, profile: DEFAULT_PROFILE }, newestBySeq(ctx, 'profile_versions')));
     const admin = insertUser(ctx, { username: input.adminUsername, displayName: input.adminName, roles: ['admin'], password: input.password });
     const session: Session = { userId: admin.id, username: admin.username, displayName: admin.displayName, roles: admin.roles };
     ctx.setSession(session);
@@ -205,15 +229,28 @@ export const peopleHandlers: Handlers<keyof typeof peopleApi> = {
   'school.get': (ctx): SchoolInfo => {
     const row = schoolRow(ctx);
     if (!row) throw new ApiError('CONFLICT', '尚未完成首次设置');
-    return { id: row.id, name: row.name, profile: profileOf(ctx), installationId: ctx.installationId };
+    return schoolInfo(ctx, row);
   },
 
   'school.update': (ctx, input) => {
     const row = schoolRow(ctx);
     if (!row) throw new ApiError('CONFLICT', '尚未完成首次设置');
-    const before = { name: row.name, profile: profileOf(ctx) };
-    ctx.db.prepare('UPDATE school SET name = ?, profile = ?, updated_at = ?, updated_by = ?').run(input.name, JSON.stringify(input.profile), ctx.now().toISOString(), currentUser(ctx).userId);
-    audit(ctx, 'update', 'school', row.id, before, input);
-    return { id: row.id, name: input.name, profile: input.profile, installationId: ctx.installationId };
+    const before = { name: row.name, profile: JSON.parse(row.profile) as unknown };
+    const me = currentUser(ctx).userId;
+    const at = ctx.now().toISOString();
+    // A profile change is a new version in force from its month on (this month unless the admin names another, never
+    // a closed month): the months before keep the version they were computed, closed and published with.
+    const month = effectiveMonthOf(ctx, input.effectiveFrom);
+    const next = JSON.stringify(profileSchema.parse(input.profile));
+    const later = ctx.db.prepare('SELECT 1 FROM profile_versions WHERE effective_from > ?').get(month) !== undefined;
+    const changed = later || JSON.stringify(profileFor(ctx, month)) !== next;
+    if (changed) {
+      assertKindsStillAllowed(ctx, month, input.profile);
+      ctx.db.prepare('INSERT INTO profile_versions (effective_from, profile, created_at, created_by) VALUES (?, ?, ?, ?)').run(month, JSON.stringify(input.profile), at, me);
+    }
+    ctx.db.prepare('UPDATE school SET name = ?, profile = ?, updated_at = ?, updated_by = ?').run(input.name, JSON.stringify(input.profile), at, me);
+    const after = { name: input.name, profile: input.profile, effectiveFrom: changed ? month : null };
+    audit(ctx, 'update', 'school', row.id, before, changed ? withRows(after, newestBySeq(ctx, 'profile_versions')) : after);
+    return schoolInfo(ctx, { id: row.id, name: input.name });
   },
 };

@@ -16,7 +16,7 @@ import { addDays } from '../clock.ts';
 import { currentUser, type Ctx } from '../context.ts';
 import { uuidv7 } from '../ids.ts';
 import { certRulesOf, getIngredient, getSupplier, toIngredient } from './masterdata.ts';
-import { profileOf } from './people.ts';
+import { profileFor } from './people.ts';
 import { attachmentsOf } from './receiving-attachments.ts';
 import { effectiveExpiry, lineAmounts, PAIR_WINDOW_DAYS, pairKey, runChecks, summarize, type CheckFacts } from './receiving-checks.ts';
 
@@ -176,7 +176,7 @@ export function loadFacts(ctx: Ctx, draft: DeliveryDraft, deliveryId: string | n
     )
     .all(deliveryId, addDays(draft.date, -(PAIR_WINDOW_DAYS - 1)), draft.date) as { ua: string; ub: string; n: number }[];
   for (const r of rows) pairCounts.set(pairKey(r.ua, r.ub), r.n);
-  return { draft, supplier, ingredients, profile: profileOf(ctx), activeUsers, pairCounts };
+  return { draft, supplier, ingredients, profile: profileFor(ctx, draft.date), activeUsers, pairCounts };
 }
 
 /** The lines' ingredients in one query (a 30-line delivery used to fetch each of them three times). */

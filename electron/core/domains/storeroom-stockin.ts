@@ -7,7 +7,7 @@ import type { Ctx } from '../context.ts';
 import { uuidv7 } from '../ids.ts';
 import { assertPeriodOpen } from '../journal.ts';
 import { nextNumber } from '../numbering.ts';
-import { profileOf } from './people.ts';
+import { profileFor } from './people.ts';
 import { assertNotCounted, balance, insertMovement } from './storeroom-ledger.ts';
 import { rowsWhere, withRows } from '../row-snapshot.ts';
 
@@ -46,7 +46,7 @@ export function stockInFromDelivery(ctx: Ctx, deliveryId: string, known: { profi
   }
   const date = h.delivery_date;
   assertPeriodOpen(ctx, date);
-  const usesStoreroom = (known.profile ?? profileOf(ctx)).usesStoreroom;
+  const usesStoreroom = (known.profile ?? profileFor(ctx, date)).usesStoreroom;
   const lines = ctx.db
     .prepare(
       `SELECT l.line_no, l.ingredient_id, i.name, i.unit, i.storable, l.accepted_milli, l.unit_price_fen, l.amount_fen, l.expires_on, l.storage_class

@@ -15,6 +15,7 @@ import { periodLockBoundary } from './0014_period_lock_boundary.ts';
 import { loginAttempts } from './0015_login_attempts.ts';
 import { studentClassMoves } from './0016_student_class_moves.ts';
 import { opening } from './0017_opening.ts';
+import { profileVersions } from './0018_profile_versions.ts';
 
 export interface Migration {
   name: string;
@@ -40,4 +41,5 @@ export const MIGRATIONS: Migration[] = [
   loginAttempts,
   studentClassMoves,
   opening,
+  profileVersions,
 ];
