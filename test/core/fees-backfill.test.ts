@@ -123,7 +123,8 @@ describe('back-filling October on 2026-11-20', () => {
     await s.b.loginAs('admin');
     const school = await s.b.call('school.get', {});
     expect(school.profile.backdateWarnDays).toBe(3);
-    await s.b.call('school.update', { name: school.name, profile: { ...school.profile, backdateWarnDays: 40 } });
+    // In force from September (profile versions, issue 14 §5): a change made on 2026-11-20 would otherwise start in November.
+    await s.b.call('school.update', { name: school.name, profile: { ...school.profile, backdateWarnDays: 40 }, effectiveFrom: '2026-09' });
     await s.b.loginAs('accountant');
     expect((await item())?.missing).toEqual(['单据日期 2026-10-08，2026-11-20 10:00 由 陈出纳 录入（晚 43 天）：收伙食费 SJ2026-0003 一(1)班 王小明 2026年10月（现金）']);
     // September: nothing late.
