@@ -325,6 +325,20 @@ describe('Home, settings, users and own password (a set-up school)', { timeout: 
     expect(school.profile.surplusLimitBp).toBe(350); // 3.5 % in basis points
     expect(school.profile.refundDeadlineWorkingDays).toBe(10);
     expect(school.profile.bannedItems).toContain('四季豆'); // untouched fields keep their values
+    // Issue 14 §5: the change is a version in force from this month (the clock reads 2026-09-15), listed under the form.
+    expect(school.profileVersions.map((v) => v.effectiveFrom)).toEqual(['2026-09', null]);
+    await until(() => form.getByLabel('区域配置生效月份').inputValue()).toBe('2026-09');
+    const versions = page.getByTestId('profile-versions').locator('tbody tr.ant-table-row');
+    await until(() => versions.count()).toBe(2);
+    expect(await versions.first().textContent()).toContain('2026年9月');
+    expect(await versions.first().textContent()).toContain('系统管理员');
+    expect(await versions.last().textContent()).toContain('建账起');
+    // A month written wrong is refused on the page, before any call.
+    await form.getByLabel('区域配置生效月份').fill('2026-9');
+    await form.getByRole('button', { name: '保存设置' }).click();
+    await until(() => form.textContent()).toContain('生效月份格式应为 YYYY-MM，如 2026-10');
+    expect((await b.call('school.get', {})).profileVersions).toHaveLength(2);
+    await form.getByLabel('区域配置生效月份').fill('2026-09');
   });
 
   test('用户: disable and enable, reset a password; 修改密码 changes the admin’s own', async () => {

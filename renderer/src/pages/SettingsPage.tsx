@@ -1,10 +1,11 @@
-import { Button, Card, Checkbox, Col, Form, Input, InputNumber, Radio, Row, Select, Space, Spin, Switch } from 'antd';
+import { Button, Card, Checkbox, Col, Form, Input, InputNumber, Radio, Row, Select, Space, Spin, Switch, Table } from 'antd';
 import { useEffect, useState } from 'react';
 import type { SchoolInfo } from '../../../shared/api/people.ts';
 import { CATEGORIES, CATEGORY_LABELS, NON_FOOD_EXPENSES, NON_FOOD_LABELS } from '../../../shared/domain.ts';
 import type { RegionalProfile } from '../../../shared/profile.ts';
 import { call } from '../api.ts';
 import { enterToNext } from '../components/enterToNext.ts';
+import { chinaTime } from '../labels.ts';
 import { MoneyInput, PercentInput, bpRules, fenRules } from '../components/NumberText.tsx';
 import { showError, toast } from '../feedback.ts';
 import { useSession } from '../session.ts';
@@ -12,7 +13,11 @@ import { useSession } from '../session.ts';
 interface Values {
   name: string;
   profile: Omit<RegionalProfile, 'notes'> & { notes: string };
+  /** YYYY-MM: the month the profile as edited takes effect from (issue 14 §5). */
+  effectiveFrom: string;
 }
+
+const monthWords = (m: string) => `${m.slice(0, 4)}年${Number(m.slice(5, 7))}月`;
 
 const days = (label: string, min: number, max: number) => [{ required: true, type: 'integer' as const, min, max, message: `${label}应为 ${min}–${max} 的整数` }];
 
@@ -35,8 +40,9 @@ export function SettingsPage() {
         .split('\n')
         .map((s) => s.trim())
         .filter(Boolean);
-      const saved = await call('school.update', { name: v.name, profile: { ...school.profile, ...v.profile, notes } });
+      const saved = await call('school.update', { name: v.name, profile: { ...school.profile, ...v.profile, notes }, effectiveFrom: v.effectiveFrom });
       setSchool(saved);
+      form.setFieldsValue({ effectiveFrom: saved.defaultEffectiveFrom });
       setSchoolName(saved.name);
       toast('设置已保存');
     } catch (e) {
@@ -46,7 +52,8 @@ export function SettingsPage() {
     }
   };
 
-  const initial: Values = { name: school.name, profile: { ...school.profile, notes: school.profile.notes.join('\n') } };
+  const initial: Values = { name: school.name, profile: { ...school.profile, notes: school.profile.notes.join('\n') }, effectiveFrom: school.defaultEffectiveFrom };
+  const earliest = school.earliestEffectiveFrom;
   return (
     <Form form={form} layout="vertical" initialValues={initial} onFinish={submit} onKeyDownCapture={enterToNext} data-testid="settings-form" style={{ maxWidth: 980 }}>
       <Card title="学校" size="small" style={{ marginBottom: 12 }}>
@@ -180,6 +187,37 @@ export function SettingsPage() {
             <Form.Item name={['profile', 'notes']} label="公示说明（每行一条）">
               <Input.TextArea rows={3} />
             </Form.Item>
+          </Col>
+        </Row>
+      </Card>
+      <Card title="生效月份与历史版本" size="small" style={{ marginBottom: 12 }} data-testid="profile-versions">
+        <Row gutter={16}>
+          <Col span={8}>
+            <Form.Item
+              name="effectiveFrom"
+              label="区域配置生效月份"
+              extra={earliest ? `最早 ${monthWords(earliest)}：已月结的月份保持月结时的配置` : '自该月起按新配置计算，之前的月份不变'}
+              rules={[
+                { required: true, pattern: /^\d{4}-(0[1-9]|1[0-2])$/, message: '生效月份格式应为 YYYY-MM，如 2026-10' },
+                { validator: (_, v: string) => (earliest && v && v < earliest ? Promise.reject(new Error(`${monthWords(earliest)}以前的月份已月结或早于期初，请选 ${earliest} 或以后`)) : Promise.resolve()) },
+              ]}
+            >
+              <Input placeholder="YYYY-MM" style={{ width: 160 }} />
+            </Form.Item>
+          </Col>
+          <Col span={16}>
+            <Table
+              size="small"
+              rowKey="seq"
+              pagination={false}
+              dataSource={school.profileVersions}
+              columns={[
+                { title: '生效月份', dataIndex: 'effectiveFrom', render: (m: string | null) => (m ? monthWords(m) : '建账起') },
+                { title: '区域配置', dataIndex: 'profileName' },
+                { title: '修改人', dataIndex: 'createdByName', render: (n: string | null) => n ?? '首次设置' },
+                { title: '修改时间', dataIndex: 'createdAt', render: (t: string) => chinaTime(t) },
+              ]}
+            />
           </Col>
         </Row>
       </Card>
