@@ -2,7 +2,6 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
-    include: ['test/**/*.test.ts'],
     // Real SQLite files and a real Chromium on a 2-core machine: run files in parallel, but not too many.
     maxWorkers: 2,
     testTimeout: 30_000,
@@ -10,6 +9,11 @@ export default defineConfig({
     // the e2e tests fail on a loaded CI machine though nothing was wrong (storeroom's count post, 2026-11-28).
     expect: { poll: { timeout: 15_000, interval: 100 } },
     hookTimeout: 120_000,
-    globalSetup: ['test/e2e/harness.ts'],
+    // The Chromium tests run after the rest (groupOrder), not beside the tamper suites' minutes of CPU: beside them a
+    // dialog's click or a toast missed its 10 s on CI while the same files passed alone and under 6× CPU throttling.
+    projects: [
+      { extends: true, test: { name: 'core', include: ['test/**/*.test.ts'], exclude: ['test/e2e/**'], sequence: { groupOrder: 0 } } },
+      { extends: true, test: { name: 'e2e', include: ['test/e2e/**/*.test.ts'], globalSetup: ['test/e2e/harness.ts'], sequence: { groupOrder: 1 } } },
+    ],
   },
 });
