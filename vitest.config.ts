@@ -9,11 +9,12 @@ export default defineConfig({
     // the e2e tests fail on a loaded CI machine though nothing was wrong (storeroom's count post, 2026-11-28).
     expect: { poll: { timeout: 15_000, interval: 100 } },
     hookTimeout: 120_000,
-    // The Chromium tests run after the rest (groupOrder), not beside the tamper suites' minutes of CPU: beside them a
-    // dialog's click or a toast missed its 10 s on CI while the same files passed alone and under 6× CPU throttling.
+    // The Chromium tests run after the rest (groupOrder), one file at a time: beside the tamper suites' minutes of CPU,
+    // or beside another browser, a dialog's click or a toast missed its time on CI runs (a different e2e file each
+    // run) while every file passed alone and under 6× CPU throttling.
     projects: [
       { extends: true, test: { name: 'core', include: ['test/**/*.test.ts'], exclude: ['test/e2e/**'], sequence: { groupOrder: 0 } } },
-      { extends: true, test: { name: 'e2e', include: ['test/e2e/**/*.test.ts'], globalSetup: ['test/e2e/harness.ts'], sequence: { groupOrder: 1 } } },
+      { extends: true, test: { name: 'e2e', include: ['test/e2e/**/*.test.ts'], globalSetup: ['test/e2e/harness.ts'], fileParallelism: false, sequence: { groupOrder: 1 } } },
     ],
   },
 });
