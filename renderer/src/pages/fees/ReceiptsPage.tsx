@@ -1,9 +1,10 @@
-import { Button, Form, Input, Modal, Space, Table, Tag } from 'antd';
+import { Button, Space, Table, Tag } from 'antd';
 import { useCallback, useEffect, useState } from 'react';
 import { PAY_METHOD_LABELS } from '../../../../shared/labels-fees.ts';
 import type { Receipt } from '../../../../shared/api/fees.ts';
 import { formatFen } from '../../../../shared/format.ts';
 import { call } from '../../api.ts';
+import { ReasonDialog } from '../../components/ReasonDialog.tsx';
 import { showError, toast } from '../../feedback.ts';
 import { chinaToday } from '../../labels.ts';
 import { navigate, restOf, usePath } from '../../router.ts';
@@ -11,41 +12,6 @@ import { ClassSelect, DateInput, useCanWrite, useClasses, useFeeSetup } from './
 import { ReceiptPrint } from './ReceiptPrint.tsx';
 
 const BASE = '/fees/receipts';
-
-function VoidDialog({ r, onClose }: { r: Receipt; onClose: (changed: boolean) => void }) {
-  const [form] = Form.useForm<{ reason: string }>();
-  return (
-    <Modal
-      open
-      title={`作废收据 ${r.number}`}
-      okText="作废"
-      okButtonProps={{ danger: true }}
-      cancelText="取消"
-      onCancel={() => onClose(false)}
-      onOk={async () => {
-        // An empty reason shows under its field; nothing to report beyond that.
-        const v = await form.validateFields().catch(() => null);
-        if (!v) return;
-        try {
-          await call('receipts.void', { id: r.id, reason: v.reason });
-          toast(`收据 ${r.number} 已作废，记账已冲销`);
-          onClose(true);
-        } catch (e) {
-          showError(e, form);
-        }
-      }}
-    >
-      <p>
-        {r.className} {r.studentName} {r.periodLabel} ¥{formatFen(r.amountFen)}。作废后号码保留、标记作废，收款记账冲销。
-      </p>
-      <Form form={form} layout="vertical">
-        <Form.Item name="reason" label="作废理由" rules={[{ required: true, whitespace: true, message: '请填写作废理由' }]}>
-          <Input autoFocus maxLength={200} />
-        </Form.Item>
-      </Form>
-    </Modal>
-  );
-}
 
 function PrintView({ id }: { id: string }) {
   const { schoolName } = useFeeSetup();
@@ -133,13 +99,19 @@ export function ReceiptsPage() {
         ]}
       />
       {voiding && (
-        <VoidDialog
-          r={voiding}
+        <ReasonDialog
+          title={`作废收据 ${voiding.number}`}
+          onConfirm={async (reason) => {
+            await call('receipts.void', { id: voiding.id, reason });
+            toast(`收据 ${voiding.number} 已作废，记账已冲销`);
+          }}
           onClose={(changed) => {
             setVoiding(null);
             if (changed) load();
           }}
-        />
+        >
+          {voiding.className} {voiding.studentName} {voiding.periodLabel} ¥{formatFen(voiding.amountFen)}。作废后号码保留、标记作废，收款记账冲销。
+        </ReasonDialog>
       )}
     </Space>
   );

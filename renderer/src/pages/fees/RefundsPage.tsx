@@ -5,6 +5,7 @@ import type { Refund, RefundPayMethod, RefundQuote, RefundReason, SettlementRow 
 import { formatFen } from '../../../../shared/format.ts';
 import { call } from '../../api.ts';
 import { enterToNext } from '../../components/enterToNext.ts';
+import { ReasonDialog } from '../../components/ReasonDialog.tsx';
 import { showError, toast } from '../../feedback.ts';
 import { chinaToday } from '../../labels.ts';
 import { ClassSelect, DateInput, StudentSelect, useCanWrite, useClasses, useFeeSetup } from './common.tsx';
@@ -139,31 +140,6 @@ function PayDialog({ r, onClose }: { r: Refund; onClose: (changed: boolean) => v
   );
 }
 
-function VoidRefund({ r, onClose }: { r: Refund; onClose: (changed: boolean) => void }) {
-  const [reason, setReason] = useState('');
-  return (
-    <Modal
-      open
-      title={`作废退费 ${r.number}`}
-      okText="作废"
-      okButtonProps={{ danger: true, disabled: !reason.trim() }}
-      cancelText="取消"
-      onCancel={() => onClose(false)}
-      onOk={async () => {
-        try {
-          await call('refunds.void', { id: r.id, reason });
-          toast(`退费 ${r.number} 已作废`);
-          onClose(true);
-        } catch (e) {
-          showError(e);
-        }
-      }}
-    >
-      <Input placeholder="作废理由" value={reason} onChange={(e) => setReason(e.target.value)} maxLength={200} />
-    </Modal>
-  );
-}
-
 function RefundList({ reloadKey }: { reloadKey: number }) {
   const canWrite = useCanWrite();
   const { profile } = useFeeSetup();
@@ -234,7 +210,18 @@ function RefundList({ reloadKey }: { reloadKey: number }) {
         ]}
       />
       {paying && <PayDialog r={paying} onClose={(c) => (setPaying(null), c && load())} />}
-      {voiding && <VoidRefund r={voiding} onClose={(c) => (setVoiding(null), c && load())} />}
+      {voiding && (
+        <ReasonDialog
+          title={`作废退费 ${voiding.number}`}
+          onConfirm={async (reason) => {
+            await call('refunds.void', { id: voiding.id, reason });
+            toast(`退费 ${voiding.number} 已作废`);
+          }}
+          onClose={(c) => (setVoiding(null), c && load())}
+        >
+          {voiding.className} {voiding.studentName}：{voiding.days} 天 ¥{formatFen(voiding.amountFen)}
+        </ReasonDialog>
+      )}
     </Space>
   );
 }
