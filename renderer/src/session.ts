@@ -1,5 +1,6 @@
 import { create } from 'zustand';
 import type { SessionInfo } from '../../shared/api/people.ts';
+import { METHOD_ACCESS, type AccessMethod } from '../../shared/access.generated.ts';
 import type { Role } from '../../shared/roles.ts';
 import { call } from './api.ts';
 
@@ -59,6 +60,15 @@ export const useSession = create<SessionState>()((set, get) => ({
 export function allowed(roles: readonly Role[] | 'any', mine: readonly Role[] | undefined): boolean {
   if (!mine) return false;
   return roles === 'any' || roles.some((r) => mine.includes(r));
+}
+
+/**
+ * Who may call `method`, as the contract says ('any' for every logged-in user): what a page that needs the method
+ * declares instead of a role list of its own.
+ */
+export function callers(method: AccessMethod): readonly Role[] | 'any' {
+  const a: readonly Role[] | 'any' | 'public' = METHOD_ACCESS[method];
+  return a === 'public' ? 'any' : a;
 }
 
 export function useRoles(): Role[] {

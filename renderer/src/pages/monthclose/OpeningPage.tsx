@@ -8,7 +8,8 @@ import { call } from '../../api.ts';
 import { IngredientSelect, SupplierSelect } from '../../components/EntitySelect.tsx';
 import { enterToNext } from '../../components/enterToNext.ts';
 import { showError, toast } from '../../feedback.ts';
-import { useSession } from '../../session.ts';
+import { useRoles } from '../../session.ts';
+import { canCall } from '../../../../shared/access.generated.ts';
 import { StudentSelect } from '../fees/common.tsx';
 
 /** One line of the draft as typed or imported, with the words shown for it. */
@@ -45,9 +46,8 @@ async function fileToBase64(file: Blob): Promise<string> {
  * posts it. Once posted, or once a month has closed, it is read only.
  */
 export function OpeningPage() {
-  const roles = useSession((s) => s.session?.roles ?? []);
-  const isAccountant = roles.includes('accountant');
-  const isReviewer = roles.includes('reviewer');
+  const roles = useRoles();
+  const canSave = canCall('opening.save', roles);
   const [state, setState] = useState<OpeningState | null>(null);
   const [lines, setLines] = useState<Line[]>([]);
   const [form] = Form.useForm<{ date: string; bank: string; subsidy: string; cash: string; note: string }>();
@@ -86,7 +86,7 @@ export function OpeningPage() {
 
   if (!state) return null;
   const o = state.opening;
-  const editable = isAccountant && (!o || o.status === 'draft') && !state.closedNote;
+  const editable = canSave && (!o || o.status === 'draft') && !state.closedNote;
 
   const act = async (f: () => Promise<unknown>, done: string) => {
     setBusy(true);
@@ -252,12 +252,12 @@ export function OpeningPage() {
             保存草稿
           </Button>
         )}
-        {isAccountant && o?.status === 'draft' && !state.closedNote && (
+        {canCall('opening.submit', roles) && o?.status === 'draft' && !state.closedNote && (
           <Button loading={busy} onClick={() => void act(() => call('opening.submit', {}), '已提交，等待审核人审核')} data-testid="opening-submit">
             提交审核
           </Button>
         )}
-        {(isAccountant || isReviewer) && o?.status === 'submitted' && (
+        {canCall('opening.withdraw', roles) && o?.status === 'submitted' && (
           <Button
             loading={busy}
             onClick={() => {
@@ -268,7 +268,7 @@ export function OpeningPage() {
             退回修改
           </Button>
         )}
-        {isReviewer && o?.status === 'submitted' && !state.closedNote && (
+        {canCall('opening.approve', roles) && o?.status === 'submitted' && !state.closedNote && (
           <Button type="primary" loading={busy} onClick={() => void act(() => call('opening.approve', {}), '期初建账已审核过账')} data-testid="opening-approve">
             审核过账
           </Button>
