@@ -2,7 +2,7 @@
  * Builds what Electron runs, into dist/:
  *   dist/electron/main.cjs     the main process (electron/main.ts and the core it imports), one CommonJS bundle
  *   dist/electron/preload.cjs  the sandboxed preload: one CommonJS file requiring nothing but 'electron'
- *   dist/electron/xlsx-worker.cjs  the worker thread that reads an .xlsx people bring (electron/core/xlsx.ts reads
+ *   dist/electron/xlsx-worker.cjs  the worker thread that reads an .xlsx people bring (electron/core/xlsx/read.ts reads
  *                              and evaluates it from beside main.cjs)
  *   dist/electron/icon.png     the window icon (the packaged app holds dist/ only)
  *   dist/renderer/             the React renderer, by Vite (vite.config.ts)
@@ -35,13 +35,13 @@ const common = {
   legalComments: 'none',
   sourcemap: false,
   absWorkingDir: root,
-  // electron/core/xlsx.ts uses import.meta.url only when it runs from the sources; in the bundle it finds its worker
+  // electron/core/xlsx/read.ts uses import.meta.url only when it runs from the sources; in the bundle it finds its worker
   // beside main.cjs.
   logOverride: { 'empty-import-meta': 'silent' },
 };
 
 await esbuild.build({ ...common, entryPoints: ['electron/main.ts'], outfile: path.join(out, 'main.cjs') });
-await esbuild.build({ ...common, entryPoints: ['electron/core/xlsx-worker.ts'], outfile: path.join(out, 'xlsx-worker.cjs') });
+await esbuild.build({ ...common, entryPoints: ['electron/core/xlsx/worker.ts'], outfile: path.join(out, 'xlsx-worker.cjs') });
 await esbuild.build({
   ...common,
   entryPoints: ['electron/preload.ts'],

@@ -1,6 +1,6 @@
 /**
  * Matching typed text against a name and its pinyin keys anywhere in the name (issue 15): "ly" finds 杭州绿源…, whose
- * initials are "hzlync…", as "lvyuan" and "绿源" do. The core's SQL searches (electron/core/pinyin.ts pinyinSearchSql)
+ * initials are "hzlync…", as "lvyuan" and "绿源" do. The core's SQL searches (electron/core/ledger/pinyin.ts pinyinSearchSql)
  * apply the same rule; this copy serves lists the renderer already holds (inspectors, users), so it needs no pinyin
  * dictionary: the keys come with the rows.
  */

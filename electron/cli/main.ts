@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import { openBackend, toApiError, type Backend } from '../core/backend.ts';
 import { resolveLedgerPath, type LedgerLocation } from '../core/paths.ts';
-import { assertLocalStorage } from '../core/storage-location.ts';
+import { assertLocalStorage } from '../core/integrity/storage-location.ts';
 import { assertLedgerFile } from './ledger-file.ts';
 import type { SessionInfo } from '../../shared/api/people.ts';
 import { ApiError, type ApiErrorShape } from '../../shared/errors.ts';

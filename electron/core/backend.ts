@@ -8,13 +8,13 @@ import { openLedger, type Db, type OpenOptions } from './db/open.ts';
 import { corruptLedgerError, isCorrupt } from './db/damage.ts';
 import { assertSchemaIntact, schemaDifferencesCached } from './db/schema.ts';
 import { RefusedAfterWrite, type Handler, type PreparedHandler } from './handlers.ts';
-import { uuidv7 } from './ids.ts';
-import { assertPeriodFields } from './period-lock.ts';
+import { uuidv7 } from './ledger/ids.ts';
+import { assertPeriodFields } from './ledger/period-lock.ts';
 import { allHandlers } from './registry.ts';
-import { preMigrationBackup } from './backup.ts';
-import { acquireWriterLock } from './writer-lock.ts';
-import { sweepLitter } from './litter.ts';
-import { assertRoomToWrite, diskFullMessage, freeBytes, isDiskFull } from './disk-space.ts';
+import { preMigrationBackup } from './integrity/backup.ts';
+import { acquireWriterLock } from './integrity/writer-lock.ts';
+import { sweepLitter } from './integrity/litter.ts';
+import { assertRoomToWrite, diskFullMessage, freeBytes, isDiskFull } from './integrity/disk-space.ts';
 
 export interface BackendOptions extends OpenOptions {
   file: string;

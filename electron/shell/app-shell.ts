@@ -2,9 +2,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { BrowserWindow as BrowserWindowType } from 'electron';
 import { openBackend, type Backend } from '../core/backend.ts';
-import { createBackup, listBackups, pruneBackups, scheduleDailyBackups, startupBackup } from '../core/backup.ts';
-import { startHealthCheck, stopHealthCheck, type HealthState } from '../core/health-check.ts';
-import { checkStorageLocation } from '../core/storage-location.ts';
+import { createBackup, listBackups, pruneBackups, scheduleDailyBackups, startupBackup } from '../core/integrity/backup.ts';
+import { startHealthCheck, stopHealthCheck, type HealthState } from '../core/integrity/health-check.ts';
+import { checkStorageLocation } from '../core/integrity/storage-location.ts';
 import { resolveDataLocation, type DataLocation } from './data-location.ts';
 import { registerInvokeHandler } from './ipc.ts';
 import { registerPickPathHandler } from './pick-path.ts';
@@ -28,7 +28,7 @@ export interface ShellOptions {
   echoLog?: boolean;
   /**
    * better-sqlite3's entry file, resolved by main.ts: the file check's worker thread loads it from this path (see
-   * core/health-check.ts). Without it no file check runs.
+   * core/integrity/health-check.ts). Without it no file check runs.
    */
   sqliteDriver?: string;
 }
@@ -134,7 +134,7 @@ export function startShell(electron: ElectronMain, opts: ShellOptions): Shell {
       });
 
     // Page-level damage, looked for once the start backup is done (it reads the whole file too): quick_check on a
-    // read-only connection in a worker thread, so this process never waits for it (core/health-check.ts).
+    // read-only connection in a worker thread, so this process never waits for it (core/integrity/health-check.ts).
     const driver = opts.sqliteDriver;
     const healthCheck: Promise<HealthState | null> = driver
       ? startBackup.then(() => {

@@ -20,9 +20,9 @@ import { openBackend, type Backend } from '../../electron/core/backend.ts';
 import type { Input, MethodName, Output } from '../../shared/api/index.ts';
 import type { Role } from '../../shared/roles.ts';
 import { makeCreditCode } from '../../electron/core/demo/credit-code.ts';
-import { addDays, lastDayOfMonth } from '../../electron/core/clock.ts';
+import { addDays, lastDayOfMonth } from '../../electron/core/ledger/clock.ts';
 import { CATEGORIES } from '../../shared/domain.ts';
-import { seededRandom as rng } from '../../electron/core/seeded-random.ts';
+import { seededRandom as rng } from '../../electron/core/ledger/seeded-random.ts';
 
 export interface BuildSize {
   years: number;

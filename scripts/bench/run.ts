@@ -20,7 +20,7 @@ import { LATEST_VERSION } from '../../electron/core/db/open.ts';
 import type { Input, MethodName, Output } from '../../shared/api/index.ts';
 import { loginAs } from './bench-session.ts';
 import { sizeFromArgs, monthDays, className, type BuildResult } from './build-ledger.ts';
-import { addDays, lastDayOfMonth } from '../../electron/core/clock.ts';
+import { addDays, lastDayOfMonth } from '../../electron/core/ledger/clock.ts';
 
 const HERE = import.meta.filename;
 

@@ -44,7 +44,7 @@ export interface VerifyResult {
 }
 
 /**
- * The file check run after start (PRAGMA quick_check in a worker thread, electron/core/health-check.ts): 'pending'
+ * The file check run after start (PRAGMA quick_check in a worker thread, electron/core/integrity/health-check.ts): 'pending'
  * while it runs, 'damaged' with SQLite's findings, 'unchecked' when no check ran or it could not finish.
  */
 export interface HealthInfo {

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { postEntry } from '../../electron/core/journal.ts';
+import { postEntry } from '../../electron/core/ledger/journal.ts';
 import { tableDigest } from '../helpers/backend.ts';
 import { feeSchool, type FeeSchool } from './fees-fixture.ts';
 

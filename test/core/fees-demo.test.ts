@@ -3,7 +3,7 @@ import { openBackend, type Backend } from '../../electron/core/backend.ts';
 import { feesStep } from '../../electron/core/demo/fees.ts';
 import { schoolAndPeople } from '../../electron/core/demo/people.ts';
 import { seedDemo } from '../../electron/core/demo/index.ts';
-import { accountBalance } from '../../electron/core/journal.ts';
+import { accountBalance } from '../../electron/core/ledger/journal.ts';
 import { tempLedger } from '../helpers/backend.ts';
 
 let cleanup: (() => void) | null = null;

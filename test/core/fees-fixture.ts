@@ -1,5 +1,5 @@
 import type { RosterRow, Student } from '../../shared/api/fees.ts';
-import { accountBalance } from '../../electron/core/journal.ts';
+import { accountBalance } from '../../electron/core/ledger/journal.ts';
 import { setupBackend, type TestBackend } from '../helpers/backend.ts';
 
 /**

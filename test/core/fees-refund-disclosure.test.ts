@@ -3,7 +3,7 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { DEFAULT_DISCLOSURE_LAYOUT } from '../../shared/disclosure.ts';
 import { writeSheets } from '../../electron/core/disclosure/workbook.ts';
-import { disclosureData, disclosureListsJson } from '../../electron/core/domains/monthclose-disclosure.ts';
+import { disclosureData, disclosureListsJson } from '../../electron/core/domains/monthclose/disclosure.ts';
 import { feeSchool, type FeeSchool } from './fees-fixture.ts';
 
 /**

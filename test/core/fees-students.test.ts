@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { verifyLedger } from '../../electron/core/verify.ts';
+import { verifyLedger } from '../../electron/core/integrity/verify.ts';
 import { tableDigest } from '../helpers/backend.ts';
 import { feeSchool, type FeeSchool } from './fees-fixture.ts';
 

@@ -6,9 +6,9 @@ import { openBackend } from '../../electron/core/backend.ts';
 import { MIGRATIONS } from '../../electron/core/db/migrations/index.ts';
 import { LATEST_VERSION, openLedger, schemaVersion } from '../../electron/core/db/open.ts';
 import type { Ctx } from '../../electron/core/context.ts';
-import { uuidv7 } from '../../electron/core/ids.ts';
-import { mealDays } from '../../electron/core/domains/monthclose-figures.ts';
-import { groupRows, rowsWhere, snapshotRows } from '../../electron/core/row-snapshot.ts';
+import { uuidv7 } from '../../electron/core/ledger/ids.ts';
+import { mealDays } from '../../electron/core/domains/monthclose/figures.ts';
+import { groupRows, rowsWhere, snapshotRows } from '../../electron/core/ledger/row-snapshot.ts';
 import { tempLedger } from '../helpers/backend.ts';
 
 const temps: (() => void)[] = [];

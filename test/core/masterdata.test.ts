@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { firstBrokenAudit } from '../../electron/core/audit.ts';
-import { pinyinKeys } from '../../electron/core/pinyin.ts';
+import { firstBrokenAudit } from '../../electron/core/ledger/audit.ts';
+import { pinyinKeys } from '../../electron/core/ledger/pinyin.ts';
 import { setupBackend, tableDigest, type TestBackend } from '../helpers/backend.ts';
 
 // Published codes of real companies, so the check character is tested against the outside world, not our code.

@@ -1,11 +1,11 @@
 import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Db } from '../../electron/core/db/open.ts';
-import { verifyLedger } from '../../electron/core/verify.ts';
-import { addDays } from '../../electron/core/clock.ts';
-import { accountBalance } from '../../electron/core/journal.ts';
+import { verifyLedger } from '../../electron/core/integrity/verify.ts';
+import { addDays } from '../../electron/core/ledger/clock.ts';
+import { accountBalance } from '../../electron/core/ledger/journal.ts';
 import { OCT_DAYS } from './fees-fixture.ts';
-import { chinaDate } from '../../electron/core/clock.ts';
+import { chinaDate } from '../../electron/core/ledger/clock.ts';
 import { septemberSchool, type SeptSchool } from './monthclose-fixture.ts';
 import { draft, line } from './receiving-fixtures.ts';
 
@@ -120,7 +120,7 @@ async function apply(s: SeptSchool, op: Op, i: number): Promise<boolean> {
   const ings = [w.rice, w.pork, w.cabbage, w.milk];
   const d = OCT_DAYS[(op as { day?: number }).day ?? 0];
   // The clock never goes back: an operation dated before the last one is back-dated on a later day, and one without a
-  // day happens on the latest day so far (nothing is booked ahead of the day, electron/core/period-lock.ts).
+  // day happens on the latest day so far (nothing is booked ahead of the day, electron/core/ledger/period-lock.ts).
   const today = chinaDate(b.ctx.now());
   w.setNow(`${d > today ? d : today}T06:00:00Z`);
   const ok = (r: { ok: boolean; error?: unknown }) => {

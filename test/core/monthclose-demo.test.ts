@@ -3,7 +3,7 @@ import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openBackend, type Backend } from '../../electron/core/backend.ts';
 import { seedDemo } from '../../electron/core/demo/index.ts';
-import { recomputeClosedMonthChecksum } from '../../electron/core/domains/monthclose.ts';
+import { recomputeClosedMonthChecksum } from '../../electron/core/domains/monthclose/index.ts';
 import type { Input, MethodName, Output } from '../../shared/api/index.ts';
 import { tempLedger } from '../helpers/backend.ts';
 import { finishDemoMonth } from './monthclose-fixture.ts';

@@ -2,7 +2,7 @@ import path from 'node:path';
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import Database from 'better-sqlite3';
-import { verifyLedger } from '../../electron/core/verify.ts';
+import { verifyLedger } from '../../electron/core/integrity/verify.ts';
 import type { OpeningLineInput } from '../../shared/api/opening.ts';
 import { PASSWORD, setupBackend, tableDigest } from '../helpers/backend.ts';
 import { ROSTER, SEPT_DAYS } from './fees-fixture.ts';

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { firstBrokenAudit } from '../../electron/core/audit.ts';
+import { firstBrokenAudit } from '../../electron/core/ledger/audit.ts';
 import { MIGRATIONS } from '../../electron/core/db/migrations/index.ts';
-import { seededRandom } from '../../electron/core/seeded-random.ts';
+import { seededRandom } from '../../electron/core/ledger/seeded-random.ts';
 import { tableDigest } from '../helpers/backend.ts';
 import { draft, line, postNew, setupWorld, type World } from './receiving-fixtures.ts';
 

@@ -7,7 +7,7 @@ import ExcelJS from 'exceljs';
 import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { MIGRATIONS } from '../../electron/core/db/migrations/index.ts';
-import { verifyLedger } from '../../electron/core/verify.ts';
+import { verifyLedger } from '../../electron/core/integrity/verify.ts';
 import type { Ingredient } from '../../shared/api/masterdata.ts';
 import { defaultImported, defaultKind } from '../../shared/cert-rules.ts';
 import { CATEGORIES, INGREDIENT_KINDS, type CertKind } from '../../shared/domain.ts';

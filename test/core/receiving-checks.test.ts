@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { effectiveExpiry, runChecks, summarize, pairKey, type CheckFacts } from '../../electron/core/domains/receiving-checks.ts';
+import { effectiveExpiry, runChecks, summarize, pairKey, type CheckFacts } from '../../electron/core/domains/receiving/checks.ts';
 import type { Ingredient, Supplier } from '../../shared/api/masterdata.ts';
 import { deliveryDraftSchema, type DeliveryDraftInput, type DeliveryLineInput } from '../../shared/api/receiving.ts';
 import { DEFAULT_PROFILE, type RegionalProfile } from '../../shared/profile.ts';

@@ -1,6 +1,6 @@
 import { afterEach, expect, it } from 'vitest';
 import { openBackend, type Backend } from '../../electron/core/backend.ts';
-import { firstBrokenAudit } from '../../electron/core/audit.ts';
+import { firstBrokenAudit } from '../../electron/core/ledger/audit.ts';
 import { seedDemo } from '../../electron/core/demo/index.ts';
 import { deliveriesStep, schoolDays } from '../../electron/core/demo/deliveries.ts';
 import { ingredientsStep } from '../../electron/core/demo/ingredients.ts';
@@ -44,7 +44,7 @@ it('seeds a realistic month of deliveries through the API', async () => {
   expect(numbers).toEqual(numbers.map((_, i) => i + 1));
   // the statement of 绿源 differs by 3.50 on one delivery; 禾丰粮油 is paid what it was owed at September's end
   b.ctx.setSession({ userId: 'x', username: 'x', displayName: 'x', roles: ['accountant'] });
-  const { reconcile } = await import('../../electron/core/domains/receiving-reconciliation.ts');
+  const { reconcile } = await import('../../electron/core/domains/receiving/reconciliation.ts');
   const veg = db.prepare(`SELECT id FROM suppliers WHERE name = '杭州绿源农产品配送有限公司'`).get() as { id: string };
   const rec = reconcile(b.ctx, veg.id, '2026-09');
   expect(rec.differenceFen).toBe(350);
@@ -52,7 +52,7 @@ it('seeds a realistic month of deliveries through the API', async () => {
   const grain = db.prepare(`SELECT id FROM suppliers WHERE name = '杭州禾丰粮油贸易有限公司'`).get() as { id: string };
   expect(reconcile(b.ctx, grain.id, '2026-09').payableAtMonthEndFen).toBeGreaterThan(0);
   const paid = db.prepare(`SELECT sum(amount_fen) AS s FROM supplier_payments`).get() as { s: number };
-  const { accountBalance } = await import('../../electron/core/journal.ts');
+  const { accountBalance } = await import('../../electron/core/ledger/journal.ts');
   expect(paid.s).toBe(-accountBalance(b.ctx, `payable:${grain.id}`, '2026-09-30'));
   // the whole journal balances and the audit chain holds
   expect(db.prepare(`SELECT coalesce(sum(amount_fen), 0) AS s FROM journal_postings`).get()).toEqual({ s: 0 });

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { accountBalance } from '../../electron/core/journal.ts';
+import { accountBalance } from '../../electron/core/ledger/journal.ts';
 import { tableDigest } from '../helpers/backend.ts';
 import { draft, line, postNew, setupWorld, type World } from './receiving-fixtures.ts';
 

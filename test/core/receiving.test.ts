@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { firstBrokenAudit } from '../../electron/core/audit.ts';
-import { accountBalance } from '../../electron/core/journal.ts';
+import { firstBrokenAudit } from '../../electron/core/ledger/audit.ts';
+import { accountBalance } from '../../electron/core/ledger/journal.ts';
 import { tableDigest } from '../helpers/backend.ts';
 import { draft, line, postNew, setupWorld, type World } from './receiving-fixtures.ts';
 

@@ -1,11 +1,11 @@
 import { afterEach, expect, it } from 'vitest';
 import { openBackend, type Backend } from '../../electron/core/backend.ts';
-import { firstBrokenAudit } from '../../electron/core/audit.ts';
+import { firstBrokenAudit } from '../../electron/core/ledger/audit.ts';
 import { seedDemo, type DemoStep } from '../../electron/core/demo/index.ts';
 import { ingredientsStep } from '../../electron/core/demo/ingredients.ts';
 import { schoolAndPeople } from '../../electron/core/demo/people.ts';
 import { storeroomStep } from '../../electron/core/demo/storeroom.ts';
-import { categoryCost } from '../../electron/core/domains/storeroom.ts';
+import { categoryCost } from '../../electron/core/domains/storeroom/index.ts';
 import { creditCode } from './receiving-fixtures.ts';
 import { tempLedger } from '../helpers/backend.ts';
 

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { firstBrokenAudit } from '../../electron/core/audit.ts';
-import { shareHalfUp } from '../../electron/core/domains/storeroom-ledger.ts';
-import { categoryCost } from '../../electron/core/domains/storeroom.ts';
+import { firstBrokenAudit } from '../../electron/core/ledger/audit.ts';
+import { shareHalfUp } from '../../electron/core/domains/storeroom/ledger.ts';
+import { categoryCost } from '../../electron/core/domains/storeroom/index.ts';
 import { tableDigest } from '../helpers/backend.ts';
 import { draft, line, postNew, setupWorld, type World } from './receiving-fixtures.ts';
 

@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { openBackend, type Backend } from '../../electron/core/backend.ts';
-import { startHealthCheck } from '../../electron/core/health-check.ts';
+import { startHealthCheck } from '../../electron/core/integrity/health-check.ts';
 import { setupBackend, type TestBackend } from '../helpers/backend.ts';
 import { openApp, type App } from './harness.ts';
 

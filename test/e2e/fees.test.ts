@@ -1,6 +1,6 @@
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { accountBalance } from '../../electron/core/journal.ts';
+import { accountBalance } from '../../electron/core/ledger/journal.ts';
 import { setupBackend, type TestBackend } from '../helpers/backend.ts';
 import { openApp, type App } from './harness.ts';
 

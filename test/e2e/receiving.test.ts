@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { accountBalance } from '../../electron/core/journal.ts';
+import { accountBalance } from '../../electron/core/ledger/journal.ts';
 import { PASSWORD, setupBackend, type TestBackend } from '../helpers/backend.ts';
 import { creditCode } from '../core/receiving-fixtures.ts';
 import { openApp, RESULTS_DIR, type App } from './harness.ts';

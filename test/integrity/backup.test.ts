@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openBackend } from '../../electron/core/backend.ts';
-import { previewBackup, restoreLedger } from '../../electron/core/backup-restore.ts';
+import { previewBackup, restoreLedger } from '../../electron/core/integrity/backup-restore.ts';
 import {
   backupFileName,
   backupsDir,
@@ -16,7 +16,7 @@ import {
   scheduleDailyBackups,
   startupBackup,
   type BackupFile,
-} from '../../electron/core/backup.ts';
+} from '../../electron/core/integrity/backup.ts';
 import { MIGRATIONS } from '../../electron/core/db/migrations/index.ts';
 import { LATEST_VERSION } from '../../electron/core/db/open.ts';
 import { setupBackend, tempLedger, type TestBackend } from '../helpers/backend.ts';
@@ -254,7 +254,7 @@ describe('restore', () => {
 describe('retention from the profile', () => {
   it('the default profile keeps 14 days and 12 months; a school may keep more or fewer', async () => {
     const { DEFAULT_PROFILE, profileSchema } = await import('../../shared/profile.ts');
-    const { retentionOf, DEFAULT_RETENTION } = await import('../../electron/core/backup.ts');
+    const { retentionOf, DEFAULT_RETENTION } = await import('../../electron/core/integrity/backup.ts');
     expect(retentionOf(DEFAULT_PROFILE)).toEqual({ daily: 14, monthly: 12 });
     expect(retentionOf(null)).toEqual(DEFAULT_RETENTION);
     // A profile stored before these settings existed reads with the defaults.

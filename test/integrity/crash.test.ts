@@ -3,8 +3,8 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { firstBrokenAudit } from '../../electron/core/audit.ts';
-import { verifyLedger } from '../../electron/core/verify.ts';
+import { firstBrokenAudit } from '../../electron/core/ledger/audit.ts';
+import { verifyLedger } from '../../electron/core/integrity/verify.ts';
 import { setupBackend } from '../helpers/backend.ts';
 
 /**

@@ -5,10 +5,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openBackend, toApiError, type Backend } from '../../electron/core/backend.ts';
-import { backupsDir, createBackup } from '../../electron/core/backup.ts';
+import { backupsDir, createBackup } from '../../electron/core/integrity/backup.ts';
 import { openLedger } from '../../electron/core/db/open.ts';
-import { verifyLedgerFile } from '../../electron/core/verify.ts';
-import { lockFileFor } from '../../electron/core/writer-lock.ts';
+import { verifyLedgerFile } from '../../electron/core/integrity/verify.ts';
+import { lockFileFor } from '../../electron/core/integrity/writer-lock.ts';
 import type { ApiError } from '../../shared/errors.ts';
 import { PASSWORD, setupBackend, tableDigest, tempLedger } from '../helpers/backend.ts';
 

@@ -1,5 +1,5 @@
 import type { Ingredient, Supplier } from '../../shared/api/masterdata.ts';
-import { ensurePayableAccount, postEntry, reverseEntriesOf } from '../../electron/core/journal.ts';
+import { ensurePayableAccount, postEntry, reverseEntriesOf } from '../../electron/core/ledger/journal.ts';
 import { setupBackend, type TestBackend } from '../helpers/backend.ts';
 
 /** A valid 统一社会信用代码 from 17 leading characters (GB 32100 check character computed here). */

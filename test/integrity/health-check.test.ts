@@ -4,7 +4,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openBackend, type Backend } from '../../electron/core/backend.ts';
-import { healthOf, quickCheckInWorker, startHealthCheck } from '../../electron/core/health-check.ts';
+import { healthOf, quickCheckInWorker, startHealthCheck } from '../../electron/core/integrity/health-check.ts';
 import { PASSWORD, setupBackend, tempLedger } from '../helpers/backend.ts';
 
 /**

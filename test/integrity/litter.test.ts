@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openBackend } from '../../electron/core/backend.ts';
 import { convertWithSoffice, findSoffice } from '../../electron/core/disclosure/soffice.ts';
-import { lockFileFor } from '../../electron/core/writer-lock.ts';
+import { lockFileFor } from '../../electron/core/integrity/writer-lock.ts';
 import { setupBackend, type TestBackend } from '../helpers/backend.ts';
 import { septemberSchool, type SeptSchool } from '../core/monthclose-fixture.ts';
 

@@ -1,8 +1,8 @@
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openBackend } from '../../electron/core/backend.ts';
-import { hashPassword } from '../../electron/core/passwords.ts';
-import { verifyLedger } from '../../electron/core/verify.ts';
+import { hashPassword } from '../../electron/core/domains/people/passwords.ts';
+import { verifyLedger } from '../../electron/core/integrity/verify.ts';
 import { PASSWORD, setupBackend, tableDigest, tempLedger, type TestBackend } from '../helpers/backend.ts';
 
 /**

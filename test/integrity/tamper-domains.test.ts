@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openBackend } from '../../electron/core/backend.ts';
 import { seedDemo } from '../../electron/core/demo/index.ts';
-import { verifyLedger } from '../../electron/core/verify.ts';
+import { verifyLedger } from '../../electron/core/integrity/verify.ts';
 import { tempLedger } from '../helpers/backend.ts';
 import { tamperableCopy, tamperRounds } from './tamper-kit.ts';
 

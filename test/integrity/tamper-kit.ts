@@ -1,7 +1,7 @@
 import Database from 'better-sqlite3';
 import fs from 'node:fs';
-import { seededRandom } from '../../electron/core/seeded-random.ts';
-import type { VerifyReport } from '../../electron/core/verify.ts';
+import { seededRandom } from '../../electron/core/ledger/seeded-random.ts';
+import type { VerifyReport } from '../../electron/core/integrity/verify.ts';
 
 /**
  * Tampering as done with the sqlite3 shell behind the app's back, shared by the tamper tests: a copy of a baseline

@@ -2,7 +2,7 @@ import Database from 'better-sqlite3';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { verifyLedger } from '../../electron/core/verify.ts';
+import { verifyLedger } from '../../electron/core/integrity/verify.ts';
 import { septemberSchool, type SeptSchool } from '../core/monthclose-fixture.ts';
 import { tamperableCopy, tamperRounds } from './tamper-kit.ts';
 

@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import { afterEach, describe, expect, it } from 'vitest';
-import { acquireWriterLock, lockFileFor, writerLockHolder } from '../../electron/core/writer-lock.ts';
+import { acquireWriterLock, lockFileFor, writerLockHolder } from '../../electron/core/integrity/writer-lock.ts';
 import { ApiError } from '../../shared/errors.ts';
 import { tempLedger } from '../helpers/backend.ts';
 

@@ -2,8 +2,8 @@ import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import zlib from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { READ_LIMITS, readSheet } from '../../electron/core/xlsx.ts';
-import { inspectXlsx, unpackXlsx } from '../../electron/core/xlsx-zip.ts';
+import { READ_LIMITS, readSheet } from '../../electron/core/xlsx/read.ts';
+import { inspectXlsx, unpackXlsx } from '../../electron/core/xlsx/zip.ts';
 import { deflated, rowXml, SHEET_HEAD, SHEET_TAIL, workbookParts, xlsxOf, zip } from './zip-kit.ts';
 
 /**

@@ -13,7 +13,7 @@ import { createFakeElectron, FakeWebContents, fakeEvent, ipcEvent, type FakeElec
  * The shell's native folder/file dialog for the backup page (window.canteen.pickPath), with the electron module
  * injected: the dialog is modal to the app's window, only our own page may open it, it offers only the two kinds the
  * page needs, and the chosen path then works with the API. And the file check the shell starts after the start
- * backup (core/health-check.ts), run in a worker thread from the driver path main.ts resolves.
+ * backup (core/integrity/health-check.ts), run in a worker thread from the driver path main.ts resolves.
  */
 let tmp: string;
 let fake: FakeElectron;

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { assertLocalStorage, checkStorageLocation, mountFsType, parseNetUse } from '../../electron/core/storage-location.ts';
+import { assertLocalStorage, checkStorageLocation, mountFsType, parseNetUse } from '../../electron/core/integrity/storage-location.ts';
 import { ApiError } from '../../shared/errors.ts';
 
 const identity = (p: string) => p;

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import fs from 'node:fs';
-import { backupDbTo } from '../../core/backup.ts';
+import { backupDbTo } from '../../core/integrity/backup.ts';
 import { ApiError } from '../../../shared/errors.ts';
 import { EXIT_OK, type CliCommand } from '../command.ts';
 

@@ -1,5 +1,5 @@
 import { previousMonth } from '../../../shared/calendar.ts';
-import { chinaDate } from '../../core/clock.ts';
+import { chinaDate } from '../../core/ledger/clock.ts';
 import { closeLastMonth } from '../../core/demo/close.ts';
 import { DEMO_STEPS, seedDemo } from '../../core/demo/index.ts';
 import { EXIT_OK, type CliCommand } from '../command.ts';

@@ -1,4 +1,4 @@
-import { previewBackup, restoreLedger } from '../../core/backup-restore.ts';
+import { previewBackup, restoreLedger } from '../../core/integrity/backup-restore.ts';
 import { EXIT_OK, type CliCommand } from '../command.ts';
 
 /**

@@ -1,4 +1,4 @@
-import { verifyLedgerFile, describeReport } from '../../core/verify.ts';
+import { verifyLedgerFile, describeReport } from '../../core/integrity/verify.ts';
 import { assertLedgerFile } from '../ledger-file.ts';
 import { EXIT_OK, EXIT_REJECTED, type CliCommand } from '../command.ts';
 import { badChecksumMessage, parsePublishedChecksums } from '../../../shared/anchors.ts';

@@ -1,6 +1,6 @@
 import Database from 'better-sqlite3';
 import path from 'node:path';
-import { BACKUP_REASON_LABELS, backupsDir, listBackups } from '../backup.ts';
+import { BACKUP_REASON_LABELS, backupsDir, listBackups } from '../integrity/backup.ts';
 import { ApiError } from '../../../shared/errors.ts';
 
 /** A header that counts more bytes than the file has. */

@@ -1,4 +1,4 @@
-import { lastDayOfMonth, previousMonth } from '../clock.ts';
+import { lastDayOfMonth, previousMonth } from '../ledger/clock.ts';
 import type { DemoStep } from './types.ts';
 
 /**

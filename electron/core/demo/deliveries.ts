@@ -2,9 +2,9 @@ import type { Input } from '../../../shared/api/index.ts';
 import type { Ingredient } from '../../../shared/api/masterdata.ts';
 import type { DeliveryView, Disposition } from '../../../shared/api/receiving.ts';
 import type { CertKind, StorageClass } from '../../../shared/domain.ts';
-import { addDays } from '../clock.ts';
+import { addDays } from '../ledger/clock.ts';
 import type { DemoStep } from './types.ts';
-import { seededRandom as rng } from '../seeded-random.ts';
+import { seededRandom as rng } from '../ledger/seeded-random.ts';
 
 /**
  * The kitchen door over last month and this month up to yesterday: every school day the vegetables, meat and tofu

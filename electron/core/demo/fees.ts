@@ -1,5 +1,5 @@
 import type { MealPlan, PayMethod, RosterRow, Student } from '../../../shared/api/fees.ts';
-import { addDays, lastDayOfMonth } from '../clock.ts';
+import { addDays, lastDayOfMonth } from '../ledger/clock.ts';
 import type { DemoContext, DemoStep } from './types.ts';
 
 /**

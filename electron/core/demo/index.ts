@@ -1,5 +1,5 @@
 import type { Backend } from '../backend.ts';
-import { chinaDate } from '../clock.ts';
+import { chinaDate } from '../ledger/clock.ts';
 import type { Input, MethodName, Output } from '../../../shared/api/index.ts';
 import { ApiError } from '../../../shared/errors.ts';
 import { deliveriesStep } from './deliveries.ts';

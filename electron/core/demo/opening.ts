@@ -1,4 +1,4 @@
-import { addDays, lastDayOfMonth, previousMonth } from '../clock.ts';
+import { addDays, lastDayOfMonth, previousMonth } from '../ledger/clock.ts';
 import type { DemoStep } from './types.ts';
 
 /**

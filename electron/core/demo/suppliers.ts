@@ -1,5 +1,5 @@
 import type { Input } from '../../../shared/api/index.ts';
-import { addDays } from '../clock.ts';
+import { addDays } from '../ledger/clock.ts';
 import { makeCreditCode } from './credit-code.ts';
 import type { DemoStep } from './types.ts';
 

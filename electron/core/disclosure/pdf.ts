@@ -4,7 +4,7 @@ import type { DisclosureData, DisclosureLayout } from '../../../shared/disclosur
 import { ApiError } from '../../../shared/errors.ts';
 import { convertWithSoffice, findSoffice, SOFFICE_MISSING } from './soffice.ts';
 import { disclosureFileName, writeSheets } from './workbook.ts';
-import { jobTempDir } from '../litter.ts';
+import { jobTempDir } from '../integrity/litter.ts';
 
 /**
  * The summary sheet as a PDF for the notice board: LibreOffice converts a whole workbook, so a one-sheet workbook

@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { ApiError } from '../../../shared/errors.ts';
-import { jobTempDir } from '../litter.ts';
+import { jobTempDir } from '../integrity/litter.ts';
 
 /**
  * LibreOffice headless as converter (the notice-board PDF) and as an independent reader of our workbooks in tests.

@@ -10,8 +10,8 @@ import type {
 } from '../../../shared/disclosure.ts';
 import { CATEGORIES, CATEGORY_LABELS } from '../../../shared/domain.ts';
 import { ApiError } from '../../../shared/errors.ts';
-import { lastDayOfMonth } from '../clock.ts';
-import { diskFullMessage, freeBytes, isDiskFull } from '../disk-space.ts';
+import { lastDayOfMonth } from '../ledger/clock.ts';
+import { diskFullMessage, freeBytes, isDiskFull } from '../integrity/disk-space.ts';
 import {
   avgPriceFen,
   consumedFen,

@@ -5,8 +5,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Ctx, Session } from '../../../electron/core/context.ts';
 import { openLedger } from '../../../electron/core/db/open.ts';
-import { postEntry } from '../../../electron/core/journal.ts';
-import { acquireWriterLock } from '../../../electron/core/writer-lock.ts';
+import { postEntry } from '../../../electron/core/ledger/journal.ts';
+import { acquireWriterLock } from '../../../electron/core/integrity/writer-lock.ts';
 
 const [file, ackFile, tag] = process.argv.slice(2);
 acquireWriterLock(file, 'crash-test');

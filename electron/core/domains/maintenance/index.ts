@@ -1,0 +1,71 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import type { BackupInfo, maintenanceApi } from '../../../../shared/api/maintenance.ts';
+import { ApiError } from '../../../../shared/errors.ts';
+import { previewBackup, restoreLedger } from '../../integrity/backup-restore.ts';
+import { BACKUP_REASON_LABELS, backupsDir, createBackup, listBackups, pruneBackups, retentionOf, type BackupFile } from '../../integrity/backup.ts';
+import type { Ctx } from '../../context.ts';
+import type { Handlers } from '../../handlers.ts';
+import { healthOf } from '../../integrity/health-check.ts';
+import { restoreLossNote } from '../../db/damage.ts';
+import { anchorFromBackups, describeReport, verifyLedger } from '../../integrity/verify.ts';
+import { profileOf } from '../people/index.ts';
+
+function info(f: BackupFile): BackupInfo {
+  return { ...f, reasonLabel: BACKUP_REASON_LABELS[f.reason] };
+}
+
+function dataDirOf(ctx: Ctx): string {
+  if (!ctx.dataDir) throw new ApiError('RULE', '内存中的账本没有备份文件夹');
+  return ctx.dataDir;
+}
+
+/** A folder the person chose for a manual backup: must exist, be a folder, and not be the system's root. */
+function chosenFolder(folder: string): string {
+  const dir = path.resolve(folder);
+  let st: fs.Stats;
+  try {
+    st = fs.statSync(dir);
+  } catch {
+    throw new ApiError('NOT_FOUND', `找不到文件夹：${folder}（U 盘是否已插好？）`);
+  }
+  if (!st.isDirectory()) throw new ApiError('VALIDATION', `${folder} 不是文件夹`);
+  if (process.platform !== 'win32' && dir === path.parse(dir).root) throw new ApiError('VALIDATION', '不能备份到系统根目录，请选择一个文件夹');
+  try {
+    fs.accessSync(dir, fs.constants.W_OK);
+  } catch {
+    throw new ApiError('VALIDATION', `文件夹 ${folder} 不可写入（U 盘是否写保护？）`);
+  }
+  return dir;
+}
+
+export const maintenanceHandlers: Handlers<keyof typeof maintenanceApi> = {
+  'backup.list': (ctx) => listBackups(backupsDir(dataDirOf(ctx))).map(info),
+
+  'backup.create': async (ctx, input) => {
+    const own = backupsDir(dataDirOf(ctx));
+    const dir = input.folder ? chosenFolder(input.folder) : own;
+    const f = await createBackup(ctx.db, dir, 'manual', ctx.now());
+    if (dir === own) pruneBackups(own, ctx.now(), retentionOf(profileOf(ctx)));
+    return info(f);
+  },
+
+  'backup.preview': (ctx, input) => previewBackup(input.file, ctx.db.name),
+
+  'backup.restore': async (ctx, input) => {
+    const r = await restoreLedger(ctx, input.file);
+    return { preview: r.preview, preRestoreBackup: r.preRestore.file };
+  },
+
+  'integrity.health': (ctx) => {
+    const h = healthOf(ctx);
+    // Damage: the remedy is a restore, and what it would lose is said with it (never a blind advice).
+    return h.status === 'damaged' && ctx.dataDir ? { ...h, restoreNote: restoreLossNote(ctx.db.name) } : h;
+  },
+
+  'integrity.verify': (ctx, input) => {
+    const anchor = ctx.dataDir ? anchorFromBackups(ctx.db, backupsDir(ctx.dataDir), listBackups) : null;
+    const r = verifyLedger(ctx.db, { anchor, published: input.anchors ?? [], attachmentsDir: ctx.dataDir ? path.join(ctx.dataDir, 'attachments') : undefined });
+    return { ...r, summary: describeReport(r), anchor: anchor?.source ?? null };
+  },
+};
