@@ -1,0 +1,121 @@
+/**
+ * The table registry (issue 16): one declaration per table of the ledger — its Chinese name, the domain that writes it,
+ * how `verify` explains its rows, its snapshot group, whether its documents take numbers from doc_counters, whether its
+ * rows were snapshotted from the day the table was born, and its document lifecycle. verify
+ * (electron/core/integrity/checks/), the tamper kit (test/integrity/tamper-kit.ts), the verify report's and the
+ * 备份与校验 page's table names all read it, so a new record table is its migration, its entry here and its domain
+ * handler (docs/ARCHITECTURE.md "Adding a record table").
+ *
+ * Columns and keys are not written here: they are what the migrations build (electron/core/ledger/tables.ts reads them
+ * from the in-memory ladder). test/core/table-registry.test.ts fails on a table of the migrated schema without an
+ * entry, or an entry without a table. Zod-free and plain data: the renderer imports it for the names.
+ */
+
+/** How verify explains a table's rows (electron/core/integrity/checks/). */
+export type TableCheck =
+  /** Rows carried by their audit entries (`after._rows`, ledger/row-snapshot.ts), grouped by `group`. */
+  | 'snapshots'
+  /** One row per audited entity (`entity`), compared column by column with the state the chain gives it. */
+  | 'entity'
+  /** Rows listed inside their parent entity's audit entries (`parent`), compared as a list per parent. */
+  | 'children'
+  /** The chart of accounts: the migrations' rows plus one payable account per supplier. */
+  | 'accounts'
+  /** Rows a migration seeds, changed only by audited updates (meal plans' rates). */
+  | 'seeded'
+  /** Exactly one row. */
+  | 'singleton'
+  /** The audit chain itself (hash-linked). */
+  | 'chain'
+  /** Document counters, against the numbers the documents carry. */
+  | 'counters'
+  /** Kept by triggers, holding nothing of their own: recomputed from their source rows. */
+  | 'summary';
+
+export type TableDomain = 'ledger' | 'people' | 'masterdata' | 'receiving' | 'fees' | 'storeroom' | 'monthclose' | 'opening';
+
+export interface TableEntry {
+  /** The Chinese name verify's messages, the CLI and the pages use. */
+  label: string;
+  domain: TableDomain;
+  check: TableCheck;
+  /** 'snapshots': the column a snapshot's group is keyed by (a group snapshot replaces all its rows). */
+  group?: string;
+  /** 'entity': the audit entity whose entries describe a row, and the action that brings one into being. */
+  entity?: { code: string; creates: string };
+  /** 'children': the table whose audited entity lists these rows. */
+  parent?: string;
+  /** Its documents take gapless numbers from doc_counters (series + year + '-' + number). */
+  numbered?: true;
+  /** Every row ever written has its snapshot (born after row snapshots): checked even on a ledger whose chain has no other. */
+  snapshottedFromBirth?: true;
+  /** The document lifecycle: the status column and the values it moves through (filled by the lifecycle work). */
+  lifecycle?: { column: string; values: readonly string[] };
+}
+
+export const TABLES = {
+  // The ledger's own mechanisms.
+  installation: { label: '安装信息', domain: 'ledger', check: 'singleton' },
+  audit_log: { label: '审计记录', domain: 'ledger', check: 'chain' },
+  doc_counters: { label: '单据编号计数', domain: 'ledger', check: 'counters' },
+  accounts: { label: '会计科目', domain: 'ledger', check: 'accounts' },
+  journal_entries: { label: '记账凭证', domain: 'ledger', check: 'entity', entity: { code: 'journal_entry', creates: 'post' } },
+  journal_postings: { label: '记账分录', domain: 'ledger', check: 'children', parent: 'journal_entries' },
+  account_month_totals: { label: '科目月合计', domain: 'ledger', check: 'summary' },
+  account_day_totals: { label: '科目日合计', domain: 'ledger', check: 'summary' },
+  // People and the school.
+  school: { label: '学校信息', domain: 'people', check: 'entity', entity: { code: 'school', creates: 'create' } },
+  users: { label: '用户', domain: 'people', check: 'entity', entity: { code: 'user', creates: 'create' } },
+  user_roles: { label: '用户角色', domain: 'people', check: 'children', parent: 'users' },
+  login_attempts: { label: '登录记录', domain: 'people', check: 'snapshots', group: 'seq', snapshottedFromBirth: true },
+  profile_versions: { label: '区域配置版本', domain: 'people', check: 'snapshots', group: 'seq', snapshottedFromBirth: true },
+  // Master data.
+  suppliers: { label: '供应商', domain: 'masterdata', check: 'entity', entity: { code: 'supplier', creates: 'create' } },
+  supplier_licences: { label: '供应商证照', domain: 'masterdata', check: 'children', parent: 'suppliers' },
+  ingredients: { label: '食材', domain: 'masterdata', check: 'entity', entity: { code: 'ingredient', creates: 'create' } },
+  // Receiving and payables.
+  deliveries: { label: '验收单', domain: 'receiving', check: 'snapshots', group: 'id', numbered: true },
+  delivery_lines: { label: '验收明细', domain: 'receiving', check: 'snapshots', group: 'delivery_id' },
+  delivery_inspectors: { label: '验收人', domain: 'receiving', check: 'snapshots', group: 'delivery_id' },
+  attachments: { label: '验收附件', domain: 'receiving', check: 'snapshots', group: 'id' },
+  supplier_statements: { label: '供应商对账单', domain: 'receiving', check: 'snapshots', group: 'supplier_id' },
+  supplier_payments: { label: '供应商付款', domain: 'receiving', check: 'snapshots', group: 'id' },
+  // Fees, pupils and the subsidy.
+  students: { label: '学生', domain: 'fees', check: 'snapshots', group: 'id' },
+  student_class_moves: { label: '调班记录', domain: 'fees', check: 'snapshots', group: 'id', snapshottedFromBirth: true },
+  meal_plans: { label: '用餐方式', domain: 'fees', check: 'seeded' },
+  school_days: { label: '上课日', domain: 'fees', check: 'snapshots', group: 'day' },
+  terms: { label: '学期', domain: 'fees', check: 'snapshots', group: 'code' },
+  fee_receipts: { label: '收据', domain: 'fees', check: 'snapshots', group: 'id', numbered: true },
+  fee_refunds: { label: '退费', domain: 'fees', check: 'snapshots', group: 'id', numbered: true },
+  cash_clearings: { label: '现金日清', domain: 'fees', check: 'snapshots', group: 'day' },
+  cash_deposits: { label: '现金送存', domain: 'fees', check: 'snapshots', group: 'id', numbered: true },
+  subsidy_batches: { label: '营养餐就餐批次', domain: 'fees', check: 'snapshots', group: 'id' },
+  subsidy_meals: { label: '营养餐就餐明细', domain: 'fees', check: 'snapshots', group: 'batch_id' },
+  subsidy_receipts: { label: '补助到账', domain: 'fees', check: 'snapshots', group: 'id' },
+  subsidy_meal_months: { label: '受助就餐月汇总', domain: 'fees', check: 'summary' },
+  subsidy_class_months: { label: '受助就餐班级月汇总', domain: 'fees', check: 'summary' },
+  // The storeroom.
+  stock_lots: { label: '库存批次', domain: 'storeroom', check: 'snapshots', group: 'id' },
+  stock_movements: { label: '库存流水', domain: 'storeroom', check: 'snapshots', group: 'id' },
+  stock_issues: { label: '出库单', domain: 'storeroom', check: 'snapshots', group: 'id', numbered: true },
+  stock_counts: { label: '盘点单', domain: 'storeroom', check: 'snapshots', group: 'id' },
+  stock_count_lines: { label: '盘点明细', domain: 'storeroom', check: 'snapshots', group: 'count_id' },
+  stock_lot_categories: { label: '库存批次类别', domain: 'storeroom', check: 'summary' },
+  stock_month_totals: { label: '库存月合计', domain: 'storeroom', check: 'summary' },
+  // Month close.
+  bank_statement_balances: { label: '银行对账余额', domain: 'monthclose', check: 'snapshots', group: 'seq' },
+  month_close_events: { label: '月结记录', domain: 'monthclose', check: 'snapshots', group: 'seq' },
+  closed_periods: { label: '已月结月份', domain: 'monthclose', check: 'snapshots', group: 'period' },
+  month_disclosures: { label: '月结公示明细', domain: 'monthclose', check: 'snapshots', group: 'month' },
+  // The opening (期初建账).
+  openings: { label: '期初建账', domain: 'opening', check: 'snapshots', group: 'id', snapshottedFromBirth: true },
+  opening_lines: { label: '期初明细', domain: 'opening', check: 'snapshots', group: 'opening_id', snapshottedFromBirth: true },
+} satisfies Record<string, TableEntry>;
+
+export type TableName = keyof typeof TABLES;
+
+/** A table's Chinese name, or the table's own name for one the registry does not know. */
+export function tableLabel(table: string): string {
+  return (TABLES as Record<string, TableEntry>)[table]?.label ?? table;
+}
