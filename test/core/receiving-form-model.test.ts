@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { emptyLine, findingsByFormLine, formatTenths, parseTenths, toDraft, type FormValues } from '../../renderer/src/pages/receiving/model.ts';
+import { emptyLine, findingsByFormLine, formatTenths, lineCerts, lineFlow, lineProblem, localAmountFen, parseTenths, toDraft, type FormValues } from '../../renderer/src/pages/receiving/model.ts';
 
 // The kitchen-door form's translation to the API draft (renderer/src/pages/receiving/model.ts), pure functions.
 const A = '01900000-0000-7000-8000-000000000001';
@@ -69,5 +69,35 @@ describe('form → draft', () => {
     const r = findingsByFormLine([{ level: 'error', code: 'x', lineIndex: 1, message: 'm' }, { level: 'warning', code: 'y', message: 'n' }], [0, 2]);
     expect([...r.lines.keys()]).toEqual([2]);
     expect(r.delivery.map((f) => f.code)).toEqual(['y']);
+  });
+});
+
+describe('the grid’s Enter flow and the row’s own problems (issue 15)', () => {
+  const chosen = { ...emptyLine(), ingredientId: I1, detail: false };
+  it('visits item, quantity, price, rejected; reason and disposition when some is rejected; the detail when asked; the required certificates', () => {
+    expect(lineFlow({ ...emptyLine(), detail: false }, [])).toEqual(['item']);
+    expect(lineFlow(chosen, [])).toEqual(['item', 'received', 'price', 'rejected']);
+    expect(lineFlow({ ...chosen, rejectedMilli: 2_000 }, [])).toEqual(['item', 'received', 'price', 'rejected', 'reject-reason', 'disposition']);
+    expect(lineFlow({ ...chosen, detail: true }, ['meat_quality'])).toEqual(['item', 'received', 'price', 'rejected', 'production', 'batch', 'shelf', 'expiry', 'temp', 'printed', 'cert-meat_quality']);
+    expect(lineFlow(chosen, lineCerts({ certs: { test_report: 'T1' } }, ['animal_quarantine', 'meat_quality']))).toEqual([
+      'item', 'received', 'price', 'rejected', 'cert-animal_quarantine', 'cert-meat_quality', 'cert-test_report',
+    ]);
+  });
+  it('a rejected quantity needs its reason and disposition at the row; the live check leaves an incomplete row out', () => {
+    const rejected = { ...chosen, receivedMilli: 20_000, unitPriceFen: 240, rejectedMilli: 2_000 };
+    expect(lineProblem(rejected)).toBe('有拒收数量时请填写拒收原因');
+    expect(lineProblem({ ...rejected, rejectReason: '烂叶' })).toBe('有拒收数量时请选择处理方式（当场退回或销毁）');
+    expect(lineProblem({ ...rejected, rejectReason: '烂叶', disposition: 'returned' })).toBeNull();
+    const lines = [rejected, { ...emptyLine(), ingredientId: I2, receivedMilli: 1_000, unitPriceFen: 300 }];
+    expect(toDraft(form({ lines }), {}).problem).toBe('第 1 行：有拒收数量时请填写拒收原因');
+    const live = toDraft(form({ lines }), {}, { skipIncomplete: true });
+    expect(live.problem).toBeNull();
+    expect(live.formIndex).toEqual([1]);
+    expect(live.draft?.lines.map((l) => l.ingredientId)).toEqual([I2]);
+  });
+  it('the row’s amount is the supplier’s printed one, else accepted × price rounded to the fen', () => {
+    expect(localAmountFen({ ...chosen, receivedMilli: 18_500, unitPriceFen: 333 })).toBe(6_161); // 18.5 × 3.33 = 61.605 → 61.61
+    expect(localAmountFen({ ...chosen, receivedMilli: 20_000, rejectedMilli: 2_000, unitPriceFen: 240, printedAmountFen: 4_400 })).toBe(4_400);
+    expect(localAmountFen({ ...chosen, receivedMilli: 1_000, rejectedMilli: 2_000, unitPriceFen: 240 })).toBeNull();
   });
 });

@@ -1,126 +1,185 @@
-import { Alert, Button, Card, Checkbox, Form, Input, Radio, Select, Space, Tag, Typography } from 'antd';
-import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { Alert, Button, Card, Form, Input, Select, Space, Tag, Typography } from 'antd';
+import { memo, useCallback, useEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
 import type { Ingredient } from '../../../../shared/api/masterdata.ts';
-import { DISPOSITION_LABELS, DISPOSITIONS } from '../../../../shared/labels-receiving.ts';
-import type { CheckResult, DeliveryView, Finding, PersonOption } from '../../../../shared/api/receiving.ts';
-import { CERT_LABELS, STORAGE_CLASSES, STORAGE_LABELS, type CertKind, type StorageClass } from '../../../../shared/domain.ts';
-import { formatFen, formatMilli, lineAmountFen } from '../../../../shared/format.ts';
+import type { DeliveryView, PersonOption } from '../../../../shared/api/receiving.ts';
+import type { StorageClass } from '../../../../shared/domain.ts';
+import { formatFen } from '../../../../shared/format.ts';
 import { call } from '../../api.ts';
-import { IngredientSelect, SupplierSelect } from '../../components/EntitySelect.tsx';
+import { SupplierSelect } from '../../components/EntitySelect.tsx';
 import { enterToNext } from '../../components/enterToNext.ts';
 import { pinyinShowSearch, type PinyinOption } from '../../components/pinyinSearch.ts';
-import { MoneyInput, QuantityInput } from '../../components/NumberText.tsx';
 import { showError, toast } from '../../feedback.ts';
 import { chinaToday } from '../../labels.ts';
 import { navigate } from '../../router.ts';
-import { emptyLine, findingsByFormLine, fromDelivery, noteKey, toDraft, type FormValues, type LineValues } from './model.ts';
+import { createDeliveryStore, translate, useDelivery, type DeliveryStore } from './deliveryStore.ts';
+import { DeliveryLineRow, FindingLine, GRID } from './DeliveryLineRow.tsx';
+import { emptyLine, fromDelivery, lineCerts, lineFlow, lineProblem, localAmountFen, type LineField } from './model.ts';
 
 const DEFAULT_STORAGE: Record<string, StorageClass> = { meat: 'chilled', aquatic: 'chilled', dairy: 'chilled' };
 
-/**
- * After a choice in a select, puts the cursor in the given field (and selects its text, so typing replaces a
- * prefilled value). Enter in an antd select re-renders its search box, which can leave focus on the page body; the
- * kitchen-door form must never lose the cursor between fields.
- */
-function focusField(testid: string): void {
-  setTimeout(() => {
-    const el = document.querySelector<HTMLElement>(`[data-testid="${testid}"]`);
-    const input = el instanceof HTMLInputElement ? el : el?.querySelector<HTMLInputElement>('input');
-    if (!input || (document.activeElement && document.activeElement !== document.body && !document.activeElement.closest('.ant-select'))) return;
-    input.focus();
-    input.select();
-  }, 30);
+/** Focuses the input of a marked field (a select's search box, the checked or first radio), retrying for a few frames
+ * while React has not yet drawn it (a reason box appears when a rejected quantity is typed). */
+function focusField(root: () => ParentNode | null, selector: string, tries = 10): void {
+  const el = root()?.querySelector<HTMLElement>(selector);
+  const input =
+    el instanceof HTMLInputElement || el instanceof HTMLButtonElement
+      ? el
+      : (el?.querySelector<HTMLInputElement>('input[type=radio]:checked') ?? el?.querySelector<HTMLInputElement>('input:not([type=hidden])'));
+  if (!input) {
+    if (tries > 0) requestAnimationFrame(() => focusField(root, selector, tries - 1));
+    return;
+  }
+  input.focus();
+  if (input instanceof HTMLInputElement && input.type !== 'radio') input.select();
 }
-
-function FindingLine({ f, note, onNote, testid }: { f: Finding; note: string; onNote: (v: string) => void; testid: string }) {
-  return (
-    <div style={{ display: 'flex', gap: 8, alignItems: 'center', marginTop: 4 }} data-testid={testid}>
-      <Tag color={f.level === 'error' ? 'red' : 'orange'}>{f.level === 'error' ? '不能过账' : '警示'}</Tag>
-      <Typography.Text type={f.level === 'error' ? 'danger' : 'warning'}>{f.message}</Typography.Text>
-      {f.level === 'warning' && (
-        <Input size="small" style={{ width: 260 }} placeholder="填写说明后方可过账" value={note} onChange={(e) => onNote(e.target.value)} aria-label={`说明：${f.message}`} data-testid={`${testid}-note`} />
-      )}
-    </div>
-  );
-}
+const rowEl = (index: number) => () => document.querySelector(`[data-row-index="${index}"]`);
 
 /**
- * The kitchen-door form. Typed without the mouse: Enter moves on; an item is found by pinyin initials; choosing the
- * item of the last row opens a new empty row, so Enter flows from one line into the next. The rules run live (the
- * backend's receiving.check, debounced) and again when posting.
+ * The kitchen-door form as a keyboard grid (issue 15): one row per line, as on the paper 验收单. Enter moves to the
+ * next field that matters for the line (model.ts lineFlow): item → quantity → price → rejected → (reason → disposition
+ * when some is rejected) → (the detail's fields when asked for with F2) → the certificates the item requires → the
+ * notes its warnings need → the next line's item; Enter on the empty last line leaves the grid for 过账. Choosing the
+ * item of the last row opens a new empty row. The rules run live (the backend's receiving.check, debounced) on every
+ * complete line and again when posting; each message sits at the line it concerns.
  */
 export function DeliveryForm({ existing, onPosted }: { existing: DeliveryView | null; onPosted?: () => void }) {
-  const [form] = Form.useForm<FormValues>();
-  const [id, setId] = useState<string | null>(existing?.id ?? null);
-  const [notes, setNotes] = useState<Record<string, string>>({});
-  const [ings, setIngs] = useState<Record<string, Ingredient>>({});
-  const [people, setPeople] = useState<PersonOption[]>([]);
-  const [check, setCheck] = useState<{ result: CheckResult | null; formIndex: number[]; problem: string | null }>({ result: null, formIndex: [], problem: null });
-  const [busy, setBusy] = useState(false);
-  const values = Form.useWatch([], form) as FormValues | undefined;
-  const seq = useRef(0);
-
-  const initial = useMemo<FormValues>(() => {
+  const store = useMemo<DeliveryStore>(() => {
     if (existing) {
-      const { values: v } = fromDelivery(existing);
-      return { ...v, lines: [...v.lines, emptyLine()] };
+      const { values, notes } = fromDelivery(existing);
+      return createDeliveryStore({ ...values, lines: [...values.lines, emptyLine()] }, notes);
     }
-    return { date: chinaToday(), arrivalTime: '', supplierId: null, noteNumber: '', inspectorIds: [], witnessUserId: null, witnessName: '', remark: '', warningNote: '', lines: [emptyLine()] };
+    return createDeliveryStore(
+      { date: chinaToday(), arrivalTime: '', supplierId: null, noteNumber: '', inspectorIds: [], witnessUserId: null, witnessName: '', remark: '', warningNote: '', lines: [emptyLine()] },
+      {},
+    );
   }, [existing]);
+  const idRef = useRef<string | null>(existing?.id ?? null);
+  const [busy, setBusy] = useState(false);
 
   useEffect(() => {
-    if (existing) setNotes(fromDelivery(existing).notes);
-    call('receiving.people', {}).then(setPeople, showError);
     const ids = [...new Set(existing?.lines.map((l) => l.ingredientId) ?? [])];
-    Promise.all(ids.map((i) => call('ingredients.get', { id: i }))).then((list) => setIngs((m) => ({ ...m, ...Object.fromEntries(list.map((x) => [x.id, x])) })), showError);
-  }, [existing]);
+    Promise.all(ids.map((i) => call('ingredients.get', { id: i }))).then((list) => list.forEach((i) => store.getState().setIng(i)), showError);
+  }, [existing, store]);
 
-  // Live checks: the same rules the backend applies at posting, asked again as the form changes.
+  // Live checks: the same rules the backend applies at posting, asked again (debounced) as the form changes.
   useEffect(() => {
-    if (!values) return;
-    const t = setTimeout(() => {
-      const tr = toDraft(values, notes);
-      if (!tr.draft) return setCheck({ result: null, formIndex: tr.formIndex, problem: tr.problem });
-      const mine = ++seq.current;
-      call('receiving.check', { draft: tr.draft, deliveryId: id }).then(
-        (result) => mine === seq.current && setCheck({ result, formIndex: tr.formIndex, problem: null }),
-        (e: { message?: string }) => mine === seq.current && setCheck({ result: null, formIndex: tr.formIndex, problem: e.message ?? String(e) }),
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    let seq = 0;
+    const run = () => {
+      const s = store.getState();
+      const tr = translate(s, true);
+      if (!tr.draft) return s.applyCheck([], null, tr.problem);
+      const mine = ++seq;
+      call('receiving.check', { draft: tr.draft, deliveryId: idRef.current }).then(
+        (result) => mine === seq && store.getState().applyCheck(tr.keys, result, null),
+        (e: { message?: string }) => mine === seq && store.getState().applyCheck([], null, e.message ?? String(e)),
       );
-    }, 350);
-    return () => clearTimeout(t);
-  }, [values, notes, id]);
-
-  const byLine = useMemo(() => findingsByFormLine(check.result?.findings ?? [], check.formIndex), [check]);
+    };
+    const unsub = store.subscribe((s, p) => {
+      if (s.rows === p.rows && s.header === p.header && s.order === p.order && s.deliveryNotes === p.deliveryNotes) return;
+      clearTimeout(timer);
+      timer = setTimeout(run, 350);
+    });
+    run();
+    return () => {
+      unsub();
+      clearTimeout(timer);
+    };
+  }, [store]);
 
   const onItemChosen = useCallback(
-    async (index: number, item: Ingredient | null) => {
-      if (!item) return;
-      setIngs((m) => ({ ...m, [item.id]: item }));
-      focusField(`line-${index}-received`);
-      const lines = form.getFieldValue('lines') as LineValues[];
-      const patch: Partial<LineValues> = { storageClass: DEFAULT_STORAGE[item.category] ?? 'ambient' };
-      if (index === lines.length - 1) form.setFieldValue('lines', [...lines, emptyLine()]);
-      form.setFieldValue(['lines', index], { ...form.getFieldValue(['lines', index]), ...patch });
-      if (lines[index]?.unitPriceFen == null) {
+    async (key: string, item: Ingredient | null) => {
+      const st = store.getState();
+      if (!item) return st.setLine(key, { ingredientId: null });
+      st.setIng(item);
+      const index = st.order.indexOf(key);
+      st.setLine(key, { ingredientId: item.id, storageClass: DEFAULT_STORAGE[item.category] ?? 'ambient' });
+      if (index === st.order.length - 1) st.addLine();
+      // Enter in an antd select re-renders its search box, which can leave focus on the page body: the cursor must
+      // never be lost between fields.
+      setTimeout(() => {
+        const a = document.activeElement;
+        if (a && a !== document.body && !a.closest('.ant-select')) return;
+        focusField(rowEl(store.getState().order.indexOf(key)), '[data-field="received"]');
+      }, 30);
+      if (store.getState().rows[key]?.unitPriceFen == null) {
         try {
-          const last = await call('receiving.lastPrice', { ingredientId: item.id, ...(form.getFieldValue('supplierId') ? { supplierId: form.getFieldValue('supplierId') } : {}) });
-          if (last && form.getFieldValue(['lines', index, 'unitPriceFen']) == null) form.setFieldValue(['lines', index, 'unitPriceFen'], last.unitPriceFen);
+          const supplierId = store.getState().header.supplierId;
+          const last = await call('receiving.lastPrice', { ingredientId: item.id, ...(supplierId ? { supplierId } : {}) });
+          const now = store.getState().rows[key];
+          if (last && now && now.ingredientId === item.id && now.unitPriceFen == null) {
+            store.getState().setLine(key, { unitPriceFen: last.unitPriceFen });
+            // the price box may already hold the cursor: select the prefilled text so typing replaces it
+            const a = document.activeElement;
+            if (a instanceof HTMLInputElement && a.closest('[data-field="price"]') && a.closest(`[data-row-key="${key}"]`)) requestAnimationFrame(() => a.select());
+          }
         } catch (e) {
           showError(e);
         }
       }
     },
-    [form],
+    [store],
   );
+  const onRemove = useCallback((key: string) => store.getState().removeLine(key), [store]);
+
+  /** Enter and F2 inside the grid follow the line's flow; elsewhere Enter moves on as in every form. */
+  const onKeyDownCapture = useCallback(
+    (e: KeyboardEvent<HTMLDivElement>) => {
+      const target = e.target as HTMLElement;
+      const row = target.closest<HTMLElement>('[data-row-key]');
+      if (!row) return enterToNext(e);
+      const key = row.dataset.rowKey!;
+      const index = Number(row.dataset.rowIndex);
+      const st = store.getState();
+      const l = st.rows[key];
+      if (!l) return;
+      if (e.key === 'F2') {
+        e.preventDefault();
+        if (!l.ingredientId) return;
+        st.setLine(key, { detail: !l.detail });
+        if (!l.detail) focusField(() => row, '[data-field="production"]');
+        return;
+      }
+      if (e.key !== 'Enter' || e.shiftKey || e.ctrlKey || e.altKey || e.metaKey || e.nativeEvent.isComposing) return;
+      const field = target.closest<HTMLElement>('[data-field]')?.dataset.field;
+      if (!field) return;
+      if (field === 'item' && target.getAttribute('aria-expanded') === 'true') {
+        // The list is open: the select takes the Enter (it picks the highlighted item) and onItemChosen moves on.
+        e.preventDefault();
+        return;
+      }
+      e.preventDefault();
+      e.stopPropagation();
+      if (field === 'item' && !l.ingredientId) return leaveGrid();
+      if (field === 'disposition' && target instanceof HTMLInputElement && !target.checked) target.click();
+      const flow: string[] = lineFlow(l, lineCerts(l, (l.ingredientId && st.ings[l.ingredientId]?.effectiveCerts) || []));
+      const at = flow.indexOf(field as LineField);
+      if (at >= 0 && at < flow.length - 1) return focusField(() => row, `[data-field="${flow[at + 1]}"]`);
+      // After the line's own fields: the notes its warnings need (posting needs them), then the next line.
+      const notes = [...row.querySelectorAll<HTMLElement>('[data-field^="note-"]')];
+      const n = notes.findIndex((x) => x.contains(target));
+      const nextNote = at >= 0 ? notes[0] : notes[n + 1];
+      if (nextNote) return focusField(() => nextNote.parentNode, `[data-field="${nextNote.dataset.field}"]`);
+      if (document.querySelector(`[data-row-index="${index + 1}"]`)) return focusField(rowEl(index + 1), '[data-field="item"]');
+      leaveGrid();
+    },
+    [store],
+  );
+  /** Done with the lines: 过账 when it may post, else the delivery's warning note (then 备注, then 过账). */
+  const leaveGrid = () => {
+    const post = document.querySelector<HTMLButtonElement>('[data-testid="delivery-post"]');
+    if (post && !post.disabled) post.focus();
+    else focusField(() => document, '[data-testid="delivery-warning-note"]');
+  };
 
   const save = async (): Promise<DeliveryView | null> => {
-    const tr = toDraft(form.getFieldsValue(true) as FormValues, notes);
+    const tr = translate(store.getState());
     if (!tr.draft) {
       showError(new Error(tr.problem ?? '请检查表单'));
       return null;
     }
-    const saved = await call('receiving.saveDraft', { id, draft: tr.draft });
-    setId(saved.id);
+    const saved = await call('receiving.saveDraft', { id: idRef.current, draft: tr.draft });
+    idRef.current = saved.id;
     return saved;
   };
   const onSave = async () => {
@@ -132,7 +191,7 @@ export function DeliveryForm({ existing, onPosted }: { existing: DeliveryView | 
         if (!existing) navigate(`/receiving/${s.id}`);
       }
     } catch (e) {
-      showError(e, form);
+      showError(e);
     } finally {
       setBusy(false);
     }
@@ -148,197 +207,187 @@ export function DeliveryForm({ existing, onPosted }: { existing: DeliveryView | 
       if (existing && onPosted) onPosted();
       else navigate(`/receiving/${p.id}`);
     } catch (e) {
-      showError(e, form);
+      showError(e);
     } finally {
       setBusy(false);
     }
   };
 
-  const setNote = (key: string, v: string) => setNotes((n) => ({ ...n, [key]: v }));
-  const lines = values?.lines ?? initial.lines;
-  const result = check.result;
+  return (
+    <div onKeyDownCapture={onKeyDownCapture} data-testid="delivery-form">
+      {existing?.amends && <Alert type="info" showIcon style={{ marginBottom: 12 }} title={`这是作废验收单 ${existing.amendsNumber} 的更正单，过账后取代原单`} />}
+      <HeaderCard store={store} autoFocus={!existing} />
+      <Card size="small" title="验收明细" style={{ marginBottom: 12 }} extra={<Typography.Text type="secondary">Enter 下一项 · F2 本行详情（生产日期、保质期、温度、供应商金额）</Typography.Text>}>
+        <div style={{ ...GRID, color: '#595959', fontSize: 13, borderBottom: '1px solid #d9d9d9', paddingBottom: 4 }} role="row">
+          <span style={{ textAlign: 'right' }}>行</span>
+          <span>品名</span>
+          <span>送货数量</span>
+          <span>单位</span>
+          <span>单价（元）</span>
+          <span>拒收数量</span>
+          <span style={{ textAlign: 'right' }}>合格数量</span>
+          <span style={{ textAlign: 'right' }}>金额（元）</span>
+          <span />
+        </div>
+        <Lines store={store} onItemChosen={onItemChosen} onRemove={onRemove} />
+      </Card>
+      <ChecksCard store={store} />
+      <Footer store={store} busy={busy} onSave={onSave} onPost={onPost} />
+    </div>
+  );
+}
+
+/** The rows: this list renders when lines are added or removed, never when one is typed in. */
+const Lines = memo(function Lines({ store, onItemChosen, onRemove }: { store: DeliveryStore; onItemChosen: (key: string, item: Ingredient | null) => void; onRemove: (key: string) => void }) {
+  const order = useDelivery(store, (s) => s.order);
+  return (
+    <>
+      {order.map((key, i) => (
+        <DeliveryLineRow key={key} store={store} rowKey={key} index={i} onItemChosen={onItemChosen} onRemove={onRemove} />
+      ))}
+    </>
+  );
+});
+
+const HeaderCard = memo(function HeaderCard({ store, autoFocus }: { store: DeliveryStore; autoFocus: boolean }) {
+  const h = useDelivery(store, (s) => s.header);
+  const set = store.getState().setHeader;
+  const [people, setPeople] = useState<PersonOption[]>([]);
+  useEffect(() => {
+    call('receiving.people', {}).then(setPeople, showError);
+  }, []);
   const personOption = (p: PersonOption): PinyinOption => ({ value: p.id, label: p.name, pyInitials: p.pyInitials, pyFull: p.pyFull, recent: p.recent });
   const inspectorOptions = people.map(personOption);
   const parentOptions = people.filter((p) => p.roles.includes('parent')).map(personOption);
-
+  const focusTestid = (testid: string) => setTimeout(() => {
+    const a = document.activeElement;
+    if (a && a !== document.body && !a.closest('.ant-select')) return;
+    focusField(() => document, `[data-testid="${testid}"]`);
+  }, 30);
   return (
-    <Form<FormValues> form={form} layout="vertical" initialValues={initial} onKeyDownCapture={enterToNext} data-testid="delivery-form" size="middle">
-      {existing?.amends && <Alert type="info" showIcon style={{ marginBottom: 12 }} title={`这是作废验收单 ${existing.amendsNumber} 的更正单，过账后取代原单`} />}
-      <Card size="small" title="送货信息" style={{ marginBottom: 12 }}>
+    <Card size="small" title="送货信息" style={{ marginBottom: 12 }}>
+      <Form layout="vertical" component="div">
         <Space wrap align="start" size="middle">
-          <Form.Item name="date" label="验收日期" rules={[{ required: true, message: '请填写验收日期' }]}>
-            <Input style={{ width: 130 }} placeholder="YYYY-MM-DD" data-testid="delivery-date" />
+          <Form.Item label="验收日期" required>
+            <Input style={{ width: 130 }} placeholder="YYYY-MM-DD" value={h.date} onChange={(e) => set({ date: e.target.value })} data-testid="delivery-date" />
           </Form.Item>
-          <Form.Item name="arrivalTime" label="到货时间">
-            <Input style={{ width: 90 }} placeholder="HH:MM" data-testid="delivery-time" />
+          <Form.Item label="到货时间">
+            <Input style={{ width: 90 }} placeholder="HH:MM" value={h.arrivalTime} onChange={(e) => set({ arrivalTime: e.target.value })} data-testid="delivery-time" />
           </Form.Item>
-          <Form.Item name="supplierId" label="供应商" rules={[{ required: true, message: '请选择供应商' }]}>
-            <SupplierSelect style={{ width: 260 }} autoFocus={!existing} data-testid="delivery-supplier" onChange={(v) => v && focusField('delivery-note-number')} />
+          <Form.Item label="供应商" required>
+            <SupplierSelect
+              style={{ width: 260 }}
+              autoFocus={autoFocus}
+              value={h.supplierId}
+              data-testid="delivery-supplier"
+              onChange={(v) => {
+                set({ supplierId: v });
+                if (v) focusTestid('delivery-note-number');
+              }}
+            />
           </Form.Item>
-          <Form.Item name="noteNumber" label="送货单号">
-            <Input style={{ width: 150 }} data-testid="delivery-note-number" />
+          <Form.Item label="送货单号">
+            <Input style={{ width: 150 }} value={h.noteNumber} onChange={(e) => set({ noteNumber: e.target.value })} data-testid="delivery-note-number" />
           </Form.Item>
           {/* one select per inspector: Enter picks the name and moves on, as everywhere in the form */}
           {['验收人（一）', '验收人（二）', '验收人（三，可空）'].map((label, k) => (
-            <Form.Item key={label} name={['inspectorIds', k]} label={label}>
+            <Form.Item key={label} label={label}>
               <Select
                 allowClear
                 style={{ width: 130 }}
                 options={inspectorOptions}
                 showSearch={pinyinShowSearch}
                 placeholder="姓名或拼音"
+                value={h.inspectorIds[k] ?? undefined}
                 data-testid={`delivery-inspector-${k}`}
-                onChange={(v) => v && focusField(k < 2 ? `delivery-inspector-${k + 1}` : 'delivery-witness')}
+                onChange={(v: string | undefined) => {
+                  const ids = [...store.getState().header.inspectorIds];
+                  ids[k] = v as string;
+                  set({ inspectorIds: ids });
+                  if (v) focusTestid(k < 2 ? `delivery-inspector-${k + 1}` : 'delivery-witness');
+                }}
               />
             </Form.Item>
           ))}
-          <Form.Item name="witnessUserId" label="家委会代表（在场时）">
-            <Select allowClear style={{ width: 150 }} options={parentOptions} showSearch={pinyinShowSearch} placeholder="选择" data-testid="delivery-witness" />
+          <Form.Item label="家委会代表（在场时）">
+            <Select allowClear style={{ width: 150 }} options={parentOptions} showSearch={pinyinShowSearch} placeholder="选择" value={h.witnessUserId ?? undefined} onChange={(v: string | undefined) => set({ witnessUserId: v ?? null })} data-testid="delivery-witness" />
           </Form.Item>
-          {!values?.witnessUserId && (
-            <Form.Item name="witnessName" label="或填写姓名">
-              <Input style={{ width: 110 }} data-testid="delivery-witness-name" />
+          {!h.witnessUserId && (
+            <Form.Item label="或填写姓名">
+              <Input style={{ width: 110 }} value={h.witnessName} onChange={(e) => set({ witnessName: e.target.value })} data-testid="delivery-witness-name" />
             </Form.Item>
           )}
         </Space>
-      </Card>
+      </Form>
+    </Card>
+  );
+});
 
-      <Form.List name="lines">
-        {(fields, { remove }) => (
-          <>
-            {fields.map((field, i) => {
-              const l = lines[i] ?? emptyLine();
-              const ing = l.ingredientId ? ings[l.ingredientId] : undefined;
-              // Always a suffix: antd wraps an input with a suffix in another element, and switching between the two
-              // when the unit arrives would remount the box under the cursor.
-              const unit = ing?.unit ?? '\u00a0';
-              const rejected = l.rejectedMilli ?? 0;
-              const accepted = l.receivedMilli != null && !Number.isNaN(l.receivedMilli) ? l.receivedMilli - (Number.isNaN(rejected) ? 0 : rejected) : null;
-              const computed = accepted != null && accepted >= 0 && l.unitPriceFen != null && !Number.isNaN(l.unitPriceFen) ? lineAmountFen(accepted, l.unitPriceFen) : null;
-              const lineCheck = result?.lines[check.formIndex.indexOf(i)];
-              const certKinds: CertKind[] = [...new Set([...(ing?.effectiveCerts ?? []), ...(Object.keys(l.certs ?? {}) as CertKind[]).filter((k) => l.certs[k])])];
-              const t = `line-${i}`;
-              return (
-                <Card key={field.key} size="small" style={{ marginBottom: 8 }} data-testid={t} title={<span>第 {i + 1} 行{ing ? `：${ing.name}` : ''}</span>} extra={fields.length > 1 && l.ingredientId ? <Button size="small" type="link" danger tabIndex={-1} onClick={() => remove(field.name)}>删除此行</Button> : null}>
-                  <Space wrap align="start" size="small">
-                    <Form.Item name={[field.name, 'ingredientId']} label="品名">
-                      <IngredientSelect style={{ width: 200 }} data-testid={`${t}-item`} onChange={(_v, item) => void onItemChosen(i, item)} />
-                    </Form.Item>
-                    {/* Fields are always rendered (even on the empty last row) so that Enter after choosing an item finds
-                        the quantity box at once, before React has re-rendered with the choice. */}
-                    <Form.Item name={[field.name, 'receivedMilli']} label="送货数量">
-                      <QuantityInput style={{ width: 110 }} suffix={unit} data-testid={`${t}-received`} />
-                    </Form.Item>
-                    <Form.Item name={[field.name, 'unitPriceFen']} label="单价">
-                      <MoneyInput style={{ width: 130 }} data-testid={`${t}-price`} />
-                    </Form.Item>
-                    <Form.Item name={[field.name, 'rejectedMilli']} label="拒收数量（全收则空）">
-                      <QuantityInput style={{ width: 110 }} suffix={unit} data-testid={`${t}-rejected`} />
-                    </Form.Item>
-                    <Form.Item label="合格数量 / 金额">
-                      <Typography.Text data-testid={`${t}-amount`}>
-                        {accepted != null && accepted >= 0 ? `${formatMilli(accepted)} ${ing?.unit ?? ''}` : '—'} / {computed != null ? `¥${formatFen(lineCheck?.amountFen ?? computed)}` : '—'}
-                      </Typography.Text>
-                    </Form.Item>
-                    <Form.Item name={[field.name, 'printedAmountFen']} label="供应商金额（如有）">
-                      <MoneyInput style={{ width: 130 }} data-testid={`${t}-printed`} />
-                    </Form.Item>
-                    {rejected > 0 && (
-                      <>
-                        <Form.Item name={[field.name, 'rejectReason']} label="拒收原因">
-                          <Input style={{ width: 160 }} data-testid={`${t}-reject-reason`} />
-                        </Form.Item>
-                        <Form.Item name={[field.name, 'disposition']} label="处理方式">
-                          <Radio.Group optionType="button" options={DISPOSITIONS.map((d) => ({ value: d, label: DISPOSITION_LABELS[d] }))} data-testid={`${t}-disposition`} />
-                        </Form.Item>
-                      </>
-                    )}
-                  </Space>
-                  <Space wrap align="start" size="small">
-                    <Form.Item name={[field.name, 'productionDate']} label="生产日期">
-                      <Input style={{ width: 120 }} placeholder="YYYY-MM-DD" data-testid={`${t}-production`} />
-                    </Form.Item>
-                    <Form.Item name={[field.name, 'batchNo']} label="批号">
-                      <Input style={{ width: 100 }} data-testid={`${t}-batch`} />
-                    </Form.Item>
-                    <Form.Item name={[field.name, 'shelfLifeDays']} label="保质期（天）">
-                      <Input style={{ width: 80 }} data-testid={`${t}-shelf`} />
-                    </Form.Item>
-                    <Form.Item name={[field.name, 'expiryDate']} label={`保质期至${lineCheck?.expiryDate && !l.expiryDate ? `（${lineCheck.expiryDate}）` : ''}`}>
-                      <Input style={{ width: 120 }} placeholder="YYYY-MM-DD" data-testid={`${t}-expiry`} />
-                    </Form.Item>
-                    <Form.Item name={[field.name, 'storageClass']} label="储存">
-                      <Radio.Group optionType="button" options={STORAGE_CLASSES.map((s) => ({ value: s, label: STORAGE_LABELS[s] }))} />
-                    </Form.Item>
-                    <Form.Item label="感官">
-                      <Space size={2}>
-                        <Form.Item name={[field.name, 'packagingOk']} valuePropName="checked" noStyle>
-                          <Checkbox>包装完好</Checkbox>
-                        </Form.Item>
-                        <Form.Item name={[field.name, 'labelOk']} valuePropName="checked" noStyle>
-                          <Checkbox>标识齐全</Checkbox>
-                        </Form.Item>
-                        <Form.Item name={[field.name, 'freshOk']} valuePropName="checked" noStyle>
-                          <Checkbox>无变质异味</Checkbox>
-                        </Form.Item>
-                      </Space>
-                    </Form.Item>
-                    <Form.Item name={[field.name, 'temperature']} label="温度（℃）">
-                      <Input style={{ width: 80 }} data-testid={`${t}-temp`} />
-                    </Form.Item>
-                    {certKinds.map((k) => (
-                      <Form.Item key={k} name={[field.name, 'certs', k]} label={`${CERT_LABELS[k]}编号`}>
-                        <Input style={{ width: 170 }} data-testid={`${t}-cert-${k}`} />
-                      </Form.Item>
-                    ))}
-                  </Space>
-                  {(byLine.lines.get(i) ?? []).map((f, j) => (
-                    <FindingLine key={`${f.code}${j}`} f={f} note={notes[noteKey(f.code, i)] ?? ''} onNote={(v) => setNote(noteKey(f.code, i), v)} testid={`${t}-finding-${f.code}`} />
-                  ))}
-                  {lineCheck && lineCheck.differenceFen !== 0 && (
-                    <Typography.Text type="secondary">供应商金额与数量×单价相差 {formatFen(lineCheck.differenceFen)} 元</Typography.Text>
-                  )}
-                </Card>
-              );
-            })}
-          </>
-        )}
-      </Form.List>
-
-      <Card size="small" title="检查结果" style={{ marginBottom: 12 }} data-testid="delivery-checks">
-        {check.problem && <Alert type="info" showIcon title={check.problem} />}
-        {!check.problem && result && result.findings.length === 0 && <Alert type="success" showIcon title="全部检查通过" />}
-        {byLine.delivery.map((f, j) => (
-          <FindingLine key={`${f.code}${j}`} f={f} note={notes[noteKey(f.code, null)] ?? ''} onNote={(v) => setNote(noteKey(f.code, null), v)} testid={`delivery-finding-${f.code}`} />
-        ))}
-        {result && result.findings.some((f) => f.lineIndex !== undefined) && (
-          <Typography.Paragraph type="secondary" style={{ marginTop: 8, marginBottom: 0 }}>
-            明细中有 {result.findings.filter((f) => f.lineIndex !== undefined && f.level === 'error').length} 个错误、
-            {result.findings.filter((f) => f.lineIndex !== undefined && f.level === 'warning').length} 条警示（见各行）。
-          </Typography.Paragraph>
-        )}
+const ChecksCard = memo(function ChecksCard({ store }: { store: DeliveryStore }) {
+  const result = useDelivery(store, (s) => s.result);
+  const problem = useDelivery(store, (s) => s.problem);
+  const findings = useDelivery(store, (s) => s.deliveryFindings);
+  const notes = useDelivery(store, (s) => s.deliveryNotes);
+  const warningNote = useDelivery(store, (s) => s.header.warningNote);
+  const remark = useDelivery(store, (s) => s.header.remark);
+  const set = store.getState().setHeader;
+  const lineErrors = result?.findings.filter((f) => f.lineIndex !== undefined && f.level === 'error').length ?? 0;
+  const lineWarnings = result?.findings.filter((f) => f.lineIndex !== undefined && f.level === 'warning').length ?? 0;
+  return (
+    <Card size="small" title="检查结果" style={{ marginBottom: 12 }} data-testid="delivery-checks">
+      {problem && <Alert type="info" showIcon title={problem} />}
+      {!problem && result && result.findings.length === 0 && <Alert type="success" showIcon title="全部检查通过" />}
+      {findings.map((f, j) => (
+        <FindingLine key={`${f.code}${j}`} f={f} note={notes[f.code] ?? ''} onNote={(v) => store.getState().setNote(null, f.code, v)} testid={`delivery-finding-${f.code}`} />
+      ))}
+      {lineErrors + lineWarnings > 0 && (
+        <Typography.Paragraph type="secondary" style={{ marginTop: 8, marginBottom: 0 }}>
+          明细中有 {lineErrors} 个错误、{lineWarnings} 条警示（见各行）。
+        </Typography.Paragraph>
+      )}
+      <Form layout="vertical" component="div">
         <Space wrap style={{ marginTop: 8 }} align="start">
-          <Form.Item name="warningNote" label="整单警示说明（可代替逐条说明）" style={{ marginBottom: 0 }}>
-            <Input style={{ width: 360 }} data-testid="delivery-warning-note" />
+          <Form.Item label="整单警示说明（可代替逐条说明）" style={{ marginBottom: 0 }}>
+            <Input style={{ width: 360 }} value={warningNote} onChange={(e) => set({ warningNote: e.target.value })} data-testid="delivery-warning-note" />
           </Form.Item>
-          <Form.Item name="remark" label="备注" style={{ marginBottom: 0 }}>
-            <Input style={{ width: 300 }} />
+          <Form.Item label="备注" style={{ marginBottom: 0 }}>
+            <Input style={{ width: 300 }} value={remark} onChange={(e) => set({ remark: e.target.value })} />
           </Form.Item>
         </Space>
-      </Card>
-
-      <Space>
-        <Typography.Text strong data-testid="delivery-total">
-          合格金额合计：¥{formatFen(result?.totalFen ?? 0)}
-        </Typography.Text>
-        {result && !result.canPost && <Tag color="red">{result.findings.some((f) => f.level === 'error') ? '有错误，不能过账' : `还有 ${result.unnotedWarnings} 条警示未说明`}</Tag>}
-        <Button onClick={onSave} loading={busy} data-testid="delivery-save">
-          保存草稿
-        </Button>
-        <Button type="primary" htmlType="submit" onClick={(e) => { e.preventDefault(); void onPost(); }} loading={busy} disabled={!result?.canPost} data-testid="delivery-post">
-          过账
-        </Button>
-      </Space>
-    </Form>
+      </Form>
+    </Card>
   );
-}
+});
+
+/** The total of what is typed (the core's formula, at once), and what still stops posting. */
+const Footer = memo(function Footer({ store, busy, onSave, onPost }: { store: DeliveryStore; busy: boolean; onSave: () => void; onPost: () => void }) {
+  const rows = useDelivery(store, (s) => s.rows);
+  const order = useDelivery(store, (s) => s.order);
+  const result = useDelivery(store, (s) => s.result);
+  const problem = useDelivery(store, (s) => s.problem);
+  let total = 0;
+  let incomplete = 0;
+  for (const k of order) {
+    const l = rows[k];
+    if (!l?.ingredientId) continue;
+    if (lineProblem(l)) incomplete++;
+    else total += localAmountFen(l) ?? 0;
+  }
+  const canPost = !!result?.canPost && !problem && incomplete === 0;
+  return (
+    <Space>
+      <Typography.Text strong data-testid="delivery-total">
+        合格金额合计：¥{formatFen(total)}
+      </Typography.Text>
+      {incomplete > 0 && <Tag color="red">{incomplete} 行未填完（见各行）</Tag>}
+      {incomplete === 0 && result && !result.canPost && <Tag color="red">{result.findings.some((f) => f.level === 'error') ? '有错误，不能过账' : `还有 ${result.unnotedWarnings} 条警示未说明`}</Tag>}
+      <Button onClick={onSave} loading={busy} data-testid="delivery-save">
+        保存草稿
+      </Button>
+      {/* a submit button (there is no form element to submit): Enter from 备注 lands here, as in every form */}
+      <Button type="primary" htmlType="submit" onClick={(e) => { e.preventDefault(); onPost(); }} loading={busy} disabled={!canPost} data-testid="delivery-post">
+        过账
+      </Button>
+    </Space>
+  );
+});

@@ -1,5 +1,6 @@
 import type { DeliveryDraftInput, DeliveryView, Disposition, Finding } from '../../../../shared/api/receiving.ts';
-import type { CertKind, StorageClass } from '../../../../shared/domain.ts';
+import { CERT_KINDS, type CertKind, type StorageClass } from '../../../../shared/domain.ts';
+import { lineAmountFen } from '../../../../shared/format.ts';
 
 /**
  * The kitchen-door form's values and their translation to the API's draft. The form keeps what people type (dates
@@ -83,8 +84,27 @@ export interface Translated {
   problem: string | null;
 }
 
+/**
+ * What keeps a chosen line from the draft, said at its row (the form sends no check while a row has one): the
+ * contract's own refusals (quantities, the rejection's reason and disposition) caught before asking.
+ */
+export function lineProblem(l: LineValues): string | null {
+  const received = l.receivedMilli;
+  const rejected = l.rejectedMilli ?? 0;
+  const temp = parseTenths(l.temperature ?? '');
+  const days = (l.shelfLifeDays ?? '').trim();
+  if (received == null || Number.isNaN(received) || received <= 0) return '请填写送货数量';
+  if (l.unitPriceFen == null || Number.isNaN(l.unitPriceFen)) return '请填写单价';
+  if (Number.isNaN(rejected) || rejected > received) return '拒收数量不能超过送货数量';
+  if (rejected > 0 && !(l.rejectReason ?? '').trim()) return '有拒收数量时请填写拒收原因';
+  if (rejected > 0 && !l.disposition) return '有拒收数量时请选择处理方式（当场退回或销毁）';
+  if (temp !== null && Number.isNaN(temp)) return '温度应为数字，如 -18 或 3.5';
+  if (days !== '' && !/^\d{1,4}$/.test(days)) return '保质期应为天数';
+  return null;
+}
+
 /** A line with no item chosen is an empty row and left out; a chosen item needs quantity and price. */
-export function toDraft(v: FormValues, notes: Record<string, string>): Translated {
+export function toDraft(v: FormValues, notes: Record<string, string>, opts: { skipIncomplete?: boolean } = {}): Translated {
   const formIndex: number[] = [];
   const lines: DeliveryDraftInput['lines'] = [];
   let problem: string | null = null;
@@ -97,11 +117,10 @@ export function toDraft(v: FormValues, notes: Record<string, string>): Translate
     const rejected = l.rejectedMilli ?? 0;
     const temp = parseTenths(l.temperature ?? '');
     const days = (l.shelfLifeDays ?? '').trim();
-    if (received == null || Number.isNaN(received) || received <= 0) problem ??= `第 ${i + 1} 行：请填写送货数量`;
-    else if (l.unitPriceFen == null || Number.isNaN(l.unitPriceFen)) problem ??= `第 ${i + 1} 行：请填写单价`;
-    else if (Number.isNaN(rejected) || rejected > received) problem ??= `第 ${i + 1} 行：拒收数量不能超过送货数量`;
-    else if (temp !== null && Number.isNaN(temp)) problem ??= `第 ${i + 1} 行：温度应为数字，如 -18 或 3.5`;
-    else if (days !== '' && !/^\d{1,4}$/.test(days)) problem ??= `第 ${i + 1} 行：保质期应为天数`;
+    const own = lineProblem(l);
+    // The live check leaves an incomplete row out (it says so at the row) and checks the rest.
+    if (own && opts.skipIncomplete) return;
+    if (own) problem ??= `第 ${i + 1} 行：${own}`;
     if (problem) return;
     formIndex.push(i);
     lines.push({
@@ -206,4 +225,51 @@ export function findingsByFormLine(findings: Finding[], formIndex: number[]): { 
     }
   }
   return { delivery, lines };
+}
+
+/** The fields of a row, as the grid names them (data-testid `line-<i>-<field>`). */
+export type LineField = 'item' | 'received' | 'price' | 'rejected' | 'reject-reason' | 'disposition' | DetailField | `cert-${CertKind}`;
+/** The row detail's typed fields, in the order Enter visits them once the detail is asked for. */
+export const DETAIL_FIELDS = ['production', 'batch', 'shelf', 'expiry', 'temp', 'printed'] as const;
+export type DetailField = (typeof DETAIL_FIELDS)[number];
+
+/** Certificates a row shows: what the item requires (the profile's rules joined with its own) and any typed anyway. */
+export function lineCerts(l: Pick<LineValues, 'certs'>, required: readonly CertKind[]): CertKind[] {
+  const typed = (Object.keys(l.certs ?? {}) as CertKind[]).filter((k) => l.certs[k]);
+  return CERT_KINDS.filter((k) => required.includes(k) || typed.includes(k));
+}
+
+/** Whether a line holds anything in the detail's fields (a draft read back opens its detail). */
+export function hasDetailValues(l: LineValues): boolean {
+  return !!(l.productionDate || l.batchNo || l.shelfLifeDays || l.expiryDate || l.temperature || l.printedAmountFen != null || !l.packagingOk || !l.labelOk || !l.freshOk);
+}
+
+/**
+ * The fields Enter visits on a row, in order: the paper 验收单's columns (item, quantity, price, rejected); when some
+ * is rejected, its reason and disposition (posting needs both); the detail's fields when the person asked for the
+ * detail; the certificates the item requires (posting needs them). An empty row has only its item. Whatever else is
+ * on screen stays a Tab away.
+ */
+export function lineFlow(l: LineValues & { detail: boolean }, certs: readonly CertKind[]): LineField[] {
+  if (!l.ingredientId) return ['item'];
+  const f: LineField[] = ['item', 'received', 'price', 'rejected'];
+  if ((l.rejectedMilli ?? 0) > 0) f.push('reject-reason', 'disposition');
+  if (l.detail) f.push(...DETAIL_FIELDS);
+  for (const c of certs) f.push(`cert-${c}`);
+  return f;
+}
+
+/** The amount of a line as the core computes it (the supplier's printed amount, else accepted × price); null until known. */
+export function localAmountFen(l: LineValues): number | null {
+  const acc = acceptedOf(l);
+  if (l.printedAmountFen != null && !Number.isNaN(l.printedAmountFen)) return l.printedAmountFen;
+  if (acc == null || l.unitPriceFen == null || Number.isNaN(l.unitPriceFen)) return null;
+  return lineAmountFen(acc, l.unitPriceFen);
+}
+/** Received less rejected; null while either is not a quantity or rejected exceeds received. */
+export function acceptedOf(l: LineValues): number | null {
+  const r = l.receivedMilli;
+  const j = l.rejectedMilli ?? 0;
+  if (r == null || Number.isNaN(r) || Number.isNaN(j) || j > r) return null;
+  return r - j;
 }
