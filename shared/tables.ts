@@ -49,8 +49,46 @@ export interface TableEntry {
   numbered?: true;
   /** Every row ever written has its snapshot (born after row snapshots): checked even on a ledger whose chain has no other. */
   snapshottedFromBirth?: true;
-  /** The document lifecycle: the status column and the values it moves through (filled by the lifecycle work). */
-  lifecycle?: { column: string; values: readonly string[] };
+  /** The document lifecycle (electron/core/ledger/lifecycle.ts reads it: status checks, their messages, cancels). */
+  lifecycle?: TableLifecycle;
+}
+
+/**
+ * A state of the one document lifecycle: draft → posted → cancelled, with submitted (awaiting approval), open (a count
+ * being entered) and paid (a refund paid out) between, and reversal (a row that itself cancels another, never cancelled).
+ */
+export type DocState = 'draft' | 'submitted' | 'open' | 'posted' | 'paid' | 'cancelled' | 'reversal';
+
+/** The columns a cancel stamps on the document's own row: the status value it sets, when, who, why, and (where the
+ * table keeps one) the date the cancel is booked on. */
+export interface CancelStamp {
+  value: string;
+  at: string;
+  by: string;
+  reason: string;
+  date: string | null;
+}
+
+export interface TableLifecycle {
+  /** The status column; for a document cancelled by a reversing row of its own table (出库单), the column by which that
+   * row points at the one it cancels (the state is then derived: reversed, a reversal, or posted). */
+  column: string;
+  /** Each stored (or derived) status value with the state of the one lifecycle it stands for, in lifecycle order. */
+  values: Readonly<Record<string, DocState>>;
+  /** The column that names a document in messages after its label (default: none, the label alone). */
+  name?: string;
+  /** The document's own date. */
+  date?: string;
+  /** How a cancel is recorded: stamped on the row, or a new reversing row of the same table (`column` points back). */
+  cancel?: CancelStamp | 'reversing row';
+  /** The verb of a cancel in messages and memos: 作废 (default) or 冲销. */
+  cancelVerb?: '作废' | '冲销';
+  /** The journal's source_type of what the document booked (source_id its id): a cancel reverses those entries. */
+  journal?: string;
+  /** The document moved stock: a cancel reverses it too (the storeroom's reversal of that source). */
+  stock?: true;
+  /** The column by which an amended copy points at the document it corrects. */
+  amendedFrom?: string;
 }
 
 export const TABLES = {
@@ -74,7 +112,14 @@ export const TABLES = {
   supplier_licences: { label: '供应商证照', domain: 'masterdata', check: 'children', parent: 'suppliers' },
   ingredients: { label: '食材', domain: 'masterdata', check: 'entity', entity: { code: 'ingredient', creates: 'create' } },
   // Receiving and payables.
-  deliveries: { label: '验收单', domain: 'receiving', check: 'snapshots', group: 'id', numbered: true },
+  deliveries: {
+    label: '验收单', domain: 'receiving', check: 'snapshots', group: 'id', numbered: true,
+    lifecycle: {
+      column: 'status', values: { draft: 'draft', posted: 'posted', cancelled: 'cancelled' }, name: 'number', date: 'delivery_date',
+      cancel: { value: 'cancelled', at: 'cancelled_at', by: 'cancelled_by', reason: 'cancel_reason', date: null },
+      journal: 'delivery', stock: true, amendedFrom: 'amends',
+    },
+  },
   delivery_lines: { label: '验收明细', domain: 'receiving', check: 'snapshots', group: 'delivery_id' },
   delivery_inspectors: { label: '验收人', domain: 'receiving', check: 'snapshots', group: 'delivery_id' },
   attachments: { label: '验收附件', domain: 'receiving', check: 'snapshots', group: 'id' },
@@ -86,8 +131,20 @@ export const TABLES = {
   meal_plans: { label: '用餐方式', domain: 'fees', check: 'seeded' },
   school_days: { label: '上课日', domain: 'fees', check: 'snapshots', group: 'day' },
   terms: { label: '学期', domain: 'fees', check: 'snapshots', group: 'code' },
-  fee_receipts: { label: '收据', domain: 'fees', check: 'snapshots', group: 'id', numbered: true },
-  fee_refunds: { label: '退费', domain: 'fees', check: 'snapshots', group: 'id', numbered: true },
+  fee_receipts: {
+    label: '收据', domain: 'fees', check: 'snapshots', group: 'id', numbered: true,
+    lifecycle: {
+      column: 'status', values: { valid: 'posted', void: 'cancelled' }, name: 'number', date: 'receipt_date',
+      cancel: { value: 'void', at: 'voided_at', by: 'voided_by', reason: 'void_reason', date: 'void_date' }, journal: 'fee_receipt',
+    },
+  },
+  fee_refunds: {
+    label: '退费', domain: 'fees', check: 'snapshots', group: 'id', numbered: true,
+    lifecycle: {
+      column: 'status', values: { approved: 'posted', paid: 'paid', void: 'cancelled' }, name: 'number', date: 'approved_on',
+      cancel: { value: 'void', at: 'voided_at', by: 'voided_by', reason: 'void_reason', date: 'void_date' }, journal: 'fee_refund',
+    },
+  },
   cash_clearings: { label: '现金日清', domain: 'fees', check: 'snapshots', group: 'day' },
   cash_deposits: { label: '现金送存', domain: 'fees', check: 'snapshots', group: 'id', numbered: true },
   subsidy_batches: { label: '营养餐就餐批次', domain: 'fees', check: 'snapshots', group: 'id' },
@@ -98,8 +155,17 @@ export const TABLES = {
   // The storeroom.
   stock_lots: { label: '库存批次', domain: 'storeroom', check: 'snapshots', group: 'id' },
   stock_movements: { label: '库存流水', domain: 'storeroom', check: 'snapshots', group: 'id' },
-  stock_issues: { label: '出库单', domain: 'storeroom', check: 'snapshots', group: 'id', numbered: true },
-  stock_counts: { label: '盘点单', domain: 'storeroom', check: 'snapshots', group: 'id' },
+  stock_issues: {
+    label: '出库单', domain: 'storeroom', check: 'snapshots', group: 'id', numbered: true,
+    lifecycle: {
+      column: 'reverses', values: { posted: 'posted', cancelled: 'cancelled', reversal: 'reversal' }, name: 'number', date: 'issue_date',
+      cancel: 'reversing row', cancelVerb: '冲销', stock: true,
+    },
+  },
+  stock_counts: {
+    label: '盘点单', domain: 'storeroom', check: 'snapshots', group: 'id',
+    lifecycle: { column: 'status', values: { open: 'open', posted: 'posted' }, name: 'month' },
+  },
   stock_count_lines: { label: '盘点明细', domain: 'storeroom', check: 'snapshots', group: 'count_id' },
   stock_lot_categories: { label: '库存批次类别', domain: 'storeroom', check: 'summary' },
   stock_month_totals: { label: '库存月合计', domain: 'storeroom', check: 'summary' },
@@ -109,7 +175,10 @@ export const TABLES = {
   closed_periods: { label: '已月结月份', domain: 'monthclose', check: 'snapshots', group: 'period' },
   month_disclosures: { label: '月结公示明细', domain: 'monthclose', check: 'snapshots', group: 'month' },
   // The opening (期初建账).
-  openings: { label: '期初建账', domain: 'opening', check: 'snapshots', group: 'id', snapshottedFromBirth: true },
+  openings: {
+    label: '期初建账', domain: 'opening', check: 'snapshots', group: 'id', snapshottedFromBirth: true,
+    lifecycle: { column: 'status', values: { draft: 'draft', submitted: 'submitted', posted: 'posted' }, date: 'opening_date' },
+  },
   opening_lines: { label: '期初明细', domain: 'opening', check: 'snapshots', group: 'opening_id', snapshottedFromBirth: true },
 } satisfies Record<string, TableEntry>;
 

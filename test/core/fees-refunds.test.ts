@@ -96,7 +96,7 @@ describe('refund records, payout and deadline', () => {
     expect(s.balance('refunds_payable')).toBe(0);
     expect(s.balance('cash')).toBe(cashBefore - 1200);
     const v = await s.b.reject('refunds.void', { id: r.id, reason: '误录' });
-    expect(v.code).toBe('RULE');
+    expect(v.code).toBe('CONFLICT');
     const again = await s.b.reject('refunds.pay', { id: r.id, paidOn: '2026-09-15', method: 'cash' });
     expect(again.code).toBe('CONFLICT');
   });

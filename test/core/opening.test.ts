@@ -98,7 +98,7 @@ describe('期初建账 of a school starting in September 2026 (figures in the mo
     expect(await b().reject('opening.approve', {})).toMatchObject({ code: 'FORBIDDEN' });
     expect(await b().reject('opening.save', { date: OPENING_DATE, bankFen: 1, subsidyBankFen: 0, cashFen: 0, lines: [] })).toMatchObject({
       code: 'CONFLICT',
-      message: '期初建账已提交待审核，不能再修改；如需修改请先退回草稿',
+      message: '期初建账已提交待审核，不能修改；如需修改请先退回草稿',
     });
     expect(tableDigest(b())).toBe(before);
 
@@ -136,8 +136,8 @@ describe('期初建账 of a school starting in September 2026 (figures in the mo
       code: 'LOCKED',
       message: '本账于 2026-08-31 期初建账，2026-08-31 不晚于期初日，不能再记账；期初以前的业务已包含在期初数中',
     });
-    expect(await b().reject('opening.submit', {})).toMatchObject({ code: 'RULE', message: '期初建账已过账，不能再提交' });
-    expect(await b().reject('opening.withdraw', { reason: '重做' })).toMatchObject({ code: 'RULE', message: '期初建账已过账，只有已提交待审核的期初才能退回' });
+    expect(await b().reject('opening.submit', {})).toMatchObject({ code: 'CONFLICT', message: '期初建账已过账，不能提交' });
+    expect(await b().reject('opening.withdraw', { reason: '重做' })).toMatchObject({ code: 'CONFLICT', message: '期初建账已过账，不能退回' });
     expect(await b().reject('fund.recordIncome', { date: '2026-08-31', kind: 'donation', amountFen: 100, method: 'bank', memo: '补记' })).toMatchObject({
       code: 'LOCKED',
       message: '本账于 2026-08-31 期初建账，2026-08-31 不晚于期初日，不能再记账；期初以前的业务已包含在期初数中',
@@ -216,7 +216,7 @@ describe('期初建账 of a school starting in September 2026 (figures in the mo
     // After the first close nothing about the opening changes, and verify is clean.
     await b().loginAs('accountant');
     const before = tableDigest(b());
-    expect(await b().reject('opening.withdraw', { reason: '改' })).toMatchObject({ code: 'RULE' });
+    expect(await b().reject('opening.withdraw', { reason: '改' })).toMatchObject({ code: 'CONFLICT', message: '期初建账已过账，不能退回' });
     expect(tableDigest(b())).toBe(before);
     const rep = verifyLedger(b().db);
     expect(rep.problems).toEqual([]);

@@ -118,7 +118,7 @@ describe('posting', () => {
     const p = await postNew(w, threeLines(w));
     const before = tableDigest(w.b);
     const e = await w.b.reject('receiving.post', { id: p.id });
-    expect(e).toMatchObject({ code: 'CONFLICT', message: '验收单 YS2026-0001已过账，不能重复过账' });
+    expect(e).toMatchObject({ code: 'CONFLICT', message: '验收单 YS2026-0001 已过账，不能重复过账' });
     expect((await w.b.reject('receiving.saveDraft', { id: p.id, draft: threeLines(w) })).code).toBe('CONFLICT');
     expect(tableDigest(w.b)).toBe(before);
   });
@@ -206,7 +206,7 @@ describe('cancel and amend', () => {
     expect(accountBalance(ctx, `payable:${w.supplierId}`)).toBe(-55_910);
 
     const before = tableDigest(w.b);
-    expect((await w.b.reject('receiving.cancel', { id: p.id, reason: '再来一次' })).message).toBe('验收单 YS2026-0001已作废');
+    expect((await w.b.reject('receiving.cancel', { id: p.id, reason: '再来一次' })).message).toBe('验收单 YS2026-0001 已作废，不能重复作废');
     expect(tableDigest(w.b)).toBe(before);
   });
 

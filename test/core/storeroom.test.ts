@@ -300,7 +300,7 @@ describe('month-end count and the cost as consumed', () => {
     before = tableDigest(w.b);
     const e = await w.b.reject('storeroom.issue', { date: '2026-08-31', meal: 'dinner', lines: [{ ingredientId: w.rice, qtyMilli: 1_000 }] });
     expect(e).toMatchObject({ code: 'LOCKED', message: '2026年8月库房已盘点过账，2026-08-31 不能再有库存变动' });
-    expect((await w.b.reject('storeroom.countEnter', { month: '2026-08', lines: [{ lotId: lot1.lotId, countedMilli: 1 }] })).message).toBe('2026年8月的盘点已过账，不能再修改');
+    expect((await w.b.reject('storeroom.countEnter', { month: '2026-08', lines: [{ lotId: lot1.lotId, countedMilli: 1 }] })).message).toBe('盘点单 2026年8月 已过账，不能修改');
     expect(() => w.b.db.prepare(`UPDATE stock_count_lines SET counted_milli = 1`).run()).toThrow('已过账的盘点不能修改');
     expect(tableDigest(w.b)).toBe(before);
 

@@ -5,7 +5,8 @@ import { audit } from '../../ledger/audit.ts';
 import { currentUser, type Ctx } from '../../context.ts';
 import type { Handlers } from '../../handlers.ts';
 import { uuidv7 } from '../../ledger/ids.ts';
-import { postEntry, reverseEntriesOf } from '../../ledger/journal.ts';
+import { postEntry } from '../../ledger/journal.ts';
+import { assertStatus, cancel, docOf } from '../../ledger/lifecycle.ts';
 import { nextNumber } from '../../ledger/numbering.ts';
 import { assertWritableDay, dailyRate, getStudent, moneyAccount, resolvePeriod, today, toStudent, type StudentRow } from './common.ts';
 import { groupRows, snapshotRows, withRows } from '../../ledger/row-snapshot.ts';
@@ -160,7 +161,7 @@ export const receiptHandlers: Handlers<Keys> = {
 
   'receipts.void': (ctx, { id, reason }) => {
     const before = getReceipt(ctx, id);
-    if (before.status === 'void') throw new ApiError('CONFLICT', `收据 ${before.number} 已作废`);
+    assertStatus(docOf('fee_receipts', before), ['valid'], 'cancel');
     const refund = ctx.db
       .prepare(`SELECT number FROM fee_refunds WHERE student_id = ? AND status <> 'void' AND first_day <= ? AND last_day >= ?`)
       .get(before.studentId, (ctx.db.prepare('SELECT period_end FROM fee_receipts WHERE id = ?').get(id) as { period_end: string }).period_end,
@@ -168,11 +169,8 @@ export const receiptHandlers: Handlers<Keys> = {
     if (refund) throw new ApiError('RULE', `收据 ${before.number} 所在期间已有退费 ${refund.number}，请先处理该退费`);
     const date = today(ctx);
     assertWritableDay(ctx, date, '作废冲销', before.method === 'cash');
-    const user = currentUser(ctx);
-    ctx.db
-      .prepare(`UPDATE fee_receipts SET status = 'void', void_reason = ?, void_date = ?, voided_at = ?, voided_by = ? WHERE id = ?`)
-      .run(reason, date, ctx.now().toISOString(), user.userId, id);
-    reverseEntriesOf(ctx, 'fee_receipt', id, date, `作废收据 ${before.number}：${reason}`);
+    // Its entry reversed on the day of the void, then stamped (void_date, voided_at, voided_by, void_reason).
+    cancel(ctx, 'fee_receipts', id, reason, date, { from: ['valid'] });
     const after = getReceipt(ctx, id);
     audit(ctx, 'void', 'fee_receipt', id, before, withRows({ ...after, documentDate: date }, groupRows(ctx, 'fee_receipts', 'id', id)));
     return after;

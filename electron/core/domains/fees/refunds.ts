@@ -6,7 +6,8 @@ import { addDays } from '../../ledger/clock.ts';
 import { currentUser, type Ctx } from '../../context.ts';
 import type { Handlers } from '../../handlers.ts';
 import { uuidv7 } from '../../ledger/ids.ts';
-import { accountBalance, postEntry, reverseEntriesOf } from '../../ledger/journal.ts';
+import { accountBalance, postEntry } from '../../ledger/journal.ts';
+import { assertStatus, cancel, docOf } from '../../ledger/lifecycle.ts';
 import { nextNumber } from '../../ledger/numbering.ts';
 import { assertWritableDay, getStudent, schoolDaysBetween, today, workingDaysAfter } from './common.ts';
 import { profileFor, profileOf } from '../people/index.ts';
@@ -190,7 +191,7 @@ export const refundHandlers: Handlers<Keys> = {
 
   'refunds.pay': (ctx, i) => {
     const before = getRefund(ctx, i.id);
-    if (before.status !== 'approved') throw new ApiError('CONFLICT', `退费 ${before.number} ${before.status === 'paid' ? '已退付' : '已作废'}`);
+    assertStatus(docOf('fee_refunds', before), ['approved'], 'pay');
     if (i.paidOn < (ctx.db.prepare('SELECT approved_on FROM fee_refunds WHERE id = ?').get(i.id) as { approved_on: string }).approved_on) {
       throw new ApiError('RULE', '退付日期不能早于批准日期');
     }
@@ -220,14 +221,11 @@ export const refundHandlers: Handlers<Keys> = {
 
   'refunds.void': (ctx, { id, reason }) => {
     const before = getRefund(ctx, id);
-    if (before.status !== 'approved') throw new ApiError('RULE', before.status === 'paid' ? `退费 ${before.number} 已退付，不能作废` : `退费 ${before.number} 已作废`);
+    assertStatus(docOf('fee_refunds', before), ['approved'], 'cancel');
     const date = today(ctx);
     // Reverses the approval only (no cash moved yet).
     assertWritableDay(ctx, date, '作废冲销', false);
-    ctx.db
-      .prepare(`UPDATE fee_refunds SET status = 'void', void_reason = ?, void_date = ?, voided_at = ?, voided_by = ? WHERE id = ?`)
-      .run(reason, date, ctx.now().toISOString(), currentUser(ctx).userId, id);
-    reverseEntriesOf(ctx, 'fee_refund', id, date, `作废退费 ${before.number}：${reason}`);
+    cancel(ctx, 'fee_refunds', id, reason, date, { from: ['approved'] });
     const after = getRefund(ctx, id);
     audit(ctx, 'void', 'fee_refund', id, before, withRows({ ...after, documentDate: date }, groupRows(ctx, 'fee_refunds', 'id', id)));
     return after;

@@ -9,6 +9,7 @@ import { currentUser, type Ctx } from '../../context.ts';
 import type { Handlers } from '../../handlers.ts';
 import { uuidv7 } from '../../ledger/ids.ts';
 import { ensurePayableAccount, postEntry } from '../../ledger/journal.ts';
+import { assertStatus, docOf } from '../../ledger/lifecycle.ts';
 import { groupRows, rowsWhere, withRows } from '../../ledger/row-snapshot.ts';
 import { guessMapping, readSheet } from '../fees/sheet.ts';
 import { userName } from '../fees/common.ts';
@@ -151,8 +152,6 @@ function assertNotClosed(ctx: Ctx): void {
   if (why) throw new ApiError('RULE', why);
 }
 
-const STATUS_WORDS: Record<OpeningStatus, string> = { draft: '草稿', submitted: '已提交待审核', posted: '已过账' };
-
 /**
  * Nothing may be booked on or before the opening date already: the opening is where the books start. The journal
  * and the stock ledger hold every dated movement, so their date indexes answer.
@@ -199,7 +198,7 @@ function approve(ctx: Ctx): OpeningView {
   const user = currentUser(ctx);
   const r = row(ctx);
   if (!r) throw new ApiError('NOT_FOUND', '还没有期初建账');
-  if (r.status !== 'submitted') throw new ApiError('RULE', `期初建账${STATUS_WORDS[r.status]}，只有已提交的期初才能审核`);
+  assertStatus(docOf('openings', r), ['submitted'], 'approve');
   // Segregation of duties: whoever submitted the opening does not approve it, whatever roles they hold.
   if (r.submitted_by === user.userId) throw new ApiError('RULE', '不相容岗位分离：提交期初建账的人不能审核自己提交的期初，请由另一位审核人审核');
   assertNotClosed(ctx);
@@ -395,7 +394,7 @@ export const openingHandlers: Handlers<Keys> = {
     assertNotClosed(ctx);
     assertMonthEnd(input.date);
     const existing = row(ctx);
-    if (existing && existing.status !== 'draft') throw new ApiError('CONFLICT', `期初建账${STATUS_WORDS[existing.status]}，不能再修改${existing.status === 'submitted' ? '；如需修改请先退回草稿' : ''}`);
+    if (existing) assertStatus(docOf('openings', existing), ['draft'], 'save', { submitted: '如需修改请先退回草稿' });
     checkLines(ctx, input.lines, profileFor(ctx, input.date).usesStoreroom);
     assertBeforeEverything(ctx, input.date, input.cashFen);
     const at = ctx.now().toISOString();
@@ -430,7 +429,7 @@ export const openingHandlers: Handlers<Keys> = {
     const user = currentUser(ctx);
     const r = row(ctx);
     if (!r) throw new ApiError('NOT_FOUND', '还没有期初建账草稿');
-    if (r.status !== 'draft') throw new ApiError('RULE', `期初建账${STATUS_WORDS[r.status]}，不能再提交`);
+    assertStatus(docOf('openings', r), ['draft'], 'submit');
     assertNotClosed(ctx);
     const lines = (ctx.db.prepare('SELECT count(*) AS n FROM opening_lines WHERE opening_id = ?').get(r.id) as { n: number }).n;
     if (lines === 0 && r.bank_fen + r.subsidy_bank_fen + r.cash_fen === 0) throw new ApiError('RULE', '期初建账没有任何数额：请填写各账户余额或期初明细');
@@ -441,7 +440,7 @@ export const openingHandlers: Handlers<Keys> = {
   'opening.withdraw': (ctx, { reason }) => {
     const r = row(ctx);
     if (!r) throw new ApiError('NOT_FOUND', '还没有期初建账');
-    if (r.status !== 'submitted') throw new ApiError('RULE', `期初建账${STATUS_WORDS[r.status]}，只有已提交待审核的期初才能退回`);
+    assertStatus(docOf('openings', r), ['submitted'], 'withdraw');
     ctx.db.prepare(`UPDATE openings SET status = 'draft', submitted_at = NULL, submitted_by = NULL WHERE id = ?`).run(r.id);
     audit(ctx, 'withdraw', 'opening', r.id, { status: 'submitted' }, withRows({ status: 'draft', reason }, ...snapshots(ctx, r.id)));
     return toView(ctx, row(ctx)!);

@@ -3,7 +3,8 @@ import { CATEGORY_LABELS, type Category } from '../../../../shared/domain.ts';
 import { ApiError } from '../../../../shared/errors.ts';
 import { audit } from '../../ledger/audit.ts';
 import { currentUser, type Ctx } from '../../context.ts';
-import { assertPeriodOpen, ensurePayableAccount, postEntry, reverseEntriesOf } from '../../ledger/journal.ts';
+import { ensurePayableAccount, postEntry } from '../../ledger/journal.ts';
+import { assertStatus, cancel, docOf } from '../../ledger/lifecycle.ts';
 import { assertDocumentDate } from '../../ledger/period-lock.ts';
 import { nextNumber } from '../../ledger/numbering.ts';
 import { getSupplier } from '../masterdata/index.ts';
@@ -22,14 +23,10 @@ import { deliveryRows, groupRows, withRows } from '../../ledger/row-snapshot.ts'
  */
 export const DELIVERY_SOURCE = 'delivery';
 
-function statusWord(status: string): string {
-  return status === 'posted' ? '已过账' : status === 'cancelled' ? '已作废' : '是草稿';
-}
-
 export function postDelivery(ctx: Ctx, id: string): DeliveryView {
   const stored = loadStored(ctx, id);
   const h = stored.h;
-  if (h.status !== 'draft') throw new ApiError('CONFLICT', `验收单 ${h.number ?? ''}${statusWord(h.status)}，不能重复过账`);
+  assertStatus(docOf('deliveries', h), ['draft'], 'post');
   const draft = storedDraft(stored);
   // The same rules the form ran, again in the main process, whatever the form did.
   const facts = loadFacts(ctx, draft, id);
@@ -83,11 +80,8 @@ export function postDelivery(ctx: Ctx, id: string): DeliveryView {
 
 /** A draft nobody will post is cancelled with a reason (kept, never deleted; it has no number and no entries). */
 export function discardDraft(ctx: Ctx, id: string, reason: string): DeliveryView {
-  const h = headerRow(ctx, id);
-  if (h.status !== 'draft') throw new ApiError('CONFLICT', `验收单 ${h.number ?? ''}${statusWord(h.status)}，${h.status === 'posted' ? '请用“作废并更正”' : '不能再作废'}`);
-  const at = ctx.now().toISOString();
-  const by = currentUser(ctx).userId;
-  ctx.db.prepare(`UPDATE deliveries SET status = 'cancelled', cancelled_at = ?, cancelled_by = ?, cancel_reason = ?, updated_at = ?, updated_by = ? WHERE id = ?`).run(at, by, reason, at, by, id);
+  // The one lifecycle's cancel: when, who and why; updated_at stays the last save of the draft's content.
+  cancel(ctx, 'deliveries', id, reason, headerRow(ctx, id).delivery_date, { from: ['draft'], hints: { posted: '请用“作废并更正”' } });
   audit(ctx, 'discard', 'delivery', id, { status: 'draft' }, withRows({ status: 'cancelled', reason }, groupRows(ctx, 'deliveries', 'id', id)));
   return getDelivery(ctx, id);
 }
@@ -98,15 +92,12 @@ export function discardDraft(ctx: Ctx, id: string, reason: string): DeliveryView
  */
 export function cancelDelivery(ctx: Ctx, id: string, reason: string, amend: boolean): { cancelled: DeliveryView; amended: DeliveryView | null } {
   const h = headerRow(ctx, id);
-  if (h.status !== 'posted') {
-    throw new ApiError('CONFLICT', h.status === 'draft' ? '草稿尚未过账，直接修改或作废草稿即可' : `验收单 ${h.number ?? ''}已作废`);
-  }
-  assertPeriodOpen(ctx, h.delivery_date);
-  reverseEntriesOf(ctx, DELIVERY_SOURCE, id, h.delivery_date, `作废验收单 ${h.number}：${reason}`);
-  reverseStockOfDelivery(ctx, id, h.delivery_date);
-  const at = ctx.now().toISOString();
-  const by = currentUser(ctx).userId;
-  ctx.db.prepare(`UPDATE deliveries SET status = 'cancelled', cancelled_at = ?, cancelled_by = ?, cancel_reason = ? WHERE id = ?`).run(at, by, reason, id);
+  // Reversed on the delivery's own date (its entries by source, its lots and direct issue), then stamped.
+  cancel(ctx, 'deliveries', id, reason, h.delivery_date, {
+    from: ['posted'],
+    hints: { draft: '草稿直接修改或作废草稿即可' },
+    reverseStock: (c, deliveryId, date) => reverseStockOfDelivery(c, deliveryId, date),
+  });
   audit(ctx, 'cancel', 'delivery', id, { status: 'posted', number: h.number }, withRows({ status: 'cancelled', reason }, groupRows(ctx, 'deliveries', 'id', id)));
   let amended: DeliveryView | null = null;
   if (amend) {

@@ -15,6 +15,7 @@ import { ApiError } from '../../../../shared/errors.ts';
 import { addDays } from '../../ledger/clock.ts';
 import { currentUser, type Ctx } from '../../context.ts';
 import { uuidv7 } from '../../ledger/ids.ts';
+import { assertStatus, docOf } from '../../ledger/lifecycle.ts';
 import { certRulesOf, getIngredient, getSupplier, toIngredient } from '../masterdata/index.ts';
 import { profileFor } from '../people/index.ts';
 import { attachmentsOf } from './attachments.ts';
@@ -224,7 +225,7 @@ export function writeDraft(ctx: Ctx, id: string | null, d: DeliveryDraft, amends
     ).run(id, ctx.installationId, d.date, d.arrivalTime, d.supplierId, d.noteNumber, d.witnessUserId, d.witnessName, JSON.stringify(d.warningNotes), d.warningNote, d.remark, total, amends, at, by, at, by);
   } else {
     const h = headerRow(ctx, id);
-    if (h.status !== 'draft') throw new ApiError('CONFLICT', `验收单 ${h.number ?? ''}${h.status === 'posted' ? '已过账' : '已作废'}，不能修改；如需更正请作废后生成更正单`);
+    assertStatus(docOf('deliveries', h), ['draft'], 'save', { posted: '如需更正请作废后生成更正单' });
     db.prepare(
       `UPDATE deliveries SET delivery_date = ?, arrival_time = ?, supplier_id = ?, note_number = ?, witness_user_id = ?, witness_name = ?,
         warning_notes = ?, warning_note = ?, remark = ?, total_fen = ?, updated_at = ?, updated_by = ? WHERE id = ?`,

@@ -7,6 +7,7 @@ import { chinaDate, lastDayOfMonth, monthWords } from '../../ledger/clock.ts';
 import { currentUser, type Ctx } from '../../context.ts';
 import { uuidv7 } from '../../ledger/ids.ts';
 import { assertPeriodOpen } from '../../ledger/journal.ts';
+import { assertStatus, docOf } from '../../ledger/lifecycle.ts';
 import { insertMovement, shareHalfUp, userName } from './ledger.ts';
 import { groupRows, rowsWhere, withRows, type RowSnapshot } from '../../ledger/row-snapshot.ts';
 
@@ -50,6 +51,9 @@ function countRows(ctx: Ctx, id: string): RowSnapshot[] {
   return [groupRows(ctx, 'stock_counts', 'id', id), groupRows(ctx, 'stock_count_lines', 'count_id', id)];
 }
 
+/** The count as a document of the one lifecycle, named by its month: 盘点单 2026年8月. */
+const countDoc = (c: CountRow) => docOf('stock_counts', c, { name: monthWords(c.month) });
+
 function countRow(ctx: Ctx, month: string): CountRow | undefined {
   return ctx.db.prepare('SELECT * FROM stock_counts WHERE month = ?').get(month) as CountRow | undefined;
 }
@@ -82,7 +86,7 @@ function assertCountable(ctx: Ctx, month: string): void {
 
 export function countStart(ctx: Ctx, month: string): CountView {
   const existing = countRow(ctx, month);
-  if (existing?.status === 'posted') throw new ApiError('CONFLICT', `${monthWords(month)}的盘点已过账`);
+  if (existing) assertStatus(countDoc(existing), ['open'], 'count');
   assertCountable(ctx, month);
   const user = currentUser(ctx);
   const at = ctx.now().toISOString();
@@ -126,7 +130,7 @@ export function countStart(ctx: Ctx, month: string): CountView {
 export function countEnter(ctx: Ctx, month: string, entries: { lotId: string; countedMilli: number | null; reason: AdjustReason | null; note: string }[]): CountView {
   const c = countRow(ctx, month);
   if (!c) throw new ApiError('NOT_FOUND', `${monthWords(month)}尚未开始盘点`);
-  if (c.status !== 'open') throw new ApiError('CONFLICT', `${monthWords(month)}的盘点已过账，不能再修改`);
+  assertStatus(countDoc(c), ['open'], 'save');
   assertPeriodOpen(ctx, lastDayOfMonth(month));
   const lines = new Map(readLines(ctx, c.id).map((l) => [l.lot_id, l]));
   const before: unknown[] = [];
@@ -158,7 +162,7 @@ export function countEnter(ctx: Ctx, month: string, entries: { lotId: string; co
 export function countPost(ctx: Ctx, month: string): CountView {
   const c = countRow(ctx, month);
   if (!c) throw new ApiError('NOT_FOUND', `${monthWords(month)}尚未开始盘点`);
-  if (c.status !== 'open') throw new ApiError('CONFLICT', `${monthWords(month)}的盘点已过账`);
+  assertStatus(countDoc(c), ['open'], 'post');
   assertCountable(ctx, month);
   const date = lastDayOfMonth(month);
   const lines = readLines(ctx, c.id);

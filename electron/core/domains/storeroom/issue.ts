@@ -7,6 +7,7 @@ import { currentUser, type Ctx } from '../../context.ts';
 import { uuidv7 } from '../../ledger/ids.ts';
 import { assertPeriodOpen } from '../../ledger/journal.ts';
 import { nextNumber } from '../../ledger/numbering.ts';
+import { assertStatus, cancel, loadDoc } from '../../ledger/lifecycle.ts';
 import { profileOf } from '../people/index.ts';
 import { assertNotCounted, insertMovement, lotRow, lotState, outgoingValue, userName } from './ledger.ts';
 import { rowsWhere, withRows } from '../../ledger/row-snapshot.ts';
@@ -145,16 +146,27 @@ export function issueStock(
   return view;
 }
 
+/**
+ * 冲销: an issue is cancelled by a reversing issue of its own (the one lifecycle's cancel, its stamps the reversing
+ * row's date, author, time and note); a direct issue goes with its delivery's cancel instead.
+ */
 export function cancelIssue(ctx: Ctx, issueId: string, date: string, reason: string): IssueView {
-  const orig = ctx.db.prepare('SELECT * FROM stock_issues WHERE id = ?').get(issueId) as
-    | { id: string; number: string; issue_date: string; meal: Meal | null; delivery_id: string | null; reverses: string | null }
-    | undefined;
-  if (!orig) throw new ApiError('NOT_FOUND', '找不到该出库单');
-  if (orig.reverses) throw new ApiError('CONFLICT', `${orig.number} 是冲销单，不能再冲销`);
+  const doc = loadDoc(ctx, 'stock_issues', issueId);
+  assertStatus(doc, ['posted'], 'cancel');
+  const orig = ctx.db.prepare('SELECT number, issue_date, delivery_id FROM stock_issues WHERE id = ?').get(issueId) as { number: string; issue_date: string; delivery_id: string | null };
   if (orig.delivery_id) throw new ApiError('RULE', `${orig.number} 是直进直出的出库，随验收单作废一并冲销`);
-  if (ctx.db.prepare('SELECT 1 FROM stock_issues WHERE reverses = ?').get(issueId)) throw new ApiError('CONFLICT', `出库单 ${orig.number} 已冲销`);
   if (date < orig.issue_date) throw new ApiError('VALIDATION', `冲销日期不能早于出库日期 ${orig.issue_date}`);
   assertWritable(ctx, date);
+  let reversal: { id: string; number: string } | null = null;
+  cancel(ctx, 'stock_issues', issueId, reason, date, { from: ['posted'], reverseStock: (c, id, d, r) => (reversal = reverseIssue(c, id, d, r)) });
+  const { id, number } = reversal!;
+  audit(ctx, 'cancel', 'stock_issue', issueId, { number: orig.number }, withRows({ reversal: number, date, reason }, rowsWhere(ctx, 'stock_issues', 'id = ?', id), rowsWhere(ctx, 'stock_movements', 'issue_id = ?', id)));
+  return getIssue(ctx, id);
+}
+
+/** The stock reversal of an issue: a reversing issue dated `date` whose movements negate the original's, lot by lot. */
+function reverseIssue(ctx: Ctx, issueId: string, date: string, reason: string): { id: string; number: string } {
+  const orig = ctx.db.prepare('SELECT number, meal FROM stock_issues WHERE id = ?').get(issueId) as { number: string; meal: Meal | null };
   const id = uuidv7(ctx.now().getTime());
   const number = nextNumber(ctx, 'CK', Number(date.slice(0, 4)));
   ctx.db
@@ -167,8 +179,7 @@ export function cancelIssue(ctx: Ctx, issueId: string, date: string, reason: str
     value_fen: number;
   }[];
   for (const m of moves) insertMovement(ctx, { lotId: m.lot_id, kind: 'issue', date, qtyMilli: -m.qty_milli, valueFen: -m.value_fen, issueId: id, reverses: m.id, note: reason });
-  audit(ctx, 'cancel', 'stock_issue', issueId, { number: orig.number }, withRows({ reversal: number, date, reason }, rowsWhere(ctx, 'stock_issues', 'id = ?', id), rowsWhere(ctx, 'stock_movements', 'issue_id = ?', id)));
-  return getIssue(ctx, id);
+  return { id, number };
 }
 
 export function adjustLot(ctx: Ctx, input: { lotId: string; date: string; qtyMilli: number; reason: 'loss' | 'expired'; note: string }): MovementView {
