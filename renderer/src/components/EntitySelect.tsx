@@ -22,6 +22,11 @@ export interface EntitySelectProps<T extends { id: string }> {
   allowClear?: boolean;
   autoFocus?: boolean;
   style?: React.CSSProperties;
+  /**
+   * The list's least width (px). The list is at least as wide as the box and grows to its widest option (up to 90% of
+   * the window), so a narrow box in a grid row still shows an item's spec and reference price in full.
+   */
+  popupMinWidth?: number;
   id?: string;
   'data-testid'?: string;
 }
@@ -31,7 +36,7 @@ export interface EntitySelectProps<T extends { id: string }> {
  * Results come from the backend (filterOption off), so the same matching rules serve the CLI, import and forms.
  */
 export function EntitySelect<T extends { id: string }>(props: EntitySelectProps<T>) {
-  const { value, onChange, search, get, label, selectedLabel, placeholder, disabled, allowClear = true, autoFocus, style, id } = props;
+  const { value, onChange, search, get, label, selectedLabel, placeholder, disabled, allowClear = true, autoFocus, style, popupMinWidth, id } = props;
   const [items, setItems] = useState<T[]>([]);
   const [loading, setLoading] = useState(false);
   const [open, setOpen] = useState(false);
@@ -122,6 +127,8 @@ export function EntitySelect<T extends { id: string }>(props: EntitySelectProps<
       allowClear={allowClear}
       autoFocus={autoFocus}
       style={{ minWidth: 220, ...style }}
+      popupMatchSelectWidth={false}
+      styles={{ popup: { root: { minWidth: popupMinWidth, maxWidth: '90vw' } } }}
       loading={loading}
       options={options}
       optionLabelProp={selectedLabel ? 'title' : 'label'}
@@ -182,6 +189,7 @@ export function IngredientSelect({ includeDisabled = false, ...rest }: Props<Ing
   return (
     <EntitySelect<Ingredient>
       placeholder="食材：输入品名或拼音首字母"
+      popupMinWidth={360}
       {...rest}
       search={search}
       get={getIngredient}

@@ -6,6 +6,7 @@ import { formatFen } from '../../../../shared/format.ts';
 import { call } from '../../api.ts';
 import { showError } from '../../feedback.ts';
 import { ClassSelect, currentMonth, PeriodPicker, StudentSelect, useClasses, useFeeSetup } from './common.tsx';
+import { NOWRAP } from '../../components/columns.ts';
 
 const KIND_LABELS: Record<Statement['lines'][number]['kind'], string> = {
   receipt: '收费',
@@ -95,7 +96,7 @@ export function ArrearsPage() {
               columns={[
                 { title: '日期', dataIndex: 'date' },
                 { title: '类别', render: (_, l) => KIND_LABELS[l.kind] },
-                { title: '单号', dataIndex: 'number' },
+                { title: '单号', dataIndex: 'number', ...NOWRAP },
                 { title: '摘要', dataIndex: 'text' },
                 { title: '金额', align: 'right', render: (_, l) => (l.kind === 'refund_paid' ? '' : formatFen(l.amountFen)) },
               ]}

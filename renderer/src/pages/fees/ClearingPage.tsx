@@ -10,6 +10,7 @@ import { showError, toast } from '../../feedback.ts';
 import { chinaTime, chinaToday } from '../../labels.ts';
 import { useQuery } from '../../router.ts';
 import { DateInput, useCanWrite } from './common.tsx';
+import { NOWRAP } from '../../components/columns.ts';
 
 type ClearingRow = { date: string; countedFen: number; bookBalanceFen: number; differenceFen: number; reason: string; confirmedByName: string };
 
@@ -155,7 +156,7 @@ export function ClearingPage() {
           dataSource={deposits}
           style={{ marginTop: 8 }}
           columns={[
-            { title: '送存单号', dataIndex: 'number' },
+            { title: '送存单号', dataIndex: 'number', ...NOWRAP },
             { title: '日期', dataIndex: 'date' },
             { title: '金额', align: 'right', render: (_, r) => formatFen(r.amountFen) },
             { title: '摘要', dataIndex: 'note' },

@@ -1,4 +1,4 @@
-import { Button, Space, Table, Tag } from 'antd';
+import { Button, Space, Tag } from 'antd';
 import { useCallback, useEffect, useState } from 'react';
 import { PAY_METHOD_LABELS } from '../../../../shared/labels-fees.ts';
 import type { Receipt } from '../../../../shared/api/fees.ts';
@@ -8,8 +8,9 @@ import { ReasonDialog } from '../../components/ReasonDialog.tsx';
 import { showError, toast } from '../../feedback.ts';
 import { chinaToday } from '../../labels.ts';
 import { navigate, restOf, usePath } from '../../router.ts';
-import { ClassSelect, DateInput, useCanWrite, useClasses, useFeeSetup } from './common.tsx';
+import { ClassSelect, DateInput, FeeList, pupilColumns, useCanWrite, useClasses, useFeeSetup } from './common.tsx';
 import { ReceiptPrint } from './ReceiptPrint.tsx';
+import { NOWRAP } from '../../components/columns.ts';
 
 const BASE = '/fees/receipts';
 
@@ -64,18 +65,13 @@ export function ReceiptsPage() {
           有效 {valid.length} 张 ¥{formatFen(valid.reduce((s, r) => s + r.amountFen, 0))}，作废 {rows.length - valid.length} 张
         </span>
       </Space>
-      <Table
-        size="small"
-        rowKey="id"
-        dataSource={rows}
-        pagination={{ pageSize: 50 }}
+      <FeeList<Receipt>
+        rows={rows}
         data-testid="receipts-table"
         columns={[
-          { title: '收据号', dataIndex: 'number' },
+          { title: '收据号', dataIndex: 'number', ...NOWRAP },
           { title: '日期', dataIndex: 'date' },
-          { title: '班级', dataIndex: 'className' },
-          { title: '学号', dataIndex: 'studentNo' },
-          { title: '姓名', dataIndex: 'studentName' },
+          ...pupilColumns<Receipt>(),
           { title: '期间', dataIndex: 'periodLabel' },
           { title: '金额', align: 'right', render: (_, r) => formatFen(r.amountFen) },
           { title: '方式', render: (_, r) => PAY_METHOD_LABELS[r.method] },

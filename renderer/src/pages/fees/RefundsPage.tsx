@@ -8,7 +8,8 @@ import { enterToNext } from '../../components/enterToNext.ts';
 import { ReasonDialog } from '../../components/ReasonDialog.tsx';
 import { showError, toast } from '../../feedback.ts';
 import { chinaToday } from '../../labels.ts';
-import { ClassSelect, DateInput, StudentSelect, useCanWrite, useClasses, useFeeSetup } from './common.tsx';
+import { ClassSelect, DateInput, FeeList, StudentSelect, pupilColumns, useCanWrite, useClasses, useFeeSetup } from './common.tsx';
+import { NOWRAP } from '../../components/columns.ts';
 
 interface RefundForm {
   studentId: string;
@@ -162,17 +163,12 @@ function RefundList({ reloadKey }: { reloadKey: number }) {
         </Radio.Group>
         <Typography.Text type="secondary">批准后 {profile?.refundDeadlineWorkingDays ?? 15} 个工作日（周一至周五）内应退付，逾期标红。</Typography.Text>
       </Space>
-      <Table
-        size="small"
-        rowKey="id"
-        dataSource={rows}
-        pagination={{ pageSize: 50 }}
+      <FeeList<Refund>
+        rows={rows}
         data-testid="refunds-table"
         columns={[
-          { title: '退费号', dataIndex: 'number' },
-          { title: '班级', dataIndex: 'className' },
-          { title: '学号', dataIndex: 'studentNo' },
-          { title: '姓名', dataIndex: 'studentName' },
+          { title: '退费号', dataIndex: 'number', ...NOWRAP },
+          ...pupilColumns<Refund>(),
           { title: '原因', render: (_, r) => REFUND_REASON_LABELS[r.reason] },
           { title: '退费日', render: (_, r) => `${r.firstDay} 至 ${r.lastDay}` },
           { title: '天数', dataIndex: 'days', align: 'right' },

@@ -11,7 +11,8 @@ import { call } from '../../api.ts';
 import { fenRules, MoneyInput } from '../../components/NumberText.tsx';
 import { showError, toast } from '../../feedback.ts';
 import { useRoles } from '../../session.ts';
-import { ClassSelect, currentMonth, DateInput, PeriodPicker, useClasses, useFeeSetup } from './common.tsx';
+import { ClassSelect, currentMonth, DateInput, FeeList, PeriodPicker, useClasses, useFeeSetup } from './common.tsx';
+import { NOWRAP } from '../../components/columns.ts';
 
 /** 学生与标准: the roster (import from .xlsx), school days per month, terms, and the meal plans' daily rates. */
 
@@ -297,13 +298,10 @@ function Roster({ reloadKey }: { reloadKey: number }) {
         <span>共 {rows.length} 人</span>
         {canAdd && <Button onClick={() => setAdding(true)}>新增学生</Button>}
       </Space>
-      <Table
-        size="small"
-        rowKey="id"
-        dataSource={rows}
-        pagination={{ pageSize: 50 }}
+      <FeeList<Student>
+        rows={rows}
         columns={[
-          { title: '学号', dataIndex: 'studentNo' },
+          { title: '学号', dataIndex: 'studentNo', ...NOWRAP },
           { title: '姓名', dataIndex: 'name' },
           { title: '班级', dataIndex: 'className' },
           { title: '用餐方式', render: (_, s) => MEAL_PLAN_LABELS[s.mealPlan] },

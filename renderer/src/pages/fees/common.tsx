@@ -1,4 +1,4 @@
-import { DatePicker, Select, Tag } from 'antd';
+import { DatePicker, Select, Table, Tag, type TableColumnsType } from 'antd';
 import dayjs from 'dayjs';
 import { useCallback, useEffect, useState } from 'react';
 import { monthWords } from '../../../../shared/calendar.ts';
@@ -11,6 +11,7 @@ import { EntitySelect } from '../../components/EntitySelect.tsx';
 import { showError } from '../../feedback.ts';
 import { chinaToday } from '../../labels.ts';
 import { useRoles } from '../../session.ts';
+import { NOWRAP } from '../../components/columns.ts';
 
 /** Pieces the fee pages share: the class list, the period picker (month or term by profile), a student search. */
 
@@ -118,4 +119,18 @@ export function StudentSelect(props: { value?: string | null; onChange?: (id: st
 export function periodLabel(key: string, terms: Term[]): string {
   if (/^\d{4}-\d{2}$/.test(key)) return monthWords(key);
   return terms.find((t) => t.code === key)?.name ?? key;
+}
+
+/** The pupil a fee record is for: 班级, 学号, 姓名, as every fee list shows them. */
+export function pupilColumns<T extends { className: string; studentNo: string; studentName: string }>(): TableColumnsType<T> {
+  return [
+    { title: '班级', dataIndex: 'className' },
+    { title: '学号', dataIndex: 'studentNo', ...NOWRAP },
+    { title: '姓名', dataIndex: 'studentName' },
+  ];
+}
+
+/** A list of fee records (receipts, refunds, pupils): compact rows, 50 a page, the count below. */
+export function FeeList<T extends { id: string }>({ rows, columns, 'data-testid': testId }: { rows: T[]; columns: TableColumnsType<T>; 'data-testid'?: string }) {
+  return <Table<T> size="small" rowKey="id" dataSource={rows} pagination={{ pageSize: 50, showTotal: (t) => `共 ${t} 条` }} data-testid={testId} columns={columns} />;
 }

@@ -10,6 +10,7 @@ import { chinaToday } from '../../labels.ts';
 import { navigate } from '../../router.ts';
 import { StatusTag } from './DeliveryDetail.tsx';
 import { DiscardDraft } from './DiscardDraft.tsx';
+import { NOWRAP } from '../../components/columns.ts';
 
 const isDate = (s: string) => /^\d{4}-\d{2}-\d{2}$/.test(s);
 /** Rows per page, asked of the core one page at a time (a year is ~1,000 deliveries; a month ~90). */
@@ -103,10 +104,10 @@ export function DeliveryList({ canEdit }: { canEdit: boolean }) {
         data-testid="delivery-table"
         onRow={(r) => ({ onClick: () => navigate(`/receiving/${r.id}`), style: { cursor: 'pointer' } })}
         columns={[
-          { title: '验收单号', dataIndex: 'number', render: (n: string | null) => n ?? '（草稿）' },
+          { title: '验收单号', dataIndex: 'number', render: (n: string | null) => n ?? '（草稿）', ...NOWRAP },
           { title: '日期', dataIndex: 'date' },
           { title: '供应商', dataIndex: 'supplierName' },
-          { title: '送货单号', dataIndex: 'noteNumber' },
+          { title: '送货单号', dataIndex: 'noteNumber', ...NOWRAP },
           { title: '行数', dataIndex: 'lineCount', align: 'right' },
           { title: '拒收行', dataIndex: 'rejectedLines', align: 'right', render: (n: number) => (n ? <Typography.Text type="danger">{n}</Typography.Text> : '') },
           { title: '验收人', dataIndex: 'inspectorNames', render: (n: string[]) => n.join('、') },

@@ -2,6 +2,7 @@ import type { DeliveryView } from '../../../../shared/api/receiving.ts';
 import { DISPOSITION_LABELS } from '../../../../shared/labels-receiving.ts';
 import { CERT_LABELS, STORAGE_LABELS } from '../../../../shared/domain.ts';
 import { fenToChineseCapital, formatFen, formatMilli } from '../../../../shared/format.ts';
+import { sheetCss } from '../../components/printSheet.ts';
 import { chinaTime } from '../../labels.ts';
 import { formatTenths } from './model.ts';
 
@@ -9,28 +10,11 @@ import { formatTenths } from './model.ts';
  * The 验收单 of LAYOUTS.md on A4: header, the lines, rejections with reason and disposition, the accepted total in
  * figures and capitals, and the signature lines. On screen it shows as a sheet; printing hides the app around it.
  */
-export const PRINT_CSS = `
-.ys-sheet { background: #fff; color: #000; width: 190mm; margin: 0 auto; padding: 8mm; box-shadow: 0 0 4px #bbb;
-  font-family: SimSun, "宋体", "Noto Serif CJK SC", "Noto Sans CJK SC", serif; font-size: 10.5pt; }
-.ys-sheet h1 { text-align: center; font-size: 18pt; margin: 0 0 4mm; letter-spacing: 4px; }
-.ys-sheet .ys-head { display: grid; grid-template-columns: 1fr 1fr; gap: 1mm 6mm; margin-bottom: 3mm; }
-.ys-sheet table { width: 100%; border-collapse: collapse; table-layout: fixed; }
-.ys-sheet th, .ys-sheet td { border: 0.3mm solid #000; padding: 1mm; font-size: 9pt; word-break: break-all; }
-.ys-sheet th { font-weight: normal; background: #f2f2f2; }
-.ys-sheet td.num { text-align: right; }
-.ys-sheet thead { display: table-header-group; }
-.ys-sheet tr { page-break-inside: avoid; }
-.ys-sheet .ys-sign { display: grid; grid-template-columns: repeat(4, 1fr); gap: 4mm; margin-top: 10mm; }
-.ys-sheet .ys-sign div { border-bottom: 0.3mm solid #000; padding-top: 8mm; }
-.ys-cancelled { color: #c00; font-size: 14pt; text-align: center; border: 0.6mm solid #c00; margin-bottom: 3mm; }
-@page { size: A4 portrait; margin: 10mm; }
-@media print {
-  html, body, #root, .ant-app, .ant-layout, .ant-layout-content { height: auto !important; overflow: visible !important; background: #fff !important; }
-  .ant-layout-sider, .ant-layout-header, .no-print, .ant-message, .ant-notification, .ant-typography.ys-page-title, h4.ant-typography { display: none !important; }
-  .ant-layout-content { padding: 0 !important; margin: 0 !important; }
-  .ys-sheet { box-shadow: none; width: auto; padding: 0; }
-}
-`;
+export const PRINT_CSS = sheetCss({
+  cellPadding: '1mm',
+  hide: ['.ant-message', '.ant-notification', '.ant-typography.ys-page-title', 'h4.ant-typography'],
+  extra: '.ys-cancelled { color: #c00; font-size: 14pt; text-align: center; border: 0.6mm solid #c00; margin-bottom: 3mm; }',
+});
 
 export function DeliveryPrint({ d, schoolName }: { d: DeliveryView; schoolName: string }) {
   const rejected = d.lines.filter((l) => l.rejectedMilli > 0);

@@ -15,6 +15,7 @@ import { DeliveryList } from './DeliveryList.tsx';
 import { DeliveryPrint } from './DeliveryPrint.tsx';
 import { DiscardDraft } from './DiscardDraft.tsx';
 import { Reconciliation } from './Reconciliation.tsx';
+import { NOWRAP } from '../../components/columns.ts';
 
 const BASE = '/receiving';
 
@@ -46,7 +47,7 @@ function PriceHistory() {
         onRow={(r) => ({ onClick: () => navigate(`${BASE}/${r.deliveryId}`), style: { cursor: 'pointer' } })}
         columns={[
           { title: '日期', dataIndex: 'date' },
-          { title: '验收单号', dataIndex: 'number' },
+          { title: '验收单号', dataIndex: 'number', ...NOWRAP },
           { title: '供应商', dataIndex: 'supplierName' },
           { title: '合格数量', dataIndex: 'acceptedMilli', align: 'right', render: (m: number) => formatMilli(m) },
           { title: '单价', dataIndex: 'unitPriceFen', align: 'right', render: (f: number) => formatFen(f) },

@@ -10,6 +10,7 @@ import { MoneyInput, fenRules } from '../../components/NumberText.tsx';
 import { showError, toast } from '../../feedback.ts';
 import { chinaToday } from '../../labels.ts';
 import { navigate } from '../../router.ts';
+import { NOWRAP } from '../../components/columns.ts';
 
 const diffText = (f: number | null) => (f === null ? '—' : f === 0 ? '0.00' : <Typography.Text type="danger">{f > 0 ? '+' : ''}{formatFen(f)}</Typography.Text>);
 
@@ -92,8 +93,8 @@ export function Reconciliation({ canWrite }: { canWrite: boolean }) {
             onRow={(r) => ({ onClick: () => navigate(`/receiving/${r.deliveryId}`), style: { cursor: 'pointer' } })}
             columns={[
               { title: '日期', dataIndex: 'date' },
-              { title: '验收单号', dataIndex: 'number' },
-              { title: '送货单号', dataIndex: 'noteNumber' },
+              { title: '验收单号', dataIndex: 'number', ...NOWRAP },
+              { title: '送货单号', dataIndex: 'noteNumber', ...NOWRAP },
               { title: '验收合格金额', dataIndex: 'ourFen', align: 'right', render: (f: number) => formatFen(f) },
               { title: '对账单金额', dataIndex: 'statementFen', align: 'right', render: (f: number | null) => (f === null ? '—' : formatFen(f)) },
               { title: '差额', dataIndex: 'differenceFen', align: 'right', render: diffText },

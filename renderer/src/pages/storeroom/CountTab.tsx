@@ -12,6 +12,7 @@ import { showError, toast } from '../../feedback.ts';
 import { navigate, useQuery } from '../../router.ts';
 import { useSession } from '../../session.ts';
 import { BASE, MonthBox, currentMonth, useCanWrite } from './common.tsx';
+import { sheetCss } from '../../components/printSheet.ts';
 
 type Entry = { countedMilli: number | null; reason: AdjustReason | null; note: string };
 
@@ -279,24 +280,4 @@ export function CountPrint() {
   );
 }
 
-const COUNT_CSS = `
-.ys-sheet { background: #fff; color: #000; width: 190mm; margin: 0 auto; padding: 8mm; box-shadow: 0 0 4px #bbb;
-  font-family: SimSun, "宋体", "Noto Serif CJK SC", "Noto Sans CJK SC", serif; font-size: 10.5pt; }
-.ys-sheet h1 { text-align: center; font-size: 18pt; margin: 0 0 4mm; letter-spacing: 4px; }
-.ys-sheet .ys-head { display: grid; grid-template-columns: 1fr 1fr; gap: 1mm 6mm; margin-bottom: 3mm; }
-.ys-sheet table { width: 100%; border-collapse: collapse; table-layout: fixed; }
-.ys-sheet th, .ys-sheet td { border: 0.3mm solid #000; padding: 1.5mm 1mm; font-size: 9pt; word-break: break-all; }
-.ys-sheet th { font-weight: normal; background: #f2f2f2; }
-.ys-sheet td.num { text-align: right; }
-.ys-sheet thead { display: table-header-group; }
-.ys-sheet tr { page-break-inside: avoid; }
-.ys-sheet .ys-sign { display: grid; grid-template-columns: repeat(4, 1fr); gap: 4mm; margin-top: 10mm; }
-.ys-sheet .ys-sign div { border-bottom: 0.3mm solid #000; padding-top: 8mm; }
-@page { size: A4 portrait; margin: 10mm; }
-@media print {
-  html, body, #root, .ant-app, .ant-layout, .ant-layout-content { height: auto !important; overflow: visible !important; background: #fff !important; }
-  .ant-layout-sider, .ant-layout-header, .no-print, .ant-tabs-nav, h4.ant-typography { display: none !important; }
-  .ant-layout-content { padding: 0 !important; margin: 0 !important; }
-  .ys-sheet { box-shadow: none; width: auto; padding: 0; }
-}
-`;
+const COUNT_CSS = sheetCss({ cellPadding: '1.5mm 1mm', hide: ['.ant-tabs-nav', 'h4.ant-typography'] });

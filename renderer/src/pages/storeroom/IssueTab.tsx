@@ -12,6 +12,7 @@ import { showError, toast } from '../../feedback.ts';
 import { chinaToday } from '../../labels.ts';
 import { navigate } from '../../router.ts';
 import { BASE, DateBox, StateTag, useCanWrite } from './common.tsx';
+import { NOWRAP } from '../../components/columns.ts';
 
 type StockOption = StockItem & { id: string };
 const searchStock = (q: string) => call('storeroom.stock', { q, includeEmpty: false }).then((items) => items.map((i) => ({ ...i, id: i.ingredientId })));
@@ -45,7 +46,7 @@ function ProposalTable({ p }: { p: IssueProposal }) {
         pagination={false}
         dataSource={p.lines}
         columns={[
-          { title: '建议批次（临期先出）', dataIndex: 'deliveryNumber', render: (n: string | null, l) => `${n ?? '—'}（${l.receivedOn} 入库）` },
+          { title: '建议批次（临期先出）', dataIndex: 'deliveryNumber', render: (n: string | null, l) => `${n ?? '—'}（${l.receivedOn} 入库）`, ...NOWRAP },
           { title: '保质期至', dataIndex: 'expiryDate', render: (e: string | null, l) => <Space size={4}>{e ?? '—'}<StateTag state={l.state} /></Space> },
           { title: '批次结存', dataIndex: 'onHandMilli', align: 'right', render: (m: number) => `${formatMilli(m)} ${p.unit}` },
           { title: '本次出库', dataIndex: 'qtyMilli', align: 'right', render: (m: number) => `${formatMilli(m)} ${p.unit}` },
@@ -282,7 +283,7 @@ export function IssueList({ reloadKey, month }: { reloadKey: number; month: stri
         pagination={{ pageSize: 30, showSizeChanger: false }}
         data-testid="issue-list"
         columns={[
-          { title: '出库单号', dataIndex: 'number' },
+          { title: '出库单号', dataIndex: 'number', ...NOWRAP },
           { title: '日期', dataIndex: 'date' },
           {
             title: '餐次',

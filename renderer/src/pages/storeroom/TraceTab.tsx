@@ -9,6 +9,7 @@ import { showError } from '../../feedback.ts';
 import { chinaTime, chinaToday } from '../../labels.ts';
 import { navigate, useQuery } from '../../router.ts';
 import { BASE, DateBox, StateTag } from './common.tsx';
+import { NOWRAP } from '../../components/columns.ts';
 
 /** A lot back to its delivery (supplier, inspectors, certificates) and forward to every issue. */
 function LotTraceView({ lotId }: { lotId: string }) {
@@ -81,7 +82,7 @@ function LotTraceView({ lotId }: { lotId: string }) {
           { title: '日期', dataIndex: 'date' },
           { title: '类型', key: 'k', render: (_: unknown, m) => `${MOVEMENT_LABELS[m.kind]}${m.reversal ? '（冲销）' : ''}${m.reason ? `：${ADJUST_REASON_LABELS[m.reason]}` : ''}` },
           { title: '餐次', dataIndex: 'meal', render: (meal: Meal | null, m) => (meal ? MEAL_LABELS[meal] : m.kind === 'issue' ? '直进直出' : '') },
-          { title: '出库单', dataIndex: 'issueNumber' },
+          { title: '出库单', dataIndex: 'issueNumber', ...NOWRAP },
           { title: '数量', dataIndex: 'qtyMilli', align: 'right', render: (q: number) => formatMilli(q) },
           { title: '金额', dataIndex: 'valueFen', align: 'right', render: (f: number) => formatFen(f) },
           { title: '说明', dataIndex: 'note' },
@@ -116,13 +117,13 @@ function MealTraceView() {
         data-testid="meal-trace"
         locale={{ emptyText: '这一餐没有出库记录' }}
         columns={[
-          { title: '出库单', dataIndex: 'issueNumber' },
+          { title: '出库单', dataIndex: 'issueNumber', ...NOWRAP },
           { title: '餐次', dataIndex: 'meal', render: (m: Meal | null) => (m ? MEAL_LABELS[m] : '直进直出') },
           { title: '品名', dataIndex: 'ingredientName' },
           { title: '数量', key: 'q', align: 'right', render: (_: unknown, l) => `${formatMilli(l.qtyMilli)} ${l.unit}` },
           { title: '金额', dataIndex: 'valueFen', align: 'right', render: (f: number) => formatFen(f) },
           { title: '保质期至', dataIndex: 'expiryDate', render: (e: string | null) => e ?? '—' },
-          { title: '来源验收单', dataIndex: 'deliveryNumber', render: (n: string | null, l) => <a onClick={() => navigate(`${BASE}/trace/${l.lotId}`)}>{n ?? '—'}</a> },
+          { title: '来源验收单', dataIndex: 'deliveryNumber', render: (n: string | null, l) => <a onClick={() => navigate(`${BASE}/trace/${l.lotId}`)}>{n ?? '—'}</a>, ...NOWRAP },
           { title: '供应商', dataIndex: 'supplierName' },
         ]}
       />
@@ -148,7 +149,7 @@ function LotFinder() {
         columns={[
           { title: '入库日期', dataIndex: 'receivedOn' },
           { title: '品名', dataIndex: 'ingredientName' },
-          { title: '验收单', dataIndex: 'deliveryNumber' },
+          { title: '验收单', dataIndex: 'deliveryNumber', ...NOWRAP },
           { title: '供应商', dataIndex: 'supplierName' },
           { title: '入库数量', key: 'in', align: 'right', render: (_: unknown, l) => `${formatMilli(l.inMilli)} ${l.unit}` },
           { title: '结存', key: 'oh', align: 'right', render: (_: unknown, l) => (l.direct ? '直进直出' : `${formatMilli(l.onHandMilli)} ${l.unit}`) },
