@@ -129,6 +129,35 @@ export interface ExportResult {
   checksumHex: string;
 }
 
+/** What monthclose.package wrote (issue 18): the file, and what a person checks against the centre's enrolment. */
+export interface PackageResult {
+  file: string;
+  schoolCode: string;
+  month: string;
+  revision: number;
+  /** The revision this package replaces (a reopened and re-approved month), else null. */
+  supersedesRevision: number | null;
+  checksumHex: string;
+  /** The installation's public key fingerprint, in groups of four, as on the enrolment sheet. */
+  fingerprint: string;
+}
+
+/** The installation's signing key as the enrolment sheet shows it. */
+export interface SigningKeyInfo {
+  schoolCode: string;
+  schoolName: string;
+  fingerprint: string;
+  createdAt: string;
+  /** True when this call made the key. */
+  created: boolean;
+}
+
+/** 学校代码: the 10-digit 学校标识码 or another code of 4–20 digits and capital letters the centre assigns. */
+const schoolCode = z
+  .string({ error: '学校代码必须是文字' })
+  .trim()
+  .regex(/^[0-9A-Z]{4,20}$/, { error: '学校代码应为 4–20 位数字或大写字母（如教育部学校标识码）' });
+
 /** Other canteen expenses: the kinds a profile may allow, and the negative list (DOMAIN.md §3) that is always refused. */
 export const OTHER_EXPENSE_KINDS = ['fuel', 'utilities', 'wages', 'staff_meals', 'bonus', 'hospitality', 'school_public', 'subsidy_cash', 'lending'] as const;
 export type OtherExpenseKind = (typeof OTHER_EXPENSE_KINDS)[number];
@@ -198,6 +227,18 @@ export const monthcloseApi = {
     access: ['reviewer'],
     writes: true,
     summary: '审核人反结账（须填写理由，留痕；下次导出为新版本）',
+  }),
+  'monthclose.package': method<PackageResult>()({
+    input: z.object({ month: month(), dir: z.string().trim().min(1).max(500).optional(), schoolCode: schoolCode.optional() }).strict(),
+    access: ['admin', 'accountant', 'reviewer'],
+    writes: false,
+    summary: '生成已月结月份的上报包（公示工作簿、月度数据、校验码、哈希清单与签名），交乡镇中心导入',
+  }),
+  'monthclose.signingKey': method<SigningKeyInfo>()({
+    input: z.object({ schoolCode: schoolCode.optional() }).strict().default({}),
+    access: ['admin'],
+    writes: false,
+    summary: '本机上报签名密钥：学校代码与公钥指纹（首次使用时生成，须提供学校代码），供中心登记',
   }),
   'monthclose.export': method<ExportResult>()({
     input: z.object({ month: month(), dir: z.string().trim().min(1).max(500).optional(), pdf: z.boolean().default(true) }).strict(),

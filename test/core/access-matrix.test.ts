@@ -52,8 +52,10 @@ const MATRIX = `
   monthclose.export            R  accountant admin parent reviewer
   monthclose.get               R  accountant admin parent reviewer
   monthclose.list              R  accountant admin parent reviewer
+  monthclose.package           R  accountant admin reviewer
   monthclose.reopen            W  reviewer
   monthclose.setBankBalance    W  accountant
+  monthclose.signingKey        R  admin
   monthclose.submit            W  accountant
   opening.approve              W  reviewer
   opening.get                  R  accountant admin reviewer

@@ -4,10 +4,12 @@ import { batchCommand } from './batch.ts';
 import { closeMonthCommand } from './close-month.ts';
 import { exportMonthCommand } from './export-month.ts';
 import { callCommand } from './call.ts';
+import { centreCommand } from './centre.ts';
 import { checklistCommand } from './checklist.ts';
 import { demoCommand } from './demo.ts';
 import { initCommand } from './init.ts';
 import { methodsCommand } from './methods.ts';
+import { keyCommand, packageMonthCommand } from './package-month.ts';
 import { restoreCommand } from './restore.ts';
 import { verifyCommand } from './verify.ts';
 
@@ -21,7 +23,10 @@ export const COMMANDS: CliCommand[] = [
   checklistCommand,
   closeMonthCommand,
   exportMonthCommand,
+  keyCommand,
+  packageMonthCommand,
   backupCommand,
   restoreCommand,
   verifyCommand,
+  centreCommand,
 ];

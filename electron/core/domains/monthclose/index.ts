@@ -16,6 +16,8 @@ import { bankLines, blockingItems, checklist } from './checklist.ts';
 import { disclosureData, disclosureListsJson } from './disclosure.ts';
 import { closeFigures, figuresChecksum, fundSummary, withFiguresMemo, type CloseFigures } from './figures.ts';
 import { fundHandlers } from './fund.ts';
+import { writeMonthPackage } from './package.ts';
+import { ensureIdentity, formatFingerprint } from '../../package/signing-key.ts';
 
 /**
  * 月结 (DOMAIN.md §3): the 会计 submits a month whose checklist is clear; the 审核人 (another person) approves and the
@@ -27,7 +29,7 @@ import { fundHandlers } from './fund.ts';
  * revision writes.
  */
 
-type Keys = 'monthclose.list' | 'monthclose.get' | 'monthclose.setBankBalance' | 'monthclose.submit' | 'monthclose.approve' | 'monthclose.reopen' | 'monthclose.export';
+type Keys = 'monthclose.list' | 'monthclose.get' | 'monthclose.setBankBalance' | 'monthclose.submit' | 'monthclose.approve' | 'monthclose.reopen' | 'monthclose.export' | 'monthclose.package' | 'monthclose.signingKey';
 
 interface EventRow {
   seq: number;
@@ -270,7 +272,25 @@ export const monthcloseHandlers: Handlers<Keys | 'fund.recordExpense' | 'fund.re
     }
     return { xlsxPath, pdfPath, pdfError, revision: close.revision, checksumHex };
   },
+
+  // 上报包 (issue 18): refused, like the export, when the closed month's figures no longer give its checksum.
+  'monthclose.package': async (ctx, { month, dir, schoolCode }) => {
+    latestClose(ctx, month);
+    const outDir = dir ?? (ctx.dataDir ? path.join(ctx.dataDir, 'packages') : null);
+    if (!outDir) throw new ApiError('VALIDATION', '请指定上报包的输出文件夹');
+    return writeMonthPackage(ctx, month, outDir, {
+      schoolCode,
+      assertUnchanged: () => {
+        const check = recomputeClosedMonthChecksum(ctx.db, month);
+        if (check && !check.ok) throw new ApiError('RULE', `${monthWords(month)}的账目在月结后发生了变化（校验码不符），请由审核人核查后反结账重新月结`);
+      },
+    });
+  },
+
+  'monthclose.signingKey': (ctx, { schoolCode }) => {
+    if (!ctx.dataDir) throw new ApiError('VALIDATION', '内存中的账本没有数据文件夹，不能保存签名密钥');
+    const { identity, created } = ensureIdentity(ctx.dataDir, schoolCode, ctx.now());
+    const school = ctx.db.prepare('SELECT name FROM school').get() as { name: string } | undefined;
+    return { schoolCode: identity.schoolCode, schoolName: school?.name ?? '', fingerprint: formatFingerprint(identity.fingerprint), createdAt: identity.createdAt, created };
+  },
 };
-
-
-

@@ -1,0 +1,177 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { DuckDBInstance, type DuckDBConnection, type DuckDBValue } from '@duckdb/node-api';
+import { ApiError } from '../../../shared/errors.ts';
+
+/**
+ * The town centre's database (中心, issue 18): one DuckDB file, embedded (@duckdb/node-api), nothing to install or
+ * run. Only what DuckDB has built in is used — SQL, window and aggregate functions (median, quantile), no extension:
+ * the instance is opened with autoinstall and autoload of known extensions off, so nothing is ever downloaded
+ * (test/core/centre.test.ts proves the views run so). External access is off as well: the centre reads packages in
+ * Node and hands DuckDB values, DuckDB never opens a file or URL it is given.
+ *
+ * Tables hold each imported package's rows keyed by (school_code, month, revision); `current_packages` is the newest
+ * revision per school and month, which every view reads.
+ */
+export const CENTRE_SCHEMA_VERSION = 1;
+
+const SCHEMA = `
+CREATE TABLE centre_meta (key VARCHAR PRIMARY KEY, value VARCHAR NOT NULL);
+CREATE TABLE schools (
+  code VARCHAR PRIMARY KEY,
+  name VARCHAR NOT NULL,
+  fingerprint VARCHAR NOT NULL CHECK (length(fingerprint) = 64),
+  enrolled_at VARCHAR NOT NULL
+);
+CREATE TABLE packages (
+  school_code VARCHAR NOT NULL,
+  month VARCHAR NOT NULL,
+  revision INTEGER NOT NULL CHECK (revision >= 1),
+  schema_version INTEGER NOT NULL,
+  school_name VARCHAR NOT NULL,
+  closed_checksum VARCHAR NOT NULL,
+  closed_at VARCHAR NOT NULL,
+  created_at VARCHAR NOT NULL,
+  imported_at VARCHAR NOT NULL,
+  file_name VARCHAR NOT NULL,
+  manifest_sha256 VARCHAR NOT NULL,
+  data_sha256 VARCHAR NOT NULL,
+  workbook_sha256 VARCHAR NOT NULL,
+  supersedes_revision INTEGER,
+  supersedes_checksum VARCHAR,
+  reopen_reason VARCHAR,
+  uses_storeroom BOOLEAN NOT NULL,
+  surplus_limit_bp INTEGER NOT NULL,
+  surplus_period VARCHAR NOT NULL,
+  price_tolerance_bp INTEGER NOT NULL,
+  period_from VARCHAR NOT NULL,
+  period_to VARCHAR NOT NULL,
+  period_income_fen BIGINT NOT NULL,
+  period_surplus_fen BIGINT NOT NULL,
+  period_rate_bp INTEGER,
+  period_breach BOOLEAN NOT NULL,
+  PRIMARY KEY (school_code, month, revision)
+);
+CREATE TABLE fund (
+  school_code VARCHAR NOT NULL, month VARCHAR NOT NULL, revision INTEGER NOT NULL,
+  period VARCHAR NOT NULL CHECK (period IN ('month', 'ytd')),
+  previous_balance_fen BIGINT NOT NULL, fees_collected_fen BIGINT NOT NULL, refunds_fen BIGINT NOT NULL, fee_net_fen BIGINT NOT NULL,
+  subsidy_fen BIGINT NOT NULL, other_income_fen BIGINT NOT NULL, income_fen BIGINT NOT NULL, food_expense_fen BIGINT NOT NULL,
+  expense_fen BIGINT NOT NULL, surplus_fen BIGINT NOT NULL, cumulative_surplus_fen BIGINT NOT NULL, surplus_rate_bp INTEGER,
+  meal_days BIGINT NOT NULL, avg_cost_fen BIGINT, food_share_bp INTEGER,
+  PRIMARY KEY (school_code, month, revision, period)
+);
+CREATE TABLE fund_lines (
+  school_code VARCHAR NOT NULL, month VARCHAR NOT NULL, revision INTEGER NOT NULL, period VARCHAR NOT NULL,
+  kind VARCHAR NOT NULL CHECK (kind IN ('category', 'non_food')), key VARCHAR NOT NULL, amount_fen BIGINT NOT NULL,
+  PRIMARY KEY (school_code, month, revision, period, kind, key)
+);
+CREATE TABLE categories (
+  school_code VARCHAR NOT NULL, month VARCHAR NOT NULL, revision INTEGER NOT NULL, category VARCHAR NOT NULL,
+  purchased_fen BIGINT NOT NULL, expense_fen BIGINT NOT NULL, opening_fen BIGINT, adjustments_fen BIGINT, closing_fen BIGINT,
+  PRIMARY KEY (school_code, month, revision, category)
+);
+CREATE TABLE purchases (
+  school_code VARCHAR NOT NULL, month VARCHAR NOT NULL, revision INTEGER NOT NULL, line_no INTEGER NOT NULL,
+  date VARCHAR NOT NULL, receipt_no VARCHAR NOT NULL, item VARCHAR NOT NULL, spec VARCHAR NOT NULL, unit VARCHAR NOT NULL,
+  qty_milli BIGINT NOT NULL, unit_price_fen BIGINT NOT NULL, amount_fen BIGINT NOT NULL,
+  supplier VARCHAR NOT NULL, supplier_credit_code VARCHAR NOT NULL, inspectors VARCHAR NOT NULL, note VARCHAR NOT NULL,
+  PRIMARY KEY (school_code, month, revision, line_no)
+);
+CREATE TABLE rejected (
+  school_code VARCHAR NOT NULL, month VARCHAR NOT NULL, revision INTEGER NOT NULL, line_no INTEGER NOT NULL,
+  item VARCHAR NOT NULL, unit VARCHAR NOT NULL, qty_milli BIGINT NOT NULL, reason VARCHAR NOT NULL, disposition VARCHAR NOT NULL
+);
+CREATE TABLE prices (
+  school_code VARCHAR NOT NULL, month VARCHAR NOT NULL, revision INTEGER NOT NULL,
+  item VARCHAR NOT NULL, category VARCHAR NOT NULL, unit VARCHAR NOT NULL, qty_milli BIGINT NOT NULL, amount_fen BIGINT NOT NULL,
+  reference_price_fen BIGINT, previous_avg_price_fen BIGINT
+);
+CREATE TABLE suppliers (
+  school_code VARCHAR NOT NULL, month VARCHAR NOT NULL, revision INTEGER NOT NULL,
+  name VARCHAR NOT NULL, credit_code VARCHAR NOT NULL, licence_no VARCHAR NOT NULL, licence_valid_until VARCHAR,
+  deliveries INTEGER NOT NULL, amount_fen BIGINT NOT NULL, certificates INTEGER NOT NULL
+);
+CREATE TABLE subsidy (
+  school_code VARCHAR NOT NULL, month VARCHAR NOT NULL, revision INTEGER NOT NULL,
+  class_name VARCHAR NOT NULL, students INTEGER NOT NULL, days INTEGER NOT NULL, student_days INTEGER NOT NULL, rate_fen BIGINT NOT NULL, amount_fen BIGINT NOT NULL
+);
+CREATE TABLE refunds (
+  school_code VARCHAR NOT NULL, month VARCHAR NOT NULL, revision INTEGER NOT NULL, line_no INTEGER NOT NULL,
+  class_name VARCHAR NOT NULL, days INTEGER NOT NULL, amount_fen BIGINT NOT NULL, reason VARCHAR NOT NULL, applied_on VARCHAR NOT NULL,
+  approved_on VARCHAR, paid_on VARCHAR, status VARCHAR NOT NULL, earlier BOOLEAN NOT NULL
+);
+CREATE VIEW current_packages AS
+  SELECT * FROM packages QUALIFY revision = max(revision) OVER (PARTITION BY school_code, month);
+`;
+
+export interface Centre {
+  file: string;
+  instance: DuckDBInstance;
+  conn: DuckDBConnection;
+  close(): void;
+}
+
+/** Settings every centre connection runs with: nothing downloaded, nothing outside the database file read. */
+export const OFFLINE_OPTIONS = { autoinstall_known_extensions: 'false', autoload_known_extensions: 'false' } as const;
+
+/**
+ * Opens (or with `create`, makes) a centre database. A file that is not one, or one of a newer schema, is refused
+ * in words.
+ */
+export async function openCentre(file: string, opts: { create?: boolean } = {}): Promise<Centre> {
+  const abs = path.resolve(file);
+  const exists = fs.existsSync(abs);
+  if (!exists && !opts.create) throw new ApiError('NOT_FOUND', `找不到中心数据库 ${abs}，请先用 canteen centre init --db 文件 建立`);
+  if (exists && opts.create) throw new ApiError('CONFLICT', `中心数据库 ${abs} 已存在，不能再次建立`);
+  if (exists && fs.statSync(abs).isDirectory()) throw new ApiError('VALIDATION', `${abs} 是一个文件夹，不是中心数据库文件`);
+  if (!exists) fs.mkdirSync(path.dirname(abs), { recursive: true });
+  let instance: DuckDBInstance;
+  try {
+    instance = await DuckDBInstance.create(abs, { ...OFFLINE_OPTIONS });
+  } catch (e) {
+    throw new ApiError('VALIDATION', `无法打开中心数据库 ${abs}：${(e as Error).message}`);
+  }
+  const conn = await instance.connect();
+  const centre: Centre = {
+    file: abs,
+    instance,
+    conn,
+    close() {
+      conn.closeSync();
+      instance.closeSync();
+    },
+  };
+  try {
+    // After the database is attached, nothing else may be: no file, URL or extension reachable from SQL.
+    await conn.run(`SET enable_external_access = false`);
+    if (!exists) {
+      await conn.run('BEGIN TRANSACTION');
+      await conn.run(SCHEMA);
+      await conn.run(`INSERT INTO centre_meta VALUES ('schema_version', ?)`, [String(CENTRE_SCHEMA_VERSION)]);
+      await conn.run('COMMIT');
+    } else {
+      const v = await rows(conn, `SELECT value FROM centre_meta WHERE key = 'schema_version'`).catch(() => null);
+      if (!v || v.length !== 1) throw new ApiError('VALIDATION', `${abs} 不是中心数据库`);
+      if (Number(v[0].value) > CENTRE_SCHEMA_VERSION) throw new ApiError('VALIDATION', `中心数据库 ${abs} 的版本较新（${v[0].value}），请升级本软件`);
+    }
+  } catch (e) {
+    centre.close();
+    throw e;
+  }
+  return centre;
+}
+
+export type Row = Record<string, string | number | boolean | null>;
+
+/** Runs a query and returns plain rows: BIGINT/HUGEINT as numbers (our sums stay far inside 2^53), lists as text. */
+export async function rows(conn: DuckDBConnection, sql: string, values: DuckDBValue[] = []): Promise<Row[]> {
+  const reader = await conn.runAndReadAll(sql, values);
+  return reader.getRowObjects().map((r) => {
+    const o: Row = {};
+    for (const [k, v] of Object.entries(r)) {
+      o[k] = typeof v === 'bigint' ? Number(v) : v === null || typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean' ? v : String(v);
+    }
+    return o;
+  });
+}

@@ -1,0 +1,198 @@
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import type { DuckDBValue } from '@duckdb/node-api';
+import { ApiError } from '../../../shared/errors.ts';
+import { DATA_FILE, PACKAGE_FORMAT, PACKAGE_SCHEMA_VERSION, SCHOOL_CODE_RE, WORKBOOK_FILE, type PackageData, type PackageFile, type PackageFund, type PackageManifest } from '../package/schema.ts';
+import { fingerprintOf, formatFingerprint, normalizeFingerprint, verifySignature } from '../package/signing-key.ts';
+import { rows, type Centre } from './db.ts';
+
+/**
+ * Enrolment and import at the centre (issue 18). A package is checked in full before anything is written — the
+ * school is enrolled, the public key it carries is the enrolled fingerprint's, the signature covers the manifest, every
+ * file has the manifest's size and SHA-256, the schema version is known, the data says what the manifest says, the
+ * revision is newer than the one held — and then imported in one DuckDB transaction: whole, or not at all. The same
+ * package again (same revision, same data) is "nothing to do", so importing a folder twice changes nothing.
+ */
+
+const sha256 = (b: Buffer) => crypto.createHash('sha256').update(b).digest('hex');
+
+export async function enrolSchool(c: Centre, input: { code: string; name: string; fingerprint: string }, now: Date): Promise<{ code: string; name: string; fingerprint: string; replaced: boolean }> {
+  const code = input.code.trim();
+  const name = input.name.trim().normalize('NFC');
+  if (!SCHOOL_CODE_RE.test(code)) throw new ApiError('VALIDATION', '学校代码应为 4–20 位数字或大写字母（如教育部学校标识码）');
+  if (name.length < 1 || name.length > 60) throw new ApiError('VALIDATION', '请填写学校名称（最多 60 个字）');
+  const fp = normalizeFingerprint(input.fingerprint);
+  if (!fp) throw new ApiError('VALIDATION', '公钥指纹应为 64 位十六进制数字（登记表上 16 组、每组 4 位）');
+  const held = await rows(c.conn, 'SELECT code FROM schools WHERE code = ?', [code]);
+  // A school that lost its data folder made a new key: enrolling it again replaces the fingerprint (packages already
+  // imported stay, they were checked against the key of their day).
+  if (held.length) await c.conn.run('UPDATE schools SET name = ?, fingerprint = ?, enrolled_at = ? WHERE code = ?', [name, fp, now.toISOString(), code]);
+  else await c.conn.run('INSERT INTO schools VALUES (?, ?, ?, ?)', [code, name, fp, now.toISOString()]);
+  return { code, name, fingerprint: formatFingerprint(fp), replaced: held.length > 0 };
+}
+
+export type ImportStatus = 'imported' | 'unchanged' | 'refused';
+
+export interface ImportOutcome {
+  file: string;
+  status: ImportStatus;
+  schoolCode: string | null;
+  month: string | null;
+  revision: number | null;
+  /** Chinese: what happened, or why the package was refused. */
+  message: string;
+}
+
+class Refusal extends Error {}
+const refuse = (message: string): never => {
+  throw new Refusal(message);
+};
+
+interface Checked {
+  manifest: PackageManifest;
+  data: PackageData;
+  manifestSha: string;
+  dataSha: string;
+  workbookSha: string;
+}
+
+/** Everything that can be checked without the database: the file's shape, the signature, the hashes, the data. */
+function checkFile(file: string): Checked & { publicKey: string } {
+  let pkg: PackageFile;
+  try {
+    pkg = JSON.parse(fs.readFileSync(file, 'utf8')) as PackageFile;
+  } catch {
+    return refuse('不是上报包文件（无法按上报包格式读取）');
+  }
+  if (!pkg || typeof pkg !== 'object' || pkg.format !== PACKAGE_FORMAT || typeof pkg.manifest !== 'string' || typeof pkg.signature !== 'string' || typeof pkg.publicKey !== 'string' || !pkg.files || typeof pkg.files !== 'object') {
+    refuse('不是上报包文件（缺少清单、签名或公钥）');
+  }
+  if (pkg.schemaVersion !== PACKAGE_SCHEMA_VERSION) refuse(`上报包数据格式版本 ${String(pkg.schemaVersion)} 本中心不支持（支持版本 ${PACKAGE_SCHEMA_VERSION}），请升级中心软件`);
+  if (!verifySignature(pkg.publicKey, Buffer.from(pkg.manifest, 'utf8'), pkg.signature)) refuse('签名无效：清单与签名不符（上报包在签名后被改动，或不是用包内公钥签发的）');
+  const manifest = JSON.parse(pkg.manifest) as PackageManifest;
+  if (manifest.schemaVersion !== PACKAGE_SCHEMA_VERSION) refuse(`上报包数据格式版本 ${String(manifest.schemaVersion)} 本中心不支持（支持版本 ${PACKAGE_SCHEMA_VERSION}）`);
+  const content = new Map<string, Buffer>();
+  for (const entry of manifest.files) {
+    const b64 = pkg.files[entry.name];
+    if (typeof b64 !== 'string') refuse(`清单中的文件 ${entry.name} 不在上报包中`);
+    const bytes = Buffer.from(b64, 'base64');
+    if (bytes.length !== entry.bytes || sha256(bytes) !== entry.sha256) refuse(`文件 ${entry.name} 与清单记录的哈希不符（内容在签名后被改动）`);
+    content.set(entry.name, bytes);
+  }
+  for (const name of Object.keys(pkg.files)) if (!content.has(name)) refuse(`上报包中的文件 ${name} 不在签名的清单中`);
+  const dataBytes = content.get(DATA_FILE);
+  const workbook = content.get(WORKBOOK_FILE);
+  if (!dataBytes || !workbook) refuse(`上报包缺少 ${DATA_FILE} 或 ${WORKBOOK_FILE}`);
+  let data: PackageData;
+  try {
+    data = JSON.parse(dataBytes!.toString('utf8')) as PackageData;
+  } catch {
+    return refuse(`${DATA_FILE} 不是有效的 JSON`);
+  }
+  if (data.schemaVersion !== PACKAGE_SCHEMA_VERSION) refuse(`月度数据格式版本 ${String(data.schemaVersion)} 本中心不支持（支持版本 ${PACKAGE_SCHEMA_VERSION}）`);
+  if (data.school?.code !== manifest.schoolCode || data.month !== manifest.month || data.revision !== manifest.revision || data.closedChecksum !== manifest.closedChecksum) {
+    refuse('月度数据与清单不符（学校代码、月份、版本或校验码不一致）');
+  }
+  if (!/^\d{4}-(0[1-9]|1[0-2])$/.test(manifest.month) || !Number.isInteger(manifest.revision) || manifest.revision < 1) refuse('清单中的月份或版本无效');
+  return { manifest, data, publicKey: pkg.publicKey, manifestSha: sha256(Buffer.from(pkg.manifest, 'utf8')), dataSha: sha256(dataBytes!), workbookSha: sha256(workbook!) };
+}
+
+const monthWords = (m: string) => `${m.slice(0, 4)}年${Number(m.slice(5))}月`;
+
+/** Checks one package against the centre and imports it whole, or says why not. Never throws for a bad package. */
+export async function importPackage(c: Centre, file: string, now: Date): Promise<ImportOutcome> {
+  const out: ImportOutcome = { file, status: 'refused', schoolCode: null, month: null, revision: null, message: '' };
+  try {
+    const k = checkFile(file);
+    const m = k.manifest;
+    Object.assign(out, { schoolCode: m.schoolCode, month: m.month, revision: m.revision });
+    const school = (await rows(c.conn, 'SELECT name, fingerprint FROM schools WHERE code = ?', [m.schoolCode]))[0];
+    if (!school) refuse(`学校代码 ${m.schoolCode}（${m.schoolName}）未在本中心登记，上报包未导入；请先登记该校的学校代码、名称与公钥指纹`);
+    const fp = fingerprintOf(Buffer.from(k.publicKey, 'base64'));
+    if (fp !== school.fingerprint || m.keyFingerprint !== fp) {
+      refuse(`签名无效：上报包的公钥指纹（${formatFingerprint(fp)}）不是中心为 ${school.name} 登记的指纹（${formatFingerprint(String(school.fingerprint))}）`);
+    }
+    const held = await rows(c.conn, 'SELECT revision, data_sha256, closed_checksum FROM packages WHERE school_code = ? AND month = ? ORDER BY revision DESC', [m.schoolCode, m.month]);
+    const latest = held[0];
+    const what = `${school.name}${monthWords(m.month)}`;
+    if (latest && m.revision < Number(latest.revision)) refuse(`${what}已导入第 ${latest.revision} 版，此包是较早的第 ${m.revision} 版，未导入`);
+    if (latest && m.revision === Number(latest.revision)) {
+      if (latest.data_sha256 === k.dataSha && latest.closed_checksum === m.closedChecksum) {
+        return { ...out, status: 'unchanged', message: `${what}第 ${m.revision} 版已导入，内容相同，无需重复导入` };
+      }
+      refuse(`${what}第 ${m.revision} 版已导入，此包同一版本的内容却不同（校验码 ${m.closedChecksum.slice(0, 16)}），未导入；请学校核实`);
+    }
+    await writePackage(c, k, path.basename(file), now);
+    const sup = m.supersedes ? `，取代第 ${m.supersedes.revision} 版（反结账理由：${m.supersedes.reopenReason}）` : '';
+    return { ...out, status: 'imported', message: `${what}第 ${m.revision} 版已导入${sup}` };
+  } catch (e) {
+    if (e instanceof Refusal) return { ...out, message: e.message };
+    return { ...out, message: `导入失败，未导入：${(e as Error).message}` };
+  }
+}
+
+/** Every *.canteen-pkg.json in a folder (not below it), in name order. */
+export async function importFolder(c: Centre, dir: string, now: Date): Promise<ImportOutcome[]> {
+  if (!fs.existsSync(dir) || !fs.statSync(dir).isDirectory()) throw new ApiError('NOT_FOUND', `找不到文件夹 ${dir}`);
+  const files = fs
+    .readdirSync(dir)
+    .filter((n) => n.endsWith('.canteen-pkg.json'))
+    .sort();
+  const out: ImportOutcome[] = [];
+  for (const n of files) out.push(await importPackage(c, path.join(dir, n), now));
+  return out;
+}
+
+function fundValues(f: PackageFund): DuckDBValue[] {
+  return [
+    f.previousBalanceFen, f.feesCollectedFen, f.refundsFen, f.feeNetFen, f.subsidyFen, f.otherIncomeFen, f.incomeFen, f.foodExpenseFen,
+    f.expenseFen, f.surplusFen, f.cumulativeSurplusFen, f.surplusRateBp, f.mealDays, f.avgCostFen, f.foodShareBp,
+  ];
+}
+
+/** One transaction: the package's row and every list, or nothing. */
+async function writePackage(c: Centre, k: Checked, fileName: string, now: Date): Promise<void> {
+  const { manifest: m, data: d } = k;
+  const key: DuckDBValue[] = [m.schoolCode, m.month, m.revision];
+  const conn = c.conn;
+  const many = async (sql: string, list: DuckDBValue[][]) => {
+    if (!list.length) return;
+    const stmt = await conn.prepare(sql);
+    for (const v of list) {
+      stmt.bind([...key, ...v]);
+      await stmt.run();
+    }
+  };
+  await conn.run('BEGIN TRANSACTION');
+  try {
+    await conn.run(`INSERT INTO packages VALUES (${Array(26).fill('?').join(', ')})`, [
+      ...key, m.schemaVersion, m.schoolName, m.closedChecksum, m.closedAt, m.createdAt, now.toISOString(), fileName, k.manifestSha, k.dataSha, k.workbookSha,
+      m.supersedes?.revision ?? null, m.supersedes?.closedChecksum ?? null, m.supersedes?.reopenReason ?? null,
+      d.profile.usesStoreroom, d.profile.surplusLimitBp, d.profile.surplusPeriod, d.profile.priceToleranceBp,
+      d.surplusPeriod.from, d.surplusPeriod.to, d.surplusPeriod.incomeFen, d.surplusPeriod.surplusFen, d.surplusPeriod.rateBp, d.surplusPeriod.breach,
+    ]);
+    const q = (n: number) => Array(n).fill('?').join(', ');
+    await many(`INSERT INTO fund VALUES (${q(19)})`, [['month', ...fundValues(d.fund.month)], ['ytd', ...fundValues(d.fund.yearToDate)]]);
+    const lines: DuckDBValue[][] = [];
+    for (const [period, f] of [['month', d.fund.month], ['ytd', d.fund.yearToDate]] as const) {
+      for (const [cat, v] of Object.entries(f.expenseByCategoryFen)) lines.push([period, 'category', cat, v]);
+      for (const [kind, v] of Object.entries(f.nonFoodFen)) lines.push([period, 'non_food', kind, v ?? 0]);
+    }
+    await many(`INSERT INTO fund_lines VALUES (${q(7)})`, lines);
+    await many(`INSERT INTO categories VALUES (${q(9)})`, d.categories.map((x) => [x.category, x.purchasedFen, x.expenseFen, x.openingFen, x.adjustmentsFen, x.closingFen]));
+    await many(
+      `INSERT INTO purchases VALUES (${q(16)})`,
+      d.purchases.map((p, i) => [i + 1, p.date, p.receiptNo, p.item, p.spec, p.unit, p.qtyMilli, p.unitPriceFen, p.amountFen, p.supplier, p.supplierCreditCode, p.inspectors.join('、'), p.note]),
+    );
+    await many(`INSERT INTO rejected VALUES (${q(9)})`, d.rejected.map((r, i) => [i + 1, r.item, r.unit, r.qtyMilli, r.reason, r.disposition]));
+    await many(`INSERT INTO prices VALUES (${q(10)})`, d.prices.map((p) => [p.item, p.category, p.unit, p.qtyMilli, p.amountFen, p.referencePriceFen, p.previousAvgPriceFen]));
+    await many(`INSERT INTO suppliers VALUES (${q(10)})`, d.suppliers.map((s) => [s.name, s.creditCode, s.licenceNo, s.licenceValidUntil, s.deliveries, s.amountFen, s.certificates]));
+    await many(`INSERT INTO subsidy VALUES (${q(9)})`, d.subsidy.map((s) => [s.className, s.students, s.days, s.studentDays, s.rateFen, s.amountFen]));
+    await many(`INSERT INTO refunds VALUES (${q(13)})`, d.refunds.map((r, i) => [i + 1, r.className, r.days, r.amountFen, r.reason, r.appliedOn, r.approvedOn, r.paidOn, r.status, r.earlier]));
+    await conn.run('COMMIT');
+  } catch (e) {
+    await conn.run('ROLLBACK');
+    throw e;
+  }
+}

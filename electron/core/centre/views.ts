@@ -1,0 +1,159 @@
+import { rows, type Centre, type Row } from './db.ts';
+
+/**
+ * The centre's views (issue 18), SQL over the imported packages, each on the newest revision of every school's month
+ * (`current_packages`). Money in fen, rates in basis points; every rounding is half-up on integers, done in SQL so a
+ * view and its workbook agree. docs/PACKAGE.md states the rules.
+ */
+
+export interface ViewColumn {
+  key: string;
+  header: string;
+  /** How the exported workbook shows it: money in yuan, a rate in percent, thousandths as units, or as is. */
+  kind: 'text' | 'int' | 'fen' | 'bp' | 'milli' | 'bool';
+  width?: number;
+}
+
+export interface CentreView {
+  title: string;
+  columns: ViewColumn[];
+  rows: Row[];
+}
+
+/**
+ * 报送情况 for a month: every enrolled school, whether it sent the month, its newest revision and what that replaced,
+ * how many days after the month's end it closed; the schools that sent nothing first.
+ */
+export async function submissionView(c: Centre, month: string): Promise<CentreView> {
+  const r = await rows(
+    c.conn,
+    `WITH held AS (
+       SELECT school_code, count(*) AS revisions, max(revision) AS revision FROM packages WHERE month = ? GROUP BY school_code)
+     SELECT s.code AS school_code, s.name AS school_name, p.revision IS NOT NULL AS sent, coalesce(h.revisions, 0) AS revisions,
+       p.revision, p.supersedes_revision, p.reopen_reason, p.closed_checksum,
+       substr(p.closed_at, 1, 10) AS closed_on,
+       CASE WHEN p.closed_at IS NULL THEN NULL
+            ELSE date_diff('day', last_day(CAST(? || '-01' AS DATE)), CAST(substr(p.closed_at, 1, 10) AS DATE)) END AS days_after_month_end,
+       substr(p.imported_at, 1, 10) AS imported_on
+     FROM schools s
+     LEFT JOIN held h ON h.school_code = s.code
+     LEFT JOIN current_packages p ON p.school_code = s.code AND p.month = ?
+     ORDER BY sent, s.code`,
+    [month, month, month],
+  );
+  return {
+    title: `报送情况（${month}）`,
+    columns: [
+      { key: 'school_code', header: '学校代码', kind: 'text', width: 14 },
+      { key: 'school_name', header: '学校', kind: 'text', width: 24 },
+      { key: 'sent', header: '已报送', kind: 'bool', width: 8 },
+      { key: 'revision', header: '当前版本', kind: 'int', width: 10 },
+      { key: 'revisions', header: '收到版本数', kind: 'int', width: 10 },
+      { key: 'supersedes_revision', header: '取代版本', kind: 'int', width: 10 },
+      { key: 'reopen_reason', header: '反结账理由', kind: 'text', width: 30 },
+      { key: 'closed_on', header: '月结日期', kind: 'text', width: 12 },
+      { key: 'days_after_month_end', header: '月末后天数', kind: 'int', width: 10 },
+      { key: 'imported_on', header: '导入日期', kind: 'text', width: 12 },
+      { key: 'closed_checksum', header: '校验码', kind: 'text', width: 20 },
+    ],
+    rows: r,
+  };
+}
+
+/**
+ * 结余率: per school and month, the month's income, surplus and rate, and the rate over the profile's period (month,
+ * term or year) against its limit, as the school's close computed it; over the limit first, then by rate.
+ * over_limit_month compares the month exactly: surplus × 10000 > limit × income.
+ */
+export async function surplusView(c: Centre, opts: { month?: string } = {}): Promise<CentreView> {
+  const r = await rows(
+    c.conn,
+    `SELECT p.school_code, s.name AS school_name, p.month, p.revision, f.income_fen, f.expense_fen, f.surplus_fen, f.surplus_rate_bp,
+       p.surplus_period, p.period_from, p.period_income_fen, p.period_surplus_fen, p.period_rate_bp, p.surplus_limit_bp,
+       p.period_breach AS breach,
+       CASE WHEN f.income_fen <= 0 THEN f.surplus_fen > 0 ELSE CAST(f.surplus_fen AS HUGEINT) * 10000 > CAST(p.surplus_limit_bp AS HUGEINT) * f.income_fen END AS over_limit_month
+     FROM current_packages p JOIN fund f USING (school_code, month, revision) LEFT JOIN schools s ON s.code = p.school_code
+     WHERE f.period = 'month' AND (? IS NULL OR p.month = ?)
+     ORDER BY breach DESC, over_limit_month DESC, p.period_rate_bp DESC NULLS LAST, p.school_code, p.month`,
+    [opts.month ?? null, opts.month ?? null],
+  );
+  return {
+    title: `结余率${opts.month ? `（${opts.month}）` : ''}`,
+    columns: [
+      { key: 'school_code', header: '学校代码', kind: 'text', width: 14 },
+      { key: 'school_name', header: '学校', kind: 'text', width: 24 },
+      { key: 'month', header: '月份', kind: 'text', width: 10 },
+      { key: 'revision', header: '版本', kind: 'int', width: 6 },
+      { key: 'income_fen', header: '本月收入（元）', kind: 'fen', width: 14 },
+      { key: 'expense_fen', header: '本月支出（元）', kind: 'fen', width: 14 },
+      { key: 'surplus_fen', header: '本月结余（元）', kind: 'fen', width: 14 },
+      { key: 'surplus_rate_bp', header: '本月结余率', kind: 'bp', width: 10 },
+      { key: 'over_limit_month', header: '本月超限', kind: 'bool', width: 8 },
+      { key: 'surplus_period', header: '考核期间', kind: 'text', width: 8 },
+      { key: 'period_from', header: '期间起', kind: 'text', width: 10 },
+      { key: 'period_rate_bp', header: '期间结余率', kind: 'bp', width: 10 },
+      { key: 'surplus_limit_bp', header: '限额', kind: 'bp', width: 8 },
+      { key: 'breach', header: '超限', kind: 'bool', width: 6 },
+    ],
+    rows: r,
+  };
+}
+
+/**
+ * 食材价格 for a month: per item (name + spec + unit) and school, the month's average unit price (amount ÷ quantity,
+ * half-up to the fen) and the town's median, min and max over the schools' averages (median of an even count: the
+ * mean of the middle two, half-up). A school's price is flagged over_median when its exact average exceeds the median
+ * by more than its profile's tolerance (avg > median × (1 + tolerance)), over_reference when it exceeds the reference
+ * price its disclosure printed by more than the tolerance. Flagged rows first.
+ */
+export async function priceView(c: Centre, month: string): Promise<CentreView> {
+  const r = await rows(
+    c.conn,
+    `WITH lines AS (
+       SELECT p.school_code, p.month, p.price_tolerance_bp AS tol, l.item, l.spec, l.unit,
+         sum(l.amount_fen) AS amount_fen, sum(l.qty_milli) AS qty_milli, count(*) AS lines
+       FROM current_packages p JOIN purchases l USING (school_code, month, revision)
+       WHERE p.month = ? GROUP BY ALL HAVING sum(l.qty_milli) > 0),
+     avg AS (
+       SELECT *, CAST((2 * CAST(amount_fen AS HUGEINT) * 1000 + qty_milli) // (2 * qty_milli) AS BIGINT) AS avg_price_fen FROM lines),
+     town AS (
+       SELECT item, spec, unit, count(*) AS schools, CAST(floor(median(avg_price_fen) + 0.5) AS BIGINT) AS median_fen,
+         min(avg_price_fen) AS min_fen, max(avg_price_fen) AS max_fen
+       FROM avg GROUP BY item, spec, unit),
+     ref AS (
+       SELECT p.school_code, x.item, x.unit, max(x.reference_price_fen) AS reference_price_fen
+       FROM current_packages p JOIN prices x USING (school_code, month, revision) WHERE p.month = ? GROUP BY ALL)
+     SELECT a.item, a.spec, a.unit, a.school_code, s.name AS school_name, a.lines, a.qty_milli, a.amount_fen, a.avg_price_fen,
+       t.schools, t.median_fen, t.min_fen, t.max_fen, r.reference_price_fen, a.tol AS tolerance_bp,
+       CAST(a.amount_fen AS HUGEINT) * 1000 * 10000 > CAST(t.median_fen AS HUGEINT) * (10000 + a.tol) * a.qty_milli AS over_median,
+       coalesce(CAST(a.amount_fen AS HUGEINT) * 1000 * 10000 > CAST(r.reference_price_fen AS HUGEINT) * (10000 + a.tol) * a.qty_milli, false) AS over_reference
+     FROM avg a JOIN town t USING (item, spec, unit)
+     LEFT JOIN ref r ON r.school_code = a.school_code AND r.item = a.item AND r.unit = a.unit
+     LEFT JOIN schools s ON s.code = a.school_code
+     ORDER BY (over_median OR over_reference) DESC, a.item, a.spec, a.unit, a.avg_price_fen DESC, a.school_code`,
+    [month, month],
+  );
+  return {
+    title: `食材价格（${month}）`,
+    columns: [
+      { key: 'item', header: '食材', kind: 'text', width: 12 },
+      { key: 'spec', header: '规格', kind: 'text', width: 10 },
+      { key: 'unit', header: '单位', kind: 'text', width: 6 },
+      { key: 'school_code', header: '学校代码', kind: 'text', width: 14 },
+      { key: 'school_name', header: '学校', kind: 'text', width: 22 },
+      { key: 'lines', header: '笔数', kind: 'int', width: 6 },
+      { key: 'qty_milli', header: '数量', kind: 'milli', width: 10 },
+      { key: 'amount_fen', header: '金额（元）', kind: 'fen', width: 12 },
+      { key: 'avg_price_fen', header: '本校均价（元）', kind: 'fen', width: 12 },
+      { key: 'schools', header: '学校数', kind: 'int', width: 6 },
+      { key: 'median_fen', header: '全镇中位价（元）', kind: 'fen', width: 12 },
+      { key: 'min_fen', header: '最低（元）', kind: 'fen', width: 10 },
+      { key: 'max_fen', header: '最高（元）', kind: 'fen', width: 10 },
+      { key: 'reference_price_fen', header: '参考价（元）', kind: 'fen', width: 10 },
+      { key: 'tolerance_bp', header: '允许偏差', kind: 'bp', width: 8 },
+      { key: 'over_median', header: '高于中位价超限', kind: 'bool', width: 10 },
+      { key: 'over_reference', header: '高于参考价超限', kind: 'bool', width: 10 },
+    ],
+    rows: r,
+  };
+}
