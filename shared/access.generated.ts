@@ -44,6 +44,7 @@ export const METHOD_ACCESS = {
   'monthclose.get': ['admin', 'accountant', 'reviewer', 'parent'],
   'monthclose.list': ['admin', 'accountant', 'reviewer', 'parent'],
   'monthclose.package': ['admin', 'accountant', 'reviewer'],
+  'monthclose.preview': ['admin'],
   'monthclose.reopen': ['reviewer'],
   'monthclose.setBankBalance': ['accountant'],
   'monthclose.signingKey': ['admin'],

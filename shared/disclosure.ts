@@ -1,5 +1,5 @@
 import { z } from './api/contract.ts';
-import { CATEGORIES, NON_FOOD_EXPENSES, type Category, type NonFoodExpense } from './domain.ts';
+import { CATEGORIES, NON_FOOD_EXPENSES, type Category, type CategoryGroup, type CostBasis, type NonFoodExpense } from './domain.ts';
 
 /**
  * The monthly disclosure workbook (公示, LAYOUTS.md) as data: what the month close hands to the writer.
@@ -40,6 +40,8 @@ export const SUMMARY_FIXED_ROWS = [
   'mealDays',
   'avgCost',
   'foodShare',
+  'operatingProfit',
+  'operatingProfitRate',
 ] as const;
 export type SummaryFixedRow = (typeof SUMMARY_FIXED_ROWS)[number];
 export type SummaryRowKey = SummaryFixedRow | Category | NonFoodExpense;
@@ -60,7 +62,24 @@ export const DEFAULT_SUMMARY_LABELS: Record<SummaryFixedRow, string> = {
   mealDays: '七、就餐人日数',
   avgCost: '八、生均日伙食成本',
   foodShare: '九、食材支出占伙食费收入比例',
+  operatingProfit: '十、营业利润',
+  operatingProfitRate: '十一、营业利润率',
 };
+
+/**
+ * One row of the 收支公示 table as the workbook prints it and the month-close and settings pages show it (issue 14
+ * §4): built once in electron/core/disclosure/summary-rows.ts from the derived figures and the profile's lists.
+ */
+export interface SummaryTableRow {
+  key: SummaryFixedRow | `category:${number}` | NonFoodExpense;
+  label: string;
+  format: 'money' | 'percent' | 'count';
+  bold: boolean;
+  /** fen, basis points or a count; null prints “—”. */
+  month: number | null;
+  ytd: number | null;
+  note: string;
+}
 
 /** How a profile shows the workbook. Figures and their definitions never change; names and the choice of sheets do. */
 export interface DisclosureLayout {
@@ -225,8 +244,12 @@ export interface DisclosureData {
   /** SHA-256 (64 lowercase hex) of the closed month's canonical figures with the audit head; the sheet shows 16. */
   checksumHex: string;
   usesStoreroom: boolean;
-  /** Non-food rows the profile allows, in NON_FOOD_EXPENSES order. */
+  /** Non-food rows the profile allows, in NON_FOOD_EXPENSES order (手续费 is shown whenever it is booked). */
   allowedNonFood: NonFoodExpense[];
+  /** 'full' adds 营业利润 and 营业利润率 (承包经营); absent: 'food'. */
+  costBasis?: CostBasis;
+  /** The expense rows the region publishes (profile.disclosureCategories); absent: one per category. */
+  categoryGroups?: CategoryGroup[];
   surplusLimitBp: number;
   surplusPeriod: 'month' | 'term' | 'year';
   priceToleranceBp: number;

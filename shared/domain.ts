@@ -13,10 +13,45 @@ export const CATEGORY_LABELS: Record<Category, string> = {
   other: '其他食材',
 };
 
-/** Non-food expense kinds a profile may allow (most rules: food only). */
-export const NON_FOOD_EXPENSES = ['fuel', 'utilities', 'wages'] as const;
+/**
+ * Expense kinds besides ingredients (issue 14 §4), in the order the summary lists them. 燃料, 水电, 人工 a profile may
+ * allow (most rules: food only; a kindergarten's province may allow 保育员 wages); 办公, 维修, 其他费用 only a full-cost
+ * (承包经营) profile may allow; 手续费 (the canteen account's bank charges) is the account's own cost, allowed under
+ * every profile and never chosen: it is not in a profile's allowedNonFood.
+ */
+export const NON_FOOD_EXPENSES = ['fuel', 'utilities', 'wages', 'office', 'repairs', 'misc', 'bank_fee'] as const;
 export type NonFoodExpense = (typeof NON_FOOD_EXPENSES)[number];
-export const NON_FOOD_LABELS: Record<NonFoodExpense, string> = { fuel: '燃料', utilities: '水电', wages: '人工' };
+export const NON_FOOD_LABELS: Record<NonFoodExpense, string> = {
+  fuel: '燃料',
+  utilities: '水电',
+  wages: '人工',
+  office: '办公',
+  repairs: '维修',
+  misc: '其他费用',
+  bank_fee: '手续费',
+};
+/** The kinds a profile chooses to allow (手续费 is always allowed). */
+export const CONFIGURABLE_NON_FOOD = ['fuel', 'utilities', 'wages', 'office', 'repairs', 'misc'] as const satisfies readonly NonFoodExpense[];
+export type ConfigurableNonFood = (typeof CONFIGURABLE_NON_FOOD)[number];
+/** Allowed only where the profile keeps full-cost books (costBasis 'full': 承包经营/全成本核算). */
+export const FULL_COST_ONLY: readonly NonFoodExpense[] = ['office', 'repairs', 'misc'];
+export const BANK_FEE = 'bank_fee' as const satisfies NonFoodExpense;
+
+/** How the fund's cost is counted: food only (自营, the default), or full cost (承包经营: every operating cost). */
+export const COST_BASES = ['food', 'full'] as const;
+export type CostBasis = (typeof COST_BASES)[number];
+export const COST_BASIS_LABELS: Record<CostBasis, string> = { food: '食材成本（自营）', full: '全成本（承包经营）' };
+
+/**
+ * A row of the disclosure's expense by category as a region publishes it (e.g. 荤食 = 肉禽蛋 + 水产): a label and the
+ * ingredient categories it sums. A profile's list covers every category exactly once (profile.ts checks it).
+ */
+export interface CategoryGroup {
+  label: string;
+  categories: Category[];
+}
+/** The default list: one row per ingredient category, under its own label. */
+export const DEFAULT_CATEGORY_GROUPS: CategoryGroup[] = CATEGORIES.map((c) => ({ label: CATEGORY_LABELS[c], categories: [c] }));
 
 export const CERT_KINDS = ['animal_quarantine', 'meat_quality', 'import_inspection', 'test_report'] as const;
 export type CertKind = (typeof CERT_KINDS)[number];

@@ -1,7 +1,7 @@
 import { z } from './api/contract.ts';
 import { DEFAULT_DISCLOSURE_LAYOUT, disclosureLayoutSchema } from './disclosure.ts';
 import { DEFAULT_CERT_RULES } from './cert-rules.ts';
-import { CATEGORIES, CERT_KINDS, INGREDIENT_KINDS, NON_FOOD_EXPENSES } from './domain.ts';
+import { CATEGORIES, CATEGORY_LABELS, CERT_KINDS, CONFIGURABLE_NON_FOOD, COST_BASES, FULL_COST_ONLY, INGREDIENT_KINDS, NON_FOOD_LABELS } from './domain.ts';
 
 const certList = z
   .array(z.enum(CERT_KINDS, { error: '证明类型无效' }))
@@ -21,7 +21,33 @@ export const profileSchema = z
     subsidyRateFen: z.number().int().min(0).max(10_000),
     surplusLimitBp: z.number().int().min(0).max(10_000),
     surplusPeriod: z.enum(['month', 'term', 'year']),
-    allowedNonFood: z.array(z.enum(NON_FOOD_EXPENSES)),
+    /**
+     * Expense kinds besides ingredients the fund may pay (domain.ts): 燃料, 水电, 人工 under any profile that allows them,
+     * 办公, 维修, 其他费用 only under full cost. 手续费 is always allowed and is not listed here.
+     */
+    allowedNonFood: z.array(z.enum(CONFIGURABLE_NON_FOOD, { error: '非食材支出类别无效' })).refine((k) => new Set(k).size === k.length, { error: '非食材支出类别重复' }),
+    /**
+     * 'food' (自营: the fund pays for food, 手续费 and whatever of 燃料/水电/人工 the region allows) or 'full' (承包经营,
+     * 全成本核算: every operating cost, and the summary adds 营业利润 and 营业利润率). A profile stored before reads 'food'.
+     */
+    costBasis: z.enum(COST_BASES, { error: '核算方式应为 食材成本 或 全成本' }).default('food'),
+    /**
+     * The expense rows the region's notices publish, each summing some ingredient categories (e.g. 荤食 = 肉禽蛋 + 水产),
+     * covering every category exactly once. Absent: one row per category (LAYOUTS.md as shipped), so a profile stored
+     * before, and a closed month's figures, read as they did.
+     */
+    disclosureCategories: z
+      .array(
+        z
+          .object({
+            label: z.string().trim().min(1, '公示类别名称不能为空').max(20, '公示类别名称最多20个字'),
+            categories: z.array(z.enum(CATEGORIES, { error: '食材类别无效' })).min(1, '每个公示类别至少对应一个食材类别'),
+          })
+          .strict(),
+      )
+      .min(1)
+      .max(CATEGORIES.length)
+      .optional(),
     /** 参考价 = market average × (1 − discount), per category. */
     referenceDiscountBp: z.record(z.enum(CATEGORIES), z.number().int().min(0).max(5_000)),
     /** A price above reference by more than this is flagged. */
@@ -61,7 +87,42 @@ export const profileSchema = z
       .strict()
       .default(DEFAULT_CERT_RULES),
   })
-  .strict();
+  .strict()
+  .superRefine((p, ctx) => {
+    if (p.costBasis !== 'full') {
+      const bad = p.allowedNonFood.filter((k) => FULL_COST_ONLY.includes(k));
+      if (bad.length) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['allowedNonFood'],
+          message: `${bad.map((k) => NON_FOOD_LABELS[k]).join('、')}只有按全成本核算（承包经营）的区域配置才能列支：请把核算方式改为全成本，或取消这些支出类别`,
+        });
+      }
+    }
+    const groups = p.disclosureCategories;
+    if (!groups) return;
+    const seen = new Map<string, string>();
+    const labels = new Set<string>();
+    groups.forEach((g, i) => {
+      if (labels.has(g.label)) ctx.addIssue({ code: 'custom', path: ['disclosureCategories', i, 'label'], message: `公示类别“${g.label}”重复` });
+      labels.add(g.label);
+      for (const c of g.categories) {
+        const other = seen.get(c);
+        if (other !== undefined) {
+          ctx.addIssue({ code: 'custom', path: ['disclosureCategories', i, 'categories'], message: `食材类别“${CATEGORY_LABELS[c]}”同时归入“${other}”和“${g.label}”，每个食材类别只能归入一个公示类别` });
+        }
+        seen.set(c, g.label);
+      }
+    });
+    const missing = CATEGORIES.filter((c) => !seen.has(c));
+    if (missing.length) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['disclosureCategories'],
+        message: `食材类别${missing.map((c) => `“${CATEGORY_LABELS[c]}”`).join('、')}没有归入任何公示类别：不归入，这些食材的支出就不会出现在公示表上`,
+      });
+    }
+  });
 export type RegionalProfile = z.infer<typeof profileSchema>;
 
 export const DEFAULT_PROFILE: RegionalProfile = {
@@ -73,6 +134,7 @@ export const DEFAULT_PROFILE: RegionalProfile = {
   surplusLimitBp: 200,
   surplusPeriod: 'term',
   allowedNonFood: [],
+  costBasis: 'food',
   referenceDiscountBp: { grain: 0, meat: 0, aquatic: 0, vegetable: 0, dairy: 0, soy: 0, seasoning: 0, other: 0 },
   priceToleranceBp: 1_000,
   bannedItems: ['四季豆', '鲜黄花菜', '野生蘑菇', '发芽土豆', '亚硝酸盐', '冷荤', '生食', '裱花蛋糕'],

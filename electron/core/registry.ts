@@ -9,6 +9,7 @@ import { peopleHandlers } from './domains/people/index.ts';
 import { receivingHandlers } from './domains/receiving/index.ts';
 import { storeroomHandlers } from './domains/storeroom/index.ts';
 import { monthcloseHandlers } from './domains/monthclose/index.ts';
+import { previewHandlers } from './domains/monthclose/preview.ts';
 import { maintenanceHandlers } from './domains/maintenance/index.ts';
 import { openingHandlers } from './domains/opening/index.ts';
 
@@ -23,6 +24,7 @@ export const allHandlers: Handlers<MethodName> = {
   ...receivingHandlers,
   ...storeroomHandlers,
   ...monthcloseHandlers,
+  ...previewHandlers,
   ...maintenanceHandlers,
   ...openingHandlers,
 };

@@ -1,7 +1,8 @@
 import { method, z } from './contract.ts';
+import { profileSchema } from '../profile.ts';
 import { documentDate, documentMonth, fen, month, note, optionalNote, signedFen, text } from './fields.ts';
-import type { Category, NonFoodExpense } from '../domain.ts';
-import type { FundSummary } from '../disclosure.ts';
+import type { Category, CostBasis, NonFoodExpense } from '../domain.ts';
+import type { FundSummary, SummaryTableRow } from '../disclosure.ts';
 import type { Role } from '../roles.ts';
 import type { MonthStatus } from '../labels-monthclose.ts';
 // The vocabulary the renderer needs lives in a zod-free module (no zod in the renderer bundle); re-exported here.
@@ -80,6 +81,10 @@ export interface FundSummaryView {
   usesStoreroom: boolean;
   expenseBasis: 'consumed' | 'purchased';
   allowedNonFood: NonFoodExpense[];
+  /** 'full': 承包经营 (全成本), with 营业利润 rows. */
+  costBasis: CostBasis;
+  /** The 收支公示 table's rows as the workbook prints them (the profile's categories and kinds; issue 14 §4). */
+  rows: SummaryTableRow[];
   current: FundColumn;
   ytd: FundColumn;
   period: SurplusPeriod;
@@ -158,13 +163,27 @@ const schoolCode = z
   .trim()
   .regex(/^[0-9A-Z]{4,20}$/, { error: '学校代码应为 4–20 位数字或大写字母（如教育部学校标识码）' });
 
+/** The settings page's preview of a month's 收支公示 table under the profile being edited (nothing is written). */
+export interface SummaryPreview {
+  month: string;
+  /** The month is closed: its published table keeps the version it closed with; this only shows the edit's effect. */
+  closed: boolean;
+  canteenKind: string;
+  sheets: string[];
+  rows: SummaryTableRow[];
+}
+
 /** Other canteen expenses: the kinds a profile may allow, and the negative list (DOMAIN.md §3) that is always refused. */
-export const OTHER_EXPENSE_KINDS = ['fuel', 'utilities', 'wages', 'staff_meals', 'bonus', 'hospitality', 'school_public', 'subsidy_cash', 'lending'] as const;
+export const OTHER_EXPENSE_KINDS = ['fuel', 'utilities', 'wages', 'office', 'repairs', 'misc', 'bank_fee', 'staff_meals', 'bonus', 'hospitality', 'school_public', 'subsidy_cash', 'lending'] as const;
 export type OtherExpenseKind = (typeof OTHER_EXPENSE_KINDS)[number];
 export const OTHER_EXPENSE_LABELS: Record<OtherExpenseKind, string> = {
   fuel: '燃料',
   utilities: '水电',
   wages: '人工',
+  office: '办公',
+  repairs: '维修',
+  misc: '其他费用',
+  bank_fee: '手续费',
   staff_meals: '教职工就餐',
   bonus: '奖金福利',
   hospitality: '招待',
@@ -245,6 +264,12 @@ export const monthcloseApi = {
     access: CLOSE_READERS,
     writes: false,
     summary: '导出已月结月份的公示工作簿（.xlsx）与收支公示表 PDF',
+  }),
+  'monthclose.preview': method<SummaryPreview>()({
+    input: z.object({ month: month(), profile: profileSchema }).strict(),
+    access: ['admin'],
+    writes: false,
+    summary: '按设置页上正在编辑的区域配置，预览某月收支公示表的各行（只读，不保存）',
   }),
   'fund.recordExpense': method<{ id: string; account: string }>()({
     input: z

@@ -53,6 +53,7 @@ const MATRIX = `
   monthclose.get               R  accountant admin parent reviewer
   monthclose.list              R  accountant admin parent reviewer
   monthclose.package           R  accountant admin reviewer
+  monthclose.preview           R  admin
   monthclose.reopen            W  reviewer
   monthclose.setBankBalance    W  accountant
   monthclose.signingKey        R  admin

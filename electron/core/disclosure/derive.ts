@@ -1,6 +1,6 @@
 import { formatBp } from '../../../shared/format.ts';
 import type { CategoryCostRow, FundInputs, FundSummary, PriceRow, SubsidyRow, SupplierRow } from '../../../shared/disclosure.ts';
-import { CATEGORIES, NON_FOOD_EXPENSES, type NonFoodExpense } from '../../../shared/domain.ts';
+import { BANK_FEE, CATEGORIES, NON_FOOD_EXPENSES, type NonFoodExpense } from '../../../shared/domain.ts';
 
 /**
  * Every derived figure of the disclosure (LAYOUTS.md), computed once from the booked integers so the month-close
@@ -33,7 +33,8 @@ export function deriveFund(f: FundInputs, allowedNonFood: readonly NonFoodExpens
   const nonFoodFen: Partial<Record<NonFoodExpense, number>> = {};
   let nonFoodTotal = 0;
   for (const k of NON_FOOD_EXPENSES) {
-    if (!allowedNonFood.includes(k)) continue;
+    // 手续费 is allowed under every profile (never in allowedNonFood): it counts wherever it is booked.
+    if (k === BANK_FEE ? f.nonFoodFen[k] === undefined : !allowedNonFood.includes(k)) continue;
     nonFoodFen[k] = f.nonFoodFen[k] ?? 0;
     nonFoodTotal += nonFoodFen[k];
   }

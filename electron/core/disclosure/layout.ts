@@ -7,7 +7,7 @@ import {
   type DisclosureSheet,
   type SummaryRowKey,
 } from '../../../shared/disclosure.ts';
-import { CATEGORIES, CATEGORY_LABELS, NON_FOOD_EXPENSES, NON_FOOD_LABELS, type Category, type NonFoodExpense } from '../../../shared/domain.ts';
+import { BANK_FEE, CATEGORIES, CATEGORY_LABELS, NON_FOOD_EXPENSES, NON_FOOD_LABELS, type Category, type NonFoodExpense } from '../../../shared/domain.ts';
 import { ApiError } from '../../../shared/errors.ts';
 import { consumedFen, deriveFund, subsidyAmountFen } from './derive.ts';
 
@@ -88,7 +88,7 @@ export function checkDisclosureData(d: DisclosureData): void {
       const v = f.nonFoodFen?.[k];
       if (v === undefined) continue;
       int(issues, `${name}.nonFoodFen.${k}`, v, 0);
-      if (v !== 0 && !d.allowedNonFood.includes(k)) {
+      if (v !== 0 && k !== BANK_FEE && !d.allowedNonFood.includes(k)) {
         issues.push({ path: `${name}.nonFoodFen.${k}`, message: `本地配置不允许列支${NON_FOOD_LABELS[k]}` });
       }
     }
@@ -98,6 +98,14 @@ export function checkDisclosureData(d: DisclosureData): void {
     const y = deriveFund(d.yearToDate, d.allowedNonFood);
     if (m.cumulativeSurplusFen !== y.cumulativeSurplusFen) {
       issues.push({ path: 'yearToDate', message: '本月与本年累计两列的累计结余不一致' });
+    }
+  }
+  if (d.categoryGroups) {
+    // Every category in exactly one published row, or some spending would be missing from the table (or counted twice).
+    const seen = d.categoryGroups.flatMap((g) => g.categories);
+    for (const c of CATEGORIES) {
+      const n = seen.filter((x) => x === c).length;
+      if (n !== 1) issues.push({ path: 'categoryGroups', message: `${CATEGORY_LABELS[c]}须归入且只归入一个公示类别` });
     }
   }
   if (d.usesStoreroom) {

@@ -5,10 +5,9 @@ import type {
   DisclosureData,
   DisclosureLayout,
   DisclosureSheet,
-  FundSummary,
   PurchaseLine,
 } from '../../../shared/disclosure.ts';
-import { CATEGORIES, CATEGORY_LABELS } from '../../../shared/domain.ts';
+import { CATEGORY_LABELS, type Category } from '../../../shared/domain.ts';
 import { ApiError } from '../../../shared/errors.ts';
 import { lastDayOfMonth } from '../ledger/clock.ts';
 import { diskFullMessage, freeBytes, isDiskFull } from '../integrity/disk-space.ts';
@@ -20,10 +19,19 @@ import {
   licenceStatus,
   overTolerance,
   subsidyAmountFen,
-  surplusLimitText,
 } from './derive.ts';
 import { formatBp } from '../../../shared/format.ts';
 import { checkDisclosureData, ISO_DATE, resolveLayout, type ResolvedLayout } from './layout.ts';
+import { groupsOf, summaryTableRows, type SummarySpec } from './summary-rows.ts';
+
+const summarySpec = (d: DisclosureData): SummarySpec => ({
+  usesStoreroom: d.usesStoreroom,
+  allowedNonFood: d.allowedNonFood,
+  costBasis: d.costBasis ?? 'food',
+  categoryGroups: d.categoryGroups,
+  surplusLimitBp: d.surplusLimitBp,
+  surplusPeriod: d.surplusPeriod,
+});
 
 /**
  * The monthly disclosure workbook (LAYOUTS.md) written with exceljs's streaming WorkbookWriter: rows go to the
@@ -240,27 +248,12 @@ function writeSummary(out: SheetOut, spec: SheetSpec, d: DisclosureData, L: Reso
   const mo = deriveFund(d.monthFigures, d.allowedNonFood);
   const yt = deriveFund(d.yearToDate, d.allowedNonFood);
   headerRows(out, `${d.schoolName}${y}年${m}月学生食堂伙食费收支公示表`, `食堂性质：${L.canteenKind}　　${period(d)}　　单位：元`, spec);
-  const row = (label: string, a: Cell, b: Cell, note: string, bold = false) =>
-    out.put([txt(label, bold ? S.textBold : S.text), a, b, txt(note)]);
-  const moneyRow = (key: Parameters<ResolvedLayout['label']>[0], f: (s: FundSummary) => number, note: string, bold = false) =>
-    row(L.label(key), money(f(mo), bold), money(f(yt), bold), note, bold);
-
-  moneyRow('previousBalance', (s) => s.previousBalanceFen, '本年累计列为上年末结余', true);
-  moneyRow('income', (s) => s.incomeFen, '1 + 2 + 3', true);
-  moneyRow('feeNet', (s) => s.feeNetFen, '收取 − 退费');
-  moneyRow('feesCollected', (s) => s.feesCollectedFen, '');
-  moneyRow('refunds', (s) => s.refundsFen, '从收取中减除');
-  moneyRow('subsidy', (s) => s.subsidyFen, '受助人日数 × 补助标准');
-  moneyRow('otherIncome', (s) => s.otherIncomeFen, '');
-  moneyRow('expense', (s) => s.expenseFen, d.usesStoreroom ? '按消耗计：上月底库存 + 本月购入 − 本月底库存' : '按验收入库金额计', true);
-  for (const c of CATEGORIES) moneyRow(c, (s) => s.expenseByCategoryFen[c], '');
-  for (const k of d.allowedNonFood) moneyRow(k, (s) => s.nonFoodFen[k] ?? 0, '');
-  moneyRow('surplus', (s) => s.surplusFen, '二 − 三', true);
-  moneyRow('cumulativeSurplus', (s) => s.cumulativeSurplusFen, '一 + 四', true);
-  row(L.label('surplusRate'), pct(mo.surplusRateBp, true), pct(yt.surplusRateBp, true), `四 ÷ 二；限额：${surplusLimitText(d.surplusLimitBp, d.surplusPeriod)}`, true);
-  row(L.label('mealDays'), count(mo.mealDays, true), count(yt.mealDays, true), '学生就餐人日数', true);
-  row(L.label('avgCost'), money(mo.avgCostFen, true), money(yt.avgCostFen, true), d.allowedNonFood.length ? '食材支出 ÷ 七（不含燃料、水电、人工）' : '三 ÷ 七', true);
-  row(L.label('foodShare'), pct(mo.foodShareBp, true), pct(yt.foodShareBp, true), '食材支出 ÷ 二', true);
+  // The rows as the month-close and settings pages show them (summary-rows.ts): the profile's category list, the
+  // allowed non-food kinds and 手续费, and a full-cost profile's 营业利润 rows.
+  for (const r of summaryTableRows(mo, yt, summarySpec(d), L.label)) {
+    const cell = (v: number | null): Cell => (r.format === 'money' ? money(v, r.bold) : r.format === 'percent' ? pct(v, r.bold) : v === null ? dash() : count(v, r.bold));
+    out.put([txt(r.label, r.bold ? S.textBold : S.text), cell(r.month), cell(r.ytd), txt(r.note)]);
+  }
 
   const width = sumWidth(spec);
   d.notes.filter((n) => n.trim() !== '').forEach((n, i) => out.note(`${i === 0 ? '说明：' : '　　　'}${n}`, width));
@@ -275,16 +268,24 @@ function writeSummary(out: SheetOut, spec: SheetSpec, d: DisclosureData, L: Reso
 function writeCategoryCost(out: SheetOut, spec: SheetSpec, d: DisclosureData, title: string): void {
   headerRows(out, title, `${period(d)}　　单位：元`, spec);
   const t = { opening: 0, purchases: 0, consumed: 0, adjustments: 0, closing: 0 };
-  for (const c of CATEGORIES) {
-    const r = d.categoryCosts.find((x) => x.category === c);
-    if (!r) continue;
-    const consumed = consumedFen(r);
-    t.opening += r.openingFen;
-    t.purchases += r.purchasesFen;
-    t.consumed += consumed;
-    t.adjustments += r.adjustmentsFen;
-    t.closing += r.closingFen;
-    out.put([txt(CATEGORY_LABELS[c]), money(r.openingFen), money(r.purchasesFen), money(consumed), money(r.adjustmentsFen), money(r.closingFen)]);
+  // One row per category the region publishes (the same rows as the summary's 三), each the sum of its categories.
+  for (const g of groupsOf(d, (k) => CATEGORY_LABELS[k as Category])) {
+    const rows = d.categoryCosts.filter((x) => g.categories.includes(x.category));
+    if (!rows.length) continue;
+    const r = { opening: 0, purchases: 0, consumed: 0, adjustments: 0, closing: 0 };
+    for (const x of rows) {
+      r.opening += x.openingFen;
+      r.purchases += x.purchasesFen;
+      r.consumed += consumedFen(x);
+      r.adjustments += x.adjustmentsFen;
+      r.closing += x.closingFen;
+    }
+    t.opening += r.opening;
+    t.purchases += r.purchases;
+    t.consumed += r.consumed;
+    t.adjustments += r.adjustments;
+    t.closing += r.closing;
+    out.put([txt(g.label), money(r.opening), money(r.purchases), money(r.consumed), money(r.adjustments), money(r.closing)]);
   }
   out.put([txt('合计', S.textBold), money(t.opening, true), money(t.purchases, true), money(t.consumed, true), money(t.adjustments, true), money(t.closing, true)]);
   const width = sumWidth(spec);
@@ -354,12 +355,15 @@ async function writePurchases(out: SheetOut, spec: SheetSpec, d: DisclosureData,
 async function writePrices(out: SheetOut, spec: SheetSpec, d: DisclosureData, title: string): Promise<void> {
   headerRows(out, title, `${period(d)}　　单位：元`, spec);
   let n = 0;
+  // 类别 as the region publishes it (the summary's rows), e.g. 荤食 for pork and fish alike.
+  const groupOf = new Map<Category, string>();
+  for (const g of groupsOf(d, (k) => CATEGORY_LABELS[k as Category])) for (const c of g.categories) groupOf.set(c, g.label);
   for (const r of d.prices) {
     if (++n % YIELD_ROWS === 0) await nextTurn();
     const over = overTolerance(r, d.priceToleranceBp);
     out.put([
       txt(r.item, over ? S.textBold : S.text),
-      txt(CATEGORY_LABELS[r.category]),
+      txt(groupOf.get(r.category) ?? CATEGORY_LABELS[r.category]),
       txt(r.unit, S.center),
       qty(r.qtyMilli),
       money(avgPriceFen(r.amountFen, r.qtyMilli)),

@@ -290,6 +290,9 @@ export function disclosureData(ctx: Ctx, m: string, revision: number, checksumHe
     checksumHex,
     usesStoreroom: profile.usesStoreroom,
     allowedNonFood: f.allowedNonFood,
+    // The lists the close recorded (figures.ts publishedLists), which the checksum covers.
+    costBasis: f.costBasis ?? 'food',
+    ...(f.categoryGroups ? { categoryGroups: f.categoryGroups } : {}),
     surplusLimitBp: profile.surplusLimitBp,
     surplusPeriod: profile.surplusPeriod,
     priceToleranceBp: profile.priceToleranceBp,

@@ -2,12 +2,14 @@ import crypto from 'node:crypto';
 import type { FundColumn, FundFlag, FundSummaryView, SurplusPeriod } from '../../../../shared/api/monthclose.ts';
 import type { CategoryCost } from '../../../../shared/api/storeroom.ts';
 import type { CategoryCostRow, FundInputs } from '../../../../shared/disclosure.ts';
-import { CATEGORIES, NON_FOOD_EXPENSES, type Category, type NonFoodExpense } from '../../../../shared/domain.ts';
+import { CATEGORIES, NON_FOOD_EXPENSES, type Category, type CategoryGroup, type CostBasis, type NonFoodExpense } from '../../../../shared/domain.ts';
 import { formatFen } from '../../../../shared/format.ts';
 import type { RegionalProfile } from '../../../../shared/profile.ts';
 import { addMonths, lastDayOfMonth, monthsBetween, monthWords } from '../../ledger/clock.ts';
 import type { Ctx } from '../../context.ts';
 import { deriveFund, divHalfUp, surplusLimitText, surplusLimitValue } from '../../disclosure/derive.ts';
+import { resolveLayout } from '../../disclosure/layout.ts';
+import { summaryTableRows } from '../../disclosure/summary-rows.ts';
 import { formatBp } from '../../../../shared/format.ts';
 import { profileFor } from '../people/index.ts';
 import { categoryCost } from '../storeroom/cost.ts';
@@ -46,6 +48,21 @@ import { postedOpeningDate } from '../opening/index.ts';
  * stock_month_totals, kept by SQL triggers), meal days from one month's rows, closed months from their frozen
  * figures, and one request computes each month once (FiguresMemo).
  */
+
+/** The non-food kinds a profile allows, in NON_FOOD_EXPENSES order (手续费 is never listed: it is always allowed). */
+export const allowedKinds = (profile: RegionalProfile): NonFoodExpense[] => NON_FOOD_EXPENSES.filter((k) => (profile.allowedNonFood as readonly string[]).includes(k));
+
+/**
+ * What a close records of the profile's lists beside its figures (issue 14 §4): the category rows it published and a
+ * full-cost basis, each only where the profile sets them — a month under the shipped list and basis records exactly
+ * what it recorded before, so the checksums of months closed earlier still hold.
+ */
+export function publishedLists(profile: RegionalProfile): Pick<CloseFigures, 'categoryGroups' | 'costBasis'> {
+  return {
+    ...(profile.disclosureCategories?.length ? { categoryGroups: profile.disclosureCategories.map((g) => ({ label: g.label, categories: [...g.categories] })) } : {}),
+    ...(profile.costBasis === 'full' ? { costBasis: 'full' as const } : {}),
+  };
+}
 
 const zeroCats = (): Record<Category, number> => Object.fromEntries(CATEGORIES.map((c) => [c, 0])) as Record<Category, number>;
 
@@ -289,7 +306,7 @@ export function rangeFigures(ctx: Ctx, fromArg: string, to: string, profile: Reg
     for (const k of NON_FOOD_EXPENSES) nonFood[k] = (nonFood[k] ?? 0) + (f.nonFoodFen[k] ?? 0);
   }
   const nonFoodFen: Partial<Record<NonFoodExpense, number>> = {};
-  for (const k of NON_FOOD_EXPENSES) if (nonFood[k] !== 0 || profile.allowedNonFood.includes(k)) nonFoodFen[k] = nonFood[k];
+  for (const k of NON_FOOD_EXPENSES) if (nonFood[k] !== 0 || allowedKinds(profile).includes(k)) nonFoodFen[k] = nonFood[k];
   return {
     purchased,
     consumed,
@@ -370,7 +387,7 @@ export function overSurplusLimit(surplusFen: number, incomeFen: number, limitBp:
  */
 export function fundSummary(ctx: Ctx, m: string, memo: FiguresMemo = newFiguresMemo()): FundSummaryView {
   const profile = profileFor(ctx, m);
-  const allowed = NON_FOOD_EXPENSES.filter((k) => profile.allowedNonFood.includes(k));
+  const allowed = allowedKinds(profile);
   const z = frozenFigures(ctx, m, memo);
   const frozen = z && z.usesStoreroom === profile.usesStoreroom ? z : null;
   const stored = (inputs: FundInputs, purchased: Record<Category, number>): RangeFigures => ({ inputs, purchased, consumed: frozen?.usesStoreroom ? inputs.expenseByCategoryFen : null });
@@ -397,11 +414,17 @@ export function fundSummary(ctx: Ctx, m: string, memo: FiguresMemo = newFiguresM
   const flags: FundFlag[] = [];
   if (breach) flags.push({ code: 'surplus_over_limit', message: `结余超限：${span}结余 ${formatFen(inPeriod.surplusFen)} 元，结余率 ${rateBp === null ? '—' : formatBp(rateBp)}，超过限额${surplusLimitValue(profile.surplusLimitBp, profile.surplusPeriod)}` });
   if (cur.cumulativeSurplusFen < 0) flags.push({ code: 'negative_balance', message: `经费累计结余为负数：${formatFen(cur.cumulativeSurplusFen)} 元` });
+  // A closed month shows the lists its close recorded; they are the version's own, as no version takes effect in a
+  // closed month.
+  const lists: { categoryGroups?: CategoryGroup[]; costBasis: CostBasis } = frozen ? { categoryGroups: frozen.categoryGroups, costBasis: frozen.costBasis ?? 'food' } : { categoryGroups: profile.disclosureCategories, costBasis: profile.costBasis };
+  const rows = summaryTableRows(cur, ytd, { usesStoreroom: profile.usesStoreroom, allowedNonFood: allowed, costBasis: lists.costBasis, categoryGroups: lists.categoryGroups, surplusLimitBp: profile.surplusLimitBp, surplusPeriod: profile.surplusPeriod }, resolveLayout(profile.disclosureLayout, profile.usesStoreroom).label);
   return {
     month: m,
     usesStoreroom: profile.usesStoreroom,
     expenseBasis: profile.usesStoreroom ? 'consumed' : 'purchased',
     allowedNonFood: allowed,
+    costBasis: lists.costBasis,
+    rows,
     current: cur,
     ytd,
     period,
@@ -440,6 +463,10 @@ export interface CloseFigures {
   ytd: FundInputs;
   ytdPurchased: Record<Category, number>;
   categoryCosts: CategoryCostRow[];
+  /** The category rows published, where the profile declares its own (absent: one per category). */
+  categoryGroups?: CategoryGroup[];
+  /** 'full' where the profile keeps full-cost books (营业利润 rows); absent: food cost. */
+  costBasis?: 'full';
   purchases: { lines: number; qtyMilli: number; amountFen: number };
   rejected: { lines: number; qtyMilli: number };
   subsidy: { studentDays: number; amountFen: number };
@@ -480,7 +507,8 @@ export function closeFigures(ctx: Ctx, m: string, memoArg?: FiguresMemo): CloseF
   const figures: CloseFigures = {
     month: m,
     usesStoreroom: profile.usesStoreroom,
-    allowedNonFood: NON_FOOD_EXPENSES.filter((k) => profile.allowedNonFood.includes(k)),
+    allowedNonFood: allowedKinds(profile),
+    ...publishedLists(profile),
     current: cur.inputs,
     currentPurchased: cur.purchased,
     ytd: ytd.inputs,

@@ -1,5 +1,5 @@
 import { OTHER_EXPENSE_LABELS, OTHER_INCOME_LABELS, type OtherExpenseKind, type OtherIncomeKind } from '../../../../shared/api/monthclose.ts';
-import { NON_FOOD_EXPENSES, NON_FOOD_LABELS, type NonFoodExpense } from '../../../../shared/domain.ts';
+import { BANK_FEE, FULL_COST_ONLY, NON_FOOD_EXPENSES, NON_FOOD_LABELS, type NonFoodExpense } from '../../../../shared/domain.ts';
 import { ApiError } from '../../../../shared/errors.ts';
 import { formatFen } from '../../../../shared/format.ts';
 import { audit } from '../../ledger/audit.ts';
@@ -44,8 +44,22 @@ export const fundHandlers: Handlers<Keys> = {
     const nonFood = kind as NonFoodExpense;
     if (!NON_FOOD_EXPENSES.includes(nonFood)) throw new ApiError('VALIDATION', '支出类别无效');
     const profile = profileFor(ctx, date);
-    if (!profile.allowedNonFood.includes(nonFood)) {
-      throw new ApiError('RULE', `不能登记“${NON_FOOD_LABELS[nonFood]}”支出：本校区域配置（${profile.name}）规定伙食费只能用于食材，${NON_FOOD_LABELS[nonFood]}不得从伙食费中列支（${RULE}）`);
+    const label = NON_FOOD_LABELS[nonFood];
+    if (nonFood === BANK_FEE) {
+      // 手续费 is what the bank charges the canteen's own account (食堂专户), so it leaves that account, never the cash box.
+      if (method !== 'bank') throw new ApiError('RULE', '手续费是食堂专户的银行手续费，只能从银行存款（食堂专户）列支，付款方式请选“银行”');
+    } else if (FULL_COST_ONLY.includes(nonFood) && profile.costBasis !== 'full') {
+      throw new ApiError(
+        'RULE',
+        `不能登记“${label}”支出：本校区域配置（${profile.name}）按食材成本核算（自营），${label}只有按全成本核算（承包经营）的区域配置才能列支（${RULE}）`,
+      );
+    } else if (!(profile.allowedNonFood as readonly string[]).includes(nonFood)) {
+      throw new ApiError(
+        'RULE',
+        profile.costBasis === 'full'
+          ? `不能登记“${label}”支出：本校区域配置（${profile.name}）没有把${label}列为可列支的费用（${RULE}）`
+          : `不能登记“${label}”支出：本校区域配置（${profile.name}）规定伙食费只能用于食材，${label}不得从伙食费中列支（${RULE}）`,
+      );
     }
     assertPeriodOpen(ctx, date);
     assertCash(ctx, method, amountFen, date);
@@ -53,7 +67,7 @@ export const fundHandlers: Handlers<Keys> = {
     const account = `expense:${nonFood}`;
     postEntry(ctx, {
       date,
-      memo: `${NON_FOOD_LABELS[nonFood]}：${memo}`,
+      memo: `${label}：${memo}`,
       sourceType: 'fund_expense',
       sourceId: id,
       postings: [

@@ -1,5 +1,5 @@
 import type { ProfileVersionRow } from '../../../../shared/api/people.ts';
-import { NON_FOOD_EXPENSES, NON_FOOD_LABELS, type NonFoodExpense } from '../../../../shared/domain.ts';
+import { BANK_FEE, NON_FOOD_EXPENSES, NON_FOOD_LABELS, type NonFoodExpense } from '../../../../shared/domain.ts';
 import { ApiError } from '../../../../shared/errors.ts';
 import { formatFen } from '../../../../shared/format.ts';
 import { DEFAULT_PROFILE, profileSchema, type RegionalProfile } from '../../../../shared/profile.ts';
@@ -69,7 +69,8 @@ const monthWords = (m: string) => `${m.slice(0, 4)}年${Number(m.slice(5, 7))}�
  * would otherwise drop out of the month's summary while the bank still shows it paid.
  */
 export function assertKindsStillAllowed(ctx: Pick<Ctx, 'db'>, month: string, profile: RegionalProfile): void {
-  const forbidden = NON_FOOD_EXPENSES.filter((k) => !profile.allowedNonFood.includes(k));
+  // 手续费 is allowed under every profile.
+  const forbidden = NON_FOOD_EXPENSES.filter((k) => k !== BANK_FEE && !(profile.allowedNonFood as readonly string[]).includes(k));
   if (!forbidden.length) return;
   const used = ctx.db
     .prepare(
