@@ -4,6 +4,8 @@
  *   dist/electron/preload.cjs  the sandboxed preload: one CommonJS file requiring nothing but 'electron'
  *   dist/electron/xlsx-worker.cjs  the worker thread that reads an .xlsx people bring (electron/core/xlsx/read.ts reads
  *                              and evaluates it from beside main.cjs)
+ *   dist/electron/job-worker.cjs  the worker thread of long reads, verify and the month's export (electron/core/jobs/run.ts
+ *                              evaluates it from beside main.cjs; it loads better-sqlite3 from the path main resolved)
  *   dist/electron/icon.png     the window icon (the packaged app holds dist/ only)
  *   dist/renderer/             the React renderer, by Vite (vite.config.ts)
  * 'electron' and 'better-sqlite3' stay external: the first is provided by the runtime, the second loads its N-API
@@ -42,6 +44,19 @@ const common = {
 
 await esbuild.build({ ...common, entryPoints: ['electron/main.ts'], outfile: path.join(out, 'main.cjs') });
 await esbuild.build({ ...common, entryPoints: ['electron/core/xlsx/worker.ts'], outfile: path.join(out, 'xlsx-worker.cjs') });
+// Evaluated from source (`eval: true`), the job worker cannot resolve 'better-sqlite3' from its own folder: the driver
+// is required from the absolute path the main process resolved and handed over (jobs/run.ts, as the health check does).
+const driverFromMain = {
+  name: 'driver-from-main',
+  setup(b) {
+    b.onResolve({ filter: /^better-sqlite3$/ }, () => ({ path: 'better-sqlite3', namespace: 'driver-from-main' }));
+    b.onLoad({ filter: /.*/, namespace: 'driver-from-main' }, () => ({
+      contents: "module.exports = require(require('node:worker_threads').workerData.driver);",
+      loader: 'js',
+    }));
+  },
+};
+await esbuild.build({ ...common, entryPoints: ['electron/core/jobs/worker.ts'], outfile: path.join(out, 'job-worker.cjs'), external: ['electron'], plugins: [driverFromMain] });
 await esbuild.build({
   ...common,
   entryPoints: ['electron/preload.ts'],

@@ -37,6 +37,8 @@ export const METHOD_ACCESS = {
   'ingredients.update': ['admin', 'storekeeper', 'accountant'],
   'integrity.health': 'any',
   'integrity.verify': ['admin', 'accountant', 'reviewer'],
+  'maintenance.cancel': 'any',
+  'maintenance.progress': 'any',
   'mealPlans.list': ['admin', 'cashier', 'accountant', 'reviewer'],
   'mealPlans.update': ['admin', 'accountant'],
   'monthclose.approve': ['reviewer'],

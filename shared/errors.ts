@@ -9,6 +9,7 @@ export const ERROR_CODES = [
   'LOCKED', // the period is closed or the database is held by another writer
   'UNKNOWN_METHOD',
   'DISK_FULL', // the ledger's (or a backup's) disk has too little free space: nothing was written
+  'CANCELLED', // the person stopped a long read (verify, export) before it ended: nothing was written
   'INTERNAL',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];

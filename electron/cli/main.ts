@@ -9,6 +9,7 @@ import { parseArgs, UsageError } from './args.ts';
 import { EXIT_OK, EXIT_REJECTED, EXIT_USAGE, type CliCommand, type CliContext, type CliIo } from './command.ts';
 import { COMMANDS } from './commands/index.ts';
 import { promptHidden } from './prompt.ts';
+import { showProgressOf } from './progress.ts';
 
 const GLOBAL_FLAGS = ['db', 'data-dir', 'user'];
 const GLOBAL_BOOLEANS = ['help'];
@@ -111,6 +112,13 @@ function makeContext(cmd: CliCommand, positionals: string[], flags: Map<string, 
       // The writer lock (held while this command runs) names the CLI when the app or another command is refused.
       const b = openBackend({ file: loc.file, lockHolder: 'cli' });
       opened.push(b);
+      // Long work through the backend (an export, a restore) shows its progress on a terminal's stderr.
+      const stop = showProgressOf(b, io.stderr);
+      const close = b.close;
+      b.close = () => {
+        stop();
+        close();
+      };
       return b;
     },
     async login(b) {

@@ -59,6 +59,7 @@ export const ERROR_TITLES: Record<ApiCallError['code'], string> = {
   LOCKED: '已锁定',
   UNKNOWN_METHOD: '功能不存在',
   DISK_FULL: '磁盘空间不足',
+  CANCELLED: '已取消',
   INTERNAL: '程序内部错误',
   TRANSPORT: '连接失败',
 };

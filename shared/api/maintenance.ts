@@ -56,6 +56,30 @@ export interface HealthInfo {
   restoreNote?: string;
 }
 
+/** Long work that reports its progress (electron/core/ledger/progress.ts). */
+export type OperationKind = 'verify' | 'backup' | 'restore' | 'export' | 'import' | 'migrate';
+
+/** One long operation of this ledger, running or ended in the last minute, as the progress bar shows it. */
+export interface OperationProgress {
+  id: string;
+  op: OperationKind;
+  /** What it is, in Chinese (校验账本, 备份, …). */
+  label: string;
+  /** What it is doing now, in Chinese. */
+  step: string;
+  done: number;
+  total: number;
+  /** Seconds left at the rate so far; null until there is a rate to go by. */
+  etaSeconds: number | null;
+  /** Whether the person may stop it (verify, export); a restore never. */
+  cancellable: boolean;
+  state: 'running' | 'done' | 'failed' | 'cancelled';
+  startedAt: string;
+  updatedAt: string;
+  /** Who started it (only they may cancel it). */
+  userId: string | null;
+}
+
 /** An absolute path chosen in the shell's file dialog (a folder for a backup, a file for a restore). */
 const absolutePath = (label: string) =>
   z
@@ -104,6 +128,19 @@ export const maintenanceApi = {
     access: 'any',
     writes: false,
     summary: '账本文件检查（启动后在后台进行）的结果：损坏时应从备份恢复',
+  }),
+  'maintenance.progress': method<OperationProgress[]>()({
+    input: z.object({}).strict().default({}),
+    access: 'any',
+    writes: false,
+    summary: '正在进行（或刚结束）的耗时工作的进度：校验、备份、恢复、导出等，做到哪一步、完成多少、大约还要多久',
+  }),
+  'maintenance.cancel': method<OperationProgress>()({
+    input: z.object({ id: z.string({ error: '请指明要取消的工作' }).trim().min(1, { error: '请指明要取消的工作' }).max(64, { error: '工作编号过长' }) }).strict(),
+    access: 'any',
+    // Writes nothing to the ledger: asks a running verify or export (one's own) to stop.
+    writes: false,
+    summary: '取消自己开始的校验或导出（恢复开始后不能取消）',
   }),
   'integrity.verify': method<VerifyResult>()({
     input: z.object({ anchors: z.array(publishedChecksum).max(120, { error: '一次最多核对 120 个校验码' }).optional() }).strict().default({}),

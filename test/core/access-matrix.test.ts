@@ -46,6 +46,8 @@ const MATRIX = `
   ingredients.update           W  accountant admin storekeeper
   integrity.health             R  any
   integrity.verify             R  accountant admin reviewer
+  maintenance.cancel           R  any
+  maintenance.progress         R  any
   mealPlans.list               R  accountant admin cashier reviewer
   mealPlans.update             W  accountant admin
   monthclose.approve           W  reviewer

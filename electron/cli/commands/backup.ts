@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import { backupDbTo } from '../../core/integrity/backup.ts';
 import { ApiError } from '../../../shared/errors.ts';
 import { EXIT_OK, type CliCommand } from '../command.ts';
+import { terminalReporter } from '../progress.ts';
 
 /** `canteen --db FILE backup --out FILE`: one self-contained copy through SQLite's online backup API. */
 export const backupCommand: CliCommand = {
@@ -16,7 +17,12 @@ export const backupCommand: CliCommand = {
     if (fs.existsSync(out)) throw new ApiError('CONFLICT', `备份文件 ${out} 已存在，请换一个文件名`);
     if (path.resolve(out) === path.resolve(c.location().file)) throw new ApiError('VALIDATION', '备份文件不能是账本文件本身');
     const b = await c.open({ create: false });
-    await backupDbTo(b.db, out);
+    const progress = terminalReporter(c.io.stderr, '备份');
+    try {
+      await backupDbTo(b.db, out, progress.report);
+    } finally {
+      progress.end();
+    }
     await c.print({ ledger: c.location().file, backup: out, sizeBytes: fs.statSync(out).size });
     return EXIT_OK;
   },

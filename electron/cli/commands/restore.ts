@@ -1,4 +1,5 @@
 import { previewBackup, restoreLedger } from '../../core/integrity/backup-restore.ts';
+import { terminalReporter } from '../progress.ts';
 import { EXIT_OK, type CliCommand } from '../command.ts';
 
 /**
@@ -18,7 +19,13 @@ export const restoreCommand: CliCommand = {
       return EXIT_OK;
     }
     const b = await c.open({ create: false });
-    const r = await restoreLedger(b.ctx, from);
+    const progress = terminalReporter(c.io.stderr, '从备份恢复');
+    let r: Awaited<ReturnType<typeof restoreLedger>>;
+    try {
+      r = await restoreLedger(b.ctx, from, progress.report);
+    } finally {
+      progress.end();
+    }
     await c.print({ ledger: c.location().file, restoredFrom: from, preview: r.preview, preRestoreBackup: r.preRestore.file });
     return EXIT_OK;
   },

@@ -3,6 +3,7 @@ import { assertLedgerFile } from '../ledger-file.ts';
 import { EXIT_OK, EXIT_REJECTED, type CliCommand } from '../command.ts';
 import { badChecksumMessage, parsePublishedChecksums } from '../../../shared/anchors.ts';
 import { UsageError } from '../args.ts';
+import { terminalReporter } from '../progress.ts';
 
 /**
  * `canteen --db FILE verify [--anchor 校验码]`: reads the ledger (no writer lock: the app may keep running) and checks
@@ -25,7 +26,14 @@ export const verifyCommand: CliCommand = {
     if (given !== undefined && values.length === 0) throw new UsageError('--anchor 后面应为公示表上的校验码');
     const file = c.location().file;
     assertLedgerFile(file, { create: false });
-    const r = verifyLedgerFile(file, values);
+    const progress = terminalReporter(c.io.stderr, '校验账本');
+    let r: ReturnType<typeof verifyLedgerFile>;
+    try {
+      progress.report('逐项核对账本', 0, 1);
+      r = verifyLedgerFile(file, values);
+    } finally {
+      progress.end();
+    }
     await c.print({
       ok: r.ok,
       // A ledger in a folder that cannot be written is read without changing a byte, and the summary says so.

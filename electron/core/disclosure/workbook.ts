@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import { noProgress, type ProgressReporter } from '../ledger/progress.ts';
 import path from 'node:path';
 import ExcelJS from 'exceljs';
 import type {
@@ -555,7 +556,7 @@ export function disclosureFileName(d: Pick<DisclosureData, 'schoolName' | 'month
 }
 
 /** Writes the chosen sheets into `file`, through a temporary name so a failure leaves no half-written workbook. */
-export async function writeSheets(d: DisclosureData, layout: DisclosureLayout, file: string, only?: DisclosureSheet[]): Promise<void> {
+export async function writeSheets(d: DisclosureData, layout: DisclosureLayout, file: string, only?: DisclosureSheet[], report: ProgressReporter = noProgress): Promise<void> {
   checkDisclosureData(d);
   const L = resolveLayout(layout, d.usesStoreroom);
   const sheets = only ? L.sheets.filter((s) => only.includes(s.key)) : L.sheets;
@@ -573,7 +574,9 @@ export async function writeSheets(d: DisclosureData, layout: DisclosureLayout, f
   streams.zip?.on('error', heard);
   try {
     const { y, m } = monthWords(d.month);
-    for (const { key, name } of sheets) {
+    for (const [i, { key, name }] of sheets.entries()) {
+      // Between sheets: a cancel stops here, and the part file is removed below (issue 19).
+      report(`写出工作表“${name}”`, i, sheets.length);
       const spec = SHEET_COLUMNS[key];
       const out = addSheet(wb, name, spec, d);
       const title = `${d.schoolName}${y}年${m}月${name}`;
@@ -586,6 +589,7 @@ export async function writeSheets(d: DisclosureData, layout: DisclosureLayout, f
       else writeRefunds(out, spec, d, title);
       out.ws.commit();
     }
+    report('压缩并保存工作簿', sheets.length, sheets.length + 1);
     await Promise.race([wb.commit(), errorOf(streams.stream), errorOf(streams.zip)]);
     if (failed) throw failed;
     fs.renameSync(part, file);
@@ -612,9 +616,9 @@ function errorOf(emitter: NodeJS.EventEmitter | undefined): Promise<never> {
  * Writes the disclosure workbook. `outPath` is either an existing folder (the file gets its standard name
  * `{学校}_{YYYY}年{M}月_伙食费公示.xlsx` there) or the file to write. Returns the path written.
  */
-export async function writeDisclosureWorkbook(data: DisclosureData, layout: DisclosureLayout, outPath: string): Promise<string> {
+export async function writeDisclosureWorkbook(data: DisclosureData, layout: DisclosureLayout, outPath: string, report: ProgressReporter = noProgress): Promise<string> {
   const file = isDir(outPath) ? path.join(outPath, disclosureFileName(data)) : outPath;
-  await writeSheets(data, layout, file);
+  await writeSheets(data, layout, file, undefined, report);
   return file;
 }
 

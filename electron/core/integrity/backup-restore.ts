@@ -8,6 +8,7 @@ import type { Ctx } from '../context.ts';
 import { recheckHealth } from './health-check.ts';
 import { LATEST_VERSION, openLedger, type Db } from '../db/open.ts';
 import { verifyLedger } from './verify.ts';
+import { noProgress, type ProgressReporter } from '../ledger/progress.ts';
 
 /**
  * What must hold in a file before it may replace the ledger: the audit chain intact and, when it is of this program's
@@ -61,11 +62,13 @@ export interface RestoreResult {
  *    pre-migration backup), record the restore in the audit chain, and log everyone out.
  * If reopening fails the pre-restore backup is put back, so the ledger is never left missing.
  */
-export async function restoreLedger(ctx: Ctx, from: string): Promise<RestoreResult> {
+export async function restoreLedger(ctx: Ctx, from: string, report: ProgressReporter = noProgress): Promise<RestoreResult> {
   const file = ctx.db.name;
   if (!file || file === ':memory:') throw new ApiError('RULE', '内存中的账本不能从备份恢复');
   const dataDir = ctx.dataDir ?? path.dirname(path.resolve(file));
   assertRoomToRestore(ctx.db, from, dataDir);
+  // Four steps of ten: the copy and check of the backup, the pre-restore backup (six, page by page), the swap.
+  report('复制并检查备份文件', 0, 10);
   const staged = stageCopy(from, file);
   let preview: BackupPreview;
   try {
@@ -76,13 +79,14 @@ export async function restoreLedger(ctx: Ctx, from: string): Promise<RestoreResu
   }
   let preRestore: BackupFile;
   try {
-    preRestore = await createBackup(ctx.db, backupsDir(dataDir), 'prerestore', ctx.now());
+    preRestore = await createBackup(ctx.db, backupsDir(dataDir), 'prerestore', ctx.now(), '', (_s, done, total) => report('先备份当前账本', 2 + (total ? (6 * done) / total : 0), 10));
   } catch (e) {
     fs.rmSync(staged, { force: true });
     throw e;
   }
   // From here on synchronous: no other call can run on the ledger between closing and reopening.
   const userId = ctx.session?.userId ?? null;
+  report('换入备份中的数据并重新打开', 8, 10);
   ctx.db.close();
   let db: Db;
   try {

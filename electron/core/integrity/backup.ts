@@ -5,6 +5,7 @@ import { ApiError } from '../../../shared/errors.ts';
 import { addDays, chinaDate } from '../ledger/clock.ts';
 import { LATEST_VERSION, type Db } from '../db/open.ts';
 import { checkFindings } from './health-check.ts';
+import { noProgress, type ProgressReporter } from '../ledger/progress.ts';
 import { assertRoomFor, diskFullMessage, freeBytes, isDiskFull } from './disk-space.ts';
 
 /**
@@ -182,13 +183,22 @@ function ensureDir(dir: string): void {
   }
 }
 
+/** Pages copied per step of the online backup (better-sqlite3's default), then other calls get their turn. */
+const BACKUP_PAGES_PER_STEP = 100;
+
 /** Online backup (SQLite's backup API, page by page, writers keep going) of the open ledger to `dest`. */
-export async function backupDbTo(db: Db, dest: string): Promise<void> {
+export async function backupDbTo(db: Db, dest: string, report: ProgressReporter = noProgress): Promise<void> {
   ensureDir(path.dirname(dest));
   assertRoomForBackup(db, path.dirname(dest));
   const tmp = tempBeside(dest);
   try {
-    await db.backup(tmp);
+    // Pages copied of pages in all (issue 19: progress on long work), after each run of pages.
+    await db.backup(tmp, {
+      progress: ({ totalPages, remainingPages }) => {
+        report('复制账本数据', totalPages - remainingPages, totalPages);
+        return BACKUP_PAGES_PER_STEP;
+      },
+    });
   } catch (e) {
     for (const f of [tmp, `${tmp}-wal`, `${tmp}-shm`, `${tmp}-journal`]) fs.rmSync(f, { force: true });
     if (isDiskFull(e)) throw backupDiskFull(path.dirname(dest));
@@ -222,10 +232,10 @@ function describe(file: string): BackupFile {
 }
 
 /** Backs the open ledger up into `dir` (the backups folder, or a folder the person chose) under a dated name. */
-export async function createBackup(db: Db, dir: string, reason: BackupReason, at: Date, detail = ''): Promise<BackupFile> {
+export async function createBackup(db: Db, dir: string, reason: BackupReason, at: Date, detail = '', report: ProgressReporter = noProgress): Promise<BackupFile> {
   ensureDir(dir);
   const dest = freeName(dir, backupFileName(reason, at, detail));
-  await backupDbTo(db, dest);
+  await backupDbTo(db, dest, report);
   return describe(dest);
 }
 

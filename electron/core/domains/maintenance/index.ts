@@ -10,6 +10,9 @@ import { healthOf } from '../../integrity/health-check.ts';
 import { restoreLossNote } from '../../db/damage.ts';
 import { anchorFromBackups, describeReport, verifyLedger } from '../../integrity/verify.ts';
 import { profileOf } from '../people/index.ts';
+import { cancelOperation, operationsOf, withOperation, type ProgressReporter } from '../../ledger/progress.ts';
+import { jobFile, runJob } from '../../jobs/run.ts';
+import type { VerifyResult } from '../../../../shared/api/maintenance.ts';
 
 function info(f: BackupFile): BackupInfo {
   return { ...f, reasonLabel: BACKUP_REASON_LABELS[f.reason] };
@@ -39,13 +42,25 @@ function chosenFolder(folder: string): string {
   return dir;
 }
 
+/** integrity.verify's answer, computed on the connection in `ctx` (the backend's, or a worker's own: jobs/run.ts). */
+export function verifyForApi(ctx: Ctx, input: { anchors?: string[] }, report: ProgressReporter): VerifyResult {
+  report('查找最新备份作为锚点', 0, 1);
+  const anchor = ctx.dataDir ? anchorFromBackups(ctx.db, backupsDir(ctx.dataDir), listBackups) : null;
+  report('逐项核对账本', 0, 1);
+  const r = verifyLedger(ctx.db, { anchor, published: input.anchors ?? [], attachmentsDir: ctx.dataDir ? path.join(ctx.dataDir, 'attachments') : undefined });
+  report('核对完成', 1, 1);
+  return { ...r, summary: describeReport(r), anchor: anchor?.source ?? null };
+}
+
 export const maintenanceHandlers: Handlers<keyof typeof maintenanceApi> = {
   'backup.list': (ctx) => listBackups(backupsDir(dataDirOf(ctx))).map(info),
 
   'backup.create': async (ctx, input) => {
     const own = backupsDir(dataDirOf(ctx));
     const dir = input.folder ? chosenFolder(input.folder) : own;
-    const f = await createBackup(ctx.db, dir, 'manual', ctx.now());
+    // SQLite's online backup copies a run of pages at a time and lets other calls in between: not cancelled halfway
+    // (the partial copy would be removed, but there is nothing to gain), so not cancellable.
+    const f = await withOperation(ctx, 'backup', { cancellable: false }, (run) => createBackup(ctx.db, dir, 'manual', ctx.now(), '', run.report));
     if (dir === own) pruneBackups(own, ctx.now(), retentionOf(profileOf(ctx)));
     return info(f);
   },
@@ -53,7 +68,8 @@ export const maintenanceHandlers: Handlers<keyof typeof maintenanceApi> = {
   'backup.preview': (ctx, input) => previewBackup(input.file, ctx.db.name),
 
   'backup.restore': async (ctx, input) => {
-    const r = await restoreLedger(ctx, input.file);
+    // Never cancellable: once the copy is swapped in, stopping halfway would leave neither ledger.
+    const r = await withOperation(ctx, 'restore', { cancellable: false }, (run) => restoreLedger(ctx, input.file, run.report));
     return { preview: r.preview, preRestoreBackup: r.preRestore.file };
   },
 
@@ -63,9 +79,12 @@ export const maintenanceHandlers: Handlers<keyof typeof maintenanceApi> = {
     return h.status === 'damaged' && ctx.dataDir ? { ...h, restoreNote: restoreLossNote(ctx.db.name) } : h;
   },
 
-  'integrity.verify': (ctx, input) => {
-    const anchor = ctx.dataDir ? anchorFromBackups(ctx.db, backupsDir(ctx.dataDir), listBackups) : null;
-    const r = verifyLedger(ctx.db, { anchor, published: input.anchors ?? [], attachmentsDir: ctx.dataDir ? path.join(ctx.dataDir, 'attachments') : undefined });
-    return { ...r, summary: describeReport(r), anchor: anchor?.source ?? null };
-  },
+  // In a worker thread on its own read-only connection (jobs/run.ts): minutes on a big ledger, and the window keeps
+  // answering meanwhile. Cancellable: it writes nothing.
+  'integrity.verify': (ctx, input) =>
+    withOperation(ctx, 'verify', { cancellable: true }, (run) => (jobFile(ctx) ? runJob<VerifyResult>(ctx, 'verify', input, run) : verifyForApi(ctx, input, run.report))),
+
+  'maintenance.progress': (ctx) => operationsOf(ctx),
+
+  'maintenance.cancel': (ctx, input) => cancelOperation(ctx, input.id),
 };

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import type { MonthEvent, MonthState, MonthStatus } from '../../../../shared/api/monthclose.ts';
+import type { ExportResult, MonthEvent, MonthState, MonthStatus } from '../../../../shared/api/monthclose.ts';
 import { ApiError } from '../../../../shared/errors.ts';
 import { audit, auditHead } from '../../ledger/audit.ts';
 import { groupRows, newestBySeq, withRows } from '../../ledger/row-snapshot.ts';
@@ -16,6 +16,8 @@ import { bankLines, blockingItems, checklist } from './checklist.ts';
 import { disclosureData, disclosureListsJson } from './disclosure.ts';
 import { closeFigures, figuresChecksum, fundSummary, withFiguresMemo, type CloseFigures } from './figures.ts';
 import { fundHandlers } from './fund.ts';
+import { noProgress, withOperation, type ProgressReporter } from '../../ledger/progress.ts';
+import { jobFile, runJob } from '../../jobs/run.ts';
 import { writeMonthPackage } from './package.ts';
 import { ensureIdentity, formatFingerprint } from '../../package/signing-key.ts';
 
@@ -148,6 +150,51 @@ export function verifyClosedMonths(db: Db): ClosedMonthCheck[] {
   return months.map((m) => recomputeClosedMonthChecksum(db, m)).filter((c): c is ClosedMonthCheck => c !== null);
 }
 
+/**
+ * The month's disclosure workbook (and the summary PDF) of its latest close, with progress in hundredths: the checksum
+ * check to 10, the figures to 40, the workbook's sheets to 90 (100 without the PDF), the PDF to 100.
+ */
+export async function exportMonth(ctx: Ctx, { month, dir, pdf }: { month: string; dir?: string; pdf?: boolean }, report: ProgressReporter = noProgress): Promise<ExportResult> {
+  assertMayRead(ctx, month);
+  const close = latestClose(ctx, month);
+  const checksumHex = close.checksum as string;
+  // One memo for the check and the data: both need the month's closeFigures, computed once (issue 8).
+  report('核对月结校验码', 0, 100);
+  const data = withFiguresMemo(() => {
+    const check = recomputeClosedMonthChecksum(ctx.db, month);
+    if (check && !check.ok) throw new ApiError('RULE', `${monthWords(month)}的账目在月结后发生了变化（校验码不符），请由审核人核查后反结账重新月结`);
+    report('汇总公示数据', 10, 100);
+    return disclosureData(ctx, month, close.revision, checksumHex);
+  });
+  const outDir = dir ?? (ctx.dataDir ? path.join(ctx.dataDir, 'exports') : null);
+  if (!outDir) throw new ApiError('VALIDATION', '请指定导出文件夹');
+  fs.mkdirSync(outDir, { recursive: true });
+  const layout = profileFor(ctx, month).disclosureLayout;
+  const span = pdf ? 50 : 60;
+  const xlsxPath = await writeDisclosureWorkbook(data, layout, path.join(outDir, disclosureFileName(data, close.revision > 1 ? `伙食费公示_第${close.revision}版` : '伙食费公示')), (step, done, total) =>
+    report(step, 40 + Math.floor((span * done) / Math.max(1, total)), 100),
+  );
+  let pdfPath: string | null = null;
+  let pdfError: string | null = null;
+  if (pdf) {
+    // Before the PDF: a cancel here keeps the workbook just written (it is whole) and writes no PDF.
+    report('生成收支公示表 PDF', 90, 100);
+    try {
+      const written = await writeSummaryPdf(disclosureData(ctx, month, close.revision, checksumHex), layout, outDir, ctx.dataDir);
+      // A later revision keeps the earlier PDF beside it, as it does the workbook.
+      pdfPath = close.revision > 1 ? written.replace(/\.pdf$/, `_第${close.revision}版.pdf`) : written;
+      if (pdfPath !== written) fs.renameSync(written, pdfPath);
+    } catch (e) {
+      // The workbook stands on its own; a missing LibreOffice or a full disk only costs the notice-board PDF, and
+      // says so in words.
+      pdfError = isDiskFull(e)
+        ? diskFullMessage(freeBytes(outDir), { where: `导出位置（${outDir}）所在磁盘`, what: '公示表已导出，收支公示表 PDF 没有写出', kept: '账本没有改动' })
+        : (e as Error).message;
+    }
+  }
+  return { xlsxPath, pdfPath, pdfError, revision: close.revision, checksumHex };
+}
+
 export const monthcloseHandlers: Handlers<Keys | 'fund.recordExpense' | 'fund.recordIncome'> = {
   ...fundHandlers,
 
@@ -239,39 +286,10 @@ export const monthcloseHandlers: Handlers<Keys | 'fund.recordExpense' | 'fund.re
     return monthState(ctx, month);
   },
 
-  'monthclose.export': async (ctx, { month, dir, pdf }) => {
-    assertMayRead(ctx, month);
-    const close = latestClose(ctx, month);
-    const checksumHex = close.checksum as string;
-    // One memo for the check and the data: both need the month's closeFigures, computed once (issue 8).
-    const data = withFiguresMemo(() => {
-      const check = recomputeClosedMonthChecksum(ctx.db, month);
-      if (check && !check.ok) throw new ApiError('RULE', `${monthWords(month)}的账目在月结后发生了变化（校验码不符），请由审核人核查后反结账重新月结`);
-      return disclosureData(ctx, month, close.revision, checksumHex);
-    });
-    const outDir = dir ?? (ctx.dataDir ? path.join(ctx.dataDir, 'exports') : null);
-    if (!outDir) throw new ApiError('VALIDATION', '请指定导出文件夹');
-    fs.mkdirSync(outDir, { recursive: true });
-    const layout = profileFor(ctx, month).disclosureLayout;
-    const xlsxPath = await writeDisclosureWorkbook(data, layout, path.join(outDir, disclosureFileName(data, close.revision > 1 ? `伙食费公示_第${close.revision}版` : '伙食费公示')));
-    let pdfPath: string | null = null;
-    let pdfError: string | null = null;
-    if (pdf) {
-      try {
-        const written = await writeSummaryPdf(disclosureData(ctx, month, close.revision, checksumHex), layout, outDir, ctx.dataDir);
-        // A later revision keeps the earlier PDF beside it, as it does the workbook.
-        pdfPath = close.revision > 1 ? written.replace(/\.pdf$/, `_第${close.revision}版.pdf`) : written;
-        if (pdfPath !== written) fs.renameSync(written, pdfPath);
-      } catch (e) {
-        // The workbook stands on its own; a missing LibreOffice or a full disk only costs the notice-board PDF, and
-        // says so in words.
-        pdfError = isDiskFull(e)
-          ? diskFullMessage(freeBytes(outDir), { where: `导出位置（${outDir}）所在磁盘`, what: '公示表已导出，收支公示表 PDF 没有写出', kept: '账本没有改动' })
-          : (e as Error).message;
-      }
-    }
-    return { xlsxPath, pdfPath, pdfError, revision: close.revision, checksumHex };
-  },
+  // In a worker thread on its own read-only connection (jobs/run.ts), so the window keeps answering; cancellable
+  // between its steps (a cancelled workbook's part file is removed; nothing is written to the ledger).
+  'monthclose.export': (ctx, input) =>
+    withOperation(ctx, 'export', { cancellable: true }, (run) => (jobFile(ctx) ? runJob<ExportResult>(ctx, 'export', input, run) : exportMonth(ctx, input, run.report))),
 
   // 上报包 (issue 18): refused, like the export, when the closed month's figures no longer give its checksum.
   'monthclose.package': async (ctx, { month, dir, schoolCode }) => {

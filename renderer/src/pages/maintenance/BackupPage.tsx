@@ -9,6 +9,7 @@ import { chinaTime } from '../../labels.ts';
 import { useRoles, useSession } from '../../session.ts';
 import { HealthNotice, useHealth } from './HealthNotice.tsx';
 import { canPickPath, pickPath } from './pickPath.ts';
+import { WorkProgress } from '../../components/WorkProgress.tsx';
 import { badChecksumMessage, parsePublishedChecksums } from '../../../../shared/anchors.ts';
 
 /** 1536 → "1.5 KB": backups are a few hundred KB to a few hundred MB. */
@@ -125,6 +126,7 @@ function BackupsCard({ isAdmin }: { isAdmin: boolean }) {
           </Space.Compact>
         )}
       </Space>
+      <WorkProgress op="backup" running={busy === 'own' || busy === 'folder'} testId="backup-progress" />
       <Typography.Paragraph type="secondary" style={{ marginBottom: 12 }}>
         程序每次启动、每天运行时、升级数据前和恢复前都会自动备份到备份文件夹（列表如下，新的在前）。
         {picker ? '要存到 U 盘等别处，请点“备份到 U 盘或其他文件夹…”并选择文件夹' : '要存到 U 盘等别处，请在上面的框里输入文件夹的完整路径'}
@@ -264,7 +266,9 @@ function VerifyCard() {
     try {
       setResult(await call('integrity.verify', values.length ? { anchors: values } : {}));
     } catch (e) {
-      showError(e);
+      // Stopped by the person (取消): said quietly, the previous result stays.
+      if ((e as { code?: string }).code === 'CANCELLED') toast('已取消校验');
+      else showError(e);
     } finally {
       setBusy(false);
     }
@@ -277,6 +281,7 @@ function VerifyCard() {
         </Button>
         <Typography.Text type="secondary">检查审计记录链、凭证借贷平衡，并逐行核对数据是否被绕过软件直接改动。</Typography.Text>
       </Space>
+      <WorkProgress op="verify" running={busy} testId="verify-progress" />
       <Input.TextArea
         style={{ marginBottom: 12 }}
         autoSize={{ minRows: 1, maxRows: 4 }}

@@ -12,6 +12,7 @@ import { showError, toast } from '../../feedback.ts';
 import { chinaTime, chinaToday } from '../../labels.ts';
 import { navigate, useQuery } from '../../router.ts';
 import { useSession } from '../../session.ts';
+import { WorkProgress } from '../../components/WorkProgress.tsx';
 
 /**
  * 月结与公示: pick a month, see its checklist (each open item links to the page that fixes it), enter the bank
@@ -191,10 +192,13 @@ export function MonthClosePage() {
                 onClick={() => {
                   setBusy(true);
                   call('monthclose.export', { month, pdf: true })
-                    .then((r) => {
-                      setExported(r);
-                      toast(`已导出公示（版本 ${r.revision}）`);
-                    }, showError)
+                    .then(
+                      (r) => {
+                        setExported(r);
+                        toast(`已导出公示（版本 ${r.revision}）`);
+                      },
+                      (e) => ((e as { code?: string }).code === 'CANCELLED' ? toast('已取消导出') : showError(e)),
+                    )
                     .finally(() => setBusy(false));
                 }}
               >
@@ -202,6 +206,7 @@ export function MonthClosePage() {
               </Button>
             )}
           </Space>
+          <WorkProgress op="export" running={busy} testId="export-progress" />
           {exported && (
             <Alert
               type="success"

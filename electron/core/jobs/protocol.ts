@@ -1,0 +1,29 @@
+import type { ApiErrorShape } from '../../../shared/errors.ts';
+import type { Session } from '../context.ts';
+
+/** The long reads that run in a worker thread (jobs/run.ts). */
+export type JobName = 'verify' | 'export';
+
+/** The worker's workerData: better-sqlite3's absolute path (the bundled worker requires it from there). */
+export interface JobWorkerData {
+  driver: string;
+}
+
+/** One job, as a message to the worker: the job, its input, and what it needs to build a read-only context like the backend's. */
+export interface JobRequest {
+  job: JobName;
+  input: unknown;
+  file: string;
+  dataDir: string | null;
+  /** The backend's clock at the start (a test's fixed clock is kept). */
+  nowIso: string;
+  session: Session | null;
+  installationId: string;
+  /** Int32 [0]: 1 once a cancel was asked. */
+  cancelFlag: SharedArrayBuffer;
+}
+
+export type JobMessage =
+  | { type: 'progress'; step: string; done: number; total: number }
+  | { type: 'result'; value: unknown }
+  | { type: 'error'; error: ApiErrorShape };
