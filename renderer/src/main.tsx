@@ -3,11 +3,13 @@ import zhCNModule from 'antd/locale/zh_CN.js';
 // antd's prebuilt stylesheet with zeroRuntime below: components no longer build, hash and inject their CSS while the
 // first screen renders (that was ~1/5 of the delivery page's renderer CPU); our theme still reaches them as CSS vars.
 import 'antd/dist/antd.css';
+import './contrast.css';
 import dayjs from 'dayjs';
 import 'dayjs/locale/zh-cn';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { Shell } from './Shell.tsx';
+import { THEME } from './theme.ts';
 
 type Locale = NonNullable<ConfigProviderProps['locale']>;
 // antd's locale file is CommonJS: TypeScript sees its exports object, the bundler hands over the default export.
@@ -17,7 +19,7 @@ dayjs.locale('zh-cn');
 
 createRoot(document.getElementById('root')!).render(
   <StrictMode>
-    <ConfigProvider locale={zhCN} button={{ autoInsertSpace: false }} theme={{ zeroRuntime: true, token: { colorPrimary: '#d4380d', fontSize: 14 } }}>
+    <ConfigProvider locale={zhCN} button={{ autoInsertSpace: false }} theme={THEME}>
       <AntApp style={{ height: '100%' }}>
         <Shell />
       </AntApp>

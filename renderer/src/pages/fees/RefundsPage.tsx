@@ -173,8 +173,8 @@ function RefundList({ reloadKey }: { reloadKey: number }) {
           { title: '退费日', render: (_, r) => `${r.firstDay} 至 ${r.lastDay}` },
           { title: '天数', dataIndex: 'days', align: 'right' },
           { title: '金额', align: 'right', render: (_, r) => formatFen(r.amountFen) },
-          { title: '申请日期', dataIndex: 'appliedOn' },
-          { title: '批准日期', dataIndex: 'approvedOn' },
+          { title: '申请日期', dataIndex: 'appliedOn', ...NOWRAP },
+          { title: '批准日期', dataIndex: 'approvedOn', ...NOWRAP },
           { title: '班主任确认', render: (_, r) => `${r.teacherName} ${r.teacherConfirmedOn}` },
           {
             title: '状态',

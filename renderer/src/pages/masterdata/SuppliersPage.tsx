@@ -4,6 +4,7 @@ import dayjs from 'dayjs';
 import type { Licence, Supplier } from '../../../../shared/api/masterdata.ts';
 import { LICENCE_KINDS, LICENCE_LABELS, SUPPLIER_KINDS, SUPPLIER_KIND_LABELS, type LicenceKind, type SupplierKind } from '../../../../shared/domain.ts';
 import { call } from '../../api.ts';
+import { NOWRAP } from '../../components/columns.ts';
 import { FormDialog } from '../../components/FormDialog.tsx';
 import { toast } from '../../feedback.ts';
 import { chinaToday } from '../../labels.ts';
@@ -75,7 +76,7 @@ export function SuppliersPage() {
         { title: '类型', dataIndex: 'kind', render: (k: SupplierKind) => SUPPLIER_KIND_LABELS[k] },
         { title: '统一社会信用代码', dataIndex: 'creditCode' },
         { title: '联系人', dataIndex: 'contactPerson' },
-        { title: '电话', dataIndex: 'phone' },
+        { title: '电话', dataIndex: 'phone', ...NOWRAP },
         { title: '证照', dataIndex: 'licences', render: (ls: Licence[]) => (ls.length ? ls.map((l) => licenceTag(l, today)) : <Tag color="red">无证照</Tag>) },
       ]}
       form={(supplier, readOnly, close) => <SupplierForm supplier={supplier} readOnly={readOnly} onClose={close} />}
