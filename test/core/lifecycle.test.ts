@@ -122,6 +122,29 @@ describe('deliveries', () => {
   });
 });
 
+describe('the cancel stamps in SQL (migration 0019)', () => {
+  it('refuses a discard that changes the draft or leaves who out, and a cancel without who', async () => {
+    const w = await world();
+    const d = await w.b.call('receiving.saveDraft', { id: null, draft: draft(w, [line(w.cabbage, { unitPriceFen: 250 })]) });
+    const p = await postNew(w, draft(w, [line(w.cabbage, { unitPriceFen: 250 })]));
+    const run = (sql: string, ...args: unknown[]) => () => w.b.db.prepare(sql).run(...args);
+    const stamp = `status = 'cancelled', cancelled_at = '2026-09-15T03:00:00.000Z', cancel_reason = '重复'`;
+    expect(run(`UPDATE deliveries SET ${stamp}, cancelled_by = ?, updated_at = '2026-09-15T03:00:00.000Z' WHERE id = ?`, w.users.storekeeper, d.id)).toThrow('作废草稿只记录作废时间、作废人和原因，不能同时修改内容');
+    expect(run(`UPDATE deliveries SET ${stamp}, cancelled_by = ?, total_fen = 0 WHERE id = ?`, w.users.storekeeper, d.id)).toThrow('作废草稿只记录作废时间、作废人和原因，不能同时修改内容');
+    expect(run(`UPDATE deliveries SET ${stamp} WHERE id = ?`, d.id)).toThrow('作废验收单须记录作废人');
+    expect(run(`UPDATE deliveries SET ${stamp} WHERE id = ?`, p.id)).toThrow('作废验收单须记录作废人');
+    // A posted delivery's content is still refused in migration 0002's words.
+    expect(run(`UPDATE deliveries SET ${stamp}, total_fen = 0 WHERE id = ?`, p.id)).toThrow('已过账或已作废的验收单不能修改，只能作废后更正');
+    // The stamps alone pass (rolled back: written behind the app's back they would be tampering).
+    const tx = w.b.db.transaction(() => {
+      run(`UPDATE deliveries SET ${stamp}, cancelled_by = ? WHERE id = ?`, w.users.storekeeper, d.id)();
+      run(`UPDATE deliveries SET ${stamp}, cancelled_by = ? WHERE id = ?`, w.users.storekeeper, p.id)();
+      throw new Error('rollback');
+    });
+    expect(tx).toThrow('rollback');
+  });
+});
+
 describe('receipts and refunds', () => {
   it('void in the same columns, reverse their entries on the day of the void, and only once', async () => {
     const s = await school();

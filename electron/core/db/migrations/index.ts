@@ -16,6 +16,7 @@ import { loginAttempts } from './0015_login_attempts.ts';
 import { studentClassMoves } from './0016_student_class_moves.ts';
 import { opening } from './0017_opening.ts';
 import { profileVersions } from './0018_profile_versions.ts';
+import { cancelStamps } from './0019_cancel_stamps.ts';
 import { expenseKinds } from './0020_expense_kinds.ts';
 
 export interface Migration {
@@ -43,5 +44,6 @@ export const MIGRATIONS: Migration[] = [
   studentClassMoves,
   opening,
   profileVersions,
+  cancelStamps,
   expenseKinds,
 ];
