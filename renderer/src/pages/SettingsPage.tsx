@@ -1,7 +1,23 @@
-import { Button, Card, Checkbox, Col, Form, Input, InputNumber, Radio, Row, Select, Space, Spin, Switch, Table } from 'antd';
+import { Alert, Button, Card, Checkbox, Col, Form, Input, InputNumber, Radio, Row, Select, Space, Spin, Switch, Table, Typography } from 'antd';
 import { useEffect, useState } from 'react';
+import type { SummaryPreview } from '../../../shared/api/monthclose.ts';
 import type { SchoolInfo } from '../../../shared/api/people.ts';
-import { CATEGORIES, CATEGORY_LABELS, NON_FOOD_EXPENSES, NON_FOOD_LABELS } from '../../../shared/domain.ts';
+import type { SummaryTableRow } from '../../../shared/disclosure.ts';
+import {
+  CATEGORIES,
+  CATEGORY_LABELS,
+  CERT_KINDS,
+  CERT_LABELS,
+  CONFIGURABLE_NON_FOOD,
+  COST_BASIS_LABELS,
+  COST_BASES,
+  FULL_COST_ONLY,
+  INGREDIENT_KIND_LABELS,
+  INGREDIENT_KINDS,
+  NON_FOOD_LABELS,
+} from '../../../shared/domain.ts';
+import { formatBp, formatFen } from '../../../shared/format.ts';
+import { applyPreset, PROFILE_PRESETS } from '../../../shared/profile-presets.ts';
 import type { RegionalProfile } from '../../../shared/profile.ts';
 import { call } from '../api.ts';
 import { enterToNext } from '../components/enterToNext.ts';
@@ -19,6 +35,13 @@ interface Values {
 
 const monthWords = (m: string) => `${m.slice(0, 4)}年${Number(m.slice(5, 7))}月`;
 
+/** The profile as the form holds it: notes as one text, the category list possibly empty (= the shipped eight). */
+const formProfile = (p: RegionalProfile): Values['profile'] => ({ ...p, notes: p.notes.join('\n'), disclosureCategories: p.disclosureCategories ?? [] });
+
+const certOptions = CERT_KINDS.map((k) => ({ value: k, label: CERT_LABELS[k] }));
+
+const cell = (r: SummaryTableRow, v: number | null): string => (v === null ? '—' : r.format === 'money' ? formatFen(v) : r.format === 'percent' ? formatBp(v) : String(v));
+
 const days = (label: string, min: number, max: number) => [{ required: true, type: 'integer' as const, min, max, message: `${label}应为 ${min}–${max} 的整数` }];
 
 /** 设置: the school's name and its regional profile (区域配置): every *profile* rule of DOMAIN.md. */
@@ -26,22 +49,67 @@ export function SettingsPage() {
   const [form] = Form.useForm<Values>();
   const [school, setSchool] = useState<SchoolInfo | null>(null);
   const [busy, setBusy] = useState(false);
+  /** The profile the form edits on top of: the saved one, or a preset applied to the form's values. */
+  const [base, setBase] = useState<RegionalProfile | null>(null);
+  const [preview, setPreview] = useState<SummaryPreview | null>(null);
+  const [previewMonth, setPreviewMonth] = useState('');
   const setSchoolName = useSession((s) => s.setSchoolName);
 
   useEffect(() => {
-    call('school.get', {}).then(setSchool, showError);
+    call('school.get', {}).then((s) => {
+      setSchool(s);
+      setBase(s.profile);
+      setPreviewMonth(s.defaultEffectiveFrom);
+    }, showError);
   }, []);
-  if (!school) return <Spin />;
+  if (!school || !base) return <Spin />;
+
+  /** The whole profile from the form's fields over `base` (nested objects merged, not replaced). */
+  const profileOf = (p: Values['profile'], over: RegionalProfile = base): RegionalProfile => {
+    const notes = (p.notes ?? '')
+      .split('\n')
+      .map((x) => x.trim())
+      .filter(Boolean);
+    const merged: RegionalProfile = {
+      ...over,
+      ...p,
+      notes,
+      disclosureLayout: { ...over.disclosureLayout, ...p.disclosureLayout },
+      certRules: { ...over.certRules, ...p.certRules, byCategory: { ...over.certRules.byCategory, ...p.certRules?.byCategory }, byKind: { ...over.certRules.byKind, ...p.certRules?.byKind } },
+    };
+    // 办公、维修、其他费用 only under full cost: a switch back to food cost drops them rather than being refused.
+    if (merged.costBasis !== 'full') merged.allowedNonFood = merged.allowedNonFood.filter((k) => !FULL_COST_ONLY.includes(k));
+    const groups = (p.disclosureCategories ?? []).filter((g) => g && (g.label || g.categories?.length));
+    if (groups.length) merged.disclosureCategories = groups;
+    else delete merged.disclosureCategories;
+    return merged;
+  };
+
+  const runPreview = async (profile: RegionalProfile, month = previewMonth) => {
+    if (!/^\d{4}-(0[1-9]|1[0-2])$/.test(month)) return showError(new Error('预览月份格式应为 YYYY-MM，如 2026-10'));
+    try {
+      setPreview(await call('monthclose.preview', { month, profile }));
+    } catch (e) {
+      setPreview(null);
+      showError(e, form);
+    }
+  };
+
+  const pickPreset = (key: string) => {
+    const preset = PROFILE_PRESETS.find((x) => x.key === key);
+    if (!preset) return;
+    const next = applyPreset(profileOf(form.getFieldsValue().profile), preset);
+    setBase(next);
+    form.setFieldsValue({ profile: formProfile(next) });
+    void runPreview(next);
+  };
 
   const submit = async (v: Values) => {
     setBusy(true);
     try {
-      const notes = v.profile.notes
-        .split('\n')
-        .map((s) => s.trim())
-        .filter(Boolean);
-      const saved = await call('school.update', { name: v.name, profile: { ...school.profile, ...v.profile, notes }, effectiveFrom: v.effectiveFrom });
+      const saved = await call('school.update', { name: v.name, profile: profileOf(v.profile), effectiveFrom: v.effectiveFrom });
       setSchool(saved);
+      setBase(saved.profile);
       form.setFieldsValue({ effectiveFrom: saved.defaultEffectiveFrom });
       setSchoolName(saved.name);
       toast('设置已保存');
@@ -52,7 +120,7 @@ export function SettingsPage() {
     }
   };
 
-  const initial: Values = { name: school.name, profile: { ...school.profile, notes: school.profile.notes.join('\n') }, effectiveFrom: school.defaultEffectiveFrom };
+  const initial: Values = { name: school.name, profile: formProfile(school.profile), effectiveFrom: school.defaultEffectiveFrom };
   const earliest = school.earliestEffectiveFrom;
   return (
     <Form form={form} layout="vertical" initialValues={initial} onFinish={submit} onKeyDownCapture={enterToNext} data-testid="settings-form" style={{ maxWidth: 980 }}>
@@ -69,6 +137,18 @@ export function SettingsPage() {
             </Form.Item>
           </Col>
         </Row>
+      </Card>
+      <Card title="区域预设" size="small" style={{ marginBottom: 12 }}>
+        <Select
+          style={{ width: 360 }}
+          placeholder="从预设开始：选择后可再逐项调整"
+          data-testid="settings-preset"
+          onChange={pickPreset}
+          options={PROFILE_PRESETS.map((x) => ({ value: x.key, label: x.title }))}
+        />
+        <Typography.Paragraph type="secondary" style={{ margin: '8px 0 0' }}>
+          预设只改核算方式、可列支的支出类别、公示类别、食堂性质和补助标准；结余限额、索证规则、签字栏等仍按本页填写。保存后自生效月份起施行。
+        </Typography.Paragraph>
       </Card>
       <Card title="伙食费与补助" size="small" style={{ marginBottom: 12 }}>
         <Row gutter={16}>
@@ -112,8 +192,20 @@ export function SettingsPage() {
             </Form.Item>
           </Col>
           <Col span={8}>
-            <Form.Item name={['profile', 'allowedNonFood']} label="允许列支的非食材支出">
-              <Checkbox.Group options={NON_FOOD_EXPENSES.map((k) => ({ value: k, label: NON_FOOD_LABELS[k] }))} />
+            <Form.Item name={['profile', 'costBasis']} label="核算方式">
+              <Radio.Group options={COST_BASES.map((k) => ({ value: k, label: COST_BASIS_LABELS[k] }))} />
+            </Form.Item>
+          </Col>
+          <Col span={16}>
+            <Form.Item noStyle dependencies={[['profile', 'costBasis']]}>
+              {() => {
+                const full = form.getFieldValue(['profile', 'costBasis']) === 'full';
+                return (
+                  <Form.Item name={['profile', 'allowedNonFood']} label="允许列支的非食材支出" extra="手续费（食堂专户的银行手续费）任何配置下都可列支；办公、维修、其他费用只有全成本核算才能列支。">
+                    <Checkbox.Group options={CONFIGURABLE_NON_FOOD.map((k) => ({ value: k, label: NON_FOOD_LABELS[k], disabled: !full && FULL_COST_ONLY.includes(k) }))} />
+                  </Form.Item>
+                );
+              }}
             </Form.Item>
           </Col>
           <Col span={8}>
@@ -190,6 +282,99 @@ export function SettingsPage() {
           </Col>
         </Row>
       </Card>
+      <Card title="公示类别" size="small" style={{ marginBottom: 12 }} data-testid="settings-categories">
+        <Typography.Paragraph type="secondary">
+          收支公示表“三、本月支出”下按哪些类别列示。每个食材类别须归入且只归入一个公示类别；不填则按默认八类（粮油、肉禽蛋、水产……）。
+        </Typography.Paragraph>
+        <Form.List name={['profile', 'disclosureCategories']}>
+          {(fields, { add, remove }) => (
+            <>
+              {fields.map((f) => (
+                <Row gutter={8} key={f.key} align="top">
+                  <Col span={6}>
+                    <Form.Item name={[f.name, 'label']} rules={[{ required: true, whitespace: true, message: '请填写公示类别名称' }]}>
+                      <Input placeholder="公示类别，如 荤食" />
+                    </Form.Item>
+                  </Col>
+                  <Col span={14}>
+                    <Form.Item name={[f.name, 'categories']} rules={[{ required: true, type: 'array', min: 1, message: '至少选择一个食材类别' }]}>
+                      <Select mode="multiple" placeholder="包含的食材类别" options={CATEGORIES.map((c) => ({ value: c, label: CATEGORY_LABELS[c] }))} />
+                    </Form.Item>
+                  </Col>
+                  <Col span={4}>
+                    <Button onClick={() => remove(f.name)}>删除</Button>
+                  </Col>
+                </Row>
+              ))}
+              <Space>
+                <Button onClick={() => add({ label: '', categories: [] })}>添加公示类别</Button>
+                {fields.length === 0 && (
+                  <Button onClick={() => CATEGORIES.forEach((c) => add({ label: CATEGORY_LABELS[c], categories: [c] }))}>从默认八类开始编辑</Button>
+                )}
+              </Space>
+            </>
+          )}
+        </Form.List>
+        <Row gutter={16} style={{ marginTop: 12 }}>
+          <Col span={8}>
+            <Form.Item name={['profile', 'disclosureLayout', 'canteenKind']} label="食堂性质" rules={[{ required: true, whitespace: true, message: '请填写食堂性质' }]}>
+              <Input />
+            </Form.Item>
+          </Col>
+        </Row>
+      </Card>
+      <Card title="索证规则" size="small" style={{ marginBottom: 12 }}>
+        <Typography.Paragraph type="secondary">按食材种类和类别必须查验的证明；食材自身只能增加要求，不能减少。</Typography.Paragraph>
+        <Row gutter={8}>
+          {INGREDIENT_KINDS.map((k) => (
+            <Col span={8} key={k}>
+              <Form.Item name={['profile', 'certRules', 'byKind', k]} label={`种类：${INGREDIENT_KIND_LABELS[k]}`}>
+                <Select mode="multiple" allowClear options={certOptions} />
+              </Form.Item>
+            </Col>
+          ))}
+          <Col span={8}>
+            <Form.Item name={['profile', 'certRules', 'imported']} label="进口食品">
+              <Select mode="multiple" allowClear options={certOptions} />
+            </Form.Item>
+          </Col>
+          {CATEGORIES.map((c) => (
+            <Col span={6} key={c}>
+              <Form.Item name={['profile', 'certRules', 'byCategory', c]} label={`类别：${CATEGORY_LABELS[c]}`}>
+                <Select mode="multiple" allowClear options={certOptions} />
+              </Form.Item>
+            </Col>
+          ))}
+        </Row>
+      </Card>
+      <Card title="公示表预览" size="small" style={{ marginBottom: 12 }} data-testid="settings-preview">
+        <Space style={{ marginBottom: 8 }}>
+          <span>预览月份</span>
+          <Input value={previewMonth} onChange={(e) => setPreviewMonth(e.target.value.trim())} placeholder="YYYY-MM" style={{ width: 120 }} data-testid="preview-month" />
+          <Button onClick={() => void runPreview(profileOf(form.getFieldsValue().profile))}>预览收支公示表</Button>
+        </Space>
+        {preview && (
+          <>
+            <Typography.Paragraph style={{ margin: '4px 0' }}>
+              {monthWords(preview.month)}　食堂性质：{preview.canteenKind}　工作表：{preview.sheets.join('、')}
+            </Typography.Paragraph>
+            {preview.closed && <Alert type="info" showIcon style={{ marginBottom: 8 }} message={`${monthWords(preview.month)}已月结：已公示的表格保持月结时的配置，这里只预览按正在编辑的配置会怎样列示`} />}
+            <Table
+              size="small"
+              rowKey="key"
+              pagination={false}
+              data-testid="preview-table"
+              dataSource={preview.rows}
+              columns={[
+                { title: '项目', dataIndex: 'label', render: (l: string, r: SummaryTableRow) => (r.bold ? <b>{l}</b> : l) },
+                { title: '本月', align: 'right', render: (_: unknown, r: SummaryTableRow) => cell(r, r.month) },
+                { title: '本年累计', align: 'right', render: (_: unknown, r: SummaryTableRow) => cell(r, r.ytd) },
+                { title: '说明', dataIndex: 'note' },
+              ]}
+            />
+          </>
+        )}
+      </Card>
       <Card title="生效月份与历史版本" size="small" style={{ marginBottom: 12 }} data-testid="profile-versions">
         <Row gutter={16}>
           <Col span={8}>
@@ -225,7 +410,14 @@ export function SettingsPage() {
         <Button type="primary" htmlType="submit" loading={busy}>
           保存设置
         </Button>
-        <Button onClick={() => form.resetFields()}>还原</Button>
+        <Button
+          onClick={() => {
+            setBase(school.profile);
+            form.resetFields();
+          }}
+        >
+          还原
+        </Button>
       </Space>
     </Form>
   );
