@@ -189,4 +189,62 @@ describe('the door form from the keyboard', () => {
     expect(d.lines[2]).toMatchObject({ rejectedMilli: 2_000, rejectReason: '外层烂叶', disposition: 'destroyed' });
     expect(app.errors).toEqual([]);
   }, LONG);
+
+  test('复制上次送货 fills the supplier’s last delivery as new lines, quantities blank; Enter walks the quantities', async () => {
+    const { page } = app;
+    const at = async (testid: string) => expect.poll(() => focused(page), POLL).toBe(testid);
+    await page.evaluate(() => (location.hash = '#/receiving/new'));
+    await page.getByTestId('delivery-form').waitFor();
+    expect(await page.getByTestId('delivery-copy-last').isDisabled()).toBe(true); // no supplier yet
+    await at('delivery-supplier');
+    await page.keyboard.type('cd');
+    await page.locator('.ant-select-dropdown:visible .ant-select-item-option-active', { hasText: '城东农产品配送有限公司' }).waitFor();
+    await page.keyboard.press('Enter');
+    await at('delivery-note-number');
+    await page.keyboard.type('SH-0916');
+    await page.getByTestId('delivery-copy-last').click();
+    await at('line-0-received');
+    const names = ['大米', '猪肉', '白菜', '面粉', '鸡蛋', '土豆', '西红柿', '黄瓜', '食用油', '豆腐'];
+    const prices = ['5.80', '28.00', '2.40', '4.20', '11.00', '3.00', '6.50', '4.00', '15.00', '3.50'];
+    for (const [i, name] of names.entries()) {
+      expect(await page.getByTestId(`line-${i}-item`).textContent()).toContain(name);
+      expect(await page.getByTestId(`line-${i}-price`).inputValue()).toBe(prices[i]);
+      expect(await page.getByTestId(`line-${i}-received`).inputValue()).toBe('');
+      expect(await page.getByTestId(`line-${i}-rejected`).inputValue()).toBe('');
+    }
+    expect(await page.getByTestId('line-1-cert-animal_quarantine').inputValue()).toBe(''); // each delivery has its own
+    expect(await page.getByTestId('line-10-item').textContent()).not.toMatch(/大米|豆腐/);
+    expect(await page.getByTestId('delivery-total').textContent()).toBe('合格金额合计：¥0.00');
+    await app.screenshot('copied');
+    // quantity, Enter past price and rejected (and 猪肉's two certificates), Enter on the next item: its quantity
+    const qty = ['40', '8', '15', '20', '10', '25', '10', '6', '10', '12'];
+    for (const [i, q] of qty.entries()) {
+      await at(`line-${i}-received`);
+      await page.keyboard.type(q);
+      for (let k = 0; k < (i === 1 ? 5 : 3); k++) await page.keyboard.press('Enter');
+      await at(`line-${i + 1}-item`);
+      if (i < 9) await page.keyboard.press('Enter');
+    }
+    // 40 × 5.80 + 8 × 28 + 15 × 2.40 + 20 × 4.20 + 10 × 11 + 25 × 3 + 10 × 6.50 + 6 × 4 + 10 × 15 + 12 × 3.50
+    // = 232 + 224 + 36 + 84 + 110 + 75 + 65 + 24 + 150 + 42 = 1,042.00
+    expect(await page.getByTestId('delivery-total').textContent()).toBe('合格金额合计：¥1,042.00');
+    await page.getByTestId('delivery-save').click();
+    await expect.poll(async () => (await b.call('receiving.list', { status: 'draft' })).rows.length, POLL).toBe(1);
+    const draft = await b.call('receiving.get', { id: (await b.call('receiving.list', { status: 'draft' })).rows[0].id });
+    expect(draft.noteNumber).toBe('SH-0916');
+    expect(draft.lines.map((l) => [l.ingredientName, l.receivedMilli, l.unitPriceFen, l.rejectedMilli])).toEqual([
+      ['大米', 40_000, 580, 0],
+      ['猪肉', 8_000, 2_800, 0],
+      ['白菜', 15_000, 240, 0],
+      ['面粉', 20_000, 420, 0],
+      ['鸡蛋', 10_000, 1_100, 0],
+      ['土豆', 25_000, 300, 0],
+      ['西红柿', 10_000, 650, 0],
+      ['黄瓜', 6_000, 400, 0],
+      ['食用油', 10_000, 1_500, 0],
+      ['豆腐', 12_000, 350, 0],
+    ]);
+    expect(draft.lines[1].certs).toEqual({});
+    expect(app.errors).toEqual([]);
+  }, LONG);
 });

@@ -8,12 +8,12 @@ import { call } from '../../api.ts';
 import { SupplierSelect } from '../../components/EntitySelect.tsx';
 import { enterToNext } from '../../components/enterToNext.ts';
 import { pinyinShowSearch, type PinyinOption } from '../../components/pinyinSearch.ts';
-import { showError, toast } from '../../feedback.ts';
+import { feedback, showError, toast } from '../../feedback.ts';
 import { chinaToday } from '../../labels.ts';
 import { navigate } from '../../router.ts';
 import { createDeliveryStore, translate, useDelivery, type DeliveryStore } from './deliveryStore.ts';
 import { DeliveryLineRow, FindingLine, GRID } from './DeliveryLineRow.tsx';
-import { emptyLine, fromDelivery, lineCerts, lineFlow, lineProblem, localAmountFen, type LineField } from './model.ts';
+import { copiedLines, emptyLine, fromDelivery, lineCerts, lineFlow, lineProblem, localAmountFen, type LineField } from './model.ts';
 
 const DEFAULT_STORAGE: Record<string, StorageClass> = { meat: 'chilled', aquatic: 'chilled', dairy: 'chilled' };
 
@@ -33,6 +33,7 @@ function focusField(root: () => ParentNode | null, selector: string, tries = 10)
   if (input instanceof HTMLInputElement && input.type !== 'radio') input.select();
 }
 const rowEl = (index: number) => () => document.querySelector(`[data-row-index="${index}"]`);
+const rowOf = (key: string) => () => document.querySelector(`[data-row-key="${key}"]`);
 
 /**
  * The kitchen-door form as a keyboard grid (issue 15): one row per line, as on the paper 验收单. Enter moves to the
@@ -100,7 +101,7 @@ export function DeliveryForm({ existing, onPosted }: { existing: DeliveryView | 
       setTimeout(() => {
         const a = document.activeElement;
         if (a && a !== document.body && !a.closest('.ant-select')) return;
-        focusField(rowEl(store.getState().order.indexOf(key)), '[data-field="received"]');
+        focusField(rowOf(key), '[data-field="received"]');
       }, 30);
       if (store.getState().rows[key]?.unitPriceFen == null) {
         try {
@@ -217,7 +218,17 @@ export function DeliveryForm({ existing, onPosted }: { existing: DeliveryView | 
     <div onKeyDownCapture={onKeyDownCapture} data-testid="delivery-form">
       {existing?.amends && <Alert type="info" showIcon style={{ marginBottom: 12 }} title={`这是作废验收单 ${existing.amendsNumber} 的更正单，过账后取代原单`} />}
       <HeaderCard store={store} autoFocus={!existing} />
-      <Card size="small" title="验收明细" style={{ marginBottom: 12 }} extra={<Typography.Text type="secondary">Enter 下一项 · F2 本行详情（生产日期、保质期、温度、供应商金额）</Typography.Text>}>
+      <Card
+        size="small"
+        title={
+          <Space>
+            验收明细
+            <CopyLast store={store} />
+          </Space>
+        }
+        style={{ marginBottom: 12 }}
+        extra={<Typography.Text type="secondary">Enter 下一项 · F2 本行详情（生产日期、保质期、温度、供应商金额）</Typography.Text>}
+      >
         <div style={{ ...GRID, color: '#595959', fontSize: 13, borderBottom: '1px solid #d9d9d9', paddingBottom: 4 }} role="row">
           <span style={{ textAlign: 'right' }}>行</span>
           <span>品名</span>
@@ -236,6 +247,39 @@ export function DeliveryForm({ existing, onPosted }: { existing: DeliveryView | 
     </div>
   );
 }
+
+/**
+ * 复制上次送货: the supplier's last posted delivery as new lines (items, prices, storage; quantities and everything
+ * particular to a delivery blank), the cursor in the first copied line's quantity.
+ */
+const CopyLast = memo(function CopyLast({ store }: { store: DeliveryStore }) {
+  const supplierId = useDelivery(store, (s) => s.header.supplierId);
+  const [busy, setBusy] = useState(false);
+  const copy = async () => {
+    if (!supplierId) return;
+    setBusy(true);
+    try {
+      const { rows } = await call('receiving.list', { supplierId, status: 'posted', limit: 1 });
+      if (!rows[0]) return void feedback.message?.info('该供应商还没有已过账的验收单');
+      const d = await call('receiving.get', { id: rows[0].id });
+      const ings = await Promise.all([...new Set(d.lines.map((l) => l.ingredientId))].map((id) => call('ingredients.get', { id })));
+      for (const i of ings) store.getState().setIng(i);
+      const keys = store.getState().fillLines(copiedLines(d));
+      toast(`已按 ${d.number}（${d.date}）填入 ${d.lines.length} 个品种，请填写数量`);
+      // by key: the empty row the cursor may be in is replaced, and the copied rows are not drawn yet
+      focusField(rowOf(keys[0]), '[data-field="received"]');
+    } catch (e) {
+      showError(e);
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <Button size="small" disabled={!supplierId} loading={busy} onClick={() => void copy()} data-testid="delivery-copy-last">
+      复制该供应商上次送货
+    </Button>
+  );
+});
 
 /** The rows: this list renders when lines are added or removed, never when one is typed in. */
 const Lines = memo(function Lines({ store, onItemChosen, onRemove }: { store: DeliveryStore; onItemChosen: (key: string, item: Ingredient | null) => void; onRemove: (key: string) => void }) {

@@ -39,6 +39,8 @@ export interface DeliveryState {
   setLine(key: string, patch: Partial<RowState>): void;
   addLine(): string;
   removeLine(key: string): void;
+  /** Puts these lines after the rows already chosen, in place of the empty ones, with an empty row last. */
+  fillLines(lines: LineValues[]): string[];
   setIng(i: Ingredient): void;
   setNote(key: string | null, code: string, note: string): void;
   /** `keys`: the row of each draft line the check was asked for. */
@@ -88,6 +90,16 @@ export function createDeliveryStore(initial: FormValues, notes: Record<string, s
         delete rest[key];
         return { order: s.order.filter((k) => k !== key), rows: rest };
       }),
+    fillLines: (lines) => {
+      const added = [...lines, emptyLine()].map((l) => row(l));
+      set((s) => {
+        const kept = s.order.filter((k) => s.rows[k].ingredientId);
+        const rows = Object.fromEntries(kept.map((k) => [k, s.rows[k]]));
+        for (const r of added) rows[r.key] = r;
+        return { order: [...kept, ...added.map((r) => r.key)], rows };
+      });
+      return added.map((r) => r.key);
+    },
     setIng: (i) => {
       if (get().ings[i.id] !== i) set((s) => ({ ings: { ...s.ings, [i.id]: i } }));
     },

@@ -273,3 +273,12 @@ export function acceptedOf(l: LineValues): number | null {
   if (r == null || Number.isNaN(r) || Number.isNaN(j) || j > r) return null;
   return r - j;
 }
+
+/**
+ * A delivery's lines as new lines to type (copying the last delivery of a supplier): the same items, prices, storage
+ * and supplier-side details that recur; quantities, rejections, dates, batches, temperatures and certificate numbers
+ * blank, since each delivery has its own.
+ */
+export function copiedLines(d: DeliveryView): LineValues[] {
+  return d.lines.map((l) => ({ ...emptyLine(), ingredientId: l.ingredientId, unitPriceFen: l.unitPriceFen, storageClass: l.storageClass }));
+}
