@@ -158,27 +158,30 @@ export function cancelIssue(ctx: Ctx, issueId: string, date: string, reason: str
   if (date < orig.issue_date) throw new ApiError('VALIDATION', `冲销日期不能早于出库日期 ${orig.issue_date}`);
   assertWritable(ctx, date);
   let reversal: { id: string; number: string } | null = null;
-  cancel(ctx, 'stock_issues', issueId, reason, date, { from: ['posted'], reverseStock: (c, id, d, r) => (reversal = reverseIssue(c, id, d, r)) });
+  cancel(ctx, 'stock_issues', issueId, reason, date, { from: ['posted'], reverseStock: (c, id, d, r) => (reversal = reverseIssue(c, id, d, { note: `冲销 ${orig.number}：${r}`, moveNote: r })) });
   const { id, number } = reversal!;
   audit(ctx, 'cancel', 'stock_issue', issueId, { number: orig.number }, withRows({ reversal: number, date, reason }, rowsWhere(ctx, 'stock_issues', 'id = ?', id), rowsWhere(ctx, 'stock_movements', 'issue_id = ?', id)));
   return getIssue(ctx, id);
 }
 
-/** The stock reversal of an issue: a reversing issue dated `date` whose movements negate the original's, lot by lot. */
-function reverseIssue(ctx: Ctx, issueId: string, date: string, reason: string): { id: string; number: string } {
-  const orig = ctx.db.prepare('SELECT number, meal FROM stock_issues WHERE id = ?').get(issueId) as { number: string; meal: Meal | null };
+/**
+ * The stock reversal of an issue: a reversing issue dated `date` (its header note `note`, the delivery's id for a
+ * direct issue) whose movements negate the original's, lot by lot, each noted `moveNote`.
+ */
+export function reverseIssue(ctx: Ctx, issueId: string, date: string, o: { note: string; moveNote: string; deliveryId?: string }): { id: string; number: string } {
+  const orig = ctx.db.prepare('SELECT meal FROM stock_issues WHERE id = ?').get(issueId) as { meal: Meal | null };
   const id = uuidv7(ctx.now().getTime());
   const number = nextNumber(ctx, 'CK', Number(date.slice(0, 4)));
   ctx.db
-    .prepare(`INSERT INTO stock_issues (id, origin, number, issue_date, meal, delivery_id, note, reverses, created_at, created_by) VALUES (?, ?, ?, ?, ?, NULL, ?, ?, ?, ?)`)
-    .run(id, ctx.installationId, number, date, orig.meal, `冲销 ${orig.number}：${reason}`, issueId, ctx.now().toISOString(), currentUser(ctx).userId);
+    .prepare(`INSERT INTO stock_issues (id, origin, number, issue_date, meal, delivery_id, note, reverses, created_at, created_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
+    .run(id, ctx.installationId, number, date, orig.meal, o.deliveryId ?? null, o.note, issueId, ctx.now().toISOString(), ctx.session?.userId ?? null);
   const moves = ctx.db.prepare('SELECT id, lot_id, qty_milli, value_fen FROM stock_movements WHERE issue_id = ? ORDER BY seq').all(issueId) as {
     id: string;
     lot_id: string;
     qty_milli: number;
     value_fen: number;
   }[];
-  for (const m of moves) insertMovement(ctx, { lotId: m.lot_id, kind: 'issue', date, qtyMilli: -m.qty_milli, valueFen: -m.value_fen, issueId: id, reverses: m.id, note: reason });
+  for (const m of moves) insertMovement(ctx, { lotId: m.lot_id, kind: 'issue', date, qtyMilli: -m.qty_milli, valueFen: -m.value_fen, issueId: id, reverses: m.id, note: o.moveNote });
   return { id, number };
 }
 

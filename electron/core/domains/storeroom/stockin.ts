@@ -9,6 +9,7 @@ import { assertPeriodOpen } from '../../ledger/journal.ts';
 import { nextNumber } from '../../ledger/numbering.ts';
 import { profileFor } from '../people/index.ts';
 import { assertNotCounted, balance, insertMovement } from './ledger.ts';
+import { reverseIssue } from './issue.ts';
 import { rowsWhere, withRows } from '../../ledger/row-snapshot.ts';
 
 /**
@@ -112,27 +113,12 @@ export function reverseStockOfDelivery(ctx: Ctx, deliveryId: string, date: strin
     }
   }
   if (lots.some((l) => !l.direct)) assertNotCounted(ctx, date);
-  const at = ctx.now().toISOString();
-  const by = ctx.session?.userId ?? null;
   const directIssue = ctx.db.prepare(`SELECT id, number FROM stock_issues WHERE delivery_id = ? AND meal IS NULL AND reverses IS NULL`).get(deliveryId) as
     | { id: string; number: string }
     | undefined;
-  let reversalIssueId: string | null = null;
-  if (directIssue) {
-    reversalIssueId = uuidv7(ctx.now().getTime());
-    ctx.db
-      .prepare(`INSERT INTO stock_issues (id, origin, number, issue_date, meal, delivery_id, note, reverses, created_at, created_by) VALUES (?, ?, ?, ?, NULL, ?, ?, ?, ?, ?)`)
-      .run(reversalIssueId, ctx.installationId, nextNumber(ctx, 'CK', Number(date.slice(0, 4))), date, deliveryId, `冲销 ${directIssue.number}：验收单 ${h.number ?? ''}作废`, directIssue.id, at, by);
-    const moves = ctx.db.prepare(`SELECT id, lot_id, qty_milli, value_fen FROM stock_movements WHERE issue_id = ?`).all(directIssue.id) as {
-      id: string;
-      lot_id: string;
-      qty_milli: number;
-      value_fen: number;
-    }[];
-    for (const m of moves) {
-      insertMovement(ctx, { lotId: m.lot_id, kind: 'issue', date, qtyMilli: -m.qty_milli, valueFen: -m.value_fen, issueId: reversalIssueId, reverses: m.id, note: '验收单作废' });
-    }
-  }
+  const reversalIssueId = directIssue
+    ? reverseIssue(ctx, directIssue.id, date, { note: `冲销 ${directIssue.number}：验收单 ${h.number ?? ''}作废`, moveNote: '验收单作废', deliveryId }).id
+    : null;
   for (const l of lots) {
     const inMove = ctx.db.prepare(`SELECT id FROM stock_movements WHERE lot_id = ? AND kind = 'in' AND reverses IS NULL`).get(l.id) as { id: string };
     insertMovement(ctx, { lotId: l.id, kind: 'in', date, qtyMilli: -l.in_milli, valueFen: -l.in_value_fen, reverses: inMove.id, note: `验收单 ${h.number ?? ''}作废` });
