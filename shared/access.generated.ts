@@ -33,6 +33,7 @@ export const METHOD_ACCESS = {
   'import.template': ['admin', 'storekeeper', 'accountant'],
   'ingredients.create': ['admin', 'storekeeper', 'accountant'],
   'ingredients.get': ['admin', 'storekeeper', 'cashier', 'accountant', 'reviewer', 'parent'],
+  'ingredients.list': ['admin', 'storekeeper', 'cashier', 'accountant', 'reviewer', 'parent'],
   'ingredients.search': ['admin', 'storekeeper', 'cashier', 'accountant', 'reviewer', 'parent'],
   'ingredients.update': ['admin', 'storekeeper', 'accountant'],
   'integrity.health': 'any',

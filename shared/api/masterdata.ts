@@ -44,6 +44,12 @@ export interface Ingredient {
   updatedAt: string;
 }
 
+/** One page of the catalogue and how many items match in all (the 食材 page: 5,000 items and more). */
+export interface IngredientPage {
+  rows: Ingredient[];
+  total: number;
+}
+
 const licence = z
   .object({
     kind: z.enum(LICENCE_KINDS, { error: '证照类型无效' }),
@@ -135,6 +141,20 @@ export const masterdataApi = {
     access: EVERYONE,
     writes: false,
     summary: '按品名或拼音首字母查找食材（"bc" 找到 白菜）',
+  }),
+  'ingredients.list': method<IngredientPage>()({
+    input: z
+      .object({
+        q: search,
+        category: z.enum(CATEGORIES, { error: '类别无效' }).optional(),
+        includeDisabled: z.boolean().default(false),
+        page: z.number({ error: '页码必须是数字' }).int({ error: '页码必须是整数' }).min(1, { error: '页码从 1 开始' }).max(1_000_000, { error: '页码太大' }).default(1),
+        pageSize: z.number({ error: '每页条数必须是数字' }).int({ error: '每页条数必须是整数' }).min(1, { error: '每页至少 1 条' }).max(200, { error: '每页最多 200 条' }).default(20),
+      })
+      .strict(),
+    access: EVERYONE,
+    writes: false,
+    summary: '食材目录分页：按品名或拼音查找、按类别筛选，返回一页和符合条件的总数',
   }),
   'ingredients.get': method<Ingredient>()({
     input: z.object({ id: id('食材') }).strict(),

@@ -42,6 +42,7 @@ const MATRIX = `
   import.template              R  accountant admin storekeeper
   ingredients.create           W  accountant admin storekeeper
   ingredients.get              R  EVERYONE
+  ingredients.list             R  EVERYONE
   ingredients.search           R  EVERYONE
   ingredients.update           W  accountant admin storekeeper
   integrity.health             R  any

@@ -11,7 +11,7 @@ import { FormDialog } from '../../components/FormDialog.tsx';
 import { MoneyInput, fenRules } from '../../components/NumberText.tsx';
 import { showError, toast } from '../../feedback.ts';
 import { allowed, useRoles } from '../../session.ts';
-import { MasterDataPage, pageOf, type ListQuery } from './MasterDataPage.tsx';
+import { MasterDataPage, type ListQuery } from './MasterDataPage.tsx';
 
 const UNITS = ['kg', '斤', '克', '升', '毫升', '个', '只', '盒', '袋', '箱', '瓶', '桶', '板', '把'];
 
@@ -31,10 +31,7 @@ export function IngredientsPage() {
   const roles = useRoles();
   const canClassify = allowed(INGREDIENT_CLASSIFIERS, roles);
   const [category, setCategory] = useState<Category | undefined>(undefined);
-  const query = useCallback(
-    async (p: ListQuery) => pageOf(await call('ingredients.search', { q: p.q, category, includeDisabled: p.includeDisabled, limit: 500 }), p),
-    [category],
-  );
+  const query = useCallback((p: ListQuery) => call('ingredients.list', { ...p, category }), [category]);
   return (
     <MasterDataPage<Ingredient>
       base="/masterdata/ingredients"
