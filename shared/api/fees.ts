@@ -416,10 +416,17 @@ export const feesApi = {
     summary: '收据详情（打印）',
   }),
   'receipts.void': method<Receipt>()({
-    input: z.object({ id: id('收据'), reason: reason('作废理由') }).strict(),
+    input: z
+      .object({
+        id: id('收据'),
+        reason: reason('作废理由'),
+        /** The day the void is booked (its reversal): today when left out; never before the receipt, never in a closed month. */
+        voidDate: documentDate('作废日期').optional(),
+      })
+      .strict(),
     access: FEE_WRITERS,
     writes: true,
-    summary: '作废收据：号码保留，冲销记账',
+    summary: '作废收据：号码保留，在作废日期冲销记账'
   }),
 
   'refunds.quote': method<RefundQuote>()({
@@ -460,10 +467,17 @@ export const feesApi = {
     summary: '退付：支付已批准的退费',
   }),
   'refunds.void': method<Refund>()({
-    input: z.object({ id: id('退费'), reason: reason('作废理由') }).strict(),
+    input: z
+      .object({
+        id: id('退费'),
+        reason: reason('作废理由'),
+        /** The day the void is booked: today when left out; never before the approval, never in a closed month. */
+        voidDate: documentDate('作废日期').optional(),
+      })
+      .strict(),
     access: FEE_WRITERS,
     writes: true,
-    summary: '作废未退付的退费（冲销记账）',
+    summary: '作废未退付的退费（在作废日期冲销记账）',
   }),
   'refunds.list': method<Refund[]>()({
     input: z

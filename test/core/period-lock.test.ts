@@ -40,6 +40,9 @@ const DATED: [MethodName, string, 'date' | 'month', boolean][] = [
   ['opening.save', 'date', 'date', false],
   ['refunds.create', 'approvedOn', 'date', false],
   ['students.move', 'date', 'date', false],
+  // a void is booked on a day of its own (issue 14): today unless given, never in a closed month
+  ['receipts.void', 'voidDate', 'date', false],
+  ['refunds.void', 'voidDate', 'date', false],
   // a profile version's first month (issue 14 §5): never a closed one; a later month may be named ahead
   ['school.update', 'effectiveFrom', 'month', true],
 ];
@@ -89,6 +92,8 @@ function inputFor(m: MethodName, d: string): unknown {
     case 'refunds.create':
       return { studentId: X, reason: 'leave', noticeDate: '2026-12-01', lastDay: '2026-12-02', appliedOn: '2000-01-01', teacherName: '黄老师', teacherConfirmedOn: '2000-01-01', approvedOn: d };
     case 'students.move': return { id: X, toClass: '二(1)班', date: d };
+    case 'receipts.void': return { id: X, reason: '收错了学生', voidDate: d };
+    case 'refunds.void': return { id: X, reason: '家长撤回申请', voidDate: d };
     case 'school.update': return { name: '阳光小学', profile: DEFAULT_PROFILE, effectiveFrom: d };
     default: throw new Error(`no input for ${m}`);
   }
@@ -247,6 +252,8 @@ const DATE_LABELS: Partial<Record<MethodName, string>> = {
   'fund.recordIncome': '日期',
   'refunds.create': '批准日期',
   'students.move': '调班日期',
+  'receipts.void': '作废日期',
+  'refunds.void': '作废日期',
 };
 const MONTH_ACTIONS: Partial<Record<MethodName, string>> = {
   'receiving.statementSave': '录入供应商对账单',

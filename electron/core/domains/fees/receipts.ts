@@ -159,7 +159,7 @@ export const receiptHandlers: Handlers<Keys> = {
   },
   'receipts.get': (ctx, { id }) => getReceipt(ctx, id),
 
-  'receipts.void': (ctx, { id, reason }) => {
+  'receipts.void': (ctx, { id, reason, voidDate }) => {
     const before = getReceipt(ctx, id);
     assertStatus(docOf('fee_receipts', before), ['valid'], 'cancel');
     const refund = ctx.db
@@ -167,7 +167,10 @@ export const receiptHandlers: Handlers<Keys> = {
       .get(before.studentId, (ctx.db.prepare('SELECT period_end FROM fee_receipts WHERE id = ?').get(id) as { period_end: string }).period_end,
         (ctx.db.prepare('SELECT period_start FROM fee_receipts WHERE id = ?').get(id) as { period_start: string }).period_start) as { number: string } | undefined;
     if (refund) throw new ApiError('RULE', `收据 ${before.number} 所在期间已有退费 ${refund.number}，请先处理该退费`);
-    const date = today(ctx);
+    // A void is booked on a day of its own (issue 14): today unless given; the dispatcher keeps it out of closed months
+    // and the future, so a receipt of a closed month is voided in an open one, never back-dated into the closed month.
+    const date = voidDate ?? today(ctx);
+    if (date < before.date) throw new ApiError('RULE', `作废日期 ${date} 早于收据 ${before.number} 的收款日期 ${before.date}，不能在收款之前作废`);
     assertWritableDay(ctx, date, '作废冲销', before.method === 'cash');
     // Its entry reversed on the day of the void, then stamped (void_date, voided_at, voided_by, void_reason).
     cancel(ctx, 'fee_receipts', id, reason, date, { from: ['valid'] });

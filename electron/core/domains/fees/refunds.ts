@@ -219,10 +219,12 @@ export const refundHandlers: Handlers<Keys> = {
     return after;
   },
 
-  'refunds.void': (ctx, { id, reason }) => {
+  'refunds.void': (ctx, { id, reason, voidDate }) => {
     const before = getRefund(ctx, id);
     assertStatus(docOf('fee_refunds', before), ['approved'], 'cancel');
-    const date = today(ctx);
+    // Booked on a day of its own (issue 14): today unless given, never before the approval, never in a closed month.
+    const date = voidDate ?? today(ctx);
+    if (date < before.approvedOn) throw new ApiError('RULE', `作废日期 ${date} 早于退费 ${before.number} 的批准日期 ${before.approvedOn}，不能在批准之前作废`);
     // Reverses the approval only (no cash moved yet).
     assertWritableDay(ctx, date, '作废冲销', false);
     cancel(ctx, 'fee_refunds', id, reason, date, { from: ['approved'] });
