@@ -37,8 +37,20 @@ export interface SeptSchool {
   d2: { id: string; number: string };
 }
 
-export async function septemberSchool(opts: { skipBank?: boolean } = {}): Promise<SeptSchool> {
-  const w = await setupWorld();
+/** The four prices of September's deliveries, fen per unit; the figures above are for the defaults. */
+export interface SeptPrices {
+  rice: number;
+  cabbage: number;
+  pork: number;
+  milk: number;
+}
+export const SEPT_PRICES: SeptPrices = { rice: 420, cabbage: 250, pork: 2800, milk: 300 };
+
+export async function septemberSchool(opts: { skipBank?: boolean; prices?: Partial<SeptPrices>; schoolName?: string } = {}): Promise<SeptSchool> {
+  const p = { ...SEPT_PRICES, ...opts.prices };
+  // Prices of the caller's may run over the tolerance: the storekeeper notes it, as the app asks before posting.
+  const priceNote = opts.prices ? { warningNote: '近期市场价上涨，已与供应商核对并报校长同意' } : {};
+  const w = await setupWorld({ schoolName: opts.schoolName });
   const b = w.b;
   await b.loginAs('admin');
   await b.call('schoolDays.set', { month: '2026-09', days: SEPT_DAYS });
@@ -52,10 +64,10 @@ export async function septemberSchool(opts: { skipBank?: boolean } = {}): Promis
     draft(
       w,
       [
-        line(w.rice, { receivedMilli: 10_000, unitPriceFen: 420, expiryDate: '2027-02-01' }),
-        line(w.cabbage, { receivedMilli: 12_000, rejectedMilli: 2_000, rejectReason: '烂叶', disposition: 'returned', unitPriceFen: 250 }),
+        line(w.rice, { receivedMilli: 10_000, unitPriceFen: p.rice, expiryDate: '2027-02-01' }),
+        line(w.cabbage, { receivedMilli: 12_000, rejectedMilli: 2_000, rejectReason: '烂叶', disposition: 'returned', unitPriceFen: p.cabbage }),
       ],
-      { date: '2026-09-03', noteNumber: 'SH-0903' },
+      { date: '2026-09-03', noteNumber: 'SH-0903', ...priceNote },
     ),
   );
   const d2 = await postNew(
@@ -63,10 +75,10 @@ export async function septemberSchool(opts: { skipBank?: boolean } = {}): Promis
     draft(
       w,
       [
-        line(w.pork, { receivedMilli: 2_000, unitPriceFen: 2800, storageClass: 'chilled', certs: { animal_quarantine: 'DQ-350102-0001', meat_quality: 'RP-0001' } }),
-        line(w.milk, { receivedMilli: 10_000, unitPriceFen: 300, storageClass: 'chilled' }),
+        line(w.pork, { receivedMilli: 2_000, unitPriceFen: p.pork, storageClass: 'chilled', certs: { animal_quarantine: 'DQ-350102-0001', meat_quality: 'RP-0001' } }),
+        line(w.milk, { receivedMilli: 10_000, unitPriceFen: p.milk, storageClass: 'chilled' }),
       ],
-      { date: '2026-09-10', noteNumber: 'SH-0910' },
+      { date: '2026-09-10', noteNumber: 'SH-0910', ...priceNote },
     ),
   );
   await b.call('storeroom.issue', { date: '2026-09-14', meal: 'lunch', lines: [{ ingredientId: w.rice, lotId: null, qtyMilli: 6_000 }] });
@@ -101,7 +113,8 @@ export async function septemberSchool(opts: { skipBank?: boolean } = {}): Promis
   await b.call('storeroom.countPost', { month: '2026-09' });
 
   await b.loginAs('accountant');
-  await b.call('receiving.statementSave', { supplierId: w.supplierId, month: '2026-09', totalFen: 15_300 });
+  // 10 kg of rice, 10 kg of cabbage, 2 kg of pork, 10 boxes of milk: 153.00 at the default prices.
+  await b.call('receiving.statementSave', { supplierId: w.supplierId, month: '2026-09', totalFen: 10 * p.rice + 10 * p.cabbage + 2 * p.pork + 10 * p.milk });
   w.setNow('2026-10-08T02:00:00Z');
   if (!opts.skipBank) await b.call('monthclose.setBankBalance', { month: '2026-09', account: 'bank', balanceFen: 10_000 });
   return { w, students, riceLotId, d1: { id: d1.id, number: d1.number! }, d2: { id: d2.id, number: d2.number! } };

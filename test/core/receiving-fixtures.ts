@@ -27,9 +27,9 @@ export interface World {
  * The school of test/helpers/backend.ts (clock 2026-09-15 10:00 China time) with two licensed suppliers and four
  * ingredients, logged in as the storekeeper.
  */
-export async function setupWorld(): Promise<World> {
+export async function setupWorld(opts: { schoolName?: string } = {}): Promise<World> {
   let now = new Date(Date.UTC(2026, 8, 15, 2, 0, 0));
-  const b = await setupBackend({ now: () => now });
+  const b = await setupBackend({ now: () => now, schoolName: opts.schoolName });
   const users = Object.fromEntries((await b.call('users.list', {})).map((u) => [u.username, u.id]));
   const mk = (name: string, body: string, expiresOn: string | null) =>
     b.call('suppliers.create', {

@@ -28,7 +28,7 @@ export const DEMO_STEPS: DemoStep[] = [...FOUNDATION_STEPS, openingStep, deliver
  * Seeds a demo school into an empty ledger through the API (so every record passes the same checks and leaves the
  * same audit trail as one typed in). All steps run in one transaction: a failing step leaves the ledger empty.
  */
-export async function seedDemo(backend: Backend, opts: { steps?: DemoStep[] } = {}): Promise<{ schoolName: string; accounts: DemoAccount[] }> {
+export async function seedDemo(backend: Backend, opts: { steps?: DemoStep[]; schoolName?: string } = {}): Promise<{ schoolName: string; accounts: DemoAccount[] }> {
   const status = await backend.invoke('setup.status', {});
   if (!status.ok) throw new ApiError(status.error.code, status.error.message, status.error.issues);
   if ((status.value as { initialized: boolean }).initialized) throw new ApiError('CONFLICT', '该账本已有学校，演示数据只能建在新账本上');
@@ -48,7 +48,7 @@ export async function seedDemo(backend: Backend, opts: { steps?: DemoStep[] } = 
       await call('auth.login', { username, password: a.password });
     },
     today: chinaDate(backend.ctx.now()),
-    schoolName: DEMO_SCHOOL,
+    schoolName: opts.schoolName ?? DEMO_SCHOOL,
     accounts,
     suppliers: new Map(),
     ingredients: new Map(),
@@ -65,5 +65,5 @@ export async function seedDemo(backend: Backend, opts: { steps?: DemoStep[] } = 
   } finally {
     backend.ctx.setSession(null);
   }
-  return { schoolName: DEMO_SCHOOL, accounts };
+  return { schoolName: d.schoolName, accounts };
 }

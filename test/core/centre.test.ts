@@ -1,0 +1,432 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import crypto from 'node:crypto';
+import ExcelJS from 'exceljs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openBackend, type Backend } from '../../electron/core/backend.ts';
+import { DEMO_STEPS, seedDemo } from '../../electron/core/demo/index.ts';
+import { closeLastMonth } from '../../electron/core/demo/close.ts';
+import { disclosureData } from '../../electron/core/domains/monthclose/disclosure.ts';
+import { deriveFund } from '../../electron/core/disclosure/derive.ts';
+import { DuckDBInstance } from '@duckdb/node-api';
+import { OFFLINE_OPTIONS, openCentre, rows, type Centre } from '../../electron/core/centre/db.ts';
+import { enrolSchool, importFolder, importPackage } from '../../electron/core/centre/import.ts';
+import { priceView, submissionView, surplusView } from '../../electron/core/centre/views.ts';
+import { writeViewsWorkbook } from '../../electron/core/centre/export.ts';
+import { readIdentity, signWithInstallationKey } from '../../electron/core/package/signing-key.ts';
+import type { PackageData, PackageFile, PackageManifest } from '../../electron/core/package/schema.ts';
+import type { PurchaseLine } from '../../shared/disclosure.ts';
+import type { Input, MethodName, Output } from '../../shared/api/index.ts';
+import { tempLedger } from '../helpers/backend.ts';
+import { septemberSchool, type SeptSchool } from './monthclose-fixture.ts';
+
+/**
+ * Issue 18 end to end in the core: schools close and package a month (上报包), the town centre (DuckDB) imports the
+ * folder, refuses bad packages whole with their reasons, and its views give the figures worked out by hand.
+ */
+
+const NOW = () => new Date(Date.UTC(2026, 10, 20, 2, 0, 0));
+const MONTH = '2026-10';
+const DEMO = [
+  { code: '2135000101', name: '城关第一小学' },
+  { code: '2135000102', name: '城关第二小学' },
+  { code: '2135000103', name: '溪口中心小学' },
+];
+
+interface School {
+  b: Backend;
+  dir: string;
+  cleanup: () => void;
+  call<K extends MethodName>(name: K, input: Input<K>): Promise<Output<K>>;
+  login(u: string): Promise<unknown>;
+}
+
+function school(b: Backend, dir: string, cleanup: () => void, password: (u: string) => string): School {
+  const call = async <K extends MethodName>(name: K, input: Input<K>): Promise<Output<K>> => {
+    const r = await b.invoke(name, input);
+    if (!r.ok) throw new Error(`${name} rejected: ${JSON.stringify(r.error)}`);
+    return r.value as Output<K>;
+  };
+  return { b, dir, cleanup, call, login: (u) => call('auth.login', { username: u, password: password(u) }) };
+}
+
+/** Every table's rows, as text, hashed: equal digests mean the centre holds exactly the same rows. */
+async function centreDigest(c: Centre): Promise<Record<string, string>> {
+  const out: Record<string, string> = {};
+  for (const t of ['schools', 'packages', 'fund', 'fund_lines', 'categories', 'purchases', 'rejected', 'prices', 'suppliers', 'subsidy', 'refunds']) {
+    const r = await rows(c.conn, `SELECT count(*) AS n, coalesce(md5(string_agg(CAST(t AS VARCHAR), '|' ORDER BY CAST(t AS VARCHAR))), '') AS h FROM ${t} t`);
+    out[t] = `${r[0].n}:${r[0].h}`;
+  }
+  return out;
+}
+
+const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), 'canteen-centre-'));
+const readPkg = (f: string) => JSON.parse(fs.readFileSync(f, 'utf8')) as PackageFile;
+const sha = (b: Buffer) => crypto.createHash('sha256').update(b).digest('hex');
+
+describe('three demo schools package October; the centre imports the folder', { timeout: 300_000 }, () => {
+  const schools: School[] = [];
+  let folder: string;
+  let later: string;
+  let centreDir: string;
+  let c: Centre;
+  let closed = false;
+  const files: Record<string, string> = {};
+  const cleanups: (() => void)[] = [];
+
+  beforeAll(async () => {
+    folder = tmp();
+    later = tmp();
+    centreDir = tmp();
+    cleanups.push(() => [folder, later, centreDir].forEach((d) => fs.rmSync(d, { recursive: true, force: true })));
+    for (const s of DEMO) {
+      const t = tempLedger();
+      const b = openBackend({ file: t.file, now: NOW });
+      await seedDemo(b, { steps: [...DEMO_STEPS, closeLastMonth({ approve: true })], schoolName: s.name });
+      const sc = school(b, t.dir, () => (b.close(), t.cleanup()), (u) => `demo-${u}`);
+      schools.push(sc);
+      await sc.login('reviewer');
+      const r = await sc.call('monthclose.package', { month: MONTH, dir: folder, schoolCode: s.code });
+      expect(r).toMatchObject({ schoolCode: s.code, month: MONTH, revision: 1, supersedesRevision: null });
+      expect(path.basename(r.file)).toBe(`${s.code}_2026-10_r1.canteen-pkg.json`);
+      files[s.code] = r.file;
+    }
+    // A school the centre never enrolled: a copy of the first school's ledger in another data folder, with its own key.
+    const copy = tempLedger();
+    await schools[0].b.db.backup(copy.file);
+    const other = school(openBackend({ file: copy.file, now: NOW }), copy.dir, () => copy.cleanup(), (u) => `demo-${u}`);
+    cleanups.push(() => (other.b.close(), other.cleanup()));
+    await other.login('reviewer');
+    await other.call('monthclose.package', { month: MONTH, dir: folder, schoolCode: '2135000199' });
+    // A forger: the same ledger copy signs for the first school's code with a key the centre did not enrol.
+    const forged = tempLedger();
+    await schools[0].b.db.backup(forged.file);
+    const forger = school(openBackend({ file: forged.file, now: NOW }), forged.dir, () => forged.cleanup(), (u) => `demo-${u}`);
+    cleanups.push(() => (forger.b.close(), forger.cleanup()));
+    await forger.login('reviewer');
+    const fr = await forger.call('monthclose.package', { month: MONTH, dir: forged.dir, schoolCode: DEMO[0].code });
+    fs.copyFileSync(fr.file, path.join(folder, 'forged-2135000101.canteen-pkg.json'));
+    // A duplicate, a package whose data was changed after signing, and one whose signed manifest was edited.
+    fs.copyFileSync(files[DEMO[0].code], path.join(folder, 'dup-2135000101.canteen-pkg.json'));
+    const t = readPkg(files[DEMO[1].code]);
+    const data = JSON.parse(Buffer.from(t.files['data.json'], 'base64').toString('utf8')) as PackageData;
+    data.purchases[0].unitPriceFen -= 10;
+    t.files['data.json'] = Buffer.from(`${JSON.stringify(data)}\n`).toString('base64');
+    fs.writeFileSync(path.join(folder, 'tampered-2135000102.canteen-pkg.json'), JSON.stringify(t));
+    const e = readPkg(files[DEMO[2].code]);
+    e.manifest = e.manifest.replace('"revision":1', '"revision":3');
+    fs.writeFileSync(path.join(folder, 'manifest-edited-2135000103.canteen-pkg.json'), JSON.stringify(e));
+
+    c = await openCentre(path.join(centreDir, 'centre.duckdb'), { create: true });
+    for (const [i, s] of DEMO.entries()) {
+      const id = readIdentity(schools[i].dir)!;
+      // As typed from the enrolment sheet: groups of four.
+      await enrolSchool(c, { code: s.code, name: s.name, fingerprint: id.fingerprint.match(/.{4}/g)!.join(' ') }, NOW());
+    }
+    // Enrolled, never sent anything.
+    await enrolSchool(c, { code: '2135000104', name: '溪口第二小学', fingerprint: 'ab'.repeat(32) }, NOW());
+  });
+
+  afterAll(() => {
+    if (!closed) c?.close();
+    for (const s of schools) s.cleanup();
+    for (const f of cleanups) f();
+  });
+
+  it('imports the good packages, says "nothing to do" for the duplicate and refuses the bad ones whole, with their reasons', async () => {
+    const out = await importFolder(c, folder, NOW());
+    const got = out.map((o) => ({ file: path.basename(o.file), status: o.status, message: o.message }));
+    expect(got.map((g) => [g.file, g.status])).toEqual([
+      ['2135000101_2026-10_r1.canteen-pkg.json', 'imported'],
+      ['2135000102_2026-10_r1.canteen-pkg.json', 'imported'],
+      ['2135000103_2026-10_r1.canteen-pkg.json', 'imported'],
+      ['2135000199_2026-10_r1.canteen-pkg.json', 'refused'],
+      ['dup-2135000101.canteen-pkg.json', 'unchanged'],
+      ['forged-2135000101.canteen-pkg.json', 'refused'],
+      ['manifest-edited-2135000103.canteen-pkg.json', 'refused'],
+      ['tampered-2135000102.canteen-pkg.json', 'refused'],
+    ]);
+    expect(got[0].message).toBe('城关第一小学2026年10月第 1 版已导入');
+    expect(got[3].message).toBe('学校代码 2135000199（城关第一小学）未在本中心登记，上报包未导入；请先登记该校的学校代码、名称与公钥指纹');
+    expect(got[4].message).toBe('城关第一小学2026年10月第 1 版已导入，内容相同，无需重复导入');
+    expect(got[5].message).toMatch(/^签名无效：上报包的公钥指纹（[0-9a-f ]{79}）不是中心为 城关第一小学 登记的指纹（[0-9a-f ]{79}）$/);
+    expect(got[6].message).toBe('签名无效：清单与签名不符（上报包在签名后被改动，或不是用包内公钥签发的）');
+    expect(got[7].message).toBe('文件 data.json 与清单记录的哈希不符（内容在签名后被改动）');
+    // Only the three good packages are held, each whole: its every purchase line.
+    const held = await rows(c.conn, `SELECT p.school_code, p.revision, (SELECT count(*) FROM purchases l WHERE l.school_code = p.school_code) AS lines FROM packages p ORDER BY 1`);
+    expect(held.map((h) => h.school_code)).toEqual(['2135000101', '2135000102', '2135000103']);
+    for (const [i, h] of held.entries()) {
+      const data = JSON.parse(Buffer.from(readPkg(files[DEMO[i].code]).files['data.json'], 'base64').toString('utf8')) as PackageData;
+      expect(h.lines).toBe(data.purchases.length);
+      expect(h.lines).toBeGreaterThan(100);
+    }
+  });
+
+  it('importing the same folder again changes nothing', async () => {
+    const before = await centreDigest(c);
+    const again = await importFolder(c, folder, NOW());
+    expect(again.filter((o) => o.status === 'imported')).toEqual([]);
+    expect(again.filter((o) => o.status === 'unchanged').map((o) => path.basename(o.file))).toEqual([
+      '2135000101_2026-10_r1.canteen-pkg.json',
+      '2135000102_2026-10_r1.canteen-pkg.json',
+      '2135000103_2026-10_r1.canteen-pkg.json',
+      'dup-2135000101.canteen-pkg.json',
+    ]);
+    expect(await centreDigest(c)).toEqual(before);
+  });
+
+  it('a package that fails half-way through its rows leaves nothing behind (one transaction)', async () => {
+    // Signed with the school's own key (so every check passes) as revision 2, with a line the centre cannot store.
+    const p = readPkg(files[DEMO[0].code]);
+    const m = JSON.parse(p.manifest) as PackageManifest;
+    const data = JSON.parse(Buffer.from(p.files['data.json'], 'base64').toString('utf8')) as PackageData;
+    data.revision = 2;
+    (data.purchases[data.purchases.length - 1] as { item: unknown }).item = null;
+    const bytes = Buffer.from(`${JSON.stringify(data)}\n`);
+    p.files['data.json'] = bytes.toString('base64');
+    m.revision = 2;
+    m.files = m.files.map((f) => (f.name === 'data.json' ? { ...f, bytes: bytes.length, sha256: sha(bytes) } : f));
+    p.manifest = JSON.stringify(m);
+    p.signature = signWithInstallationKey(schools[0].dir, Buffer.from(p.manifest)).toString('base64');
+    const file = path.join(centreDir, 'broken.canteen-pkg.json');
+    fs.writeFileSync(file, JSON.stringify(p));
+    const before = await centreDigest(c);
+    const r = await importPackage(c, file, NOW());
+    expect(r.status).toBe('refused');
+    expect(r.message).toMatch(/^导入失败，未导入：/);
+    expect(await centreDigest(c)).toEqual(before);
+  });
+
+  it('a reopened and re-approved month is revision 2, naming what it supersedes; the older revision is then refused', async () => {
+    const s = schools[2];
+    await s.login('reviewer');
+    const r1 = await s.call('monthclose.get', { month: MONTH });
+    await s.call('monthclose.reopen', { month: MONTH, reason: '核对10月银行对账单后重新审核' });
+    await s.login('accountant');
+    await s.call('monthclose.submit', { month: MONTH });
+    await s.login('reviewer');
+    await s.call('monthclose.approve', { month: MONTH });
+    const r = await s.call('monthclose.package', { month: MONTH, dir: later });
+    expect(r).toMatchObject({ schoolCode: '2135000103', revision: 2, supersedesRevision: 1 });
+    const m = JSON.parse(readPkg(r.file).manifest) as PackageManifest;
+    expect(m.supersedes).toEqual({ revision: 1, closedChecksum: r1.state.checksumHex, reopenReason: '核对10月银行对账单后重新审核' });
+    fs.copyFileSync(files['2135000103'], path.join(later, 'old-2135000103.canteen-pkg.json'));
+    const out = await importFolder(c, later, NOW());
+    expect(out.map((o) => [path.basename(o.file), o.status, o.message])).toEqual([
+      ['2135000103_2026-10_r2.canteen-pkg.json', 'imported', '溪口中心小学2026年10月第 2 版已导入，取代第 1 版（反结账理由：核对10月银行对账单后重新审核）'],
+      ['old-2135000103.canteen-pkg.json', 'refused', '溪口中心小学2026年10月已导入第 2 版，此包是较早的第 1 版，未导入'],
+    ]);
+  });
+
+  it('报送情况: who sent October, at which revision, and the school that sent nothing first', async () => {
+    const v = await submissionView(c, MONTH);
+    expect(v.rows.map((r) => [r.school_code, r.school_name, r.sent, r.revision, r.revisions, r.supersedes_revision])).toEqual([
+      ['2135000104', '溪口第二小学', false, null, 0, null],
+      ['2135000101', '城关第一小学', true, 1, 1, null],
+      ['2135000102', '城关第二小学', true, 1, 1, null],
+      ['2135000103', '溪口中心小学', true, 2, 2, 1],
+    ]);
+    // The demo closes October on 20 November (the test clock): 20 days after the month's end.
+    expect(v.rows.filter((r) => r.sent).map((r) => r.days_after_month_end)).toEqual([20, 20, 20]);
+  });
+
+  it('the package round-trips: every figure of each school\'s disclosure equals the centre\'s', async () => {
+    for (const [i, s] of schools.entries()) {
+      const code = DEMO[i].code;
+      const st = await s.call('monthclose.get', { month: MONTH });
+      const d = disclosureData(s.b.ctx, MONTH, st.state.revision, st.state.checksumHex!);
+      const key = [code, MONTH, st.state.revision];
+      const where = 'WHERE school_code = ? AND month = ? AND revision = ?';
+      const fund = await rows(c.conn, `SELECT * FROM fund ${where} ORDER BY period`, key);
+      for (const [row, inputs] of [[fund[0], d.monthFigures], [fund[1], d.yearToDate]] as const) {
+        const f = deriveFund(inputs, d.allowedNonFood);
+        expect(row).toMatchObject({
+          previous_balance_fen: f.previousBalanceFen, fees_collected_fen: f.feesCollectedFen, refunds_fen: f.refundsFen, fee_net_fen: f.feeNetFen,
+          subsidy_fen: f.subsidyFen, other_income_fen: f.otherIncomeFen, income_fen: f.incomeFen, food_expense_fen: f.foodExpenseFen,
+          expense_fen: f.expenseFen, surplus_fen: f.surplusFen, cumulative_surplus_fen: f.cumulativeSurplusFen, surplus_rate_bp: f.surplusRateBp,
+          meal_days: f.mealDays, avg_cost_fen: f.avgCostFen, food_share_bp: f.foodShareBp,
+        });
+        const lines = await rows(c.conn, `SELECT kind, key, amount_fen FROM fund_lines ${where} AND period = ? ORDER BY kind, key`, [...key, row.period]);
+        expect(Object.fromEntries(lines.filter((l) => l.kind === 'category').map((l) => [l.key, l.amount_fen]))).toEqual(f.expenseByCategoryFen);
+        expect(Object.fromEntries(lines.filter((l) => l.kind === 'non_food').map((l) => [l.key, l.amount_fen]))).toEqual(f.nonFoodFen);
+      }
+      // October's income as monthclose-demo.test.ts works it out by hand from the demo's roster: 13,888.00 + 2,890.00.
+      expect(fund[0].income_fen).toBe(1_677_800);
+      const purchases = await rows(c.conn, `SELECT date, receipt_no, item, spec, unit, qty_milli, unit_price_fen, amount_fen, supplier, inspectors, note FROM purchases ${where} ORDER BY line_no`, key);
+      expect(purchases).toEqual(
+        [...(d.purchases as Iterable<PurchaseLine>)].map((p) => ({
+          date: p.date, receipt_no: p.receiptNo, item: p.item, spec: p.spec, unit: p.unit, qty_milli: p.qtyMilli, unit_price_fen: p.unitPriceFen,
+          amount_fen: p.amountFen, supplier: p.supplier, inspectors: p.inspectors, note: p.note,
+        })),
+      );
+      const credit = await rows(c.conn, `SELECT DISTINCT supplier, supplier_credit_code FROM purchases ${where} ORDER BY 1`, key);
+      const codes = new Map(d.suppliers.map((x) => [x.name, x.creditCode]));
+      expect(credit.length).toBeGreaterThan(3);
+      for (const x of credit) expect(x.supplier_credit_code).toBe(codes.get(String(x.supplier)));
+      expect(await rows(c.conn, `SELECT name, credit_code, licence_no, licence_valid_until, deliveries, amount_fen, certificates FROM suppliers ${where} ORDER BY rowid`, key)).toEqual(
+        d.suppliers.map((x) => ({ name: x.name, credit_code: x.creditCode, licence_no: x.licenceNo, licence_valid_until: x.licenceValidUntil, deliveries: x.deliveries, amount_fen: x.amountFen, certificates: x.certificates })),
+      );
+      expect(await rows(c.conn, `SELECT item, category, unit, qty_milli, amount_fen, reference_price_fen, previous_avg_price_fen FROM prices ${where} ORDER BY rowid`, key)).toEqual(
+        d.prices.map((x) => ({ item: x.item, category: x.category, unit: x.unit, qty_milli: x.qtyMilli, amount_fen: x.amountFen, reference_price_fen: x.referencePriceFen, previous_avg_price_fen: x.previousAvgPriceFen })),
+      );
+      expect(await rows(c.conn, `SELECT item, unit, qty_milli, reason, disposition FROM rejected ${where} ORDER BY line_no`, key)).toEqual(
+        d.rejected.map((x) => ({ item: x.item, unit: x.unit, qty_milli: x.qtyMilli, reason: x.reason, disposition: x.disposition })),
+      );
+      expect(await rows(c.conn, `SELECT class_name, students, days, student_days, rate_fen, amount_fen FROM subsidy ${where} ORDER BY rowid`, key)).toEqual(
+        d.subsidy.map((x) => ({ class_name: x.className, students: x.students, days: x.days, student_days: x.studentDays, rate_fen: x.rateFen, amount_fen: x.studentDays * x.rateFen })),
+      );
+      expect(await rows(c.conn, `SELECT class_name, days, amount_fen, reason, applied_on, paid_on FROM refunds ${where} ORDER BY line_no`, key)).toEqual(
+        d.refunds.map((x) => ({ class_name: x.className, days: x.days, amount_fen: x.amountFen, reason: x.reason, applied_on: x.appliedOn, paid_on: x.paidOn })),
+      );
+      if (d.usesStoreroom) {
+        expect(await rows(c.conn, `SELECT category, opening_fen, adjustments_fen, closing_fen FROM categories ${where} ORDER BY rowid`, key)).toEqual(
+          d.categoryCosts.map((x) => ({ category: x.category, opening_fen: x.openingFen, adjustments_fen: x.adjustmentsFen, closing_fen: x.closingFen })),
+        );
+      }
+    }
+  });
+
+  it('uses only what DuckDB has built in: no extension is installed or loaded from outside, nothing can be fetched', async () => {
+    const settings = await rows(c.conn, `SELECT current_setting('autoinstall_known_extensions') AS i, current_setting('autoload_known_extensions') AS l, current_setting('enable_external_access') AS x`);
+    expect(settings).toEqual([{ i: false, l: false, x: false }]);
+    // A feature that would need an extension from the network is refused, not fetched.
+    await expect(c.conn.run(`INSTALL httpfs`)).rejects.toThrow();
+    await expect(c.conn.run(`SELECT * FROM read_csv('https://example.org/x.csv')`)).rejects.toThrow();
+    // The views again on an instance that may look at its extensions (external access on, autoload and autoinstall
+    // still off): they run, and every extension loaded is one DuckDB has statically linked.
+    c.close();
+    closed = true;
+    const inst = await DuckDBInstance.create(':memory:', { ...OFFLINE_OPTIONS });
+    const conn = await inst.connect();
+    try {
+      await conn.run(`ATTACH '${path.join(centreDir, 'centre.duckdb')}' AS centre (READ_ONLY)`);
+      await conn.run('USE centre');
+      const again = { conn } as unknown as Centre;
+      expect((await priceView(again, MONTH)).rows.length).toBeGreaterThan(20);
+      expect((await surplusView(again)).rows.length).toBe(3);
+      expect((await submissionView(again, MONTH)).rows.length).toBe(4);
+      expect(await rows(conn, `SELECT extension_name FROM duckdb_extensions() WHERE (loaded OR installed) AND install_mode <> 'STATICALLY_LINKED'`)).toEqual([]);
+      expect((await rows(conn, `SELECT extension_name FROM duckdb_extensions() WHERE loaded ORDER BY 1`)).map((r) => r.extension_name)).toEqual(expect.arrayContaining(['core_functions']));
+    } finally {
+      conn.closeSync();
+      inst.closeSync();
+    }
+  });
+});
+
+describe('the price and surplus views against figures worked out by hand', { timeout: 240_000 }, () => {
+  /**
+   * Three schools with September of monthclose-fixture.ts (10 kg 大米, 10 kg 白菜 accepted, 2 kg 猪肉, 10 盒 牛奶; the
+   * default profile: tolerance 10 %, no reference discount; reference prices 大米 6.00, 白菜 2.50, 猪肉 28.00, 牛奶 3.00)
+   * at different prices:
+   *            大米   白菜   猪肉    牛奶
+   *   A 9001   4.20   2.50   28.00   3.00
+   *   B 9002   4.50   2.60   30.00   3.05
+   *   C 9003   6.00   2.40   35.00   3.00
+   * Town (A, B, C): 大米 median 4.50 (min 4.20, max 6.00): C's 6.00 > 4.50 × 1.1 = 4.95 is flagged, not above 6.00 ×
+   * 1.1 = 6.60. 白菜 median 2.50, none over 2.75. 猪肉 median 30.00: C's 35.00 > 33.00 flagged, and above the reference
+   * 28.00 × 1.1 = 30.80 too; B's 30.00 is neither. 牛奶 median 3.00, max 3.05 (≤ 3.30).
+   * A and B alone: medians are the mean of the two, half-up: 大米 4.35, 白菜 2.55, 猪肉 29.00, 牛奶 (3.00 + 3.05) / 2 =
+   * 3.025 → 3.03.
+   * Surplus (income 746.00 each, see the fixture): consumed 大米 = 6 kg issued + 0.1 kg lost of the 10 kg lot:
+   *   A 25.62 → expense 136.62, surplus 609.38, rate 60938 / 74600 = 81.69 %
+   *   B 27.00 + 0.45 = 27.45, + 26.00 + 60.00 + 30.50 = 143.95 → surplus 602.05, rate 80.70 %
+   *   C 36.00 + 0.60 = 36.60, + 24.00 + 70.00 + 30.00 = 160.60 → surplus 585.40, rate 78.47 %
+   * all over the 2 % limit (September is the term's first month here).
+   */
+  const PRICES = [
+    { code: '9001', name: '甲校', prices: { rice: 420, cabbage: 250, pork: 2800, milk: 300 } },
+    { code: '9002', name: '乙校', prices: { rice: 450, cabbage: 260, pork: 3000, milk: 305 } },
+    { code: '9003', name: '丙校', prices: { rice: 600, cabbage: 240, pork: 3500, milk: 300 } },
+  ];
+  const M = '2026-09';
+  const made: SeptSchool[] = [];
+  let folder: string;
+  let c: Centre;
+
+  beforeAll(async () => {
+    folder = tmp();
+    c = await openCentre(path.join(folder, 'centre', 'centre.duckdb'), { create: true });
+    for (const p of PRICES) {
+      const s = await septemberSchool({ prices: p.prices, schoolName: p.name });
+      made.push(s);
+      const b = s.w.b;
+      await b.loginAs('accountant');
+      await b.call('monthclose.submit', { month: M });
+      await b.loginAs('reviewer');
+      await b.call('monthclose.approve', { month: M });
+      const r = await b.call('monthclose.package', { month: M, dir: path.join(folder, p.code), schoolCode: p.code });
+      await enrolSchool(c, { code: p.code, name: p.name, fingerprint: r.fingerprint }, NOW());
+    }
+  });
+  afterAll(() => {
+    c?.close();
+    for (const s of made) s.w.b.cleanup();
+    fs.rmSync(folder, { recursive: true, force: true });
+  });
+
+  const priceRows = async () =>
+    (await priceView(c, M)).rows.map((r) => [r.item, r.school_code, r.avg_price_fen, r.median_fen, r.min_fen, r.max_fen, r.reference_price_fen, r.over_median, r.over_reference]);
+
+  it('two schools: the median is the mean of the two, half-up', async () => {
+    for (const code of ['9001', '9002']) expect((await importFolder(c, path.join(folder, code), NOW()))[0].status).toBe('imported');
+    expect(await priceRows()).toEqual([
+      ['大米', '9002', 450, 435, 420, 450, 600, false, false],
+      ['大米', '9001', 420, 435, 420, 450, 600, false, false],
+      ['牛奶', '9002', 305, 303, 300, 305, 300, false, false],
+      ['牛奶', '9001', 300, 303, 300, 305, 300, false, false],
+      ['猪肉', '9002', 3000, 2900, 2800, 3000, 2800, false, false],
+      ['猪肉', '9001', 2800, 2900, 2800, 3000, 2800, false, false],
+      ['白菜', '9002', 260, 255, 250, 260, 250, false, false],
+      ['白菜', '9001', 250, 255, 250, 260, 250, false, false],
+    ]);
+  });
+
+  it('three schools: medians, min, max and the flags, flagged rows first', async () => {
+    expect((await importFolder(c, path.join(folder, '9003'), NOW()))[0].status).toBe('imported');
+    expect(await priceRows()).toEqual([
+      ['大米', '9003', 600, 450, 420, 600, 600, true, false],
+      ['猪肉', '9003', 3500, 3000, 2800, 3500, 2800, true, true],
+      ['大米', '9002', 450, 450, 420, 600, 600, false, false],
+      ['大米', '9001', 420, 450, 420, 600, 600, false, false],
+      ['牛奶', '9002', 305, 300, 300, 305, 300, false, false],
+      ['牛奶', '9001', 300, 300, 300, 305, 300, false, false],
+      ['牛奶', '9003', 300, 300, 300, 305, 300, false, false],
+      ['猪肉', '9002', 3000, 3000, 2800, 3500, 2800, false, false],
+      ['猪肉', '9001', 2800, 3000, 2800, 3500, 2800, false, false],
+      ['白菜', '9002', 260, 250, 240, 260, 250, false, false],
+      ['白菜', '9001', 250, 250, 240, 260, 250, false, false],
+      ['白菜', '9003', 240, 250, 240, 260, 250, false, false],
+    ]);
+  });
+
+  it('结余率: each school\'s month against the limit, breaches first, highest rate first', async () => {
+    const v = await surplusView(c, { month: M });
+    expect(v.rows.map((r) => [r.school_code, r.income_fen, r.expense_fen, r.surplus_fen, r.surplus_rate_bp, r.surplus_limit_bp, r.breach, r.over_limit_month])).toEqual([
+      ['9001', 74_600, 13_662, 60_938, 8169, 200, true, true],
+      ['9002', 74_600, 14_395, 60_205, 8070, 200, true, true],
+      ['9003', 74_600, 16_060, 58_540, 7847, 200, true, true],
+    ]);
+  });
+
+  it('the comparison workbook reads back with exceljs: the views\' figures in yuan and the flags', async () => {
+    const file = path.join(folder, '对比.xlsx');
+    await writeViewsWorkbook([await submissionView(c, M), await surplusView(c, { month: M }), await priceView(c, M)], file);
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.readFile(file);
+    expect(wb.worksheets.map((w) => w.name)).toEqual(['报送情况（2026-09）', '结余率（2026-09）', '食材价格（2026-09）']);
+    const price = wb.getWorksheet('食材价格（2026-09）')!;
+    const header = price.getRow(2).values as unknown[];
+    expect(header.slice(1, 4)).toEqual(['食材', '规格', '单位']);
+    const first = price.getRow(3);
+    const col = (h: string) => header.indexOf(h);
+    expect([first.getCell(col('食材')).value, first.getCell(col('学校')).value, first.getCell(col('本校均价（元）')).value, first.getCell(col('全镇中位价（元）')).value, first.getCell(col('高于中位价超限')).value]).toEqual(['大米', '丙校', 6, 4.5, '是']);
+    expect(first.getCell(col('本校均价（元）')).numFmt).toBe('"¥"#,##0.00');
+    const sur = wb.getWorksheet('结余率（2026-09）')!;
+    const sh = sur.getRow(2).values as unknown[];
+    expect(sur.getRow(3).getCell(sh.indexOf('本月结余率')).value).toBe(0.8169);
+    expect(sur.getRow(3).getCell(sh.indexOf('超限')).value).toBe('是');
+    expect(price.pageSetup.paperSize).toBe(9);
+  });
+});
