@@ -183,9 +183,14 @@ export interface Deposit {
 }
 export interface ArrearsRow {
   student: Student;
+  /** This period's school days and fee, 0 when the pupil has paid the period (listed for an opening arrear only). */
   days: number;
   dailyRateFen: number;
   dueFen: number;
+  /** 期初欠费 the opening recorded for the pupil, in the period holding the first day of the books; else 0. */
+  openingArrearsFen: number;
+  /** dueFen + openingArrearsFen. */
+  totalFen: number;
 }
 export interface StatementLine {
   date: string;
@@ -211,7 +216,12 @@ export interface SettlementRow {
   dueFen: number;
   paidFen: number;
   refundedFen: number;
-  /** paid − refunded − due: positive is 多退 (to refund), negative is 少补 (still to pay). */
+  /**
+   * The pupil's balance from the opening (期初: prepaid +, arrears −) when the range holds the first day of the books,
+   * else 0: it is settled once, with the first settlement after the opening.
+   */
+  openingFen: number;
+  /** opening + paid − refunded − due: positive is 多退 (to refund), negative is 少补 (still to pay). */
   balanceFen: number;
 }
 

@@ -1,27 +1,55 @@
 import { PAY_METHOD_LABELS, REFUND_REASON_LABELS, type PayMethod, type RefundReason, type SettlementRow, type StatementLine } from '../../../../shared/api/fees.ts';
 import { formatFen } from '../../../../shared/format.ts';
 import { monthWords } from '../../ledger/clock.ts';
+import type { Ctx } from '../../context.ts';
 import type { Handlers } from '../../handlers.ts';
+import { postedOpeningDate } from '../opening/index.ts';
 import { dailyRate, getStudent, resolvePeriod, schoolDaysBetween, toStudent, type StudentRow } from './common.ts';
 
 /** 欠费名单, a student's statement (个人明细) and the term-end settlement (多退少补). Read only. */
 
 type Keys = 'fees.arrears' | 'fees.statement' | 'fees.settlement';
 
+/**
+ * Pupils' balances recorded by the posted opening (期初建账: prepaid +, arrears −), when from … to holds the first day
+ * of the books (the day after the opening date); else none. They are the opening's record and never posted (fees are
+ * income when collected), so they are carried once: into the 欠费名单 of the period that starts the books and the
+ * settlement (多退少补) that covers that day.
+ */
+function openingBalances(ctx: Ctx, from: string, to: string): Map<string, number> {
+  const d = postedOpeningDate(ctx);
+  const out = new Map<string, number>();
+  if (d === null) return out;
+  const first = (ctx.db.prepare(`SELECT date(?, '+1 day') AS d`).get(d) as { d: string }).d;
+  if (first < from || first > to) return out;
+  const rows = ctx.db
+    .prepare(`SELECT l.student_id AS s, l.kind AS k, l.amount_fen AS a FROM opening_lines l JOIN openings o ON o.id = l.opening_id WHERE o.status = 'posted' AND l.kind IN ('prepaid', 'arrears')`)
+    .all() as { s: string; k: 'prepaid' | 'arrears'; a: number }[];
+  for (const r of rows) out.set(r.s, (out.get(r.s) ?? 0) + (r.k === 'prepaid' ? r.a : -r.a));
+  return out;
+}
+
 
 export const reportHandlers: Handlers<Keys> = {
   'fees.arrears': (ctx, { period, className }) => {
     const p = resolvePeriod(ctx, period);
+    // 期初欠费 in the period that starts the books: listed whether or not the pupil paid this period (or is still active).
+    const owed = [...openingBalances(ctx, p.start, p.end)].filter(([, v]) => v < 0);
+    const opening = new Map(owed.map(([s, v]) => [s, -v]));
     const rows = ctx.db
       .prepare(
-        `SELECT s.* FROM students s WHERE s.active = 1 AND (? IS NULL OR s.class_name = ?)
-         AND NOT EXISTS (SELECT 1 FROM fee_receipts r WHERE r.student_id = s.id AND r.period_key = ? AND r.status = 'valid')
+        `SELECT s.*, EXISTS (SELECT 1 FROM fee_receipts r WHERE r.student_id = s.id AND r.period_key = ? AND r.status = 'valid') AS paid
+         FROM students s WHERE (? IS NULL OR s.class_name = ?)
+         AND ((s.active = 1 AND NOT EXISTS (SELECT 1 FROM fee_receipts r WHERE r.student_id = s.id AND r.period_key = ? AND r.status = 'valid'))
+              OR s.id IN (SELECT value FROM json_each(?)))
          ORDER BY class_order(s.class_name), s.class_name, s.student_no`,
       )
-      .all(className ?? null, className ?? null, p.key) as StudentRow[];
+      .all(p.key, className ?? null, className ?? null, p.key, JSON.stringify([...opening.keys()])) as (StudentRow & { paid: number })[];
     return rows.map((r) => {
       const rate = dailyRate(ctx, r.meal_plan);
-      return { student: toStudent(r), days: p.schoolDays, dailyRateFen: rate, dueFen: p.schoolDays * rate };
+      const days = r.paid ? 0 : p.schoolDays;
+      const openingArrearsFen = opening.get(r.id) ?? 0;
+      return { student: toStudent(r), days, dailyRateFen: rate, dueFen: days * rate, openingArrearsFen, totalFen: days * rate + openingArrearsFen };
     });
   },
 
@@ -98,13 +126,15 @@ export const reportHandlers: Handlers<Keys> = {
 
   'fees.settlement': (ctx, { from, to, className }) => {
     const days = schoolDaysBetween(ctx, from, to);
+    const opening = openingBalances(ctx, from, to);
     const students = ctx.db
       .prepare(
         `SELECT s.* FROM students s WHERE (? IS NULL OR s.class_name = ?)
-         AND (s.active = 1 OR EXISTS (SELECT 1 FROM fee_receipts r WHERE r.student_id = s.id AND r.period_start >= ? AND r.period_end <= ?))
+         AND (s.active = 1 OR EXISTS (SELECT 1 FROM fee_receipts r WHERE r.student_id = s.id AND r.period_start >= ? AND r.period_end <= ?)
+              OR s.id IN (SELECT value FROM json_each(?)))
          ORDER BY class_order(s.class_name), s.class_name, s.student_no`,
       )
-      .all(className ?? null, className ?? null, from, to) as StudentRow[];
+      .all(className ?? null, className ?? null, from, to, JSON.stringify([...opening.keys()])) as StudentRow[];
     return students.map((s): SettlementRow => {
       const receipts = ctx.db
         .prepare(`SELECT period_start, period_end, daily_rate_fen, amount_fen FROM fee_receipts WHERE student_id = ? AND status = 'valid' AND period_start >= ? AND period_end <= ?`)
@@ -125,6 +155,7 @@ export const reportHandlers: Handlers<Keys> = {
       }
       const paidFen = receipts.reduce((n, r) => n + r.amount_fen, 0);
       const refundedFen = refunds.reduce((n, r) => n + r.amount_fen, 0);
+      const openingFen = opening.get(s.id) ?? 0;
       return {
         student: toStudent(s),
         schoolDays: days.length,
@@ -133,7 +164,8 @@ export const reportHandlers: Handlers<Keys> = {
         dueFen,
         paidFen,
         refundedFen,
-        balanceFen: paidFen - refundedFen - dueFen,
+        openingFen,
+        balanceFen: openingFen + paidFen - refundedFen - dueFen,
       };
     });
   },
