@@ -12,7 +12,7 @@ import { deriveFund } from '../../electron/core/disclosure/derive.ts';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { OFFLINE_OPTIONS, openCentre, rows, type Centre } from '../../electron/core/centre/db.ts';
 import { enrolSchool, importFolder, importPackage } from '../../electron/core/centre/import.ts';
-import { priceView, submissionView, surplusView } from '../../electron/core/centre/views.ts';
+import { inspectionView, priceView, submissionView, supplierView, surplusView } from '../../electron/core/centre/views.ts';
 import { writeViewsWorkbook } from '../../electron/core/centre/export.ts';
 import { readIdentity, signWithInstallationKey } from '../../electron/core/package/signing-key.ts';
 import type { PackageData, PackageFile, PackageManifest } from '../../electron/core/package/schema.ts';
@@ -20,6 +20,7 @@ import type { PurchaseLine } from '../../shared/disclosure.ts';
 import type { Input, MethodName, Output } from '../../shared/api/index.ts';
 import { tempLedger } from '../helpers/backend.ts';
 import { septemberSchool, type SeptSchool } from './monthclose-fixture.ts';
+import { creditCode } from './receiving-fixtures.ts';
 
 /**
  * Issue 18 end to end in the core: schools close and package a month (上报包), the town centre (DuckDB) imports the
@@ -407,6 +408,25 @@ describe('the price and surplus views against figures worked out by hand', { tim
       ['9001', 74_600, 13_662, 60_938, 8169, 200, true, true],
       ['9002', 74_600, 14_395, 60_205, 8070, 200, true, true],
       ['9003', 74_600, 16_060, 58_540, 7847, 200, true, true],
+    ]);
+  });
+
+  it('供应商: the distributor all three schools share, its amount and the widest spread of one item between them', async () => {
+    // 城东农产品配送 delivers both September deliveries at every school; 闽江粮油 (licence without a date) delivered none.
+    // Delivery totals: A 67.00 + 86.00, B 71.00 + 90.50, C 84.00 + 100.00 = 498.50. Spreads between the schools'
+    // averages: 大米 (6.00 − 4.20) ÷ 4.20 = 42.857 % → 42.86 %; 猪肉 25.00 %; 白菜 8.33 %; 牛奶 1.67 %.
+    const v = await supplierView(c, M);
+    expect(v.rows).toEqual([
+      { credit_code: creditCode('91350102MA2XYW001'), name: '城东农产品配送有限公司', schools: 3, deliveries: 6, amount_fen: 49_850, licence_problem: false, spread_item: '大米', spread_bp: 4286 },
+    ]);
+  });
+
+  it('验收: every school\'s two deliveries signed by the same two inspectors — never rotated; one rejected line beside four accepted', async () => {
+    const v = await inspectionView(c, M);
+    expect(v.rows.map((r) => [r.school_code, r.deliveries, r.inspector_groups, r.top_group, r.top_share_bp, r.never_rotated, r.accepted_lines, r.rejected_lines])).toEqual([
+      ['9001', 2, 1, '张保管、李验收', 10_000, true, 4, 1],
+      ['9002', 2, 1, '张保管、李验收', 10_000, true, 4, 1],
+      ['9003', 2, 1, '张保管、李验收', 10_000, true, 4, 1],
     ]);
   });
 

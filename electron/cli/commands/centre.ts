@@ -4,7 +4,7 @@ import { EXIT_OK, EXIT_REJECTED, type CliCommand, type CliContext } from '../com
 import { openCentre, type Centre } from '../../core/centre/db.ts';
 import { writeViewsWorkbook } from '../../core/centre/export.ts';
 import { enrolSchool, importFolder } from '../../core/centre/import.ts';
-import { priceView, submissionView, surplusView } from '../../core/centre/views.ts';
+import { inspectionView, priceView, submissionView, supplierView, surplusView } from '../../core/centre/views.ts';
 
 /**
  * 中心 (issue 18): the town centre's DuckDB database — init, enrol a school, import a folder of 上报包, and write the
@@ -29,7 +29,7 @@ async function withCentre<T>(file: string, create: boolean, f: (c: Centre) => Pr
 
 export const centreCommand: CliCommand = {
   name: 'centre',
-  summary: '乡镇中心：init 建立中心数据库；enrol 登记学校（代码、名称、公钥指纹）；import 导入文件夹中的上报包（逐包校验，整包导入或整包拒绝）；export 导出某月的报送情况、结余率、食材价格（.xlsx）',
+  summary: '乡镇中心：init 建立中心数据库；enrol 登记学校（代码、名称、公钥指纹）；import 导入文件夹中的上报包（逐包校验，整包导入或整包拒绝）；export 导出某月的报送情况、结余率、食材价格、供应商、验收（.xlsx）',
   usage: '--db centre.duckdb centre init | enrol --code 代码 --name 名称 --fingerprint 指纹 | import 文件夹 | export YYYY-MM --out 文件.xlsx',
   flags: ['code', 'name', 'fingerprint', 'out'],
   async run(c) {
@@ -62,7 +62,7 @@ export const centreCommand: CliCommand = {
     if (!month || !/^\d{4}-(0[1-9]|1[0-2])$/.test(month)) throw new UsageError('centre export 需要月份 YYYY-MM');
     const out = path.resolve(c.requireFlag('out', '导出文件（.xlsx）'));
     if (!out.toLowerCase().endsWith('.xlsx')) throw new UsageError('--out 应为 .xlsx 文件');
-    await withCentre(file, false, async (x) => writeViewsWorkbook([await submissionView(x, month), await surplusView(x, { month }), await priceView(x, month)], out));
+    await withCentre(file, false, async (x) => writeViewsWorkbook([await submissionView(x, month), await surplusView(x, { month }), await priceView(x, month), await supplierView(x, month), await inspectionView(x, month)], out));
     await c.print({ xlsx: out });
     return EXIT_OK;
   },

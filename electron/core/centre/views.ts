@@ -157,3 +157,92 @@ export async function priceView(c: Centre, month: string): Promise<CentreView> {
     rows: r,
   };
 }
+
+/**
+ * 供应商 for a month: suppliers by credit code across schools — how many schools they delivered to, deliveries and
+ * amount, a licence expired before the month's end (or missing) at any school's disclosure, and the widest spread of
+ * one item's average price between the schools they supplied ((max − min) ÷ min, basis points, half-up), with that
+ * item. Suppliers of several schools first, then the widest spread.
+ */
+export async function supplierView(c: Centre, month: string): Promise<CentreView> {
+  const r = await rows(
+    c.conn,
+    `WITH s AS (
+       SELECT x.* FROM current_packages p JOIN suppliers x USING (school_code, month, revision) WHERE p.month = ?),
+     per AS (
+       SELECT credit_code, min(name) AS name, count(DISTINCT school_code) AS schools, sum(deliveries) AS deliveries, sum(amount_fen) AS amount_fen,
+         bool_or(licence_no = '' OR licence_valid_until IS NULL OR licence_valid_until < CAST(last_day(CAST(? || '-01' AS DATE)) AS VARCHAR)) AS licence_problem
+       FROM s GROUP BY credit_code),
+     item_avg AS (
+       SELECT l.supplier_credit_code AS credit_code, l.item, l.spec, l.unit, l.school_code,
+         (2 * CAST(sum(l.amount_fen) AS HUGEINT) * 1000 + sum(l.qty_milli)) // (2 * sum(l.qty_milli)) AS avg_fen
+       FROM current_packages p JOIN purchases l USING (school_code, month, revision)
+       WHERE p.month = ? AND l.supplier_credit_code <> '' GROUP BY ALL HAVING sum(l.qty_milli) > 0),
+     spread AS (
+       SELECT credit_code, item, spec, unit, CAST((2 * (max(avg_fen) - min(avg_fen)) * 10000 + min(avg_fen)) // (2 * min(avg_fen)) AS INTEGER) AS spread_bp
+       FROM item_avg GROUP BY ALL HAVING count(*) >= 2 AND min(avg_fen) > 0),
+     widest AS (
+       SELECT credit_code, arg_max(item, spread_bp) AS spread_item, max(spread_bp) AS spread_bp FROM spread GROUP BY credit_code)
+     SELECT per.credit_code, per.name, per.schools, per.deliveries, per.amount_fen, per.licence_problem, w.spread_item, w.spread_bp
+     FROM per LEFT JOIN widest w USING (credit_code)
+     ORDER BY per.schools DESC, w.spread_bp DESC NULLS LAST, per.credit_code`,
+    [month, month, month],
+  );
+  return {
+    title: `供应商（${month}）`,
+    columns: [
+      { key: 'credit_code', header: '统一社会信用代码', kind: 'text', width: 22 },
+      { key: 'name', header: '供应商', kind: 'text', width: 26 },
+      { key: 'schools', header: '供货学校数', kind: 'int', width: 10 },
+      { key: 'deliveries', header: '送货次数', kind: 'int', width: 10 },
+      { key: 'amount_fen', header: '金额（元）', kind: 'fen', width: 14 },
+      { key: 'licence_problem', header: '许可证过期或缺失', kind: 'bool', width: 12 },
+      { key: 'spread_item', header: '校间价差最大的食材', kind: 'text', width: 14 },
+      { key: 'spread_bp', header: '校间价差', kind: 'bp', width: 10 },
+    ],
+    rows: r,
+  };
+}
+
+/**
+ * 验收 for a month, per school: deliveries (验收单), the distinct groups of inspectors who signed them, the most
+ * frequent group and its share; `never_rotated` when two or more deliveries were all signed by one group. Rejected
+ * lines against accepted lines. (Whether a parent witnessed is not in schema version 1.)
+ */
+export async function inspectionView(c: Centre, month: string): Promise<CentreView> {
+  const r = await rows(
+    c.conn,
+    `WITH d AS (
+       SELECT l.school_code, l.receipt_no, min(l.inspectors) AS inspectors
+       FROM current_packages p JOIN purchases l USING (school_code, month, revision) WHERE p.month = ? GROUP BY ALL),
+     groups AS (
+       SELECT school_code, inspectors, count(*) AS n FROM d GROUP BY ALL),
+     per AS (
+       SELECT school_code, sum(n) AS deliveries, count(*) AS inspector_groups, arg_max(inspectors, n) AS top_group, max(n) AS top_n FROM groups GROUP BY school_code),
+     lines AS (
+       SELECT p.school_code, (SELECT count(*) FROM purchases l WHERE l.school_code = p.school_code AND l.month = p.month AND l.revision = p.revision) AS accepted_lines,
+         (SELECT count(*) FROM rejected j WHERE j.school_code = p.school_code AND j.month = p.month AND j.revision = p.revision) AS rejected_lines
+       FROM current_packages p WHERE p.month = ?)
+     SELECT per.school_code, s.name AS school_name, per.deliveries, per.inspector_groups, per.top_group,
+       CAST((2 * per.top_n * 10000 + per.deliveries) // (2 * per.deliveries) AS INTEGER) AS top_share_bp,
+       per.deliveries >= 2 AND per.inspector_groups = 1 AS never_rotated, lines.accepted_lines, lines.rejected_lines
+     FROM per JOIN lines USING (school_code) LEFT JOIN schools s ON s.code = per.school_code
+     ORDER BY never_rotated DESC, top_share_bp DESC, per.school_code`,
+    [month, month],
+  );
+  return {
+    title: `验收（${month}）`,
+    columns: [
+      { key: 'school_code', header: '学校代码', kind: 'text', width: 14 },
+      { key: 'school_name', header: '学校', kind: 'text', width: 24 },
+      { key: 'deliveries', header: '验收单数', kind: 'int', width: 10 },
+      { key: 'inspector_groups', header: '验收人组合数', kind: 'int', width: 12 },
+      { key: 'top_group', header: '最常见组合', kind: 'text', width: 20 },
+      { key: 'top_share_bp', header: '占比', kind: 'bp', width: 8 },
+      { key: 'never_rotated', header: '从未轮换', kind: 'bool', width: 8 },
+      { key: 'accepted_lines', header: '验收明细行', kind: 'int', width: 10 },
+      { key: 'rejected_lines', header: '拒收行', kind: 'int', width: 8 },
+    ],
+    rows: r,
+  };
+}
