@@ -10,6 +10,11 @@
  *                     same shared, loaded machine compare far better than two runs apart (the results file gets
  *                     the last build as `renderer`, all of them as `rendererCompared`)
  *     --no-keys       time the loads only
+ *     --typing-runs N a 30-line delivery typed into the door form N times (2 by default; 0 leaves it out), each in a
+ *                     fresh context after the loads: keystroke → paint of every digit typed into a line's quantity
+ *                     and price, reported at line 1 and line 30 (`deliveryTyping`, issue 15: a line's render must not
+ *                     depend on the number of lines)
+ *     --lines N       lines typed per delivery (30)
  *     --shots DIR     one more load per build first, not counted: screenshots of the list and the form (DIR/<n>-list.png,
  *                     DIR/<n>-form.png), to see that a faster build still looks the same
  *     --trace DIR     one more load first, not counted: a Chromium performance trace (DIR/trace.json) and a CDP CPU
@@ -23,7 +28,9 @@
  * Load: page.goto(#/receiving) → 新建验收单 clicked (the list page is up: `toList`) → the first line's item search is
  * on screen (`loadToDeliveryForm`). Keystroke-to-paint is taken in the page: keydown → the first change inside the
  * select's dropdown → the next animation frame. Both include the IPC stand-in (Playwright's exposeBinding, a round
- * trip to this process). `rendererCpuPerLoadMs` is the CPU time the renderer processes spent during a load
+ * trip to this process). Typing: keydown (its event timestamp) → the next animation frame → a message posted from it,
+ * which runs after that frame is painted; the lines are chosen by name from the ledger's items, each digit pressed
+ * 150 ms apart so one key's work never overlaps the next. `rendererCpuPerLoadMs` is the CPU time the renderer processes spent during a load
  * (SystemInfo.getProcessInfo before and after): on a machine shared with other work it is the steadier figure.
  */
 import fs from 'node:fs';
@@ -45,6 +52,8 @@ const { values: opt, positionals } = parseArgs({
     trace: { type: 'string' },
     shots: { type: 'string' },
     'no-keys': { type: 'boolean', default: false },
+    'typing-runs': { type: 'string', default: '2' },
+    lines: { type: 'string', default: '30' },
   },
 });
 const [source, outArg] = positionals;
@@ -167,9 +176,41 @@ for (let run = 0; run < runs; run++) {
     await context.close();
   }
 }
+// The door form typed: a delivery of `lines` lines per run, in a fresh context each.
+const typingRuns = Number(opt['typing-runs']);
+const nLines = Number(opt.lines);
+const typing = new Map<string, { line: number; ms: number }[]>();
+if (typingRuns > 0) {
+  // Items whose name no other item's name starts with, so the typed name's first option is that item.
+  const names = (b.db.prepare(`SELECT name FROM ingredients WHERE disabled = 0 ORDER BY rowid`).all() as { name: string }[]).map((r) => r.name);
+  const unique = names.filter((n) => !names.some((m) => m !== n && m.startsWith(n)));
+  const picked = Array.from({ length: nLines }, (_, i) => unique[(i * 37) % unique.length]);
+  for (let run = 0; run < typingRuns; run++) {
+    for (const v of variants) {
+      const { context, page, url } = await openPage(v.dir);
+      typing.set(v.dir, [...(typing.get(v.dir) ?? []), ...(await typeDelivery(page, url, picked))]);
+      await context.close();
+    }
+  }
+}
 await browser.close();
 for (const s of servers.values()) s.close();
 b.close();
+const typingStat = (dir: string) => {
+  const xs = typing.get(dir);
+  if (!xs?.length) return undefined;
+  const at = (line: number) => stat(xs.filter((x) => x.line === line).map((x) => x.ms));
+  const first = at(1);
+  const last = at(nLines);
+  return {
+    lines: nLines,
+    runs: typingRuns,
+    line1: first,
+    [`line${nLines}`]: last,
+    lastOverFirst: Math.round((last.medianMs / first.medianMs) * 100) / 100,
+    medianByLine: Object.fromEntries([1, 5, 10, 15, 20, 25, 30].filter((l) => l <= nLines).map((l) => [l, at(l).medianMs])),
+  };
+};
 const results = variants.map((v) => ({
   renderer: opt.dist ? `prebuilt ${v.dir}` : 'this tree',
   assets: assetSummary(v.dir),
@@ -178,6 +219,7 @@ const results = variants.map((v) => ({
   loadToDeliveryForm: stat(v.loads),
   rendererCpuPerLoadMs: stat(v.cpu.map((s) => s * 1000)),
   ...(v.paints.length ? { keystrokeToPaint: { ...stat(v.paints), keystrokes: v.paints.length } } : {}),
+  ...(typing.has(v.dir) ? { deliveryTyping: typingStat(v.dir) } : {}),
 }));
 // After the summary: this tree's build lives in the work folder.
 fs.rmSync(work, { recursive: true, force: true });
@@ -224,6 +266,64 @@ async function keystrokes(page: Page): Promise<number[]> {
     }
   }
   return page.evaluate(() => (window as unknown as { __kp: number[] }).__kp);
+}
+
+/**
+ * Types a delivery of `items.length` lines into a new door form: the supplier and note number first (not timed), then
+ * per line the item by name (Enter), and the quantity and price digit by digit, each digit timed from keydown to the
+ * paint after it. Returns every timed key with its line (1-based).
+ */
+async function typeDelivery(page: Page, url: string, items: string[]): Promise<{ line: number; ms: number }[]> {
+  await page.goto(`${url}#/receiving/new`);
+  await page.getByTestId('line-0-item').waitFor();
+  await page.evaluate(() => {
+    const w = window as unknown as { __typed: { line: number; ms: number }[] };
+    w.__typed = [];
+    document.addEventListener(
+      'keydown',
+      (e) => {
+        if (!/^[0-9.]$/.test(e.key)) return;
+        const field = (e.target as HTMLElement).closest<HTMLElement>('[data-field]')?.dataset.field;
+        const row = (e.target as HTMLElement).closest<HTMLElement>('[data-row-index]');
+        if (!row || (field !== 'received' && field !== 'price')) return;
+        const line = Number(row.dataset.rowIndex) + 1;
+        const t0 = e.timeStamp;
+        requestAnimationFrame(() => {
+          const ch = new MessageChannel();
+          ch.port1.onmessage = () => w.__typed.push({ line, ms: performance.now() - t0 });
+          ch.port2.postMessage(0);
+        });
+      },
+      true,
+    );
+  });
+  // the first supplier offered; choosing it moves the cursor to the note number
+  await page.getByTestId('delivery-supplier').click();
+  await page.locator('.ant-select-dropdown:visible .ant-select-item-option-active').first().waitFor();
+  await page.keyboard.press('Enter');
+  await page.waitForFunction(() => document.activeElement?.closest('[data-testid]')?.getAttribute('data-testid') === 'delivery-note-number');
+  await page.keyboard.type('BENCH-1');
+  const focusedField = () => page.evaluate(() => document.activeElement?.closest<HTMLElement>('[data-field]')?.dataset.field ?? '');
+  const keys = async (text: string) => {
+    for (const ch of text) {
+      await page.keyboard.press(ch);
+      await page.waitForTimeout(150);
+    }
+  };
+  for (const [i, name] of items.entries()) {
+    await page.getByTestId(`line-${i}-item`).click();
+    await page.keyboard.type(name);
+    await page.locator('.ant-select-dropdown:visible .ant-select-item-option-active', { hasText: new RegExp(`^${name}`) }).waitFor();
+    await page.keyboard.press('Enter');
+    await page.waitForFunction(() => document.activeElement?.closest<HTMLElement>('[data-field]')?.dataset.field === 'received');
+    await keys(String(10 + (i % 40)) + '.5');
+    await page.keyboard.press('Enter');
+    if ((await focusedField()) !== 'price') throw new Error(`line ${i + 1}: Enter after the quantity left the cursor in ${await focusedField()}`);
+    await keys(`${3 + (i % 7)}.2${i % 10}`);
+    await page.keyboard.press('Enter');
+    await page.getByTestId(`line-${i + 1}-item`).waitFor();
+  }
+  return page.evaluate(() => (window as unknown as { __typed: { line: number; ms: number }[] }).__typed);
 }
 
 interface TraceEvent {

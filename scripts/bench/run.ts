@@ -7,7 +7,7 @@
  *   npm run bench                        10 years (builds for about an hour the first time; --resume-able, see
  *                                        build-ledger.ts)
  *   npm run bench -- --ledger FILE       reuse a ledger built by build-ledger.ts (it is copied, never changed)
- *   npm run bench -- --only post,export  measure only these (post fees summary search list verify export)
+ *   npm run bench -- --only post,export  measure only these (post fees summary search list verify export renderer)
  */
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -383,6 +383,14 @@ fs.mkdirSync('bench-results', { recursive: true });
 const outFile = arg('results') ?? `bench-results/${new Date().toISOString().slice(0, 10)}-${size.years}y.json`;
 fs.writeFileSync(outFile, JSON.stringify(out, null, 2));
 console.log(`wrote ${outFile}`);
+if (want('renderer')) {
+  // The renderer in Chromium on the same ledger (renderer.ts, a process of its own, on its own copy): navigation to a
+  // usable door form, keystroke to paint in the item search, and a 30-line delivery typed (issue 15). It adds
+  // `results.renderer` to the results file. --renderer-runs N page loads (3), --typing-runs N deliveries typed (2).
+  fs.copyFileSync(`${source}.json`, `${file}.json`);
+  const r = spawnSync(process.execPath, [path.join(path.dirname(HERE), 'renderer.ts'), file, outFile, '--runs', arg('renderer-runs') ?? '3', '--typing-runs', arg('typing-runs') ?? '2'], { stdio: 'inherit' });
+  if (r.status !== 0) throw new Error(`the renderer part failed (exit ${r.status})`);
+}
 fs.rmSync(work, { recursive: true, force: true });
 
 /** This process's peak RSS (VmHWM). Not resourceUsage().maxRSS: Linux carries ru_maxrss over fork/exec, so a child
