@@ -79,6 +79,8 @@ export interface SummaryTableRow {
   month: number | null;
   ytd: number | null;
   note: string;
+  /** The ingredient categories a category row sums (absent on other rows). */
+  categories?: Category[];
 }
 
 /** How a profile shows the workbook. Figures and their definitions never change; names and the choice of sheets do. */

@@ -70,9 +70,17 @@ describe('设置: presets and the workbook preview', { timeout: 120_000 }, () =>
       ['2026-09', '承包经营（全成本）'],
       [null, '默认（全国通用）'],
     ]);
-    // The month-close view now reads the same rows.
+    // The month-close view now reads the same rows, and the 月结与公示 page shows them.
     const rows = (await b.call('monthclose.get', { month: '2026-09' })).summary.rows.map((r) => r.label);
     expect(rows.slice(-2)).toEqual(['十、营业利润', '十一、营业利润率']);
+    await page.evaluate(() => (window.location.hash = '#/closing?month=2026-09'));
+    const summary = page.getByTestId('fund-summary');
+    await until(() => summary.textContent()).toContain('十、营业利润');
+    const profitRow = summary.locator('tbody tr', { hasText: '十、营业利润' }).first();
+    expect(await profitRow.textContent()).toContain('98.00');
+    expect(await summary.locator('tbody tr', { hasText: '手续费' }).first().textContent()).toContain('2.00');
+    await page.getByRole('menuitem', { name: '设置', exact: true }).last().click();
+    await until(() => page.getByTestId('settings-form').isVisible()).toBe(true);
   });
 
   test('picking 幼儿园 previews the kindergarten’s categories (荤食, 牛奶, 点心及其他) and 人工（保育员工资）', async () => {

@@ -50,9 +50,10 @@ export function summaryTableRows(mo: FundSummary, yt: FundSummary, spec: Summary
   fixed('otherIncome', (s) => s.otherIncomeFen, '');
   fixed('expense', (s) => s.expenseFen, spec.usesStoreroom ? '按消耗计：上月底库存 + 本月购入 − 本月底库存' : '按验收入库金额计', true);
   const custom = !!spec.categoryGroups?.length;
-  groupsOf(spec, label).forEach((g, i) =>
-    money(custom ? `category:${i}` : (`category:${CATEGORIES.indexOf(g.categories[0])}` as const), g.label, (s) => g.categories.reduce((t, c) => t + s.expenseByCategoryFen[c], 0), ''),
-  );
+  groupsOf(spec, label).forEach((g, i) => {
+    money(custom ? `category:${i}` : (`category:${CATEGORIES.indexOf(g.categories[0])}` as const), g.label, (s) => g.categories.reduce((t, c) => t + s.expenseByCategoryFen[c], 0), '');
+    rows[rows.length - 1].categories = [...g.categories];
+  });
   const nonFood = shownNonFood(mo, yt, spec.allowedNonFood);
   for (const k of nonFood) money(k, label(k), (s) => s.nonFoodFen[k] ?? 0, k === BANK_FEE ? '食堂专户银行手续费' : '');
   fixed('surplus', (s) => s.surplusFen, '二 − 三', true);

@@ -4,7 +4,8 @@ import { MONTH_STATUS_LABELS } from '../../../../shared/labels-monthclose.ts';
 import type { BankLine, ExportResult, FundColumn, MonthView } from '../../../../shared/api/monthclose.ts';
 import { canCall } from '../../../../shared/access.generated.ts';
 import { previousMonth } from '../../../../shared/calendar.ts';
-import { CATEGORIES, CATEGORY_LABELS, NON_FOOD_LABELS } from '../../../../shared/domain.ts';
+import { NON_FOOD_LABELS, type Category } from '../../../../shared/domain.ts';
+import type { SummaryTableRow } from '../../../../shared/disclosure.ts';
 import { formatBp, formatFen } from '../../../../shared/format.ts';
 import { call } from '../../api.ts';
 import { MoneyInput } from '../../components/NumberText.tsx';
@@ -13,6 +14,7 @@ import { chinaTime, chinaToday } from '../../labels.ts';
 import { navigate, useQuery } from '../../router.ts';
 import { useSession } from '../../session.ts';
 import { WorkProgress } from '../../components/WorkProgress.tsx';
+import { PackageButton } from './PackageButton.tsx';
 
 /**
  * 月结与公示: pick a month, see its checklist (each open item links to the page that fixes it), enter the bank
@@ -26,33 +28,22 @@ const bp = (v: number | null) => (v === null ? '—' : formatBp(v));
 
 type SummaryRow = { key: string; label: string; month: string; ytd: string; monthPurchased?: string; ytdPurchased?: string; strong?: boolean };
 
-function summaryRows(m: FundColumn, y: FundColumn, allowed: MonthView['summary']['allowedNonFood']): SummaryRow[] {
-  const money = (key: string, label: string, f: (c: FundColumn) => number | null, strong = false): SummaryRow => ({ key, label, month: fen(f(m)), ytd: fen(f(y)), strong });
-  return [
-    money('prev', '一、上月累计结余', (c) => c.previousBalanceFen, true),
-    money('income', '二、本月收入', (c) => c.incomeFen, true),
-    money('feeNet', '1. 学生伙食费（净额）', (c) => c.feeNetFen),
-    money('fees', '　　其中：收取', (c) => c.feesCollectedFen),
-    money('refunds', '　　　　　退费', (c) => c.refundsFen),
-    money('subsidy', '2. 营养改善计划补助', (c) => c.subsidyFen),
-    money('other', '3. 其他收入', (c) => c.otherIncomeFen),
-    money('expense', '三、本月支出', (c) => c.expenseFen, true),
-    ...CATEGORIES.map((cat) => ({
-      key: cat,
-      label: `　${CATEGORY_LABELS[cat]}`,
-      month: fen(m.expenseByCategoryFen[cat]),
-      ytd: fen(y.expenseByCategoryFen[cat]),
-      monthPurchased: fen(m.purchasedByCategoryFen[cat]),
-      ytdPurchased: fen(y.purchasedByCategoryFen[cat]),
-    })),
-    ...allowed.map((k) => money(k, `　${NON_FOOD_LABELS[k]}`, (c) => c.nonFoodFen[k] ?? 0)),
-    money('surplus', '四、本月结余', (c) => c.surplusFen, true),
-    money('cum', '五、本月累计结余', (c) => c.cumulativeSurplusFen, true),
-    { key: 'rate', label: '六、结余率', month: bp(m.surplusRateBp), ytd: bp(y.surplusRateBp), strong: true },
-    { key: 'days', label: '七、就餐人日数', month: String(m.mealDays), ytd: String(y.mealDays), strong: true },
-    money('avg', '八、生均日伙食成本', (c) => c.avgCostFen, true),
-    { key: 'share', label: '九、食材支出占伙食费收入比例', month: bp(m.foodShareBp), ytd: bp(y.foodShareBp), strong: true },
-  ];
+/**
+ * The 收支公示 rows as the workbook prints them (summary.rows from the core: the profile's categories, its expense kinds
+ * and 手续费, a full-cost profile's 营业利润 rows), with the purchased amounts beside the category rows.
+ */
+function summaryRows(view: MonthView['summary']): SummaryRow[] {
+  const show = (r: SummaryTableRow, v: number | null) => (r.format === 'money' ? fen(v) : r.format === 'percent' ? bp(v) : v === null ? '—' : String(v));
+  const sum = (c: FundColumn, cats: readonly Category[]) => cats.reduce((t, k) => t + c.purchasedByCategoryFen[k], 0);
+  return view.rows.map((r) => ({
+    key: r.key,
+    // Category and non-food rows sit under 三、本月支出.
+    label: r.categories || r.key in NON_FOOD_LABELS ? `　${r.label}` : r.label,
+    month: show(r, r.month),
+    ytd: show(r, r.ytd),
+    strong: r.bold,
+    ...(r.categories ? { monthPurchased: fen(sum(view.current, r.categories)), ytdPurchased: fen(sum(view.ytd, r.categories)) } : {}),
+  }));
 }
 
 function BankBox(props: { month: string; lines: BankLine[]; canWrite: boolean; onSaved: () => void }) {
@@ -205,6 +196,7 @@ export function MonthClosePage() {
                 导出公示（Excel 与 PDF）
               </Button>
             )}
+            {st.status === 'closed' && <PackageButton month={month} />}
           </Space>
           <WorkProgress op="export" running={busy} testId="export-progress" />
           {exported && (
@@ -270,7 +262,7 @@ export function MonthClosePage() {
               size="small"
               pagination={false}
               data-testid="fund-summary"
-              dataSource={summaryRows(view.summary.current, view.summary.ytd, view.summary.allowedNonFood)}
+              dataSource={summaryRows(view.summary)}
               columns={[
                 { title: '项目', dataIndex: 'label', render: (l: string, r) => (r.strong ? <b>{l}</b> : l) },
                 { title: '本月', dataIndex: 'month', align: 'right' },
