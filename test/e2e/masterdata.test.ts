@@ -46,4 +46,22 @@ describe('食材 page by page', { timeout: 90_000 }, () => {
     await until(names).toEqual(['食材40', '食材41', '食材42', '食材43', '食材44', '食材45']);
     expect(ui.errors).toEqual([]);
   });
+
+  test('the item picker shows spec and 参考价 in full, though its box is 240 px', async () => {
+    await b.call('ingredients.create', { name: '东北珍珠米', category: 'grain', unit: '千克', spec: '25千克/袋 五常产区 一级', refPriceFen: 1_234, storable: true });
+    const { page } = ui;
+    await page.evaluate(() => (window.location.hash = '#/receiving'));
+    await page.getByRole('tab', { name: '价格历史' }).click();
+    await page.getByTestId('price-item').click();
+    await page.keyboard.type('dbzzm');
+    const option = page.locator('.ant-select-dropdown:visible .ant-select-item-option', { hasText: '东北珍珠米' });
+    await until(() => option.count()).toBe(1);
+    expect(await option.textContent()).toContain('25千克/袋 五常产区 一级 · 参考价 12.34');
+    // Not cut off: the option's content fits the list (with the list as wide as the box it overflowed, 200 px).
+    const fits = await option.locator('.ant-select-item-option-content').evaluate((el) => el.scrollWidth <= el.clientWidth);
+    expect(fits).toBe(true);
+    await ui.screenshot('ingredient-picker-wide');
+    await page.keyboard.press('Escape');
+    expect(ui.errors).toEqual([]);
+  });
 });
