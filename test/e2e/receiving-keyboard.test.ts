@@ -228,6 +228,19 @@ describe('the door form from the keyboard', () => {
     // 40 × 5.80 + 8 × 28 + 15 × 2.40 + 20 × 4.20 + 10 × 11 + 25 × 3 + 10 × 6.50 + 6 × 4 + 10 × 15 + 12 × 3.50
     // = 232 + 224 + 36 + 84 + 110 + 75 + 65 + 24 + 150 + 42 = 1,042.00
     expect(await page.getByTestId('delivery-total').textContent()).toBe('合格金额合计：¥1,042.00');
+    // back along the flow with Shift+Enter (from the empty line into the last field of the line above), ↑ to the line above
+    await page.keyboard.press('Shift+Enter');
+    await at('line-9-rejected');
+    await page.keyboard.press('Shift+Enter');
+    await at('line-9-price');
+    await page.keyboard.press('ArrowUp');
+    await at('line-8-price');
+    await page.keyboard.press('Shift+Enter');
+    await page.keyboard.press('Shift+Enter');
+    await page.keyboard.press('Shift+Enter'); // price → quantity → item → 黄瓜's rejected
+    await at('line-7-rejected');
+    await page.keyboard.press('ArrowDown');
+    await at('line-8-rejected');
     await page.getByTestId('delivery-save').click();
     await expect.poll(async () => (await b.call('receiving.list', { status: 'draft' })).rows.length, POLL).toBe(1);
     const draft = await b.call('receiving.get', { id: (await b.call('receiving.list', { status: 'draft' })).rows[0].id });

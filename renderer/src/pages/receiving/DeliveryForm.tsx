@@ -123,7 +123,7 @@ export function DeliveryForm({ existing, onPosted }: { existing: DeliveryView | 
   );
   const onRemove = useCallback((key: string) => store.getState().removeLine(key), [store]);
 
-  /** Enter and F2 inside the grid follow the line's flow; elsewhere Enter moves on as in every form. */
+  /** Enter, Shift+Enter, ↑/↓ and F2 inside the grid follow the line's flow; elsewhere Enter moves on as in every form. */
   const onKeyDownCapture = useCallback(
     (e: KeyboardEvent<HTMLDivElement>) => {
       const target = e.target as HTMLElement;
@@ -141,9 +141,30 @@ export function DeliveryForm({ existing, onPosted }: { existing: DeliveryView | 
         if (!l.detail) focusField(() => row, '[data-field="production"]');
         return;
       }
-      if (e.key !== 'Enter' || e.shiftKey || e.ctrlKey || e.altKey || e.metaKey || e.nativeEvent.isComposing) return;
+      if (e.ctrlKey || e.altKey || e.metaKey || e.nativeEvent.isComposing) return;
       const field = target.closest<HTMLElement>('[data-field]')?.dataset.field;
       if (!field) return;
+      const flowOf = (x: typeof l) => lineFlow(x, lineCerts(x, (x.ingredientId && st.ings[x.ingredientId]?.effectiveCerts) || []));
+      // ↑/↓ in a quantity or price box: the same column of the line above or below, as on paper.
+      if ((e.key === 'ArrowUp' || e.key === 'ArrowDown') && !e.shiftKey && (field === 'received' || field === 'price' || field === 'rejected')) {
+        const other = document.querySelector(`[data-row-index="${index + (e.key === 'ArrowUp' ? -1 : 1)}"]`);
+        if (!other?.querySelector(`[data-field="${field}"] input`)) return;
+        e.preventDefault();
+        return focusField(() => other, `[data-field="${field}"]`);
+      }
+      if (e.key !== 'Enter') return;
+      // Shift+Enter goes back along the same flow (into the line above from its item): no Shift+Tab through every box.
+      if (e.shiftKey) {
+        if (field === 'item' && target.getAttribute('aria-expanded') === 'true') return;
+        e.preventDefault();
+        e.stopPropagation();
+        const at = flowOf(l).indexOf(field as LineField);
+        if (at > 0) return focusField(() => row, `[data-field="${flowOf(l)[at - 1]}"]`);
+        const above = document.querySelector<HTMLElement>(`[data-row-index="${index - 1}"]`);
+        const prev = above && st.rows[above.dataset.rowKey!];
+        if (above && prev) return focusField(() => above, `[data-field="${flowOf(prev).at(-1)}"]`);
+        return;
+      }
       if (field === 'item' && target.getAttribute('aria-expanded') === 'true') {
         // The list is open: the select takes the Enter (it picks the highlighted item) and onItemChosen moves on.
         e.preventDefault();
@@ -153,7 +174,7 @@ export function DeliveryForm({ existing, onPosted }: { existing: DeliveryView | 
       e.stopPropagation();
       if (field === 'item' && !l.ingredientId) return leaveGrid();
       if (field === 'disposition' && target instanceof HTMLInputElement && !target.checked) target.click();
-      const flow: string[] = lineFlow(l, lineCerts(l, (l.ingredientId && st.ings[l.ingredientId]?.effectiveCerts) || []));
+      const flow: string[] = flowOf(l);
       const at = flow.indexOf(field as LineField);
       if (at >= 0 && at < flow.length - 1) return focusField(() => row, `[data-field="${flow[at + 1]}"]`);
       // After the line's own fields: the notes its warnings need (posting needs them), then the next line.
