@@ -68,7 +68,10 @@ export function ensureIdentity(dataDir: string, schoolCode: string | undefined, 
     }
     return { identity: existing, created: false };
   }
-  if (schoolCode === undefined) throw new ApiError('RULE', '本机还没有上报签名密钥：请先提供学校代码（canteen key --code 学校代码）生成密钥，并把公钥指纹交给中心登记');
+  // The issue on schoolCode tells a page to ask for the code and call again.
+  if (schoolCode === undefined) {
+    throw new ApiError('RULE', '本机还没有上报签名密钥：请先提供学校代码（canteen key --code 学校代码）生成密钥，并把公钥指纹交给中心登记', [{ path: 'schoolCode', message: '请填写学校代码' }]);
+  }
   if (!SCHOOL_CODE_RE.test(schoolCode)) throw new ApiError('VALIDATION', '学校代码应为 4–20 位数字或大写字母（如教育部学校标识码）');
   const { publicKey, privateKey } = crypto.generateKeyPairSync('ed25519');
   const der = publicKey.export({ format: 'der', type: 'spki' });
