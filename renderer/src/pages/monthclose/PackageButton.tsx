@@ -1,4 +1,4 @@
-import { Alert, Button, Input, Modal, Space, Typography } from 'antd';
+import { Button, Input, Modal, Space, Typography } from 'antd';
 import { useState } from 'react';
 import type { PackageResult } from '../../../../shared/api/monthclose.ts';
 import { canCall } from '../../../../shared/access.generated.ts';
@@ -56,20 +56,17 @@ export function PackageButton(props: { month: string }) {
           <Input data-testid="package-school-code" value={code} onChange={(e) => setCode(e.target.value.toUpperCase())} onPressEnter={() => run(code.trim())} placeholder="例如 2135000123" maxLength={20} />
         </Space>
       </Modal>
-      {result && (
-        <Alert
-          type="success"
-          showIcon
-          data-testid="close-packaged"
-          title={`已生成上报包：${result.schoolCode}，${result.month}，第 ${result.revision} 版${result.supersedesRevision ? `（取代第 ${result.supersedesRevision} 版）` : ''}`}
-          description={
-            <div>
-              <div>文件：{result.file}</div>
-              <div>公钥指纹：{result.fingerprint}</div>
-            </div>
-          }
-        />
-      )}
+      {/* A dialog rather than a box beside the buttons: the file and fingerprint are long lines. */}
+      <Modal open={result !== null} title="已生成上报包" footer={<Button type="primary" onClick={() => setResult(null)}>知道了</Button>} onCancel={() => setResult(null)} width={720}>
+        {result && (
+          <div data-testid="close-packaged">
+            <p>{`已生成上报包：${result.schoolCode}，${result.month}，第 ${result.revision} 版${result.supersedesRevision ? `（取代第 ${result.supersedesRevision} 版）` : ''}`}</p>
+            <p>文件：{result.file}</p>
+            <p>公钥指纹：{result.fingerprint}</p>
+            <Typography.Text type="secondary">请把此文件交乡镇中心导入；中心核对的公钥指纹应与上面一致。</Typography.Text>
+          </div>
+        )}
+      </Modal>
     </>
   );
 }
