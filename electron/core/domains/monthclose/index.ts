@@ -7,17 +7,18 @@ import { groupRows, newestBySeq, withRows } from '../../ledger/row-snapshot.ts';
 import { chinaDate, lastDayOfMonth, monthWords } from '../../ledger/clock.ts';
 import { currentUser, type Ctx } from '../../context.ts';
 import { profileFor } from '../people/index.ts';
-import type { Db } from '../../db/open.ts';
 import { disclosureFileName, writeDisclosureWorkbook, writeSummaryPdf } from '../../disclosure/index.ts';
 import type { Handlers } from '../../handlers.ts';
 import { uuidv7 } from '../../ledger/ids.ts';
 import { diskFullMessage, freeBytes, isDiskFull } from '../../integrity/disk-space.ts';
 import { bankLines, blockingItems, checklist } from './checklist.ts';
 import { disclosureData, disclosureListsJson } from './disclosure.ts';
-import { closeFigures, figuresChecksum, fundSummary, withFiguresMemo, type CloseFigures } from './figures.ts';
+import { closeFigures, figuresChecksum, fundSummary, withFiguresMemo } from './figures.ts';
 import { fundHandlers } from './fund.ts';
+import { recomputeClosedMonthChecksum, verifyClosedMonths, type ClosedMonthCheck } from '../../ledger/closed-months.ts';
 import { noProgress, withOperation, type ProgressReporter } from '../../ledger/progress.ts';
 import { jobFile, runJob } from '../../jobs/run.ts';
+import { sealNow } from '../../integrity/seal.ts';
 import { writeMonthPackage } from './package.ts';
 import { ensureIdentity, formatFingerprint } from '../../package/signing-key.ts';
 
@@ -113,42 +114,7 @@ function latestClose(ctx: Ctx, m: string): EventRow {
   return close;
 }
 
-export interface ClosedMonthCheck {
-  month: string;
-  revision: number;
-  storedChecksum: string;
-  recomputedChecksum: string;
-  ok: boolean;
-}
-
-/**
- * For verify (electron/core/integrity/verify.ts): recomputes a closed month's checksum from the ledger as it is now and the
- * audit head recorded at its close, and compares it with the one recorded; the figures recorded with the close must
- * give that checksum too. A difference means a figure of the closed month (or of a month before it) changed after
- * the close, or the recorded figures were changed.
- */
-export function recomputeClosedMonthChecksum(db: Db, month: string): ClosedMonthCheck | null {
-  const ctx: Ctx = { db, now: () => new Date(), installationId: '', dataDir: null, session: null, setSession: () => {} };
-  if (!isClosed(ctx, month)) return null;
-  const close = [...eventRows(ctx, month)].reverse().find((e) => e.kind === 'close');
-  if (!close || !close.checksum || !close.audit_head) return null;
-  const recomputed = figuresChecksum(closeFigures(ctx, month), close.audit_head);
-  // The recorded figures themselves must still hash to the checksum too: later months' year to date and the month's
-  // own summary read them as frozen (monthclose-figures.ts).
-  let storedOk = false;
-  try {
-    storedOk = close.figures !== null && figuresChecksum(JSON.parse(close.figures) as CloseFigures, close.audit_head) === close.checksum;
-  } catch {
-    storedOk = false;
-  }
-  return { month, revision: close.revision, storedChecksum: close.checksum, recomputedChecksum: recomputed, ok: recomputed === close.checksum && storedOk };
-}
-
-/** Every closed month, checked as above. */
-export function verifyClosedMonths(db: Db): ClosedMonthCheck[] {
-  const months = (db.prepare('SELECT period FROM closed_periods ORDER BY period').all() as { period: string }[]).map((r) => r.period);
-  return months.map((m) => recomputeClosedMonthChecksum(db, m)).filter((c): c is ClosedMonthCheck => c !== null);
-}
+export { recomputeClosedMonthChecksum, verifyClosedMonths, type ClosedMonthCheck };
 
 /**
  * The month's disclosure workbook (and the summary PDF) of its latest close, with progress in hundredths: the checksum
@@ -270,6 +236,8 @@ export const monthcloseHandlers: Handlers<Keys | 'fund.recordExpense' | 'fund.re
       checksum,
       auditHead: head,
       incomeFen: figures.current.feesCollectedFen - figures.current.refundsFen + figures.current.subsidyFen + figures.current.otherIncomeFen,
+      // What every table holds at the close (integrity/seal.ts): verify --quick starts from the newest intact seal.
+      seal: sealNow(ctx.db),
     }, newestBySeq(ctx, 'month_close_events'), groupRows(ctx, 'closed_periods', 'period', month), groupRows(ctx, 'month_disclosures', 'month', month)));
     return monthState(ctx, month);
   },

@@ -11,6 +11,7 @@ import { uuidv7 } from '../../ledger/ids.ts';
 import { ensurePayableAccount, postEntry } from '../../ledger/journal.ts';
 import { assertStatus, docOf } from '../../ledger/lifecycle.ts';
 import { groupRows, rowsWhere, withRows } from '../../ledger/row-snapshot.ts';
+import { postedOpeningDate } from '../../ledger/month-figures.ts';
 import { guessMapping, readSheet } from '../fees/sheet.ts';
 import { userName } from '../fees/common.ts';
 import { profileFor, profileOf } from '../people/index.ts';
@@ -72,11 +73,8 @@ interface LineRow {
 
 const row = (ctx: Ctx): OpeningRow | undefined => ctx.db.prepare('SELECT * FROM openings WHERE singleton = 1').get() as OpeningRow | undefined;
 
-/** The posted opening's date, or null (monthclose-figures.ts reads it for the year to date and the surplus period). */
-export function postedOpeningDate(ctx: Pick<Ctx, 'db'>): string | null {
-  const r = ctx.db.prepare(`SELECT opening_date AS d FROM openings WHERE status = 'posted'`).get() as { d: string } | undefined;
-  return r?.d ?? null;
-}
+/** The posted opening's date, or null (the month's figures read it: ledger/month-figures.ts). */
+export { postedOpeningDate };
 
 /** Why no opening may be posted any more (a month has been closed), or null. */
 function closedNote(ctx: Ctx): string | null {

@@ -13,7 +13,10 @@ import { newestBySeq, withRows } from '../../ledger/row-snapshot.ts';
 import { passwordDigest } from '../../integrity/verify-digest.ts';
 import { pinyinKeys } from '../../ledger/pinyin.ts';
 import { pinyinFilter } from '../../../../shared/pinyin-match.ts';
-import { assertKindsStillAllowed, BEGINNING, currentMonth, earliestEffectiveMonth, effectiveMonthOf, listProfileVersions, profileVersionFor } from './profile-versions.ts';
+import { assertKindsStillAllowed, BEGINNING, currentMonth, earliestEffectiveMonth, effectiveMonthOf, listProfileVersions } from './profile-versions.ts';
+import { profileFor } from '../../ledger/profile.ts';
+
+export { profileFor };
 
 const pinyinKeysOf = (name: string) => {
   const k = pinyinKeys(name);
@@ -41,13 +44,6 @@ export function schoolRow(ctx: Ctx): { id: string; name: string; profile: string
  */
 export function profileOf(ctx: Ctx): RegionalProfile {
   return profileFor(ctx, currentMonth(ctx));
-}
-
-/** The version of the regional profile in force for a month ('2026-09') or a date's month ('2026-09-15'). */
-export function profileFor(ctx: Pick<Ctx, 'db'>, monthOrDate: string): RegionalProfile {
-  const p = profileVersionFor(ctx, monthOrDate);
-  if (!p) throw new ApiError('CONFLICT', '尚未完成首次设置');
-  return p;
 }
 
 function schoolInfo(ctx: Ctx, row: { id: string; name: string }): SchoolInfo {

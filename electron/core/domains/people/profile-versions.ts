@@ -2,10 +2,11 @@ import type { ProfileVersionRow } from '../../../../shared/api/people.ts';
 import { BANK_FEE, NON_FOOD_EXPENSES, NON_FOOD_LABELS, type NonFoodExpense } from '../../../../shared/domain.ts';
 import { ApiError } from '../../../../shared/errors.ts';
 import { formatFen } from '../../../../shared/format.ts';
-import { DEFAULT_PROFILE, profileSchema, type RegionalProfile } from '../../../../shared/profile.ts';
+import type { RegionalProfile } from '../../../../shared/profile.ts';
 import { chinaDate } from '../../ledger/clock.ts';
 import type { Ctx } from '../../context.ts';
 import { latestClosedMonth, lockRefusal } from '../../ledger/period-lock.ts';
+import { parseProfile } from '../../ledger/profile.ts';
 
 /**
  * Versions of the regional profile (issue 14 §5, migration 0018, docs/DOMAIN-RULES.md "Profile versions"). A change
@@ -17,17 +18,7 @@ import { latestClosedMonth, lockRefusal } from '../../ledger/period-lock.ts';
 /** The first version's month: in force from the beginning of the books. */
 export const BEGINNING = '0001-01';
 
-const parse = (json: string): RegionalProfile => profileSchema.parse({ ...DEFAULT_PROFILE, ...JSON.parse(json) });
-
-/** The version in force for a month ('2026-09') or for the month of a date ('2026-09-15'), or null before the setup. */
-export function profileVersionFor(ctx: Pick<Ctx, 'db'>, monthOrDate: string): RegionalProfile | null {
-  const m = monthOrDate.slice(0, 7);
-  const v = ctx.db.prepare('SELECT profile FROM profile_versions WHERE effective_from <= ? ORDER BY seq DESC LIMIT 1').get(m) as { profile: string } | undefined;
-  if (v) return parse(v.profile);
-  // No version yet (a school written before migration 0018 is backfilled by it, so only a ledger without a school).
-  const s = ctx.db.prepare('SELECT profile FROM school').get() as { profile: string } | undefined;
-  return s ? parse(s.profile) : null;
-}
+export { profileVersionFor } from '../../ledger/profile.ts';
 
 /** The month of today in China time. */
 export const currentMonth = (ctx: Pick<Ctx, 'now'>) => chinaDate(ctx.now()).slice(0, 7);
@@ -52,7 +43,7 @@ export function listProfileVersions(ctx: Pick<Ctx, 'db'>): ProfileVersionRow[] {
   return rows.map((r) => ({
     seq: r.seq,
     effectiveFrom: r.effective_from === BEGINNING ? null : r.effective_from,
-    profileName: parse(r.profile).name,
+    profileName: parseProfile(r.profile).name,
     createdAt: r.created_at,
     createdByName: r.by_name,
   }));

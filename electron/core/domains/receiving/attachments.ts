@@ -1,7 +1,7 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { ATTACHMENT_MAX_BYTES, ATTACHMENT_MIME, type AttachmentKind, type AttachmentMime, type AttachmentView } from '../../../../shared/api/receiving.ts';
+import { ATTACHMENT_MAX_BYTES, type AttachmentKind, type AttachmentMime, type AttachmentView } from '../../../../shared/api/receiving.ts';
 import type { CertKind } from '../../../../shared/domain.ts';
 import { ApiError } from '../../../../shared/errors.ts';
 import { audit } from '../../ledger/audit.ts';
@@ -9,6 +9,7 @@ import { groupRows, withRows } from '../../ledger/row-snapshot.ts';
 import { chinaDate } from '../../ledger/clock.ts';
 import { currentUser, type Ctx } from '../../context.ts';
 import { uuidv7 } from '../../ledger/ids.ts';
+import { attachmentFileIn, attachmentFileProblem } from '../../integrity/attachment-files.ts';
 
 /**
  * Photos and scans of delivery notes and certificates (索证索票). Files are stored once per content in
@@ -51,36 +52,6 @@ function attachmentsDir(ctx: Ctx): string {
 
 export function attachmentPath(ctx: Ctx, sha256: string, mime: AttachmentMime): string {
   return attachmentFileIn(attachmentsDir(ctx), sha256, mime);
-}
-
-/** Where a content is stored in an attachments folder: named by its sha256, so the name says what the bytes must be. */
-export function attachmentFileIn(dir: string, sha256: string, mime: AttachmentMime): string {
-  return path.join(dir, `${sha256}.${ATTACHMENT_MIME[mime]}`);
-}
-
-/** A file's sha256 read in 1 MiB pieces (verify hashes every attachment: memory stays bounded); null when unreadable. */
-export function fileSha256(file: string): string | null {
-  let fd: number;
-  try {
-    fd = fs.openSync(file, 'r');
-  } catch {
-    return null;
-  }
-  try {
-    const h = crypto.createHash('sha256');
-    const buf = Buffer.allocUnsafe(1 << 20);
-    for (let n; (n = fs.readSync(fd, buf, 0, buf.length, null)) > 0; ) h.update(buf.subarray(0, n));
-    return h.digest('hex');
-  } catch {
-    return null;
-  } finally {
-    fs.closeSync(fd);
-  }
-}
-
-/** The refusal for a file replaced, changed or deleted behind the app (issue 20), naming the delivery and the file. */
-export function attachmentFileProblem(deliveryNumber: string, fileName: string, why: string): string {
-  return `附件文件已被改动或缺失（验收单 ${deliveryNumber} 的“${fileName}”：${why}），请从备份恢复附件（数据文件夹中的 attachments 文件夹）`;
 }
 
 interface AttachmentRow {
