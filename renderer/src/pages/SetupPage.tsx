@@ -1,10 +1,9 @@
 import { Button, Form, Input } from 'antd';
-import { useState } from 'react';
 import { call } from '../api.ts';
 import { enterToNext } from '../components/enterToNext.ts';
-import { showError } from '../feedback.ts';
 import { useSession } from '../session.ts';
 import { CenteredCard } from './CenteredCard.tsx';
+import { useSubmit } from '../components/FormDialog.tsx';
 
 interface Values {
   schoolName: string;
@@ -17,19 +16,10 @@ interface Values {
 /** First run: the ledger is empty; create the school and its first administrator, who is then logged in. */
 export function SetupPage() {
   const [form] = Form.useForm<Values>();
-  const [busy, setBusy] = useState(false);
   const signedIn = useSession((s) => s.signedIn);
-  const submit = async (v: Values) => {
-    setBusy(true);
-    try {
-      const s = await call('setup.init', { schoolName: v.schoolName, adminUsername: v.adminUsername, adminName: v.adminName, password: v.password });
-      signedIn(s);
-    } catch (e) {
-      showError(e, form);
-    } finally {
-      setBusy(false);
-    }
-  };
+  const [busy, submit] = useSubmit(async (v: Values) => {
+    signedIn(await call('setup.init', { schoolName: v.schoolName, adminUsername: v.adminUsername, adminName: v.adminName, password: v.password }));
+  }, form);
   return (
     <CenteredCard title="首次使用：建立账本" subtitle="填写学校名称和系统管理员账号。之后可在“设置”中修改区域配置。">
       <Form form={form} layout="vertical" onFinish={submit} onKeyDownCapture={enterToNext} requiredMark={false}>

@@ -9,6 +9,7 @@ import { showError, toast } from '../../feedback.ts';
 import { chinaToday } from '../../labels.ts';
 import { navigate } from '../../router.ts';
 import { ClassSelect, currentMonth, DateInput, PeriodPicker, StudentSelect, useCanWrite, useClasses, useFeeSetup } from './common.tsx';
+import { useSubmit } from '../../components/FormDialog.tsx';
 
 /** 收费: for one student or a whole class, the period's school days × the plan's rate; one receipt per student. */
 export function CollectPage() {
@@ -27,7 +28,6 @@ export function CollectPage() {
   const [amounts, setAmounts] = useState<Record<string, number | null>>({});
   const [reasons, setReasons] = useState<Record<string, string>>({});
   const [issued, setIssued] = useState<Receipt[]>([]);
-  const [busy, setBusy] = useState(false);
 
   useEffect(() => {
     if (byTerm && terms.length && /^\d{4}-\d{2}$/.test(period)) setPeriod(terms[0].code);
@@ -51,10 +51,8 @@ export function CollectPage() {
   const total = chosen.reduce((s, r) => s + (Number.isNaN(amountOf(r)) ? 0 : amountOf(r)), 0);
   const days = rows[0]?.days ?? 0;
 
-  const collect = async () => {
-    setBusy(true);
-    try {
-      const out = await call('fees.collect', {
+  const [busy, collect] = useSubmit(async () => {
+    const out = await call('fees.collect', {
         period,
         date,
         method,
@@ -63,15 +61,10 @@ export function CollectPage() {
           ...(amountOf(r) !== r.standardFen ? { amountFen: amountOf(r), overrideReason: reasons[r.student.id] ?? '' } : {}),
         })),
       });
-      setIssued(out);
-      toast(`已开出 ${out.length} 张收据，共 ${formatFen(out.reduce((s, r) => s + r.amountFen, 0))} 元`);
-      load();
-    } catch (e) {
-      showError(e);
-    } finally {
-      setBusy(false);
-    }
-  };
+    setIssued(out);
+    toast(`已开出 ${out.length} 张收据，共 ${formatFen(out.reduce((s, r) => s + r.amountFen, 0))} 元`);
+    load();
+  });
 
   return (
     <Space direction="vertical" style={{ width: '100%' }}>

@@ -13,6 +13,7 @@ import { chinaToday } from '../../labels.ts';
 import { navigate } from '../../router.ts';
 import { BASE, DateBox, StateTag, useCanWrite } from './common.tsx';
 import { NOWRAP } from '../../components/columns.ts';
+import { useSubmit } from '../../components/FormDialog.tsx';
 
 type StockOption = StockItem & { id: string };
 const searchStock = (q: string) => call('storeroom.stock', { q, includeEmpty: false }).then((items) => items.map((i) => ({ ...i, id: i.ingredientId })));
@@ -89,7 +90,6 @@ function IssueForm({ date, setDate, onIssued }: { date: string; setDate: (d: str
   const [meal, setMeal] = useState<Meal>(mealNow());
   const [lines, setLines] = useState<PendingLine[]>([]);
   const [proposal, setProposal] = useState<IssueProposal | null>(null);
-  const [busy, setBusy] = useState(false);
   const [note, setNote] = useState('');
   const itemId = Form.useWatch('ingredientId', form) as string | null | undefined;
   const qty = Form.useWatch('qtyMilli', form) as number | null | undefined;
@@ -126,20 +126,15 @@ function IssueForm({ date, setDate, onIssued }: { date: string; setDate: (d: str
     setTimeout(() => entryRef.current?.querySelector<HTMLInputElement>('[data-testid="issue-item"] input')?.focus(), 0);
   };
 
+  const [busy, issue] = useSubmit(async () => {
+    const r = await call('storeroom.issue', { date, meal, note, lines: lines.map((l) => ({ ingredientId: l.ingredientId, lotId: null, qtyMilli: l.qtyMilli })) });
+    toast(`已出库 ${r.number}：${MEAL_LABELS[meal]} ${r.lines.length} 个批次，金额 ¥${formatFen(r.totalFen)}`);
+    setLines([]);
+    setNote('');
+    onIssued();
+  });
   const confirm = async () => {
-    if (lines.length === 0) return;
-    setBusy(true);
-    try {
-      const r = await call('storeroom.issue', { date, meal, note, lines: lines.map((l) => ({ ingredientId: l.ingredientId, lotId: null, qtyMilli: l.qtyMilli })) });
-      toast(`已出库 ${r.number}：${MEAL_LABELS[meal]} ${r.lines.length} 个批次，金额 ¥${formatFen(r.totalFen)}`);
-      setLines([]);
-      setNote('');
-      onIssued();
-    } catch (e) {
-      showError(e);
-    } finally {
-      setBusy(false);
-    }
+    if (lines.length > 0) await issue(undefined);
   };
 
   return (

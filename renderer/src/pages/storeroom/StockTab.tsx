@@ -10,24 +10,21 @@ import { showError, toast } from '../../feedback.ts';
 import { chinaToday } from '../../labels.ts';
 import { navigate } from '../../router.ts';
 import { BASE, DateBox, StateTag, useCanWrite } from './common.tsx';
+import { useSubmit } from '../../components/FormDialog.tsx';
 
 /** 报损 / 过期销毁 of one lot: the only way stock leaves other than an issue to the kitchen. */
 function DisposeModal({ lot, onClose }: { lot: LotView; onClose: (changed: boolean) => void }) {
   const [form] = Form.useForm();
-  const [busy, setBusy] = useState(false);
   const expired = lot.state === 'expired';
+  const [busy, save] = useSubmit(async (v: { date: string; qtyMilli: number; reason: 'loss' | 'expired'; note?: string }) => {
+    await call('storeroom.adjust', { lotId: lot.lotId, date: v.date, qtyMilli: v.qtyMilli, reason: v.reason, note: v.note ?? '' });
+    toast('已登记');
+    onClose(true);
+  }, form);
+  // An incomplete form shows its messages under the fields; nothing more to say.
   const submit = async () => {
-    const v = await form.validateFields();
-    setBusy(true);
-    try {
-      await call('storeroom.adjust', { lotId: lot.lotId, date: v.date, qtyMilli: v.qtyMilli, reason: v.reason, note: v.note ?? '' });
-      toast('已登记');
-      onClose(true);
-    } catch (e) {
-      showError(e, form);
-    } finally {
-      setBusy(false);
-    }
+    const v = await form.validateFields().catch(() => null);
+    if (v) await save(v);
   };
   return (
     <Modal open title={`报损：${lot.ingredientName}（${lot.deliveryNumber ?? lot.receivedOn}）`} okText="确认报损" onOk={submit} confirmLoading={busy} onCancel={() => onClose(false)} destroyOnHidden>
