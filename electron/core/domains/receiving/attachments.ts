@@ -9,6 +9,7 @@ import { groupRows, withRows } from '../../ledger/row-snapshot.ts';
 import { chinaDate } from '../../ledger/clock.ts';
 import { currentUser, type Ctx } from '../../context.ts';
 import { uuidv7 } from '../../ledger/ids.ts';
+import { assertStatus, docOf } from '../../ledger/lifecycle.ts';
 import { attachmentFileIn, attachmentFileProblem } from '../../integrity/attachment-files.ts';
 
 /**
@@ -111,9 +112,9 @@ export interface AttachInput {
 }
 
 export function attach(ctx: Ctx, a: AttachInput): AttachmentView {
-  const h = ctx.db.prepare('SELECT status FROM deliveries WHERE id = ?').get(a.deliveryId) as { status: string } | undefined;
+  const h = ctx.db.prepare('SELECT id, number, status FROM deliveries WHERE id = ?').get(a.deliveryId) as { id: string; number: string | null; status: string } | undefined;
   if (!h) throw new ApiError('NOT_FOUND', '找不到该验收单');
-  if (h.status === 'cancelled') throw new ApiError('CONFLICT', '已作废的验收单不能再添加附件');
+  assertStatus(docOf('deliveries', h), ['draft', 'posted'], 'attach');
   if (a.lineNo !== null && !ctx.db.prepare('SELECT 1 FROM delivery_lines WHERE delivery_id = ? AND line_no = ?').get(a.deliveryId, a.lineNo)) {
     throw new ApiError('NOT_FOUND', `验收单没有第 ${a.lineNo} 行`);
   }
