@@ -156,12 +156,26 @@ async function writePackage(c: Centre, k: Checked, fileName: string, now: Date):
   const { manifest: m, data: d } = k;
   const key: DuckDBValue[] = [m.schoolCode, m.month, m.revision];
   const conn = c.conn;
+  // DuckDB's appender, row by row into the table's columns in order: a month of 2,000 purchase lines goes in as one
+  // chunk, not 2,000 statements. Its rows are the transaction's: a failing flush rolls back with everything else.
   const many = async (sql: string, list: DuckDBValue[][]) => {
     if (!list.length) return;
-    const stmt = await conn.prepare(sql);
-    for (const v of list) {
-      stmt.bind([...key, ...v]);
-      await stmt.run();
+    const table = /^INSERT INTO (\w+) /.exec(sql)![1];
+    const a = await conn.createAppender(table);
+    try {
+      for (const v of list) {
+        for (const x of [...key, ...v]) {
+          if (x === null || x === undefined) a.appendNull();
+          else if (typeof x === 'string') a.appendVarchar(x);
+          else if (typeof x === 'boolean') a.appendBoolean(x);
+          else if (typeof x === 'number' && Number.isInteger(x)) a.appendBigInt(BigInt(x));
+          else a.appendValue(x);
+        }
+        a.endRow();
+      }
+      a.flushSync();
+    } finally {
+      a.closeSync();
     }
   };
   await conn.run('BEGIN TRANSACTION');
