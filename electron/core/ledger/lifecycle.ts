@@ -37,6 +37,7 @@ const ACTIONS = {
   pay: { verb: '退付', leadsTo: 'paid' },
   attach: { verb: '添加附件' },
   count: { verb: '重新盘点' },
+  dispose: { verb: '处理' },
 } satisfies Record<string, { verb: string | null; leadsTo?: DocState }>;
 
 export type LifecycleAction = keyof typeof ACTIONS;
@@ -115,7 +116,7 @@ export function statusMessage(doc: Doc, action: LifecycleAction, hint?: string):
   const word = doc.state === 'cancelled' ? `已${lc.cancelVerb ?? '作废'}` : STATE_WORDS[doc.state];
   const again = a.leadsTo === doc.state ? '重复' : '';
   // A name with a number is followed by a space (验收单 YS2026-0001 已过账); the label alone is not (期初建账已过账).
-  const sep = doc.name.includes(' ') ? ' ' : '';
+  const sep = doc.name === lc.label ? '' : ' ';
   return `${doc.name}${sep}${word}，不能${again}${verb}${hint ? `；${hint}` : ''}`;
 }
 
