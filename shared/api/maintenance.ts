@@ -41,6 +41,10 @@ export interface VerifyResult {
   anchor: string | null;
   /** Every outside anchor used (the backup, the published checksums given) and what each found; empty: none. */
   anchors: VerifyAnchor[];
+  /** 'quick': from the newest intact month-close seal on (integrity/quick.ts says what it proves); else the full check. */
+  mode?: 'full' | 'quick';
+  /** The seal a quick check started from; null when a quick check found none and ran the full check instead. */
+  sealed?: { month: string; revision: number; seq: number } | null;
 }
 
 /**
@@ -143,9 +147,15 @@ export const maintenanceApi = {
     summary: '取消自己开始的校验或导出（恢复开始后不能取消）',
   }),
   'integrity.verify': method<VerifyResult>()({
-    input: z.object({ anchors: z.array(publishedChecksum).max(120, { error: '一次最多核对 120 个校验码' }).optional() }).strict().default({}),
+    input: z
+      .object({
+        anchors: z.array(publishedChecksum).max(120, { error: '一次最多核对 120 个校验码' }).optional(),
+        quick: z.boolean({ error: '快速校验应为是或否' }).optional(),
+      })
+      .strict()
+      .default({}),
     access: ['admin', 'accountant', 'reviewer'],
     writes: false,
-    summary: '校验账本：审计链、借贷平衡，并与审计记录逐行核对，发现绕过软件直接改动的数据；可给出公示表上的校验码，核对账本是否仍是公示时的账本',
+    summary: '校验账本：审计链、借贷平衡，并与审计记录逐行核对，发现绕过软件直接改动的数据；可给出公示表上的校验码，核对账本是否仍是公示时的账本；quick：只从最近的月结封存起核对（几秒钟），没有封存时做完整校验',
   }),
 };

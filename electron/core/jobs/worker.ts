@@ -37,7 +37,7 @@ async function runOne(req: JobRequest): Promise<unknown> {
     setSession: () => {},
   };
   try {
-    if (req.job === 'verify') return verifyForApi(ctx, req.input as { anchors?: string[] }, report);
+    if (req.job === 'verify') return verifyForApi(ctx, req.input as { anchors?: string[]; quick?: boolean }, report);
     return await exportMonth(ctx, req.input as Parameters<typeof exportMonth>[1], report);
   } finally {
     opened.close();

@@ -13,6 +13,8 @@ import { profileOf } from '../people/index.ts';
 import { cancelOperation, operationsOf, withOperation, type ProgressReporter } from '../../ledger/progress.ts';
 import { jobFile, runJob } from '../../jobs/run.ts';
 import type { VerifyResult } from '../../../../shared/api/maintenance.ts';
+import { quickVerify, type QuickResult } from '../../integrity/quick.ts';
+import { monthWords } from '../../ledger/clock.ts';
 
 function info(f: BackupFile): BackupInfo {
   return { ...f, reasonLabel: BACKUP_REASON_LABELS[f.reason] };
@@ -43,13 +45,27 @@ function chosenFolder(folder: string): string {
 }
 
 /** integrity.verify's answer, computed on the connection in `ctx` (the backend's, or a worker's own: jobs/run.ts). */
-export function verifyForApi(ctx: Ctx, input: { anchors?: string[] }, report: ProgressReporter): VerifyResult {
+export function verifyForApi(ctx: Ctx, input: { anchors?: string[]; quick?: boolean }, report: ProgressReporter): VerifyResult {
+  if (input.quick && !input.anchors?.length) {
+    const q = quickVerify(ctx.db, { report });
+    if (q.sealed) return quickResult(q);
+  }
   report('查找最新备份作为锚点', 0, 1);
   const anchor = ctx.dataDir ? anchorFromBackups(ctx.db, backupsDir(ctx.dataDir), listBackups) : null;
   report('逐项核对账本', 0, 1);
   const r = verifyLedger(ctx.db, { anchor, published: input.anchors ?? [], attachmentsDir: ctx.dataDir ? path.join(ctx.dataDir, 'attachments') : undefined });
   report('核对完成', 1, 1);
-  return { ...r, summary: describeReport(r), anchor: anchor?.source ?? null };
+  return { ...r, summary: describeReport(r), anchor: anchor?.source ?? null, mode: 'full', sealed: input.quick ? null : undefined };
+}
+
+/** A quick check's answer, said with what it did not check. */
+export function quickResult(q: QuickResult): VerifyResult {
+  const ok = q.problems.length === 0;
+  const from = `${monthWords(q.sealed!.month)}月结的封存（审计记录第 ${q.sealed!.seq} 条）`;
+  const summary = ok
+    ? `快速校验通过：自${from}以来的 ${q.auditEntries} 条审计记录首尾相接，其后写入的数据逐组与审计记录相符，各表与封存时衔接；封存之前的数据未逐行核对，请定期做完整校验。`
+    : `快速校验未通过，发现 ${q.problems.length} 处问题。第一处：${q.problems[0].message}`;
+  return { ok, summary, problems: q.problems, auditEntries: q.auditEntries, journalEntries: 0, coveredTables: q.coveredTables, uncoveredTables: [], anchor: null, anchors: [], mode: 'quick', sealed: q.sealed };
 }
 
 export const maintenanceHandlers: Handlers<keyof typeof maintenanceApi> = {
