@@ -19,6 +19,13 @@ export function chinaDateTime(iso: string, to: 'second' | 'minute' = 'second'): 
   return `${t.slice(0, 10)} ${t.slice(11, to === 'second' ? 19 : 16)}`;
 }
 
+/** A China date and time of day ('2026-10-08', '11:30') → the UTC instant the core stores ("2026-10-08T03:30:00.000Z"). */
+export function chinaInstant(date: string, time: string): string {
+  const [y, m, d] = date.split('-').map(Number);
+  const [h, min] = time.split(':').map(Number);
+  return new Date(Date.UTC(y, m - 1, d, h, min) - CHINA_OFFSET_MS).toISOString();
+}
+
 /** The hour of the day in China (0–23). */
 export function chinaHour(d: Date): number {
   return new Date(d.getTime() + CHINA_OFFSET_MS).getUTCHours();

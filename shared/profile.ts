@@ -86,6 +86,13 @@ export const profileSchema = z
       })
       .strict()
       .default(DEFAULT_CERT_RULES),
+    /**
+     * 留样 (issue 17): the least weight of each dish's sample in grams — the national 125 g (《餐饮服务食品安全操作规范》),
+     * which a region may raise but never lower — and the least hours it is kept (48, may be raised). A profile stored
+     * before them reads the national figures; its JSON is not rewritten.
+     */
+    sampleMinGrams: z.number().int().min(125, '留样量不能低于国家规定的 125 克').max(1000).default(125),
+    sampleKeepHours: z.number().int().min(48, '留样时间不能少于国家规定的 48 小时').max(720).default(48),
   })
   .strict()
   .superRefine((p, ctx) => {
@@ -152,4 +159,6 @@ export const DEFAULT_PROFILE: RegionalProfile = {
   backupKeepMonths: 12,
   backdateWarnDays: 3,
   certRules: DEFAULT_CERT_RULES,
+  sampleMinGrams: 125,
+  sampleKeepHours: 48,
 };

@@ -32,7 +32,7 @@ export type TableCheck =
   /** Kept by triggers, holding nothing of their own: recomputed from their source rows. */
   | 'summary';
 
-export type TableDomain = 'ledger' | 'people' | 'masterdata' | 'receiving' | 'fees' | 'storeroom' | 'monthclose' | 'opening';
+export type TableDomain = 'ledger' | 'people' | 'masterdata' | 'receiving' | 'fees' | 'storeroom' | 'monthclose' | 'opening' | 'foodsafety';
 
 export interface TableEntry {
   /** The Chinese name verify's messages, the CLI and the pages use. */
@@ -180,6 +180,15 @@ export const TABLES = {
     lifecycle: { column: 'status', values: { draft: 'draft', submitted: 'submitted', posted: 'posted' }, date: 'opening_date' },
   },
   opening_lines: { label: '期初明细', domain: 'opening', check: 'snapshots', group: 'opening_id', snapshottedFromBirth: true },
+  // Food safety (食品安全, issue 17): records kept beside the books, on the same chain.
+  food_samples: {
+    label: '留样', domain: 'foodsafety', check: 'snapshots', group: 'id', snapshottedFromBirth: true,
+    lifecycle: {
+      column: 'status', values: { confirmed: 'posted', cancelled: 'cancelled' }, name: 'dish', date: 'sample_date',
+      cancel: { value: 'cancelled', at: 'cancelled_at', by: 'cancelled_by', reason: 'cancel_reason', date: null }, amendedFrom: 'amends',
+    },
+  },
+  food_sample_discards: { label: '留样处理', domain: 'foodsafety', check: 'snapshots', group: 'sample_id', snapshottedFromBirth: true },
 } satisfies Record<string, TableEntry>;
 
 export type TableName = keyof typeof TABLES;

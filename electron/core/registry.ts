@@ -12,6 +12,7 @@ import { monthcloseHandlers } from './domains/monthclose/index.ts';
 import { previewHandlers } from './domains/monthclose/preview.ts';
 import { maintenanceHandlers } from './domains/maintenance/index.ts';
 import { openingHandlers } from './domains/opening/index.ts';
+import { foodsafetyHandlers } from './domains/foodsafety/index.ts';
 
 /** Every method of the contract has exactly one handler; the type makes a missing one a compile error. */
 export const allHandlers: Handlers<MethodName> = {
@@ -27,4 +28,5 @@ export const allHandlers: Handlers<MethodName> = {
   ...previewHandlers,
   ...maintenanceHandlers,
   ...openingHandlers,
+  ...foodsafetyHandlers,
 };

@@ -10,6 +10,7 @@ import { storeroomApi } from './storeroom.ts';
 import { monthcloseApi } from './monthclose.ts';
 import { maintenanceApi } from './maintenance.ts';
 import { openingApi } from './opening.ts';
+import { foodsafetyApi } from './foodsafety.ts';
 
 /** The whole API: every domain's declarations in one map. Adding a method is one entry in its domain file. */
 export const api = {
@@ -24,6 +25,7 @@ export const api = {
   ...monthcloseApi,
   ...maintenanceApi,
   ...openingApi,
+  ...foodsafetyApi,
 } satisfies Record<string, MethodDef>;
 
 export type Api = typeof api;

@@ -92,6 +92,11 @@ const MATRIX = `
   refunds.pay                  W  accountant cashier
   refunds.quote                R  accountant admin cashier reviewer
   refunds.void                 W  accountant cashier
+  samples.amend                W  storekeeper
+  samples.discard              W  storekeeper
+  samples.findings             R  accountant admin reviewer storekeeper
+  samples.list                 R  EVERYONE
+  samples.record               W  storekeeper
   school.get                   R  any
   school.update                W  admin
   schoolDays.get               R  accountant admin cashier reviewer

@@ -18,6 +18,7 @@ import { opening } from './0017_opening.ts';
 import { profileVersions } from './0018_profile_versions.ts';
 import { cancelStamps } from './0019_cancel_stamps.ts';
 import { expenseKinds } from './0020_expense_kinds.ts';
+import { foodSamples } from './0025_food_samples.ts';
 
 export interface Migration {
   name: string;
@@ -46,4 +47,5 @@ export const MIGRATIONS: Migration[] = [
   profileVersions,
   cancelStamps,
   expenseKinds,
+  foodSamples,
 ];

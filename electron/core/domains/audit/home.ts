@@ -13,6 +13,8 @@ import { monthState } from '../monthclose/index.ts';
 import { profileOf } from '../people/index.ts';
 import { payables } from '../receiving/reconciliation.ts';
 import { nearExpiryLots } from '../storeroom/trace.ts';
+import { sampleFindings, samplesDue } from '../foodsafety/samples.ts';
+import { MEAL_LABELS } from '../../../../shared/labels-foodsafety.ts';
 
 /**
  * Each role's home (issue 15): a section per role the person holds, each entry a figure with the page where its work
@@ -110,6 +112,7 @@ function storekeeper(ctx: Ctx, today: string, month: string): HomeEntry[] {
       lines: cut(lots),
     },
   ];
+  entries.push(foodSamples(ctx, today));
   if (profileOf(ctx).usesStoreroom) {
     const c = ctx.db.prepare('SELECT status FROM stock_counts WHERE month = ?').get(month) as { status: string } | undefined;
     entries.push({
@@ -123,6 +126,28 @@ function storekeeper(ctx: Ctx, today: string, month: string): HomeEntry[] {
     });
   }
   return entries;
+}
+
+/** 今日留样 (issue 17): today's sampled meals, samples due for discard, and this month's 留样 findings. */
+function foodSamples(ctx: Ctx, today: string): HomeEntry {
+  const todays = ctx.db
+    .prepare(`SELECT meal, count(*) AS n FROM food_samples WHERE sample_date = ? AND status = 'confirmed' GROUP BY meal ORDER BY CASE meal WHEN 'breakfast' THEN 1 WHEN 'lunch' THEN 2 ELSE 3 END`)
+    .all(today) as { meal: keyof typeof MEAL_LABELS; n: number }[];
+  const due = samplesDue(ctx);
+  const findings = sampleFindings(ctx, today.slice(0, 7));
+  const link = '/foodsafety/samples';
+  return {
+    kind: 'food_samples',
+    label: '今日留样',
+    value: todays.length ? todays.map((m) => `${MEAL_LABELS[m.meal]} ${m.n} 个菜品`).join('，') : '尚未留样',
+    detail: `到期待处理 ${due.length} 份；本月留样问题 ${findings.length} 项`,
+    link,
+    linkLabel: '留样',
+    lines: cut([
+      ...due.map((d): HomeLine => ({ text: `${d.date} ${MEAL_LABELS[d.meal]} ${d.dish}：已到保存期限（${chinaDateTime(d.keepUntil, 'minute')}），待处理`, link, tone: 'info' })),
+      ...findings.map((f): HomeLine => ({ text: f.text, link: `${link}?month=${f.date.slice(0, 7)}`, tone: 'warning' })),
+    ]),
+  };
 }
 
 function cashier(ctx: Ctx, today: string): HomeEntry[] {
@@ -225,8 +250,12 @@ function reviewer(ctx: Ctx, month: string, flags: AttentionItem[]): HomeEntry[] 
   if (opening) lines.push({ text: `期初建账（期初日期 ${opening.opening_date}）待审核`, link: '/closing/opening', tone: 'warning' });
   // What the checklist leaves for the reviewer to know (late entries, changed certificate rules), beside the flags.
   const notes = checklist(ctx, month).filter((i) => i.informational && i.missing.length > 0);
+  // This month's 留样 findings as they happen (the checklist above speaks of the month being closed).
+  const thisMonth = chinaDate(ctx.now()).slice(0, 7);
+  const samples = thisMonth === month ? [] : sampleFindings(ctx, thisMonth);
   const flagLines: HomeLine[] = [
     ...flags.map((f) => ({ text: f.title, link: f.link, tone: f.severity })),
+    ...samples.map((f) => ({ text: f.text, link: `/foodsafety/samples?month=${thisMonth}`, tone: 'warning' as const })),
     ...notes.map((i) => ({ text: `${monthWords(month)}：${i.detail}`, link: i.link, tone: 'info' as const })),
   ];
   return [

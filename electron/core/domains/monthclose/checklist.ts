@@ -7,6 +7,7 @@ import type { Ctx } from '../../context.ts';
 import { accountBalance } from '../../ledger/journal.ts';
 import { monthStart } from './figures.ts';
 import { profileFor } from '../people/index.ts';
+import { sampleFindings } from '../foodsafety/samples.ts';
 import { reconcile } from '../receiving/reconciliation.ts';
 
 /**
@@ -136,6 +137,13 @@ export function checklist(ctx: Ctx, month: string): ChecklistItem[] {
   const late = backdatedEntries(ctx, month, profile.backdateWarnDays);
   items.push(
     item('backdated', `补录的单据（录入晚于单据日期 ${profile.backdateWarnDays} 天以上）`, late, late.length ? `本月有 ${late.length} 笔记账晚于单据日期 ${profile.backdateWarnDays} 天以上录入（单据日期、录入时间、录入人、内容），请审核人知悉` : `本月没有晚于单据日期 ${profile.backdateWarnDays} 天以上录入的记账`, '', '/audit', '审计日志', true),
+  );
+
+  // 留样 (issue 17): a 上课日 or an issued meal without samples, a sample discarded early. Informational: the books are
+  // right without them, and a month is not held open for a record that can no longer be made; the 审核人 is told.
+  const samples = sampleFindings(ctx, month);
+  items.push(
+    item('food_samples', '留样记录', samples.map((f) => f.text), samples.length ? `本月有 ${samples.length} 项留样问题（缺留样或提前处理），请审核人知悉` : '本月每个上课日和出库餐次都有留样，没有提前处理', '', `/foodsafety/samples?month=${month}`, '留样', true),
   );
 
   if (profile.usesStoreroom) {

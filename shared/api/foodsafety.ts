@@ -1,0 +1,119 @@
+import { method, z } from './contract.ts';
+import { documentDate, id, isoDate, month, note, optionalNote, text } from './fields.ts';
+import { EVERYONE } from '../roles.ts';
+import { DATE_TIME, FOOD_SAFETY_FINDING_READERS, MEALS, SAMPLE_WRITERS, TIME_OF_DAY, type Meal } from '../labels-foodsafety.ts';
+// The vocabulary the renderer needs lives in a zod-free module (no zod in the renderer bundle); re-exported here.
+export * from '../labels-foodsafety.ts';
+
+/**
+ * 食品安全 (issue 17, docs/DOMAIN-RULES.md "食品安全记录"): the canteen's daily records kept on the same ledger — roles,
+ * audit chain, immutability and verify as the books. Each record is signed by who did it and when, and is never
+ * changed once confirmed: a mistake is corrected by a reasoned amendment (the record cancelled with its reason, the
+ * correct one recorded pointing back at it).
+ *
+ * 留样: every dish of every meal served, at least the profile's weight (national 125 g) in the sample fridge, kept at
+ * least the profile's hours (national 48), then discarded — who and when.
+ */
+
+export interface SampleView {
+  id: string;
+  date: string;
+  meal: Meal;
+  dish: string;
+  weightG: number;
+  /** UTC instants; the pages show them in China time. */
+  takenAt: string;
+  taker: string;
+  fridge: string;
+  keepUntil: string;
+  status: 'confirmed' | 'cancelled';
+  /** The sample this one corrects. */
+  amends: string | null;
+  createdByName: string;
+  createdAt: string;
+  cancelledByName: string | null;
+  cancelledAt: string | null;
+  cancelReason: string | null;
+  discard: { at: string; disposer: string; reason: string; early: boolean; recordedByName: string } | null;
+}
+
+export interface SampleFinding {
+  kind: 'no_samples' | 'meal_without_sample' | 'early_discard';
+  date: string;
+  meal: Meal | null;
+  /** In words, as the home and the checklist show it. */
+  text: string;
+}
+
+export interface SampleRules {
+  minGrams: number;
+  keepHours: number;
+}
+
+const meal = z.enum(MEALS, { error: '餐次应为早餐、午餐或晚餐' });
+const timeOfDay = (label: string) => z.string({ error: `${label}必须是文字` }).regex(TIME_OF_DAY, { error: `${label}格式应为 时:分（如 11:30）` });
+const dateTime = (label: string) => z.string({ error: `${label}必须是文字` }).regex(DATE_TIME, { error: `${label}格式应为 YYYY-MM-DD 时:分` });
+const weightG = z
+  .number({ error: '留样量必须是数字' })
+  .int({ error: '留样量以克为单位，填整数' })
+  .min(1, { error: '留样量必须大于 0 克' })
+  .max(5000, { error: '留样量不能超过 5000 克' });
+
+const sampleFields = {
+  dish: text('菜品名称', 50),
+  weightG,
+  takenTime: timeOfDay('留样时间'),
+};
+
+export const foodsafetyApi = {
+  'samples.list': method<{ samples: SampleView[]; rules: SampleRules }>()({
+    input: z.object({ from: isoDate('开始日期'), to: isoDate('结束日期') }).strict().refine((v) => v.from <= v.to, { error: '开始日期不能晚于结束日期', path: ['to'] }),
+    access: EVERYONE,
+    writes: false,
+    summary: '留样记录（含作废、更正与处理），按日期与餐次',
+  }),
+  'samples.record': method<SampleView[]>()({
+    input: z
+      .object({
+        date: documentDate('留样日期'),
+        meal,
+        fridge: text('留样冰箱', 30),
+        taker: text('留样人', 30),
+        /** Kept until (China time); by default each dish's time taken plus the profile's hours. */
+        keepUntil: dateTime('保存至').optional(),
+        dishes: z.array(z.object(sampleFields).strict(), { error: '请填写菜品' }).min(1, { error: '请至少填写一个菜品' }).max(40, { error: '一餐最多 40 个菜品' }),
+      })
+      .strict(),
+    access: SAMPLE_WRITERS,
+    writes: true,
+    summary: '登记一餐的留样：每个菜品的留样量、时间、留样人、冰箱与保存期限（确认后不能修改）',
+  }),
+  'samples.amend': method<SampleView>()({
+    input: z
+      .object({ id: id('留样'), reason: note('更正原因'), ...sampleFields, fridge: text('留样冰箱', 30), taker: text('留样人', 30), keepUntil: dateTime('保存至').optional() })
+      .strict(),
+    access: SAMPLE_WRITERS,
+    writes: true,
+    summary: '更正留样：原记录注明原因作废，登记正确的记录并指向原记录',
+  }),
+  'samples.discard': method<SampleView[]>()({
+    input: z
+      .object({
+        ids: z.array(id('留样'), { error: '请选择要处理的留样' }).min(1, { error: '请选择要处理的留样' }).max(200),
+        /** When (China time); now when left out. */
+        at: dateTime('处理时间').optional(),
+        disposer: text('处理人', 30),
+        reason: optionalNote('提前处理原因'),
+      })
+      .strict(),
+    access: SAMPLE_WRITERS,
+    writes: true,
+    summary: '留样到期处理：谁、何时（未到保存期限须写明原因，列为问题）',
+  }),
+  'samples.findings': method<SampleFinding[]>()({
+    input: z.object({ month: month() }).strict(),
+    access: FOOD_SAFETY_FINDING_READERS,
+    writes: false,
+    summary: '留样问题：上课日无留样、出库餐次无留样、提前处理、逾期未处理',
+  }),
+};
