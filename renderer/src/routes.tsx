@@ -2,6 +2,7 @@ import type { ReactNode } from 'react';
 import type { Role } from '../../shared/roles.ts';
 import { page } from './lazyPage.tsx';
 import { feeRoutes } from './pages/fees/routes.tsx';
+import { foodsafetyRoutes } from './pages/foodsafety/routes.tsx';
 import { callers } from './session.ts';
 
 export interface AppRoute {
@@ -22,7 +23,7 @@ export interface AppRoute {
 }
 
 /** The side menu's top-level entries, in order: organised by task. */
-export const GROUPS = ['首页', '验收入库', '库房', '伙食费', '月结与公示', '基础资料', '审计', '设置'] as const;
+export const GROUPS = ['首页', '验收入库', '库房', '伙食费', '食品安全', '月结与公示', '基础资料', '审计', '设置'] as const;
 
 /**
  * Every page of the main window. Feature work appends its routes here (or replaces a placeholder) — one line each.
@@ -32,6 +33,7 @@ export const routes: AppRoute[] = [
   { path: '/receiving', label: '验收入库', group: '验收入库', roles: callers('receiving.list'), element: page(() => import('./pages/receiving/ReceivingPage.tsx'), (m) => m.ReceivingPage) },
   { path: '/storeroom', label: '库房', group: '库房', roles: callers('storeroom.lots'), element: page(() => import('./pages/storeroom/StoreroomPage.tsx'), (m) => m.StoreroomPage) },
   ...feeRoutes,
+  ...foodsafetyRoutes,
   { path: '/closing', label: '月结与公示', group: '月结与公示', roles: callers('monthclose.list'), element: page(() => import('./pages/monthclose/MonthClosePage.tsx'), (m) => m.MonthClosePage) },
   { path: '/closing/opening', label: '期初建账', group: '月结与公示', roles: callers('opening.get'), element: page(() => import('./pages/monthclose/OpeningPage.tsx'), (m) => m.OpeningPage) },
   { path: '/masterdata/suppliers', label: '供应商', group: '基础资料', roles: callers('suppliers.search'), element: page(() => import('./pages/masterdata/SuppliersPage.tsx'), (m) => m.SuppliersPage) },

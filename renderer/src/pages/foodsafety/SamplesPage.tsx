@@ -1,0 +1,337 @@
+import { Alert, Button, Card, Form, Input, InputNumber, List, Modal, Space, Table, Tag, Typography } from 'antd';
+import { useCallback, useEffect, useRef, useState, type KeyboardEvent } from 'react';
+import { canCall } from '../../../../shared/access.generated.ts';
+import type { SampleFinding, SampleRules, SampleView } from '../../../../shared/api/foodsafety.ts';
+import { addDays, chinaDateTime, monthWords } from '../../../../shared/calendar.ts';
+import { MEAL_LABELS, type Meal } from '../../../../shared/labels-foodsafety.ts';
+import { call } from '../../api.ts';
+import { NOWRAP } from '../../components/columns.ts';
+import { enterToNext } from '../../components/enterToNext.ts';
+import { showError, toast } from '../../feedback.ts';
+import { chinaToday } from '../../labels.ts';
+import { useQuery } from '../../router.ts';
+import { useRoles, useSession } from '../../session.ts';
+import { DateInput } from '../fees/common.tsx';
+import { chinaClock, MealSelect, mealNow, TimeInput } from './common.tsx';
+
+interface DishRow {
+  key: number;
+  dish: string;
+  weightG: number | null;
+  takenTime: string;
+}
+
+const minute = (iso: string) => chinaDateTime(iso, 'minute');
+
+function stateTag(s: SampleView) {
+  if (s.status === 'cancelled') return <Tag>已作废</Tag>;
+  if (s.discard?.early) return <Tag color="red">提前处理</Tag>;
+  if (s.discard) return <Tag color="default">已处理</Tag>;
+  return <Tag color="green">留样中</Tag>;
+}
+
+/**
+ * 留样 (issue 17): the storekeeper records each meal's dishes at the fridge — dish, weight, time — from the keyboard
+ * (Enter moves dish → weight → time → the next dish; Enter on an empty dish saves), sees the day's samples, discards
+ * those past their keep-until, and corrects a wrong one with a reason. Times are China time.
+ */
+export function SamplesPage() {
+  const query = useQuery();
+  const roles = useRoles();
+  const me = useSession((s) => s.session?.displayName ?? '');
+  const canWrite = canCall('samples.record', roles);
+  const canFindings = canCall('samples.findings', roles);
+  const monthParam = query.get('month');
+  const [date, setDate] = useState(query.get('date') ?? (monthParam && !chinaToday().startsWith(monthParam) ? `${monthParam}-01` : chinaToday()));
+  const [meal, setMeal] = useState<Meal>(mealNow());
+  const [fridge, setFridge] = useState('1号留样柜');
+  const [taker, setTaker] = useState(me);
+  const nextKey = useRef(1);
+  const blank = (): DishRow => ({ key: nextKey.current++, dish: '', weightG: null, takenTime: chinaClock() });
+  const [rows, setRows] = useState<DishRow[]>(() => [blank()]);
+  const [samples, setSamples] = useState<SampleView[]>([]);
+  const [due, setDue] = useState<SampleView[]>([]);
+  const [rules, setRules] = useState<SampleRules | null>(null);
+  const [findings, setFindings] = useState<SampleFinding[]>([]);
+  const [selected, setSelected] = useState<string[]>([]);
+  const [discarding, setDiscarding] = useState<SampleView[] | null>(null);
+  const [amending, setAmending] = useState<SampleView | null>(null);
+  const saveRef = useRef<HTMLButtonElement>(null);
+  const gridRef = useRef<HTMLDivElement>(null);
+
+  const load = useCallback(() => {
+    call('samples.list', { from: date, to: date }).then((r) => {
+      setSamples(r.samples);
+      setRules(r.rules);
+    }, showError);
+    const today = chinaToday();
+    call('samples.list', { from: addDays(today, -14), to: today }).then(
+      (r) => setDue(r.samples.filter((s) => s.status === 'confirmed' && !s.discard && s.keepUntil <= new Date().toISOString())),
+      showError,
+    );
+    if (canFindings) call('samples.findings', { month: date.slice(0, 7) }).then(setFindings, showError);
+    setSelected([]);
+  }, [date, canFindings]);
+  useEffect(load, [load]);
+  useEffect(() => {
+    if (!taker && me) setTaker(me);
+  }, [me, taker]);
+
+  const setRow = (key: number, patch: Partial<DishRow>) =>
+    setRows((rs) => {
+      const next = rs.map((r) => (r.key === key ? { ...r, ...patch } : r));
+      // Always one empty row at the end to type the next dish into.
+      if (next[next.length - 1].dish.trim() !== '') next.push(blank());
+      return next;
+    });
+
+  /** Enter on the empty last dish goes to 保存; elsewhere Enter moves on. */
+  const onKeys = (e: KeyboardEvent<HTMLDivElement>) => {
+    const t = e.target as HTMLInputElement;
+    if (e.key === 'Enter' && t.dataset.dish === 'last' && t.value.trim() === '') {
+      e.preventDefault();
+      e.stopPropagation();
+      saveRef.current?.focus();
+      return;
+    }
+    enterToNext(e);
+  };
+
+  const save = async () => {
+    const dishes = rows.filter((r) => r.dish.trim() !== '');
+    if (dishes.length === 0) return toast('请先填写菜品');
+    try {
+      const done = await call('samples.record', {
+        date,
+        meal,
+        fridge,
+        taker,
+        dishes: dishes.map((r) => ({ dish: r.dish, weightG: r.weightG ?? Number.NaN, takenTime: r.takenTime })),
+      });
+      toast(`已登记 ${date} ${MEAL_LABELS[meal]} 留样 ${done.length} 个菜品`);
+      setRows([blank()]);
+      load();
+      setTimeout(() => gridRef.current?.querySelector<HTMLInputElement>('input[data-dish]')?.focus(), 0);
+    } catch (e) {
+      showError(e);
+    }
+  };
+
+  return (
+    <Space direction="vertical" style={{ width: '100%' }}>
+      <Space wrap>
+        <span>日期</span>
+        <DateInput value={date} onChange={(d) => d && setDate(d)} data-testid="sample-date" />
+        {rules && <Typography.Text type="secondary">每个菜品留样不少于 {rules.minGrams} 克，冷藏保存 {rules.keepHours} 小时以上</Typography.Text>}
+      </Space>
+      {canWrite && (
+        <Card size="small" title="登记留样">
+          <div ref={gridRef} onKeyDownCapture={onKeys}>
+            <Space wrap style={{ marginBottom: 8 }}>
+              <span>餐次</span>
+              <MealSelect value={meal} onChange={setMeal} data-testid="sample-meal" />
+              <span>留样冰箱</span>
+              <Input value={fridge} onChange={(e) => setFridge(e.target.value)} maxLength={30} style={{ width: 140 }} data-testid="sample-fridge" />
+              <span>留样人</span>
+              <Input value={taker} onChange={(e) => setTaker(e.target.value)} maxLength={30} style={{ width: 120 }} data-testid="sample-taker" />
+            </Space>
+            <table className="sample-grid" data-testid="sample-grid">
+              <thead>
+                <tr>
+                  <th style={{ textAlign: 'left' }}>菜品</th>
+                  <th style={{ textAlign: 'left' }}>留样量（克）</th>
+                  <th style={{ textAlign: 'left' }}>留样时间</th>
+                </tr>
+              </thead>
+              <tbody>
+                {rows.map((r, i) => (
+                  <tr key={r.key}>
+                    <td>
+                      <Input
+                        value={r.dish}
+                        data-dish={i === rows.length - 1 ? 'last' : 'row'}
+                        data-testid={`dish-${i}`}
+                        maxLength={50}
+                        style={{ width: 200 }}
+                        placeholder={i === rows.length - 1 && i > 0 ? '下一个菜品（空着按回车保存）' : '菜品名称'}
+                        onChange={(e) => setRow(r.key, { dish: e.target.value })}
+                      />
+                    </td>
+                    <td>
+                      <InputNumber
+                        value={r.weightG}
+                        min={0}
+                        precision={0}
+                        style={{ width: 120 }}
+                        data-testid={`weight-${i}`}
+                        onChange={(v) => setRow(r.key, { weightG: typeof v === 'number' ? v : null })}
+                      />
+                      {rules && r.weightG !== null && r.weightG < rules.minGrams && (
+                        <Typography.Text type="danger" style={{ marginLeft: 6 }}>
+                          不足 {rules.minGrams} 克
+                        </Typography.Text>
+                      )}
+                    </td>
+                    <td>
+                      <TimeInput value={r.takenTime} onChange={(v) => setRow(r.key, { takenTime: v })} data-testid={`time-${i}`} />
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+            <Button ref={saveRef} type="primary" style={{ marginTop: 8 }} onClick={save} data-testid="save-samples">
+              保存留样
+            </Button>
+          </div>
+        </Card>
+      )}
+      {canWrite && due.length > 0 && (
+        <Alert
+          type="info"
+          showIcon
+          data-testid="samples-due"
+          title={`${due.length} 份留样已到保存期限，待处理`}
+          description={due.map((s) => `${s.date} ${MEAL_LABELS[s.meal]} ${s.dish}（保存至 ${minute(s.keepUntil)}）`).join('；')}
+          action={<Button onClick={() => setDiscarding(due)}>处理</Button>}
+        />
+      )}
+      <Card
+        size="small"
+        title={`${date} 留样记录`}
+        extra={
+          canWrite && (
+            <Button disabled={selected.length === 0} onClick={() => setDiscarding(samples.filter((s) => selected.includes(s.id)))}>
+              处理所选留样
+            </Button>
+          )
+        }
+      >
+        <Table<SampleView>
+          size="small"
+          rowKey="id"
+          pagination={false}
+          dataSource={samples}
+          data-testid="samples-table"
+          rowSelection={
+            canWrite
+              ? { selectedRowKeys: selected, onChange: (k) => setSelected(k as string[]), getCheckboxProps: (s) => ({ disabled: s.status !== 'confirmed' || !!s.discard }) }
+              : undefined
+          }
+          columns={[
+            { title: '餐次', dataIndex: 'meal', render: (m: Meal) => MEAL_LABELS[m] },
+            { title: '菜品', dataIndex: 'dish' },
+            { title: '留样量', dataIndex: 'weightG', align: 'right', render: (g: number) => `${g} 克` },
+            { title: '留样时间', dataIndex: 'takenAt', render: (t: string) => minute(t).slice(11), ...NOWRAP },
+            { title: '留样人', dataIndex: 'taker' },
+            { title: '冰箱', dataIndex: 'fridge' },
+            { title: '保存至', dataIndex: 'keepUntil', render: minute, ...NOWRAP },
+            { title: '状态', render: (_, s) => stateTag(s) },
+            {
+              title: '处理 / 作废',
+              render: (_, s) =>
+                s.discard
+                  ? `${minute(s.discard.at)} ${s.discard.disposer}${s.discard.reason ? `（${s.discard.reason}）` : ''}`
+                  : s.status === 'cancelled'
+                    ? `${s.cancelledByName}：${s.cancelReason}`
+                    : '',
+            },
+            { title: '登记人', dataIndex: 'createdByName' },
+            ...(canWrite
+              ? [{ title: '', key: 'act', render: (_: unknown, s: SampleView) => (s.status === 'confirmed' && !s.discard ? <Button size="small" onClick={() => setAmending(s)}>更正</Button> : null) }]
+              : []),
+          ]}
+        />
+      </Card>
+      {canFindings && (
+        <Card size="small" title={`${monthWords(date)}留样问题`}>
+          {findings.length === 0 ? (
+            <Typography.Text type="success">没有问题：每个上课日和出库餐次都有留样，没有提前处理</Typography.Text>
+          ) : (
+            <List size="small" data-testid="sample-findings" dataSource={findings} renderItem={(f) => <List.Item>{f.text}</List.Item>} />
+          )}
+        </Card>
+      )}
+      {discarding && <DiscardDialog samples={discarding} me={me} onClose={(changed) => (setDiscarding(null), changed && load())} />}
+      {amending && <AmendDialog sample={amending} onClose={(changed) => (setAmending(null), changed && load())} />}
+    </Space>
+  );
+}
+
+function DiscardDialog({ samples, me, onClose }: { samples: SampleView[]; me: string; onClose: (changed: boolean) => void }) {
+  const [form] = Form.useForm<{ disposer: string; at: string; reason: string }>();
+  const early = samples.some((s) => s.keepUntil > new Date().toISOString());
+  const ok = async () => {
+    const v = await form.validateFields().catch(() => null);
+    if (!v) return;
+    try {
+      await call('samples.discard', { ids: samples.map((s) => s.id), disposer: v.disposer, at: v.at || undefined, reason: v.reason ?? '' });
+      toast(`已处理 ${samples.length} 份留样`);
+      onClose(true);
+    } catch (e) {
+      showError(e, form);
+    }
+  };
+  return (
+    <Modal open title="留样处理" okText="确认处理" cancelText="取消" onOk={ok} onCancel={() => onClose(false)}>
+      <p>{samples.map((s) => `${s.date} ${MEAL_LABELS[s.meal]} ${s.dish}`).join('、')}</p>
+      {early && <Alert type="warning" showIcon style={{ marginBottom: 8 }} title="有留样未到保存期限：提前处理须写明原因，并列为留样问题" />}
+      <Form form={form} layout="vertical" initialValues={{ disposer: me, at: '', reason: '' }} onKeyDownCapture={enterToNext} onFinish={ok}>
+        <Form.Item name="disposer" label="处理人" rules={[{ required: true, whitespace: true, message: '请填写处理人' }]}>
+          <Input maxLength={30} autoFocus />
+        </Form.Item>
+        <Form.Item name="at" label="处理时间（空着为现在；格式 2026-10-10 12:00）">
+          <Input maxLength={16} />
+        </Form.Item>
+        <Form.Item name="reason" label="提前处理原因">
+          <Input maxLength={200} />
+        </Form.Item>
+      </Form>
+    </Modal>
+  );
+}
+
+function AmendDialog({ sample, onClose }: { sample: SampleView; onClose: (changed: boolean) => void }) {
+  const [form] = Form.useForm<{ dish: string; weightG: number; takenTime: string; taker: string; fridge: string; reason: string }>();
+  const ok = async () => {
+    const v = await form.validateFields().catch(() => null);
+    if (!v) return;
+    try {
+      await call('samples.amend', { id: sample.id, ...v });
+      toast(`已更正 ${sample.dish} 的留样记录`);
+      onClose(true);
+    } catch (e) {
+      showError(e, form);
+    }
+  };
+  return (
+    <Modal open title={`更正留样：${sample.date} ${MEAL_LABELS[sample.meal]} ${sample.dish}`} okText="作废原记录并登记更正" cancelText="取消" onOk={ok} onCancel={() => onClose(false)}>
+      <p>原记录注明原因作废（保留可查），登记正确的记录并指向原记录。</p>
+      <Form
+        form={form}
+        layout="vertical"
+        onKeyDownCapture={enterToNext}
+        onFinish={ok}
+        initialValues={{ dish: sample.dish, weightG: sample.weightG, takenTime: minute(sample.takenAt).slice(11), taker: sample.taker, fridge: sample.fridge, reason: '' }}
+      >
+        <Form.Item name="dish" label="菜品" rules={[{ required: true, whitespace: true, message: '请填写菜品' }]}>
+          <Input maxLength={50} />
+        </Form.Item>
+        <Form.Item name="weightG" label="留样量（克）" rules={[{ required: true, message: '请填写留样量' }]}>
+          <InputNumber min={0} precision={0} />
+        </Form.Item>
+        <Form.Item name="takenTime" label="留样时间">
+          <TimeInput />
+        </Form.Item>
+        <Form.Item name="taker" label="留样人" rules={[{ required: true, whitespace: true, message: '请填写留样人' }]}>
+          <Input maxLength={30} />
+        </Form.Item>
+        <Form.Item name="fridge" label="留样冰箱" rules={[{ required: true, whitespace: true, message: '请填写留样冰箱' }]}>
+          <Input maxLength={30} />
+        </Form.Item>
+        <Form.Item name="reason" label="更正原因" rules={[{ required: true, whitespace: true, message: '请填写更正原因' }]}>
+          <Input maxLength={200} autoFocus />
+        </Form.Item>
+      </Form>
+    </Modal>
+  );
+}

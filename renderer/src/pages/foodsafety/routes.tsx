@@ -1,0 +1,8 @@
+import { page } from '../../lazyPage.tsx';
+import type { AppRoute } from '../../routes.tsx';
+import { callers } from '../../session.ts';
+
+/** The 食品安全 menu (issue 17): each page opens for who may call the method it reads (writing controls ask canCall too). */
+export const foodsafetyRoutes: AppRoute[] = [
+  { path: '/foodsafety/samples', label: '留样', group: '食品安全', roles: callers('samples.list'), element: page(() => import('./SamplesPage.tsx'), (m) => m.SamplesPage) },
+];
