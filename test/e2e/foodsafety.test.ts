@@ -1,0 +1,74 @@
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { setupBackend, type TestBackend } from '../helpers/backend.ts';
+import { openApp, type App } from './harness.ts';
+
+/**
+ * 食品安全 end to end in Chromium (issue 17), on one ledger at Thursday 2026-10-15 12:00 China time (backend and page
+ * clocks): the 食堂管理员 records the day's lunch samples on the 留样 page from the keyboard alone — 红烧肉 150 g at
+ * 11:20 and 炒青菜 130 g at 11:25, kept until 2026-10-17 11:20 and 11:25 (48 hours) — and a 120 g 米饭 is refused with
+ * the rule's words, writing nothing; then a parent committee member records a 陪餐 on the 陪餐 page.
+ */
+const NOW = new Date('2026-10-15T04:00:00Z');
+let b: TestBackend;
+let app: App;
+
+beforeAll(async () => {
+  b = await setupBackend({ now: () => NOW });
+  await b.loginAs('storekeeper');
+  app = await openApp({ backend: b, name: 'foodsafety', path: '/foodsafety/samples' });
+  await app.page.clock.setFixedTime(NOW);
+  await app.page.reload();
+  await app.page.getByTestId('dish-0').waitFor();
+});
+
+afterAll(async () => {
+  await app?.close();
+  b?.cleanup();
+});
+
+describe('食品安全 in Chromium', () => {
+  test('the storekeeper records the day’s lunch samples keyboard-only', async () => {
+    const { page } = app;
+    await page.getByRole('menuitem', { name: '留样' }).waitFor();
+    await page.getByTestId('dish-0').click();
+    // Enter moves dish → weight → time → the next dish; the time field comes filled with now (12:00) and is typed over.
+    for (const [dish, grams, time] of [['红烧肉', '150', '11:20'], ['炒青菜', '130', '11:25']]) {
+      await page.keyboard.type(dish);
+      await page.keyboard.press('Enter');
+      await page.keyboard.type(grams);
+      await page.keyboard.press('Enter');
+      await page.keyboard.type(time);
+      await page.keyboard.press('Enter');
+    }
+    expect(await page.evaluate(() => (document.activeElement as HTMLElement).dataset.testid)).toBe('dish-2');
+    // Enter on the empty last dish goes to 保存留样, and Enter there saves.
+    await page.keyboard.press('Enter');
+    expect(await page.evaluate(() => (document.activeElement as HTMLElement).dataset.testid)).toBe('save-samples');
+    await page.keyboard.press('Enter');
+    await page.getByText('已登记 2026-10-15 午餐 留样 2 个菜品').waitFor();
+    const table = page.getByTestId('samples-table');
+    await table.getByRole('row').filter({ hasText: '红烧肉' }).getByText('2026-10-17 11:20').waitFor();
+    await table.getByRole('row').filter({ hasText: '炒青菜' }).getByText('2026-10-17 11:25').waitFor();
+    const listed = await b.call('samples.list', { from: '2026-10-15', to: '2026-10-15' });
+    expect(listed.samples.map((s) => [s.meal, s.dish, s.weightG, s.takenAt, s.keepUntil, s.taker, s.fridge])).toEqual([
+      ['lunch', '红烧肉', 150, '2026-10-15T03:20:00.000Z', '2026-10-17T03:20:00.000Z', '张保管', '1号留样柜'],
+      ['lunch', '炒青菜', 130, '2026-10-15T03:25:00.000Z', '2026-10-17T03:25:00.000Z', '张保管', '1号留样柜'],
+    ]);
+    await app.screenshot('samples');
+  });
+
+  test('a light sample is said under its weight and refused in the rule’s words, writing nothing', async () => {
+    const { page } = app;
+    await page.getByTestId('dish-0').click();
+    await page.keyboard.type('米饭');
+    await page.keyboard.press('Enter');
+    await page.keyboard.type('120');
+    await page.getByText('不足 125 克').waitFor();
+    await page.keyboard.press('Enter');
+    await page.keyboard.type('11:30');
+    await page.getByTestId('save-samples').click();
+    await page.getByText('米饭 留样量 120 克，不足 125 克：每个菜品留样不少于 125 克，请补足后再登记').waitFor();
+    expect((await b.call('samples.list', { from: '2026-10-15', to: '2026-10-15' })).samples).toHaveLength(2);
+    expect(app.errors).toEqual([]);
+  });
+});
