@@ -19,6 +19,8 @@ import type { PackageData, PackageFile, PackageManifest } from '../../electron/c
 import type { PurchaseLine } from '../../shared/disclosure.ts';
 import type { Input, MethodName, Output } from '../../shared/api/index.ts';
 import { tempLedger } from '../helpers/backend.ts';
+import { parseCsv } from '../helpers/csv.ts';
+import { convertWithSoffice, findSoffice } from '../../electron/core/disclosure/soffice.ts';
 import { septemberSchool, type SeptSchool } from './monthclose-fixture.ts';
 import { creditCode } from './receiving-fixtures.ts';
 
@@ -448,5 +450,19 @@ describe('the price and surplus views against figures worked out by hand', { tim
     expect(sur.getRow(3).getCell(sh.indexOf('本月结余率')).value).toBe(0.8169);
     expect(sur.getRow(3).getCell(sh.indexOf('超限')).value).toBe('是');
     expect(price.pageSetup.paperSize).toBe(9);
+  });
+
+  it('LibreOffice opens the comparison workbook headless: the price sheet as CSV has the same figures', async () => {
+    expect(findSoffice(), 'LibreOffice (libreoffice-calc-nogui) must be installed').not.toBeNull();
+    const file = path.join(folder, '对比.xlsx');
+    const files = await convertWithSoffice(file, 'csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,false,false,false,-1', path.join(folder, 'csv'));
+    const price = parseCsv(fs.readFileSync(files.find((f) => f.endsWith('-食材价格（2026-09）.csv'))!, 'utf8'));
+    expect(price[0][0]).toBe('食材价格（2026-09）');
+    const header = price[1];
+    const pick = (r: string[]) => ['食材', '学校', '本校均价（元）', '全镇中位价（元）', '最低（元）', '最高（元）', '高于中位价超限', '高于参考价超限'].map((h) => r[header.indexOf(h)]);
+    // The cells' values (the CSV is not "as shown"): yuan.
+    expect(pick(price[2])).toEqual(['大米', '丙校', '6', '4.5', '4.2', '6', '是', '否']);
+    expect(pick(price[3])).toEqual(['猪肉', '丙校', '35', '30', '28', '35', '是', '是']);
+    expect(price.length).toBe(14);
   });
 });
