@@ -1,6 +1,7 @@
 import Database from 'better-sqlite3';
 import fs from 'node:fs';
 import { seededRandom } from '../../electron/core/ledger/seeded-random.ts';
+import { registeredTables, tableShape, type TableEntry } from '../../electron/core/ledger/tables.ts';
 import type { VerifyReport } from '../../electron/core/integrity/verify.ts';
 
 /**
@@ -90,7 +91,7 @@ export function tamper(db: Database.Database, table: string, keys: string[], op:
     }
     // insert: a copy of an existing row under a new key (a child row stays under its parent: a forged extra line)
     const copy: Row = { ...row };
-    const own = keys.length > 1 && table !== 'stock_movements' ? keys.slice(-1) : keys;
+    const own = keys.slice(-1);
     for (const k of own) {
       if (typeof copy[k] === 'number') copy[k] = (db.prepare(`SELECT max("${k}") AS m FROM "${table}"`).get() as { m: number }).m + 1;
       else copy[k] = `${String(copy[k]).slice(0, -4)}${Math.floor(rnd() * 9000 + 1000)}`;
@@ -110,6 +111,40 @@ export function tamper(db: Database.Database, table: string, keys: string[], op:
     return `insert ${table} ${JSON.stringify(keys.map((k) => copy[k]))}`;
   } catch {
     return null;
+  }
+}
+
+/**
+ * Which tamper suite takes a registered table (ledger/tables.ts), so every table of the registry — a new one too — is
+ * tampered with by one of them without listing it: 'foundation' (tamper.test: the tables checked entity by entity, their
+ * children, the accounts, the installation and the audit chain, on a ledger with history), 'monthclose'
+ * (tamper-monthclose.test: the month close's tables, on a closed, reopened and re-closed month) and 'domains'
+ * (tamper-domains.test: every other table, on the demo ledger, grouped by domain).
+ */
+export type TamperSuite = 'foundation' | 'monthclose' | 'domains';
+export function suiteOf(e: TableEntry): TamperSuite {
+  if (e.check === 'entity' || e.check === 'children' || e.check === 'accounts' || e.check === 'singleton' || e.check === 'chain') return 'foundation';
+  return e.domain === 'monthclose' ? 'monthclose' : 'domains';
+}
+
+/** The registered tables of a suite with their keys (the primary key the migrations give them), grouped by domain. */
+export function tamperTargets(suite: TamperSuite): Record<string, Record<string, string[]>> {
+  const out: Record<string, Record<string, string[]>> = {};
+  for (const [t, e] of registeredTables()) {
+    if (suiteOf(e) !== suite) continue;
+    (out[e.domain] ??= {})[t] = tableShape(t)!.key;
+  }
+  return out;
+}
+
+/** The tables of `targets` holding at least one row in the ledger at `file` (a table without rows cannot be tampered with). */
+export function holdingRows(file: string, targets: Record<string, string[]>): { tables: Record<string, string[]>; empty: string[] } {
+  const db = new Database(file, { readonly: true });
+  try {
+    const empty = Object.keys(targets).filter((t) => db.prepare(`SELECT 1 FROM "${t}" LIMIT 1`).get() === undefined);
+    return { tables: Object.fromEntries(Object.entries(targets).filter(([t]) => !empty.includes(t))), empty };
+  } finally {
+    db.close();
   }
 }
 

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyLedger } from '../../electron/core/integrity/verify.ts';
 import { septemberSchool, type SeptSchool } from '../core/monthclose-fixture.ts';
-import { tamperableCopy, tamperRounds } from './tamper-kit.ts';
+import { tamperableCopy, tamperRounds, tamperTargets } from './tamper-kit.ts';
 
 /**
  * Month close's own records against the audit chain: the bank statement balances entered for the month, the
@@ -13,7 +13,8 @@ import { tamperableCopy, tamperRounds } from './tamper-kit.ts';
  * hand-worked September of monthclose-fixture.ts is closed, reopened with a reason, given a second bank balance and
  * closed again; then one direct change, deletion or insertion at a time, and verify must name the table.
  */
-const TABLES: Record<string, string[]> = { bank_statement_balances: ['seq'], month_close_events: ['seq'], closed_periods: ['period'], month_disclosures: ['month', 'revision'] };
+// The registry's month close tables (tamper-kit.ts suiteOf), keyed by their primary keys.
+const TABLES: Record<string, string[]> = tamperTargets('monthclose').monthclose;
 const ROUNDS = 150;
 
 let s: SeptSchool;
@@ -85,6 +86,7 @@ describe('verify catches tampering with month close records', () => {
   });
 
   it(`at least ${ROUNDS} random changes, deletions and insertions, every one caught and named`, () => {
+    expect(TABLES).toMatchObject({ bank_statement_balances: ['seq'], month_close_events: ['seq'], closed_periods: ['period'], month_disclosures: ['month', 'revision'] });
     const seed = Number(process.env.TAMPER_SEED ?? Date.now() % 1_000_000);
     const { counts, perTable, missed } = tamperRounds({ tables: TABLES, rounds: ROUNDS, seed, fresh, verify: (db) => verifyLedger(db) });
     console.log(`tampering month close (seed ${seed}): ${JSON.stringify(counts)}; per table ${JSON.stringify(perTable)}; missed ${missed.length}`);

@@ -2,6 +2,13 @@ import crypto from 'node:crypto';
 import type { Ctx } from '../context.ts';
 import type { Db } from '../db/open.ts';
 import type { AuditAction, AuditEntity } from '../../../shared/labels-audit.ts';
+import type { TableName } from '../../../shared/tables.ts';
+
+/**
+ * What an entry is about: an entity of the audit vocabulary (shared/labels-audit.ts), or a record table of the registry
+ * (shared/tables.ts) whose handler audits its rows under the table's own name — its label is the table's.
+ */
+export type AuditSubject = AuditEntity | TableName;
 
 export const GENESIS_HASH = '0'.repeat(64);
 
@@ -28,7 +35,7 @@ export function auditHash(r: Omit<AuditRow, 'hash'>): string {
  * Records who did what and when, with old and new values. Called inside the writing transaction, so the record and
  * the change land together or not at all.
  */
-export function audit(ctx: Ctx, action: AuditAction, entity: AuditEntity, entityId: string | null, before: unknown, after: unknown): void {
+export function audit(ctx: Ctx, action: AuditAction, entity: AuditSubject, entityId: string | null, before: unknown, after: unknown): void {
   appendAudit(ctx.db, {
     at: ctx.now().toISOString(),
     user_id: ctx.session?.userId ?? null,
@@ -40,7 +47,7 @@ export function audit(ctx: Ctx, action: AuditAction, entity: AuditEntity, entity
   });
 }
 
-export function appendAudit(db: Db, e: Pick<AuditRow, 'at' | 'user_id' | 'entity_id' | 'before' | 'after'> & { action: AuditAction; entity: AuditEntity }): void {
+export function appendAudit(db: Db, e: Pick<AuditRow, 'at' | 'user_id' | 'entity_id' | 'before' | 'after'> & { action: AuditAction; entity: AuditSubject }): void {
   const head = db.prepare('SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1').get() as { seq: number; hash: string } | undefined;
   const row = { ...e, seq: (head?.seq ?? 0) + 1, prev_hash: head?.hash ?? GENESIS_HASH };
   db.prepare(

@@ -73,6 +73,11 @@ export function migratedTables(): Map<string, TableShape> {
   }
 }
 
+/** Tables the migrations build that have no registry entry (a new table's entry forgotten): none, in a sound build. */
+export function unregisteredTables(): string[] {
+  return [...migratedTables().keys()].filter((t) => !tableEntry(t));
+}
+
 /** A table's columns and key as the migrations build it. */
 export function tableShape(table: string): TableShape | undefined {
   return migratedTables().get(table);

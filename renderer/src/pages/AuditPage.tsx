@@ -7,8 +7,10 @@ import { IngredientSelect, SupplierSelect } from '../components/EntitySelect.tsx
 import { showError } from '../feedback.ts';
 import { AUDIT_ACTION_LABELS, AUDIT_ENTITY_LABELS, type AuditAction, type AuditEntity } from '../../../shared/labels-audit.ts';
 import { chinaTime } from '../labels.ts';
+import { tableLabel } from '../../../shared/tables.ts';
 
-// Entries written by an older version may carry a code no longer in use: shown as they are.
+// Entries written by an older version may carry a code no longer in use: shown as they are. An entry about a record
+// table's own rows (its handler audits under the table's name) shows the table's name from the registry.
 const ACTIONS: Record<string, string> = AUDIT_ACTION_LABELS;
 const ENTITIES: Record<string, string> = AUDIT_ENTITY_LABELS;
 
@@ -83,7 +85,7 @@ export function AuditPage() {
           { title: '时间', dataIndex: 'at', width: 180, render: chinaTime },
           { title: '用户', dataIndex: 'userName', render: (n: string | null) => n ?? '（系统）' },
           { title: '操作', dataIndex: 'action', render: (a: string) => <Tag>{ACTIONS[a] ?? a}</Tag> },
-          { title: '对象', dataIndex: 'entity', render: (e: string) => ENTITIES[e] ?? e },
+          { title: '对象', dataIndex: 'entity', render: (e: string) => ENTITIES[e] ?? tableLabel(e) },
           {
             title: '内容',
             key: 'what',

@@ -4,7 +4,7 @@ import type { BackupInfo, BackupPreviewInfo, VerifyResult } from '../../../../sh
 import { call } from '../../api.ts';
 import { feedback, showError, toast } from '../../feedback.ts';
 import { canCall } from '../../../../shared/access.generated.ts';
-import { AUDIT_ENTITY_LABELS } from '../../../../shared/labels-audit.ts';
+import { tableLabel } from '../../../../shared/tables.ts';
 import { chinaTime } from '../../labels.ts';
 import { useRoles, useSession } from '../../session.ts';
 import { HealthNotice, useHealth } from './HealthNotice.tsx';
@@ -19,11 +19,10 @@ export function sizeText(bytes: number): string {
   return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
 }
 
-/** "meal_plans" → "收费标准（meal_plans）" through the audit entity names (tables are their plurals); else as it is. */
+/** "meal_plans" → "用餐方式（meal_plans）": the table's name from the table registry (shared/tables.ts); else as it is. */
 function tableName(t: string): string {
-  const labels: Record<string, string> = AUDIT_ENTITY_LABELS;
-  const label = labels[t] ?? labels[t.replace(/ies$/, 'y').replace(/s$/, '')];
-  return label ? `${label}（${t}）` : t;
+  const label = tableLabel(t);
+  return label === t ? t : `${label}（${t}）`;
 }
 
 /**
