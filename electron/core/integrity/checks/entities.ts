@@ -14,6 +14,11 @@ import { RowComparer } from './row-comparer.ts';
 
 type Compare = (cmp: RowComparer, row: Row, s: EntityState & { updatedSeq: number }, id: string, installation: string | null) => void;
 
+/** Columns holding a field of the entity's entries as it is (column → field of `after`), compared in this order. */
+function fields(cmp: RowComparer, row: Row, d: Record<string, unknown>, map: Record<string, string>): void {
+  for (const [col, key] of Object.entries(map)) cmp.eq(row, col, d[key]);
+}
+
 /** Updated and created by whom and when, as a master-data record's entries say it (its `after` carries updatedAt). */
 function stamps(cmp: RowComparer, row: Row, s: EntityState): void {
   cmp.eq(row, 'updated_at', s.data.updatedAt);
@@ -49,23 +54,17 @@ const COMPARE: Record<string, Compare> = {
   },
   suppliers: (cmp, row, s, _id, installation) => {
     const d = s.data;
-    cmp.eq(row, 'name', d.name);
-    cmp.eq(row, 'credit_code', d.creditCode);
+    fields(cmp, row, d, { name: 'name', credit_code: 'creditCode' });
     cmp.eq(row, 'origin', installation);
-    cmp.eq(row, 'address', d.address);
-    cmp.eq(row, 'contact_person', d.contactPerson);
-    cmp.eq(row, 'phone', d.phone);
-    cmp.eq(row, 'kind', d.kind);
+    fields(cmp, row, d, { address: 'address', contact_person: 'contactPerson', phone: 'phone', kind: 'kind' });
     cmp.eq(row, 'disabled', d.disabled === true ? 1 : 0);
     stamps(cmp, row, s);
   },
   ingredients: (cmp, row, s, _id, installation) => {
     const d = s.data;
-    cmp.eq(row, 'name', d.name);
-    cmp.eq(row, 'category', d.category);
+    fields(cmp, row, d, { name: 'name', category: 'category' });
     cmp.eq(row, 'origin', installation);
-    cmp.eq(row, 'unit', d.unit);
-    cmp.eq(row, 'spec', d.spec);
+    fields(cmp, row, d, { unit: 'unit', spec: 'spec' });
     cmp.eq(row, 'ref_price_fen', d.refPriceFen ?? null);
     if (canonical(parseJson(`{"v":${String(row.required_certs)}}`)?.v ?? null) !== canonical(d.requiredCerts ?? null)) cmp.diff(row, 'required_certs');
     // Kind and import (migration 0013): entries written before carry neither; the migration set them by the rule a new
