@@ -189,6 +189,14 @@ export const TABLES = {
     },
   },
   food_sample_discards: { label: '留样处理', domain: 'foodsafety', check: 'snapshots', group: 'sample_id', snapshottedFromBirth: true },
+  accompanied_meals: {
+    label: '陪餐', domain: 'foodsafety', check: 'snapshots', group: 'id', snapshottedFromBirth: true,
+    lifecycle: {
+      column: 'status', values: { confirmed: 'posted', cancelled: 'cancelled' }, name: 'companion_name', date: 'meal_date',
+      cancel: { value: 'cancelled', at: 'cancelled_at', by: 'cancelled_by', reason: 'cancel_reason', date: null }, amendedFrom: 'amends',
+    },
+  },
+  meal_followups: { label: '陪餐整改', domain: 'foodsafety', check: 'snapshots', group: 'meal_id', snapshottedFromBirth: true },
 } satisfies Record<string, TableEntry>;
 
 export type TableName = keyof typeof TABLES;

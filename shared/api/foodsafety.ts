@@ -1,7 +1,21 @@
 import { method, z } from './contract.ts';
 import { documentDate, id, isoDate, month, note, optionalNote, text } from './fields.ts';
 import { EVERYONE } from '../roles.ts';
-import { DATE_TIME, FOOD_SAFETY_FINDING_READERS, MEALS, SAMPLE_WRITERS, TIME_OF_DAY, type Meal } from '../labels-foodsafety.ts';
+import {
+  type CompanionKind,
+  DATE_TIME,
+  FOLLOWUP_CLOSERS,
+  FOOD_SAFETY_FINDING_READERS,
+  MEAL_ASPECTS,
+  MEAL_COMPANIONS,
+  MEALS,
+  type MealAspect,
+  type Rating,
+  RATINGS,
+  SAMPLE_WRITERS,
+  TIME_OF_DAY,
+  type Meal,
+} from '../labels-foodsafety.ts';
 // The vocabulary the renderer needs lives in a zod-free module (no zod in the renderer bundle); re-exported here.
 export * from '../labels-foodsafety.ts';
 
@@ -10,6 +24,10 @@ export * from '../labels-foodsafety.ts';
  * audit chain, immutability and verify as the books. Each record is signed by who did it and when, and is never
  * changed once confirmed: a mistake is corrected by a reasoned amendment (the record cancelled with its reason, the
  * correct one recorded pointing back at it).
+ *
+ * 陪餐: a school leader, or a parent committee member under the parent role (the one record a parent writes), eats a
+ * meal with the pupils and rates taste, quantity, hygiene and temperature; a problem raised is a follow-up (整改) until
+ * someone records what was done.
  *
  * 留样: every dish of every meal served, at least the profile's weight (national 125 g) in the sample fridge, kept at
  * least the profile's hours (national 48), then discarded — who and when.
@@ -50,6 +68,37 @@ export interface SampleRules {
   keepHours: number;
 }
 
+export interface AccompaniedMealView {
+  id: string;
+  date: string;
+  meal: Meal;
+  companionKind: CompanionKind;
+  companionName: string;
+  ratings: Record<MealAspect, Rating>;
+  remarks: Record<MealAspect, string>;
+  /** '' when none was raised. */
+  problem: string;
+  status: 'confirmed' | 'cancelled';
+  amends: string | null;
+  createdAt: string;
+  /** Whether the caller made it (and so may correct it). */
+  mine: boolean;
+  cancelledByName: string | null;
+  cancelledAt: string | null;
+  cancelReason: string | null;
+  /** The 整改 of a raised problem: null while open (or when no problem was raised). */
+  followup: { action: string; closedAt: string; closedByName: string } | null;
+}
+
+export interface MealFinding {
+  kind: 'no_companion' | 'open_followup';
+  date: string;
+  meal: Meal | null;
+  text: string;
+  /** The 陪餐 record of an open follow-up. */
+  mealId: string | null;
+}
+
 const meal = z.enum(MEALS, { error: '餐次应为早餐、午餐或晚餐' });
 const timeOfDay = (label: string) => z.string({ error: `${label}必须是文字` }).regex(TIME_OF_DAY, { error: `${label}格式应为 时:分（如 11:30）` });
 const dateTime = (label: string) => z.string({ error: `${label}必须是文字` }).regex(DATE_TIME, { error: `${label}格式应为 YYYY-MM-DD 时:分` });
@@ -65,7 +114,49 @@ const sampleFields = {
   takenTime: timeOfDay('留样时间'),
 };
 
+const ratingField = (label: string) => z.enum(RATINGS, { error: `${label}评价应为 好、一般 或 差` });
+const mealFields = {
+  ratings: z
+    .object({ taste: ratingField('口味'), quantity: ratingField('份量'), hygiene: ratingField('卫生'), temperature: ratingField('温度') })
+    .strict(),
+  remarks: z
+    .object(Object.fromEntries(MEAL_ASPECTS.map((a) => [a, optionalNote('评价说明', 200)])) as Record<MealAspect, ReturnType<typeof optionalNote>>)
+    .strict()
+    .default({ taste: '', quantity: '', hygiene: '', temperature: '' }),
+  problem: optionalNote('发现的问题', 500),
+};
+
 export const foodsafetyApi = {
+  'meals.list': method<AccompaniedMealView[]>()({
+    input: z.object({ from: isoDate('开始日期'), to: isoDate('结束日期') }).strict().refine((v) => v.from <= v.to, { error: '开始日期不能晚于结束日期', path: ['to'] }),
+    access: EVERYONE,
+    writes: false,
+    summary: '陪餐记录与整改情况，按日期与餐次',
+  }),
+  'meals.record': method<AccompaniedMealView>()({
+    input: z.object({ date: documentDate('陪餐日期'), meal, ...mealFields }).strict(),
+    access: MEAL_COMPANIONS,
+    writes: true,
+    summary: '登记本人陪餐：口味、份量、卫生、温度的评价与发现的问题（提出问题即待整改）',
+  }),
+  'meals.amend': method<AccompaniedMealView>()({
+    input: z.object({ id: id('陪餐记录'), reason: note('更正原因'), ...mealFields }).strict(),
+    access: MEAL_COMPANIONS,
+    writes: true,
+    summary: '更正本人的陪餐记录：原记录注明原因作废，重新登记',
+  }),
+  'meals.closeFollowup': method<AccompaniedMealView>()({
+    input: z.object({ id: id('陪餐记录'), action: note('整改措施', 500) }).strict(),
+    access: FOLLOWUP_CLOSERS,
+    writes: true,
+    summary: '陪餐问题整改完成：写明做了什么',
+  }),
+  'meals.findings': method<MealFinding[]>()({
+    input: z.object({ month: month() }).strict(),
+    access: FOOD_SAFETY_FINDING_READERS,
+    writes: false,
+    summary: '陪餐问题：上课日无陪餐记录、整改未完成',
+  }),
   'samples.list': method<{ samples: SampleView[]; rules: SampleRules }>()({
     input: z.object({ from: isoDate('开始日期'), to: isoDate('结束日期') }).strict().refine((v) => v.from <= v.to, { error: '开始日期不能晚于结束日期', path: ['to'] }),
     access: EVERYONE,

@@ -47,6 +47,8 @@ const DATED: [MethodName, string, 'date' | 'month', boolean][] = [
   ['school.update', 'effectiveFrom', 'month', true],
   // 留样 (issue 17): the day the samples were taken
   ['samples.record', 'date', 'date', false],
+  // 陪餐 (issue 17): the day of the meal
+  ['meals.record', 'date', 'date', false],
 ];
 
 /** Dates and months in writing methods that are not the date a document is booked on, and why. */
@@ -97,6 +99,7 @@ function inputFor(m: MethodName, d: string): unknown {
     case 'receipts.void': return { id: X, reason: '收错了学生', voidDate: d };
     case 'refunds.void': return { id: X, reason: '家长撤回申请', voidDate: d };
     case 'school.update': return { name: '阳光小学', profile: DEFAULT_PROFILE, effectiveFrom: d };
+    case 'meals.record': return { date: d, meal: 'lunch', ratings: { taste: 'good', quantity: 'good', hygiene: 'good', temperature: 'good' } };
     case 'samples.record': return { date: d, meal: 'lunch', fridge: '1号留样柜', taker: '张保管', dishes: [{ dish: '红烧肉', weightG: 150, takenTime: '09:30' }] };
     default: throw new Error(`no input for ${m}`);
   }
@@ -240,6 +243,7 @@ describe('with 2026-10 and 2026-11 closed (2026-09 left open before them), today
 /** The labels the contract gives each date (the "not ahead of today" message names them). */
 const DATE_LABELS: Partial<Record<MethodName, string>> = {
   'samples.record': '留样日期',
+  'meals.record': '陪餐日期',
   'opening.save': '期初日期',
   'fees.collect': '收款日期',
   'refunds.pay': '退付日期',

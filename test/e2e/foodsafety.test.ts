@@ -6,7 +6,8 @@ import { openApp, type App } from './harness.ts';
  * 食品安全 end to end in Chromium (issue 17), on one ledger at Thursday 2026-10-15 12:00 China time (backend and page
  * clocks): the 食堂管理员 records the day's lunch samples on the 留样 page from the keyboard alone — 红烧肉 150 g at
  * 11:20 and 炒青菜 130 g at 11:25, kept until 2026-10-17 11:20 and 11:25 (48 hours) — and a 120 g 米饭 is refused with
- * the rule's words, writing nothing; then a parent committee member records a 陪餐 on the 陪餐 page.
+ * the rule's words, writing nothing; then a parent committee member records a 陪餐 on the 陪餐 page from the keyboard,
+ * rating the temperature 差 with the problem it needs (a follow-up then awaits the canteen's 整改).
  */
 const NOW = new Date('2026-10-15T04:00:00Z');
 let b: TestBackend;
@@ -69,6 +70,44 @@ describe('食品安全 in Chromium', () => {
     await page.getByTestId('save-samples').click();
     await page.getByText('米饭 留样量 120 克，不足 125 克：每个菜品留样不少于 125 克，请补足后再登记').waitFor();
     expect((await b.call('samples.list', { from: '2026-10-15', to: '2026-10-15' })).samples).toHaveLength(2);
+    expect(app.errors).toEqual([]);
+  });
+
+  test('a parent committee member records their 陪餐 from the keyboard; the problem raised awaits 整改', async () => {
+    const { page } = app;
+    await b.loginAs('parent');
+    await page.evaluate(() => (window.location.hash = '#/foodsafety/meals'));
+    await page.reload();
+    await page.getByTestId('meal-meal').waitFor();
+    // The parent sees the 食品安全 group with 留样 (to read) and 陪餐, and nothing of the samples' writing.
+    expect(await page.getByTestId('dish-0').count()).toBe(0);
+    await page.locator('#meal').focus();
+    const keys = async (...ks: string[]) => {
+      for (const k of ks) await page.keyboard.press(k);
+    };
+    // meal (午餐 at 12:00) → 口味 好 → its remark → 份量 好 → remark → 卫生 好 → remark → 温度: 差 → remark → the problem → 提交.
+    await keys('Enter', 'Enter');
+    await page.keyboard.type('咸淡适中');
+    await keys('Enter', 'Enter', 'Enter', 'Enter', 'Enter', 'ArrowRight', 'ArrowRight', 'Enter');
+    await page.keyboard.type('偏凉');
+    await keys('Enter');
+    await page.keyboard.type('菜凉了，打到碗里已不热');
+    await keys('Enter');
+    expect(await page.evaluate(() => (document.activeElement as HTMLElement).dataset.testid)).toBe('save-meal');
+    await keys('Enter');
+    await page.getByText('已登记 2026-10-15 午餐 陪餐，提出的问题待整改').waitFor();
+    await page.getByTestId('meals-table').getByText('待整改').waitFor();
+    const [m] = await b.call('meals.list', { from: '2026-10-15', to: '2026-10-15' });
+    expect(m).toMatchObject({
+      meal: 'lunch',
+      companionKind: 'parent',
+      companionName: '周家长',
+      ratings: { taste: 'good', quantity: 'good', hygiene: 'good', temperature: 'poor' },
+      remarks: { taste: '咸淡适中', quantity: '', hygiene: '', temperature: '偏凉' },
+      problem: '菜凉了，打到碗里已不热',
+      followup: null,
+    });
+    await app.screenshot('meals-parent');
     expect(app.errors).toEqual([]);
   });
 });

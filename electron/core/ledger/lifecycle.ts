@@ -38,6 +38,7 @@ const ACTIONS = {
   attach: { verb: '添加附件' },
   count: { verb: '重新盘点' },
   dispose: { verb: '处理' },
+  rectify: { verb: '整改' },
 } satisfies Record<string, { verb: string | null; leadsTo?: DocState }>;
 
 export type LifecycleAction = keyof typeof ACTIONS;

@@ -19,6 +19,7 @@ import { profileVersions } from './0018_profile_versions.ts';
 import { cancelStamps } from './0019_cancel_stamps.ts';
 import { expenseKinds } from './0020_expense_kinds.ts';
 import { foodSamples } from './0025_food_samples.ts';
+import { accompaniedMeals } from './0026_accompanied_meals.ts';
 
 export interface Migration {
   name: string;
@@ -48,4 +49,5 @@ export const MIGRATIONS: Migration[] = [
   cancelStamps,
   expenseKinds,
   foodSamples,
+  accompaniedMeals,
 ];

@@ -14,6 +14,7 @@ import { profileOf } from '../people/index.ts';
 import { payables } from '../receiving/reconciliation.ts';
 import { nearExpiryLots } from '../storeroom/trace.ts';
 import { sampleFindings, samplesDue } from '../foodsafety/samples.ts';
+import { mealFindings, openFollowups } from '../foodsafety/meals.ts';
 import { MEAL_LABELS } from '../../../../shared/labels-foodsafety.ts';
 
 /**
@@ -113,6 +114,16 @@ function storekeeper(ctx: Ctx, today: string, month: string): HomeEntry[] {
     },
   ];
   entries.push(foodSamples(ctx, today));
+  const followups = openFollowups(ctx);
+  entries.push({
+    kind: 'meal_followups',
+    label: '陪餐整改',
+    value: count(followups.length, '项待整改'),
+    detail: followups.length ? '陪餐时提出的问题，整改后写明做了什么' : '陪餐提出的问题均已整改',
+    link: '/foodsafety/meals',
+    linkLabel: '陪餐',
+    lines: cut(followups.map((f) => ({ text: f.text, link: `/foodsafety/meals?date=${f.date}`, tone: 'warning' }))),
+  });
   if (profileOf(ctx).usesStoreroom) {
     const c = ctx.db.prepare('SELECT status FROM stock_counts WHERE month = ?').get(month) as { status: string } | undefined;
     entries.push({
@@ -252,10 +263,10 @@ function reviewer(ctx: Ctx, month: string, flags: AttentionItem[]): HomeEntry[] 
   const notes = checklist(ctx, month).filter((i) => i.informational && i.missing.length > 0);
   // This month's 留样 findings as they happen (the checklist above speaks of the month being closed).
   const thisMonth = chinaDate(ctx.now()).slice(0, 7);
-  const samples = thisMonth === month ? [] : sampleFindings(ctx, thisMonth);
+  const samples = thisMonth === month ? [] : [...sampleFindings(ctx, thisMonth), ...mealFindings(ctx, thisMonth)];
   const flagLines: HomeLine[] = [
     ...flags.map((f) => ({ text: f.title, link: f.link, tone: f.severity })),
-    ...samples.map((f) => ({ text: f.text, link: `/foodsafety/samples?month=${thisMonth}`, tone: 'warning' as const })),
+    ...samples.map((f) => ({ text: f.text, link: `/foodsafety/${'mealId' in f ? 'meals' : 'samples'}?month=${thisMonth}`, tone: 'warning' as const })),
     ...notes.map((i) => ({ text: `${monthWords(month)}：${i.detail}`, link: i.link, tone: 'info' as const })),
   ];
   return [

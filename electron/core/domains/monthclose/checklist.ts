@@ -8,6 +8,7 @@ import { accountBalance } from '../../ledger/journal.ts';
 import { monthStart } from './figures.ts';
 import { profileFor } from '../people/index.ts';
 import { sampleFindings } from '../foodsafety/samples.ts';
+import { mealFindings } from '../foodsafety/meals.ts';
 import { reconcile } from '../receiving/reconciliation.ts';
 
 /**
@@ -144,6 +145,12 @@ export function checklist(ctx: Ctx, month: string): ChecklistItem[] {
   const samples = sampleFindings(ctx, month);
   items.push(
     item('food_samples', '留样记录', samples.map((f) => f.text), samples.length ? `本月有 ${samples.length} 项留样问题（缺留样或提前处理），请审核人知悉` : '本月每个上课日和出库餐次都有留样，没有提前处理', '', `/foodsafety/samples?month=${month}`, '留样', true),
+  );
+
+  // 陪餐 (issue 17): a 上课日 without any, a problem raised and not followed up. Informational, as 留样.
+  const meals = mealFindings(ctx, month);
+  items.push(
+    item('accompanied_meals', '陪餐记录与整改', meals.map((f) => f.text), meals.length ? `本月有 ${meals.length} 项陪餐问题（缺陪餐或整改未完成），请审核人知悉` : '本月每个上课日都有陪餐记录，提出的问题均已整改', '', `/foodsafety/meals?month=${month}`, '陪餐', true),
   );
 
   if (profile.usesStoreroom) {

@@ -5,4 +5,5 @@ import { callers } from '../../session.ts';
 /** The 食品安全 menu (issue 17): each page opens for who may call the method it reads (writing controls ask canCall too). */
 export const foodsafetyRoutes: AppRoute[] = [
   { path: '/foodsafety/samples', label: '留样', group: '食品安全', roles: callers('samples.list'), element: page(() => import('./SamplesPage.tsx'), (m) => m.SamplesPage) },
+  { path: '/foodsafety/meals', label: '陪餐', group: '食品安全', roles: callers('meals.list'), element: page(() => import('./MealsPage.tsx'), (m) => m.MealsPage) },
 ];
