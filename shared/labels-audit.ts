@@ -40,8 +40,6 @@ export const AUDIT_ACTION_LABELS = {
   withdraw: '撤回',
   close: '月结锁定',
   reopen: '反结账',
-  dispose: '留样处理',
-  rectify: '整改完成',
 } as const satisfies Record<string, string>;
 export type AuditAction = keyof typeof AUDIT_ACTION_LABELS;
 
@@ -76,8 +74,6 @@ export const AUDIT_ENTITY_LABELS = {
   stock_count: '盘点',
   month_close: '月结',
   opening: '期初建账',
-  food_sample: '留样',
-  accompanied_meal: '陪餐',
 } as const satisfies Record<string, string>;
 export type AuditEntity = keyof typeof AUDIT_ENTITY_LABELS;
 

@@ -125,6 +125,11 @@ describe('留样 through the API', { timeout: 60_000 }, () => {
     const fixed = await b.call('samples.amend', { id: potato.id, reason: '称重录错，实为 140 克', dish: '土豆丝', weightG: 140, takenTime: '11:30', taker: '王师傅', fridge: '1号留样柜' });
     expect(fixed).toMatchObject({ weightG: 140, amends: potato.id, status: 'confirmed', keepUntil: '2026-10-15T03:30:00.000Z' });
     expect(row(potato.id)).toMatchObject({ status: 'cancelled', cancel_reason: '称重录错，实为 140 克', weight_g: 130 });
+    // Audited under the registry's table names (the 审计 page names them 留样, 留样处理 from the registry).
+    const trail = (id: string) => b.db.prepare('SELECT action, entity, user_id IS NOT NULL AS who FROM audit_log WHERE entity_id = ? ORDER BY seq').all(id);
+    expect(trail(potato.id)).toEqual([{ action: 'create', entity: 'food_samples', who: 1 }, { action: 'cancel', entity: 'food_samples', who: 1 }]);
+    expect(trail(fixed.id)).toEqual([{ action: 'amend', entity: 'food_samples', who: 1 }]);
+    expect(trail(egg)).toEqual([{ action: 'create', entity: 'food_samples', who: 1 }, { action: 'create', entity: 'food_sample_discards', who: 1 }]);
     const before = tableDigest(b);
     expect(await b.reject('samples.amend', { id: potato.id, reason: '再改', dish: '土豆丝', weightG: 150, takenTime: '11:30', taker: '王师傅', fridge: '1号留样柜' })).toMatchObject({
       code: 'CONFLICT',

@@ -122,7 +122,7 @@ export function recordMeal(ctx: Ctx, input: MealInput & { date: string; meal: Me
   checkInput(input);
   const id = insertMeal(ctx, input.date, input.meal, input, null);
   const v = toView(ctx, mealRow(ctx, id));
-  audit(ctx, 'create', 'accompanied_meal', id, null, withRows({ date: v.date, meal: v.meal, ratings: v.ratings, problem: v.problem }, groupRows(ctx, 'accompanied_meals', 'id', id)));
+  audit(ctx, 'create', 'accompanied_meals', id, null, withRows({ date: v.date, meal: v.meal, ratings: v.ratings, problem: v.problem }, groupRows(ctx, 'accompanied_meals', 'id', id)));
   return v;
 }
 
@@ -133,10 +133,10 @@ export function amendMeal(ctx: Ctx, input: MealInput & { id: string; reason: str
   if (old.f_at) throw new ApiError('CONFLICT', `${old.companion_name} 的陪餐记录提出的问题已整改，不能更正`);
   checkInput(input);
   cancel(ctx, 'accompanied_meals', input.id, input.reason, old.meal_date, { from: ['confirmed'] });
-  audit(ctx, 'cancel', 'accompanied_meal', old.id, { status: 'confirmed' }, withRows({ status: 'cancelled', reason: input.reason }, groupRows(ctx, 'accompanied_meals', 'id', old.id)));
+  audit(ctx, 'cancel', 'accompanied_meals', old.id, { status: 'confirmed' }, withRows({ status: 'cancelled', reason: input.reason }, groupRows(ctx, 'accompanied_meals', 'id', old.id)));
   const id = insertMeal(ctx, old.meal_date, old.meal, input, old.id);
   const v = toView(ctx, mealRow(ctx, id));
-  audit(ctx, 'amend', 'accompanied_meal', id, null, withRows({ amends: old.id, ratings: v.ratings, problem: v.problem, reason: input.reason }, groupRows(ctx, 'accompanied_meals', 'id', id)));
+  audit(ctx, 'amend', 'accompanied_meals', id, null, withRows({ amends: old.id, ratings: v.ratings, problem: v.problem, reason: input.reason }, groupRows(ctx, 'accompanied_meals', 'id', id)));
   return v;
 }
 
@@ -147,7 +147,7 @@ export function closeFollowup(ctx: Ctx, input: { id: string; action: string }): 
   if (r.f_at) throw new ApiError('CONFLICT', `${r.meal_date} ${MEAL_LABELS[r.meal]} ${r.companion_name} 提出的问题已整改，不能重复整改`);
   const user = currentUser(ctx);
   ctx.db.prepare('INSERT INTO meal_followups (meal_id, action, closed_at, closed_by) VALUES (?, ?, ?, ?)').run(input.id, input.action, ctx.now().toISOString(), user.userId);
-  audit(ctx, 'rectify', 'accompanied_meal', input.id, null, withRows({ problem: r.problem, action: input.action }, groupRows(ctx, 'meal_followups', 'meal_id', input.id)));
+  audit(ctx, 'create', 'meal_followups', input.id, null, withRows({ problem: r.problem, action: input.action }, groupRows(ctx, 'meal_followups', 'meal_id', input.id)));
   return toView(ctx, mealRow(ctx, input.id));
 }
 

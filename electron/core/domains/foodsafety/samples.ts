@@ -149,7 +149,7 @@ export function recordSamples(
   );
   const views = ids.map((id) => sampleById(ctx, id));
   for (const v of views) {
-    audit(ctx, 'create', 'food_sample', v.id, null, withRows({ date: v.date, meal: v.meal, dish: v.dish, weightG: v.weightG }, groupRows(ctx, 'food_samples', 'id', v.id)));
+    audit(ctx, 'create', 'food_samples', v.id, null, withRows({ date: v.date, meal: v.meal, dish: v.dish, weightG: v.weightG }, groupRows(ctx, 'food_samples', 'id', v.id)));
   }
   return views;
 }
@@ -166,9 +166,9 @@ export function amendSample(
   cancel(ctx, 'food_samples', input.id, input.reason, old.date, { from: ['confirmed'] });
   assertNoDuplicate(ctx, old.date, old.meal, input.dish);
   const id = insertSample(ctx, { date: old.date, meal: old.meal, dish: input.dish, weightG: input.weightG, takenAt: checked.takenAt, taker: input.taker, fridge: input.fridge, keepUntil: checked.keepUntil, amends: old.id });
-  audit(ctx, 'cancel', 'food_sample', old.id, { status: 'confirmed' }, withRows({ status: 'cancelled', reason: input.reason, amendedBy: id }, groupRows(ctx, 'food_samples', 'id', old.id)));
+  audit(ctx, 'cancel', 'food_samples', old.id, { status: 'confirmed' }, withRows({ status: 'cancelled', reason: input.reason, amendedBy: id }, groupRows(ctx, 'food_samples', 'id', old.id)));
   const v = sampleById(ctx, id);
-  audit(ctx, 'amend', 'food_sample', id, null, withRows({ amends: old.id, dish: v.dish, weightG: v.weightG, reason: input.reason }, groupRows(ctx, 'food_samples', 'id', id)));
+  audit(ctx, 'amend', 'food_samples', id, null, withRows({ amends: old.id, dish: v.dish, weightG: v.weightG, reason: input.reason }, groupRows(ctx, 'food_samples', 'id', id)));
   return v;
 }
 
@@ -192,7 +192,7 @@ export function discardSamples(ctx: Ctx, input: { ids: string[]; at?: string; di
       .prepare('INSERT INTO food_sample_discards (sample_id, discarded_at, disposer, reason, created_at, created_by) VALUES (?, ?, ?, ?, ?, ?)')
       .run(id, at, input.disposer, input.reason, now, user.userId);
     const v = sampleById(ctx, id);
-    audit(ctx, 'dispose', 'food_sample', id, null, withRows({ at, disposer: input.disposer, reason: input.reason, early: v.discard?.early ?? false }, groupRows(ctx, 'food_sample_discards', 'sample_id', id)));
+    audit(ctx, 'create', 'food_sample_discards', id, null, withRows({ at, disposer: input.disposer, reason: input.reason, early: v.discard?.early ?? false }, groupRows(ctx, 'food_sample_discards', 'sample_id', id)));
     out.push(v);
   }
   return out;
