@@ -1,0 +1,70 @@
+import Database from 'better-sqlite3';
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { verifyLedger } from '../../electron/core/integrity/verify.ts';
+import { setupBackend, type TestBackend } from '../helpers/backend.ts';
+import { holdingRows, tamperableCopy, tamperRounds, tamperTargets } from './tamper-kit.ts';
+
+/**
+ * Tampering with the 食品安全 tables (issue 17) behind the app's back. The demo ledger of tamper-domains.test holds no
+ * 留样 or 陪餐, so its generated foodsafety group finds them empty; here a ledger with samples (one amended, discards on
+ * time and early), 陪餐 by a leader and a parent (one amended) and a closed 整改 is written through the API, and the kit's
+ * cases — taken from the registry, no table listed here — change, delete and insert rows: verify names the table each time.
+ */
+const NOW = new Date(Date.UTC(2026, 9, 15, 4, 0, 0));
+let b: TestBackend;
+let baseline: string;
+let work: string;
+
+beforeAll(async () => {
+  b = await setupBackend({ now: () => NOW });
+  await b.loginAs('storekeeper');
+  const lunch = (date: string, dishes: [string, number, string][]) =>
+    b.call('samples.record', { date, meal: 'lunch', fridge: '1号留样柜', taker: '王师傅', dishes: dishes.map(([dish, weightG, takenTime]) => ({ dish, weightG, takenTime })) });
+  const a = await lunch('2026-10-08', [['红烧肉', 150, '11:20'], ['炒青菜', 130, '11:25']]);
+  const c = await lunch('2026-10-12', [['番茄炒蛋', 125, '11:30'], ['米饭', 140, '11:31']]);
+  await b.call('samples.discard', { ids: a.map((s) => s.id), at: '2026-10-10 12:00', disposer: '王师傅', reason: '' });
+  await b.call('samples.discard', { ids: [c[0].id], at: '2026-10-13 09:00', disposer: '王师傅', reason: '冰箱故障' });
+  await b.call('samples.amend', { id: c[1].id, reason: '称重录错', dish: '米饭', weightG: 150, takenTime: '11:31', taker: '王师傅', fridge: '1号留样柜' });
+  await b.loginAs('reviewer');
+  const good = { taste: 'good', quantity: 'good', hygiene: 'good', temperature: 'good' } as const;
+  const m = await b.call('meals.record', { date: '2026-10-12', meal: 'lunch', ratings: good });
+  await b.call('meals.amend', { id: m.id, reason: '份量记错', ratings: { ...good, quantity: 'fair' } });
+  await b.loginAs('parent');
+  const p = await b.call('meals.record', { date: '2026-10-13', meal: 'lunch', ratings: { ...good, temperature: 'poor' }, problem: '菜凉了' });
+  await b.call('meals.record', { date: '2026-10-14', meal: 'lunch', ratings: good });
+  await b.loginAs('storekeeper');
+  await b.call('meals.closeFollowup', { id: p.id, action: '保温桶盛菜' });
+  b.db.pragma('wal_checkpoint(TRUNCATE)');
+  baseline = path.join(b.dir, 'baseline.sqlite');
+  await b.db.backup(baseline);
+  work = fs.mkdtempSync(path.join(b.dir, 'tamper-'));
+}, 120_000);
+afterAll(() => b?.cleanup());
+
+describe('verify catches tampering with the 食品安全 tables', () => {
+  const targets = tamperTargets('domains').foodsafety ?? {};
+
+  it('the registry puts all four tables in the domains suite, and the ledger verifies clean with each covered', () => {
+    expect(Object.keys(targets).sort()).toEqual(['accompanied_meals', 'food_sample_discards', 'food_samples', 'meal_followups']);
+    const db = new Database(baseline, { readonly: true });
+    const r = verifyLedger(db);
+    db.close();
+    expect(r.problems).toEqual([]);
+    // By hand: 5 samples (one cancelled by its amendment), 3 discards, 4 陪餐 (one cancelled), 1 整改.
+    expect([r.coveredTables.food_samples, r.coveredTables.food_sample_discards, r.coveredTables.accompanied_meals, r.coveredTables.meal_followups]).toEqual([5, 3, 4, 1]);
+  });
+
+  it('at least 30 random changes, deletions and insertions per table, every one caught and named', () => {
+    const { tables, empty } = holdingRows(baseline, targets);
+    expect(empty).toEqual([]);
+    const seed = Number(process.env.TAMPER_SEED ?? Date.now() % 1_000_000);
+    const rounds = 30 * Object.keys(tables).length;
+    const { counts, perTable, missed } = tamperRounds({ tables, rounds, seed, fresh: (i) => tamperableCopy(baseline, path.join(work, `t${i % 4}.sqlite`)), verify: (db) => verifyLedger(db) });
+    console.log(`tampering foodsafety (seed ${seed}): ${JSON.stringify(counts)}; per table ${JSON.stringify(perTable)}; missed ${missed.length}`);
+    expect(missed).toEqual([]);
+    expect(counts.change + counts.delete + counts.insert).toBeGreaterThanOrEqual(rounds);
+    for (const t of Object.keys(tables)) expect(perTable[t]).toBeGreaterThan(0);
+  }, 600_000);
+});
