@@ -134,7 +134,8 @@ try {
     submission: await time(() => submissionView(c, last)),
     surplusMonth: await time(() => surplusView(c, { month: last })),
     surplusAllMonths: await time(() => surplusView(c)),
-    price: await time(() => priceView(c, last)),
+    priceFirst1000: await time(() => priceView(c, last, { limit: 1000 })),
+    priceAllRows: await time(() => priceView(c, last)),
     supplier: await time(() => supplierView(c, last)),
     inspection: await time(() => inspectionView(c, last)),
   };

@@ -106,7 +106,7 @@ export async function surplusView(c: Centre, opts: { month?: string } = {}): Pro
  * by more than its profile's tolerance (avg > median × (1 + tolerance)), over_reference when it exceeds the reference
  * price its disclosure printed by more than the tolerance. Flagged rows first.
  */
-export async function priceView(c: Centre, month: string): Promise<CentreView> {
+export async function priceView(c: Centre, month: string, opts: { limit?: number; offset?: number } = {}): Promise<CentreView> {
   const r = await rows(
     c.conn,
     `WITH lines AS (
@@ -130,8 +130,10 @@ export async function priceView(c: Centre, month: string): Promise<CentreView> {
      FROM avg a JOIN town t USING (item, spec, unit)
      LEFT JOIN ref r ON r.school_code = a.school_code AND r.item = a.item AND r.unit = a.unit
      LEFT JOIN schools s ON s.code = a.school_code
-     ORDER BY (over_median OR over_reference) DESC, a.item, a.spec, a.unit, a.avg_price_fen DESC, a.school_code`,
-    [month, month],
+     ORDER BY (over_median OR over_reference) DESC, a.item, a.spec, a.unit, a.avg_price_fen DESC, a.school_code
+     LIMIT ? OFFSET ?`,
+    // A city's month is some 200,000 school × item rows: a screen reads them a page at a time (flagged first).
+    [month, month, opts.limit ?? 2_147_483_647, opts.offset ?? 0],
   );
   return {
     title: `食材价格（${month}）`,
