@@ -33,3 +33,28 @@ export const TIME_OF_DAY = /^([01]\d|2[0-3]):[0-5]\d$/;
 /** A China date and time typed on a form: 'YYYY-MM-DD HH:MM'. */
 export const DATE_TIME = /^\d{4}-\d{2}-\d{2} ([01]\d|2[0-3]):[0-5]\d$/;
 
+
+/** 晨检: who keeps the staff roster (the 食堂管理员, or the admin) and who records the checks (the 食堂管理员). */
+export const STAFF_KEEPERS: readonly Role[] = ['admin', 'storekeeper'];
+export const CHECK_WRITERS: readonly Role[] = ['storekeeper'];
+
+/** What the morning check looks for (《学校食品安全与营养健康管理规定》第二十七条; 操作规范 从业人员健康管理). */
+export const SYMPTOMS = ['fever', 'cough', 'diarrhoea', 'vomiting', 'sore_throat', 'hand_wound', 'skin_disease', 'other'] as const;
+export type Symptom = (typeof SYMPTOMS)[number];
+export const SYMPTOM_LABELS: Record<Symptom, string> = {
+  fever: '发热',
+  cough: '咳嗽',
+  diarrhoea: '腹泻',
+  vomiting: '呕吐',
+  sore_throat: '咽痛',
+  hand_wound: '手部皮肤破损',
+  skin_disease: '皮肤病',
+  other: '其他',
+};
+export const OUTCOME_LABELS = { fit: '合格', unfit: '不合格' } as const;
+export type CheckOutcome = keyof typeof OUTCOME_LABELS;
+
+/** A health certificate expiring within this many days is warned of. */
+export const HEALTH_CERT_WARN_DAYS = 30;
+export type CertState = 'ok' | 'expiring' | 'expired' | 'missing';
+export const CERT_STATE_LABELS: Record<CertState, string> = { ok: '有效', expiring: '即将到期', expired: '已过期', missing: '未登记' };

@@ -197,6 +197,14 @@ export const TABLES = {
     },
   },
   meal_followups: { label: '陪餐整改', domain: 'foodsafety', check: 'snapshots', group: 'meal_id', snapshottedFromBirth: true },
+  canteen_staff: { label: '食堂从业人员', domain: 'foodsafety', check: 'snapshots', group: 'id', snapshottedFromBirth: true },
+  morning_checks: {
+    label: '晨检', domain: 'foodsafety', check: 'snapshots', group: 'id', snapshottedFromBirth: true,
+    lifecycle: {
+      column: 'status', values: { confirmed: 'posted', cancelled: 'cancelled' }, date: 'check_date',
+      cancel: { value: 'cancelled', at: 'cancelled_at', by: 'cancelled_by', reason: 'cancel_reason', date: null }, amendedFrom: 'amends',
+    },
+  },
 } satisfies Record<string, TableEntry>;
 
 export type TableName = keyof typeof TABLES;

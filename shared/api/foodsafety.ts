@@ -1,7 +1,13 @@
 import { method, z } from './contract.ts';
-import { documentDate, id, isoDate, month, note, optionalNote, text } from './fields.ts';
+import { documentDate, id, isoDate, month, note, optionalNote, optionalText, text } from './fields.ts';
 import { EVERYONE } from '../roles.ts';
 import {
+  type CertState,
+  CHECK_WRITERS,
+  type CheckOutcome,
+  STAFF_KEEPERS,
+  SYMPTOMS,
+  type Symptom,
   type CompanionKind,
   DATE_TIME,
   FOLLOWUP_CLOSERS,
@@ -114,6 +120,55 @@ const sampleFields = {
   takenTime: timeOfDay('留样时间'),
 };
 
+export interface StaffView {
+  id: string;
+  name: string;
+  post: string;
+  certNo: string;
+  certExpiry: string | null;
+  active: boolean;
+  /** The certificate on the day asked about (today for the roster). */
+  certState: CertState;
+}
+
+export interface CheckView {
+  id: string;
+  date: string;
+  staffId: string;
+  staffName: string;
+  symptoms: Symptom[];
+  outcome: CheckOutcome;
+  onDuty: boolean;
+  note: string;
+  status: 'confirmed' | 'cancelled';
+  amends: string | null;
+  createdByName: string;
+  createdAt: string;
+  cancelReason: string | null;
+}
+
+/** A day's 晨检: every active person with their certificate on that day and their check, if any. */
+export interface CheckDay {
+  date: string;
+  rows: { staff: StaffView; check: CheckView | null }[];
+  /** Checks cancelled that day (corrected), for the record. */
+  cancelled: CheckView[];
+}
+
+export interface StaffFinding {
+  kind: 'unchecked' | 'cert_expired' | 'cert_expiring' | 'cert_missing';
+  date: string;
+  staffId: string;
+  text: string;
+}
+
+const checkFields = {
+  symptoms: z.array(z.enum(SYMPTOMS, { error: '症状无效' })).max(SYMPTOMS.length).default([]),
+  outcome: z.enum(['fit', 'unfit'], { error: '晨检结果应为 合格 或 不合格' }),
+  onDuty: z.boolean({ error: '是否上岗必须是 是 或 否' }),
+  note: optionalNote('说明', 200),
+};
+
 const ratingField = (label: string) => z.enum(RATINGS, { error: `${label}评价应为 好、一般 或 差` });
 const mealFields = {
   ratings: z
@@ -156,6 +211,57 @@ export const foodsafetyApi = {
     access: FOOD_SAFETY_FINDING_READERS,
     writes: false,
     summary: '陪餐问题：上课日无陪餐记录、整改未完成',
+  }),
+  'staff.list': method<StaffView[]>()({
+    input: z.object({ includeInactive: z.boolean().default(false) }).strict(),
+    access: FOOD_SAFETY_FINDING_READERS,
+    writes: false,
+    summary: '食堂从业人员与健康证（编号、有效期、状态）',
+  }),
+  'staff.save': method<StaffView>()({
+    input: z
+      .object({
+        id: id('从业人员').nullable().default(null),
+        name: text('姓名', 30),
+        post: optionalText('岗位', 30),
+        certNo: optionalText('健康证编号', 40),
+        certExpiry: isoDate('健康证有效期').nullable().default(null),
+        active: z.boolean().default(true),
+      })
+      .strict()
+      .refine((v) => (v.certNo === '') === (v.certExpiry === null), { error: '健康证编号与有效期须一起填写', path: ['certExpiry'] }),
+    access: STAFF_KEEPERS,
+    writes: true,
+    summary: '登记或修改食堂从业人员及其健康证',
+  }),
+  'checks.day': method<CheckDay>()({
+    input: z.object({ date: isoDate('日期') }).strict(),
+    access: FOOD_SAFETY_FINDING_READERS,
+    writes: false,
+    summary: '某日晨检：每位在岗人员的健康证状态与晨检结果',
+  }),
+  'checks.record': method<CheckView[]>()({
+    input: z
+      .object({
+        date: documentDate('晨检日期'),
+        checks: z.array(z.object({ staffId: id('从业人员'), ...checkFields }).strict()).min(1, { error: '请至少登记一人' }).max(200),
+      })
+      .strict(),
+    access: CHECK_WRITERS,
+    writes: true,
+    summary: '登记晨检：症状、结果、是否上岗（不合格或健康证过期者不能上岗）',
+  }),
+  'checks.amend': method<CheckView>()({
+    input: z.object({ id: id('晨检记录'), reason: note('更正原因'), ...checkFields }).strict(),
+    access: CHECK_WRITERS,
+    writes: true,
+    summary: '更正晨检记录：原记录注明原因作废，重新登记',
+  }),
+  'staff.findings': method<StaffFinding[]>()({
+    input: z.object({ month: month() }).strict(),
+    access: FOOD_SAFETY_FINDING_READERS,
+    writes: false,
+    summary: '晨检与健康证问题：上课日未晨检、健康证过期或 30 天内到期',
   }),
   'samples.list': method<{ samples: SampleView[]; rules: SampleRules }>()({
     input: z.object({ from: isoDate('开始日期'), to: isoDate('结束日期') }).strict().refine((v) => v.from <= v.to, { error: '开始日期不能晚于结束日期', path: ['to'] }),

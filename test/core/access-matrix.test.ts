@@ -25,6 +25,9 @@ const MATRIX = `
   clearing.confirm             W  accountant cashier
   clearing.list                R  accountant admin cashier reviewer
   clearing.status              R  accountant admin cashier reviewer
+  checks.amend                 W  storekeeper
+  checks.day                   R  accountant admin reviewer storekeeper
+  checks.record                W  storekeeper
   deposits.create              W  accountant cashier
   deposits.list                R  accountant admin cashier reviewer
   fees.arrears                 R  accountant admin cashier reviewer
@@ -131,6 +134,9 @@ const MATRIX = `
   students.move                W  accountant admin cashier
   students.moves               R  accountant admin cashier reviewer
   students.update              W  accountant admin cashier
+  staff.findings               R  accountant admin reviewer storekeeper
+  staff.list                   R  accountant admin reviewer storekeeper
+  staff.save                   W  admin storekeeper
   subsidy.receive              W  accountant cashier
   subsidy.record               W  accountant cashier
   subsidy.roster               R  accountant admin cashier reviewer

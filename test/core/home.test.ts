@@ -59,7 +59,7 @@ describe('each role’s home on the demo', { timeout: 60_000 }, () => {
   // Written out by hand from the issue: which figures each role's home shows, in this order.
   const ENTRIES: Record<string, [Role, string[]]> = {
     admin: ['admin', ['users', 'settings', 'backups']],
-    storekeeper: ['storekeeper', ['deliveries_today', 'drafts', 'expiring_lots', 'food_samples', 'meal_followups', 'count_due']],
+    storekeeper: ['storekeeper', ['deliveries_today', 'drafts', 'expiring_lots', 'food_samples', 'morning_checks', 'meal_followups', 'count_due']],
     cashier: ['cashier', ['cash_today', 'receipts_today', 'refunds_due']],
     accountant: ['accountant', ['checklist', 'statements', 'payables']],
     reviewer: ['reviewer', ['submissions', 'flags']],

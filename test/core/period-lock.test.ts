@@ -49,6 +49,8 @@ const DATED: [MethodName, string, 'date' | 'month', boolean][] = [
   ['samples.record', 'date', 'date', false],
   // 陪餐 (issue 17): the day of the meal
   ['meals.record', 'date', 'date', false],
+  // 晨检 (issue 17): the day of the check
+  ['checks.record', 'date', 'date', false],
 ];
 
 /** Dates and months in writing methods that are not the date a document is booked on, and why. */
@@ -56,6 +58,7 @@ const NOT_DOCUMENT_DATES: Record<string, string> = {
   'schoolDays.set days[]': 'the days of the month field, which carries the lock',
   'terms.save startDate': 'a term in the school calendar',
   'terms.save endDate': 'a term in the school calendar',
+  'staff.save certExpiry': 'a health certificate’s expiry',
   'refunds.create noticeDate': 'the absence refunded (its days count from the notice, whenever typed); the refund is booked on approvedOn',
   'refunds.create lastDay': 'the absence refunded; the refund is booked on approvedOn',
   'refunds.create appliedOn': 'when the family applied (not after the approval, fees-refunds.ts); the refund is booked on approvedOn',
@@ -100,6 +103,7 @@ function inputFor(m: MethodName, d: string): unknown {
     case 'refunds.void': return { id: X, reason: '家长撤回申请', voidDate: d };
     case 'school.update': return { name: '阳光小学', profile: DEFAULT_PROFILE, effectiveFrom: d };
     case 'meals.record': return { date: d, meal: 'lunch', ratings: { taste: 'good', quantity: 'good', hygiene: 'good', temperature: 'good' } };
+    case 'checks.record': return { date: d, checks: [{ staffId: X, outcome: 'fit', onDuty: false }] };
     case 'samples.record': return { date: d, meal: 'lunch', fridge: '1号留样柜', taker: '张保管', dishes: [{ dish: '红烧肉', weightG: 150, takenTime: '09:30' }] };
     default: throw new Error(`no input for ${m}`);
   }
@@ -244,6 +248,7 @@ describe('with 2026-10 and 2026-11 closed (2026-09 left open before them), today
 const DATE_LABELS: Partial<Record<MethodName, string>> = {
   'samples.record': '留样日期',
   'meals.record': '陪餐日期',
+  'checks.record': '晨检日期',
   'opening.save': '期初日期',
   'fees.collect': '收款日期',
   'refunds.pay': '退付日期',

@@ -73,6 +73,27 @@ describe('食品安全 in Chromium', () => {
     expect(app.errors).toEqual([]);
   });
 
+  test('晨检: the storekeeper checks the staff; the one whose certificate expired cannot be put on duty', async () => {
+    const { page } = app;
+    await b.call('staff.save', { name: '王师傅', post: '厨师', certNo: 'JK-001', certExpiry: '2027-03-01' });
+    await b.call('staff.save', { name: '赵师傅', post: '面点', certNo: 'JK-003', certExpiry: '2026-10-10' });
+    await page.evaluate(() => (window.location.hash = '#/foodsafety/checks'));
+    const table = page.getByTestId('checks-table');
+    const zhao = table.getByRole('row').filter({ hasText: '赵师傅' });
+    await zhao.getByText('已过期').waitFor();
+    expect(await zhao.getByRole('switch').isDisabled()).toBe(true);
+    expect(await table.getByRole('row').filter({ hasText: '王师傅' }).getByRole('switch').isChecked()).toBe(true);
+    await page.getByTestId('save-checks').click();
+    await page.getByText('已登记 2026-10-15 晨检 2 人，上岗 1 人').waitFor();
+    const day = await b.call('checks.day', { date: '2026-10-15' });
+    expect(day.rows.map((r) => [r.staff.name, r.check?.outcome, r.check?.onDuty])).toEqual([
+      ['王师傅', 'fit', true],
+      ['赵师傅', 'fit', false],
+    ]);
+    await app.screenshot('checks');
+    expect(app.errors).toEqual([]);
+  });
+
   test('a parent committee member records their 陪餐 from the keyboard; the problem raised awaits 整改', async () => {
     const { page } = app;
     await b.loginAs('parent');

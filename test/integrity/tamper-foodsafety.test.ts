@@ -8,8 +8,9 @@ import { holdingRows, tamperableCopy, tamperRounds, tamperTargets } from './tamp
 
 /**
  * Tampering with the 食品安全 tables (issue 17) behind the app's back. The demo ledger of tamper-domains.test holds no
- * 留样 or 陪餐, so its generated foodsafety group finds them empty; here a ledger with samples (one amended, discards on
- * time and early), 陪餐 by a leader and a parent (one amended) and a closed 整改 is written through the API, and the kit's
+ * 留样, 陪餐 or 晨检, so its generated foodsafety group finds them empty; here a ledger with samples (one amended, discards on
+ * time and early), 陪餐 by a leader and a parent (one amended), a closed 整改, two staff (one certificate renewed) and their
+ * checks (one amended) is written through the API, and the kit's
  * cases — taken from the registry, no table listed here — change, delete and insert rows: verify names the table each time.
  */
 const NOW = new Date(Date.UTC(2026, 9, 15, 4, 0, 0));
@@ -36,6 +37,17 @@ beforeAll(async () => {
   await b.call('meals.record', { date: '2026-10-14', meal: 'lunch', ratings: good });
   await b.loginAs('storekeeper');
   await b.call('meals.closeFollowup', { id: p.id, action: '保温桶盛菜' });
+  const wang = await b.call('staff.save', { name: '王师傅', post: '厨师', certNo: 'JK-001', certExpiry: '2027-03-01' });
+  const li = await b.call('staff.save', { name: '李阿姨', post: '帮厨', certNo: 'JK-002', certExpiry: '2026-11-10' });
+  await b.call('staff.save', { id: li.id, name: '李阿姨', post: '帮厨', certNo: 'JK-102', certExpiry: '2027-11-10' });
+  const [first] = await b.call('checks.record', {
+    date: '2026-10-15',
+    checks: [
+      { staffId: wang.id, outcome: 'fit', onDuty: false },
+      { staffId: li.id, outcome: 'unfit', symptoms: ['fever'], onDuty: false },
+    ],
+  });
+  await b.call('checks.amend', { id: first.id, reason: '漏选上岗', outcome: 'fit', onDuty: true });
   b.db.pragma('wal_checkpoint(TRUNCATE)');
   baseline = path.join(b.dir, 'baseline.sqlite');
   await b.db.backup(baseline);
@@ -43,17 +55,17 @@ beforeAll(async () => {
 }, 120_000);
 afterAll(() => b?.cleanup());
 
-describe('verify catches tampering with the 食品安全 tables', () => {
+describe('verify catches tampering with the 食品安全 tables', { timeout: 120_000 }, () => {
   const targets = tamperTargets('domains').foodsafety ?? {};
 
-  it('the registry puts all four tables in the domains suite, and the ledger verifies clean with each covered', () => {
-    expect(Object.keys(targets).sort()).toEqual(['accompanied_meals', 'food_sample_discards', 'food_samples', 'meal_followups']);
+  it('the registry puts all six tables in the domains suite, and the ledger verifies clean with each covered', () => {
+    expect(Object.keys(targets).sort()).toEqual(['accompanied_meals', 'canteen_staff', 'food_sample_discards', 'food_samples', 'meal_followups', 'morning_checks']);
     const db = new Database(baseline, { readonly: true });
     const r = verifyLedger(db);
     db.close();
     expect(r.problems).toEqual([]);
-    // By hand: 5 samples (one cancelled by its amendment), 3 discards, 4 陪餐 (one cancelled), 1 整改.
-    expect([r.coveredTables.food_samples, r.coveredTables.food_sample_discards, r.coveredTables.accompanied_meals, r.coveredTables.meal_followups]).toEqual([5, 3, 4, 1]);
+    // By hand: 5 samples (one cancelled by its amendment), 3 discards, 4 陪餐 (one cancelled), 1 整改, 2 staff, 3 checks (one cancelled).
+    expect([r.coveredTables.food_samples, r.coveredTables.food_sample_discards, r.coveredTables.accompanied_meals, r.coveredTables.meal_followups, r.coveredTables.canteen_staff, r.coveredTables.morning_checks]).toEqual([5, 3, 4, 1, 2, 3]);
   });
 
   it('at least 30 random changes, deletions and insertions per table, every one caught and named', () => {

@@ -15,6 +15,7 @@ import { payables } from '../receiving/reconciliation.ts';
 import { nearExpiryLots } from '../storeroom/trace.ts';
 import { sampleFindings, samplesDue } from '../foodsafety/samples.ts';
 import { mealFindings, openFollowups } from '../foodsafety/meals.ts';
+import { certWarnings, checkDay } from '../foodsafety/staff.ts';
 import { MEAL_LABELS } from '../../../../shared/labels-foodsafety.ts';
 
 /**
@@ -114,6 +115,20 @@ function storekeeper(ctx: Ctx, today: string, month: string): HomeEntry[] {
     },
   ];
   entries.push(foodSamples(ctx, today));
+  const day = checkDay(ctx, today).rows.filter((r) => r.staff.active);
+  const checked = day.filter((r) => r.check);
+  entries.push({
+    kind: 'morning_checks',
+    label: '今日晨检',
+    value: `已检 ${checked.length} / ${day.length} 人`,
+    detail: `上岗 ${checked.filter((r) => r.check?.onDuty).length} 人；健康证 30 天内到期、已过期或未登记的须换证后才能上岗`,
+    link: '/foodsafety/checks',
+    linkLabel: '晨检',
+    lines: cut([
+      ...day.filter((r) => !r.check).map((r): HomeLine => ({ text: `${r.staff.name} 今日未晨检`, link: '/foodsafety/checks', tone: 'warning' })),
+      ...certWarnings(ctx).map((w): HomeLine => ({ text: w.text, link: '/foodsafety/checks', tone: w.kind === 'cert_expiring' ? 'warning' : 'error' })),
+    ]),
+  });
   const followups = openFollowups(ctx);
   entries.push({
     kind: 'meal_followups',

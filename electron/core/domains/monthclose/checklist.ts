@@ -9,6 +9,7 @@ import { monthStart } from './figures.ts';
 import { profileFor } from '../people/index.ts';
 import { sampleFindings } from '../foodsafety/samples.ts';
 import { mealFindings } from '../foodsafety/meals.ts';
+import { checkFindings } from '../foodsafety/staff.ts';
 import { reconcile } from '../receiving/reconciliation.ts';
 
 /**
@@ -151,6 +152,12 @@ export function checklist(ctx: Ctx, month: string): ChecklistItem[] {
   const meals = mealFindings(ctx, month);
   items.push(
     item('accompanied_meals', '陪餐记录与整改', meals.map((f) => f.text), meals.length ? `本月有 ${meals.length} 项陪餐问题（缺陪餐或整改未完成），请审核人知悉` : '本月每个上课日都有陪餐记录，提出的问题均已整改', '', `/foodsafety/meals?month=${month}`, '陪餐', true),
+  );
+
+  // 晨检 (issue 17): every active canteen worker checked on every 上课日. Informational, as 留样.
+  const unchecked = checkFindings(ctx, month);
+  items.push(
+    item('morning_checks', '从业人员晨检', unchecked.map((f) => f.text), unchecked.length ? `本月有 ${unchecked.length} 人次未晨检，请审核人知悉` : '本月每个上课日在岗人员均已晨检', '', `/foodsafety/checks?month=${month}`, '晨检', true),
   );
 
   if (profile.usesStoreroom) {
