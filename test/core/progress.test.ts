@@ -62,8 +62,23 @@ describe('progress of long work', { timeout: 120_000 }, () => {
     expect(r.ok && (r.value as { ok: boolean }).ok).toBe(true);
     expectMonotonicToDone(seen);
     expect(seen[0]).toMatchObject({ op: 'verify', label: '校验账本', cancellable: true, state: 'running' });
-    // What the steps say, in order of first appearance (the worker's steps, then the end).
-    expect([...new Set(seen.map((p) => p.step))].slice(0, 3)).toEqual(['准备中', '查找最新备份作为锚点', '逐项核对账本']);
+    // What the steps say, in order of first appearance: each check of verify in turn, then the end.
+    expect([...new Set(seen.map((p) => p.step))]).toEqual([
+      '准备中',
+      '查找最新备份作为锚点',
+      '检查数据库文件结构',
+      '核对审计记录链',
+      '核对基础资料',
+      '核对记账凭证',
+      '核对会计科目与用餐方式',
+      '逐组核对各业务表',
+      '核对单据编号',
+      '重算已月结月份',
+      '重算汇总表',
+      '核对数据库结构',
+      '核对附件文件',
+      '核对完成',
+    ]);
     // The backend keeps it readable for the window's poll after the end.
     const listed = await b.invoke('maintenance.progress', {});
     expect(listed.ok && (listed.value as OperationProgress[]).find((p) => p.id === seen[0].id)?.state).toBe('done');

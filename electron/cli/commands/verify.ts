@@ -49,8 +49,7 @@ export const verifyCommand: CliCommand = {
     }
     let r: ReturnType<typeof verifyLedgerFile>;
     try {
-      progress.report('逐项核对账本', 0, 1);
-      r = verifyLedgerFile(file, values);
+      r = verifyLedgerFile(file, values, progress.report);
     } finally {
       progress.end();
     }

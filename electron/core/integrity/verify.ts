@@ -17,6 +17,7 @@ import { checkClosedMonths } from './checks/closed-months.ts';
 import { checkSummaries } from './checks/summaries.ts';
 import { checkSchema } from './checks/schema.ts';
 import { checkAttachmentFiles } from './checks/attachments.ts';
+import { noProgress, type ProgressReporter } from '../ledger/progress.ts';
 
 /**
  * `verify`: is this ledger what the app wrote? SQLite's own checks (integrity, foreign keys), the audit hash chain,
@@ -69,7 +70,27 @@ export interface VerifyOptions {
    * checksum of a close this ledger carries, whose chain head is in the chain; else verify fails naming it.
    */
   published?: readonly string[];
+  /**
+   * Progress on long work (issue 19): what it is checking and how far, in hundredths, as it goes. It may throw (a
+   * cancel): verify writes nothing, so stopping anywhere is safe.
+   */
+  onProgress?: ProgressReporter;
 }
+
+/** Each check's share of a run in hundredths, from what they take on a ten-year ledger (docs/PERFORMANCE.md). */
+const SHARES: [step: string, upTo: number][] = [
+  ['检查数据库文件结构', 15],
+  ['核对审计记录链', 45],
+  ['核对基础资料', 46],
+  ['核对记账凭证', 55],
+  ['核对会计科目与用餐方式', 56],
+  ['逐组核对各业务表', 78],
+  ['核对单据编号', 79],
+  ['重算已月结月份', 86],
+  ['重算汇总表', 97],
+  ['核对数据库结构', 98],
+  ['核对附件文件', 100],
+];
 
 /**
  * Runs the checks of integrity/checks/ in order — SQLite's own, the audit chain, the tables the registry
@@ -86,22 +107,39 @@ export function verifyLedger(db: Db, opts: VerifyOptions = {}): VerifyReport {
   const tables = new Set((db.prepare(`SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%'`).all() as { name: string }[]).map((r) => r.name));
   const covered: Record<string, number> = {};
   const anchors: VerifyAnchor[] = [];
+  const report = opts.onProgress ?? noProgress;
+  /** Step i begins: its share runs from the previous step's end; `part` reports how far within it. */
+  const step = (i: number) => {
+    const from = i === 0 ? 0 : SHARES[i - 1][1];
+    const [name, to] = SHARES[i];
+    report(name, from, 100);
+    return (done: number, total: number) => report(name, from + Math.floor(((to - from) * Math.min(done, total)) / Math.max(1, total)), 100);
+  };
   const start = { db, tables, add, covered, anchors };
+  step(0);
   checkSqlite(start);
-  const { backupAnchor, ...chain } = walkChain(db, opts.anchor, add, () => problems);
+  const { backupAnchor, ...chain } = walkChain(db, opts.anchor, add, () => problems, step(1));
   if (backupAnchor) anchors.push(backupAnchor);
   const c: CheckContext = { ...start, chain };
+  step(2);
   checkEntities(c);
-  const journalEntries = checkJournal(c);
+  const journalEntries = checkJournal(c, step(3));
+  step(4);
   checkAccounts(c);
   checkMealPlans(c);
   checkInstallation(c);
-  checkRowSnapshots(c);
+  checkRowSnapshots(c, step(5));
+  step(6);
   checkCounters(c);
+  step(7);
   checkClosedMonths(c, opts.published ?? []);
+  step(8);
   checkSummaries(c);
+  step(9);
   checkSchema(c);
+  step(10);
   const attachmentFiles = opts.attachmentsDir !== undefined && tables.has('attachments') ? checkAttachmentFiles(c, opts.attachmentsDir) : null;
+  report('核对完成', 100, 100);
 
   const uncoveredTables = [...tables]
     .filter((t) => !(t in covered) && t !== 'audit_log')
@@ -164,13 +202,13 @@ export function anchorFromBackups(db: Db, dir: string, list: (dir: string) => { 
  * Verifies a ledger file read-only (the app may keep running), anchored on its newest backup and on the published
  * checksums given. For the CLI and tests.
  */
-export function verifyLedgerFile(file: string, published: readonly string[] = []): VerifyReport & { anchor: string | null; readOnlyNote: string | null } {
+export function verifyLedgerFile(file: string, published: readonly string[] = [], onProgress?: ProgressReporter): VerifyReport & { anchor: string | null; readOnlyNote: string | null } {
   // Also in a folder that cannot be written: read in place or from a temporary copy, and said so (open.ts).
   const opened = openLedgerToRead(file);
   const db = opened.db;
   try {
     const anchor = anchorFromBackups(db, backupsDir(path.dirname(path.resolve(file))), listBackups);
-    return { ...verifyLedger(db, { anchor, published, attachmentsDir: path.join(path.dirname(path.resolve(file)), 'attachments') }), anchor: anchor?.source ?? null, readOnlyNote: opened.readOnlyNote };
+    return { ...verifyLedger(db, { anchor, published, attachmentsDir: path.join(path.dirname(path.resolve(file)), 'attachments'), onProgress }), anchor: anchor?.source ?? null, readOnlyNote: opened.readOnlyNote };
   } finally {
     opened.close();
   }

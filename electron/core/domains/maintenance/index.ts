@@ -52,9 +52,7 @@ export function verifyForApi(ctx: Ctx, input: { anchors?: string[]; quick?: bool
   }
   report('查找最新备份作为锚点', 0, 1);
   const anchor = ctx.dataDir ? anchorFromBackups(ctx.db, backupsDir(ctx.dataDir), listBackups) : null;
-  report('逐项核对账本', 0, 1);
-  const r = verifyLedger(ctx.db, { anchor, published: input.anchors ?? [], attachmentsDir: ctx.dataDir ? path.join(ctx.dataDir, 'attachments') : undefined });
-  report('核对完成', 1, 1);
+  const r = verifyLedger(ctx.db, { anchor, published: input.anchors ?? [], attachmentsDir: ctx.dataDir ? path.join(ctx.dataDir, 'attachments') : undefined, onProgress: report });
   return { ...r, summary: describeReport(r), anchor: anchor?.source ?? null, mode: 'full', sealed: input.quick ? null : undefined };
 }
 

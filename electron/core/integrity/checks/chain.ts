@@ -1,9 +1,8 @@
 import type { VerifyAnchor } from '../../../../shared/anchors.ts';
 import type { Db } from '../../db/open.ts';
 import { auditHash, GENESIS_HASH, type AuditRow } from '../../ledger/audit.ts';
-import { snapshotRows } from '../../ledger/row-snapshot.ts';
-import { creatingActions, rowGroups } from '../../ledger/tables.ts';
-import { canonical, groupDigest, parseJson, type Add, type ChainState, type Row } from './common.ts';
+import { creatingActions, rowGroups, tableEntry } from '../../ledger/tables.ts';
+import { canonical, groupDigest, journalDigest, parseJson, snapshotTexts, type Add, type ChainState } from './common.ts';
 
 /**
  * The audit chain: every entry linked to the one before by its hash, numbered without a gap, and — with a backup's
@@ -11,10 +10,20 @@ import { canonical, groupDigest, parseJson, type Add, type ChainState, type Row 
  * each audited entity is in, the row snapshots of every registered group (ledger/tables.ts), the meal plans' rates,
  * each close's chain head and the school's profiles.
  */
-export function walkChain(db: Db, anchor: { seq: number; hash: string; source: string } | null | undefined, add: Add, problemsSoFar: () => { kind: string }[]): ChainState & { backupAnchor: VerifyAnchor | null } {
+export function walkChain(
+  db: Db,
+  anchor: { seq: number; hash: string; source: string } | null | undefined,
+  add: Add,
+  problemsSoFar: () => { kind: string }[],
+  /** Entries walked of entries in all, every few thousand (progress on long work). */
+  progress: (done: number, total: number) => void = () => {},
+): ChainState & { backupAnchor: VerifyAnchor | null } {
   const groups = rowGroups();
   const creating = creatingActions();
-  const chain: ChainState = { auditEntries: 0, states: new Map(), historicalNames: new Map(), snapshots: new Map(), mealPlans: new Map(), closeEntries: new Map(), schoolProfiles: new Set() };
+  const chain: ChainState = { auditEntries: 0, states: new Map(), journal: new Map(), historicalNames: new Map(), snapshots: new Map(), mealPlans: new Map(), closeEntries: new Map(), schoolProfiles: new Set() };
+  // The journal's entries are the most numerous records: only a digest of each is held (journal.ts), not its state.
+  const journalCode = tableEntry('journal_entries')?.entity?.code ?? 'journal_entry';
+  const total = (db.prepare('SELECT max(seq) AS m FROM audit_log').get() as { m: number | null }).m ?? 0;
   const { states, historicalNames, snapshots, mealPlans, closeEntries, schoolProfiles } = chain;
   let prev = GENESIS_HASH;
   let expectSeq = 1;
@@ -22,6 +31,7 @@ export function walkChain(db: Db, anchor: { seq: number; hash: string; source: s
   let anchorSeen = false;
   for (const r of db.prepare('SELECT * FROM audit_log ORDER BY seq').iterate() as IterableIterator<AuditRow>) {
     chain.auditEntries++;
+    if ((chain.auditEntries & 4095) === 0) progress(Math.min(r.seq, total), total);
     if (!chainBroken) {
       let reason: string | null = null;
       if (r.seq !== expectSeq) reason = `审计记录第 ${expectSeq} 条缺失（疑似被直接删除）`;
@@ -42,12 +52,12 @@ export function walkChain(db: Db, anchor: { seq: number; hash: string; source: s
     if (after && Array.isArray(after._rows)) {
       for (const snap of after._rows as { t?: unknown; g?: unknown; rows?: unknown; cols?: unknown; vals?: unknown }[]) {
         const col = typeof snap?.t === 'string' ? groups[snap.t] : undefined;
-        const rows = col ? (snapshotRows(snap) as Row[] | null) : null;
+        const rows = col ? snapshotTexts(snap, col) : null;
         if (!col || !rows) continue;
         let m = snapshots.get(snap.t as string);
         if (!m) snapshots.set(snap.t as string, (m = new Map()));
-        if (snap.g !== undefined) m.set(String(snap.g), { seq: r.seq, ...groupDigest(rows.map(canonical)) });
-        else for (const row of rows) m.set(String(row[col]), { seq: r.seq, ...groupDigest([canonical(row)]) });
+        if (snap.g !== undefined) m.set(String(snap.g), { seq: r.seq, ...groupDigest(rows.texts) });
+        else for (const [i, text] of rows.texts.entries()) m.set(rows.groups[i], { seq: r.seq, ...groupDigest([text]) });
       }
     }
     if (r.action === 'close' && r.entity === 'month_close' && r.entity_id !== null && after && typeof after.revision === 'number') {
@@ -58,6 +68,18 @@ export function walkChain(db: Db, anchor: { seq: number; hash: string; source: s
       mealPlans.set(after.code, { seq: r.seq, row: { code: after.code, name: after.name, daily_rate_fen: after.dailyRateFen, updated_at: after.updatedAt, updated_by: r.user_id } });
     }
     if (r.entity_id === null || !creating[r.entity]) continue;
+    if (r.entity === journalCode) {
+      const j = chain.journal.get(r.entity_id);
+      if (r.action === creating[r.entity]) {
+        if (j) add({ kind: 'tamper', seq: r.seq, message: `审计记录第 ${r.seq} 条重复建立了已存在的记录 ${r.entity_id}` });
+        chain.journal.set(r.entity_id, { seq: r.seq, digest: journalDigest(after ?? {}, r.user_id), replay: false });
+      } else if (j && r.action !== 'login') {
+        // Entries never change a posted entry (a reversal is an entry of its own); if one did, journal.ts replays them.
+        j.seq = r.seq;
+        j.replay = true;
+      }
+      continue;
+    }
     let m = states.get(r.entity);
     if (!m) states.set(r.entity, (m = new Map()));
     const s = m.get(r.entity_id);
@@ -88,3 +110,4 @@ export function walkChain(db: Db, anchor: { seq: number; hash: string; source: s
   }
   return { ...chain, backupAnchor };
 }
+

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import type { Db } from '../../db/open.ts';
 import type { VerifyAnchor } from '../../../../shared/anchors.ts';
 
@@ -35,8 +35,11 @@ export interface GroupDigest {
 /** What one walk of the audit chain gives the checks after it (see chain.ts). */
 export interface ChainState {
   auditEntries: number;
-  /** Audit entity → entity id → its state. */
+  /** Audit entity → entity id → its state (the journal's entries apart: `journal`). */
   states: Map<string, Map<string, EntityState>>;
+  /** Journal entry id → the entry that posted it and a digest of what it says the row and its postings hold
+   * (journalDigest); `replay`: a later entry touched it, so journal.ts replays its entries instead. */
+  journal: Map<string, { seq: number; digest: string; replay: boolean }>;
   /** 'supplier:<id>' / 'ingredient:<id>' → every name the chain gave it. */
   historicalNames: Map<string, Set<string>>;
   /** table → group value → the entry that last wrote the group (only a digest is held: the rows of ten years took gigabytes). */
@@ -78,14 +81,81 @@ export function parseJson(s: string | null): Record<string, unknown> | null {
   }
 }
 
-/** A group of rows (canonical JSON, any order) as a digest and a count: equal digests, equal rows. */
+/** A group of rows (each as comparable text: canonical JSON or rowText, any order) as a digest and a count: equal digests, equal rows. */
 export function groupDigest(rows: string[]): Omit<GroupDigest, 'seq'> {
-  const h = createHash('sha256');
-  for (const r of [...rows].sort()) h.update(r).update('\0');
-  return { digest: h.digest('base64'), n: rows.length };
+  // One call per group (crypto.hash: no hash object per row); 128 bits are plenty to tell a changed group from its
+  // snapshot, and a ten-year ledger holds a million groups.
+  const text = rows.length === 1 ? rows[0] : [...rows].sort().join('\0');
+  return { digest: hash('sha256', text, 'base64').slice(0, 22), n: rows.length };
+}
+
+const rowShapes = new Map<string, { order: number[]; head: string }>();
+
+/**
+ * A flat row — its column names and its values in that order, as a snapshot (cols, vals) or a raw table read gives
+ * them — as comparable text: the names in sorted order, then each value. Two rows give the same text exactly when
+ * canonical() of them as objects is the same (same columns, same values), at a fraction of its cost: a ten-year
+ * ledger compares millions of rows. A value left out (undefined) is marked, as canonical() leaves its key out.
+ */
+export function rowText(cols: readonly string[], vals: readonly unknown[]): string {
+  const key = cols.join('\u0001');
+  let shape = rowShapes.get(key);
+  if (!shape) {
+    const order = cols.map((_, i) => i).sort((a, b) => (cols[a] < cols[b] ? -1 : cols[a] > cols[b] ? 1 : a - b));
+    shape = { order, head: JSON.stringify(order.map((i) => cols[i])) };
+    rowShapes.set(key, shape);
+  }
+  // Flat values (what SQLite gives): one native JSON.stringify of the values in name order. Anything else (a value
+  // left out, an object) takes the slow way, value by value.
+  const ordered = new Array<unknown>(shape.order.length);
+  let flat = vals.length === cols.length;
+  for (let k = 0; k < shape.order.length; k++) {
+    const v = vals[shape.order[k]];
+    if (v === undefined || (v !== null && typeof v === 'object')) flat = false;
+    ordered[k] = v;
+  }
+  if (flat) return shape.head + JSON.stringify(ordered);
+  let out = `${shape.head}\u0001`;
+  for (const v of ordered) out += `${v === undefined ? '\u0000' : v !== null && typeof v === 'object' ? canonical(v) : JSON.stringify(v)}\u0001`;
+  return out;
 }
 
 /** A table's row count, for the report. */
 export function countRows(db: Db, table: string): number {
   return (db.prepare(`SELECT count(*) AS n FROM "${table}"`).get() as { n: number }).n;
+}
+
+/**
+ * A snapshot's rows as comparable text (rowText) with each row's value of the group column `col` (as text), from
+ * either form: `cols` and `vals`, or `rows` (objects, written before 2026-11-28). Null when it is neither.
+ */
+export function snapshotTexts(snap: { cols?: unknown; vals?: unknown; rows?: unknown }, col: string): { texts: string[]; groups: string[] } | null {
+  if (Array.isArray(snap.rows)) {
+    const rows = (snap.rows as Row[]).map((r) => (r && typeof r === 'object' ? r : {}));
+    return { texts: rows.map((r) => rowText(Object.keys(r), Object.values(r))), groups: rows.map((r) => String(r[col])) };
+  }
+  if (!Array.isArray(snap.cols) || !Array.isArray(snap.vals)) return null;
+  const cols = snap.cols as string[];
+  const at = cols.indexOf(col);
+  const vals = (snap.vals as unknown[]).map((v) => (Array.isArray(v) ? v : null));
+  return {
+    texts: vals.map((v) => (v ? rowText(cols, v) : rowText([], []))),
+    groups: vals.map((v) => String(v && at >= 0 ? v[at] : undefined)),
+  };
+}
+
+/**
+ * What a journal entry's row and postings must hold, as one digest: the columns journal.ts compares (as the posting
+ * entry's `after` gives them, and who posted it) and its postings in order. Equal digests, equal values.
+ */
+export function journalDigest(d: Record<string, unknown>, createdBy: string | null): string {
+  const fields = [d.entryDate, d.memo, d.sourceType, d.sourceId, d.reverses, d.createdAt, createdBy].map((v) => (v === undefined ? null : v));
+  const postings = (Array.isArray(d.postings) ? (d.postings as Row[]) : []).map((p) => `${String(p?.account)} ${String(p?.amountFen)}`);
+  return hash('sha256', `${JSON.stringify(fields)}\u0002${JSON.stringify(postings)}`, 'base64').slice(0, 22);
+}
+
+/** The same digest of a journal row as the table holds it, with its postings ('account amount', in id order). */
+export function journalRowDigest(row: Row, postings: string[]): string {
+  const fields = [row.entry_date, row.memo, row.source_type, row.source_id, row.reverses, row.created_at, row.created_by].map((v) => (v === undefined ? null : v));
+  return hash('sha256', `${JSON.stringify(fields)}\u0002${JSON.stringify(postings)}`, 'base64').slice(0, 22);
 }
