@@ -84,6 +84,7 @@ export const METHOD_ACCESS = {
   'receiving.post': ['storekeeper', 'accountant'],
   'receiving.priceHistory': ['admin', 'storekeeper', 'cashier', 'accountant', 'reviewer', 'parent'],
   'receiving.reconciliation': ['admin', 'accountant', 'reviewer'],
+  'receiving.reconciliationMonth': ['admin', 'accountant', 'reviewer'],
   'receiving.saveDraft': ['storekeeper', 'accountant'],
   'receiving.statementSave': ['accountant'],
   'refunds.create': ['cashier', 'accountant'],

@@ -246,6 +246,17 @@ export interface PaymentView {
   note: string;
   createdByName: string | null;
 }
+/** Where a supplier's month stands against its statement: none entered, agreeing in total and per delivery, or not. */
+export type ReconciliationState = 'none' | 'agreed' | 'different';
+/** One supplier of a month's reconciliation (the accountant's worklist for 供应商对账). */
+export interface ReconciliationMonthRow {
+  supplierId: string;
+  supplierName: string;
+  deliveries: number;
+  ourTotalFen: number;
+  statementTotalFen: number | null;
+  state: ReconciliationState;
+}
 export interface Reconciliation {
   supplierId: string;
   supplierName: string;
@@ -392,6 +403,12 @@ export const receivingApi = {
     access: FINANCE_READERS,
     writes: false,
     summary: '对账：本月已入账验收单与供应商对账单逐单比对，差额与付款',
+  }),
+  'receiving.reconciliationMonth': method<ReconciliationMonthRow[]>()({
+    input: z.object({ month: month('对账月份') }).strict(),
+    access: FINANCE_READERS,
+    writes: false,
+    summary: '对账：本月有入账验收单的每家供应商，对账单未录入、一致或有差异',
   }),
   'receiving.pay': method<PaymentView>()({
     input: z

@@ -93,6 +93,7 @@ const MATRIX = `
   receiving.post               W  accountant storekeeper
   receiving.priceHistory       R  EVERYONE
   receiving.reconciliation     R  accountant admin reviewer
+  receiving.reconciliationMonth R  accountant admin reviewer
   receiving.saveDraft          W  accountant storekeeper
   receiving.statementSave      W  accountant
   refunds.create               W  accountant cashier

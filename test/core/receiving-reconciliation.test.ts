@@ -66,6 +66,31 @@ describe('reconciliation (对账)', () => {
     expect(audits).toEqual([{ action: 'create' }, { action: 'update' }]);
   });
 
+  it('lists the month’s suppliers with where each stands, the worklist of one pass', async () => {
+    await september();
+    // By hand: 城东 posted SH-01 116.00 and SH-02 72.00 in September (SH-03 cancelled), 闽江 SH-01 5 kg × 6.00 = 30.00;
+    // October's SH-04 is another month. Names in code-point order (城 U+57CE before 闽 U+95FD).
+    const month = () => w.b.call('receiving.reconciliationMonth', { month: '2026-09' });
+    expect(await month()).toEqual([
+      { supplierId: w.supplierId, supplierName: '城东农产品配送有限公司', deliveries: 2, ourTotalFen: 18_800, statementTotalFen: null, state: 'none' },
+      { supplierId: w.supplier2Id, supplierName: '闽江粮油贸易有限公司', deliveries: 1, ourTotalFen: 3_000, statementTotalFen: null, state: 'none' },
+    ]);
+    await w.b.call('receiving.statementSave', { supplierId: w.supplierId, month: '2026-09', totalFen: 18_800, lines: [{ ref: 'SH-01', amountFen: 11_600 }, { ref: 'SH-02', amountFen: 7_200 }] });
+    await w.b.call('receiving.statementSave', { supplierId: w.supplier2Id, month: '2026-09', totalFen: 3_100 });
+    expect((await month()).map((r) => [r.statementTotalFen, r.state])).toEqual([
+      [18_800, 'agreed'],
+      [3_100, 'different'],
+    ]);
+    // A statement agreeing in total but not per delivery is not agreed.
+    await w.b.call('receiving.statementSave', { supplierId: w.supplierId, month: '2026-09', totalFen: 18_800, lines: [{ ref: 'SH-01', amountFen: 11_000 }, { ref: 'SH-02', amountFen: 7_800 }] });
+    expect((await month())[0].state).toBe('different');
+    // The checklist sends the accountant to this month's worklist, not the current month's.
+    const view = await w.b.call('monthclose.get', { month: '2026-09' });
+    expect(view.checklist?.find((i) => i.key === 'statements')?.link).toBe('/receiving/reconcile?month=2026-09');
+    await w.b.loginAs('cashier');
+    expect((await w.b.reject('receiving.reconciliationMonth', { month: '2026-09' })).code).toBe('FORBIDDEN');
+  });
+
   it('refuses itemised lines that do not add up to the total, and non-accountants', async () => {
     await september();
     const before = tableDigest(w.b);

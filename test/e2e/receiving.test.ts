@@ -194,12 +194,13 @@ describe('receiving in Chromium', () => {
     await pick(page, 'rec-supplier', 'cd', '城东农产品配送有限公司');
     await page.getByTestId('rec-month').fill('2026-09');
     await page.getByTestId('rec-table').waitFor();
-    // the supplier billed 1,181.20 for SH-0915, we accepted 1,180.20
-    await page.getByTestId('statement-total').fill('1181.20');
+    // the supplier billed 1,181.20 for SH-0915, we accepted 1,180.20. The statement comes prefilled from our books (one
+    // line per accepted delivery, the total their sum): the clerk types only the amount that differs.
+    expect(await page.getByTestId('statement-ref-0').inputValue()).toBe('SH-0915');
+    expect(await page.getByTestId('statement-amount-0').inputValue()).toBe('1,180.20');
     await page.getByTestId('statement-invoices').fill('FP-0930-01');
-    await page.getByTestId('statement-add-line').click();
-    await page.getByTestId('statement-ref-0').fill('SH-0915');
     await page.getByTestId('statement-amount-0').fill('1181.20');
+    await expect.poll(async () => page.getByTestId('statement-total').inputValue(), POLL).toBe('1,181.20');
     await page.getByTestId('statement-save').click();
     await expect.poll(async () => page.getByTestId('rec-difference').textContent(), POLL).toBe('+1.00');
     expect(await page.getByTestId('rec-table').textContent()).toContain('1,180.20');

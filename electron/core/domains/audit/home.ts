@@ -251,9 +251,9 @@ function accountant(ctx: Ctx, month: string): HomeEntry[] {
       label: `${monthWords(month)}供应商对账单`,
       value: statements?.ok ? '已核对' : count(statements?.missing.length ?? 0, '家未完成'),
       detail: statements?.detail ?? '',
-      link: '/receiving/reconcile',
+      link: statements?.link ?? `/receiving/reconcile?month=${month}`,
       linkLabel: '供应商对账',
-      lines: cut((statements?.missing ?? []).map((m) => ({ text: m, link: '/receiving/reconcile', tone: 'warning' }))),
+      lines: cut((statements?.missing ?? []).map((m) => ({ text: m, link: statements?.link ?? `/receiving/reconcile?month=${month}`, tone: 'warning' }))),
     },
     {
       kind: 'payables',

@@ -7,10 +7,10 @@ import type { Ctx } from '../../context.ts';
 import { accountBalance } from '../../ledger/journal.ts';
 import { monthStart } from './figures.ts';
 import { profileFor } from '../people/index.ts';
+import { reconciliationMonth } from '../receiving/reconciliation.ts';
 import { sampleFindings } from '../foodsafety/samples.ts';
 import { mealFindings } from '../foodsafety/meals.ts';
 import { checkFindings } from '../foodsafety/staff.ts';
-import { reconcile } from '../receiving/reconciliation.ts';
 
 /**
  * The month-close checklist (DOMAIN.md §3 月结): every item says what is missing and where to fix it. Only the
@@ -98,18 +98,15 @@ export function checklist(ctx: Ctx, month: string): ChecklistItem[] {
   items.push(item('drafts', '没有未过账的验收单草稿', drafts.map((d) => `${d.date} ${d.supplier} 的验收单草稿`), '本月没有验收单草稿', `本月还有 ${drafts.length} 张验收单草稿：请过账或作废`, '/receiving', '验收入库'));
 
   // Supplier statements reconciled, for every supplier with posted deliveries in the month.
-  const suppliers = ctx.db
-    .prepare(`SELECT DISTINCT supplier_id AS id FROM deliveries WHERE status = 'posted' AND delivery_date BETWEEN ? AND ?`)
-    .all(from, to) as { id: string }[];
+  const suppliers = reconciliationMonth(ctx, month);
   const unreconciled: string[] = [];
-  for (const { id } of suppliers) {
-    const r = reconcile(ctx, id, month);
-    if (!r.statement) unreconciled.push(`${r.supplierName}：未录入对账单`);
-    else if (r.differenceFen !== 0) unreconciled.push(`${r.supplierName}：对账单 ${formatFen(r.statement.totalFen)} 元，验收合计 ${formatFen(r.ourTotalFen)} 元，相差 ${formatFen(r.differenceFen ?? 0)} 元`);
-    else if (r.unmatched.length > 0 || r.rows.some((x) => x.differenceFen !== null && x.differenceFen !== 0)) unreconciled.push(`${r.supplierName}：对账单逐单金额与验收单不符`);
+  for (const { rec: r, row } of suppliers) {
+    if (row.state === 'none') unreconciled.push(`${r.supplierName}：未录入对账单`);
+    else if (r.differenceFen !== 0) unreconciled.push(`${r.supplierName}：对账单 ${formatFen(r.statement!.totalFen)} 元，验收合计 ${formatFen(r.ourTotalFen)} 元，相差 ${formatFen(r.differenceFen ?? 0)} 元`);
+    else if (row.state === 'different') unreconciled.push(`${r.supplierName}：对账单逐单金额与验收单不符`);
   }
   items.push(
-    item('statements', '供应商对账单已核对', unreconciled, suppliers.length ? `本月 ${suppliers.length} 家供应商的对账单均已核对一致` : '本月没有供货', `${unreconciled.length} 家供应商对账未完成`, '/receiving/reconcile', '供应商对账'),
+    item('statements', '供应商对账单已核对', unreconciled, suppliers.length ? `本月 ${suppliers.length} 家供应商的对账单均已核对一致` : '本月没有供货', `${unreconciled.length} 家供应商对账未完成`, `/receiving/reconcile?month=${month}`, '供应商对账'),
   );
 
   // Bank balances agreed with the statements entered here.

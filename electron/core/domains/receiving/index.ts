@@ -9,7 +9,7 @@ import type { Ctx } from '../../context.ts';
 import type { Handlers } from '../../handlers.ts';
 import { attach, attachmentData, deleteAttachment } from './attachments.ts';
 import { cancelDelivery, discardDraft, postDelivery } from './posting.ts';
-import { pay, payables, reconcile, saveStatement } from './reconciliation.ts';
+import { pay, payables, reconcile, reconciliationMonth, saveStatement } from './reconciliation.ts';
 import { checkDraft, getDelivery, lastPrice, listDeliveries, priceHistory, writeDraft } from './records.ts';
 import { deliveryRows, withRows } from '../../ledger/row-snapshot.ts';
 
@@ -54,6 +54,7 @@ export const receivingHandlers: Handlers<keyof typeof receivingApi> = {
   },
   'receiving.statementSave': (ctx, input) => saveStatement(ctx, input),
   'receiving.reconciliation': (ctx, { supplierId, month }) => reconcile(ctx, supplierId, month),
+  'receiving.reconciliationMonth': (ctx, { month }) => reconciliationMonth(ctx, month).map((x) => x.row),
   'receiving.pay': (ctx, input) => pay(ctx, input),
   'receiving.payables': (ctx) => payables(ctx),
 };

@@ -1,4 +1,4 @@
-import type { PaymentMethod, PaymentView, Reconciliation, ReconciliationRow, StatementView } from '../../../../shared/api/receiving.ts';
+import type { PaymentMethod, PaymentView, Reconciliation, ReconciliationMonthRow, ReconciliationRow, ReconciliationState, StatementView } from '../../../../shared/api/receiving.ts';
 import { formatFen } from '../../../../shared/format.ts';
 import { ApiError } from '../../../../shared/errors.ts';
 import { audit } from '../../ledger/audit.ts';
@@ -131,6 +131,35 @@ export function reconcile(ctx: Ctx, supplierId: string, month: string): Reconcil
     payableAtMonthEndFen: -accountBalance(ctx, account, to),
     payableNowFen: -accountBalance(ctx, account),
   };
+}
+
+/** Agreeing means the totals match, every itemised delivery matches, and no statement line is left unmatched. */
+export function reconciliationState(r: Reconciliation): ReconciliationState {
+  if (!r.statement) return 'none';
+  const agrees = r.differenceFen === 0 && r.unmatched.length === 0 && r.rows.every((x) => x.differenceFen === null || x.differenceFen === 0);
+  return agrees ? 'agreed' : 'different';
+}
+
+/** The suppliers with posted deliveries in the month: the ones whose statements the month's close needs. */
+export function reconciliationMonth(ctx: Ctx, month: string): { row: ReconciliationMonthRow; rec: Reconciliation }[] {
+  const ids = ctx.db
+    .prepare(
+      `SELECT d.supplier_id AS id FROM deliveries d JOIN suppliers s ON s.id = d.supplier_id
+       WHERE d.status = 'posted' AND d.delivery_date BETWEEN ? AND ? GROUP BY d.supplier_id ORDER BY min(s.name)`,
+    )
+    .all(`${month}-01`, lastDayOfMonth(month)) as { id: string }[];
+  return ids.map(({ id }) => {
+    const rec = reconcile(ctx, id, month);
+    const row = {
+      supplierId: id,
+      supplierName: rec.supplierName,
+      deliveries: rec.rows.length,
+      ourTotalFen: rec.ourTotalFen,
+      statementTotalFen: rec.statement?.totalFen ?? null,
+      state: reconciliationState(rec),
+    };
+    return { row, rec };
+  });
 }
 
 export interface PaymentInput {

@@ -1,7 +1,7 @@
-import { Alert, Button, Card, Descriptions, Form, Input, Radio, Space, Table, Typography } from 'antd';
+import { Alert, Button, Card, Descriptions, Form, Input, Radio, Space, Table, Tag, Typography } from 'antd';
 import { useCallback, useEffect, useState } from 'react';
 import { PAYMENT_METHOD_LABELS, PAYMENT_METHODS } from '../../../../shared/labels-receiving.ts';
-import type { PaymentMethod, Reconciliation as Rec, ReconciliationRow } from '../../../../shared/api/receiving.ts';
+import type { PaymentMethod, Reconciliation as Rec, ReconciliationMonthRow, ReconciliationRow, ReconciliationState } from '../../../../shared/api/receiving.ts';
 import { formatFen } from '../../../../shared/format.ts';
 import { call } from '../../api.ts';
 import { SupplierSelect } from '../../components/EntitySelect.tsx';
@@ -9,10 +9,23 @@ import { enterToNext } from '../../components/enterToNext.ts';
 import { MoneyInput, fenRules } from '../../components/NumberText.tsx';
 import { showError, toast } from '../../feedback.ts';
 import { chinaToday } from '../../labels.ts';
-import { navigate } from '../../router.ts';
+import { navigate, useQuery } from '../../router.ts';
 import { NOWRAP } from '../../components/columns.ts';
 
 const diffText = (f: number | null) => (f === null ? '—' : f === 0 ? '0.00' : <Typography.Text type="danger">{f > 0 ? '+' : ''}{formatFen(f)}</Typography.Text>);
+
+const STATE_TAGS: Record<ReconciliationState, { color: string; text: string }> = {
+  none: { color: 'default', text: '未录入' },
+  agreed: { color: 'green', text: '一致' },
+  different: { color: 'red', text: '有差异' },
+};
+const MONTH = /^\d{4}-(0[1-9]|1[0-2])$/;
+
+/** The statement as our books would have it: one line per accepted delivery at our amount (the clerk edits the few that differ). */
+function linesFromBooks(r: Rec): { ref: string; amountFen: number | null }[] {
+  return r.rows.map((x) => ({ ref: x.noteNumber || x.number, amountFen: x.ourFen }));
+}
+const sumLines = (lines: StatementValues['lines'] | undefined) => (lines ?? []).reduce((a, l) => a + (l?.amountFen ?? 0), 0);
 
 interface StatementValues {
   totalFen: number | null;
@@ -21,23 +34,54 @@ interface StatementValues {
   note: string;
 }
 
-/** 对账 (the accountant): a supplier's month against its statement, per delivery and in total, and payments. */
+/**
+ * 对账 (the accountant), in one pass over a month: the month's suppliers with posted deliveries listed with where each
+ * stands (未录入 / 一致 / 有差异), the first one not agreed opened; its statement prefilled from our own accepted
+ * deliveries, one line per delivery, so the clerk types only where the supplier's statement differs; the total is the
+ * lines' sum. Saving moves to the next supplier not agreed. The checklist and the home link here with ?month=.
+ */
 export function Reconciliation({ canWrite }: { canWrite: boolean }) {
+  const query = useQuery();
   const [supplierId, setSupplierId] = useState<string | null>(null);
-  const [month, setMonth] = useState(chinaToday().slice(0, 7));
+  const [month, setMonth] = useState(() => (MONTH.test(query.get('month') ?? '') ? query.get('month')! : chinaToday().slice(0, 7)));
+  const [worklist, setWorklist] = useState<ReconciliationMonthRow[] | null>(null);
   const [rec, setRec] = useState<Rec | null>(null);
   const [form] = Form.useForm<StatementValues>();
   const [payForm] = Form.useForm<{ date: string; amountFen: number | null; method: PaymentMethod; reference: string }>();
+  const watchedLines = Form.useWatch('lines', form);
+
+  /**
+   * The month's worklist. 'next' (after a save) opens the first supplier not agreed; 'keep' (a month typed) keeps the
+   * supplier chosen if the month has it, else opens the first not agreed.
+   */
+  const loadMonth = useCallback(
+    async (mode: 'keep' | 'next') => {
+      if (!MONTH.test(month)) return setWorklist(null);
+      try {
+        const rows = await call('receiving.reconciliationMonth', { month });
+        setWorklist(rows);
+        const next = rows.find((r) => r.state !== 'agreed')?.supplierId;
+        setSupplierId((current) => (mode === 'keep' && current && rows.some((r) => r.supplierId === current) ? current : (next ?? current)));
+      } catch (e) {
+        showError(e);
+      }
+    },
+    [month],
+  );
+  useEffect(() => {
+    void loadMonth('keep');
+  }, [loadMonth]);
 
   const load = useCallback(async () => {
-    if (!supplierId || !/^\d{4}-(0[1-9]|1[0-2])$/.test(month)) return setRec(null);
+    if (!supplierId || !MONTH.test(month)) return setRec(null);
     try {
       const r = await call('receiving.reconciliation', { supplierId, month });
       setRec(r);
+      const lines = r.statement ? r.statement.lines : linesFromBooks(r);
       form.setFieldsValue({
-        totalFen: r.statement?.totalFen ?? null,
+        totalFen: r.statement?.totalFen ?? sumLines(lines),
         invoices: r.statement?.invoiceNumbers.join('，') ?? '',
-        lines: r.statement?.lines ?? [],
+        lines,
         note: r.statement?.note ?? '',
       });
     } catch (e) {
@@ -58,7 +102,9 @@ export function Reconciliation({ canWrite }: { canWrite: boolean }) {
         lines: (v.lines ?? []).filter((l) => l?.ref?.trim()).map((l) => ({ ref: l.ref.trim(), amountFen: l.amountFen ?? 0 })),
         note: v.note ?? '',
       });
-      toast('对账单已保存');
+      const after = await call('receiving.reconciliation', { supplierId: supplierId!, month });
+      toast(after.differenceFen === 0 && after.unmatched.length === 0 && after.rows.every((x) => !x.differenceFen) ? `${after.supplierName}：对账单已保存，与验收一致` : `${after.supplierName}：对账单已保存，仍有差异`);
+      await loadMonth('next');
       void load();
     } catch (e) {
       showError(e, form);
@@ -70,6 +116,7 @@ export function Reconciliation({ canWrite }: { canWrite: boolean }) {
       toast('付款已记账');
       payForm.resetFields();
       void load();
+      void loadMonth('keep');
     } catch (e) {
       showError(e, payForm);
     }
@@ -78,9 +125,38 @@ export function Reconciliation({ canWrite }: { canWrite: boolean }) {
   return (
     <>
       <Space wrap style={{ marginBottom: 12 }}>
-        <SupplierSelect value={supplierId} onChange={(v) => setSupplierId(v)} style={{ width: 260 }} data-testid="rec-supplier" />
         <Input style={{ width: 110 }} value={month} onChange={(e) => setMonth(e.target.value)} placeholder="YYYY-MM" data-testid="rec-month" />
+        <SupplierSelect value={supplierId} onChange={(v) => setSupplierId(v)} style={{ width: 260 }} data-testid="rec-supplier" />
       </Space>
+      {worklist && (
+        <Table<ReconciliationMonthRow>
+          rowKey="supplierId"
+          size="small"
+          pagination={false}
+          style={{ marginBottom: 12 }}
+          dataSource={worklist}
+          data-testid="rec-worklist"
+          locale={{ emptyText: '本月没有已入账的验收单' }}
+          rowClassName={(r) => (r.supplierId === supplierId ? 'ant-table-row-selected' : '')}
+          onRow={(r) => ({ onClick: () => setSupplierId(r.supplierId), style: { cursor: 'pointer' } })}
+          columns={[
+            { title: '供应商', dataIndex: 'supplierName' },
+            { title: '验收单', dataIndex: 'deliveries', align: 'right', render: (n: number) => `${n} 张` },
+            { title: '验收合格金额', dataIndex: 'ourTotalFen', align: 'right', ...NOWRAP, render: (f: number) => formatFen(f) },
+            { title: '对账单金额', dataIndex: 'statementTotalFen', align: 'right', ...NOWRAP, render: (f: number | null) => (f === null ? '—' : formatFen(f)) },
+            { title: '状态', dataIndex: 'state', render: (st: ReconciliationState) => <Tag color={STATE_TAGS[st].color}>{STATE_TAGS[st].text}</Tag> },
+          ]}
+          summary={() => (
+            <Table.Summary.Row>
+              <Table.Summary.Cell index={0} colSpan={5}>
+                <span data-testid="rec-progress">
+                  {worklist.filter((r) => r.state === 'agreed').length}/{worklist.length} 家已核对一致
+                </span>
+              </Table.Summary.Cell>
+            </Table.Summary.Row>
+          )}
+        />
+      )}
       {!rec && <Alert type="info" showIcon title="选择供应商和月份，查看本月已入账的验收单与对账单的差异" />}
       {rec && (
         <>
@@ -129,10 +205,20 @@ export function Reconciliation({ canWrite }: { canWrite: boolean }) {
           {canWrite && (
             <Space align="start" style={{ marginTop: 12 }} wrap>
               <Card size="small" title="供应商对账单" style={{ width: 560 }}>
-                <Form form={form} layout="vertical" onFinish={saveStatement} onKeyDownCapture={enterToNext} data-testid="statement-form">
+                <Form
+                  form={form}
+                  layout="vertical"
+                  onFinish={saveStatement}
+                  onKeyDownCapture={enterToNext}
+                  data-testid="statement-form"
+                  // The statement's total is its lines' sum while it is itemised (the core refuses anything else).
+                  onValuesChange={(changed: Partial<StatementValues>, all: StatementValues) => {
+                    if (changed.lines && (all.lines ?? []).length > 0) form.setFieldValue('totalFen', sumLines(all.lines));
+                  }}
+                >
                   <Space>
                     <Form.Item name="totalFen" label="对账单总额" rules={fenRules('对账单总额')}>
-                      <MoneyInput style={{ width: 150 }} data-testid="statement-total" />
+                      <MoneyInput style={{ width: 150 }} data-testid="statement-total" disabled={(watchedLines ?? []).length > 0} />
                     </Form.Item>
                     <Form.Item name="invoices" label="发票号（多个用逗号分隔）">
                       <Input style={{ width: 240 }} data-testid="statement-invoices" />
@@ -143,10 +229,10 @@ export function Reconciliation({ canWrite }: { canWrite: boolean }) {
                       <>
                         {fields.map((f, i) => (
                           <Space key={f.key} align="baseline">
-                            <Form.Item name={[f.name, 'ref']} label={i === 0 ? '送货单号/验收单号' : undefined}>
+                            <Form.Item name={[f.name, 'ref']} label={i === 0 ? '送货单号/验收单号' : undefined} style={{ marginBottom: 4 }}>
                               <Input style={{ width: 180 }} data-testid={`statement-ref-${i}`} />
                             </Form.Item>
-                            <Form.Item name={[f.name, 'amountFen']} label={i === 0 ? '金额' : undefined}>
+                            <Form.Item name={[f.name, 'amountFen']} label={i === 0 ? '金额' : undefined} style={{ marginBottom: 4 }}>
                               <MoneyInput style={{ width: 150 }} data-testid={`statement-amount-${i}`} />
                             </Form.Item>
                             <Button type="link" danger tabIndex={-1} onClick={() => remove(f.name)}>
