@@ -18,8 +18,8 @@ import { opening } from './0017_opening.ts';
 import { profileVersions } from './0018_profile_versions.ts';
 import { cancelStamps } from './0019_cancel_stamps.ts';
 import { expenseKinds } from './0020_expense_kinds.ts';
-import { foodSamples } from './0025_food_samples.ts';
-import { accompaniedMeals } from './0026_accompanied_meals.ts';
+import { foodSamples } from './0021_food_samples.ts';
+import { accompaniedMeals } from './0022_accompanied_meals.ts';
 
 export interface Migration {
   name: string;

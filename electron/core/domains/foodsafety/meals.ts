@@ -9,7 +9,7 @@ import { assertStatus, cancel, loadDoc } from '../../ledger/lifecycle.ts';
 import { groupRows, withRows } from '../../ledger/row-snapshot.ts';
 
 /**
- * 陪餐 (issue 17 slice 2; migration 0026; docs/DOMAIN-RULES.md "陪餐"). Rules, decided:
+ * 陪餐 (issue 17 slice 2; migration 0022; docs/DOMAIN-RULES.md "陪餐"). Rules, decided:
  * - The companion is the person logged in: a 审核人/校长 records as a school leader, a 家委会代表 as a parent (a person
  *   holding both records as a leader). Nobody records another person's 陪餐, and one person one record per meal.
  * - A 差 on any aspect needs the problem described (refused otherwise, and held in SQL); a problem raised opens a

@@ -11,7 +11,7 @@ import { groupRows, withRows } from '../../ledger/row-snapshot.ts';
 import { profileFor } from '../people/index.ts';
 
 /**
- * 留样 (issue 17 slice 1; migration 0025; docs/DOMAIN-RULES.md "留样"). Rules, decided:
+ * 留样 (issue 17 slice 1; migration 0021; docs/DOMAIN-RULES.md "留样"). Rules, decided:
  * - A light sample (under the profile's least weight for the sample's month, national 125 g) is REFUSED: the form is
  *   filled at the fridge when the sample is sealed, and a sample below the weight is not a 留样 — it is topped up and
  *   weighed again. SQL holds the national 125 g again.

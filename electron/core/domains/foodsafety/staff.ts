@@ -9,7 +9,7 @@ import { assertStatus, cancel, loadDoc } from '../../ledger/lifecycle.ts';
 import { groupRows, withRows } from '../../ledger/row-snapshot.ts';
 
 /**
- * 晨检 and 健康证 (issue 17 slice 3; migration 0026; docs/DOMAIN-RULES.md "晨检与健康证"). Rules, decided:
+ * 晨检 and 健康证 (issue 17 slice 3; migration 0022; docs/DOMAIN-RULES.md "晨检与健康证"). Rules, decided:
  * - The roster is kept up to date (a renewed certificate is saved over the old one; every save audited with its row);
  *   a person who leaves is made inactive, never deleted.
  * - Each working day, each active person is checked once: the symptoms found, 合格 or 不合格, and whether they work that

@@ -18,7 +18,7 @@ const instant = (col: string) => `(${col} GLOB '[0-9][0-9][0-9][0-9]-[0-1][0-9]-
  * taken_at lies on the sample's date in China time (UTC+8); confirmed samples are unique by date, meal and dish.
  */
 export const foodSamples: Migration = {
-  name: '0025_food_samples',
+  name: '0021_food_samples',
   sql: `
 CREATE TABLE food_samples (
   id TEXT PRIMARY KEY,

@@ -12,7 +12,7 @@ const remark = (col: string) => `${col} TEXT NOT NULL DEFAULT '' CHECK (length($
  * and never changes: the person who made it corrects it by cancelling it with a reason and recording it again
  * (amends). One confirmed record per person per meal. A record whose follow-up is closed is not cancelled any more.
  *
- * 晨检 and 健康证 (issue 17 slice 3, in this step too — the two numbers given to issue 17 were 0025 and 0026, and this step
+ * 晨检 and 健康证 (issue 17 slice 3, in this step too — the two numbers given to issue 17 were 0021 and 0022, and this step
  * was not yet released): the canteen staff roster (canteen_staff: name, post, health-certificate number and expiry,
  * active; kept up to date, every save audited with its row) and each working day's check per person (morning_checks:
  * the symptoms found, fit or unfit, and whether the person works that day). Nobody unfit is on duty (CHECK), nor anybody
@@ -20,7 +20,7 @@ const remark = (col: string) => `${col} TEXT NOT NULL DEFAULT '' CHECK (length($
  * person per day, corrected by cancel + a new record.
  */
 export const accompaniedMeals: Migration = {
-  name: '0026_accompanied_meals',
+  name: '0022_accompanied_meals',
   sql: `
 CREATE TABLE accompanied_meals (
   id TEXT PRIMARY KEY,
