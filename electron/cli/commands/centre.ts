@@ -1,6 +1,8 @@
+import fs from 'node:fs';
 import path from 'node:path';
 import { UsageError } from '../args.ts';
 import { EXIT_OK, EXIT_REJECTED, type CliCommand, type CliContext } from '../command.ts';
+import { monthArg } from './close-month.ts';
 import { openCentre, type Centre } from '../../core/centre/db.ts';
 import { writeViewsWorkbook } from '../../core/centre/export.ts';
 import { enrolSchool, importFolder } from '../../core/centre/import.ts';
@@ -30,8 +32,8 @@ async function withCentre<T>(file: string, create: boolean, f: (c: Centre) => Pr
 export const centreCommand: CliCommand = {
   name: 'centre',
   summary: '乡镇中心：init 建立中心数据库；enrol 登记学校（代码、名称、公钥指纹）；import 导入文件夹中的上报包（逐包校验，整包导入或整包拒绝）；export 导出某月的报送情况、结余率、食材价格、供应商、验收（.xlsx）',
-  usage: '--db centre.duckdb centre init | enrol --code 代码 --name 名称 --fingerprint 指纹 | import 文件夹 | export YYYY-MM --out 文件.xlsx',
-  flags: ['code', 'name', 'fingerprint', 'out'],
+  usage: '--db centre.duckdb centre init | enrol --code 代码 --name 名称 --fingerprint 指纹 (或 --sheet 登记表.json) | import 文件夹 | export YYYY-MM|last-month --out 文件.xlsx',
+  flags: ['code', 'name', 'fingerprint', 'sheet', 'out'],
   async run(c) {
     const [sub, arg] = c.positionals;
     if (!SUBS.includes(sub as (typeof SUBS)[number])) throw new UsageError(`centre 的子命令应为 ${SUBS.join('、')} 之一`);
@@ -43,7 +45,21 @@ export const centreCommand: CliCommand = {
       return EXIT_OK;
     }
     if (sub === 'enrol') {
-      const input = { code: c.requireFlag('code', '学校代码'), name: c.requireFlag('name', '学校名称'), fingerprint: c.requireFlag('fingerprint', '公钥指纹') };
+      const sheet = c.flag('sheet');
+      let input: { code: string; name: string; fingerprint: string };
+      if (sheet) {
+        // The school's `canteen key --out` file; what it says is printed below, to be compared with the paper sheet.
+        let s: { schoolCode?: unknown; schoolName?: unknown; fingerprint?: unknown };
+        try {
+          s = JSON.parse(fs.readFileSync(path.resolve(sheet), 'utf8'));
+        } catch (e) {
+          throw new UsageError(`读不了登记表 ${sheet}：${(e as Error).message}`);
+        }
+        if (typeof s.schoolCode !== 'string' || typeof s.schoolName !== 'string' || typeof s.fingerprint !== 'string') throw new UsageError(`${sheet} 不是学校的登记表（canteen key --out 写出的文件）`);
+        input = { code: s.schoolCode, name: s.schoolName, fingerprint: s.fingerprint };
+      } else {
+        input = { code: c.requireFlag('code', '学校代码'), name: c.requireFlag('name', '学校名称'), fingerprint: c.requireFlag('fingerprint', '公钥指纹') };
+      }
       await c.print(await withCentre(file, false, (x) => enrolSchool(x, input, now)));
       return EXIT_OK;
     }
@@ -58,8 +74,7 @@ export const centreCommand: CliCommand = {
       });
       return results.some((r) => r.status === 'refused') ? EXIT_REJECTED : EXIT_OK;
     }
-    const month = arg;
-    if (!month || !/^\d{4}-(0[1-9]|1[0-2])$/.test(month)) throw new UsageError('centre export 需要月份 YYYY-MM');
+    const month = monthArg(c.positionals.slice(1), 'centre export', now);
     const out = path.resolve(c.requireFlag('out', '导出文件（.xlsx）'));
     if (!out.toLowerCase().endsWith('.xlsx')) throw new UsageError('--out 应为 .xlsx 文件');
     await withCentre(file, false, async (x) => writeViewsWorkbook([await submissionView(x, month), await surplusView(x, { month }), await priceView(x, month), await supplierView(x, month), await inspectionView(x, month)], out));

@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import path from 'node:path';
 import type { PackageResult, SigningKeyInfo } from '../../../shared/api/monthclose.ts';
 import { EXIT_OK, type CliCommand } from '../command.ts';
@@ -30,15 +31,19 @@ export const packageMonthCommand: CliCommand = {
 export const keyCommand: CliCommand = {
   name: 'key',
   summary: '显示本机上报签名密钥的学校代码与公钥指纹（交中心登记）；尚无密钥时用 --code 学校代码 生成',
-  usage: '--db 账本文件 --user 管理员 key [--code 学校代码]',
-  flags: ['code'],
+  usage: '--db 账本文件 --user 管理员 key [--code 学校代码] [--out 登记表.json]',
+  flags: ['code', 'out'],
   async run(c) {
     const b = await c.open({ create: false });
     await c.login(b);
     const r = await b.invoke('monthclose.signingKey', c.flag('code') ? { schoolCode: c.flag('code') } : {});
     if (!r.ok) return c.reject(r.error);
     const v = r.value as SigningKeyInfo;
-    await c.print({ ...v, enrolment: `学校代码 ${v.schoolCode}　学校名称 ${v.schoolName}　公钥指纹 ${v.fingerprint}` });
+    // The enrolment sheet as a file too, for the centre's `centre enrol --sheet` (USB stick): the centre still compares
+    // the fingerprint it prints with the one on the paper sheet the principal signs — the file carries no trust itself.
+    const out = c.flag('out');
+    if (out) fs.writeFileSync(path.resolve(out), JSON.stringify({ schoolCode: v.schoolCode, schoolName: v.schoolName, fingerprint: v.fingerprint }, null, 2) + '\n');
+    await c.print({ ...v, enrolment: `学校代码 ${v.schoolCode}　学校名称 ${v.schoolName}　公钥指纹 ${v.fingerprint}`, ...(out ? { sheet: path.resolve(out) } : {}) });
     return EXIT_OK;
   },
 };
