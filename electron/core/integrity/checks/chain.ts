@@ -2,7 +2,7 @@ import type { VerifyAnchor } from '../../../../shared/anchors.ts';
 import type { Db } from '../../db/open.ts';
 import { auditHash, GENESIS_HASH, type AuditRow } from '../../ledger/audit.ts';
 import { creatingActions, rowGroups, tableEntry } from '../../ledger/tables.ts';
-import { canonical, groupDigest, journalDigest, parseJson, snapshotTexts, type Add, type ChainState } from './common.ts';
+import { canonical, journalDigest, packGroup, packJournal, parseJson, snapshotTexts, unpackJournal, type Add, type ChainState } from './common.ts';
 
 /**
  * The audit chain: every entry linked to the one before by its hash, numbered without a gap, and — with a backup's
@@ -24,6 +24,10 @@ export function walkChain(
   // The journal's entries are the most numerous records: only a digest of each is held (journal.ts), not its state.
   const journalCode = tableEntry('journal_entries')?.entity?.code ?? 'journal_entry';
   const total = (db.prepare('SELECT max(seq) AS m FROM audit_log').get() as { m: number | null }).m ?? 0;
+  // Each snapshot table's columns as they are now: snapshots are made comparable in that order (common.ts).
+  const present = new Set((db.prepare(`SELECT name FROM sqlite_schema WHERE type = 'table'`).all() as { name: string }[]).map((x) => x.name));
+  const tableCols = new Map<string, string[]>();
+  for (const t of Object.keys(groups)) tableCols.set(t, present.has(t) ? db.prepare(`SELECT * FROM "${t}" LIMIT 0`).columns().map((c) => c.name) : []);
   const { states, historicalNames, snapshots, mealPlans, closeEntries, schoolProfiles } = chain;
   let prev = GENESIS_HASH;
   let expectSeq = 1;
@@ -52,12 +56,12 @@ export function walkChain(
     if (after && Array.isArray(after._rows)) {
       for (const snap of after._rows as { t?: unknown; g?: unknown; rows?: unknown; cols?: unknown; vals?: unknown }[]) {
         const col = typeof snap?.t === 'string' ? groups[snap.t] : undefined;
-        const rows = col ? snapshotTexts(snap, col) : null;
+        const rows = col ? snapshotTexts(snap, snap.t as string, tableCols.get(snap.t as string) ?? [], col) : null;
         if (!col || !rows) continue;
         let m = snapshots.get(snap.t as string);
         if (!m) snapshots.set(snap.t as string, (m = new Map()));
-        if (snap.g !== undefined) m.set(String(snap.g), { seq: r.seq, ...groupDigest(rows.texts) });
-        else for (const [i, text] of rows.texts.entries()) m.set(rows.groups[i], { seq: r.seq, ...groupDigest([text]) });
+        if (snap.g !== undefined) m.set(String(snap.g), packGroup(r.seq, rows.texts));
+        else for (const [i, text] of rows.texts.entries()) m.set(rows.groups[i], packGroup(r.seq, [text]));
       }
     }
     if (r.action === 'close' && r.entity === 'month_close' && r.entity_id !== null && after && typeof after.revision === 'number') {
@@ -72,11 +76,10 @@ export function walkChain(
       const j = chain.journal.get(r.entity_id);
       if (r.action === creating[r.entity]) {
         if (j) add({ kind: 'tamper', seq: r.seq, message: `审计记录第 ${r.seq} 条重复建立了已存在的记录 ${r.entity_id}` });
-        chain.journal.set(r.entity_id, { seq: r.seq, digest: journalDigest(after ?? {}, r.user_id), replay: false });
+        chain.journal.set(r.entity_id, packJournal(journalDigest(after ?? {}, r.user_id), r.seq, false));
       } else if (j && r.action !== 'login') {
         // Entries never change a posted entry (a reversal is an entry of its own); if one did, journal.ts replays them.
-        j.seq = r.seq;
-        j.replay = true;
+        chain.journal.set(r.entity_id, packJournal(unpackJournal(j).digest, r.seq, true));
       }
       continue;
     }

@@ -39,11 +39,12 @@ export interface ChainState {
   states: Map<string, Map<string, EntityState>>;
   /** Journal entry id → the entry that posted it and a digest of what it says the row and its postings hold
    * (journalDigest); `replay`: a later entry touched it, so journal.ts replays its entries instead. */
-  journal: Map<string, { seq: number; digest: string; replay: boolean }>;
+  journal: Map<string, string>;
   /** 'supplier:<id>' / 'ingredient:<id>' → every name the chain gave it. */
   historicalNames: Map<string, Set<string>>;
-  /** table → group value → the entry that last wrote the group (only a digest is held: the rows of ten years took gigabytes). */
-  snapshots: Map<string, Map<string, GroupDigest>>;
+  /** table → group value → the entry that last wrote the group, its digest and row count, packed (packGroup: only a
+   * digest is held, the rows of ten years took gigabytes). */
+  snapshots: Map<string, Map<string, string>>;
   /** meal plan code → the row as the latest 'update' entry left it. */
   mealPlans: Map<string, { seq: number; row: Row }>;
   /** month + '#' + revision → the close's audit entry: its seq and the chain head before it. */
@@ -83,10 +84,35 @@ export function parseJson(s: string | null): Record<string, unknown> | null {
 
 /** A group of rows (each as comparable text: canonical JSON or rowText, any order) as a digest and a count: equal digests, equal rows. */
 export function groupDigest(rows: string[]): Omit<GroupDigest, 'seq'> {
-  // One call per group (crypto.hash: no hash object per row); 128 bits are plenty to tell a changed group from its
-  // snapshot, and a ten-year ledger holds a million groups.
-  const text = rows.length === 1 ? rows[0] : [...rows].sort().join('\0');
-  return { digest: hash('sha256', text, 'base64').slice(0, 22), n: rows.length };
+  return { digest: rowsDigest(rows), n: rows.length };
+}
+
+/**
+ * The digest of a group of rows (comparable text, any order): 128 bits, as a 16-character one-byte string (a ten-year
+ * ledger keeps over a million of them, so each is as small as V8 keeps a string).
+ */
+export function rowsDigest(rows: string[]): string {
+  return digest16(rows.length === 1 ? rows[0] : [...rows].sort().join('\0'));
+}
+
+function digest16(text: string): string {
+  return (hash('sha256', text, 'buffer') as unknown as Buffer).toString('latin1', 0, 16);
+}
+
+/**
+ * A group's expectation packed into one flat string — its digest, the entry that wrote it, its row count — for the
+ * chain walk's map (an object per group took twice the memory).
+ */
+export function packGroup(seq: number, rows: string[]): string {
+  const b = hash('sha256', rows.length === 1 ? rows[0] : [...rows].sort().join('\0'), 'buffer') as unknown as Buffer;
+  b.writeUInt32LE(seq >>> 0, 16);
+  b.writeUInt32LE(rows.length >>> 0, 20);
+  return b.toString('latin1', 0, 24);
+}
+
+export function unpackGroup(packed: string): GroupDigest {
+  const b = Buffer.from(packed, 'latin1');
+  return { digest: packed.slice(0, 16), seq: b.readUInt32LE(16), n: b.readUInt32LE(20) };
 }
 
 const rowShapes = new Map<string, { order: number[]; head: string }>();
@@ -126,20 +152,65 @@ export function countRows(db: Db, table: string): number {
 }
 
 /**
- * A snapshot's rows as comparable text (rowText) with each row's value of the group column `col` (as text), from
- * either form: `cols` and `vals`, or `rows` (objects, written before 2026-11-28). Null when it is neither.
+ * A row's values, in its table's column order, as comparable text: one native JSON.stringify when they are flat (what
+ * SQLite gives); otherwise (a value left out, an object) value by value, marked so it never equals a flat row. Equal
+ * text, equal values — so with the same columns in the same order, equal canonical() rows.
  */
-export function snapshotTexts(snap: { cols?: unknown; vals?: unknown; rows?: unknown }, col: string): { texts: string[]; groups: string[] } | null {
+export function valuesText(vals: readonly unknown[]): string {
+  let flat = true;
+  for (let i = 0; i < vals.length; i++) {
+    const v = vals[i];
+    if (v === undefined || (v !== null && typeof v === 'object')) {
+      flat = false;
+      break;
+    }
+  }
+  if (flat) return JSON.stringify(vals);
+  let out = '\u0002';
+  for (const v of vals) out += `${v === undefined ? '\u0000' : v !== null && typeof v === 'object' ? canonical(v) : JSON.stringify(v)}\u0001`;
+  return out;
+}
+
+const plans = new Map<string, number[] | null>();
+
+/**
+ * How a snapshot's columns map onto its table's (read once per table before the walk): the positions of the table's
+ * columns in the snapshot, or null when the two do not hold the same columns (then no row of it equals a table row).
+ */
+function planFor(table: string, tableCols: readonly string[], cols: readonly string[]): number[] | null {
+  const key = `${table}\u0001${cols.join('\u0001')}`;
+  let plan = plans.get(key);
+  if (plan === undefined) {
+    const at = tableCols.map((c) => cols.indexOf(c));
+    plan = at.length === cols.length && at.every((i) => i >= 0) && new Set(cols).size === cols.length ? at : null;
+    plans.set(key, plan);
+  }
+  return plan;
+}
+
+/**
+ * A snapshot's rows as comparable text (valuesText in the table's column order) with each row's value of the group
+ * column `col` (as text), from either form: `cols` and `vals`, or `rows` (objects, written before 2026-11-28). Rows
+ * whose columns are not the table's get a text no table row has (rowText, marked). Null when it is neither form.
+ */
+export function snapshotTexts(snap: { cols?: unknown; vals?: unknown; rows?: unknown }, table: string, tableCols: readonly string[], col: string): { texts: string[]; groups: string[] } | null {
+  const text = (cols: readonly string[], v: readonly unknown[]): string => {
+    const plan = v.length === cols.length ? planFor(table, tableCols, cols) : null;
+    if (!plan) return `\u0003${rowText(cols, v)}`;
+    let same = true;
+    for (let i = 0; i < plan.length; i++) if (plan[i] !== i) same = false;
+    return valuesText(same ? v : plan.map((i) => v[i]));
+  };
   if (Array.isArray(snap.rows)) {
     const rows = (snap.rows as Row[]).map((r) => (r && typeof r === 'object' ? r : {}));
-    return { texts: rows.map((r) => rowText(Object.keys(r), Object.values(r))), groups: rows.map((r) => String(r[col])) };
+    return { texts: rows.map((r) => text(Object.keys(r), Object.values(r))), groups: rows.map((r) => String(r[col])) };
   }
   if (!Array.isArray(snap.cols) || !Array.isArray(snap.vals)) return null;
   const cols = snap.cols as string[];
   const at = cols.indexOf(col);
   const vals = (snap.vals as unknown[]).map((v) => (Array.isArray(v) ? v : null));
   return {
-    texts: vals.map((v) => (v ? rowText(cols, v) : rowText([], []))),
+    texts: vals.map((v) => (v ? text(cols, v) : '\u0003')),
     groups: vals.map((v) => String(v && at >= 0 ? v[at] : undefined)),
   };
 }
@@ -151,11 +222,25 @@ export function snapshotTexts(snap: { cols?: unknown; vals?: unknown; rows?: unk
 export function journalDigest(d: Record<string, unknown>, createdBy: string | null): string {
   const fields = [d.entryDate, d.memo, d.sourceType, d.sourceId, d.reverses, d.createdAt, createdBy].map((v) => (v === undefined ? null : v));
   const postings = (Array.isArray(d.postings) ? (d.postings as Row[]) : []).map((p) => `${String(p?.account)} ${String(p?.amountFen)}`);
-  return hash('sha256', `${JSON.stringify(fields)}\u0002${JSON.stringify(postings)}`, 'base64').slice(0, 22);
+  return digest16(`${JSON.stringify(fields)}\u0002${JSON.stringify(postings)}`);
 }
 
 /** The same digest of a journal row as the table holds it, with its postings ('account amount', in id order). */
 export function journalRowDigest(row: Row, postings: string[]): string {
   const fields = [row.entry_date, row.memo, row.source_type, row.source_id, row.reverses, row.created_at, row.created_by].map((v) => (v === undefined ? null : v));
-  return hash('sha256', `${JSON.stringify(fields)}\u0002${JSON.stringify(postings)}`, 'base64').slice(0, 22);
+  return digest16(`${JSON.stringify(fields)}\u0002${JSON.stringify(postings)}`);
+}
+
+/** A journal entry's expectation packed into one flat string (packJournal/unpackJournal), as packGroup does. */
+export function packJournal(digest: string, seq: number, replay: boolean): string {
+  const b = Buffer.alloc(21);
+  b.write(digest, 0, 16, 'latin1');
+  b.writeUInt32LE(seq >>> 0, 16);
+  b[20] = replay ? 1 : 0;
+  return b.toString('latin1');
+}
+
+export function unpackJournal(packed: string): { digest: string; seq: number; replay: boolean } {
+  const b = Buffer.from(packed, 'latin1');
+  return { digest: packed.slice(0, 16), seq: b.readUInt32LE(16), replay: b[20] === 1 };
 }

@@ -1,7 +1,7 @@
 import type { Db } from '../../db/open.ts';
 import type { AuditRow } from '../../ledger/audit.ts';
 import { tableEntry, tableLabel } from '../../ledger/tables.ts';
-import { journalRowDigest, parseJson, type CheckContext, type EntityState, type Row } from './common.ts';
+import { journalRowDigest, parseJson, unpackJournal, type CheckContext, type EntityState, type Row } from './common.ts';
 import { installationOf } from './entities.ts';
 import { RowComparer } from './row-comparer.ts';
 
@@ -48,7 +48,8 @@ export function checkJournal(c: CheckContext, progress: (done: number, total: nu
     const id = String(row.id);
     const mine = postingsOf(id);
     if (row.status !== 'posted') add({ kind: 'journal', table: 'journal_entries', id, message: `记账凭证 ${id} 未过账（半写入的凭证）` });
-    const e = exp.get(id);
+    const packed = exp.get(id);
+    const e = packed === undefined ? null : unpackJournal(packed);
     if (!e) {
       add({ kind: 'tamper', table: 'journal_entries', id, message: `${label}表中的记录 ${id} 没有对应的审计记录（疑似被直接插入）` });
       if (mine.length) add({ kind: 'tamper', table: 'journal_postings', id, message: `${postingsLabel}表中有属于 ${id} 的行，审计记录中没有这条${label}（疑似被直接插入）` });
@@ -69,8 +70,9 @@ export function checkJournal(c: CheckContext, progress: (done: number, total: nu
     add({ kind: 'tamper', table: 'journal_postings', id: parent, message: `${postingsLabel}表中有属于 ${parent} 的行，审计记录中没有这条${label}（疑似被直接插入）` });
   }
   // Entries the chain posted that the table no longer has.
-  for (const [id, e] of exp) {
+  for (const [id, packed] of exp) {
     if (seen.has(id)) continue;
+    const e = unpackJournal(packed);
     const state = replayEntity(db, code, id);
     add({ kind: 'tamper', table: 'journal_entries', id, seq: state?.createdSeq ?? e.seq, message: `审计记录（第 ${state?.createdSeq ?? e.seq} 条）建立的${label} ${id} 在账本中缺失（疑似被直接删除）` });
     if (state && expectedPostings(state).length && !orphans.has(id)) {

@@ -1,7 +1,7 @@
 import type { Db } from '../../db/open.ts';
 import { snapshotRows } from '../../ledger/row-snapshot.ts';
 import { rowGroups, snapshottedFromBirth, tableLabel } from '../../ledger/tables.ts';
-import { canonical, groupDigest, parseJson, rowText, type CheckContext, type GroupDigest, type Row } from './common.ts';
+import { canonical, parseJson, rowsDigest, unpackGroup, valuesText, type CheckContext, type Row } from './common.ts';
 
 /**
  * The tables checked against the row snapshots their audit entries carry (registry check 'snapshots'): every group of
@@ -18,31 +18,37 @@ export function checkRowSnapshots(c: CheckContext, progress: (done: number, tota
     progress(ti, all.length);
     if (!tables.has(table) || (preSnapshotLedger && !fromBirth.has(table))) continue;
     const label = tableLabel(table);
-    const exp = chain.snapshots.get(table) ?? new Map<string, GroupDigest>();
-    // The table in group order, one group at a time (its index on the group column serves the order).
+    const exp = chain.snapshots.get(table) ?? new Map<string, string>();
+    // The table in its own order (rowid: its pages one after another, never through an index, so rows an index does
+    // not list are read too), one run of rows of the same group at a time: a group's rows are written together, so a
+    // run is its whole group. A run that does not match its snapshot, or a group met in a second run, is read again
+    // whole through its index below and judged then.
     let n = 0;
     let group: string | null = null;
     let groupValue: unknown = null;
     let rows: string[] = [];
+    const seen = new Set<string>();
+    const again = new Map<string, unknown>();
     const flush = () => {
       if (group === null) return;
       const g = group;
-      const e = exp.get(g);
-      exp.delete(g);
-      if (!e) {
+      if (seen.has(g)) {
+        if (exp.has(g)) again.set(g, groupValue);
+        return;
+      }
+      seen.add(g);
+      const packed = exp.get(g);
+      if (packed === undefined) {
         if (unsnapshotted.has(`${table}#${g}`)) return;
         add({ kind: 'tamper', table, id: g, message: `${label}表中的记录 ${g} 没有对应的审计记录（疑似被直接插入）` });
         return;
       }
-      if (groupDigest(rows).digest === e.digest) return;
-      const expected = expectedGroupRows(db, e.seq, table, col, g);
-      // The group's rows again, as objects, for the columns that differ (only here: a group that does not match).
-      const actual = rows.length === e.n ? (db.prepare(`SELECT * FROM "${table}" WHERE "${col}" = ?`).all(groupValue) as Row[]).map(canonical).sort() : [];
-      const what = e.n === 0 ? '本应不存在（疑似被直接插入）' : rows.length !== e.n ? '行数不符（疑似被直接删除或插入）' : `被改动：${differingColumns(actual, expected).join('、')}`;
-      add({ kind: 'tamper', table, id: g, seq: e.seq, message: `${label} ${g} 与审计记录（第 ${e.seq} 条）不符：${what}` });
+      const e = unpackGroup(packed);
+      if (rows.length !== e.n || rowsDigest(rows) !== e.digest) again.set(g, groupValue);
     };
-    // Raw rows (value arrays), each reduced to comparable text at once: no row objects, nothing held but the group.
-    const read = db.prepare(`SELECT * FROM "${table}" ORDER BY "${col}"`).raw(true);
+    // Raw rows (value arrays), each reduced to comparable text at once: no row objects, nothing held but the run.
+    // Its own SQL text (the comment): the connection caches one statement per text, and this one is put in raw mode.
+    const read = db.prepare(`SELECT * FROM "${table}" /* verify, raw */`).raw(true);
     const cols = read.columns().map((x) => x.name);
     const at = cols.indexOf(col);
     for (const vals of read.iterate() as IterableIterator<unknown[]>) {
@@ -54,12 +60,25 @@ export function checkRowSnapshots(c: CheckContext, progress: (done: number, tota
         groupValue = vals[at];
         rows = [];
       }
-      rows.push(rowText(cols, vals));
+      rows.push(valuesText(vals));
     }
     flush();
     covered[table] = n;
+    const byGroup = db.prepare(`SELECT * FROM "${table}" WHERE "${col}" = ?`);
+    const byGroupRaw = db.prepare(`SELECT * FROM "${table}" WHERE "${col}" = ? /* verify, raw */`).raw(true);
+    for (const [g, value] of again) {
+      const e = unpackGroup(exp.get(g)!);
+      const texts = (byGroupRaw.all(value) as unknown[][]).map((v) => valuesText(v));
+      if (texts.length === e.n && rowsDigest(texts) === e.digest) continue;
+      const whole = (byGroup.all(value) as Row[]).map(canonical).sort();
+      const expected = expectedGroupRows(db, e.seq, table, col, g);
+      const what = e.n === 0 ? '本应不存在（疑似被直接插入）' : whole.length !== e.n ? '行数不符（疑似被直接删除或插入）' : `被改动：${differingColumns(whole, expected).join('、')}`;
+      add({ kind: 'tamper', table, id: g, seq: e.seq, message: `${label} ${g} 与审计记录（第 ${e.seq} 条）不符：${what}` });
+    }
+    for (const g of seen) exp.delete(g);
     // Groups the chain holds that the table no longer has (a group written empty is meant to be gone).
-    for (const [g, e] of exp) {
+    for (const [g, packed] of exp) {
+      const e = unpackGroup(packed);
       if (e.n > 0) add({ kind: 'tamper', table, id: g, seq: e.seq, message: `${label} ${g} 与审计记录（第 ${e.seq} 条）不符：缺失（疑似被直接删除）` });
     }
   }
