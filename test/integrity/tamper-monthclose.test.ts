@@ -2,7 +2,8 @@ import Database from 'better-sqlite3';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { verifyLedger } from '../../electron/core/integrity/verify.ts';
+import { verifyLedger, type VerifyReport } from '../../electron/core/integrity/verify.ts';
+import { quickVerify } from '../../electron/core/integrity/quick.ts';
 import { septemberSchool, type SeptSchool } from '../core/monthclose-fixture.ts';
 import { tamperableCopy, tamperRounds, tamperTargets } from './tamper-kit.ts';
 
@@ -94,5 +95,25 @@ describe('verify catches tampering with month close records', () => {
     expect(counts.change + counts.delete + counts.insert).toBeGreaterThanOrEqual(ROUNDS);
     expect(Math.min(counts.change, counts.delete, counts.insert)).toBeGreaterThanOrEqual(ROUNDS / 3 - 1);
     for (const table of Object.keys(TABLES)) expect(perTable[table]).toBeGreaterThan(0);
+  }, 600_000);
+
+  /**
+   * The same kind of tampering against verify --quick (issue 19). The re-close is the newest seal and nothing was written
+   * after it, so every row here is from before the seal: quick catches what the seal no longer matches — every
+   * deletion and insertion (a table's row count or highest rowid differs from the seal's) — and leaves a change made
+   * in place to the full verify (the test above catches all of them). Stated in docs/PERFORMANCE.md.
+   */
+  it(`${ROUNDS} more against quick verify: every deletion and insertion caught by the seal; changes in place left to the full verify`, () => {
+    const seed = Number(process.env.TAMPER_SEED ?? Date.now() % 1_000_000);
+    const quick = (db: Database.Database): VerifyReport => {
+      const q = quickVerify(db);
+      expect(q.sealed).not.toBeNull();
+      return { ok: q.problems.length === 0, problems: q.problems, first: q.problems[0] ?? null, auditEntries: q.auditEntries, journalEntries: 0, coveredTables: q.coveredTables, uncoveredTables: [], attachmentFiles: null, anchors: [] };
+    };
+    const { counts, missed } = tamperRounds({ tables: TABLES, rounds: ROUNDS, seed, fresh, verify: quick });
+    const missedChanges = missed.filter((m) => m.startsWith('change '));
+    console.log(`quick verify, month close (seed ${seed}): ${JSON.stringify(counts)}; changes in place not proved by quick: ${missedChanges.length} of ${counts.change}`);
+    expect(missed.filter((m) => !m.startsWith('change '))).toEqual([]);
+    expect(counts.delete + counts.insert).toBeGreaterThanOrEqual((2 * ROUNDS) / 3 - 2);
   }, 600_000);
 });
