@@ -7,12 +7,13 @@ import { startHealthCheck, stopHealthCheck, type HealthState } from '../core/int
 import { checkStorageLocation } from '../core/integrity/storage-location.ts';
 import { resolveDataLocation, type DataLocation } from './data-location.ts';
 import { registerInvokeHandler } from './ipc.ts';
+import { registerOpenPathHandler, WrittenPaths } from './open-path.ts';
 import { registerPickPathHandler } from './pick-path.ts';
 import { APP_ENTRY_URL, APP_SCHEME_PRIVILEGES, registerAppProtocol } from './protocol.ts';
 import { createMainWindow, denyAllPermissions, enforceCsp, hardenWebContents } from './security.ts';
 
 /** The parts of the electron module the shell uses; main.ts passes the real one, tests a fake. */
-export type ElectronMain = Pick<typeof import('electron'), 'app' | 'BrowserWindow' | 'ipcMain' | 'protocol' | 'session' | 'dialog'>;
+export type ElectronMain = Pick<typeof import('electron'), 'app' | 'BrowserWindow' | 'ipcMain' | 'protocol' | 'session' | 'dialog' | 'shell'>;
 
 export interface ShellOptions {
   /** The built renderer folder (dist/renderer) served as app://canteen/. */
@@ -52,7 +53,7 @@ export interface Shell {
  * protocol, the one IPC handler and the window.
  */
 export function startShell(electron: ElectronMain, opts: ShellOptions): Shell {
-  const { app, BrowserWindow, ipcMain, protocol, session, dialog } = electron;
+  const { app, BrowserWindow, ipcMain, protocol, session, dialog, shell } = electron;
   protocol.registerSchemesAsPrivileged([APP_SCHEME_PRIVILEGES]);
 
   if (!app.requestSingleInstanceLock()) {
@@ -149,16 +150,27 @@ export function startShell(electron: ElectronMain, opts: ShellOptions): Shell {
     denyAllPermissions(session.defaultSession, (m) => log(m));
     enforceCsp(session.defaultSession);
     registerAppProtocol(protocol, opts.rendererDir);
+    // The files this session's exports and backups wrote, and the folders chosen in the native dialog: the only
+    // paths (besides the data folder) the page may ask the shell to open (open-path.ts). Kept here, never in the page.
+    const written = new WrittenPaths([location.dataDir]);
     registerInvokeHandler(ipcMain, {
       backend: opened,
       isOurContents: (id) => mainWindow !== null && !mainWindow.isDestroyed() && mainWindow.webContents.id === id,
       log: (m) => log(m),
+      onResult: (name, result) => written.recordResult(name, result),
     });
     registerPickPathHandler(ipcMain, {
       dialog,
       window: () => mainWindow,
       isOurContents: (id) => mainWindow !== null && !mainWindow.isDestroyed() && mainWindow.webContents.id === id,
       backupsDir: location.backupsDir,
+      log: (m) => log(m),
+      onPicked: (kind, chosen) => kind === 'backupFolder' && written.recordChosenFolder(chosen),
+    });
+    registerOpenPathHandler(ipcMain, {
+      shell,
+      written,
+      isOurContents: (id) => mainWindow !== null && !mainWindow.isDestroyed() && mainWindow.webContents.id === id,
       log: (m) => log(m),
     });
 

@@ -10,3 +10,10 @@ export const PICK_PATH_CHANNEL = 'canteen:pick-path';
 /** What the renderer may ask to pick: a folder to back up into (a USB stick), or a backup file to restore. */
 export const PICK_PATH_KINDS = ['backupFolder', 'backupFile'] as const;
 export type PickPathKind = (typeof PICK_PATH_KINDS)[number];
+
+/** Open a file the app wrote (an export, a backup) or show it in its folder (open-path.ts). */
+export const OPEN_PATH_CHANNEL = 'canteen:open-path';
+
+/** 'open' hands the file to the system's program for it (shell.openPath); 'folder' shows it in the file manager. */
+export const OPEN_PATH_ACTIONS = ['open', 'folder'] as const;
+export type OpenPathAction = (typeof OPEN_PATH_ACTIONS)[number];

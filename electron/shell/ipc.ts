@@ -21,6 +21,8 @@ export interface IpcOptions {
   isOurContents: (id: number) => boolean;
   maxInputBytes?: number;
   log?: (msg: string) => void;
+  /** Sees each answered call (the shell records the files exports and backups wrote: open-path.ts). */
+  onResult?: (name: string, result: ApiResult<unknown>) => void;
 }
 
 const fail = (code: ApiErrorShape['code'], message: string): ApiResult<never> => ({ ok: false, error: { code, message } });
@@ -88,7 +90,9 @@ export function registerInvokeHandler(ipcMain: Pick<IpcMain, 'handle'>, opts: Ip
       if (inputSize(input, limit) > limit) {
         return fail('VALIDATION', `提交的数据太大（超过 ${Math.round(limit / 1024 / 1024)} MB），请分批处理或缩小文件`);
       }
-      return await opts.backend.invoke(name, input);
+      const result = await opts.backend.invoke(name, input);
+      opts.onResult?.(name, result);
+      return result;
     } catch (e) {
       log(`调用出错：${(e as Error)?.stack ?? String(e)}`);
       return fail('INTERNAL', `内部错误：${(e as Error)?.message ?? String(e)}`);

@@ -13,6 +13,8 @@ export interface PickPathOptions {
   /** Where a backup file is looked for first (the backups folder). */
   backupsDir?: string;
   log?: (msg: string) => void;
+  /** Told each chosen path with its kind (the shell lets the files in a chosen folder be opened: open-path.ts). */
+  onPicked?: (kind: PickPathKind, chosen: string) => void;
 }
 
 /** The dialog for each kind: titles and buttons in Chinese; a folder may be created on the stick; backups are .sqlite. */
@@ -53,7 +55,9 @@ export function registerPickPathHandler(ipcMain: Pick<IpcMain, 'handle'>, opts: 
       const win = opts.window();
       if (!win || win.isDestroyed()) return fail('INTERNAL', '程序窗口已关闭');
       const r = await opts.dialog.showOpenDialog(win, dialogOptions(kind as PickPathKind, opts.backupsDir));
-      return { ok: true, value: r.canceled || !r.filePaths[0] ? null : r.filePaths[0] };
+      const chosen = r.canceled || !r.filePaths[0] ? null : r.filePaths[0];
+      if (chosen) opts.onPicked?.(kind as PickPathKind, chosen);
+      return { ok: true, value: chosen };
     } catch (e) {
       log(`选择文件出错：${(e as Error)?.stack ?? String(e)}`);
       return fail('INTERNAL', `无法打开选择窗口：${(e as Error)?.message ?? String(e)}`);

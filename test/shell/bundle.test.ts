@@ -69,7 +69,7 @@ describe('built bundles', () => {
     for (const r of required) expect(isBuiltin(r), r).toBe(true);
   });
 
-  it('preload.cjs runs with only electron to require and exposes nothing but canteen.invoke and canteen.pickPath, each on its channel', async () => {
+  it('preload.cjs runs with only electron to require and exposes nothing but canteen.invoke, pickPath, openPath and showInFolder, each on its channel', async () => {
     const code = fs.readFileSync(path.join(out, 'preload.cjs'), 'utf8');
     const exposed: Record<string, any> = {};
     const sent: unknown[][] = [];
@@ -84,12 +84,16 @@ describe('built bundles', () => {
     const module = { exports: {} };
     vm.runInNewContext(code, { require: sandboxRequire, module, exports: module.exports, console });
     expect(Object.keys(exposed)).toEqual(['canteen']);
-    expect(Object.keys(exposed.canteen)).toEqual(['invoke', 'pickPath']);
+    expect(Object.keys(exposed.canteen)).toEqual(['invoke', 'pickPath', 'openPath', 'showInFolder']);
     expect(await exposed.canteen.invoke('auth.me', { a: 1 })).toEqual({ ok: true, value: 'pong' });
     expect(await exposed.canteen.pickPath('backupFolder')).toEqual({ ok: true, value: 'pong' });
+    expect(await exposed.canteen.openPath('/data/exports/a.xlsx')).toEqual({ ok: true, value: 'pong' });
+    expect(await exposed.canteen.showInFolder('/data/exports/a.xlsx')).toEqual({ ok: true, value: 'pong' });
     expect(sent).toEqual([
       ['canteen:invoke', { name: 'auth.me', input: { a: 1 } }],
       ['canteen:pick-path', { kind: 'backupFolder' }],
+      ['canteen:open-path', { action: 'open', path: '/data/exports/a.xlsx' }],
+      ['canteen:open-path', { action: 'folder', path: '/data/exports/a.xlsx' }],
     ]);
   });
 });

@@ -174,8 +174,25 @@ export function createFakeElectron(opts: { userData: string; singleInstance?: bo
     },
   };
 
+  /** Every shell.openPath / shell.showItemInFolder call; `openPathAnswer` is what openPath resolves to ('' = opened). */
+  const shellCalls: { method: 'openPath' | 'showItemInFolder'; path: string }[] = [];
+  const shellState = { openPathAnswer: '' };
+  const shell = {
+    openPath(p: string) {
+      calls.push('shell.openPath');
+      shellCalls.push({ method: 'openPath', path: p });
+      return Promise.resolve(shellState.openPathAnswer);
+    },
+    showItemInFolder(p: string) {
+      calls.push('shell.showItemInFolder');
+      shellCalls.push({ method: 'showItemInFolder', path: p });
+    },
+  };
+
   return {
-    electron: { app, BrowserWindow: FakeBrowserWindow, protocol, session, ipcMain, dialog },
+    electron: { app, BrowserWindow: FakeBrowserWindow, protocol, session, ipcMain, dialog, shell },
+    shellCalls,
+    shellState,
     app,
     windows,
     calls,

@@ -7,6 +7,7 @@ import { fileLogger, startShell, type ElectronMain, type Shell } from '../../ele
 import { CSP } from '../../electron/shell/csp.ts';
 import { resolveDataLocation } from '../../electron/shell/data-location.ts';
 import { INVOKE_CHANNEL, inputSize, registerInvokeHandler } from '../../electron/shell/ipc.ts';
+import { OPEN_PATH_CHANNEL } from '../../electron/shell/open-path.ts';
 import { PICK_PATH_CHANNEL, registerPickPathHandler } from '../../electron/shell/pick-path.ts';
 import { APP_ENTRY_URL, createAppProtocolHandler, resolveAppPath } from '../../electron/shell/protocol.ts';
 import { createMainWindow } from '../../electron/shell/security.ts';
@@ -244,10 +245,10 @@ describe('permissions', () => {
 });
 
 describe('IPC', () => {
-  it('registers one handler on each of its two channels (the backend, the native file dialog), once; a second registration is refused', async () => {
+  it('registers one handler on each of its three channels (the backend, the native file dialog, opening an exported file), once; a second registration is refused', async () => {
     await start();
-    expect(fake.ipcMain.handleCalls).toBe(2);
-    expect([...fake.ipcHandlers.keys()]).toEqual([INVOKE_CHANNEL, PICK_PATH_CHANNEL]);
+    expect(fake.ipcMain.handleCalls).toBe(3);
+    expect([...fake.ipcHandlers.keys()]).toEqual([INVOKE_CHANNEL, PICK_PATH_CHANNEL, OPEN_PATH_CHANNEL]);
     const backend = { invoke: async () => ({ ok: true as const, value: null }) };
     expect(() => registerInvokeHandler(fake.ipcMain as never, { backend, isOurContents: () => true })).toThrow(/second handler/);
     expect(() => registerPickPathHandler(fake.ipcMain as never, { dialog: fake.electron.dialog as never, window: () => null, isOurContents: () => true })).toThrow(/second handler/);
