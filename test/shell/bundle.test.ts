@@ -35,7 +35,7 @@ describe('built bundles', () => {
     const r = JSON.parse(stdout.split('\n').find((l) => l.startsWith('RESULT '))!.slice('RESULT '.length));
     expect(r.errorBoxes).toEqual([]);
     expect(r.privileged).toEqual([{ scheme: 'app', privileges: expect.objectContaining({ standard: true, secure: true }) }]);
-    expect(r.calls.filter((c: string) => c.startsWith('ipcMain.handle'))).toEqual(['ipcMain.handle:canteen:invoke', 'ipcMain.handle:canteen:pick-path']);
+    expect(r.calls.filter((c: string) => c.startsWith('ipcMain.handle'))).toEqual(['ipcMain.handle:canteen:invoke', 'ipcMain.handle:canteen:pick-path', 'ipcMain.handle:canteen:open-path']);
     expect(r.webPreferences).toMatchObject({ contextIsolation: true, sandbox: true, nodeIntegration: false, webviewTag: false });
     expect(r.webPreferences.preload).toBe(path.join(out, 'preload.cjs'));
     expect(r.preloadExists).toBe(true);
