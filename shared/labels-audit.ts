@@ -38,6 +38,7 @@ export const AUDIT_ACTION_LABELS = {
   submit: '提交',
   approve: '审核通过',
   withdraw: '撤回',
+  send_back: '退回',
   close: '月结锁定',
   reopen: '反结账',
 } as const satisfies Record<string, string>;

@@ -1,12 +1,24 @@
 import { z } from './api/contract.ts';
 import { DEFAULT_DISCLOSURE_LAYOUT, disclosureLayoutSchema } from './disclosure.ts';
 import { DEFAULT_CERT_RULES } from './cert-rules.ts';
+import { NUTRIENTS } from './labels-menus.ts';
 import { CATEGORIES, CATEGORY_LABELS, CERT_KINDS, CONFIGURABLE_NON_FOOD, COST_BASES, FULL_COST_ONLY, INGREDIENT_KINDS, NON_FOOD_LABELS } from './domain.ts';
 
 const certList = z
   .array(z.enum(CERT_KINDS, { error: '证明类型无效' }))
   .max(CERT_KINDS.length)
   .refine((c) => new Set(c).size === c.length, { error: '证明类型重复' });
+
+/** WS/T 554-2017's age groups (6–17); their targets are entered by the school from the standard (none shipped). */
+export const DEFAULT_MENU_AGE_GROUPS: { code: string; label: string; targets: Partial<Record<(typeof NUTRIENTS)[number], number>> }[] = [
+  { code: '6-8', label: '6~8岁', targets: {} },
+  { code: '9-11', label: '9~11岁', targets: {} },
+  { code: '12-14', label: '12~14岁', targets: {} },
+  { code: '15-17', label: '15~17岁', targets: {} },
+];
+/** WS/T 554-2017's share of the day per meal, low and high, in basis points. */
+export const DEFAULT_MEAL_SHARES_BP: Record<'breakfast' | 'lunch' | 'dinner', [number, number]> = { breakfast: [2500, 3000], lunch: [3500, 4000], dinner: [3000, 3500] };
+export const DEFAULT_SURVEY_QUESTIONS = ['饭菜口味', '饭菜份量', '食品卫生', '菜品种类', '价格', '服务态度'];
 
 /**
  * The regional profile (区域配置): everything DOMAIN.md marks *profile*. Stored as JSON on the school; code reads
@@ -93,6 +105,34 @@ export const profileSchema = z
      */
     sampleMinGrams: z.number().int().min(125, '留样量不能低于国家规定的 125 克').max(1000).default(125),
     sampleKeepHours: z.number().int().min(48, '留样时间不能少于国家规定的 48 小时').max(720).default(48),
+    /**
+     * 带量食谱 (issue 17, docs/DOMAIN-RULES.md "带量食谱"): the age groups a menu gives quantities for (by default the four
+     * of WS/T 554-2017) and each group's daily targets per nutrient (kcal, g, mg, μg RAE a day), which the school enters
+     * from the standard's table 1 — none are shipped (a group without a target shows 未设目标); the share of the daily
+     * energy and nutrients each meal should supply, low and high in basis points (WS/T 554-2017: 早餐 25 %–30 %, 午餐
+     * 35 %–40 %, 晚餐 30 %–35 %); the food variety asked for (distinct ingredients a day, a week; none by default).
+     */
+    menuAgeGroups: z
+      .array(
+        z
+          .object({
+            code: z.string().regex(/^[0-9a-z_-]{1,20}$/, '年龄组代码只能用小写字母、数字、- 和 _（最多20个）'),
+            label: z.string().trim().min(1).max(20),
+            targets: z.partialRecord(z.enum(NUTRIENTS), z.number().min(0).max(100_000)).default({}),
+          })
+          .strict(),
+      )
+      .min(1)
+      .max(8)
+      .refine((g) => new Set(g.map((x) => x.code)).size === g.length, { error: '年龄组代码重复' })
+      .default(DEFAULT_MENU_AGE_GROUPS),
+    menuMealSharesBp: z
+      .record(z.enum(['breakfast', 'lunch', 'dinner']), z.tuple([z.number().int().min(0).max(10_000), z.number().int().min(0).max(10_000)]))
+      .default(DEFAULT_MEAL_SHARES_BP),
+    menuVarietyPerDay: z.number().int().min(1).max(100).nullable().default(null),
+    menuVarietyPerWeek: z.number().int().min(1).max(200).nullable().default(null),
+    /** 满意度: the questions of the term's paper survey (each answered 满意 / 基本满意 / 不满意). */
+    surveyQuestions: z.array(z.string().trim().min(1).max(40)).min(1).max(20).default(DEFAULT_SURVEY_QUESTIONS),
   })
   .strict()
   .superRefine((p, ctx) => {
@@ -161,4 +201,9 @@ export const DEFAULT_PROFILE: RegionalProfile = {
   certRules: DEFAULT_CERT_RULES,
   sampleMinGrams: 125,
   sampleKeepHours: 48,
+  menuAgeGroups: DEFAULT_MENU_AGE_GROUPS,
+  menuMealSharesBp: DEFAULT_MEAL_SHARES_BP,
+  menuVarietyPerDay: null,
+  menuVarietyPerWeek: null,
+  surveyQuestions: DEFAULT_SURVEY_QUESTIONS,
 };

@@ -198,6 +198,30 @@ export const TABLES = {
   },
   meal_followups: { label: '陪餐整改', domain: 'foodsafety', check: 'snapshots', group: 'meal_id', snapshottedFromBirth: true },
   canteen_staff: { label: '食堂从业人员', domain: 'foodsafety', check: 'snapshots', group: 'id', snapshottedFromBirth: true },
+  // 带量食谱 (issue 17): the ingredients' composition the school enters, the week's menu, its lines and its 审定.
+  food_compositions: { label: '食物成分', domain: 'foodsafety', check: 'snapshots', group: 'ingredient_id', snapshottedFromBirth: true },
+  menus: {
+    label: '带量食谱', domain: 'foodsafety', check: 'snapshots', group: 'id', snapshottedFromBirth: true,
+    lifecycle: { column: 'status', values: { draft: 'draft', submitted: 'submitted', approved: 'posted' }, name: 'week_start', date: 'week_start' },
+  },
+  menu_items: { label: '带量食谱明细', domain: 'foodsafety', check: 'snapshots', group: 'menu_id', snapshottedFromBirth: true },
+  menu_reviews: { label: '食谱审定', domain: 'foodsafety', check: 'snapshots', group: 'menu_id', snapshottedFromBirth: true },
+  // 满意度 and 投诉 (issue 17).
+  satisfaction_surveys: {
+    label: '满意度调查', domain: 'foodsafety', check: 'snapshots', group: 'id', snapshottedFromBirth: true,
+    lifecycle: {
+      column: 'status', values: { confirmed: 'posted', cancelled: 'cancelled' }, name: 'term_name', date: 'survey_date',
+      cancel: { value: 'cancelled', at: 'cancelled_at', by: 'cancelled_by', reason: 'cancel_reason', date: null }, amendedFrom: 'amends',
+    },
+  },
+  complaints: {
+    label: '投诉', domain: 'foodsafety', check: 'snapshots', group: 'id', snapshottedFromBirth: true,
+    lifecycle: {
+      column: 'status', values: { confirmed: 'posted', cancelled: 'cancelled' }, date: 'received_date',
+      cancel: { value: 'cancelled', at: 'cancelled_at', by: 'cancelled_by', reason: 'cancel_reason', date: null },
+    },
+  },
+  complaint_followups: { label: '投诉处理', domain: 'foodsafety', check: 'snapshots', group: 'complaint_id', snapshottedFromBirth: true },
   morning_checks: {
     label: '晨检', domain: 'foodsafety', check: 'snapshots', group: 'id', snapshottedFromBirth: true,
     lifecycle: {

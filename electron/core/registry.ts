@@ -13,6 +13,7 @@ import { previewHandlers } from './domains/monthclose/preview.ts';
 import { maintenanceHandlers } from './domains/maintenance/index.ts';
 import { openingHandlers } from './domains/opening/index.ts';
 import { foodsafetyHandlers } from './domains/foodsafety/index.ts';
+import { menusHandlers } from './domains/menus/index.ts';
 
 /** Every method of the contract has exactly one handler; the type makes a missing one a compile error. */
 export const allHandlers: Handlers<MethodName> = {
@@ -29,4 +30,5 @@ export const allHandlers: Handlers<MethodName> = {
   ...maintenanceHandlers,
   ...openingHandlers,
   ...foodsafetyHandlers,
+  ...menusHandlers,
 };

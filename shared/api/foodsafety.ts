@@ -62,7 +62,7 @@ export interface SampleView {
 }
 
 export interface SampleFinding {
-  kind: 'no_samples' | 'meal_without_sample' | 'early_discard';
+  kind: 'no_samples' | 'meal_without_sample' | 'early_discard' | 'planned_dish_without_sample';
   date: string;
   meal: Meal | null;
   /** In words, as the home and the checklist show it. */

@@ -11,6 +11,7 @@ import { monthcloseApi } from './monthclose.ts';
 import { maintenanceApi } from './maintenance.ts';
 import { openingApi } from './opening.ts';
 import { foodsafetyApi } from './foodsafety.ts';
+import { menusApi } from './menus.ts';
 
 /** The whole API: every domain's declarations in one map. Adding a method is one entry in its domain file. */
 export const api = {
@@ -26,6 +27,7 @@ export const api = {
   ...maintenanceApi,
   ...openingApi,
   ...foodsafetyApi,
+  ...menusApi,
 } satisfies Record<string, MethodDef>;
 
 export type Api = typeof api;

@@ -28,6 +28,11 @@ const MATRIX = `
   checks.amend                 W  storekeeper
   checks.day                   R  accountant admin reviewer storekeeper
   checks.record                W  storekeeper
+  complaints.close             W  admin reviewer storekeeper
+  complaints.list              R  EVERYONE
+  complaints.record            W  admin reviewer storekeeper
+  compositions.list            R  EVERYONE
+  compositions.save            W  admin storekeeper
   deposits.create              W  accountant cashier
   deposits.list                R  accountant admin cashier reviewer
   fees.arrears                 R  accountant admin cashier reviewer
@@ -59,6 +64,11 @@ const MATRIX = `
   meals.record                 W  parent reviewer
   mealPlans.list               R  accountant admin cashier reviewer
   mealPlans.update             W  accountant admin
+  menus.get                    R  EVERYONE
+  menus.list                   R  EVERYONE
+  menus.review                 W  parent
+  menus.save                   W  admin storekeeper
+  menus.submit                 W  admin storekeeper
   monthclose.approve           W  reviewer
   monthclose.export            R  accountant admin parent reviewer
   monthclose.get               R  accountant admin parent reviewer
@@ -101,6 +111,8 @@ const MATRIX = `
   refunds.pay                  W  accountant cashier
   refunds.quote                R  accountant admin cashier reviewer
   refunds.void                 W  accountant cashier
+  reports.foodSafetyMonth      R  accountant admin reviewer storekeeper
+  reports.foodSafetyMonthExport R  accountant admin reviewer storekeeper
   samples.amend                W  storekeeper
   samples.discard              W  storekeeper
   samples.findings             R  accountant admin reviewer storekeeper
@@ -146,6 +158,8 @@ const MATRIX = `
   suppliers.get                R  EVERYONE
   suppliers.search             R  EVERYONE
   suppliers.update             W  accountant admin storekeeper
+  surveys.list                 R  EVERYONE
+  surveys.record               W  admin reviewer storekeeper
   terms.list                   R  accountant admin cashier reviewer
   terms.save                   W  accountant admin cashier
   users.create                 W  admin
@@ -181,8 +195,8 @@ describe('the access matrix', () => {
     }
     expect(differ).toEqual([]);
   });
-  it('the parent committee writes nothing but its own 陪餐 (recording it, and correcting what it recorded)', () => {
+  it('the parent committee writes nothing but its own 陪餐 (recording it, and correcting what it recorded) and the 审定 of menus', () => {
     const writes = [...expected].filter(([, v]) => v.startsWith('W') && / (parent|EVERYONE)( |$)/.test(v)).map(([k]) => k);
-    expect(writes.sort()).toEqual(['meals.amend', 'meals.record']);
+    expect(writes.sort()).toEqual(['meals.amend', 'meals.record', 'menus.review']);
   });
 });

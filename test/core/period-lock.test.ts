@@ -51,6 +51,9 @@ const DATED: [MethodName, string, 'date' | 'month', boolean][] = [
   ['meals.record', 'date', 'date', false],
   // 晨检 (issue 17): the day of the check
   ['checks.record', 'date', 'date', false],
+  // 满意度 and 投诉 (issue 17): the day of the survey, the day the complaint came in
+  ['surveys.record', 'date', 'date', false],
+  ['complaints.record', 'date', 'date', false],
 ];
 
 /** Dates and months in writing methods that are not the date a document is booked on, and why. */
@@ -59,6 +62,8 @@ const NOT_DOCUMENT_DATES: Record<string, string> = {
   'terms.save startDate': 'a term in the school calendar',
   'terms.save endDate': 'a term in the school calendar',
   'staff.save certExpiry': 'a health certificate’s expiry',
+  'menus.save weekStart': 'a menu is planned ahead for a week, not booked (issue 17)',
+  'menus.save lines[].day': 'a day of the planned week',
   'refunds.create noticeDate': 'the absence refunded (its days count from the notice, whenever typed); the refund is booked on approvedOn',
   'refunds.create lastDay': 'the absence refunded; the refund is booked on approvedOn',
   'refunds.create appliedOn': 'when the family applied (not after the approval, fees-refunds.ts); the refund is booked on approvedOn',
@@ -105,6 +110,8 @@ function inputFor(m: MethodName, d: string): unknown {
     case 'meals.record': return { date: d, meal: 'lunch', ratings: { taste: 'good', quantity: 'good', hygiene: 'good', temperature: 'good' } };
     case 'checks.record': return { date: d, checks: [{ staffId: X, outcome: 'fit', onDuty: false }] };
     case 'samples.record': return { date: d, meal: 'lunch', fridge: '1号留样柜', taker: '张保管', dishes: [{ dish: '红烧肉', weightG: 150, takenTime: '09:30' }] };
+    case 'surveys.record': return { termName: '2026秋', date: d, forms: 10, results: [{ question: '饭菜口味', counts: { satisfied: 1, fair: 0, dissatisfied: 0 } }] };
+    case 'complaints.record': return { date: d, channel: '电话', content: '饭菜偏咸' };
     default: throw new Error(`no input for ${m}`);
   }
 }
@@ -249,6 +256,8 @@ const DATE_LABELS: Partial<Record<MethodName, string>> = {
   'samples.record': '留样日期',
   'meals.record': '陪餐日期',
   'checks.record': '晨检日期',
+  'surveys.record': '调查日期',
+  'complaints.record': '投诉日期',
   'opening.save': '期初日期',
   'fees.collect': '收款日期',
   'refunds.pay': '退付日期',

@@ -227,6 +227,20 @@ export function sampleFindings(ctx: Ctx, month: string): SampleFinding[] {
     if (dayless.has(r.day)) continue;
     out.push({ kind: 'meal_without_sample', date: r.day, meal: r.meal, text: `${r.day} ${MEAL_LABELS[r.meal]} 有出库但没有留样记录` });
   }
+  // The approved 带量食谱 drives the expected list (issue 17): a planned dish of a meal that has other samples but none
+  // of that dish. (A day without any sample is already a finding above.)
+  const planned = ctx.db
+    .prepare(
+      `SELECT DISTINCT l.day, l.meal, l.dish FROM menu_items l JOIN menus m ON m.id = l.menu_id
+       WHERE l.day BETWEEN ? AND ? AND m.status = 'approved'
+         AND NOT EXISTS (SELECT 1 FROM food_samples s WHERE s.sample_date = l.day AND s.meal = l.meal AND s.dish = l.dish AND s.status = 'confirmed')
+       ORDER BY l.day, CASE l.meal WHEN 'breakfast' THEN 1 WHEN 'lunch' THEN 2 ELSE 3 END, l.dish`,
+    )
+    .all(from, to) as { day: string; meal: Meal; dish: string }[];
+  for (const r of planned) {
+    if (dayless.has(r.day)) continue;
+    out.push({ kind: 'planned_dish_without_sample', date: r.day, meal: r.meal, text: `${r.day} ${MEAL_LABELS[r.meal]} ${r.dish} 是审定食谱中的菜品，没有留样记录` });
+  }
   const early = ctx.db
     .prepare(
       `SELECT s.sample_date AS day, s.meal, s.dish, s.keep_until, d.discarded_at, d.reason FROM food_sample_discards d JOIN food_samples s ON s.id = d.sample_id

@@ -1,0 +1,24 @@
+import type { Handlers } from '../../handlers.ts';
+import type { menusApi } from '../../../../shared/api/menus.ts';
+import { listCompositions, saveComposition } from './compositions.ts';
+import { getMenu, listMenus, reviewMenu, saveMenu, submitMenu } from './menus.ts';
+import { foodSafetyMonth, writeFoodSafetyMonth } from './report.ts';
+import { closeComplaint, listComplaints, listSurveys, recordComplaint, recordSurvey } from './surveys.ts';
+
+/** 带量食谱 and its 审定 (menus.ts), the composition values (compositions.ts), 满意度 and 投诉 (surveys.ts), 食品安全月报 (report.ts). */
+export const menusHandlers: Handlers<keyof typeof menusApi> = {
+  'compositions.list': (ctx) => listCompositions(ctx),
+  'compositions.save': (ctx, input) => saveComposition(ctx, input),
+  'menus.list': (ctx, { from, to }) => listMenus(ctx, from, to),
+  'menus.get': (ctx, { id }) => getMenu(ctx, id),
+  'menus.save': (ctx, input) => saveMenu(ctx, input),
+  'menus.submit': (ctx, { id }) => submitMenu(ctx, id),
+  'menus.review': (ctx, input) => reviewMenu(ctx, input),
+  'surveys.list': (ctx) => listSurveys(ctx),
+  'surveys.record': (ctx, input) => recordSurvey(ctx, input),
+  'complaints.list': (ctx, { from, to }) => listComplaints(ctx, from, to),
+  'complaints.record': (ctx, input) => recordComplaint(ctx, input),
+  'complaints.close': (ctx, input) => closeComplaint(ctx, input),
+  'reports.foodSafetyMonth': (ctx, { month }) => foodSafetyMonth(ctx, month),
+  'reports.foodSafetyMonthExport': (ctx, { month, dir }) => writeFoodSafetyMonth(ctx, month, dir),
+};

@@ -1,0 +1,292 @@
+import type { DayAnalysis, MenuLine, MenuLineView, MenuSummary, MenuView, NutrientFigure } from '../../../../shared/api/menus.ts';
+import { addDays } from '../../../../shared/calendar.ts';
+import { ApiError } from '../../../../shared/errors.ts';
+import { type Attainment, NUTRIENT_COLUMNS, NUTRIENTS, type MenuStatus, type Nutrient, type ReviewDecision } from '../../../../shared/labels-menus.ts';
+import { MEAL_LABELS, MEALS, type Meal } from '../../../../shared/labels-storeroom.ts';
+import { currentUser, type Ctx } from '../../context.ts';
+import { audit } from '../../ledger/audit.ts';
+import { uuidv7 } from '../../ledger/ids.ts';
+import { assertStatus, loadDoc } from '../../ledger/lifecycle.ts';
+import { profileFor } from '../../ledger/profile.ts';
+import { groupRows, withRows } from '../../ledger/row-snapshot.ts';
+import { compositionsOf, type CompositionRow } from './compositions.ts';
+
+/**
+ * 带量食谱 (issue 17; migration 0024; docs/DOMAIN-RULES.md "带量食谱"). Rules, decided:
+ * - One menu per week (its Monday). The canteen saves the draft whole (every line of the week replaced) and submits it;
+ *   a submitted menu is approved or returned (with remarks, back to draft) by a 家委会代表 who did not submit it.
+ *   Approved is final and published (the A4 notice) and drives the expected 留样 (samples.findings).
+ * - Planned cost per pupil, per day and age group: each line's grams × the ingredient's last accepted price on or before
+ *   that day ÷ the grams of its purchasing unit (kg 1000, 斤 500, g 1, or the unit's weight the composition gives), in
+ *   thousandths of a fen rounded half up per line; the day's sum rounded half up to the fen. No price, or a unit of no
+ *   known weight: the day's cost is not given and the ingredient is named.
+ * - Nutrients: grams × edible share × the value per 100 g, summed exactly and rounded half up once per day to a
+ *   thousandth of the unit; an ingredient without a composition is named and counts nothing; a nutrient the source
+ *   leaves empty counts 0.
+ * - Targets: the profile's daily target of the age group × the summed low and high shares of the meals the day serves
+ *   (WS/T 554-2017's shares). Under the low end is 不足; energy over the high end is 过量; no target is 未设目标.
+ */
+
+interface MenuRow {
+  id: string;
+  week_start: string;
+  status: MenuStatus;
+  note: string;
+  created_by_name: string;
+  submitted_at: string | null;
+  submitted_by: string | null;
+  submitted_by_name: string | null;
+  approved_at: string | null;
+  approved_by_name: string | null;
+}
+
+const MENU_SELECT = `SELECT m.*, cu.display_name AS created_by_name, su.display_name AS submitted_by_name, au.display_name AS approved_by_name
+  FROM menus m JOIN users cu ON cu.id = m.created_by LEFT JOIN users su ON su.id = m.submitted_by LEFT JOIN users au ON au.id = m.approved_by`;
+
+function menuRow(ctx: Ctx, id: string): MenuRow {
+  const r = ctx.db.prepare(`${MENU_SELECT} WHERE m.id = ?`).get(id) as MenuRow | undefined;
+  if (!r) throw new ApiError('NOT_FOUND', '找不到该带量食谱');
+  return r;
+}
+
+const MEAL_ORDER = `CASE l.meal WHEN 'breakfast' THEN 1 WHEN 'lunch' THEN 2 ELSE 3 END`;
+
+function menuLines(ctx: Ctx, menuId: string): MenuLineView[] {
+  return ctx.db
+    .prepare(
+      `SELECT l.day, l.meal, l.dish, l.ingredient_id AS ingredientId, l.age_group AS ageGroup, l.qty_mg AS qtyMg, i.name AS ingredientName
+       FROM menu_items l JOIN ingredients i ON i.id = l.ingredient_id WHERE l.menu_id = ? ORDER BY l.line_no`,
+    )
+    .all(menuId) as MenuLineView[];
+}
+
+/** Grams of one purchasing unit: what the composition says, else the unit's name when it is a weight. */
+function unitGramsOf(unit: string, comp: CompositionRow | undefined): number | null {
+  if (comp?.unit_grams) return comp.unit_grams;
+  const u = unit.trim().toLowerCase();
+  if (u === 'kg' || u === '公斤' || u === '千克') return 1000;
+  if (u === '斤') return 500;
+  if (u === 'g' || u === '克') return 1;
+  return null;
+}
+
+/** a / b rounded half up, for non-negative BigInts. */
+const divHalfUp = (a: bigint, b: bigint): bigint => (2n * a + b) / (2n * b);
+
+function lastPriceOn(ctx: Ctx, ingredientId: string, day: string): number | null {
+  const r = ctx.db
+    .prepare(
+      `SELECT l.unit_price_fen AS p FROM delivery_lines l JOIN deliveries d ON d.id = l.delivery_id
+       WHERE l.ingredient_id = ? AND d.status = 'posted' AND l.accepted_milli > 0 AND d.delivery_date <= ?
+       ORDER BY d.delivery_date DESC, d.posted_at DESC, l.line_no DESC LIMIT 1`,
+    )
+    .get(ingredientId, day) as { p: number } | undefined;
+  return r ? r.p : null;
+}
+
+function figure(n: Nutrient, amount: number, dailyTarget: number | undefined, lowBp: number, highBp: number): NutrientFigure {
+  if (dailyTarget === undefined) return { amount, low: null, high: null, attainment: 'none' };
+  const t = Math.round(dailyTarget * 1000);
+  const low = Math.round((t * lowBp) / 10_000);
+  const high = Math.round((t * highBp) / 10_000);
+  const attainment: Attainment = amount < low ? 'low' : n === 'energy' && amount > high ? 'high' : 'ok';
+  return { amount, low, high, attainment };
+}
+
+/** Per day and age group: cost, nutrients against the targets, variety (see the rules above). */
+export function analyse(ctx: Ctx, weekStart: string, lines: MenuLineView[]): { days: DayAnalysis[]; weekVariety: number } {
+  const profile = profileFor(ctx, weekStart);
+  const comps = compositionsOf(ctx, lines.map((l) => l.ingredientId));
+  const units = new Map<string, string>();
+  for (const idv of new Set(lines.map((l) => l.ingredientId))) {
+    units.set(idv, (ctx.db.prepare('SELECT unit FROM ingredients WHERE id = ?').get(idv) as { unit: string }).unit);
+  }
+  const days: DayAnalysis[] = [];
+  const keys = [...new Set(lines.map((l) => `${l.day}|${l.ageGroup}`))].sort();
+  const groupOrder = profile.menuAgeGroups.map((g) => g.code);
+  keys.sort((a, b) => {
+    const [da, ga] = a.split('|');
+    const [db, gb] = b.split('|');
+    return da !== db ? (da < db ? -1 : 1) : groupOrder.indexOf(ga) - groupOrder.indexOf(gb);
+  });
+  for (const key of keys) {
+    const [day, code] = key.split('|');
+    const group = profile.menuAgeGroups.find((g) => g.code === code);
+    const mine = lines.filter((l) => l.day === day && l.ageGroup === code);
+    const meals = MEALS.filter((m) => mine.some((l) => l.meal === m));
+    const missing: string[] = [];
+    let costMilli = 0n;
+    let costKnown = true;
+    const sums = Object.fromEntries(NUTRIENTS.map((n) => [n, 0n])) as Record<Nutrient, bigint>;
+    for (const l of mine) {
+      const comp = comps.get(l.ingredientId);
+      const price = lastPriceOn(ctx, l.ingredientId, day);
+      const grams = unitGramsOf(units.get(l.ingredientId) as string, comp);
+      if (price === null) {
+        costKnown = false;
+        missing.push(`${l.ingredientName}无验收价格`);
+      } else if (grams === null) {
+        costKnown = false;
+        missing.push(`${l.ingredientName}的单位“${units.get(l.ingredientId)}”未登记每单位克数`);
+      } else {
+        costMilli += divHalfUp(BigInt(l.qtyMg) * BigInt(price), BigInt(grams));
+      }
+      if (!comp) {
+        missing.push(`${l.ingredientName}未登记营养成分`);
+        continue;
+      }
+      for (const n of NUTRIENTS) {
+        const v = comp[NUTRIENT_COLUMNS[n] as keyof CompositionRow] as number | null;
+        if (v !== null) sums[n] += BigInt(l.qtyMg) * BigInt(comp.edible_bp) * BigInt(v);
+      }
+    }
+    const lowBp = meals.reduce((s, m) => s + profile.menuMealSharesBp[m][0], 0);
+    const highBp = meals.reduce((s, m) => s + profile.menuMealSharesBp[m][1], 0);
+    const nutrients = Object.fromEntries(
+      NUTRIENTS.map((n) => [n, figure(n, Number(divHalfUp(sums[n], 1_000_000_000n)), group?.targets[n], lowBp, highBp)]),
+    ) as Record<Nutrient, NutrientFigure>;
+    days.push({
+      day,
+      ageGroup: code,
+      ageGroupLabel: group?.label ?? code,
+      meals,
+      costFen: costKnown ? Number(divHalfUp(costMilli, 1000n)) : null,
+      missing: [...new Set(missing)],
+      nutrients,
+      variety: new Set(lines.filter((l) => l.day === day).map((l) => l.ingredientId)).size,
+    });
+  }
+  return { days, weekVariety: new Set(lines.map((l) => l.ingredientId)).size };
+}
+
+function reviews(ctx: Ctx, menuId: string): MenuView['reviews'] {
+  return ctx.db
+    .prepare(
+      `SELECT r.decision, r.remark, r.reviewed_at AS reviewedAt, u.display_name AS reviewedByName FROM menu_reviews r JOIN users u ON u.id = r.reviewed_by
+       WHERE r.menu_id = ? ORDER BY r.seq`,
+    )
+    .all(menuId) as MenuView['reviews'];
+}
+
+export function getMenu(ctx: Ctx, id: string): MenuView {
+  const r = menuRow(ctx, id);
+  const lines = menuLines(ctx, id);
+  const profile = profileFor(ctx, r.week_start);
+  const { days, weekVariety } = analyse(ctx, r.week_start, lines);
+  return {
+    id: r.id,
+    weekStart: r.week_start,
+    status: r.status,
+    note: r.note,
+    lines,
+    createdByName: r.created_by_name,
+    submittedAt: r.submitted_at,
+    submittedByName: r.submitted_by_name,
+    submittedByMe: r.submitted_by !== null && r.submitted_by === ctx.session?.userId,
+    approvedAt: r.approved_at,
+    approvedByName: r.approved_by_name,
+    reviews: reviews(ctx, id),
+    analysis: days,
+    weekVariety,
+    varietyPerDay: profile.menuVarietyPerDay,
+    varietyPerWeek: profile.menuVarietyPerWeek,
+    ageGroups: profile.menuAgeGroups.map((g) => ({ code: g.code, label: g.label })),
+  };
+}
+
+export function listMenus(ctx: Ctx, from: string, to: string): MenuSummary[] {
+  return ctx.db
+    .prepare(
+      `SELECT m.id, m.week_start AS weekStart, m.status, m.submitted_at AS submittedAt, m.approved_at AS approvedAt, au.display_name AS approvedByName,
+         (SELECT count(DISTINCT l.day || l.meal || l.dish) FROM menu_items l WHERE l.menu_id = m.id) AS dishes
+       FROM menus m LEFT JOIN users au ON au.id = m.approved_by WHERE m.week_start BETWEEN ? AND ? ORDER BY m.week_start DESC`,
+    )
+    .all(addDays(from, -6), to) as MenuSummary[];
+}
+
+function menuAudit(ctx: Ctx, id: string) {
+  return (after: Record<string, unknown>) =>
+    withRows(after, groupRows(ctx, 'menus', 'id', id), groupRows(ctx, 'menu_items', 'menu_id', id), groupRows(ctx, 'menu_reviews', 'menu_id', id));
+}
+
+export function saveMenu(ctx: Ctx, v: { id: string | null; weekStart: string; note: string; lines: MenuLine[] }): MenuView {
+  const weekday = new Date(`${v.weekStart}T00:00:00Z`).getUTCDay();
+  if (weekday !== 1) throw new ApiError('VALIDATION', `${v.weekStart} 不是星期一：带量食谱按周填写，请选择该周的星期一`);
+  const end = addDays(v.weekStart, 6);
+  const profile = profileFor(ctx, v.weekStart);
+  const groups = new Map(profile.menuAgeGroups.map((g) => [g.code, g.label]));
+  const seen = new Set<string>();
+  v.lines.forEach((l, i) => {
+    const at = `第 ${i + 1} 行（${l.day} ${MEAL_LABELS[l.meal]} ${l.dish}）`;
+    if (l.day < v.weekStart || l.day > end) throw new ApiError('VALIDATION', `${at}：日期不在 ${v.weekStart} 至 ${end} 这一周`);
+    if (!groups.has(l.ageGroup)) throw new ApiError('VALIDATION', `${at}：年龄组“${l.ageGroup}”不在区域配置的年龄组中（${[...groups.values()].join('、')}）`);
+    const ing = ctx.db.prepare('SELECT name, banned, disabled FROM ingredients WHERE id = ?').get(l.ingredientId) as { name: string; banned: number; disabled: number } | undefined;
+    if (!ing) throw new ApiError('NOT_FOUND', `${at}：找不到该食材`);
+    if (ing.banned) throw new ApiError('RULE', `${at}：${ing.name} 是禁止供应的食材`);
+    const k = `${l.day}|${l.meal}|${l.dish}|${l.ingredientId}|${l.ageGroup}`;
+    if (seen.has(k)) throw new ApiError('VALIDATION', `${at}：${ing.name}（${groups.get(l.ageGroup)}）重复填写`);
+    seen.add(k);
+  });
+  const user = currentUser(ctx);
+  const at = ctx.now().toISOString();
+  let id = v.id;
+  let before: MenuRow | null = null;
+  if (id) {
+    before = menuRow(ctx, id);
+    if (before.status === 'approved') throw new ApiError('CONFLICT', `带量食谱 ${before.week_start} 已审定公布，不能修改`);
+    assertStatus(loadDoc(ctx, 'menus', id), ['draft'], 'save', { submitted: '请等待家委会审定；退回后可修改' });
+    if (before.week_start !== v.weekStart) throw new ApiError('VALIDATION', '带量食谱的周次不能修改');
+    ctx.db.prepare('UPDATE menus SET note = ?, updated_at = ?, updated_by = ? WHERE id = ?').run(v.note, at, user.userId, id);
+    ctx.db.prepare('DELETE FROM menu_items WHERE menu_id = ?').run(id);
+  } else {
+    const other = ctx.db.prepare('SELECT id FROM menus WHERE week_start = ?').get(v.weekStart) as { id: string } | undefined;
+    if (other) throw new ApiError('CONFLICT', `${v.weekStart} 这一周已有带量食谱：请打开它修改`);
+    id = uuidv7(ctx.now().getTime());
+    ctx.db
+      .prepare(`INSERT INTO menus (id, origin, week_start, status, note, created_at, created_by, updated_at, updated_by) VALUES (?, ?, ?, 'draft', ?, ?, ?, ?, ?)`)
+      .run(id, ctx.installationId, v.weekStart, v.note, at, user.userId, at, user.userId);
+  }
+  const ins = ctx.db.prepare('INSERT INTO menu_items (menu_id, line_no, day, meal, dish, ingredient_id, age_group, qty_mg) VALUES (?, ?, ?, ?, ?, ?, ?, ?)');
+  v.lines.forEach((l, i) => ins.run(id, i + 1, l.day, l.meal, l.dish, l.ingredientId, l.ageGroup, l.qtyMg));
+  audit(ctx, before ? 'update' : 'create', 'menus', id, before ? { status: before.status } : null, menuAudit(ctx, id)({ weekStart: v.weekStart, lines: v.lines.length }));
+  return getMenu(ctx, id);
+}
+
+export function submitMenu(ctx: Ctx, id: string): MenuView {
+  const r = menuRow(ctx, id);
+  if (r.status === 'approved') throw new ApiError('CONFLICT', `带量食谱 ${r.week_start} 已审定公布，不能再提交`);
+  assertStatus(loadDoc(ctx, 'menus', id), ['draft'], 'submit');
+  if (!ctx.db.prepare('SELECT 1 FROM menu_items WHERE menu_id = ?').get(id)) throw new ApiError('RULE', `带量食谱 ${r.week_start} 没有菜品，不能提交`);
+  const user = currentUser(ctx);
+  ctx.db.prepare(`UPDATE menus SET status = 'submitted', submitted_at = ?, submitted_by = ? WHERE id = ?`).run(ctx.now().toISOString(), user.userId, id);
+  audit(ctx, 'submit', 'menus', id, { status: 'draft' }, menuAudit(ctx, id)({ status: 'submitted' }));
+  return getMenu(ctx, id);
+}
+
+export function reviewMenu(ctx: Ctx, v: { id: string; decision: ReviewDecision; remark: string }): MenuView {
+  const r = menuRow(ctx, v.id);
+  if (r.status === 'approved') throw new ApiError('CONFLICT', `带量食谱 ${r.week_start} 已审定，不能重复审定`);
+  assertStatus(loadDoc(ctx, 'menus', v.id), ['submitted'], v.decision === 'approved' ? 'approve' : 'withdraw');
+  const user = currentUser(ctx);
+  if (r.submitted_by === user.userId) throw new ApiError('FORBIDDEN', `带量食谱 ${r.week_start} 是您提交的：须由另一位家委会代表审定`);
+  const at = ctx.now().toISOString();
+  const seq = (ctx.db.prepare('SELECT coalesce(max(seq), 0) + 1 AS n FROM menu_reviews WHERE menu_id = ?').get(v.id) as { n: number }).n;
+  ctx.db.prepare('INSERT INTO menu_reviews (menu_id, seq, decision, remark, reviewed_at, reviewed_by) VALUES (?, ?, ?, ?, ?, ?)').run(v.id, seq, v.decision, v.remark, at, user.userId);
+  if (v.decision === 'approved') {
+    ctx.db.prepare(`UPDATE menus SET status = 'approved', approved_at = ?, approved_by = ? WHERE id = ?`).run(at, user.userId, v.id);
+  } else {
+    ctx.db.prepare(`UPDATE menus SET status = 'draft', submitted_at = NULL, submitted_by = NULL WHERE id = ?`).run(v.id);
+  }
+  audit(ctx, v.decision === 'approved' ? 'approve' : 'send_back', 'menus', v.id, { status: 'submitted' }, menuAudit(ctx, v.id)({ decision: v.decision, remark: v.remark }));
+  return getMenu(ctx, v.id);
+}
+
+/** The dishes an approved menu plans for a day and meal (the expected 留样 list). */
+export function plannedDishes(ctx: Ctx, from: string, to: string): { day: string; meal: Meal; dish: string }[] {
+  return ctx.db
+    .prepare(
+      `SELECT DISTINCT l.day, l.meal, l.dish FROM menu_items l JOIN menus m ON m.id = l.menu_id
+       WHERE m.status = 'approved' AND l.day BETWEEN ? AND ? ORDER BY l.day, ${MEAL_ORDER}, l.dish`,
+    )
+    .all(from, to) as { day: string; meal: Meal; dish: string }[];
+}

@@ -1,0 +1,133 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import ExcelJS from 'exceljs';
+import type { FoodSafetyMonthReport } from '../../../../shared/api/menus.ts';
+import { chinaDate, lastDayOfMonth, monthWords } from '../../../../shared/calendar.ts';
+import { ApiError } from '../../../../shared/errors.ts';
+import { CERT_STATE_LABELS } from '../../../../shared/labels-foodsafety.ts';
+import { MENU_STATUS_LABELS } from '../../../../shared/labels-menus.ts';
+import { MEAL_LABELS, MEALS, type Meal } from '../../../../shared/labels-storeroom.ts';
+import type { Ctx } from '../../context.ts';
+import { mealFindings } from '../foodsafety/meals.ts';
+import { sampleFindings } from '../foodsafety/samples.ts';
+import { certState, checkFindings } from '../foodsafety/staff.ts';
+
+/**
+ * 食品安全月报 (issue 17): the month's food-safety records in one A4 sheet — per 上课日 up to the month's end (or
+ * today), the meals sampled and accompanied and the staff checked; the counts; the findings (留样, 陪餐, 晨检) and the
+ * follow-ups; the staff's certificates; the menus of the weeks touching the month and their 审定; the complaints and
+ * who closed them. Its own workbook (the disclosure workbook is not changed).
+ */
+export function foodSafetyMonth(ctx: Ctx, month: string): FoodSafetyMonthReport {
+  const from = `${month}-01`;
+  const last = lastDayOfMonth(month);
+  const today = chinaDate(ctx.now());
+  const to = last < today ? last : today;
+  const school = ctx.db.prepare('SELECT name FROM school').get() as { name: string } | undefined;
+  const mealsOf = (sql: string, day: string): Meal[] => {
+    const got = new Set((ctx.db.prepare(sql).all(day) as { meal: Meal }[]).map((r) => r.meal));
+    return MEALS.filter((m) => got.has(m));
+  };
+  const schoolDays = from <= to ? (ctx.db.prepare('SELECT day FROM school_days WHERE day BETWEEN ? AND ? ORDER BY day').all(from, to) as { day: string }[]) : [];
+  const days = schoolDays.map(({ day }) => ({
+    date: day,
+    sampledMeals: mealsOf(`SELECT DISTINCT meal FROM food_samples WHERE sample_date = ? AND status = 'confirmed'`, day),
+    accompaniedMeals: mealsOf(`SELECT DISTINCT meal FROM accompanied_meals WHERE meal_date = ? AND status = 'confirmed'`, day),
+    checked: (ctx.db.prepare(`SELECT count(*) AS n FROM morning_checks WHERE check_date = ? AND status = 'confirmed'`).get(day) as { n: number }).n,
+    staff: (ctx.db.prepare(`SELECT count(*) AS n FROM canteen_staff WHERE active = 1 AND substr(created_at, 1, 10) <= ?`).get(day) as { n: number }).n,
+  }));
+  const samples = ctx.db
+    .prepare(
+      `SELECT count(*) AS count, coalesce(sum(EXISTS (SELECT 1 FROM food_sample_discards d WHERE d.sample_id = s.id AND d.discarded_at < s.keep_until)), 0) AS earlyDiscards
+       FROM food_samples s WHERE s.sample_date BETWEEN ? AND ? AND s.status = 'confirmed'`,
+    )
+    .get(from, last) as { count: number; earlyDiscards: number };
+  const meals = ctx.db
+    .prepare(
+      `SELECT count(*) AS count, coalesce(sum(problem <> ''), 0) AS problems, coalesce(sum(EXISTS (SELECT 1 FROM meal_followups f WHERE f.meal_id = m.id)), 0) AS followedUp
+       FROM accompanied_meals m WHERE m.meal_date BETWEEN ? AND ? AND m.status = 'confirmed'`,
+    )
+    .get(from, last) as { count: number; problems: number; followedUp: number };
+  const findings = [...sampleFindings(ctx, month), ...mealFindings(ctx, month), ...checkFindings(ctx, month)]
+    .sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : 0))
+    .map((f) => f.text);
+  const staff = (
+    ctx.db
+      .prepare(
+        `SELECT s.name, s.cert_expiry AS certExpiry,
+           (SELECT count(*) FROM morning_checks c WHERE c.staff_id = s.id AND c.status = 'confirmed' AND c.check_date BETWEEN ? AND ?) AS checkedDays
+         FROM canteen_staff s WHERE s.active = 1 ORDER BY s.created_at, s.id`,
+      )
+      .all(from, last) as { name: string; certExpiry: string | null; checkedDays: number }[]
+  ).map((s) => ({ ...s, certState: CERT_STATE_LABELS[certState(s.certExpiry, last)] }));
+  const menus = ctx.db
+    .prepare(
+      `SELECT m.week_start AS weekStart, m.status, m.approved_at AS approvedAt, u.display_name AS approvedByName FROM menus m LEFT JOIN users u ON u.id = m.approved_by
+       WHERE m.week_start BETWEEN date(?, '-6 days') AND ? ORDER BY m.week_start`,
+    )
+    .all(from, last) as FoodSafetyMonthReport['menus'];
+  const complaints = (
+    ctx.db
+      .prepare(
+        `SELECT c.received_date AS date, c.content, f.action, fu.display_name AS closedByName FROM complaints c
+         LEFT JOIN complaint_followups f ON f.complaint_id = c.id LEFT JOIN users fu ON fu.id = f.closed_by
+         WHERE c.received_date BETWEEN ? AND ? AND c.status = 'confirmed' ORDER BY c.received_date, c.created_at`,
+      )
+      .all(from, last) as { date: string; content: string; action: string | null; closedByName: string | null }[]
+  ).map((c) => ({ date: c.date, content: c.content, closed: c.action !== null, action: c.action ?? '', closedByName: c.closedByName ?? '' }));
+  return { month, schoolName: school?.name ?? '', days, samples, meals, findings, staff, menus, complaints };
+}
+
+const mealWords = (ms: Meal[]) => (ms.length ? ms.map((m) => MEAL_LABELS[m]).join('、') : '无');
+const utcDate = (iso: string) => new Date(Date.UTC(Number(iso.slice(0, 4)), Number(iso.slice(5, 7)) - 1, Number(iso.slice(8, 10))));
+
+/** The 月报 as an A4 workbook of one sheet, written with exceljs's streaming writer; returns its path. */
+export async function writeFoodSafetyMonth(ctx: Ctx, month: string, dir: string | undefined): Promise<{ xlsxPath: string }> {
+  const r = foodSafetyMonth(ctx, month);
+  const outDir = dir ?? (ctx.dataDir ? path.join(ctx.dataDir, 'exports') : null);
+  if (!outDir) throw new ApiError('VALIDATION', '请指定导出文件夹');
+  fs.mkdirSync(outDir, { recursive: true });
+  const xlsxPath = path.join(outDir, `食品安全月报_${month}.xlsx`);
+  const wb = new ExcelJS.stream.xlsx.WorkbookWriter({ filename: xlsxPath, useStyles: true });
+  const ws = wb.addWorksheet('食品安全月报', {
+    pageSetup: { paperSize: 9, orientation: 'portrait', fitToPage: true, fitToWidth: 1, fitToHeight: 0, margins: { left: 0.5, right: 0.5, top: 0.6, bottom: 0.7, header: 0.3, footer: 0.3 } },
+    headerFooter: { oddFooter: '&C第 &P 页，共 &N 页' },
+  });
+  ws.columns = [{ width: 14 }, { width: 22 }, { width: 22 }, { width: 14 }, { width: 30 }];
+  const font = { name: '宋体', size: 11, charset: 134 };
+  const bold = { font: { ...font, bold: true } };
+  const THIN = { style: 'thin' } as const;
+  const cell = { font, border: { top: THIN, left: THIN, bottom: THIN, right: THIN } };
+  const add = (values: (string | number | Date)[], style: Partial<ExcelJS.Style> = { font }) => {
+    const row = ws.addRow(values);
+    row.eachCell((c) => {
+      c.style = style;
+      if (c.value instanceof Date) c.style = { ...style, numFmt: 'yyyy-mm-dd' };
+    });
+    row.commit();
+  };
+  const { y, m } = { y: Number(month.slice(0, 4)), m: Number(month.slice(5, 7)) };
+  add([`${r.schoolName} ${y}年${m}月食品安全月报`], { font: { ...font, size: 16, bold: true } });
+  add([`统计至 ${days0(r)}；${monthWords(month)}`]);
+  add(['一、留样、陪餐与晨检（按上课日）'], bold);
+  add(['日期', '留样餐次', '陪餐餐次', '晨检人数', '应检人数'], { ...cell, font: { ...font, bold: true } });
+  for (const d of r.days) add([utcDate(d.date), mealWords(d.sampledMeals), mealWords(d.accompaniedMeals), d.checked, d.staff], cell);
+  add([`留样 ${r.samples.count} 份，其中提前处理 ${r.samples.earlyDiscards} 份；陪餐 ${r.meals.count} 次，提出问题 ${r.meals.problems} 个，已整改 ${r.meals.followedUp} 个`]);
+  add(['二、发现的问题与整改'], bold);
+  if (r.findings.length === 0) add(['无']);
+  r.findings.forEach((f, i) => add([`${i + 1}. ${f}`]));
+  add(['三、从业人员晨检与健康证'], bold);
+  add(['姓名', '健康证有效期', '健康证状态', '本月晨检天数'], { ...cell, font: { ...font, bold: true } });
+  for (const s of r.staff) add([s.name, s.certExpiry ? utcDate(s.certExpiry) : '未登记', s.certState, s.checkedDays], cell);
+  add(['四、带量食谱审定'], bold);
+  add(['周一日期', '状态', '审定时间', '审定人'], { ...cell, font: { ...font, bold: true } });
+  for (const mm of r.menus) add([utcDate(mm.weekStart), MENU_STATUS_LABELS[mm.status], mm.approvedAt ? chinaDate(new Date(mm.approvedAt)) : '', mm.approvedByName ?? ''], cell);
+  add(['五、投诉及处理'], bold);
+  add(['日期', '投诉内容', '处理结果', '处理人', '状态'], { ...cell, font: { ...font, bold: true } });
+  for (const c of r.complaints) add([utcDate(c.date), c.content, c.action, c.closedByName, c.closed ? '已处理' : '待处理'], cell);
+  ws.commit();
+  await wb.commit();
+  return { xlsxPath };
+}
+
+const days0 = (r: FoodSafetyMonthReport) => (r.days.length ? r.days[r.days.length - 1].date : `${r.month}-01`);
