@@ -6,7 +6,7 @@ declare global {
     canteen: {
       invoke(name: string, input: unknown): Promise<ApiResult<unknown>>;
       /** The shell's native folder/file dialog (Electron only; absent in a browser, where paths are typed). */
-      pickPath?(kind: 'backupFolder' | 'backupFile'): Promise<ApiResult<string | null>>;
+      pickPath?(kind: 'backupFolder' | 'backupFile' | 'packageFolder'): Promise<ApiResult<string | null>>;
     };
   }
 }

@@ -8,7 +8,7 @@ import dayjs from 'dayjs';
 import 'dayjs/locale/zh-cn';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
-import { Shell } from './Shell.tsx';
+import { Root } from './Root.tsx';
 import { THEME } from './theme.ts';
 
 type Locale = NonNullable<ConfigProviderProps['locale']>;
@@ -21,7 +21,7 @@ createRoot(document.getElementById('root')!).render(
   <StrictMode>
     <ConfigProvider locale={zhCN} button={{ autoInsertSpace: false }} theme={THEME}>
       <AntApp style={{ height: '100%' }}>
-        <Shell />
+        <Root />
       </AntApp>
     </ConfigProvider>
   </StrictMode>,

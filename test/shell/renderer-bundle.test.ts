@@ -59,5 +59,8 @@ describe('built renderer', () => {
   it('bundles no module of zod and no contract module shared/api/*.ts (only types come from there)', () => {
     expect(sources.filter((s) => s.includes('node_modules/zod/'))).toEqual([]);
     expect(sources.filter((s) => s.startsWith('shared/api/'))).toEqual([]);
+    // The centre's contract (issue 18) likewise; its roles module is zod-free and may be bundled.
+    expect(sources.filter((s) => s === 'shared/centre/api.ts')).toEqual([]);
+    expect(sources).toContain('shared/centre/roles.ts');
   });
 });

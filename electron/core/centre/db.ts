@@ -13,7 +13,7 @@ import { ApiError } from '../../../shared/errors.ts';
  * Tables hold each imported package's rows keyed by (school_code, month, revision); `current_packages` is the newest
  * revision per school and month, which every view reads.
  */
-export const CENTRE_SCHEMA_VERSION = 1;
+export const CENTRE_SCHEMA_VERSION = 2;
 
 const SCHEMA = `
 CREATE TABLE centre_meta (key VARCHAR PRIMARY KEY, value VARCHAR NOT NULL);
@@ -105,6 +105,21 @@ CREATE VIEW current_packages AS
   SELECT * FROM packages QUALIFY revision = max(revision) OVER (PARTITION BY school_code, month);
 `;
 
+/**
+ * Version 2: the centre's people, for the app's login (centre admin, centre reviewer). A version-1 file (made by the
+ * CLI before the app could open a centre) gains the table when opened.
+ */
+const USERS = `
+CREATE TABLE centre_users (
+  username VARCHAR PRIMARY KEY,
+  display_name VARCHAR NOT NULL,
+  role VARCHAR NOT NULL CHECK (role IN ('centre_admin', 'centre_reviewer')),
+  password_hash VARCHAR NOT NULL CHECK (password_hash LIKE 'scrypt$%'),
+  disabled BOOLEAN NOT NULL DEFAULT false,
+  created_at VARCHAR NOT NULL
+);
+`;
+
 export interface Centre {
   file: string;
   instance: DuckDBInstance;
@@ -148,12 +163,19 @@ export async function openCentre(file: string, opts: { create?: boolean } = {}):
     if (!exists) {
       await conn.run('BEGIN TRANSACTION');
       await conn.run(SCHEMA);
+      await conn.run(USERS);
       await conn.run(`INSERT INTO centre_meta VALUES ('schema_version', ?)`, [String(CENTRE_SCHEMA_VERSION)]);
       await conn.run('COMMIT');
     } else {
       const v = await rows(conn, `SELECT value FROM centre_meta WHERE key = 'schema_version'`).catch(() => null);
       if (!v || v.length !== 1) throw new ApiError('VALIDATION', `${abs} 不是中心数据库`);
       if (Number(v[0].value) > CENTRE_SCHEMA_VERSION) throw new ApiError('VALIDATION', `中心数据库 ${abs} 的版本较新（${v[0].value}），请升级本软件`);
+      if (Number(v[0].value) === 1) {
+        await conn.run('BEGIN TRANSACTION');
+        await conn.run(USERS);
+        await conn.run(`UPDATE centre_meta SET value = ? WHERE key = 'schema_version'`, [String(CENTRE_SCHEMA_VERSION)]);
+        await conn.run('COMMIT');
+      }
     }
   } catch (e) {
     centre.close();

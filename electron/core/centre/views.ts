@@ -248,3 +248,32 @@ export async function inspectionView(c: Centre, month: string): Promise<CentreVi
     rows: r,
   };
 }
+
+/** The items bought in a month (name + spec + unit), with how many schools bought each: the chart's item picker. */
+export async function monthItems(c: Centre, month: string): Promise<{ item: string; spec: string; unit: string; schools: number }[]> {
+  const r = await rows(
+    c.conn,
+    `SELECT l.item, l.spec, l.unit, count(DISTINCT l.school_code) AS schools
+     FROM current_packages p JOIN purchases l USING (school_code, month, revision)
+     WHERE p.month = ? GROUP BY ALL HAVING sum(l.qty_milli) > 0 ORDER BY schools DESC, l.item, l.spec, l.unit`,
+    [month],
+  );
+  return r.map((x) => ({ item: String(x.item), spec: String(x.spec), unit: String(x.unit), schools: Number(x.schools) }));
+}
+
+/**
+ * One item's price by school over months (the 食材价格 chart): each school's average unit price of the item (name +
+ * spec + unit) in each month it bought it, half-up to the fen as in priceView.
+ */
+export async function priceHistory(c: Centre, item: { item: string; spec: string; unit: string }): Promise<{ schoolCode: string; schoolName: string; month: string; avgPriceFen: number }[]> {
+  const r = await rows(
+    c.conn,
+    `SELECT p.school_code, coalesce(s.name, p.school_name) AS school_name, p.month,
+       CAST((2 * CAST(sum(l.amount_fen) AS HUGEINT) * 1000 + sum(l.qty_milli)) // (2 * sum(l.qty_milli)) AS BIGINT) AS avg_price_fen
+     FROM current_packages p JOIN purchases l USING (school_code, month, revision) LEFT JOIN schools s ON s.code = p.school_code
+     WHERE l.item = ? AND l.spec = ? AND l.unit = ?
+     GROUP BY ALL HAVING sum(l.qty_milli) > 0 ORDER BY p.month, p.school_code`,
+    [item.item, item.spec, item.unit],
+  );
+  return r.map((x) => ({ schoolCode: String(x.school_code), schoolName: String(x.school_name), month: String(x.month), avgPriceFen: Number(x.avg_price_fen) }));
+}

@@ -1,0 +1,128 @@
+import path from 'node:path';
+import type { CentreInput, CentreMethodName, CentreOutput, CentreSession, CentreUser, CentreViewName } from '../../../shared/centre/api.ts';
+import type { CentreRole } from '../../../shared/centre/roles.ts';
+import { ApiError } from '../../../shared/errors.ts';
+import { DUMMY_HASH, hashPassword, verifyPassword } from '../domains/people/passwords.ts';
+import { rows, type Centre } from './db.ts';
+import { writeViewsWorkbook } from './export.ts';
+import { enrolSchool, importFolder } from './import.ts';
+import { inspectionView, monthItems, priceHistory, priceView, submissionView, supplierView, surplusView, type CentreView } from './views.ts';
+import { formatFingerprint } from '../package/signing-key.ts';
+
+/** What a centre handler sees: the database, the clock, who is logged in and with which role (set by the dispatcher). */
+export interface CentreCtx {
+  centre: Centre;
+  now: () => Date;
+  dataDir: string;
+  readonly session: { username: string } | null;
+  setSession(s: { username: string } | null): void;
+  role: CentreRole | null;
+}
+
+type CentreHandler<K extends CentreMethodName> = (ctx: CentreCtx, input: Exclude<CentreInput<K>, undefined>) => Promise<CentreOutput<K>>;
+
+async function centreName(ctx: CentreCtx): Promise<string | null> {
+  const r = await rows(ctx.centre.conn, `SELECT value FROM centre_meta WHERE key = 'centre_name'`);
+  return r[0] ? String(r[0].value) : null;
+}
+
+async function sessionOf(ctx: CentreCtx, username: string): Promise<CentreSession> {
+  const u = (await rows(ctx.centre.conn, 'SELECT username, display_name, role FROM centre_users WHERE username = ? AND NOT disabled', [username]))[0];
+  if (!u) throw new ApiError('UNAUTHENTICATED', '请先登录');
+  return { username: String(u.username), displayName: String(u.display_name), role: u.role as CentreRole, centreName: (await centreName(ctx)) ?? '' };
+}
+
+async function userCount(ctx: CentreCtx): Promise<number> {
+  return Number((await rows(ctx.centre.conn, 'SELECT count(*) AS n FROM centre_users'))[0].n);
+}
+
+async function userRow(ctx: CentreCtx, username: string): Promise<CentreUser> {
+  const u = (await rows(ctx.centre.conn, 'SELECT * FROM centre_users WHERE username = ?', [username]))[0];
+  return { username: String(u.username), displayName: String(u.display_name), role: u.role as CentreRole, disabled: Boolean(u.disabled), createdAt: String(u.created_at) };
+}
+
+async function addUser(ctx: CentreCtx, u: { username: string; displayName: string; role: CentreRole; password: string }): Promise<void> {
+  if ((await rows(ctx.centre.conn, 'SELECT 1 FROM centre_users WHERE lower(username) = lower(?)', [u.username])).length) {
+    throw new ApiError('CONFLICT', `用户名“${u.username}”已存在`);
+  }
+  await ctx.centre.conn.run('INSERT INTO centre_users (username, display_name, role, password_hash, disabled, created_at) VALUES (?, ?, ?, ?, false, ?)', [
+    u.username, u.displayName, u.role, hashPassword(u.password), ctx.now().toISOString(),
+  ]);
+}
+
+async function view(ctx: CentreCtx, name: CentreViewName, month: string, page: { limit?: number; offset?: number } = {}): Promise<CentreView> {
+  const c = ctx.centre;
+  switch (name) {
+    case 'submission':
+      return submissionView(c, month);
+    case 'surplus':
+      return surplusView(c, { month });
+    case 'price':
+      return priceView(c, month, page);
+    case 'supplier':
+      return supplierView(c, month);
+    case 'inspection':
+      return inspectionView(c, month);
+  }
+}
+
+export const centreHandlers: { [K in CentreMethodName]: CentreHandler<K> } = {
+  'start.kind': async () => 'centre',
+  'centre.status': async (ctx) => ({ initialized: (await userCount(ctx)) > 0, centreName: await centreName(ctx), file: ctx.centre.file }),
+  'centre.setup': async (ctx, input) => {
+    if ((await userCount(ctx)) > 0) throw new ApiError('CONFLICT', '中心数据库已建立管理员，请登录');
+    await ctx.centre.conn.run(`INSERT OR REPLACE INTO centre_meta VALUES ('centre_name', ?)`, [input.centreName]);
+    await addUser(ctx, { username: input.adminUsername, displayName: input.adminName, role: 'centre_admin', password: input.password });
+    ctx.setSession({ username: input.adminUsername });
+    return sessionOf(ctx, input.adminUsername);
+  },
+  'auth.login': async (ctx, input) => {
+    const u = (await rows(ctx.centre.conn, 'SELECT username, password_hash, disabled FROM centre_users WHERE lower(username) = lower(?)', [input.username]))[0];
+    // The same scrypt for an unknown name as for a wrong password: the time does not tell which.
+    const ok = verifyPassword(input.password, u ? String(u.password_hash) : DUMMY_HASH) && Boolean(u);
+    if (!ok || !u) throw new ApiError('UNAUTHENTICATED', '用户名或密码不正确');
+    if (u.disabled) throw new ApiError('UNAUTHENTICATED', '该用户已停用，请联系中心管理员');
+    ctx.setSession({ username: String(u.username) });
+    return sessionOf(ctx, String(u.username));
+  },
+  'auth.logout': async (ctx) => {
+    ctx.setSession(null);
+    return null;
+  },
+  'auth.me': async (ctx) => (ctx.session && ctx.role ? sessionOf(ctx, ctx.session.username) : null),
+  'users.list': async (ctx) => {
+    const r = await rows(ctx.centre.conn, 'SELECT username FROM centre_users ORDER BY created_at, username');
+    return Promise.all(r.map((x) => userRow(ctx, String(x.username))));
+  },
+  'users.create': async (ctx, input) => {
+    await addUser(ctx, input);
+    return userRow(ctx, input.username);
+  },
+  'schools.list': async (ctx) => {
+    const r = await rows(
+      ctx.centre.conn,
+      `SELECT s.code, s.name, s.fingerprint, s.enrolled_at, count(p.month) AS packages, max(p.month) AS last_month
+       FROM schools s LEFT JOIN packages p ON p.school_code = s.code GROUP BY ALL ORDER BY s.code`,
+    );
+    return r.map((x) => ({
+      code: String(x.code), name: String(x.name), fingerprint: formatFingerprint(String(x.fingerprint)), enrolledAt: String(x.enrolled_at),
+      packages: Number(x.packages), lastMonth: x.last_month === null ? null : String(x.last_month),
+    }));
+  },
+  'schools.enrol': async (ctx, input) => enrolSchool(ctx.centre, input, ctx.now()),
+  'packages.import': async (ctx, input) => {
+    const dir = path.resolve(input.dir);
+    return (await importFolder(ctx.centre, dir, ctx.now())).map((o) => ({ ...o }));
+  },
+  'views.months': async (ctx) => (await rows(ctx.centre.conn, 'SELECT DISTINCT month FROM packages ORDER BY month DESC')).map((r) => String(r.month)),
+  'views.show': async (ctx, input) => view(ctx, input.view, input.month, { limit: input.limit, offset: input.offset }),
+  'views.items': async (ctx, input) => monthItems(ctx.centre, input.month),
+  'views.priceHistory': async (ctx, input) => priceHistory(ctx.centre, { item: input.item, spec: input.spec ?? '', unit: input.unit }),
+  'views.export': async (ctx, input) => {
+    const v = await view(ctx, input.view, input.month);
+    const stamp = ctx.now().toISOString().replace(/[-:]/g, '').slice(0, 15);
+    const safe = v.title.replace(/[\\/:*?"<>|\s]/g, '_');
+    const file = path.join(ctx.dataDir, 'exports', `${safe}_${stamp}.xlsx`);
+    return { file: await writeViewsWorkbook([v], file) };
+  },
+};
