@@ -2,6 +2,7 @@ import { method, z } from './contract.ts';
 import { creditCode, fen, id, isoDate, optionalText, search, text } from './fields.ts';
 import { CATEGORIES, CERT_KINDS, INGREDIENT_KINDS, LICENCE_KINDS, SUPPLIER_KINDS, type Category, type CertKind, type IngredientKind, type LicenceKind, type SupplierKind } from '../domain.ts';
 import { EVERYONE, MASTERDATA_EDITORS } from '../roles.ts';
+import { PACK_UNITS, type PackSizes } from '../units.ts';
 
 export interface Licence {
   kind: LicenceKind;
@@ -34,6 +35,8 @@ export interface Ingredient {
   imported: boolean;
   /** Certificates this ingredient adds to what its category and kind require. */
   requiredCerts: CertKind[];
+  /** Package sizes in base thousandths (1 箱 = 24 盒: { 箱: 24000 }), for receiving in packages (shared/units.ts). */
+  packSizes: PackSizes;
   /** What the profile's rules require of its category, kind and import (cannot be removed), under the rules now. */
   ruleCerts: CertKind[];
   /** What a delivery line of it needs: ruleCerts and requiredCerts together (posting checks this, computed again). */
@@ -94,6 +97,13 @@ const ingredientFields = {
   imported: z.boolean().optional(),
   banned: z.boolean().default(false),
   storable: z.boolean().default(false),
+  /** 1 箱 = 24 盒 → { 箱: 24000 } (thousandths of the base unit); omitted on an update: kept as it is. */
+  packSizes: z
+    .partialRecord(
+      z.enum(PACK_UNITS, { error: `包装单位应为${PACK_UNITS.join('、')}之一` }),
+      z.number({ error: '包装规格必须是数字' }).int({ error: '包装规格必须是千分之一单位的整数' }).min(1, { error: '包装规格必须大于 0' }).max(10_000_000, { error: '包装规格超出允许范围' }),
+    )
+    .optional(),
 };
 
 /** An update carries every field; kind, imported and requiredCerts left out stay as they are. */

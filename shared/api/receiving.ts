@@ -18,9 +18,14 @@ const certNumbers = z
   .partialRecord(z.enum(CERT_KINDS, { error: '证明类型无效' }), optionalText('证明编号', 60))
   .default({});
 
+/**
+ * A line's quantities and unit price are in the unit it was received in (`receivedUnit`, as the supplier billed it:
+ * 斤, 箱…; null is the item's own unit); the core stores the base-unit quantities it converts to (shared/units.ts).
+ */
 const lineSchema = z
   .object({
     ingredientId: id('食材'),
+    receivedUnit: z.string({ error: '计量单位无效' }).trim().min(1, { error: '计量单位无效' }).max(8, { error: '计量单位最多 8 个字' }).nullable().default(null),
     receivedMilli: milli('送货数量').refine((n) => n > 0, { error: '送货数量必须大于 0' }),
     acceptedMilli: milli('合格数量'),
     rejectedMilli: milli('拒收数量').default(0),
@@ -139,6 +144,13 @@ export interface DeliveryLineView extends DeliveryLine {
   amountFen: number;
   /** printed − computed, 0 when no printed amount. */
   differenceFen: number;
+  /** Base thousandths in one received unit (500 for 斤 of an item in 千克), null when received in `unit` itself. */
+  unitSizeMilli: number | null;
+  /** The quantities in the item's own unit (`unit`) and the price per it, as stock and the disclosure see them. */
+  baseReceivedMilli: number;
+  baseAcceptedMilli: number;
+  baseRejectedMilli: number;
+  baseUnitPriceFen: number;
 }
 export interface Inspector {
   userId: string;

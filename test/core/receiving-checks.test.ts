@@ -40,6 +40,7 @@ const ingredient = (id: string, over: Partial<Ingredient>): Ingredient => ({
   kind: 'other',
   imported: false,
   requiredCerts: [],
+  packSizes: {},
   ruleCerts: [],
   effectiveCerts: [],
   banned: false,

@@ -47,7 +47,12 @@ export function withRows<T extends object>(after: T | null, ...snaps: RowSnapsho
 
 /** A delivery's header, lines and inspectors (a draft save rewrites all three). */
 export function deliveryRows(ctx: Ctx, id: string): RowSnapshot[] {
-  return [groupRows(ctx, 'deliveries', 'id', id), groupRows(ctx, 'delivery_lines', 'delivery_id', id), groupRows(ctx, 'delivery_inspectors', 'delivery_id', id)];
+  return [
+    groupRows(ctx, 'deliveries', 'id', id),
+    groupRows(ctx, 'delivery_lines', 'delivery_id', id),
+    groupRows(ctx, 'delivery_inspectors', 'delivery_id', id),
+    groupRows(ctx, 'delivery_line_units', 'delivery_id', id),
+  ];
 }
 
 /** The row just appended to an append-only table numbered by `seq` (its INTEGER PRIMARY KEY), in its own group. */

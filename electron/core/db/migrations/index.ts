@@ -20,6 +20,7 @@ import { cancelStamps } from './0019_cancel_stamps.ts';
 import { expenseKinds } from './0020_expense_kinds.ts';
 import { foodSamples } from './0021_food_samples.ts';
 import { accompaniedMeals } from './0022_accompanied_meals.ts';
+import { kitchenUnits } from './0023_kitchen_units.ts';
 import { menus } from './0024_menus.ts';
 
 export interface Migration {
@@ -51,5 +52,6 @@ export const MIGRATIONS: Migration[] = [
   expenseKinds,
   foodSamples,
   accompaniedMeals,
+  kitchenUnits,
   menus,
 ];

@@ -4,6 +4,7 @@ import { CATEGORY_LABELS, CERT_LABELS, INGREDIENT_KIND_LABELS, type Category, ty
 import { ApiError } from '../../../../shared/errors.ts';
 import { DEFAULT_PROFILE } from '../../../../shared/profile.ts';
 import { INGREDIENT_CLASSIFIERS, type Role } from '../../../../shared/roles.ts';
+import { PACK_UNITS, type PackSizes } from '../../../../shared/units.ts';
 import { audit } from '../../ledger/audit.ts';
 import { currentUser, hasRole, type Ctx } from '../../context.ts';
 import type { Handlers } from '../../handlers.ts';
@@ -33,6 +34,7 @@ interface IngredientRow {
   kind: IngredientKind;
   imported: number;
   required_certs: string;
+  pack_sizes: string;
   banned: number;
   storable: number;
   disabled: number;
@@ -71,6 +73,7 @@ function toRecord(r: IngredientRow): IngredientRecord {
     kind: r.kind,
     imported: r.imported === 1,
     requiredCerts: JSON.parse(r.required_certs) as CertKind[],
+    packSizes: JSON.parse(r.pack_sizes) as PackSizes,
     banned: r.banned === 1,
     storable: r.storable === 1,
     disabled: r.disabled === 1,
@@ -110,7 +113,8 @@ export function getIngredient(ctx: Ctx, id: string): Ingredient {
 }
 
 type SupplierInput = Omit<Supplier, 'id' | 'disabled' | 'updatedAt'> & { disabled?: boolean };
-type IngredientInput = Omit<IngredientRecord, 'id' | 'disabled' | 'updatedAt' | 'kind' | 'imported' | 'requiredCerts'> & {
+type IngredientInput = Omit<IngredientRecord, 'id' | 'disabled' | 'updatedAt' | 'kind' | 'imported' | 'requiredCerts' | 'packSizes'> & {
+  packSizes?: PackSizes;
   kind?: IngredientKind;
   imported?: boolean;
   requiredCerts?: CertKind[];
@@ -166,6 +170,11 @@ export function updateSupplier(ctx: Ctx, id: string, s: SupplierInput): Supplier
   return after;
 }
 
+/** Package sizes stored in the declared unit order, so equal sizes are equal text. */
+function packSizesJson(p: PackSizes): string {
+  return JSON.stringify(Object.fromEntries(PACK_UNITS.filter((u) => p[u]).map((u) => [u, p[u]])));
+}
+
 function assertIngredientUnique(ctx: Ctx, i: IngredientInput, exceptId: string | null): void {
   if (ctx.db.prepare('SELECT 1 FROM ingredients WHERE name = ? AND spec = ? AND id IS NOT ?').get(i.name, i.spec, exceptId)) {
     throw new ApiError('CONFLICT', `已有食材“${i.name}${i.spec ? `（${i.spec}）` : ''}”`);
@@ -210,10 +219,10 @@ export function createIngredient(ctx: Ctx, i: IngredientInput): Ingredient {
   const py = pinyinKeys(i.name);
   ctx.db
     .prepare(
-      `INSERT INTO ingredients (id, origin, name, category, unit, spec, ref_price_fen, kind, imported, required_certs, banned, storable, py_initials, py_full, created_at, created_by, updated_at, updated_by)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      `INSERT INTO ingredients (id, origin, name, category, unit, spec, ref_price_fen, kind, imported, required_certs, pack_sizes, banned, storable, py_initials, py_full, created_at, created_by, updated_at, updated_by)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     )
-    .run(id, ctx.installationId, i.name, i.category, i.unit, i.spec, i.refPriceFen, kind, imported ? 1 : 0, JSON.stringify(i.requiredCerts ?? []), i.banned ? 1 : 0, i.storable ? 1 : 0, py.initials, py.full, at, by, at, by);
+    .run(id, ctx.installationId, i.name, i.category, i.unit, i.spec, i.refPriceFen, kind, imported ? 1 : 0, JSON.stringify(i.requiredCerts ?? []), packSizesJson(i.packSizes ?? {}), i.banned ? 1 : 0, i.storable ? 1 : 0, py.initials, py.full, at, by, at, by);
   const created = ingredientRecord(ctx, id);
   audit(ctx, 'create', 'ingredient', id, null, created);
   return withCerts(created, rules);
@@ -243,10 +252,10 @@ export function updateIngredient(ctx: Ctx, id: string, i: IngredientInput): Ingr
   const py = pinyinKeys(i.name);
   ctx.db
     .prepare(
-      `UPDATE ingredients SET name = ?, category = ?, unit = ?, spec = ?, ref_price_fen = ?, kind = ?, imported = ?, required_certs = ?, banned = ?, storable = ?,
+      `UPDATE ingredients SET name = ?, category = ?, unit = ?, spec = ?, ref_price_fen = ?, kind = ?, imported = ?, required_certs = ?, pack_sizes = ?, banned = ?, storable = ?,
        py_initials = ?, py_full = ?, disabled = ?, updated_at = ?, updated_by = ? WHERE id = ?`,
     )
-    .run(i.name, i.category, i.unit, i.spec, i.refPriceFen, kind, imported ? 1 : 0, JSON.stringify(requiredCerts), i.banned ? 1 : 0, i.storable ? 1 : 0, py.initials, py.full, i.disabled ? 1 : 0, ctx.now().toISOString(), currentUser(ctx).userId, id);
+    .run(i.name, i.category, i.unit, i.spec, i.refPriceFen, kind, imported ? 1 : 0, JSON.stringify(requiredCerts), packSizesJson(i.packSizes ?? before.packSizes), i.banned ? 1 : 0, i.storable ? 1 : 0, py.initials, py.full, i.disabled ? 1 : 0, ctx.now().toISOString(), currentUser(ctx).userId, id);
   const after = ingredientRecord(ctx, id);
   audit(ctx, 'update', 'ingredient', id, before, after);
   return withCerts(after, certRulesOf(ctx));

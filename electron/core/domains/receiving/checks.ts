@@ -5,6 +5,7 @@ import { CERT_LABELS } from '../../../../shared/domain.ts';
 import { formatFen, lineAmountFen } from '../../../../shared/format.ts';
 import type { RegionalProfile } from '../../../../shared/profile.ts';
 import { addDays } from '../../ledger/clock.ts';
+import { convertLine } from './units.ts';
 
 /**
  * The rules of DOMAIN.md §1 that a delivery must pass at the kitchen door. Pure functions over the draft, the master
@@ -123,11 +124,16 @@ export function runChecks(f: CheckFacts): Finding[] {
       if (!l.certs[kind]?.trim()) err('cert_missing', `${name}：缺少${CERT_LABELS[kind]}编号`, i);
     }
 
-    if (ing.refPriceFen !== null) {
+    // Kitchen units: the reference price is per base unit, so the price per 斤 or 箱 is compared converted.
+    const conv = convertLine(l, ing, name);
+    if (!conv.ok) err('unit_unknown', conv.message, i);
+    if (ing.refPriceFen !== null && conv.ok) {
       const discount = profile.referenceDiscountBp[ing.category] ?? 0;
-      const { above, limitFen } = priceAboveLimit(l.unitPriceFen, ing.refPriceFen, discount, profile.priceToleranceBp);
+      const price = conv.line.unitPriceFen;
+      const { above, limitFen } = priceAboveLimit(price, ing.refPriceFen, discount, profile.priceToleranceBp);
       if (above) {
-        warn('price_high', `${name}：单价 ${formatFen(l.unitPriceFen)} 元高于参考价上限 ${formatFen(limitFen)} 元（参考价 ${formatFen(ing.refPriceFen)} 元/${ing.unit}）`, i);
+        const typed = conv.line.sizeMilli === null ? '' : `（${formatFen(l.unitPriceFen)} 元/${l.receivedUnit}）`;
+        warn('price_high', `${name}：单价 ${formatFen(price)} 元${typed}高于参考价上限 ${formatFen(limitFen)} 元（参考价 ${formatFen(ing.refPriceFen)} 元/${ing.unit}）`, i);
       }
     }
 

@@ -19,6 +19,7 @@ import { assertStatus, docOf } from '../../ledger/lifecycle.ts';
 import { certRulesOf, getIngredient, getSupplier, toIngredient } from '../masterdata/index.ts';
 import { profileFor } from '../people/index.ts';
 import { attachmentsOf } from './attachments.ts';
+import { convertLines, type BaseLine } from './units.ts';
 import { effectiveExpiry, lineAmounts, PAIR_WINDOW_DAYS, pairKey, runChecks, summarize, type CheckFacts } from './checks.ts';
 
 /** Storage of deliveries: writing drafts, reading documents back, and the lists. Posting lives in receiving-posting. */
@@ -76,6 +77,20 @@ interface LineRow {
   category: Category;
   unit: string;
   spec: string;
+  /** The unit the line was received in and its figures in it (delivery_line_units), null when in the base unit. */
+  u_unit: string | null;
+  u_size: number | null;
+  u_received: number | null;
+  u_rejected: number | null;
+  u_price: number | null;
+}
+
+/** A stored line's quantities and price as typed: in the unit received (kitchen units) or else the base unit. */
+function typedFigures(l: LineRow): Pick<DeliveryDraft['lines'][number], 'receivedUnit' | 'receivedMilli' | 'acceptedMilli' | 'rejectedMilli' | 'unitPriceFen'> {
+  if (l.u_unit === null) return { receivedUnit: null, receivedMilli: l.received_milli, acceptedMilli: l.accepted_milli, rejectedMilli: l.rejected_milli, unitPriceFen: l.unit_price_fen };
+  const received = l.u_received as number;
+  const rejected = l.u_rejected as number;
+  return { receivedUnit: l.u_unit, receivedMilli: received, acceptedMilli: received - rejected, rejectedMilli: rejected, unitPriceFen: l.u_price as number };
 }
 
 export function headerRow(ctx: Ctx, id: string): HeaderRow {
@@ -92,7 +107,10 @@ function userName(ctx: Ctx, id: string | null): string | null {
 function lineRows(ctx: Ctx, deliveryId: string): LineRow[] {
   return ctx.db
     .prepare(
-      `SELECT l.*, i.name AS ingredient_name, i.category, i.unit, i.spec FROM delivery_lines l JOIN ingredients i ON i.id = l.ingredient_id
+      `SELECT l.*, i.name AS ingredient_name, i.category, i.unit, i.spec, u.unit AS u_unit, u.unit_milli AS u_size, u.received_milli AS u_received,
+         u.rejected_milli AS u_rejected, u.unit_price_fen AS u_price
+       FROM delivery_lines l JOIN ingredients i ON i.id = l.ingredient_id
+       LEFT JOIN delivery_line_units u ON u.delivery_id = l.delivery_id AND u.line_no = l.line_no
        WHERE l.delivery_id = ? ORDER BY l.line_no`,
     )
     .all(deliveryId) as LineRow[];
@@ -130,12 +148,9 @@ export function storedDraft({ h, lines, inspectorIds }: StoredDelivery): Deliver
     witnessName: h.witness_name,
     lines: lines.map((l) => ({
       ingredientId: l.ingredient_id,
-      receivedMilli: l.received_milli,
-      acceptedMilli: l.accepted_milli,
-      rejectedMilli: l.rejected_milli,
+      ...typedFigures(l),
       rejectReason: l.reject_reason,
       disposition: l.disposition,
-      unitPriceFen: l.unit_price_fen,
       printedAmountFen: l.printed_amount_fen,
       productionDate: l.production_date,
       batchNo: l.batch_no,
@@ -212,6 +227,9 @@ function assertReferences(ctx: Ctx, d: DeliveryDraft): void {
 /** Inserts a new draft or replaces a draft's content (header, inspectors, lines). Returns its id. */
 export function writeDraft(ctx: Ctx, id: string | null, d: DeliveryDraft, amends: string | null = null): string {
   assertReferences(ctx, d);
+  // Kitchen units: each line in its item's base unit, or the save is refused (unknown unit, a package without a size).
+  const ids = d.lines.map((l) => l.ingredientId);
+  const base = convertLines(d.lines, ingredientsById(ctx, ids), ids);
   const at = ctx.now().toISOString();
   const by = currentUser(ctx).userId;
   const total = summarize(d, []).totalFen;
@@ -232,7 +250,9 @@ export function writeDraft(ctx: Ctx, id: string | null, d: DeliveryDraft, amends
     ).run(d.date, d.arrivalTime, d.supplierId, d.noteNumber, d.witnessUserId, d.witnessName, JSON.stringify(d.warningNotes), d.warningNote, d.remark, total, at, by, id);
   }
   writeInspectors(ctx, id, d.inspectorIds);
-  writeLines(ctx, id, d.lines);
+  const newUnits = dropChangedUnits(ctx, id, d.lines, base);
+  writeLines(ctx, id, d.lines, base);
+  insertUnits(ctx, id, newUnits);
   return id;
 }
 
@@ -245,6 +265,37 @@ function writeInspectors(ctx: Ctx, id: string, ids: string[]): void {
   ids.forEach((u, i) => ins.run(id, u, i + 1));
 }
 
+type UnitRow = [unit: string, size: number, received: number, rejected: number, price: number];
+
+/**
+ * The lines' received units (delivery_line_units), as the quick tests: an unchanged row is left alone, a changed or gone
+ * one deleted before the lines change (a line never disagrees with its unit row), the new ones inserted after.
+ */
+function dropChangedUnits(ctx: Ctx, id: string, lines: DeliveryDraft['lines'], base: BaseLine[]): [number, UnitRow][] {
+  const old = new Map(
+    (ctx.db.prepare('SELECT line_no, unit, unit_milli, received_milli, rejected_milli, unit_price_fen FROM delivery_line_units WHERE delivery_id = ?').raw(true).all(id) as [number, ...UnitRow][]).map(
+      ([n, ...r]) => [n, r as UnitRow],
+    ),
+  );
+  const want = (i: number): UnitRow | null => {
+    const l = lines[i];
+    const size = base[i]?.sizeMilli ?? null;
+    return l && size !== null ? [l.receivedUnit as string, size, l.receivedMilli, l.rejectedMilli, l.unitPriceFen] : null;
+  };
+  const same = (a: UnitRow | undefined, b: UnitRow | null) => !!a && !!b && a.every((v, k) => v === b[k]);
+  const del = ctx.db.prepare('DELETE FROM delivery_line_units WHERE delivery_id = ? AND line_no = ?');
+  for (const [lineNo, r] of old) if (!same(r, want(lineNo - 1))) del.run(id, lineNo);
+  return lines.flatMap((_, i): [number, UnitRow][] => {
+    const w = want(i);
+    return w && !same(old.get(i + 1), w) ? [[i + 1, w]] : [];
+  });
+}
+
+function insertUnits(ctx: Ctx, id: string, rows: [number, UnitRow][]): void {
+  const ins = ctx.db.prepare('INSERT INTO delivery_line_units (delivery_id, line_no, unit, unit_milli, received_milli, rejected_milli, unit_price_fen) VALUES (?, ?, ?, ?, ?, ?, ?)');
+  for (const [lineNo, r] of rows) ins.run(id, lineNo, ...r);
+}
+
 /** The stored columns of a line after line_no, in table order. */
 const LINE_COLUMNS = [
   'ingredient_id', 'received_milli', 'accepted_milli', 'rejected_milli', 'reject_reason', 'disposition', 'unit_price_fen', 'computed_amount_fen',
@@ -252,11 +303,12 @@ const LINE_COLUMNS = [
   'label_ok', 'fresh_ok', 'temperature_dc', 'certs', 'note',
 ] as const;
 
-function lineValues(l: DeliveryDraft['lines'][number]): unknown[] {
+/** A line's stored values: quantities and price in the base unit (`b`), the amount from the figures as received. */
+function lineValues(l: DeliveryDraft['lines'][number], b: BaseLine): unknown[] {
   const a = lineAmounts(l);
   const certs = Object.fromEntries(Object.entries(l.certs).filter(([, v]) => v && v.trim()));
   return [
-    l.ingredientId, l.receivedMilli, l.acceptedMilli, l.rejectedMilli, l.rejectReason, l.disposition, l.unitPriceFen, a.computedAmountFen,
+    l.ingredientId, b.receivedMilli, b.acceptedMilli, b.rejectedMilli, l.rejectReason, l.disposition, b.unitPriceFen, a.computedAmountFen,
     l.printedAmountFen, a.amountFen, l.productionDate, l.batchNo, l.shelfLifeDays, l.expiryDate, effectiveExpiry(l), l.storageClass, l.packagingOk ? 1 : 0,
     l.labelOk ? 1 : 0, l.freshOk ? 1 : 0, l.temperatureDc, JSON.stringify(certs), l.note,
   ].map((v) => v ?? null);
@@ -267,7 +319,7 @@ function lineValues(l: DeliveryDraft['lines'][number]): unknown[] {
  * updated in place, extra old lines are deleted and extra new ones inserted. The table ends exactly as deleting and
  * re-inserting every line would leave it, at a fraction of the pages (each line also sits in the ingredient index).
  */
-function writeLines(ctx: Ctx, id: string, lines: DeliveryDraft['lines']): void {
+function writeLines(ctx: Ctx, id: string, lines: DeliveryDraft['lines'], base: BaseLine[]): void {
   const db = ctx.db;
   const old = db.prepare('SELECT * FROM delivery_lines WHERE delivery_id = ? ORDER BY line_no').all(id) as Record<string, unknown>[];
   const ins = db.prepare(
@@ -284,7 +336,7 @@ function writeLines(ctx: Ctx, id: string, lines: DeliveryDraft['lines']): void {
   );
   if (old.length > lines.length) db.prepare('DELETE FROM delivery_lines WHERE delivery_id = ? AND line_no > ?').run(id, lines.length);
   lines.forEach((l, i) => {
-    const v = lineValues(l);
+    const v = lineValues(l, base[i]);
     const o = old[i];
     if (!o) ins.run(id, i + 1, ...v);
     else if (LINE_COLUMNS.some((c, k) => o[c] !== v[k])) upd.run(...v, id, i + 1);
@@ -309,6 +361,11 @@ export function getDelivery(ctx: Ctx, id: string, opts: { stored?: StoredDeliver
     computedAmountFen: l.computed_amount_fen,
     amountFen: l.amount_fen,
     differenceFen: l.amount_fen - l.computed_amount_fen,
+    unitSizeMilli: l.u_size,
+    baseReceivedMilli: l.received_milli,
+    baseAcceptedMilli: l.accepted_milli,
+    baseRejectedMilli: l.rejected_milli,
+    baseUnitPriceFen: l.unit_price_fen,
   }));
   const findings: Finding[] | undefined =
     h.status !== 'draft' ? JSON.parse(h.findings) : opts.findings === null ? undefined : (opts.findings ?? checkDraft(ctx, storedDraft(stored), id).findings);
@@ -354,12 +411,9 @@ export function getDelivery(ctx: Ctx, id: string, opts: { stored?: StoredDeliver
 function readDraftLine(l: LineRow): DeliveryDraft['lines'][number] {
   return {
     ingredientId: l.ingredient_id,
-    receivedMilli: l.received_milli,
-    acceptedMilli: l.accepted_milli,
-    rejectedMilli: l.rejected_milli,
+    ...typedFigures(l),
     rejectReason: l.reject_reason,
     disposition: l.disposition,
-    unitPriceFen: l.unit_price_fen,
     printedAmountFen: l.printed_amount_fen,
     productionDate: l.production_date,
     batchNo: l.batch_no,

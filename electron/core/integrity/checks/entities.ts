@@ -73,6 +73,8 @@ const COMPARE: Record<string, Compare> = {
     cmp.eq(row, 'kind', typeof d.kind === 'string' ? d.kind : defaultKind(d.category as Category, name));
     const imported = typeof d.imported === 'boolean' ? d.imported : defaultImported(name, typeof d.spec === 'string' ? d.spec : '', Array.isArray(d.requiredCerts) ? (d.requiredCerts as CertKind[]) : []);
     cmp.eq(row, 'imported', imported ? 1 : 0);
+    // Package sizes (migration 0023): entries written before carry none, and the migration set '{}'.
+    if (canonical(parseJson(String(row.pack_sizes))) !== canonical(d.packSizes && typeof d.packSizes === 'object' ? d.packSizes : {})) cmp.diff(row, 'pack_sizes');
     cmp.eq(row, 'banned', d.banned === true ? 1 : 0);
     cmp.eq(row, 'storable', d.storable === true ? 1 : 0);
     cmp.eq(row, 'disabled', d.disabled === true ? 1 : 0);
