@@ -17,6 +17,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { openCentreBackend } from '../../electron/core/centre/backend.ts';
 import { openCentre, rows } from '../../electron/core/centre/db.ts';
 import { enrolSchool, importPackage } from '../../electron/core/centre/import.ts';
 import { inspectionView, priceView, submissionView, supplierView, surplusView } from '../../electron/core/centre/views.ts';
@@ -141,13 +142,31 @@ try {
   };
   const lines = (await rows(c.conn, 'SELECT count(*) AS n FROM purchases'))[0].n;
   c.close();
+  // The same views as the app asks for them: through the centre's dispatcher (openCentreBackend's invoke: the role
+  // read, the input validated, the queue), logged in as a centre reviewer.
+  const backend = await openCentreBackend({ file: path.join(dir, 'centre.duckdb') });
+  const call = async (name: string, input: unknown) => {
+    const r = await backend.invoke(name, input);
+    if (!r.ok) throw new Error(`${name}: ${r.error.message}`);
+    return r.value;
+  };
+  await call('centre.setup', { centreName: '基准中心', adminUsername: 'bench', adminName: '基准', password: 'Bench-2026-x' });
+  const invokeMs = {
+    submission: await time(() => call('views.show', { view: 'submission', month: last })),
+    surplus: await time(() => call('views.show', { view: 'surplus', month: last })),
+    priceFirst500: await time(() => call('views.show', { view: 'price', month: last, limit: 500 })),
+    supplier: await time(() => call('views.show', { view: 'supplier', month: last })),
+    inspection: await time(() => call('views.show', { view: 'inspection', month: last })),
+    priceHistory: await time(() => call('views.priceHistory', { item: ITEMS[1].item, spec: ITEMS[1].spec, unit: ITEMS[1].unit })),
+  };
+  backend.close();
   const size = fs.statSync(path.join(dir, 'centre.duckdb')).size;
   console.log(
     JSON.stringify(
       {
         schools: SCHOOLS, months: MONTHS, linesPerMonth: LINES, packages: files.length, refused, purchaseRows: lines, centreBytes: size,
         generateMs: Math.round(genMs), importMs: Math.round(importMs), importPerSecond: Math.round((files.length / importMs) * 1000 * 10) / 10,
-        rawMonthScanMs: raw, rawAllScanMs: rawAll, viewMs: views,
+        rawMonthScanMs: raw, rawAllScanMs: rawAll, viewMs: views, invokeMs,
         ratioToRawMonthScan: Object.fromEntries(Object.entries(views).map(([k, v]) => [k, Math.round((v / Math.max(raw, 0.1)) * 10) / 10])),
         node: process.version, cpus: os.cpus().length,
       },

@@ -7,7 +7,12 @@
  *   npm run bench                        10 years (builds for about an hour the first time; --resume-able, see
  *                                        build-ledger.ts)
  *   npm run bench -- --ledger FILE       reuse a ledger built by build-ledger.ts (it is copied, never changed)
- *   npm run bench -- --only post,export  measure only these (post fees summary search list verify export renderer)
+ *   npm run bench -- --only post,export  measure only these (post fees summary search list verify export renderer centre)
+ *   npm run bench -- --only centre       the town centre alone (issue 18), no school ledger built: a town of 30 schools
+ *                                        × 120 months and a city month of 3,000 schools (scripts/bench/centre.ts, each
+ *                                        in a process of its own), written to bench-results/<date>-centre.json;
+ *                                        --centre-town 30x120 and --centre-city 3000x1 change the sizes (a city's
+ *                                        year is 3000x12: half an hour of import here), --centre-city 0 leaves it out
  */
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -70,6 +75,35 @@ function child(args: string[], script = HERE): { ms: number; maxRssMB: number; x
   const r = spawnSync(process.execPath, [script, ...args], { encoding: 'utf8', maxBuffer: 1 << 26 });
   if (r.status !== 0) throw new Error(`child ${args[0]} failed: ${r.stderr.slice(0, 2000)}`);
   return JSON.parse(r.stdout.trim().split('\n').at(-1)!);
+}
+
+// ---------------------------------------------------------------- the centre (issue 18)
+/** scripts/bench/centre.ts for each size asked, in a process of its own; its JSON is the section's result. */
+function centreBench(): Record<string, unknown> {
+  const sizes: [string, string][] = [['town', arg('centre-town') ?? '30x120'], ['city', arg('centre-city') ?? '3000x1']];
+  const out: Record<string, unknown> = {};
+  for (const [name, dims] of sizes) {
+    if (dims === '0') continue;
+    const [schools, months] = dims.split('x').map(Number);
+    console.log(`centre ${name}: ${schools} schools × ${months} months …`);
+    const r = spawnSync(process.execPath, [path.join(path.dirname(HERE), 'centre.ts'), '--schools', String(schools), '--months', String(months)], { encoding: 'utf8', maxBuffer: 1 << 26 });
+    if (r.status !== 0) throw new Error(`the centre part (${name}) failed: ${r.stderr.slice(0, 2000)}`);
+    out[name] = JSON.parse(r.stdout.slice(r.stdout.indexOf('{')));
+    console.log(`centre ${name}: ${JSON.stringify(out[name])}`);
+  }
+  return out;
+}
+if (arg('only') === 'centre') {
+  const t = performance.now();
+  const centre = centreBench();
+  let commit = process.env.BENCH_COMMIT ?? '';
+  if (!commit) commit = spawnSync('git', ['rev-parse', 'HEAD'], { encoding: 'utf8' }).stdout?.trim() ?? '';
+  const machine = { nproc: os.availableParallelism(), memGB: Math.round((os.totalmem() / 2 ** 30) * 10) / 10, node: process.version, platform: `${os.platform()} ${os.release()}`, loadAvgAtEnd: os.loadavg() };
+  fs.mkdirSync('bench-results', { recursive: true });
+  const outFile = arg('results') ?? `bench-results/${new Date().toISOString().slice(0, 10)}-centre.json`;
+  fs.writeFileSync(outFile, JSON.stringify({ date: new Date().toISOString(), commit, machine, seconds: Math.round((performance.now() - t) / 1000), results: { centre } }, null, 2));
+  console.log(`wrote ${outFile}`);
+  process.exit(0);
 }
 
 // ---------------------------------------------------------------- main
@@ -373,6 +407,9 @@ if (want('export')) {
   log('exportMonthWarm', { ...warm, warmUp, rounds, raw: rawWarmS, oursOverRaw: ratio(warm, rawWarmS) });
   log('exportMonth_rawStyled', { cold: sc, warm: sw, peakRssMB: Math.round(peakMB.styled), oursOverRawCold: ratio(ours, sc), oursOverRawWarm: ratio(warm, sw) });
 }
+
+// The centre last (its own processes, its own DuckDB files): a full run measures the town and the city month too.
+if (want('centre')) log('centre', centreBench());
 
 const cpu = fs.readFileSync('/proc/cpuinfo', 'utf8').match(/model name\s*:\s*(.*)/)?.[1] ?? os.cpus()[0]?.model;
 const machine = { nproc: os.availableParallelism(), cpu, memGB: Math.round((os.totalmem() / 2 ** 30) * 10) / 10, node: process.version, platform: `${os.platform()} ${os.release()}`, loadAvgAtEnd: os.loadavg(), sqlite: (new Database(':memory:').prepare('select sqlite_version() v').get() as { v: string }).v };
