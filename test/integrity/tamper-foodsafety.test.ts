@@ -48,6 +48,35 @@ beforeAll(async () => {
     ],
   });
   await b.call('checks.amend', { id: first.id, reason: '漏选上岗', outcome: 'fit', onDuty: true });
+  // 带量食谱, 满意度 and 投诉 (issue 17): two compositions (one saved twice), a menu returned once and approved, a survey, two
+  // complaints (one closed).
+  await b.loginAs('admin');
+  const rice = await b.call('ingredients.create', { name: '大米', category: 'grain', unit: 'kg', refPriceFen: 600, requiredCerts: [], storable: true });
+  const cabbage = await b.call('ingredients.create', { name: '白菜', category: 'vegetable', unit: 'kg', refPriceFen: 250, requiredCerts: [], storable: false });
+  await b.loginAs('storekeeper');
+  const none = { energy: null, protein: null, fat: null, carbohydrate: null, calcium: null, iron: null, zinc: null, vitaminA: null, vitaminB1: null, vitaminB2: null, vitaminC: null };
+  await b.call('compositions.save', { ingredientId: rice.id, values: { ...none, energy: 346_000 }, source: '测试数据' });
+  await b.call('compositions.save', { ingredientId: rice.id, values: { ...none, energy: 347_000, protein: 7_900 }, source: '测试数据（更正）' });
+  await b.call('compositions.save', { ingredientId: cabbage.id, edibleBp: 8700, values: { ...none, energy: 20_000 }, source: '测试数据' });
+  const menuLines = [
+    { day: '2026-10-12', meal: 'lunch' as const, dish: '米饭', ingredientId: rice.id, ageGroup: '6-8', qtyMg: 100_000 },
+    { day: '2026-10-12', meal: 'lunch' as const, dish: '炒白菜', ingredientId: cabbage.id, ageGroup: '6-8', qtyMg: 120_000 },
+  ];
+  const menu = await b.call('menus.save', { id: null, weekStart: '2026-10-12', lines: menuLines });
+  await b.call('menus.submit', { id: menu.id });
+  await b.loginAs('parent');
+  await b.call('menus.review', { id: menu.id, decision: 'returned', remark: '少了汤' });
+  await b.loginAs('storekeeper');
+  await b.call('menus.save', { id: menu.id, weekStart: '2026-10-12', lines: [...menuLines, { ...menuLines[1], dish: '白菜汤', qtyMg: 50_000 }] });
+  await b.call('menus.submit', { id: menu.id });
+  await b.loginAs('parent');
+  await b.call('menus.review', { id: menu.id, decision: 'approved' });
+  await b.loginAs('reviewer');
+  const questions = ['饭菜口味', '饭菜份量', '食品卫生', '菜品种类', '价格', '服务态度'];
+  await b.call('surveys.record', { termName: '2026秋', date: '2026-10-14', forms: 40, results: questions.map((question) => ({ question, counts: { satisfied: 30, fair: 8, dissatisfied: 2 } })) });
+  const c1 = await b.call('complaints.record', { date: '2026-10-13', channel: '电话', complainant: '三(2)班家长', content: '饭菜偏咸' });
+  await b.call('complaints.record', { date: '2026-10-14', channel: '信箱', content: '排队时间长' });
+  await b.call('complaints.close', { id: c1.id, action: '已要求厨师减盐，次日回访满意' });
   b.db.pragma('wal_checkpoint(TRUNCATE)');
   baseline = path.join(b.dir, 'baseline.sqlite');
   await b.db.backup(baseline);
@@ -58,14 +87,31 @@ afterAll(() => b?.cleanup());
 describe('verify catches tampering with the 食品安全 tables', { timeout: 120_000 }, () => {
   const targets = tamperTargets('domains').foodsafety ?? {};
 
-  it('the registry puts all six tables in the domains suite, and the ledger verifies clean with each covered', () => {
-    expect(Object.keys(targets).sort()).toEqual(['accompanied_meals', 'canteen_staff', 'food_sample_discards', 'food_samples', 'meal_followups', 'morning_checks']);
+  it('the registry puts all thirteen tables in the domains suite, and the ledger verifies clean with each covered', () => {
+    expect(Object.keys(targets).sort()).toEqual([
+      'accompanied_meals',
+      'canteen_staff',
+      'complaint_followups',
+      'complaints',
+      'food_compositions',
+      'food_sample_discards',
+      'food_samples',
+      'meal_followups',
+      'menu_items',
+      'menu_reviews',
+      'menus',
+      'morning_checks',
+      'satisfaction_surveys',
+    ]);
     const db = new Database(baseline, { readonly: true });
     const r = verifyLedger(db);
     db.close();
     expect(r.problems).toEqual([]);
     // By hand: 5 samples (one cancelled by its amendment), 3 discards, 4 陪餐 (one cancelled), 1 整改, 2 staff, 3 checks (one cancelled).
     expect([r.coveredTables.food_samples, r.coveredTables.food_sample_discards, r.coveredTables.accompanied_meals, r.coveredTables.meal_followups, r.coveredTables.canteen_staff, r.coveredTables.morning_checks]).toEqual([5, 3, 4, 1, 2, 3]);
+    // By hand: 2 compositions, 1 menu with 3 lines and 2 reviews (returned, approved), 1 survey, 2 complaints, 1 closed.
+    const t = r.coveredTables as Record<string, number>;
+    expect([t.food_compositions, t.menus, t.menu_items, t.menu_reviews, t.satisfaction_surveys, t.complaints, t.complaint_followups]).toEqual([2, 1, 3, 2, 1, 2, 1]);
   });
 
   it('at least 30 random changes, deletions and insertions per table, every one caught and named', () => {
