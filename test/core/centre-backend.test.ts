@@ -1,0 +1,131 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openCentreBackend, type CentreBackend } from '../../electron/core/centre/backend.ts';
+import { openCentre, rows } from '../../electron/core/centre/db.ts';
+import { centreApi } from '../../shared/centre/api.ts';
+
+/**
+ * The centre's dispatcher (issue 18): the school's pattern on a DuckDB file — who may call what (written out here by
+ * hand), login, refusals in Chinese that write nothing, and a version-1 centre file (made by the CLI before the app
+ * opened centres) gaining its users table.
+ */
+const NOW = () => new Date(Date.UTC(2026, 10, 20, 2, 0, 0));
+let dir: string;
+let b: CentreBackend;
+
+const ok = async (name: string, input: unknown) => {
+  const r = await b.invoke(name, input);
+  if (!r.ok) throw new Error(`${name}: ${r.error.message}`);
+  return r.value;
+};
+const err = async (name: string, input: unknown) => {
+  const r = await b.invoke(name, input);
+  if (r.ok) throw new Error(`${name} was accepted`);
+  return { code: r.error.code, message: r.error.message };
+};
+const count = async (table: string) => Number((await rows(b.centre.conn, `SELECT count(*) AS n FROM ${table}`))[0].n);
+
+beforeAll(async () => {
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'canteen-centre-backend-'));
+  b = await openCentreBackend({ file: path.join(dir, 'centre.duckdb'), create: true, now: NOW });
+});
+afterAll(() => {
+  b?.close();
+  fs.rmSync(dir, { recursive: true, force: true });
+});
+
+describe('the centre backend', () => {
+  it('declares who may call each method (by hand)', () => {
+    expect(Object.fromEntries(Object.entries(centreApi).map(([k, d]) => [k, d.access]))).toEqual({
+      'start.kind': 'public',
+      'centre.status': 'public',
+      'centre.setup': 'public',
+      'auth.login': 'public',
+      'auth.logout': 'public',
+      'auth.me': 'public',
+      'users.list': ['centre_admin'],
+      'users.create': ['centre_admin'],
+      'schools.list': 'any',
+      'schools.enrol': ['centre_admin'],
+      'packages.import': ['centre_admin'],
+      'views.months': 'any',
+      'views.show': 'any',
+      'views.items': 'any',
+      'views.priceHistory': 'any',
+      'views.export': 'any',
+    });
+  });
+
+  it('answers start.kind, and refuses an unknown method and a call before login', async () => {
+    expect(await ok('start.kind', {})).toBe('centre');
+    expect(await ok('centre.status', {})).toMatchObject({ initialized: false, centreName: null });
+    expect(await err('monthclose.get', { month: '2026-10' })).toEqual({ code: 'UNKNOWN_METHOD', message: '中心数据库没有名为“monthclose.get”的功能' });
+    expect(await err('views.months', {})).toEqual({ code: 'UNAUTHENTICATED', message: '请先登录' });
+  });
+
+  it('first run: the centre admin; a second setup is refused; login and the reviewer', async () => {
+    expect(await ok('centre.setup', { centreName: '城关镇教育管理中心', adminUsername: 'wang', adminName: '王主任', password: 'Centre-2026' })).toEqual({
+      username: 'wang', displayName: '王主任', role: 'centre_admin', centreName: '城关镇教育管理中心',
+    });
+    expect(await err('centre.setup', { centreName: '另一个', adminUsername: 'li', adminName: '李', password: 'Centre-2026' })).toEqual({ code: 'CONFLICT', message: '中心数据库已建立管理员，请登录' });
+    expect(await count('centre_users')).toBe(1);
+    await ok('users.create', { username: 'zhao', displayName: '赵审核', role: 'centre_reviewer', password: 'Review-2026' });
+    expect(await err('users.create', { username: 'ZHAO', displayName: '赵二', role: 'centre_reviewer', password: 'Review-2026' })).toEqual({ code: 'CONFLICT', message: '用户名“ZHAO”已存在' });
+    await ok('auth.logout', {});
+    expect(await err('auth.login', { username: 'zhao', password: 'wrong-password' })).toEqual({ code: 'UNAUTHENTICATED', message: '用户名或密码不正确' });
+    expect(await err('auth.login', { username: 'nobody', password: 'Review-2026' })).toEqual({ code: 'UNAUTHENTICATED', message: '用户名或密码不正确' });
+    expect(await ok('auth.login', { username: 'zhao', password: 'Review-2026' })).toMatchObject({ role: 'centre_reviewer' });
+  });
+
+  it('the reviewer reads but neither enrols nor imports nor keeps users; nothing is written', async () => {
+    expect(await ok('views.months', {})).toEqual([]);
+    expect(await ok('schools.list', {})).toEqual([]);
+    expect(await err('schools.enrol', { code: '2135000101', name: '城关第一小学', fingerprint: 'ab'.repeat(32) })).toEqual({ code: 'FORBIDDEN', message: '您的角色无权进行此操作' });
+    expect(await err('packages.import', { dir })).toEqual({ code: 'FORBIDDEN', message: '您的角色无权进行此操作' });
+    expect(await err('users.list', {})).toEqual({ code: 'FORBIDDEN', message: '您的角色无权进行此操作' });
+    expect(await count('schools')).toBe(0);
+  });
+
+  it('the admin enrols; bad input is refused in words and writes nothing', async () => {
+    await ok('auth.login', { username: 'wang', password: 'Centre-2026' });
+    expect(await err('schools.enrol', { code: '21-35', name: '城关第一小学', fingerprint: 'ab'.repeat(32) })).toEqual({ code: 'VALIDATION', message: '学校代码应为 4–20 位数字或大写字母（如教育部学校标识码）' });
+    expect(await err('schools.enrol', { code: '2135000101', name: '城关第一小学', fingerprint: 'xyz' })).toEqual({ code: 'VALIDATION', message: '公钥指纹应为 64 位十六进制数字（登记表上 16 组、每组 4 位）' });
+    expect(await err('views.show', { view: 'prices', month: '2026-10' })).toMatchObject({ code: 'VALIDATION', message: '没有这个报表' });
+    expect(await err('packages.import', { dir: path.join(dir, 'no-such-folder') })).toEqual({ code: 'NOT_FOUND', message: `找不到文件夹 ${path.join(dir, 'no-such-folder')}` });
+    expect(await count('schools')).toBe(0);
+    expect(await ok('schools.enrol', { code: '2135000101', name: '城关第一小学', fingerprint: 'ab'.repeat(32) })).toEqual({
+      code: '2135000101', name: '城关第一小学', fingerprint: Array(16).fill('abab').join(' '), replaced: false,
+    });
+    expect(await ok('schools.list', {})).toEqual([
+      { code: '2135000101', name: '城关第一小学', fingerprint: Array(16).fill('abab').join(' '), enrolledAt: '2026-11-20T02:00:00.000Z', packages: 0, lastMonth: null },
+    ]);
+  });
+
+  it('a disabled user loses access at once', async () => {
+    await b.centre.conn.run(`UPDATE centre_users SET disabled = true WHERE username = 'wang'`);
+    expect(await err('schools.list', {})).toEqual({ code: 'UNAUTHENTICATED', message: '请先登录' });
+    await b.centre.conn.run(`UPDATE centre_users SET disabled = false WHERE username = 'wang'`);
+  });
+});
+
+describe('a version-1 centre file', () => {
+  it('gains the users table when opened, its schools kept', async () => {
+    const file = path.join(dir, 'v1.duckdb');
+    const c = await openCentre(file, { create: true });
+    await c.conn.run('DROP TABLE centre_users');
+    await c.conn.run(`UPDATE centre_meta SET value = '1' WHERE key = 'schema_version'`);
+    await c.conn.run(`INSERT INTO schools VALUES ('2135000101', '城关第一小学', ?, '2026-10-01T00:00:00.000Z')`, ['cd'.repeat(32)]);
+    c.close();
+    const again = await openCentreBackend({ file, now: NOW });
+    try {
+      expect((await rows(again.centre.conn, `SELECT value FROM centre_meta WHERE key = 'schema_version'`))[0].value).toBe('2');
+      const r = await again.invoke('centre.status', {});
+      expect(r).toMatchObject({ ok: true, value: { initialized: false } });
+      expect((await rows(again.centre.conn, 'SELECT code FROM schools')).map((x) => x.code)).toEqual(['2135000101']);
+    } finally {
+      again.close();
+    }
+  });
+});
