@@ -153,6 +153,9 @@ export interface ComplaintView {
 export interface FoodSafetyMonthReport {
   month: string;
   schoolName: string;
+  /** The days the report covers: the month's first to its last day or today, whichever is earlier. */
+  from: string;
+  to: string;
   /** Per 上课日 up to the month's end (or today): meals sampled / with a 陪餐, as 'breakfast,lunch' lists. */
   days: { date: string; sampledMeals: Meal[]; accompaniedMeals: Meal[]; checked: number; staff: number }[];
   samples: { count: number; earlyDiscards: number };

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import ExcelJS from 'exceljs';
 import type { FoodSafetyMonthReport } from '../../../../shared/api/menus.ts';
-import { chinaDate, lastDayOfMonth, monthWords } from '../../../../shared/calendar.ts';
+import { chinaDate, lastDayOfMonth } from '../../../../shared/calendar.ts';
 import { ApiError } from '../../../../shared/errors.ts';
 import { CERT_STATE_LABELS } from '../../../../shared/labels-foodsafety.ts';
 import { MENU_STATUS_LABELS } from '../../../../shared/labels-menus.ts';
@@ -34,7 +34,8 @@ export function foodSafetyMonth(ctx: Ctx, month: string): FoodSafetyMonthReport 
     sampledMeals: mealsOf(`SELECT DISTINCT meal FROM food_samples WHERE sample_date = ? AND status = 'confirmed'`, day),
     accompaniedMeals: mealsOf(`SELECT DISTINCT meal FROM accompanied_meals WHERE meal_date = ? AND status = 'confirmed'`, day),
     checked: (ctx.db.prepare(`SELECT count(*) AS n FROM morning_checks WHERE check_date = ? AND status = 'confirmed'`).get(day) as { n: number }).n,
-    staff: (ctx.db.prepare(`SELECT count(*) AS n FROM canteen_staff WHERE active = 1 AND substr(created_at, 1, 10) <= ?`).get(day) as { n: number }).n,
+    // On the roster by that day, as the 晨检 findings count them.
+    staff: (ctx.db.prepare(`SELECT count(*) AS n FROM canteen_staff WHERE active = 1 AND date(created_at, '+8 hours') <= ?`).get(day) as { n: number }).n,
   }));
   const samples = ctx.db
     .prepare(
@@ -75,7 +76,7 @@ export function foodSafetyMonth(ctx: Ctx, month: string): FoodSafetyMonthReport 
       )
       .all(from, last) as { date: string; content: string; action: string | null; closedByName: string | null }[]
   ).map((c) => ({ date: c.date, content: c.content, closed: c.action !== null, action: c.action ?? '', closedByName: c.closedByName ?? '' }));
-  return { month, schoolName: school?.name ?? '', days, samples, meals, findings, staff, menus, complaints };
+  return { month, schoolName: school?.name ?? '', from, to, days, samples, meals, findings, staff, menus, complaints };
 }
 
 const mealWords = (ms: Meal[]) => (ms.length ? ms.map((m) => MEAL_LABELS[m]).join('、') : '无');
@@ -106,9 +107,10 @@ export async function writeFoodSafetyMonth(ctx: Ctx, month: string, dir: string 
     });
     row.commit();
   };
-  const { y, m } = { y: Number(month.slice(0, 4)), m: Number(month.slice(5, 7)) };
+  const y = Number(month.slice(0, 4));
+  const m = Number(month.slice(5, 7));
   add([`${r.schoolName} ${y}年${m}月食品安全月报`], { font: { ...font, size: 16, bold: true } });
-  add([`统计至 ${days0(r)}；${monthWords(month)}`]);
+  add([r.from <= r.to ? `统计期间：${r.from} 至 ${r.to}` : '统计期间：本月尚未开始']);
   add(['一、留样、陪餐与晨检（按上课日）'], bold);
   add(['日期', '留样餐次', '陪餐餐次', '晨检人数', '应检人数'], { ...cell, font: { ...font, bold: true } });
   for (const d of r.days) add([utcDate(d.date), mealWords(d.sampledMeals), mealWords(d.accompaniedMeals), d.checked, d.staff], cell);
@@ -129,5 +131,3 @@ export async function writeFoodSafetyMonth(ctx: Ctx, month: string, dir: string 
   await wb.commit();
   return { xlsxPath };
 }
-
-const days0 = (r: FoodSafetyMonthReport) => (r.days.length ? r.days[r.days.length - 1].date : `${r.month}-01`);
