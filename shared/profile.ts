@@ -133,6 +133,18 @@ export const profileSchema = z
     menuVarietyPerWeek: z.number().int().min(1).max(200).nullable().default(null),
     /** 满意度: the questions of the term's paper survey (each answered 满意 / 基本满意 / 不满意). */
     surveyQuestions: z.array(z.string().trim().min(1).max(40)).min(1).max(20).default(DEFAULT_SURVEY_QUESTIONS),
+    /**
+     * 农残快检 at delivery (issue 17, docs/DOMAIN-RULES.md "农残快检"): the categories whose accepted lines need a quick
+     * test before the delivery posts, and the least number of tested lines on a day with such deliveries. Opt-in (none,
+     * 0): no national rule makes every school test every delivery — the duty comes from provincial and local rules —
+     * so a profile stored before, and the default, ask for none and post as they did.
+     */
+    residueTestCategories: z
+      .array(z.enum(CATEGORIES, { error: '食材类别无效' }))
+      .max(CATEGORIES.length)
+      .refine((c) => new Set(c).size === c.length, { error: '快检类别重复' })
+      .default([]),
+    residueTestMinLinesPerDay: z.number().int().min(0).max(200).default(0),
   })
   .strict()
   .superRefine((p, ctx) => {
@@ -201,6 +213,8 @@ export const DEFAULT_PROFILE: RegionalProfile = {
   certRules: DEFAULT_CERT_RULES,
   sampleMinGrams: 125,
   sampleKeepHours: 48,
+  residueTestCategories: [],
+  residueTestMinLinesPerDay: 0,
   menuAgeGroups: DEFAULT_MENU_AGE_GROUPS,
   menuMealSharesBp: DEFAULT_MEAL_SHARES_BP,
   menuVarietyPerDay: null,

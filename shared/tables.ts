@@ -124,6 +124,8 @@ export const TABLES = {
   delivery_inspectors: { label: '验收人', domain: 'receiving', check: 'snapshots', group: 'delivery_id' },
   // Kitchen units (issue 15, migration 0023): a line received in 斤 or 箱 as the supplier billed it; written with the lines.
   delivery_line_units: { label: '验收明细计量单位', domain: 'receiving', check: 'snapshots', group: 'delivery_id', snapshottedFromBirth: true },
+  // 农残快检 (issue 17): one line's quick test, part of the delivery's draft, frozen with it when it posts.
+  delivery_residue_tests: { label: '农残快检', domain: 'receiving', check: 'snapshots', group: 'delivery_id', snapshottedFromBirth: true },
   attachments: { label: '验收附件', domain: 'receiving', check: 'snapshots', group: 'id' },
   supplier_statements: { label: '供应商对账单', domain: 'receiving', check: 'snapshots', group: 'supplier_id' },
   supplier_payments: { label: '供应商付款', domain: 'receiving', check: 'snapshots', group: 'id' },

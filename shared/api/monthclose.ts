@@ -19,7 +19,7 @@ export * from '../labels-monthclose.ts';
 export const CLOSE_READERS: readonly Role[] = ['admin', 'accountant', 'reviewer', 'parent'];
 export const FUND_WRITERS: readonly Role[] = ['accountant'];
 
-export type ChecklistKey = 'earlier_months' | 'cash_days' | 'drafts' | 'statements' | 'bank' | 'subsidy' | 'storeroom' | 'certificate_rules' | 'backdated' | 'food_samples' | 'accompanied_meals' | 'morning_checks';
+export type ChecklistKey = 'earlier_months' | 'cash_days' | 'drafts' | 'statements' | 'bank' | 'subsidy' | 'storeroom' | 'certificate_rules' | 'backdated' | 'food_samples' | 'accompanied_meals' | 'morning_checks' | 'residue_tests';
 
 export interface ChecklistItem {
   key: ChecklistKey;

@@ -3,6 +3,7 @@ import { documentDate, documentMonth, fen, id, isoDate, milli, month, note, opti
 import { CERT_KINDS, STORAGE_CLASSES, type Category, type CertKind } from '../domain.ts';
 import { EVERYONE, type Role } from '../roles.ts';
 import { DISPOSITIONS, DELIVERY_STATUSES, ATTACHMENT_KINDS, ATTACHMENT_MIME, ATTACHMENT_MAX_BYTES, PAYMENT_METHODS, type DeliveryStatus, type AttachmentKind, type AttachmentMime, type PaymentMethod } from '../labels-receiving.ts';
+import { RESIDUE_METHODS, RESIDUE_RESULTS, residueResultOf } from '../labels-receiving.ts';
 // The vocabulary the renderer needs lives in a zod-free module (no zod in the renderer bundle); re-exported here.
 export * from '../labels-receiving.ts';
 
@@ -17,6 +18,32 @@ export * from '../labels-receiving.ts';
 const certNumbers = z
   .partialRecord(z.enum(CERT_KINDS, { error: '证明类型无效' }), optionalText('证明编号', 60))
   .default({});
+
+/**
+ * 农残快检 of a line (issue 17): the method, the enzyme method's inhibition rate in tenths of a percent (62.5 % → 625)
+ * and the 速测卡法's result; the enzyme method's result follows from its rate (≥ 50 % 阳性), so it is never typed.
+ */
+const residueTestSchema = z
+  .object({
+    method: z.enum(RESIDUE_METHODS, { error: '快检方法应为酶抑制率法或速测卡法' }),
+    inhibitionTenths: z
+      .number({ error: '抑制率必须是数字' })
+      .int({ error: '抑制率精确到 0.1%' })
+      .min(0, { error: '抑制率不能小于 0' })
+      .max(1000, { error: '抑制率不能超过 100%' })
+      .nullable()
+      .default(null),
+    result: z.enum(RESIDUE_RESULTS, { error: '快检结果应为阴性或阳性' }).nullable().default(null),
+    tester: text('检测人', 30),
+    testedTime: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, { error: '检测时间格式应为 HH:MM' }),
+  })
+  .strict()
+  .superRefine((t, ctx) => {
+    if (t.method === 'enzyme_inhibition' && t.inhibitionTenths === null) ctx.addIssue({ code: 'custom', path: ['inhibitionTenths'], message: '酶抑制率法请填写抑制率' });
+    if (t.method === 'test_card' && t.inhibitionTenths !== null) ctx.addIssue({ code: 'custom', path: ['inhibitionTenths'], message: '速测卡法不填抑制率，请选择阴性或阳性' });
+    if (t.method === 'test_card' && t.result === null) ctx.addIssue({ code: 'custom', path: ['result'], message: '速测卡法请选择阴性或阳性' });
+  })
+  .transform((t) => ({ ...t, result: t.method === 'enzyme_inhibition' ? residueResultOf(t.inhibitionTenths as number) : (t.result as 'pass' | 'fail') }));
 
 /**
  * A line's quantities and unit price are in the unit it was received in (`receivedUnit`, as the supplier billed it:
@@ -47,6 +74,7 @@ const lineSchema = z
     temperatureDc: z.number({ error: '温度必须是数字' }).int({ error: '温度以 0.1℃ 为单位' }).min(-500, { error: '温度不能低于 -50℃' }).max(1000, { error: '温度不能高于 100℃' }).nullable().default(null),
     certs: certNumbers,
     note: optionalNote('备注', 200),
+    residueTest: residueTestSchema.nullable().default(null),
   })
   .strict();
 
@@ -132,6 +160,8 @@ export interface CheckResult {
   /** Per line: effective expiry date (typed or production date + shelf life) and the amounts. */
   lines: { expiryDate: string | null; computedAmountFen: number; amountFen: number; differenceFen: number }[];
   totalFen: number;
+  /** The categories whose lines need a 农残快检 under the profile of the delivery's month (the form opens their test). */
+  residueCategories: Category[];
 }
 
 export interface DeliveryLineView extends DeliveryLine {

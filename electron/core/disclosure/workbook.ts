@@ -22,6 +22,7 @@ import {
   subsidyAmountFen,
 } from './derive.ts';
 import { formatBp } from '../../../shared/format.ts';
+import { RESIDUE_REJECT_REASON } from '../../../shared/labels-receiving.ts';
 import { checkDisclosureData, ISO_DATE, resolveLayout, type ResolvedLayout } from './layout.ts';
 import { groupsOf, summaryTableRows, type SummarySpec } from './summary-rows.ts';
 
@@ -347,6 +348,9 @@ async function writePurchases(out: SheetOut, spec: SheetSpec, d: DisclosureData,
   blockRow(txt('序号', S.header), txt('品名', S.header), txt('拒收数量', S.header), txt('原因', S.header), txt('处理方式', S.header));
   d.rejected.forEach((r, i) => blockRow(count(i + 1), txt(r.item), qty(r.qtyMilli, r.unit), txt(r.reason), txt(r.disposition)));
   if (d.rejected.length === 0) out.line('本月无拒收', S.text);
+  // 农残快检 (issue 17): the rejections for a failed quick test, counted under the block (only when there are any).
+  const residue = d.rejected.filter((r) => r.reason.includes(RESIDUE_REJECT_REASON)).length;
+  if (residue > 0) out.line(`其中农残快检不合格 ${residue} 项`, S.text);
   checksumLine(out, d);
 }
 

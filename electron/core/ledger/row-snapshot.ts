@@ -45,12 +45,13 @@ export function withRows<T extends object>(after: T | null, ...snaps: RowSnapsho
   return { ...((after ?? {}) as T), _rows: snaps };
 }
 
-/** A delivery's header, lines and inspectors (a draft save rewrites all three). */
+/** A delivery's header, lines, inspectors and quick tests (a draft save rewrites all four). */
 export function deliveryRows(ctx: Ctx, id: string): RowSnapshot[] {
   return [
     groupRows(ctx, 'deliveries', 'id', id),
     groupRows(ctx, 'delivery_lines', 'delivery_id', id),
     groupRows(ctx, 'delivery_inspectors', 'delivery_id', id),
+    groupRows(ctx, 'delivery_residue_tests', 'delivery_id', id),
     groupRows(ctx, 'delivery_line_units', 'delivery_id', id),
   ];
 }

@@ -22,6 +22,7 @@ import { foodSamples } from './0021_food_samples.ts';
 import { accompaniedMeals } from './0022_accompanied_meals.ts';
 import { kitchenUnits } from './0023_kitchen_units.ts';
 import { menus } from './0024_menus.ts';
+import { residueTests } from './0025_residue_tests.ts';
 
 export interface Migration {
   name: string;
@@ -54,4 +55,5 @@ export const MIGRATIONS: Migration[] = [
   accompaniedMeals,
   kitchenUnits,
   menus,
+  residueTests,
 ];

@@ -16,6 +16,7 @@ import { nearExpiryLots } from '../storeroom/trace.ts';
 import { sampleFindings, samplesDue } from '../foodsafety/samples.ts';
 import { mealFindings, openFollowups } from '../foodsafety/meals.ts';
 import { certWarnings, checkDay } from '../foodsafety/staff.ts';
+import { residueFindings, residueRulesFor, residueToday } from '../receiving/residue.ts';
 import { MEAL_LABELS } from '../../../../shared/labels-foodsafety.ts';
 
 /**
@@ -139,6 +140,21 @@ function storekeeper(ctx: Ctx, today: string, month: string): HomeEntry[] {
     linkLabel: '陪餐',
     lines: cut(followups.map((f) => ({ text: f.text, link: `/foodsafety/meals?date=${f.date}`, tone: 'warning' }))),
   });
+  // 农残快检 (issue 17): only where this month's profile asks for it; a day short of the minimum is listed.
+  const residue = residueRulesFor(ctx, today.slice(0, 7));
+  if (residue) {
+    const done = residueToday(ctx, today);
+    const short = residueFindings(ctx, today.slice(0, 7));
+    entries.push({
+      kind: 'residue_tests',
+      label: '农残快检',
+      value: `今日已检 ${done.tested} 行`,
+      detail: `不合格 ${done.failed} 行（全部拒收）；每日至少 ${residue.minLinesPerDay} 行；本月不足的 ${short.length} 天`,
+      link: '/receiving',
+      linkLabel: '验收入库',
+      lines: cut(short.map((f): HomeLine => ({ text: f.text, link: '/receiving', tone: 'warning' }))),
+    });
+  }
   if (profileOf(ctx).usesStoreroom) {
     const c = ctx.db.prepare('SELECT status FROM stock_counts WHERE month = ?').get(month) as { status: string } | undefined;
     entries.push({

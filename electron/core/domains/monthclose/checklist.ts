@@ -11,6 +11,7 @@ import { reconciliationMonth } from '../receiving/reconciliation.ts';
 import { sampleFindings } from '../foodsafety/samples.ts';
 import { mealFindings } from '../foodsafety/meals.ts';
 import { checkFindings } from '../foodsafety/staff.ts';
+import { residueFindings, residueRulesFor } from '../receiving/residue.ts';
 
 /**
  * The month-close checklist (DOMAIN.md §3 月结): every item says what is missing and where to fix it. Only the
@@ -156,6 +157,16 @@ export function checklist(ctx: Ctx, month: string): ChecklistItem[] {
   items.push(
     item('morning_checks', '从业人员晨检', unchecked.map((f) => f.text), unchecked.length ? `本月有 ${unchecked.length} 人次未晨检，请审核人知悉` : '本月每个上课日在岗人员均已晨检', '', `/foodsafety/checks?month=${month}`, '晨检', true),
   );
+
+  // 农残快检 (issue 17): a delivery day with fewer tested lines than the profile's minimum. Informational, as 留样; shown
+  // only where the month's profile asks for quick tests.
+  const residue = residueRulesFor(ctx, month);
+  if (residue) {
+    const short = residueFindings(ctx, month);
+    items.push(
+      item('residue_tests', '农残快检', short.map((f) => f.text), short.length ? `本月有 ${short.length} 天农残快检少于每日 ${residue.minLinesPerDay} 行，请审核人知悉` : `本月每个送货日的农残快检均不少于 ${residue.minLinesPerDay} 行`, '', '/receiving', '验收入库', true),
+    );
+  }
 
   if (profile.usesStoreroom) {
     const counted = ctx.db.prepare(`SELECT status FROM stock_counts WHERE month = ?`).get(month) as { status: string } | undefined;

@@ -1,6 +1,7 @@
 import type { DisclosureData, PriceRow, PurchaseLine, RefundRow, RejectedLine, SupplierRow } from '../../../../shared/disclosure.ts';
 import type { Category } from '../../../../shared/domain.ts';
 import { REFUND_REASON_LABELS, type RefundReason } from '../../../../shared/api/fees.ts';
+import { residueReading, type ResidueMethod } from '../../../../shared/labels-receiving.ts';
 import { addMonths, lastDayOfMonth } from '../../ledger/clock.ts';
 import type { Ctx } from '../../context.ts';
 import { avgPriceFen, divHalfUp } from '../../disclosure/derive.ts';
@@ -89,12 +90,29 @@ function rejectedLines(ctx: Ctx, from: string, to: string): RejectedLine[] {
   return (
     ctx.db
       .prepare(
-        `SELECT i.name AS item, i.unit, l.rejected_milli, l.reject_reason, l.disposition FROM delivery_lines l
+        `SELECT i.name AS item, i.unit, l.rejected_milli, l.reject_reason, l.disposition, t.method, t.inhibition_tenths, t.result FROM delivery_lines l
          JOIN deliveries d ON d.id = l.delivery_id JOIN ingredients i ON i.id = l.ingredient_id
+         LEFT JOIN delivery_residue_tests t ON t.delivery_id = l.delivery_id AND t.line_no = l.line_no
          WHERE d.status = 'posted' AND d.delivery_date BETWEEN ? AND ? AND l.rejected_milli > 0 ORDER BY d.delivery_date, d.number, l.line_no`,
       )
-      .all(from, to) as { item: string; unit: string; rejected_milli: number; reject_reason: string; disposition: string }[]
-  ).map((r) => ({ item: r.item, unit: r.unit, qtyMilli: r.rejected_milli, reason: r.reject_reason, disposition: r.disposition === 'returned' ? '当场退回' : '销毁' }));
+      .all(from, to) as {
+      item: string;
+      unit: string;
+      rejected_milli: number;
+      reject_reason: string;
+      disposition: string;
+      method: ResidueMethod | null;
+      inhibition_tenths: number | null;
+      result: 'pass' | 'fail' | null;
+    }[]
+  ).map((r) => ({
+    item: r.item,
+    unit: r.unit,
+    qtyMilli: r.rejected_milli,
+    // A failed 农残快检 (issue 17) says its method and reading after the reason, so the notice shows what was found.
+    reason: r.result === 'fail' && r.method ? `${r.reject_reason}（${residueReading(r.method, r.inhibition_tenths)}）` : r.reject_reason,
+    disposition: r.disposition === 'returned' ? '当场退回' : '销毁',
+  }));
 }
 
 function prices(ctx: Ctx, m: string): PriceRow[] {

@@ -1,7 +1,8 @@
 import type { Ingredient, Supplier } from '../../../../shared/api/masterdata.ts';
 import type { CheckResult, DeliveryDraft, DeliveryLine, Finding } from '../../../../shared/api/receiving.ts';
 import { effectiveCerts } from '../../../../shared/cert-rules.ts';
-import { CERT_LABELS } from '../../../../shared/domain.ts';
+import { CATEGORY_LABELS, CERT_LABELS, type Category } from '../../../../shared/domain.ts';
+import { RESIDUE_REJECT_REASON, residueReading } from '../../../../shared/labels-receiving.ts';
 import { formatFen, lineAmountFen } from '../../../../shared/format.ts';
 import type { RegionalProfile } from '../../../../shared/profile.ts';
 import { addDays } from '../../ledger/clock.ts';
@@ -105,6 +106,15 @@ export function runChecks(f: CheckFacts): Finding[] {
       return;
     }
     const name = `${n}（${ing.name}）`;
+    // 农残快检 (issue 17): a failed test rejects the whole line, for that reason; a category the profile of the
+    // delivery's month names needs a test on what is accepted.
+    const t = l.residueTest;
+    if (t?.result === 'fail' && (l.acceptedMilli > 0 || !l.rejectReason.includes(RESIDUE_REJECT_REASON))) {
+      err('residue_failed', `${name}：农残快检不合格（${residueReading(t.method, t.inhibitionTenths, t.result)}），应全部拒收，拒收原因填写“${RESIDUE_REJECT_REASON}”并选择退回或销毁`, i);
+    }
+    if (!t && l.acceptedMilli > 0 && profile.residueTestCategories.includes(ing.category)) {
+      err('residue_test_missing', `${name}：${CATEGORY_LABELS[ing.category]}须做农残快检，请填写快检方法、结果、检测人和检测时间`, i);
+    }
     // Rules about the goods apply to what is accepted: refusing expired or banned goods at the door is the remedy.
     if (l.acceptedMilli === 0) return;
     const banned = isBanned(ing, profile);
@@ -148,7 +158,7 @@ function findingKey(code: string, lineIndex: number | null | undefined): string 
 }
 
 /** Amounts, expiry dates, and whether the findings allow posting given the notes on the draft. */
-export function summarize(d: DeliveryDraft, findings: Finding[]): CheckResult {
+export function summarize(d: DeliveryDraft, findings: Finding[], residueCategories: Category[] = []): CheckResult {
   const noted = new Set(d.warningNotes.filter((w) => w.note.trim()).map((w) => findingKey(w.code, w.lineIndex)));
   const unnotedWarnings = d.warningNote.trim()
     ? 0
@@ -160,5 +170,6 @@ export function summarize(d: DeliveryDraft, findings: Finding[]): CheckResult {
     canPost: unnotedWarnings === 0 && !findings.some((x) => x.level === 'error'),
     lines,
     totalFen: lines.reduce((s, l) => s + l.amountFen, 0),
+    residueCategories,
   };
 }

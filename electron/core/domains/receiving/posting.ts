@@ -30,7 +30,7 @@ export function postDelivery(ctx: Ctx, id: string): DeliveryView {
   const draft = storedDraft(stored);
   // The same rules the form ran, again in the main process, whatever the form did.
   const facts = loadFacts(ctx, draft, id);
-  const result = summarize(draft, runChecks(facts));
+  const result = summarize(draft, runChecks(facts), facts.profile.residueTestCategories);
   const errors = result.findings.filter((f) => f.level === 'error');
   if (errors.length) {
     throw new ApiError(

@@ -116,6 +116,22 @@ function lineRows(ctx: Ctx, deliveryId: string): LineRow[] {
     .all(deliveryId) as LineRow[];
 }
 
+type ResidueTest = NonNullable<DeliveryDraft['lines'][number]['residueTest']>;
+interface ResidueRow {
+  line_no: number;
+  method: ResidueTest['method'];
+  inhibition_tenths: number | null;
+  result: ResidueTest['result'];
+  tester: string;
+  tested_time: string;
+}
+
+/** The delivery's 农残快检 by line number (issue 17; table delivery_residue_tests). */
+function residueTests(ctx: Ctx, deliveryId: string): Map<number, ResidueTest> {
+  const rows = ctx.db.prepare('SELECT * FROM delivery_residue_tests WHERE delivery_id = ? ORDER BY line_no').all(deliveryId) as ResidueRow[];
+  return new Map(rows.map((r) => [r.line_no, { method: r.method, inhibitionTenths: r.inhibition_tenths, result: r.result, tester: r.tester, testedTime: r.tested_time }]));
+}
+
 function inspectorIds(ctx: Ctx, deliveryId: string): string[] {
   return (ctx.db.prepare('SELECT user_id FROM delivery_inspectors WHERE delivery_id = ? ORDER BY position').all(deliveryId) as { user_id: string }[]).map((r) => r.user_id);
 }
@@ -125,11 +141,12 @@ export interface StoredDelivery {
   h: HeaderRow;
   lines: LineRow[];
   inspectorIds: string[];
+  tests: Map<number, ResidueTest>;
 }
 
 export function loadStored(ctx: Ctx, id: string): StoredDelivery {
   const h = headerRow(ctx, id);
-  return { h, lines: lineRows(ctx, id), inspectorIds: inspectorIds(ctx, id) };
+  return { h, lines: lineRows(ctx, id), inspectorIds: inspectorIds(ctx, id), tests: residueTests(ctx, id) };
 }
 
 /** The stored document as the draft input it came from: for the checks at posting and for the amended copy. */
@@ -137,7 +154,7 @@ export function readDraft(ctx: Ctx, id: string): DeliveryDraft {
   return storedDraft(loadStored(ctx, id));
 }
 
-export function storedDraft({ h, lines, inspectorIds }: StoredDelivery): DeliveryDraft {
+export function storedDraft({ h, lines, inspectorIds, tests }: StoredDelivery): DeliveryDraft {
   return {
     date: h.delivery_date,
     arrivalTime: h.arrival_time,
@@ -163,6 +180,7 @@ export function storedDraft({ h, lines, inspectorIds }: StoredDelivery): Deliver
       temperatureDc: l.temperature_dc,
       certs: JSON.parse(l.certs) as Partial<Record<CertKind, string>>,
       note: l.note,
+      residueTest: tests.get(l.line_no) ?? null,
     })),
     warningNotes: JSON.parse(h.warning_notes),
     warningNote: h.warning_note,
@@ -203,7 +221,8 @@ export function ingredientsById(ctx: Ctx, ids: string[]): Map<string, Ingredient
 }
 
 export function checkDraft(ctx: Ctx, draft: DeliveryDraft, deliveryId: string | null): CheckResult {
-  return summarize(draft, runChecks(loadFacts(ctx, draft, deliveryId)));
+  const facts = loadFacts(ctx, draft, deliveryId);
+  return summarize(draft, runChecks(facts), facts.profile.residueTestCategories);
 }
 
 /** References must exist before anything is stored; the rules about them (licences, certificates…) are checks. */
@@ -250,8 +269,11 @@ export function writeDraft(ctx: Ctx, id: string | null, d: DeliveryDraft, amends
     ).run(d.date, d.arrivalTime, d.supplierId, d.noteNumber, d.witnessUserId, d.witnessName, JSON.stringify(d.warningNotes), d.warningNote, d.remark, total, at, by, id);
   }
   writeInspectors(ctx, id, d.inspectorIds);
+  // A test points at its line: changed and gone tests are deleted before the lines change, new ones inserted after.
+  const newTests = dropChangedTests(ctx, id, d.lines);
   const newUnits = dropChangedUnits(ctx, id, d.lines, base);
   writeLines(ctx, id, d.lines, base);
+  insertTests(ctx, id, newTests);
   insertUnits(ctx, id, newUnits);
   return id;
 }
@@ -263,6 +285,24 @@ function writeInspectors(ctx: Ctx, id: string, ids: string[]): void {
   if (old.length) ctx.db.prepare('DELETE FROM delivery_inspectors WHERE delivery_id = ?').run(id);
   const ins = ctx.db.prepare('INSERT INTO delivery_inspectors (delivery_id, user_id, position) VALUES (?, ?, ?)');
   ids.forEach((u, i) => ins.run(id, u, i + 1));
+}
+
+/**
+ * The lines' quick tests, first half: a test unchanged is left alone, a changed or gone one deleted. Returns the tests
+ * to insert once the lines are written.
+ */
+function dropChangedTests(ctx: Ctx, id: string, lines: DeliveryDraft['lines']): [number, ResidueTest][] {
+  const old = residueTests(ctx, id);
+  const same = (a: ResidueTest | undefined, b: ResidueTest | null | undefined) =>
+    !!a && !!b && a.method === b.method && a.inhibitionTenths === b.inhibitionTenths && a.result === b.result && a.tester === b.tester && a.testedTime === b.testedTime;
+  const del = ctx.db.prepare('DELETE FROM delivery_residue_tests WHERE delivery_id = ? AND line_no = ?');
+  for (const [lineNo, t] of old) if (!same(t, lines[lineNo - 1]?.residueTest)) del.run(id, lineNo);
+  return lines.flatMap((l, i): [number, ResidueTest][] => (l.residueTest && !same(old.get(i + 1), l.residueTest) ? [[i + 1, l.residueTest]] : []));
+}
+
+function insertTests(ctx: Ctx, id: string, tests: [number, ResidueTest][]): void {
+  const ins = ctx.db.prepare('INSERT INTO delivery_residue_tests (delivery_id, line_no, method, inhibition_tenths, result, tester, tested_time) VALUES (?, ?, ?, ?, ?, ?, ?)');
+  for (const [lineNo, t] of tests) ins.run(id, lineNo, t.method, t.inhibitionTenths, t.result, t.tester, t.testedTime);
 }
 
 type UnitRow = [unit: string, size: number, received: number, rejected: number, price: number];
@@ -353,6 +393,7 @@ export function getDelivery(ctx: Ctx, id: string, opts: { stored?: StoredDeliver
   const s = getSupplier(ctx, h.supplier_id);
   const lines = stored.lines.map((l) => ({
     ...readDraftLine(l),
+    residueTest: stored.tests.get(l.line_no) ?? null,
     lineNo: l.line_no,
     ingredientName: l.ingredient_name,
     category: l.category,
@@ -408,7 +449,7 @@ export function getDelivery(ctx: Ctx, id: string, opts: { stored?: StoredDeliver
   };
 }
 
-function readDraftLine(l: LineRow): DeliveryDraft['lines'][number] {
+function readDraftLine(l: LineRow): Omit<DeliveryDraft['lines'][number], 'residueTest'> {
   return {
     ingredientId: l.ingredient_id,
     ...typedFigures(l),
