@@ -2,6 +2,7 @@ import { useStore } from 'zustand';
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import type { Ingredient } from '../../../../shared/api/masterdata.ts';
 import type { CheckResult, Finding } from '../../../../shared/api/receiving.ts';
+import type { Category } from '../../../../shared/domain.ts';
 import { emptyLine, hasDetailValues, noteKey, toDraft, type FormValues, type LineValues, type Translated } from './model.ts';
 
 /**
@@ -35,6 +36,9 @@ export interface DeliveryState {
   result: CheckResult | null;
   /** Why no check could be asked (an incomplete row, no supplier). */
   problem: string | null;
+  /** The categories needing a 农残快检 under the profile of the delivery's month, as the last check said (kept while a
+   * check cannot be asked). */
+  residueCategories: Category[];
   setHeader(patch: Partial<Header>): void;
   setLine(key: string, patch: Partial<RowState>): void;
   addLine(): string;
@@ -77,6 +81,7 @@ export function createDeliveryStore(initial: FormValues, notes: Record<string, s
     deliveryFindings: [],
     result: null,
     problem: null,
+    residueCategories: [],
     setHeader: (patch) => set((s) => ({ header: { ...s.header, ...patch } })),
     setLine: (key, patch) => set((s) => (s.rows[key] ? { rows: { ...s.rows, [key]: { ...s.rows[key], ...patch } } } : {})),
     addLine: () => {
@@ -132,6 +137,7 @@ export function createDeliveryStore(initial: FormValues, notes: Record<string, s
           checks,
           result,
           problem: null,
+          residueCategories: JSON.stringify(result.residueCategories) === JSON.stringify(s.residueCategories) ? s.residueCategories : result.residueCategories,
           deliveryFindings: JSON.stringify(deliveryFindings) === JSON.stringify(s.deliveryFindings) ? s.deliveryFindings : deliveryFindings,
         };
       }),
