@@ -37,6 +37,7 @@ export function ArrearsPage() {
     if (!studentId) return setStmt(null);
     call('fees.statement', { studentId }).then(setStmt, showError);
   }, [studentId]);
+  const openingTotal = rows.reduce((s, r) => s + r.openingArrearsFen, 0);
   return (
     <Space direction="vertical" style={{ width: '100%' }}>
       <Card
@@ -47,8 +48,9 @@ export function ArrearsPage() {
             <PeriodPicker byTerm={byTerm} terms={terms} value={period} onChange={setPeriod} />
             <ClassSelect classes={classes} value={className} onChange={setClassName} allowClear />
             <span data-testid="arrears-total">
-              {rows.length} 人，共 ¥{formatFen(rows.reduce((s, r) => s + r.dueFen, 0))}
+              {rows.length} 人，共 ¥{formatFen(rows.reduce((s, r) => s + r.totalFen, 0))}
             </span>
+            {openingTotal > 0 && <span data-testid="arrears-opening">（含期初欠费 ¥{formatFen(openingTotal)}）</span>}
           </Space>
         }
       >
@@ -67,6 +69,9 @@ export function ArrearsPage() {
             { title: '天数', dataIndex: 'days', align: 'right' },
             { title: '日标准', align: 'right', render: (_, r) => formatFen(r.dailyRateFen) },
             { title: '应交', align: 'right', render: (_, r) => formatFen(r.dueFen) },
+            // 期初欠费: what the pupil owed when the books were opened (期初建账), listed in the period holding the books' first day.
+            { title: '期初欠费', align: 'right', render: (_, r) => (r.openingArrearsFen ? formatFen(r.openingArrearsFen) : '') },
+            { title: '合计欠费', align: 'right', render: (_, r) => formatFen(r.totalFen) },
           ]}
         />
       </Card>

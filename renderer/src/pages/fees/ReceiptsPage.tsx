@@ -1,4 +1,4 @@
-import { Button, Space, Tag } from 'antd';
+import { Alert, Button, Radio, Space, Tag } from 'antd';
 import { useCallback, useEffect, useState } from 'react';
 import { PAY_METHOD_LABELS } from '../../../../shared/labels-fees.ts';
 import type { Receipt } from '../../../../shared/api/fees.ts';
@@ -7,9 +7,9 @@ import { call } from '../../api.ts';
 import { ReasonDialog } from '../../components/ReasonDialog.tsx';
 import { showError, toast } from '../../feedback.ts';
 import { chinaToday } from '../../labels.ts';
-import { navigate, restOf, usePath } from '../../router.ts';
+import { navigate, restOf, usePath, useQuery } from '../../router.ts';
 import { ClassSelect, DateInput, FeeList, pupilColumns, useCanWrite, useClasses, useFeeSetup } from './common.tsx';
-import { ReceiptPrint } from './ReceiptPrint.tsx';
+import { PARTS, ReceiptBatchPrint, ReceiptPrint, type ReceiptPartName } from './ReceiptPrint.tsx';
 import { NOWRAP } from '../../components/columns.ts';
 
 const BASE = '/fees/receipts';
@@ -34,7 +34,53 @@ function PrintView({ id }: { id: string }) {
   );
 }
 
-/** 收据: the list by date or class, voiding with a reason, and the three-part print view. */
+/** The batch print's address: a class and a date range (the list's filters), e.g. one collection day. */
+function batchPath(className: string, from?: string, to?: string): string {
+  const q = new URLSearchParams({ class: className });
+  if (from) q.set('from', from);
+  if (to) q.set('to', to);
+  return `${BASE}/batch?${q.toString()}`;
+}
+
+/**
+ * 批量打印: a class's valid receipts of a date range, three to an A4 sheet (one part each, as the 三联 layout cuts the
+ * sheet), in 学号 order; the part printed is chosen (交款人 to hand out by default; 存根 and 记账 for the books).
+ */
+function BatchPrintView() {
+  const q = useQuery();
+  const className = q.get('class') ?? '';
+  const from = q.get('from') ?? undefined;
+  const to = q.get('to') ?? undefined;
+  const { schoolName } = useFeeSetup();
+  const [part, setPart] = useState<ReceiptPartName>(PARTS[1]);
+  const [rows, setRows] = useState<Receipt[] | null>(null);
+  useEffect(() => {
+    if (!className) return setRows([]);
+    call('receipts.list', { className, from, to }).then(
+      (list) => setRows(list.filter((r) => r.status === 'valid').sort((a, b) => a.studentNo.localeCompare(b.studentNo) || a.number.localeCompare(b.number))),
+      showError,
+    );
+  }, [className, from, to]);
+  if (!rows) return null;
+  const pages = Math.ceil(rows.length / 3);
+  return (
+    <Space direction="vertical" style={{ width: '100%' }}>
+      <Space className="no-print" wrap>
+        <Button onClick={() => navigate(BASE)}>返回收据列表</Button>
+        <Radio.Group value={part} onChange={(e) => setPart(e.target.value)} optionType="button" options={PARTS.map((p) => ({ value: p, label: p.replace('　', ' ') }))} />
+        <Button type="primary" disabled={rows.length === 0} onClick={() => window.print()} data-testid="batch-print">
+          打印（A4，每页 3 张）
+        </Button>
+        <span data-testid="batch-summary">
+          {className} {from ?? '…'} 至 {to ?? '…'}：有效收据 {rows.length} 张 ¥{formatFen(rows.reduce((s, r) => s + r.amountFen, 0))}，共 {pages} 页
+        </span>
+      </Space>
+      {rows.length === 0 ? <Alert className="no-print" type="info" showIcon title="该班级在此期间没有有效收据" /> : <ReceiptBatchPrint receipts={rows} schoolName={schoolName} part={part} />}
+    </Space>
+  );
+}
+
+/** 收据: the list by date or class, voiding with a reason, the three-part print view and a class's batch print. */
 export function ReceiptsPage() {
   const path = usePath();
   const printId = restOf(BASE, path);
@@ -51,6 +97,7 @@ export function ReceiptsPage() {
   useEffect(() => {
     if (!printId) load();
   }, [load, printId]);
+  if (printId === 'batch') return <BatchPrintView />;
   if (printId) return <PrintView id={printId} />;
   const valid = rows.filter((r) => r.status === 'valid');
   return (
@@ -60,7 +107,10 @@ export function ReceiptsPage() {
         <DateInput value={from} onChange={setFrom} allowClear />
         <span>至</span>
         <DateInput value={to} onChange={setTo} allowClear />
-        <ClassSelect classes={classes} value={className} onChange={setClassName} allowClear />
+        <ClassSelect classes={classes} value={className} onChange={setClassName} allowClear data-testid="receipts-class" />
+        <Button disabled={!className} title={className ? undefined : '先选择班级'} onClick={() => className && navigate(batchPath(className, from, to))} data-testid="receipts-batch">
+          批量打印本班收据
+        </Button>
         <span>
           有效 {valid.length} 张 ¥{formatFen(valid.reduce((s, r) => s + r.amountFen, 0))}，作废 {rows.length - valid.length} 张
         </span>
@@ -76,7 +126,7 @@ export function ReceiptsPage() {
           { title: '金额', align: 'right', render: (_, r) => formatFen(r.amountFen) },
           { title: '方式', render: (_, r) => PAY_METHOD_LABELS[r.method] },
           { title: '收款人', dataIndex: 'createdByName' },
-          { title: '状态', render: (_, r) => (r.status === 'void' ? <Tag color="red" title={r.voidReason ?? ''}>作废</Tag> : <Tag color="green">有效</Tag>) },
+          { title: '状态', render: (_, r) => (r.status === 'void' ? <Tag color="red" title={r.voidReason ?? ''}>作废 {r.voidDate}</Tag> : <Tag color="green">有效</Tag>) },
           {
             title: '操作',
             render: (_, r) => (
@@ -97,8 +147,9 @@ export function ReceiptsPage() {
       {voiding && (
         <ReasonDialog
           title={`作废收据 ${voiding.number}`}
-          onConfirm={async (reason) => {
-            await call('receipts.void', { id: voiding.id, reason });
+          dateLabel="作废日期"
+          onConfirm={async (reason, voidDate) => {
+            await call('receipts.void', { id: voiding.id, reason, voidDate });
             toast(`收据 ${voiding.number} 已作废，记账已冲销`);
           }}
           onClose={(changed) => {

@@ -209,8 +209,9 @@ function RefundList({ reloadKey }: { reloadKey: number }) {
       {voiding && (
         <ReasonDialog
           title={`作废退费 ${voiding.number}`}
-          onConfirm={async (reason) => {
-            await call('refunds.void', { id: voiding.id, reason });
+          dateLabel="作废日期"
+          onConfirm={async (reason, voidDate) => {
+            await call('refunds.void', { id: voiding.id, reason, voidDate });
             toast(`退费 ${voiding.number} 已作废`);
           }}
           onClose={(c) => (setVoiding(null), c && load())}
@@ -240,11 +241,12 @@ function Settlement() {
         <DateInput value={to} onChange={setTo} />
         <ClassSelect classes={classes} value={className} onChange={setClassName} allowClear />
       </Space>
-      <Typography.Text type="secondary">结余 = 已交 − 已退 − 实际就餐天数 × 日标准；正数应退还（多退），负数应补交（少补）。</Typography.Text>
+      <Typography.Text type="secondary">结余 = 期初（预交为正、欠费为负）+ 已交 − 已退 − 实际就餐天数 × 日标准；正数应退还（多退），负数应补交（少补）。</Typography.Text>
       <Table
         size="small"
         rowKey={(r) => r.student.id}
         dataSource={rows}
+        data-testid="settlement-table"
         pagination={{ pageSize: 50 }}
         columns={[
           { title: '班级', render: (_, r) => r.student.className },
@@ -256,6 +258,12 @@ function Settlement() {
           { title: '应收', align: 'right', render: (_, r) => formatFen(r.dueFen) },
           { title: '已交', align: 'right', render: (_, r) => formatFen(r.paidFen) },
           { title: '已退', align: 'right', render: (_, r) => formatFen(r.refundedFen) },
+          // The opening's balance (期初建账: prepaid +, arrears −), only in the range holding the books' first day.
+          {
+            title: '期初',
+            align: 'right',
+            render: (_, r) => (r.openingFen < 0 ? `期初欠费 ${formatFen(-r.openingFen)}` : r.openingFen > 0 ? `期初预交 ${formatFen(r.openingFen)}` : ''),
+          },
           {
             title: '多退少补',
             align: 'right',
