@@ -42,7 +42,7 @@ beforeEach(() => {
 afterEach(async () => {
   await opened?.startBackup;
   fake?.app.emit('window-all-closed');
-  opened?.backend.close();
+  opened?.backend?.close();
   opened = null;
   fs.rmSync(tmp, { recursive: true, force: true });
 });

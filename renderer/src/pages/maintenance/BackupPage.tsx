@@ -10,6 +10,7 @@ import { useRoles, useSession } from '../../session.ts';
 import { HealthNotice, useHealth } from './HealthNotice.tsx';
 import { canPickPath, pickPath } from './pickPath.ts';
 import { WorkProgress } from '../../components/WorkProgress.tsx';
+import { OpenFileButtons } from '../../components/OpenFileButtons.tsx';
 import { badChecksumMessage, parsePublishedChecksums } from '../../../../shared/anchors.ts';
 
 /** 1536 → "1.5 KB": backups are a few hundred KB to a few hundred MB. */
@@ -53,6 +54,8 @@ function BackupsCard({ isAdmin }: { isAdmin: boolean }) {
   const [folder, setFolder] = useState('');
   const [restoreFile, setRestoreFile] = useState('');
   const [preview, setPreview] = useState<BackupPreviewInfo | null>(null);
+  /** The backup just made: its file, with 打开所在文件夹 where the shell can open it. */
+  const [made, setMade] = useState<string | null>(null);
 
   const reload = useCallback(() => call('backup.list', {}).then(setList, showError), []);
   useEffect(() => {
@@ -64,6 +67,7 @@ function BackupsCard({ isAdmin }: { isAdmin: boolean }) {
     try {
       const f = await call('backup.create', into ? { folder: into } : {});
       toast(into ? `已备份到 ${f.file}` : `已备份：${f.name}`);
+      setMade(f.file);
       await reload();
     } catch (e) {
       showError(e);
@@ -126,6 +130,21 @@ function BackupsCard({ isAdmin }: { isAdmin: boolean }) {
         )}
       </Space>
       <WorkProgress op="backup" running={busy === 'own' || busy === 'folder'} testId="backup-progress" />
+      {made && (
+        <Alert
+          type="success"
+          showIcon
+          style={{ marginBottom: 12 }}
+          data-testid="backup-made"
+          title={
+            <Space wrap>
+              <span>已备份：</span>
+              <Typography.Text code>{made}</Typography.Text>
+              <OpenFileButtons file={made} testId="backup-made-file" />
+            </Space>
+          }
+        />
+      )}
       <Typography.Paragraph type="secondary" style={{ marginBottom: 12 }}>
         程序每次启动、每天运行时、升级数据前和恢复前都会自动备份到备份文件夹（列表如下，新的在前）。
         {picker ? '要存到 U 盘等别处，请点“备份到 U 盘或其他文件夹…”并选择文件夹' : '要存到 U 盘等别处，请在上面的框里输入文件夹的完整路径'}

@@ -14,6 +14,7 @@ import { chinaTime, chinaToday } from '../../labels.ts';
 import { navigate, useQuery } from '../../router.ts';
 import { useSession } from '../../session.ts';
 import { WorkProgress } from '../../components/WorkProgress.tsx';
+import { OpenFileButtons } from '../../components/OpenFileButtons.tsx';
 import { PackageButton } from './PackageButton.tsx';
 
 /**
@@ -207,8 +208,13 @@ export function MonthClosePage() {
               title={`已导出：版本 ${exported.revision}，校验码 ${exported.checksumHex.slice(0, 16)}`}
               description={
                 <div>
-                  <div>工作簿：{exported.xlsxPath}</div>
-                  <div>{exported.pdfPath ? `收支公示表 PDF：${exported.pdfPath}` : `未生成 PDF：${exported.pdfError ?? ''}`}</div>
+                  <div>
+                    工作簿：{exported.xlsxPath} <OpenFileButtons file={exported.xlsxPath} testId="close-exported-xlsx" />
+                  </div>
+                  <div>
+                    {exported.pdfPath ? `收支公示表 PDF：${exported.pdfPath}` : `未生成 PDF：${exported.pdfError ?? ''}`}{' '}
+                    {exported.pdfPath && <OpenFileButtons file={exported.pdfPath} testId="close-exported-pdf" />}
+                  </div>
                 </div>
               }
             />
