@@ -122,6 +122,8 @@ export function SettingsPage() {
 
   const initial: Values = { name: school.name, profile: formProfile(school.profile), effectiveFrom: school.defaultEffectiveFrom };
   const earliest = school.earliestEffectiveFrom;
+  /** The version in force this month (versions come newest first; one may start in a later month). */
+  const inForce = school.profileVersions.find((v) => v.effectiveFrom === null || v.effectiveFrom <= school.defaultEffectiveFrom);
   return (
     <Form form={form} layout="vertical" initialValues={initial} onFinish={submit} onKeyDownCapture={enterToNext} data-testid="settings-form" style={{ maxWidth: 980 }}>
       <Card title="学校" size="small" style={{ marginBottom: 12 }}>
@@ -251,6 +253,24 @@ export function SettingsPage() {
               </Form.Item>
             </Col>
           ))}
+        </Row>
+      </Card>
+      <Card title="食品安全：留样" size="small" style={{ marginBottom: 12 }} data-testid="settings-samples">
+        <Typography.Paragraph type="secondary" data-testid="settings-samples-version">
+          现行区域配置{inForce ? `（${inForce.profileName}）自${inForce.effectiveFrom ? monthWords(inForce.effectiveFrom) : '建账起'}执行` : ''}
+          ：每个菜品留样不少于 {school.profile.sampleMinGrams} 克、保存不少于 {school.profile.sampleKeepHours} 小时。改动自下方“生效月份”起执行，之前的月份不变；只能在国家规定（125 克、48 小时）之上提高。
+        </Typography.Paragraph>
+        <Row gutter={16}>
+          <Col span={8}>
+            <Form.Item name={['profile', 'sampleMinGrams']} label="每个菜品留样量（克）" rules={[{ required: true, type: 'integer', min: 125, max: 1000, message: '留样量应为 125–1000 克的整数，不能低于国家规定的 125 克' }]}>
+              <InputNumber min={1} max={1000} precision={0} data-testid="settings-sample-grams" />
+            </Form.Item>
+          </Col>
+          <Col span={8}>
+            <Form.Item name={['profile', 'sampleKeepHours']} label="留样保存时间（小时）" rules={[{ required: true, type: 'integer', min: 48, max: 720, message: '留样时间应为 48–720 小时的整数，不能少于国家规定的 48 小时' }]}>
+              <InputNumber min={1} max={720} precision={0} data-testid="settings-sample-hours" />
+            </Form.Item>
+          </Col>
         </Row>
       </Card>
       <Card title="公示" size="small" style={{ marginBottom: 12 }}>
