@@ -17,7 +17,6 @@ let clock = new Date(Date.UTC(2026, 9, 9, 2, 0, 0));
 let b: TestBackend;
 const QUESTIONS = ['饭菜口味', '饭菜份量', '食品卫生', '菜品种类', '价格', '服务态度'];
 const GOOD = { taste: 'good', quantity: 'good', hygiene: 'good', temperature: 'good' } as const;
-let firstComplaint = '';
 
 beforeAll(async () => {
   b = await setupBackend({ now: () => clock });
@@ -77,7 +76,6 @@ describe('满意度 and 投诉', { timeout: 60_000 }, () => {
   it('complaints are logged and closed once, naming who closed them', async () => {
     await b.loginAs('storekeeper');
     const c = await b.call('complaints.record', { date: '2026-10-13', channel: '电话', complainant: '三(2)班家长', content: '饭菜偏咸' });
-    firstComplaint = c.id;
     await b.call('complaints.record', { date: '2026-10-14', channel: '信箱', content: '排队时间长' });
     const closed = await b.call('complaints.close', { id: c.id, action: '已要求厨师减盐' });
     expect(closed.followup).toMatchObject({ action: '已要求厨师减盐', closedByName: '张保管' });
