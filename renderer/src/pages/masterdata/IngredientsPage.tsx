@@ -8,7 +8,8 @@ import { CATEGORIES, CATEGORY_LABELS, CERT_KINDS, CERT_LABELS, INGREDIENT_KIND_L
 import { formatFen } from '../../../../shared/format.ts';
 import { call } from '../../api.ts';
 import { FormDialog } from '../../components/FormDialog.tsx';
-import { MoneyInput, fenRules } from '../../components/NumberText.tsx';
+import { MoneyInput, QuantityInput, fenRules } from '../../components/NumberText.tsx';
+import { PACK_UNITS } from '../../../../shared/units.ts';
 import { showError, toast } from '../../feedback.ts';
 import { allowed, useRoles } from '../../session.ts';
 import { MasterDataPage, type ListQuery } from './MasterDataPage.tsx';
@@ -105,6 +106,7 @@ function IngredientForm({ ingredient, readOnly, canClassify, onClose }: { ingred
   const wKind = Form.useWatch('kind', form);
   const wImported = Form.useWatch('imported', form);
   const wCerts = Form.useWatch('requiredCerts', form) ?? [];
+  const wUnit = Form.useWatch('unit', form) ?? ingredient?.unit ?? '';
   const implied = !ingredient && !canClassify;
   const kind: IngredientKind = implied ? defaultKind(wCategory, wName) : (wKind ?? ingredient?.kind ?? defaultKind(wCategory, wName));
   const imported = implied ? defaultImported(wName, wSpec, wCerts) : (wImported ?? ingredient?.imported ?? defaultImported(wName, wSpec, wCerts));
@@ -120,6 +122,7 @@ function IngredientForm({ ingredient, readOnly, canClassify, onClose }: { ingred
       ...(canClassify ? { kind, imported } : {}),
       banned: !!v.banned,
       storable: !!v.storable,
+      packSizes: Object.fromEntries(Object.entries(v.packSizes ?? {}).filter(([, n]) => typeof n === 'number' && n > 0)),
     };
     if (ingredient) await call('ingredients.update', { id: ingredient.id, ...input, disabled: ingredient.disabled });
     else await call('ingredients.create', input);
@@ -182,6 +185,20 @@ function IngredientForm({ ingredient, readOnly, canClassify, onClose }: { ingred
       </Form.Item>
       <Form.Item name="storable" label="入库储存" valuePropName="checked" extra="米面油、调料、冻品等入库按批次管理；不勾选则当日直进直出">
         <Switch />
+      </Form.Item>
+      {/* Kitchen units (issue 15): the size of the packages it arrives in, so a delivery may be typed in them */}
+      <Form.Item label="包装规格" extra={`验收时可按包装录入，按此换算为${wUnit || '单位'}入库；不填则不能按该包装验收`}>
+        <Space wrap>
+          {PACK_UNITS.slice(0, 3).map((u) => (
+            <Space.Compact key={u}>
+              <span style={{ padding: '4px 6px', whiteSpace: 'nowrap' }}>1 {u} =</span>
+              <Form.Item name={['packSizes', u]} noStyle>
+                <QuantityInput style={{ width: 80 }} placeholder="—" disabled={readOnly} data-testid={`ingredient-pack-${u}`} />
+              </Form.Item>
+              <span style={{ padding: '4px 6px', whiteSpace: 'nowrap' }}>{wUnit}</span>
+            </Space.Compact>
+          ))}
+        </Space>
       </Form.Item>
     </FormDialog>
   );

@@ -1,6 +1,6 @@
 import { Alert, Button, Descriptions, Form, Input, Modal, Space, Table, Tag, Typography } from 'antd';
 import { useState } from 'react';
-import { DELIVERY_STATUS_LABELS, DISPOSITION_LABELS, residueReading } from '../../../../shared/labels-receiving.ts';
+import { DELIVERY_STATUS_LABELS, DISPOSITION_LABELS } from '../../../../shared/labels-receiving.ts';
 import type { DeliveryLineView, DeliveryView } from '../../../../shared/api/receiving.ts';
 import { CERT_LABELS, STORAGE_LABELS, type CertKind } from '../../../../shared/domain.ts';
 import { formatFen, formatMilli } from '../../../../shared/format.ts';
@@ -75,8 +75,9 @@ export function DeliveryDetail({ d, canEdit, reload }: { d: DeliveryView; canEdi
         data-testid="delivery-lines"
         columns={[
           { title: '品名', dataIndex: 'ingredientName' },
-          { title: '送货', render: (_, l) => `${formatMilli(l.receivedMilli)} ${l.unit}` },
-          { title: '合格', render: (_, l) => formatMilli(l.acceptedMilli) },
+          // Kitchen units (issue 15): as billed, and what it is in the item's own unit
+          { title: '送货', render: (_, l) => `${formatMilli(l.receivedMilli)} ${l.receivedUnit ?? l.unit}` },
+          { title: '合格', render: (_, l) => (l.unitSizeMilli !== null ? `${formatMilli(l.acceptedMilli)} ${l.receivedUnit} = ${formatMilli(l.baseAcceptedMilli)} ${l.unit}` : formatMilli(l.acceptedMilli)) },
           { title: '拒收', render: (_, l) => (l.rejectedMilli ? <Typography.Text type="danger">{formatMilli(l.rejectedMilli)}（{l.rejectReason}，{l.disposition ? DISPOSITION_LABELS[l.disposition] : ''}）</Typography.Text> : '') },
           { title: '单价', align: 'right', render: (_, l) => formatFen(l.unitPriceFen) },
           { title: '金额', align: 'right', render: (_, l) => (l.differenceFen ? `${formatFen(l.amountFen)}（计算 ${formatFen(l.computedAmountFen)}）` : formatFen(l.amountFen)) },
@@ -85,17 +86,6 @@ export function DeliveryDetail({ d, canEdit, reload }: { d: DeliveryView; canEdi
           { title: '储存/温度', render: (_, l) => `${STORAGE_LABELS[l.storageClass]}${l.temperatureDc !== null ? ` ${formatTenths(l.temperatureDc)}℃` : ''}` },
           { title: '感官', render: (_, l) => (l.packagingOk && l.labelOk && l.freshOk ? '合格' : <Tag color="orange">异常</Tag>) },
           { title: '证明', render: (_, l) => Object.entries(l.certs).map(([k, v]) => <div key={k}>{CERT_LABELS[k as CertKind]}：{v}</div>) },
-          {
-            title: '农残快检',
-            render: (_, l) =>
-              l.residueTest && (
-                <span data-testid={`delivery-residue-${l.lineNo}`}>
-                  {residueReading(l.residueTest.method, l.residueTest.inhibitionTenths, l.residueTest.result)}{' '}
-                  <Tag color={l.residueTest.result === 'fail' ? 'red' : 'green'}>{l.residueTest.result === 'fail' ? '不合格' : '合格'}</Tag>
-                  {l.residueTest.tester} {l.residueTest.testedTime}
-                </span>
-              ),
-          },
         ]}
       />
       {d.findings.length > 0 && (

@@ -4,16 +4,17 @@ import type { Ingredient } from '../../../../shared/api/masterdata.ts';
 import type { Finding } from '../../../../shared/api/receiving.ts';
 import { CERT_LABELS, STORAGE_CLASSES, STORAGE_LABELS } from '../../../../shared/domain.ts';
 import { formatFen, formatMilli } from '../../../../shared/format.ts';
-import { DISPOSITION_LABELS, DISPOSITIONS, RESIDUE_METHOD_LABELS, RESIDUE_METHODS, RESIDUE_RESULT_LABELS, RESIDUE_RESULTS } from '../../../../shared/labels-receiving.ts';
+import { DISPOSITION_LABELS, DISPOSITIONS } from '../../../../shared/labels-receiving.ts';
 import { IngredientSelect } from '../../components/EntitySelect.tsx';
 import { MoneyInput, QuantityInput } from '../../components/NumberText.tsx';
 import { NO_CHECK, useDelivery, type DeliveryStore, type RowState } from './deliveryStore.ts';
-import { acceptedOf, lineCerts, lineProblem, localAmountFen, residueRejection, residueResultOfLine, showsResidue, type LineValues } from './model.ts';
+import { isPackUnit, unitsOf } from '../../../../shared/units.ts';
+import { acceptedOf, conversionText, lineCerts, lineProblem, localAmountFen } from './model.ts';
 
 /** The grid's columns, shared by the header row and every line (the paper 验收单's order). */
 export const GRID: CSSProperties = {
   display: 'grid',
-  gridTemplateColumns: '34px minmax(200px, 2.2fr) 104px 52px 104px 104px 104px 112px 96px',
+  gridTemplateColumns: '34px minmax(200px, 2.2fr) 104px 64px 104px 104px 150px 112px 96px',
   gap: 6,
   alignItems: 'center',
 };
@@ -55,16 +56,12 @@ export const DeliveryLineRow = memo(function DeliveryLineRow({ store, rowKey, in
   const l = useDelivery(store, (s) => s.rows[rowKey]) as RowState;
   const ing = useDelivery(store, (s) => (l?.ingredientId ? s.ings[l.ingredientId] : undefined));
   const check = useDelivery(store, (s) => s.checks[rowKey] ?? NO_CHECK);
-  const residueCategories = useDelivery(store, (s) => s.residueCategories);
   const [focusInside, setFocusInside] = useState(false);
   if (!l) return null;
   const set = (patch: Partial<RowState>) => store.getState().setLine(rowKey, patch);
-  // A change to the quick test may reject the whole line (failed) or undo that (no longer failed).
-  const setResidue = (patch: Partial<LineValues>) => set({ ...patch, ...residueRejection(l, { ...l, ...patch }) });
-  const residue = showsResidue(l, ing?.category, residueCategories);
-  const residueResult = residueResultOfLine(l);
   const t = `line-${index}`;
   const unit = ing?.unit ?? '';
+  const units = ing ? unitsOf(ing) : [];
   const accepted = acceptedOf(l);
   const amount = localAmountFen(l);
   const certs = lineCerts(l, ing?.effectiveCerts ?? []);
@@ -92,9 +89,29 @@ export const DeliveryLineRow = memo(function DeliveryLineRow({ store, rowKey, in
         <span data-field="received">
           <QuantityInput value={l.receivedMilli} onChange={(v) => set({ receivedMilli: v })} data-testid={`${t}-received`} />
         </span>
-        <span data-testid={`${t}-unit`} style={{ whiteSpace: 'nowrap' }}>
-          {unit}
-        </span>
+        {/* Kitchen units (issue 15): the item's own unit unless another is chosen (Tab, then ↑/↓); a native select, so the
+            arrows choose without opening a list */}
+        {ing && units.length > 1 ? (
+          <select
+            data-field="unit"
+            data-testid={`${t}-unit`}
+            aria-label="计量单位"
+            value={l.receivedUnit ?? unit}
+            onChange={(e) => set({ receivedUnit: e.target.value === unit ? null : e.target.value })}
+            style={{ width: '100%', height: 32, border: '1px solid #d9d9d9', borderRadius: 6, background: '#fff', padding: '0 2px' }}
+          >
+            {units.map((u) => (
+              <option key={u} value={u}>
+                {u}
+                {isPackUnit(u) && ing.packSizes[u] ? `(${formatMilli(ing.packSizes[u] as number)}${unit})` : ''}
+              </option>
+            ))}
+          </select>
+        ) : (
+          <span data-testid={`${t}-unit`} style={{ whiteSpace: 'nowrap' }}>
+            {l.receivedUnit ?? unit}
+          </span>
+        )}
         <span data-field="price">
           <MoneyInput prefix={null} suffix={null} value={l.unitPriceFen} onChange={(v) => set({ unitPriceFen: v })} data-testid={`${t}-price`} />
         </span>
@@ -102,7 +119,7 @@ export const DeliveryLineRow = memo(function DeliveryLineRow({ store, rowKey, in
           <QuantityInput value={l.rejectedMilli} placeholder="全收" onChange={(v) => set({ rejectedMilli: v })} data-testid={`${t}-rejected`} />
         </span>
         <span style={NUM} data-testid={`${t}-accepted`}>
-          {l.ingredientId && accepted != null ? `${formatMilli(accepted)} ${unit}`.trim() : '—'}
+          {l.ingredientId && accepted != null ? (ing ? (conversionText(accepted, l, ing) ?? `${formatMilli(accepted)} ${l.receivedUnit ?? ''}`.trim()) : formatMilli(accepted)) : '—'}
         </span>
         <span style={NUM} data-testid={`${t}-amount`}>
           {l.ingredientId && amount != null ? `¥${formatFen(amount)}` : '—'}
@@ -120,50 +137,6 @@ export const DeliveryLineRow = memo(function DeliveryLineRow({ store, rowKey, in
           )}
         </span>
       </div>
-      {residue && (
-        <div style={SUB} data-testid={`${t}-residue`}>
-          <span style={{ ...LABEL, fontWeight: 600 }}>农残快检</span>
-          <span>
-            <Radio.Group
-              size="small"
-              optionType="button"
-              value={l.residueMethod}
-              onChange={(e) => setResidue({ residueMethod: e.target.value, residueRate: '', residueResult: null })}
-              options={RESIDUE_METHODS.map((m) => ({ value: m, label: RESIDUE_METHOD_LABELS[m] }))}
-              data-testid={`${t}-residue-method`}
-            />
-          </span>
-          {l.residueMethod === 'test_card' ? (
-            <span data-field="residue-result">
-              <Radio.Group
-                name={`residue-result-${rowKey}`}
-                value={l.residueResult}
-                onChange={(e) => setResidue({ residueResult: e.target.value })}
-                options={RESIDUE_RESULTS.map((r) => ({ value: r, label: RESIDUE_RESULT_LABELS[r] }))}
-                data-testid={`${t}-residue-result`}
-              />
-            </span>
-          ) : (
-            <span data-field="residue-rate">
-              <span style={LABEL}>抑制率（%）</span>
-              <Input style={{ width: 72 }} placeholder="≥50 不合格" value={l.residueRate} onChange={(e) => setResidue({ residueRate: e.target.value })} data-testid={`${t}-residue-rate`} />
-            </span>
-          )}
-          {residueResult && (
-            <Tag color={residueResult === 'fail' ? 'red' : 'green'} data-testid={`${t}-residue-verdict`}>
-              {residueResult === 'fail' ? '不合格，整行拒收' : '合格'}
-            </Tag>
-          )}
-          <span data-field="residue-tester">
-            <span style={LABEL}>检测人</span>
-            <Input style={{ width: 96 }} value={l.residueTester} onChange={(e) => setResidue({ residueTester: e.target.value })} data-testid={`${t}-residue-tester`} />
-          </span>
-          <span data-field="residue-time">
-            <span style={LABEL}>检测时间</span>
-            <Input style={{ width: 72 }} placeholder="HH:MM" value={l.residueTime} onChange={(e) => setResidue({ residueTime: e.target.value })} data-testid={`${t}-residue-time`} />
-          </span>
-        </div>
-      )}
       {rejecting && (
         <div style={SUB}>
           <span data-field="reject-reason">

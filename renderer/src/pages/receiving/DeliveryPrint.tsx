@@ -1,5 +1,5 @@
 import type { DeliveryView } from '../../../../shared/api/receiving.ts';
-import { DISPOSITION_LABELS, residueReading } from '../../../../shared/labels-receiving.ts';
+import { DISPOSITION_LABELS } from '../../../../shared/labels-receiving.ts';
 import { CERT_LABELS, STORAGE_LABELS } from '../../../../shared/domain.ts';
 import { fenToChineseCapital, formatFen, formatMilli } from '../../../../shared/format.ts';
 import { sheetCss } from '../../components/printSheet.ts';
@@ -18,7 +18,6 @@ export const PRINT_CSS = sheetCss({
 
 export function DeliveryPrint({ d, schoolName }: { d: DeliveryView; schoolName: string }) {
   const rejected = d.lines.filter((l) => l.rejectedMilli > 0);
-  const tested = d.lines.filter((l) => l.residueTest);
   const certs = (c: DeliveryView['lines'][number]['certs']) =>
     Object.entries(c)
       .filter(([, v]) => v)
@@ -80,9 +79,16 @@ export function DeliveryPrint({ d, schoolName }: { d: DeliveryView; schoolName: 
             <tr key={l.lineNo}>
               <td>{l.ingredientName}</td>
               <td>{l.spec}</td>
-              <td>{l.unit}</td>
+              {/* Kitchen units (issue 15): quantities and price as the supplier billed them, the conversion under them */}
+              <td data-testid={`print-unit-${l.lineNo}`}>
+                {l.receivedUnit ?? l.unit}
+                {l.unitSizeMilli !== null && <div>1{l.receivedUnit}={formatMilli(l.unitSizeMilli)}{l.unit}</div>}
+              </td>
               <td className="num">{formatMilli(l.receivedMilli)}</td>
-              <td className="num">{formatMilli(l.acceptedMilli)}</td>
+              <td className="num" data-testid={`print-accepted-${l.lineNo}`}>
+                {formatMilli(l.acceptedMilli)}
+                {l.unitSizeMilli !== null && <div>={formatMilli(l.baseAcceptedMilli)}{l.unit}</div>}
+              </td>
               <td className="num">{l.rejectedMilli ? formatMilli(l.rejectedMilli) : ''}</td>
               <td className="num">{formatFen(l.unitPriceFen)}</td>
               <td className="num">{formatFen(l.amountFen)}</td>
@@ -121,37 +127,10 @@ export function DeliveryPrint({ d, schoolName }: { d: DeliveryView; schoolName: 
                 <tr key={l.lineNo}>
                   <td>{l.ingredientName}</td>
                   <td className="num">
-                    {formatMilli(l.rejectedMilli)} {l.unit}
+                    {formatMilli(l.rejectedMilli)} {l.receivedUnit ?? l.unit}
                   </td>
                   <td>{l.rejectReason}</td>
                   <td>{l.disposition ? DISPOSITION_LABELS[l.disposition] : ''}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </>
-      )}
-      {tested.length > 0 && (
-        <>
-          <p style={{ margin: '3mm 0 1mm' }}>农残快检记录（GB/T 5009.199-2003）：</p>
-          <table data-testid="print-residue">
-            <thead>
-              <tr>
-                <th>品名</th>
-                <th>方法及读数</th>
-                <th>结论</th>
-                <th>检测人</th>
-                <th>检测时间</th>
-              </tr>
-            </thead>
-            <tbody>
-              {tested.map((l) => (
-                <tr key={l.lineNo}>
-                  <td>{l.ingredientName}</td>
-                  <td>{l.residueTest && residueReading(l.residueTest.method, l.residueTest.inhibitionTenths, l.residueTest.result)}</td>
-                  <td>{l.residueTest?.result === 'fail' ? '不合格（拒收）' : '合格'}</td>
-                  <td>{l.residueTest?.tester}</td>
-                  <td>{l.residueTest?.testedTime}</td>
                 </tr>
               ))}
             </tbody>
