@@ -154,10 +154,18 @@ describe('带量食谱 through the API', { timeout: 60_000 }, () => {
     before = tableDigest(b);
     expect(await b.reject('menus.review', { id: menuId, decision: 'returned', remark: '' })).toMatchObject({ code: 'VALIDATION', message: '退回时请写明审定意见' });
     expect(tableDigest(b)).toBe(before);
+    // The parent's home asks for the 审定 (today is Tuesday 2026-09-15).
+    const entryOf = async (role: string, kind: string) =>
+      (await b.call('home.summary', {})).sections.find((x) => x.role === role)!.entries.find((e) => e.kind === kind)!;
+    const waiting = await entryOf('parent', 'menus_review');
+    expect([waiting.value, waiting.lines.map((l) => l.text), waiting.link]).toEqual(['1 份待审定', ['2026-09-21 这一周的带量食谱待审定'], '/foodsafety/menus?week=2026-09-21']);
     const returned = await b.call('menus.review', { id: menuId, decision: 'returned', remark: '22日没有奶类，请补上' });
     expect(returned).toMatchObject({ status: 'draft', submittedAt: null, approvedAt: null });
     expect(returned.reviews.map((r) => [r.decision, r.remark, r.reviewedByName])).toEqual([['returned', '22日没有奶类，请补上', '周家长']]);
     await b.loginAs('storekeeper');
+    // The canteen's home: next week's menu is a draft again, returned with the parent's remark.
+    const mine = await entryOf('storekeeper', 'menus');
+    expect([mine.value, mine.lines.map((l) => l.text)]).toEqual(['下周 草稿', ['2026-09-21 这一周的食谱被 周家长 退回：22日没有奶类，请补上']]);
     const lines = [...weekLines(), { day: '2026-09-22', meal: 'lunch' as const, dish: '牛奶', ingredientId: milk, ageGroup: '6-8', qtyMg: 200_000 }];
     await b.call('menus.save', { id: menuId, weekStart: '2026-09-21', note: '已补牛奶', lines });
     await b.call('menus.submit', { id: menuId });

@@ -59,11 +59,11 @@ describe('each role’s home on the demo', { timeout: 60_000 }, () => {
   // Written out by hand from the issue: which figures each role's home shows, in this order.
   const ENTRIES: Record<string, [Role, string[]]> = {
     admin: ['admin', ['users', 'settings', 'backups']],
-    storekeeper: ['storekeeper', ['deliveries_today', 'drafts', 'expiring_lots', 'food_samples', 'morning_checks', 'meal_followups', 'count_due']],
+    storekeeper: ['storekeeper', ['deliveries_today', 'drafts', 'expiring_lots', 'food_samples', 'morning_checks', 'meal_followups', 'menus', 'count_due']],
     cashier: ['cashier', ['cash_today', 'receipts_today', 'refunds_due']],
     accountant: ['accountant', ['checklist', 'statements', 'payables']],
     reviewer: ['reviewer', ['submissions', 'flags']],
-    parent: ['parent', ['notice', 'deliveries_week', 'prices_week', 'witness']],
+    parent: ['parent', ['notice', 'deliveries_week', 'prices_week', 'witness', 'menus_review']],
   };
   // The to-do kinds each role gets on the demo (an expired and a missing licence, a draft from yesterday, an overdue
   // refund): the storekeeper fixes suppliers and drafts, the cashier pays refunds, the accountant may do all three,

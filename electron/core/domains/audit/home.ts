@@ -18,6 +18,7 @@ import { mealFindings, openFollowups } from '../foodsafety/meals.ts';
 import { certWarnings, checkDay } from '../foodsafety/staff.ts';
 import { residueFindings, residueRulesFor, residueToday } from '../receiving/residue.ts';
 import { MEAL_LABELS } from '../../../../shared/labels-foodsafety.ts';
+import { menuHomeEntry } from '../menus/menus.ts';
 
 /**
  * Each role's home (issue 15): a section per role the person holds, each entry a figure with the page where its work
@@ -140,6 +141,8 @@ function storekeeper(ctx: Ctx, today: string, month: string): HomeEntry[] {
     linkLabel: '陪餐',
     lines: cut(followups.map((f) => ({ text: f.text, link: `/foodsafety/meals?date=${f.date}`, tone: 'warning' }))),
   });
+  // 带量食谱 (issue 17): next week's menu, and any returned by the parents.
+  entries.push(menuHomeEntry(ctx, today, 'canteen'));
   // 农残快检 (issue 17): only where this month's profile asks for it; a day short of the minimum is listed.
   const residue = residueRulesFor(ctx, today.slice(0, 7));
   if (residue) {
@@ -392,6 +395,8 @@ function parent(ctx: Ctx, today: string): HomeEntry[] {
       lines: cut(witness),
     },
   );
+  // 带量食谱 awaiting the parents' 审定 (issue 17).
+  entries.push(menuHomeEntry(ctx, today, 'parent'));
   return entries;
 }
 

@@ -1,3 +1,4 @@
+import type { HomeEntry } from '../../../../shared/api/audit.ts';
 import type { DayAnalysis, MenuLine, MenuLineView, MenuSummary, MenuView, NutrientFigure } from '../../../../shared/api/menus.ts';
 import { addDays } from '../../../../shared/calendar.ts';
 import { ApiError } from '../../../../shared/errors.ts';
@@ -289,4 +290,42 @@ export function plannedDishes(ctx: Ctx, from: string, to: string): { day: string
        WHERE m.status = 'approved' AND l.day BETWEEN ? AND ? ORDER BY l.day, ${MEAL_ORDER}, l.dish`,
     )
     .all(from, to) as { day: string; meal: Meal; dish: string }[];
+}
+
+/** Whose home shows what of the menus (electron/core/domains/audit/home.ts): the canteen's next week, the parents' 审定. */
+export function menuHomeEntry(ctx: Ctx, today: string, who: 'canteen' | 'parent'): HomeEntry {
+  const monday = addDays(today, -((new Date(`${today}T00:00:00Z`).getUTCDay() + 6) % 7));
+  if (who === 'parent') {
+    const me = ctx.session?.userId ?? '';
+    const waiting = ctx.db
+      .prepare(`SELECT week_start, submitted_by FROM menus WHERE status = 'submitted' AND week_start BETWEEN ? AND ? ORDER BY week_start`)
+      .all(addDays(monday, -28), addDays(monday, 56)) as { week_start: string; submitted_by: string }[];
+    const mine = waiting.filter((m) => m.submitted_by !== me);
+    return {
+      kind: 'menus_review',
+      label: '食谱审定',
+      value: mine.length ? `${mine.length} 份待审定` : '无',
+      detail: mine.length ? '食堂提交的带量食谱：审定通过后公示，或写明意见退回' : '没有待审定的带量食谱',
+      link: `/foodsafety/menus?week=${mine[0]?.week_start ?? monday}`,
+      linkLabel: '带量食谱',
+      lines: mine.map((m) => ({ text: `${m.week_start} 这一周的带量食谱待审定`, link: `/foodsafety/menus?week=${m.week_start}`, tone: 'warning' as const })),
+    };
+  }
+  const next = addDays(monday, 7);
+  const row = ctx.db.prepare('SELECT id, status FROM menus WHERE week_start = ?').get(next) as { id: string; status: MenuStatus } | undefined;
+  const returned = ctx.db
+    .prepare(
+      `SELECT m.week_start, r.remark, u.display_name AS by_name FROM menus m JOIN menu_reviews r ON r.menu_id = m.id AND r.seq = (SELECT max(seq) FROM menu_reviews WHERE menu_id = m.id)
+       JOIN users u ON u.id = r.reviewed_by WHERE m.status = 'draft' AND r.decision = 'returned' AND m.week_start BETWEEN ? AND ? ORDER BY m.week_start`,
+    )
+    .all(addDays(monday, -28), addDays(monday, 56)) as { week_start: string; remark: string; by_name: string }[];
+  return {
+    kind: 'menus',
+    label: '带量食谱',
+    value: `下周 ${row ? { draft: '草稿', submitted: '待审定', approved: '已审定' }[row.status] : '未编制'}`,
+    detail: `${next} 这一周的食谱须提前编制，经家委会审定后公示`,
+    link: `/foodsafety/menus?week=${next}`,
+    linkLabel: '带量食谱',
+    lines: returned.map((r) => ({ text: `${r.week_start} 这一周的食谱被 ${r.by_name} 退回：${r.remark}`, link: `/foodsafety/menus?week=${r.week_start}`, tone: 'warning' as const })),
+  };
 }
