@@ -9,7 +9,10 @@
  *   dist/electron/icon.png     the window icon (the packaged app holds dist/ only)
  *   dist/renderer/             the React renderer, by Vite (vite.config.ts)
  * 'electron' and 'better-sqlite3' stay external: the first is provided by the runtime, the second loads its N-API
- * prebuild from node_modules (unpacked from the asar in the installers), the same binary the tests use.
+ * prebuild from node_modules (unpacked from the asar in the installers), the same binary the tests use. So does
+ * '@duckdb/node-bindings' (the centre's DuckDB, issue 18): it requires the platform's duckdb.node (and its libduckdb
+ * beside it) from @duckdb/node-bindings-<platform>, which no bundler can inline; @duckdb/node-api, plain JS, is inside
+ * main.cjs and loaded only when a centre is opened.
  *
  * Usage: node scripts/build.mjs [--no-renderer] [--out DIR]   (--out: where the two bundles go, for tests)
  */
@@ -32,7 +35,7 @@ const common = {
   format: 'cjs',
   // Electron 45 runs Node 22 in the main process.
   target: 'node22',
-  external: ['electron', 'better-sqlite3'],
+  external: ['electron', 'better-sqlite3', '@duckdb/node-bindings'],
   logLevel: 'warning',
   legalComments: 'none',
   sourcemap: false,

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { BrowserWindow as BrowserWindowType } from 'electron';
 import { openBackend, type Backend } from '../core/backend.ts';
+import type { CentreBackend } from '../core/centre/backend.ts';
 import { createBackup, listBackups, pruneBackups, scheduleDailyBackups, startupBackup } from '../core/integrity/backup.ts';
 import { startHealthCheck, stopHealthCheck, type HealthState } from '../core/integrity/health-check.ts';
 import { checkStorageLocation } from '../core/integrity/storage-location.ts';
@@ -9,6 +10,7 @@ import { resolveDataLocation, type DataLocation } from './data-location.ts';
 import { registerInvokeHandler } from './ipc.ts';
 import { registerOpenPathHandler, WrittenPaths } from './open-path.ts';
 import { registerPickPathHandler } from './pick-path.ts';
+import { CENTRE_FILE, centreFileAtStart, StartSwitch } from './start-kind.ts';
 import { APP_ENTRY_URL, APP_SCHEME_PRIVILEGES, registerAppProtocol } from './protocol.ts';
 import { createMainWindow, denyAllPermissions, enforceCsp, hardenWebContents } from './security.ts';
 
@@ -35,8 +37,12 @@ export interface ShellOptions {
 }
 
 export interface Shell {
-  /** Resolves when the window is loading, or with null when startup was refused (the app then quits). */
+  /**
+   * Resolves when the window is loading, or with null when startup was refused (the app then quits): a school ledger,
+   * or (issue 18) a town centre's database (start-kind.ts says which).
+   */
   ready: Promise<{
+    kind: 'school';
     window: BrowserWindowType;
     backend: Backend;
     location: DataLocation;
@@ -44,6 +50,17 @@ export interface Shell {
     startBackup: Promise<string | null>;
     /** The file check after the start backup (null when none runs: no sqliteDriver). */
     healthCheck: Promise<HealthState | null>;
+    /** What the page talks to: the ledger, or the centre once the first run chose it. */
+    target: StartSwitch;
+  } | {
+    kind: 'centre';
+    window: BrowserWindowType;
+    centre: CentreBackend;
+    location: DataLocation;
+    target: StartSwitch;
+    backend?: undefined;
+    startBackup?: undefined;
+    healthCheck?: undefined;
   } | null>;
 }
 
@@ -65,6 +82,7 @@ export function startShell(electron: ElectronMain, opts: ShellOptions): Shell {
   let log: (msg: string) => void = (msg) => console.log(msg);
   let mainWindow: BrowserWindowType | null = null;
   let backend: Backend | null = null;
+  let centre: CentreBackend | null = null;
   let dailyBackups: { stop(): void } | null = null;
 
   app.on('web-contents-created', (_event, contents) => hardenWebContents(contents, (m) => log(m)));
@@ -78,6 +96,8 @@ export function startShell(electron: ElectronMain, opts: ShellOptions): Shell {
     if (backend) stopHealthCheck(backend.ctx);
     backend?.close();
     backend = null;
+    centre?.close();
+    centre = null;
     app.quit();
   });
 
@@ -88,7 +108,52 @@ export function startShell(electron: ElectronMain, opts: ShellOptions): Shell {
     return null;
   };
 
-  const ready = app.whenReady().then(() => {
+  /** The centre's database (DuckDB, loaded only when a centre is opened), in the data folder's place of the ledger. */
+  const openCentreAt = async (file: string): Promise<CentreBackend> => {
+    const { openCentreBackend } = await import('../core/centre/backend.ts');
+    const opened = await openCentreBackend({ file, create: !fs.existsSync(file) });
+    centre = opened;
+    log(`打开中心数据库 ${file}`);
+    return opened;
+  };
+  const isOurs = (id: number) => mainWindow !== null && !mainWindow.isDestroyed() && mainWindow.webContents.id === id;
+  /** The protocol, the channels and the window: the same for a ledger and a centre. */
+  const openWindow = (location: DataLocation, target: StartSwitch, written: WrittenPaths) => {
+    denyAllPermissions(session.defaultSession, (m) => log(m));
+    enforceCsp(session.defaultSession);
+    registerAppProtocol(protocol, opts.rendererDir);
+    registerInvokeHandler(ipcMain, {
+      backend: target,
+      isOurContents: isOurs,
+      log: (m) => log(m),
+      onResult: (name, result) => written.recordResult(name, result),
+    });
+    registerPickPathHandler(ipcMain, {
+      dialog,
+      window: () => mainWindow,
+      isOurContents: isOurs,
+      backupsDir: location.backupsDir,
+      log: (m) => log(m),
+      onPicked: (kind, chosen) => kind === 'backupFolder' && written.recordChosenFolder(chosen),
+    });
+    registerOpenPathHandler(ipcMain, {
+      shell,
+      written,
+      isOurContents: isOurs,
+      log: (m) => log(m),
+    });
+    const win = createMainWindow(BrowserWindow, { preload: opts.preloadPath, icon: opts.iconPath, devTools: opts.devTools });
+    mainWindow = win;
+    win.once('ready-to-show', () => win.show());
+    win.on('closed', () => {
+      mainWindow = null;
+    });
+    win.webContents.on('render-process-gone', (_e, details) => log(`页面进程退出：${details.reason}`));
+    void win.loadURL(APP_ENTRY_URL).catch((e: Error) => log(`页面加载失败：${e.message}`));
+    return win;
+  };
+
+  const ready = app.whenReady().then(async () => {
     const location = resolveDataLocation({ argv: opts.argv, env: opts.env, userData: app.getPath('userData') });
     const verdict = checkStorageLocation(location.ledgerFile);
     if (!verdict.ok) return refuse('账本位置不安全', verdict.message);
@@ -98,6 +163,20 @@ export function startShell(electron: ElectronMain, opts: ShellOptions): Shell {
       return refuse('无法创建数据文件夹', `${location.dataDir}：${(e as Error).message}`);
     }
     log = fileLogger(path.join(location.logsDir, 'main.log'), opts.echoLog ?? true);
+    const centreFile = centreFileAtStart(location, opts.argv, opts.env);
+    if (centreFile) {
+      // A centre: no ledger is opened at all (nor backed up: the centre's data are the schools' packages).
+      log(`启动 ${app.getName()} ${app.getVersion()}，中心数据库 ${centreFile}`);
+      let opened: CentreBackend;
+      try {
+        opened = await openCentreAt(centreFile);
+      } catch (e) {
+        return refuse('无法打开中心数据库', (e as Error).message);
+      }
+      const target = new StartSwitch({ kind: 'centre', target: opened }, () => Promise.resolve(opened));
+      const win = openWindow(location, target, new WrittenPaths([location.dataDir, path.dirname(centreFile)]));
+      return { kind: 'centre' as const, window: win, centre: opened, location, target };
+    }
     log(`启动 ${app.getName()} ${app.getVersion()}，账本 ${location.ledgerFile}（来源 ${location.source}）`);
     try {
       backend = openBackend({ file: location.ledgerFile });
@@ -147,42 +226,22 @@ export function startShell(electron: ElectronMain, opts: ShellOptions): Shell {
         })
       : Promise.resolve(null);
 
-    denyAllPermissions(session.defaultSession, (m) => log(m));
-    enforceCsp(session.defaultSession);
-    registerAppProtocol(protocol, opts.rendererDir);
     // The files this session's exports and backups wrote, and the folders chosen in the native dialog: the only
     // paths (besides the data folder) the page may ask the shell to open (open-path.ts). Kept here, never in the page.
     const written = new WrittenPaths([location.dataDir]);
-    registerInvokeHandler(ipcMain, {
-      backend: opened,
-      isOurContents: (id) => mainWindow !== null && !mainWindow.isDestroyed() && mainWindow.webContents.id === id,
-      log: (m) => log(m),
-      onResult: (name, result) => written.recordResult(name, result),
+    // At the first run the page may still make this computer a town centre instead (start-kind.ts): the empty ledger
+    // is closed with its backups and file check, and centre.duckdb made in the data folder.
+    const target = new StartSwitch({ kind: 'school', target: opened }, async () => {
+      const c = await openCentreAt(path.join(location.dataDir, CENTRE_FILE));
+      dailyBackups?.stop();
+      dailyBackups = null;
+      stopHealthCheck(opened.ctx);
+      opened.close();
+      backend = null;
+      return c;
     });
-    registerPickPathHandler(ipcMain, {
-      dialog,
-      window: () => mainWindow,
-      isOurContents: (id) => mainWindow !== null && !mainWindow.isDestroyed() && mainWindow.webContents.id === id,
-      backupsDir: location.backupsDir,
-      log: (m) => log(m),
-      onPicked: (kind, chosen) => kind === 'backupFolder' && written.recordChosenFolder(chosen),
-    });
-    registerOpenPathHandler(ipcMain, {
-      shell,
-      written,
-      isOurContents: (id) => mainWindow !== null && !mainWindow.isDestroyed() && mainWindow.webContents.id === id,
-      log: (m) => log(m),
-    });
-
-    const win = createMainWindow(BrowserWindow, { preload: opts.preloadPath, icon: opts.iconPath, devTools: opts.devTools });
-    mainWindow = win;
-    win.once('ready-to-show', () => win.show());
-    win.on('closed', () => {
-      mainWindow = null;
-    });
-    win.webContents.on('render-process-gone', (_e, details) => log(`页面进程退出：${details.reason}`));
-    void win.loadURL(APP_ENTRY_URL).catch((e: Error) => log(`页面加载失败：${e.message}`));
-    return { window: win, backend: opened, location, startBackup, healthCheck };
+    const win = openWindow(location, target, written);
+    return { kind: 'school' as const, window: win, backend: opened, location, startBackup, healthCheck, target };
   });
   return { ready };
 }

@@ -7,8 +7,11 @@ export const INVOKE_CHANNEL = 'canteen:invoke';
 /** The shell's native file dialogs (pick-path.ts): the renderer asks for a folder or a backup file, never a path it typed. */
 export const PICK_PATH_CHANNEL = 'canteen:pick-path';
 
-/** What the renderer may ask to pick: a folder to back up into (a USB stick), or a backup file to restore. */
-export const PICK_PATH_KINDS = ['backupFolder', 'backupFile'] as const;
+/**
+ * What the renderer may ask to pick: a folder to back up into (a USB stick), a backup file to restore, or (the
+ * centre, issue 18) the folder of schools' packages to import.
+ */
+export const PICK_PATH_KINDS = ['backupFolder', 'backupFile', 'packageFolder'] as const;
 export type PickPathKind = (typeof PICK_PATH_KINDS)[number];
 
 /** Open a file the app wrote (an export, a backup) or show it in its folder (open-path.ts). */

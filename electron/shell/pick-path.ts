@@ -19,6 +19,9 @@ export interface PickPathOptions {
 
 /** The dialog for each kind: titles and buttons in Chinese; a folder may be created on the stick; backups are .sqlite. */
 export function dialogOptions(kind: PickPathKind, backupsDir?: string): OpenDialogOptions {
+  if (kind === 'packageFolder') {
+    return { title: '选择上报包所在的文件夹（如 U 盘）', buttonLabel: '导入此文件夹', properties: ['openDirectory', 'dontAddToRecent'] };
+  }
   if (kind === 'backupFolder') {
     return { title: '选择备份到的文件夹（如 U 盘）', buttonLabel: '备份到此文件夹', properties: ['openDirectory', 'createDirectory', 'dontAddToRecent'] };
   }

@@ -55,11 +55,13 @@ describe('built bundles', () => {
     expect(r.bomb).toEqual({ ok: false, error: { code: 'VALIDATION', message: '文件中有部件解压后的大小与文件目录记载的不符（可能是压缩炸弹或损坏的文件），已拒绝读取' } });
   });
 
-  it('main.cjs leaves only electron, better-sqlite3 and node built-ins to require', () => {
+  it('main.cjs leaves only electron, better-sqlite3, the DuckDB binding and node built-ins to require', () => {
     const main = fs.readFileSync(path.join(out, 'main.cjs'), 'utf8');
     const required = new Set([...main.matchAll(/\brequire\("([^"]+)"\)/g)].map((m) => m[1]));
-    for (const r of required) expect(r === 'electron' || r === 'better-sqlite3' || isBuiltin(r), r).toBe(true);
+    // '@duckdb/node-bindings' (issue 18): the centre's native DuckDB, shipped unpacked beside the archive.
+    for (const r of required) expect(r === 'electron' || r === 'better-sqlite3' || r === '@duckdb/node-bindings' || isBuiltin(r), r).toBe(true);
     expect(required.has('better-sqlite3')).toBe(true);
+    expect(required.has('@duckdb/node-bindings')).toBe(true);
   });
 
   it('xlsx-worker.cjs leaves only node built-ins to require (exceljs is inside it)', () => {

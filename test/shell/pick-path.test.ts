@@ -43,7 +43,7 @@ afterEach(async () => {
   await opened?.startBackup;
   await opened?.healthCheck;
   fake?.app.emit('window-all-closed');
-  opened?.backend.close();
+  opened?.backend?.close();
   opened = null;
   fs.rmSync(tmp, { recursive: true, force: true });
 });

@@ -18,7 +18,7 @@ import { createFakeElectron, FakeWebContents, fakeEvent, ipcEvent, type FakeElec
 let tmp: string;
 let fake: FakeElectron;
 let shell: Shell;
-let opened: { backend: Backend; startBackup: Promise<string | null> } | null = null;
+let opened: { backend?: Backend; startBackup?: Promise<string | null> } | null = null;
 
 const rendererDir = () => path.join(tmp, 'renderer');
 
@@ -54,7 +54,7 @@ beforeEach(() => {
 afterEach(async () => {
   await opened?.startBackup;
   fake?.app.emit('window-all-closed');
-  opened?.backend.close();
+  opened?.backend?.close();
   opened = null;
   fs.rmSync(tmp, { recursive: true, force: true });
 });
@@ -363,10 +363,10 @@ describe('IPC', () => {
     expect(!bad.ok && /[\u4e00-\u9fff]/.test(bad.error.message)).toBe(true);
 
     // A page from elsewhere inside our window's contents writes nothing.
-    const before = tableDigest(r!.backend);
+    const before = tableDigest(r!.backend!);
     const evil = await invoke('users.create', { username: 'intruder', displayName: '入侵者', roles: ['admin'], password: 'secret-pass-2' }, ipcEvent(fake.windows[0].webContents, { url: 'https://evil.example/' }));
     expect(evil).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
-    expect(tableDigest(r!.backend)).toBe(before);
+    expect(tableDigest(r!.backend!)).toBe(before);
     expect(fs.readFileSync(path.join(tmp, 'userData', 'logs', 'main.log'), 'utf8')).toContain('拒绝来自不受信任页面的调用');
   });
 });
