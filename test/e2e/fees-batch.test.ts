@@ -167,6 +167,23 @@ describe('receipts in batch, void dates and the opening arrears', () => {
     await page.getByRole('tab', { name: '学期结算（多退少补）' }).click();
     const feng = page.getByTestId('settlement-table').getByRole('row').filter({ hasText: '冯九' });
     await expect.poll(() => feng.innerText()).toContain('期初欠费 35.00');
+  });
+
+  test('a collection run on the 收费 page prints as one batch: 一(2)班 today, SJ2026-0009 and 0010 on one page', async () => {
+    const { page } = app;
+    await page.evaluate(() => (window.location.hash = '#/fees/collect'));
+    await page.locator('#collect-class').click();
+    await page.locator('.ant-select-dropdown:visible .ant-select-item-option').filter({ hasText: '一(2)班' }).first().click();
+    // 王八 (his receipt voided) and 冯九: 2 × 21 × 6.00 = 252.00.
+    await expect.poll(() => page.getByTestId('collect-total').textContent()).toBe('合计 2 人 ¥252.00');
+    await page.getByRole('button', { name: '收款并开收据' }).click();
+    await page.getByText('本次开出收据 SJ2026-0009 至 SJ2026-0010').waitFor();
+    await page.getByTestId('collect-batch-print').click();
+    await expect.poll(() => page.locator('.sj-part').count()).toBe(2);
+    expect(await page.getByTestId('batch-summary').innerText()).toBe('一(2)班 本次收款 SJ2026-0009 至 SJ2026-0010：有效收据 2 张 ¥252.00，共 1 页');
+    const parts = await page.locator('.sj-part').allInnerTexts();
+    expect(parts.map((t) => /收据号：(\S+)/.exec(t)?.[1])).toEqual(['SJ2026-0009', 'SJ2026-0010']);
+    expect(parts.every((t) => t.includes('日期：2026-09-15') && t.includes('¥126.00'))).toBe(true);
     expect(app.errors).toEqual([]);
   });
 });

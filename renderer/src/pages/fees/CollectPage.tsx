@@ -8,7 +8,7 @@ import { MoneyInput } from '../../components/NumberText.tsx';
 import { showError, toast } from '../../feedback.ts';
 import { chinaToday } from '../../labels.ts';
 import { navigate } from '../../router.ts';
-import { ClassSelect, currentMonth, DateInput, PeriodPicker, StudentSelect, useCanWrite, useClasses, useFeeSetup } from './common.tsx';
+import { batchPath, ClassSelect, currentMonth, DateInput, PeriodPicker, StudentSelect, useCanWrite, useClasses, useFeeSetup } from './common.tsx';
 import { useSubmit } from '../../components/FormDialog.tsx';
 
 /** 收费: for one student or a whole class, the period's school days × the plan's rate; one receipt per student. */
@@ -146,6 +146,20 @@ export function CollectPage() {
           message={`本次开出收据 ${issued[0].number}${issued.length > 1 ? ` 至 ${issued.at(-1)?.number}` : ''}`}
           description={
             <Space wrap>
+              {issued.length > 1 && (
+                <Button
+                  size="small"
+                  type="primary"
+                  data-testid="collect-batch-print"
+                  onClick={() => {
+                    const classes = new Set(issued.map((r) => r.className));
+                    const date = issued[0].date;
+                    navigate(batchPath({ className: classes.size === 1 ? issued[0].className : undefined, from: date, to: date, first: issued[0].number, last: issued.at(-1)!.number }));
+                  }}
+                >
+                  批量打印本次收据（A4，每页 3 张）
+                </Button>
+              )}
               {issued.map((r) => (
                 <Button key={r.id} size="small" onClick={() => navigate(`/fees/receipts/${r.id}`)}>
                   打印 {r.number} {r.studentName}

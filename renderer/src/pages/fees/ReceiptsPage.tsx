@@ -8,7 +8,7 @@ import { ReasonDialog } from '../../components/ReasonDialog.tsx';
 import { showError, toast } from '../../feedback.ts';
 import { chinaToday } from '../../labels.ts';
 import { navigate, restOf, usePath, useQuery } from '../../router.ts';
-import { ClassSelect, DateInput, FeeList, pupilColumns, useCanWrite, useClasses, useFeeSetup } from './common.tsx';
+import { batchPath, ClassSelect, DateInput, FeeList, pupilColumns, useCanWrite, useClasses, useFeeSetup } from './common.tsx';
 import { PARTS, ReceiptBatchPrint, ReceiptPrint, type ReceiptPartName } from './ReceiptPrint.tsx';
 import { NOWRAP } from '../../components/columns.ts';
 
@@ -34,12 +34,16 @@ function PrintView({ id }: { id: string }) {
   );
 }
 
-/** The batch print's address: a class and a date range (the list's filters), e.g. one collection day. */
-function batchPath(className: string, from?: string, to?: string): string {
-  const q = new URLSearchParams({ class: className });
-  if (from) q.set('from', from);
-  if (to) q.set('to', to);
-  return `${BASE}/batch?${q.toString()}`;
+/** 'SJ2026-0012' → ['SJ2026-', 12]: numbers compare by their sequence, not as text (past 9999 the width grows). */
+function numberParts(n: string): [string, number] {
+  const m = /^(.*?)(\d+)$/.exec(n);
+  return m ? [m[1], Number(m[2])] : [n, NaN];
+}
+function inRun(n: string, first: string, last: string): boolean {
+  const [p, k] = numberParts(n);
+  const [p1, k1] = numberParts(first);
+  const [p2, k2] = numberParts(last);
+  return p === p1 && p === p2 && k >= k1 && k <= k2;
 }
 
 /**
@@ -51,16 +55,24 @@ function BatchPrintView() {
   const className = q.get('class') ?? '';
   const from = q.get('from') ?? undefined;
   const to = q.get('to') ?? undefined;
+  const first = q.get('first') ?? '';
+  const last = q.get('last') ?? '';
+  const run = Boolean(first && last);
   const { schoolName } = useFeeSetup();
   const [part, setPart] = useState<ReceiptPartName>(PARTS[1]);
   const [rows, setRows] = useState<Receipt[] | null>(null);
   useEffect(() => {
-    if (!className) return setRows([]);
-    call('receipts.list', { className, from, to }).then(
-      (list) => setRows(list.filter((r) => r.status === 'valid').sort((a, b) => a.studentNo.localeCompare(b.studentNo) || a.number.localeCompare(b.number))),
+    if (!className && !run) return setRows([]);
+    call('receipts.list', { className: className || undefined, from, to }).then(
+      (list) =>
+        setRows(
+          list
+            .filter((r) => r.status === 'valid' && (!run || inRun(r.number, first, last)))
+            .sort((a, b) => (run ? numberParts(a.number)[1] - numberParts(b.number)[1] : a.studentNo.localeCompare(b.studentNo) || a.number.localeCompare(b.number))),
+        ),
       showError,
     );
-  }, [className, from, to]);
+  }, [className, from, to, run, first, last]);
   if (!rows) return null;
   const pages = Math.ceil(rows.length / 3);
   return (
@@ -72,10 +84,10 @@ function BatchPrintView() {
           打印（A4，每页 3 张）
         </Button>
         <span data-testid="batch-summary">
-          {className} {from ?? '…'} 至 {to ?? '…'}：有效收据 {rows.length} 张 ¥{formatFen(rows.reduce((s, r) => s + r.amountFen, 0))}，共 {pages} 页
+          {run ? `${className ? `${className} ` : ''}本次收款 ${first} 至 ${last}` : `${className} ${from ?? '…'} 至 ${to ?? '…'}`}：有效收据 {rows.length} 张 ¥{formatFen(rows.reduce((s, r) => s + r.amountFen, 0))}，共 {pages} 页
         </span>
       </Space>
-      {rows.length === 0 ? <Alert className="no-print" type="info" showIcon title="该班级在此期间没有有效收据" /> : <ReceiptBatchPrint receipts={rows} schoolName={schoolName} part={part} />}
+      {rows.length === 0 ? <Alert className="no-print" type="info" showIcon title={run ? '本次收款没有有效收据' : '该班级在此期间没有有效收据'} /> : <ReceiptBatchPrint receipts={rows} schoolName={schoolName} part={part} />}
     </Space>
   );
 }
@@ -108,7 +120,7 @@ export function ReceiptsPage() {
         <span>至</span>
         <DateInput value={to} onChange={setTo} allowClear />
         <ClassSelect classes={classes} value={className} onChange={setClassName} allowClear data-testid="receipts-class" />
-        <Button disabled={!className} title={className ? undefined : '先选择班级'} onClick={() => className && navigate(batchPath(className, from, to))} data-testid="receipts-batch">
+        <Button disabled={!className} title={className ? undefined : '先选择班级'} onClick={() => className && navigate(batchPath({ className, from, to }))} data-testid="receipts-batch">
           批量打印本班收据
         </Button>
         <span>

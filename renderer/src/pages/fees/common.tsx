@@ -134,3 +134,19 @@ export function pupilColumns<T extends { className: string; studentNo: string; s
 export function FeeList<T extends { id: string }>({ rows, columns, 'data-testid': testId }: { rows: T[]; columns: TableColumnsType<T>; 'data-testid'?: string }) {
   return <Table<T> size="small" rowKey="id" dataSource={rows} pagination={{ pageSize: 50, showTotal: (t) => `共 ${t} 条` }} data-testid={testId} columns={columns} />;
 }
+
+/**
+ * The batch print's address: a class and a date range (the list's filters), or one collection run — the receipts the
+ * 收费 page just issued, numbers `first`…`last` on their day (a run's numbers are consecutive: numbering.ts).
+ */
+export function batchPath(sel: { className?: string; from?: string; to?: string; first?: string; last?: string }): string {
+  const q = new URLSearchParams();
+  if (sel.className) q.set('class', sel.className);
+  if (sel.from) q.set('from', sel.from);
+  if (sel.to) q.set('to', sel.to);
+  if (sel.first && sel.last) {
+    q.set('first', sel.first);
+    q.set('last', sel.last);
+  }
+  return `/fees/receipts/batch?${q.toString()}`;
+}
