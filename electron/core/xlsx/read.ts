@@ -203,12 +203,30 @@ function startWorker(resourceLimits: ResourceLimits): Worker {
   return new Worker(new URL('./worker.ts', import.meta.url), { resourceLimits });
 }
 
+const SHEET_RELS = /^xl\/worksheets\/_rels\/[^/]+\.rels$/;
+/** A worksheet's relationship to its notes (comments) or their VML drawing, self-closing or not. */
+const NOTE_REL = /<(?:\w+:)?Relationship\b[^>]*?\bType="[^"]*\/(?:comments|vmlDrawing)"[^>]*?(?:\/>|>\s*<\/(?:\w+:)?Relationship>)/g;
+
+/**
+ * The cells are all an import reads, so a sheet's links to its notes (批注, e.g. our template's header notes) are
+ * dropped before exceljs sees them: exceljs finds a sheet's notes only where it and Excel put them (xl/comments1.xml
+ * behind "../comments1.xml"), and another writer's layout (openpyxl, and the programs built on it: xl/comments/
+ * comment1.xml behind "/xl/comments/comment1.xml") made it throw "Cannot read properties of undefined (reading
+ * 'comments')", so a template re-saved by such a program could not be imported (issue 14 §6).
+ */
+function withoutNotes(name: string, part: Buffer): Buffer {
+  if (!SHEET_RELS.test(name)) return part;
+  const xml = part.toString('utf8');
+  const kept = xml.replace(NOTE_REL, '');
+  return kept === xml ? part : Buffer.from(kept, 'utf8');
+}
+
 /**
  * The read itself, in the worker: the parts inflated and checked by xlsx-zip.ts, handed to exceljs stored (it
  * inflates nothing), the first visible sheet with content read into cells.
  */
 export async function parseSheet(buf: Buffer, maxRows: number): Promise<RawSheet> {
-  const clean = unpackXlsx(buf);
+  const clean = unpackXlsx(buf, withoutNotes);
   const wb = new ExcelJS.Workbook();
   try {
     await wb.xlsx.load(clean as unknown as ExcelJS.Buffer);

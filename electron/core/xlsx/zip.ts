@@ -117,9 +117,10 @@ export function inspectXlsx(buf: Buffer): ZipEntry[] {
 /**
  * Inflates every part, each to at most the size its directory entry declares (so all together to at most
  * MAX_UNZIPPED_BYTES, whatever the compressed bytes hold), checks its actual size and CRC, and returns a new zip of
- * the parts stored uncompressed, for exceljs to read without inflating anything.
+ * the parts stored uncompressed, for exceljs to read without inflating anything. `rewrite` may replace a checked
+ * part's bytes (never making it larger) before it is stored; the stored size and CRC are those of what it returns.
  */
-export function unpackXlsx(buf: Buffer): Buffer {
+export function unpackXlsx(buf: Buffer, rewrite?: (name: string, part: Buffer) => Buffer): Buffer {
   const entries = inspectXlsx(buf);
   let total = 22;
   for (const e of entries) total += 30 + 46 + 2 * e.name.length + e.size;
@@ -143,8 +144,17 @@ export function unpackXlsx(buf: Buffer): Buffer {
     if (part.length !== e.size) refuse('sizeMismatch');
     if (inflated > MAX_UNZIPPED_BYTES) refuse('tooBig');
     if (zlib.crc32(part) !== e.crc) refuse('damaged');
-    central.push({ e, at });
-    at = writeHeader(out, at, LOCAL, e, 0);
+    let stored = e;
+    if (rewrite) {
+      const next = rewrite(e.name.toString('utf8'), part);
+      if (next !== part) {
+        if (next.length > part.length) throw new Error('unpackXlsx: a rewrite may not make a part larger');
+        part = next;
+        stored = { ...e, size: part.length, crc: zlib.crc32(part) };
+      }
+    }
+    central.push({ e: stored, at });
+    at = writeHeader(out, at, LOCAL, stored, 0);
     at += part.copy(out, at);
   }
   const cdOffset = at;
@@ -157,7 +167,8 @@ export function unpackXlsx(buf: Buffer): Buffer {
   out.writeUInt32LE(at - cdOffset, at + 12);
   out.writeUInt32LE(cdOffset, at + 16);
   out.writeUInt16LE(0, at + 20);
-  return out;
+  // A rewritten part may be shorter than declared: the zip ends at its end-of-directory record.
+  return out.subarray(0, at + 22);
 }
 
 /** A local (30 bytes) or central (46 bytes) header of a stored part, then its name; returns where it ends. */
