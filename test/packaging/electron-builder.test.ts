@@ -192,6 +192,14 @@ describe.each(['linux', 'win'] as const)('the app electron-builder packs for %s 
     expect(unpacked.filter((f) => /prebuilds\/(darwin|linuxmusl)-/.test(f))).toEqual([]);
   });
 
+  it.runIf(name === 'linux')("unpacks the centre's DuckDB binding (duckdb.node and libduckdb) beside the archive, its loader inside", () => {
+    const { unpacked } = packed[name];
+    expect(unpacked).toContain('/node_modules/@duckdb/node-bindings-linux-x64/duckdb.node');
+    expect(unpacked).toContain('/node_modules/@duckdb/node-bindings-linux-x64/libduckdb.so');
+    expect(files()).toContain('/node_modules/@duckdb/node-bindings/duckdb.js');
+    expect(files().some((f) => f.startsWith('/node_modules/@duckdb/node-api/'))).toBe(false);
+  });
+
   it('leaves out tests, TypeScript sources, source maps and the development tools', () => {
     const list = [...files(), ...packed[name].unpacked];
     expect(list.filter((f) => /\.(ts|tsx|mts|cts|map)$/.test(f))).toEqual([]);
@@ -201,8 +209,10 @@ describe.each(['linux', 'win'] as const)('the app electron-builder packs for %s 
     expect([...topLevel].sort()).toEqual(['dist', 'node_modules', 'package.json']);
     const dist = new Set(list.filter((f) => f.startsWith('/dist/')).map((f) => f.split('/')[2]));
     expect([...dist].sort()).toEqual(['electron', 'renderer']);
-    // Every dependency but better-sqlite3 is inside main.cjs, so it is the only package shipped.
-    expect([...new Set(list.filter((f) => f.startsWith('/node_modules/')).map((f) => f.split('/')[2]))]).toEqual(['better-sqlite3']);
+    // Every dependency but better-sqlite3 and the centre's DuckDB binding (issue 18: @duckdb/node-bindings, the
+    // platform's package and detect-libc) is inside main.cjs, so they are the only packages shipped.
+    expect([...new Set(list.filter((f) => f.startsWith('/node_modules/')).map((f) => f.split('/')[2]))].sort()).toEqual(['@duckdb', 'better-sqlite3', 'detect-libc']);
+    expect([...new Set(list.filter((f) => f.startsWith('/node_modules/@duckdb/')).map((f) => f.split('/')[3]))].every((p) => p === 'node-bindings' || /^node-bindings-(linux|win32)-x64$/.test(p))).toBe(true);
     // devDependencies stay out: Electron itself, the builders, the test tools, React (bundled into the renderer).
     for (const dev of ['electron', 'electron-builder', 'vitest', 'vite', 'esbuild', 'typescript', 'playwright-core', 'react', 'antd', 'node']) {
       expect(list.some((f) => f.startsWith(`/node_modules/${dev}/`)), dev).toBe(false);
