@@ -97,11 +97,12 @@ describe('each role’s home opens only its own pages', { timeout: 300_000 }, ()
       await app.screenshot(`${role}-todo`);
       const home = await readHome(role);
       if (role === 'parent') {
-        // Written by hand: no staff to-dos and no red banner; the October notice; this week; what they may witness.
+        // Written by hand: no staff to-dos and no red banner; the October notice; this week; what they may witness; the
+        // menus awaiting their 审定 (issue 17).
         expect(home.todos).toEqual([]);
         expect(await app.page.getByText('暂无需要处理的事项').isVisible()).toBe(true);
         expect(await app.page.getByTestId('home-alert').count()).toBe(0);
-        expect(home.entries.map((e) => e.label)).toEqual(['最近公示', '本周验收', '本周价格', '可见证的事项']);
+        expect(home.entries.map((e) => e.label)).toEqual(['最近公示', '本周验收', '本周价格', '可见证的事项', '食谱审定']);
         expect(home.entries[0].value).toBe('2026年10月');
         expect(home.links).toContain('/closing?month=2026-10');
         expect(home.entries[1].lines.every((l) => /^2026-11-(16|17|18|19|20) YS2026-\d{4} .+ ¥[\d,]+\.\d\d$/.test(l))).toBe(true);
