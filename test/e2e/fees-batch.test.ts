@@ -143,7 +143,8 @@ describe('receipts in batch, void dates and the opening arrears', () => {
     await page.waitForTimeout(300);
     expect(await dialog.isVisible()).toBe(true);
     await dialog.getByTestId('reason-date').fill('2026-09-10');
-    await dialog.getByTestId('reason-date').press('Enter');
+    // Enter in the reason confirms, as it did before the date field came.
+    await dialog.getByTestId('reason-input').press('Enter');
     await page.getByText('收据 SJ2026-0008 已作废，记账已冲销').waitFor();
     await expect.poll(() => row.innerText()).toContain('作废 2026-09-10');
     const [voided] = await b.call('receipts.list', { className: '一(2)班' });

@@ -48,7 +48,8 @@ export function ReasonDialog({ title, okText = '作废', label = '作废理由',
       {children && <p>{children}</p>}
       <Form form={form} layout="vertical" onFinish={confirm} initialValues={dateLabel ? { voidDate: chinaToday() } : undefined}>
         <Form.Item name="reason" label={label} rules={[{ required: true, whitespace: true, message: `请填写${label}` }]}>
-          <Input autoFocus maxLength={200} data-testid="reason-input" />
+          {/* Alone, the field submits the form on Enter (onFinish); beside the date the browser no longer does, so Enter confirms here too. */}
+          <Input autoFocus maxLength={200} data-testid="reason-input" onPressEnter={dateLabel ? () => void confirm() : undefined} />
         </Form.Item>
         {dateLabel && (
           <Form.Item
