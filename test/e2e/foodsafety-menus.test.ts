@@ -6,7 +6,9 @@ import { openApp, type App } from './harness.ts';
  * 带量食谱 end to end in Chromium (issue 17), at Thursday 2026-10-15 12:00 China time: the 食堂管理员 opens the week of
  * Monday 2026-10-12, types Monday's lunch — 米饭 with 大米 100 g and 炒白菜 with 白菜 120 g per pupil of 6~8岁 — and
  * submits it; the parent committee member (周家长) opens the same week, sees it 待审定, approves it, and prints the A4
- * notice. The ledger holds what was typed (thousandths of a gram) and who approved it.
+ * notice. The ledger holds what was typed (thousandths of a gram) and who approved it. Then the storekeeper enters 大米's
+ * composition on the 食物成分 page (346 kcal, 7.9 g protein per 100 g, its source named), and on the 满意度与投诉 page
+ * logs a complaint and closes it with what was done.
  */
 const NOW = new Date('2026-10-15T04:00:00Z');
 let b: TestBackend;
@@ -81,6 +83,43 @@ describe('带量食谱 in Chromium', () => {
     await notice.getByRole('row').filter({ hasText: '米饭' }).filter({ hasText: '大米' }).filter({ hasText: '100' }).waitFor();
     await notice.getByRole('row').filter({ hasText: '炒白菜' }).filter({ hasText: '120' }).waitFor();
     await app.screenshot('menu-notice');
+    expect(app.errors).toEqual([]);
+  });
+
+  test('the storekeeper enters a composition with its source on the 食物成分 page', async () => {
+    const { page } = app;
+    await b.loginAs('storekeeper');
+    await page.evaluate(() => (window.location.hash = '#/foodsafety/compositions'));
+    await page.reload();
+    await page.getByTestId('comp-item').click();
+    await page.keyboard.type('dm');
+    await page.locator('.ant-select-dropdown:visible .ant-select-item-option-active', { hasText: '大米' }).waitFor();
+    await page.keyboard.press('Enter');
+    await page.getByTestId('comp-energy').fill('346');
+    await page.getByTestId('comp-protein').fill('7.9');
+    await page.getByTestId('comp-source').fill('学校营养员录入');
+    await page.getByTestId('comp-save').click();
+    await page.getByText('已保存 大米 的营养成分').waitFor();
+    const [c] = await b.call('compositions.list', {});
+    expect([c.ingredientName, c.edibleBp, c.values.energy, c.values.protein, c.values.fat, c.source]).toEqual(['大米', 10_000, 346_000, 7_900, null, '学校营养员录入']);
+    expect(app.errors).toEqual([]);
+  });
+
+  test('a complaint is logged and closed on the 满意度与投诉 page', async () => {
+    const { page } = app;
+    await page.evaluate(() => (window.location.hash = '#/foodsafety/surveys'));
+    await page.getByRole('button', { name: '登记投诉' }).waitFor();
+    await page.getByPlaceholder('可不填').fill('三(2)班家长');
+    await page.locator('#content').fill('饭菜偏咸');
+    await page.getByRole('button', { name: '登记投诉' }).click();
+    await page.getByText('已登记投诉').waitFor();
+    await page.getByRole('button', { name: '处理完毕' }).click();
+    await page.locator('.ant-modal textarea').fill('已要求厨师减盐');
+    await page.getByRole('button', { name: '确定' }).click();
+    await page.getByText('已记录处理结果').waitFor();
+    const [c] = await b.call('complaints.list', { from: '2026-10-15', to: '2026-10-15' });
+    expect([c.date, c.channel, c.complainant, c.content, c.followup?.action, c.followup?.closedByName]).toEqual(['2026-10-15', '电话', '三(2)班家长', '饭菜偏咸', '已要求厨师减盐', '张保管']);
+    await app.screenshot('complaints');
     expect(app.errors).toEqual([]);
   });
 });
