@@ -129,3 +129,76 @@ describe('a version-1 centre file', () => {
     }
   });
 });
+
+describe('views.priceHistory: an item\'s price by school over months (the 食材价格 chart)', { timeout: 240_000 }, () => {
+  /**
+   * 甲校 and 乙校 of monthclose-fixture.ts close September (大米 10 kg at 4.20 and 4.50). 甲校's October is its
+   * September package re-dated and re-signed with its own key, 大米 at 4.60 × 10 kg = 46.00 — so the chart reads
+   * 甲校 4.20 → 4.60 and 乙校 4.50 (no October), months in order, the schools by code.
+   */
+  const made: { w: { b: { cleanup(): void } } }[] = [];
+  let c2: CentreBackend;
+  let folder: string;
+
+  beforeAll(async () => {
+    const { septemberSchool } = await import('./monthclose-fixture.ts');
+    const { signWithInstallationKey } = await import('../../electron/core/package/signing-key.ts');
+    const crypto = await import('node:crypto');
+    folder = fs.mkdtempSync(path.join(os.tmpdir(), 'canteen-centre-history-'));
+    c2 = await openCentreBackend({ file: path.join(folder, 'centre.duckdb'), create: true, now: NOW });
+    const call = async (name: string, input: unknown) => {
+      const r = await c2.invoke(name, input);
+      if (!r.ok) throw new Error(`${name}: ${r.error.message}`);
+      return r.value;
+    };
+    await call('centre.setup', { centreName: '中心', adminUsername: 'wang', adminName: '王主任', password: 'Centre-2026' });
+    for (const [code, name, rice] of [['9001', '甲校', 420], ['9002', '乙校', 450]] as const) {
+      const s = await septemberSchool({ prices: { rice }, schoolName: name });
+      made.push(s);
+      await s.w.b.loginAs('accountant');
+      await s.w.b.call('monthclose.submit', { month: '2026-09' });
+      await s.w.b.loginAs('reviewer');
+      await s.w.b.call('monthclose.approve', { month: '2026-09' });
+      const r = await s.w.b.call('monthclose.package', { month: '2026-09', dir: folder, schoolCode: code });
+      await call('schools.enrol', { code, name, fingerprint: r.fingerprint });
+      if (code !== '9001') continue;
+      const p = JSON.parse(fs.readFileSync(r.file, 'utf8'));
+      const m = JSON.parse(p.manifest);
+      const data = JSON.parse(Buffer.from(p.files['data.json'], 'base64').toString('utf8'));
+      data.month = '2026-10';
+      for (const l of data.purchases) {
+        l.date = l.date.replace('2026-09', '2026-10');
+        if (l.item === '大米') Object.assign(l, { unitPriceFen: 460, amountFen: 4600 });
+      }
+      const bytes = Buffer.from(`${JSON.stringify(data)}\n`);
+      p.files['data.json'] = bytes.toString('base64');
+      m.month = '2026-10';
+      m.files = m.files.map((f: { name: string }) => (f.name === 'data.json' ? { ...f, bytes: bytes.length, sha256: crypto.createHash('sha256').update(bytes).digest('hex') } : f));
+      p.manifest = JSON.stringify(m);
+      p.signature = signWithInstallationKey(s.w.b.dir, Buffer.from(p.manifest)).toString('base64');
+      fs.writeFileSync(path.join(folder, '9001_2026-10_r1.canteen-pkg.json'), JSON.stringify(p));
+    }
+    const out = (await call('packages.import', { dir: folder })) as { status: string }[];
+    expect(out.map((o) => o.status)).toEqual(['imported', 'imported', 'imported']);
+  });
+  afterAll(() => {
+    c2?.close();
+    for (const s of made) s.w.b.cleanup();
+    fs.rmSync(folder, { recursive: true, force: true });
+  });
+
+  it('gives each school\'s average price per month, by hand', async () => {
+    const r = await c2.invoke('views.priceHistory', { item: '大米', spec: '', unit: 'kg' });
+    expect(r).toEqual({
+      ok: true,
+      value: [
+        { schoolCode: '9001', schoolName: '甲校', month: '2026-09', avgPriceFen: 420 },
+        { schoolCode: '9002', schoolName: '乙校', month: '2026-09', avgPriceFen: 450 },
+        { schoolCode: '9001', schoolName: '甲校', month: '2026-10', avgPriceFen: 460 },
+      ],
+    });
+    expect(await c2.invoke('views.months', {})).toEqual({ ok: true, value: ['2026-10', '2026-09'] });
+    const items = await c2.invoke('views.items', { month: '2026-09' });
+    expect(items.ok && (items.value as { item: string; schools: number }[]).find((i) => i.item === '大米')).toMatchObject({ item: '大米', unit: 'kg', schools: 2 });
+  });
+});

@@ -174,6 +174,14 @@ describe('镇教育管理中心 in the app', () => {
     for (const n of ['甲校', '乙校', '丙校']) expect(svgText).toContain(n);
     await app.screenshot('price');
 
+    // 打印: on paper (print media) the table alone under its title, the menu and the buttons hidden.
+    await page.emulateMedia({ media: 'print' });
+    expect(await page.locator('.ant-layout-sider').isVisible()).toBe(false);
+    expect(await page.getByTestId('view-export').isVisible()).toBe(false);
+    expect(await page.locator('.centre-print-title').innerText()).toBe('食材价格（2026-09）');
+    expect(await page.getByTestId('view-price').isVisible()).toBe(true);
+    await page.emulateMedia({ media: 'screen' });
+
     await page.getByTestId('view-export').click();
     const shown = await page.getByTestId('view-exported').innerText();
     const file = shown.replace(/^已导出：/, '').trim();
