@@ -9,7 +9,7 @@ import { IngredientSelect } from '../../components/EntitySelect.tsx';
 import { MoneyInput, QuantityInput } from '../../components/NumberText.tsx';
 import { NO_CHECK, useDelivery, type DeliveryStore, type RowState } from './deliveryStore.ts';
 import { isPackUnit, unitsOf } from '../../../../shared/units.ts';
-import { acceptedOf, conversionText, lineCerts, lineProblem, localAmountFen } from './model.ts';
+import { acceptedOf, conversionText, lineCerts, priceInUnit, lineProblem, localAmountFen } from './model.ts';
 
 /** The grid's columns, shared by the header row and every line (the paper 验收单's order). */
 export const GRID: CSSProperties = {
@@ -97,7 +97,10 @@ export const DeliveryLineRow = memo(function DeliveryLineRow({ store, rowKey, in
             data-testid={`${t}-unit`}
             aria-label="计量单位"
             value={l.receivedUnit ?? unit}
-            onChange={(e) => set({ receivedUnit: e.target.value === unit ? null : e.target.value })}
+            onChange={(e) => {
+              const next = e.target.value === unit ? null : e.target.value;
+              set({ receivedUnit: next, unitPriceFen: priceInUnit(l.unitPriceFen, l.receivedUnit, next, ing) });
+            }}
             style={{ width: '100%', height: 32, border: '1px solid #d9d9d9', borderRadius: 6, background: '#fff', padding: '0 2px' }}
           >
             {units.map((u) => (

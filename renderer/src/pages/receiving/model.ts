@@ -284,6 +284,21 @@ export function conversionText(milli: number, l: Pick<LineValues, 'receivedUnit'
   return base === null ? null : `${formatMilli(milli)} ${l.receivedUnit} = ${formatMilli(base)} ${item.unit}`;
 }
 
+/**
+ * A price carried over to another unit of the same item (the prefilled last price per kg becomes per 斤 when the unit
+ * cell is changed): price × size of the new unit / size of the old, half-up to the fen; unchanged when either does not
+ * convert. The person types over it when the supplier billed otherwise.
+ */
+export function priceInUnit(priceFen: number | null, from: string | null, to: string | null, item: UnitItem): number | null {
+  if (priceFen == null || Number.isNaN(priceFen)) return priceFen;
+  const a = unitSize(item, from ?? item.unit);
+  const b = unitSize(item, to ?? item.unit);
+  if (!a.ok || !b.ok) return priceFen;
+  const p = BigInt(priceFen) * BigInt(b.sizeMilli);
+  const s = BigInt(a.sizeMilli);
+  return Number((p * 2n + s) / (2n * s));
+}
+
 /** Received less rejected; null while either is not a quantity or rejected exceeds received. */
 export function acceptedOf(l: LineValues): number | null {
   const r = l.receivedMilli;
