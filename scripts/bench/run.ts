@@ -78,8 +78,11 @@ function child(args: string[], script = HERE): { ms: number; maxRssMB: number; x
 }
 
 // ---------------------------------------------------------------- the centre (issue 18)
-/** scripts/bench/centre.ts for each size asked, in a process of its own; its JSON is the section's result. */
-function centreBench(): Record<string, unknown> {
+/**
+ * scripts/bench/centre.ts for each size asked, in a process of its own; its JSON is the section's result. `onSize`
+ * hears each size as it ends, so a run stopped during the city keeps the town's figures.
+ */
+function centreBench(onSize: (partial: Record<string, unknown>) => void = () => {}): Record<string, unknown> {
   const sizes: [string, string][] = [['town', arg('centre-town') ?? '30x120'], ['city', arg('centre-city') ?? '3000x1']];
   const out: Record<string, unknown> = {};
   for (const [name, dims] of sizes) {
@@ -90,19 +93,22 @@ function centreBench(): Record<string, unknown> {
     if (r.status !== 0) throw new Error(`the centre part (${name}) failed: ${r.stderr.slice(0, 2000)}`);
     out[name] = JSON.parse(r.stdout.slice(r.stdout.indexOf('{')));
     console.log(`centre ${name}: ${JSON.stringify(out[name])}`);
+    onSize(out);
   }
   return out;
 }
 if (arg('only') === 'centre') {
   const t = performance.now();
-  const centre = centreBench();
   let commit = process.env.BENCH_COMMIT ?? '';
   if (!commit) commit = spawnSync('git', ['rev-parse', 'HEAD'], { encoding: 'utf8' }).stdout?.trim() ?? '';
-  const machine = { nproc: os.availableParallelism(), memGB: Math.round((os.totalmem() / 2 ** 30) * 10) / 10, node: process.version, platform: `${os.platform()} ${os.release()}`, loadAvgAtEnd: os.loadavg() };
   fs.mkdirSync('bench-results', { recursive: true });
   const outFile = arg('results') ?? `bench-results/${new Date().toISOString().slice(0, 10)}-centre.json`;
-  fs.writeFileSync(outFile, JSON.stringify({ date: new Date().toISOString(), commit, machine, seconds: Math.round((performance.now() - t) / 1000), results: { centre } }, null, 2));
-  console.log(`wrote ${outFile}`);
+  const write = (centre: Record<string, unknown>) => {
+    const machine = { nproc: os.availableParallelism(), memGB: Math.round((os.totalmem() / 2 ** 30) * 10) / 10, node: process.version, platform: `${os.platform()} ${os.release()}`, loadAvgAtEnd: os.loadavg() };
+    fs.writeFileSync(outFile, JSON.stringify({ date: new Date().toISOString(), commit, machine, seconds: Math.round((performance.now() - t) / 1000), results: { centre } }, null, 2));
+    console.log(`wrote ${outFile}`);
+  };
+  write(centreBench(write));
   process.exit(0);
 }
 
