@@ -164,12 +164,22 @@ function suppliers(ctx: Ctx, from: string, to: string): SupplierRow[] {
     const lic = ctx.db
       .prepare(`SELECT number, expires_on FROM supplier_licences WHERE supplier_id = ? AND kind IN ('food_business','food_production') ORDER BY kind LIMIT 1`)
       .get(s.id) as { number: string; expires_on: string | null } | undefined;
-    // 随货证明: the certificates recorded on the month's accepted lines (numbers entered per kind) and certificate scans.
+    // 随货证明: the certificates that came with the month's accepted lines, one per line and kind of certificate, whether
+    // its number was entered or a scan of it attached to the line (a live one), or both (counted once). Scans were
+    // claimed here and never counted: a certificate photographed but not typed read 0.
     const certs = ctx.db
       .prepare(
-        `SELECT (SELECT coalesce(sum((SELECT count(*) FROM json_each(l.certs) WHERE trim(json_each.value) <> '')), 0)
-                 FROM delivery_lines l JOIN deliveries d ON d.id = l.delivery_id
-                 WHERE d.supplier_id = @id AND d.status = 'posted' AND d.delivery_date BETWEEN @from AND @to AND l.accepted_milli > 0) AS n`,
+        `SELECT count(*) AS n FROM (
+           SELECT l.delivery_id, l.line_no, j.key AS cert_kind
+             FROM deliveries d JOIN delivery_lines l ON l.delivery_id = d.id, json_each(l.certs) j
+            WHERE d.supplier_id = @id AND d.status = 'posted' AND d.delivery_date BETWEEN @from AND @to AND l.accepted_milli > 0
+              AND trim(j.value) <> ''
+           UNION
+           SELECT a.delivery_id, a.line_no, a.cert_kind
+             FROM deliveries d JOIN attachments a ON a.delivery_id = d.id
+             JOIN delivery_lines l ON l.delivery_id = a.delivery_id AND l.line_no = a.line_no
+            WHERE d.supplier_id = @id AND d.status = 'posted' AND d.delivery_date BETWEEN @from AND @to AND l.accepted_milli > 0
+              AND a.kind = 'certificate' AND a.cert_kind IS NOT NULL AND a.deleted_at IS NULL)`,
       )
       .get({ id: s.id, from, to }) as { n: number };
     return {
