@@ -110,6 +110,9 @@ describe('月结与公示', () => {
     await page.getByTestId('close-exported').waitFor({ timeout: 150_000 });
     const first = await page.getByTestId('close-exported').innerText();
     expect(first).toContain('版本 1');
+    // The harness's bridge has no shell: 打开文件 / 打开所在文件夹 are hidden (test/e2e/open-file.test.ts shows them).
+    expect(await page.getByTestId('close-exported').getByRole('button').count()).toBe(0);
+    expect(await page.getByTestId('close-exported-xlsx').count()).toBe(0);
     const xlsx1 = /工作簿：(.+\.xlsx)/.exec(first)![1].trim();
     expect(path.basename(xlsx1)).toBe('阳光实验小学_2026年10月_伙食费公示.xlsx');
     expect(fs.existsSync(xlsx1)).toBe(true);
