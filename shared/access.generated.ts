@@ -22,6 +22,7 @@ export const METHOD_ACCESS = {
   'complaints.close': ['admin', 'storekeeper', 'reviewer'],
   'complaints.list': ['admin', 'storekeeper', 'cashier', 'accountant', 'reviewer', 'parent'],
   'complaints.record': ['admin', 'storekeeper', 'reviewer'],
+  'compositions.import': ['admin', 'storekeeper'],
   'compositions.list': ['admin', 'storekeeper', 'cashier', 'accountant', 'reviewer', 'parent'],
   'compositions.save': ['admin', 'storekeeper'],
   'deposits.create': ['cashier', 'accountant'],

@@ -206,6 +206,20 @@ export const menusApi = {
     writes: true,
     summary: '登记或修改一种食材的营养成分（每 100 克可食部），注明数据来源',
   }),
+  'compositions.import': method<{ saved: number; names: string[] }>()({
+    input: z
+      .object({
+        fileBase64: z
+          .string({ error: '请选择要导入的文件' })
+          .min(1, { error: '请选择要导入的文件' })
+          .max(5_000_000, { error: '文件太大（不能超过约 3.7 MB）' })
+          .regex(/^[A-Za-z0-9+/\r\n]*={0,2}\s*$/, { error: '文件内容应为 base64 编码' }),
+      })
+      .strict(),
+    access: MENU_WRITERS,
+    writes: true,
+    summary: '从 .xlsx 导入食材营养成分（表头：食材、可食部%、每单位克数、各营养素、数据来源；有一行不对则全部不导入）',
+  }),
   'menus.list': method<MenuSummary[]>()({
     input: z.object({ from: isoDate('开始日期'), to: isoDate('结束日期') }).strict(),
     access: EVERYONE,

@@ -31,6 +31,7 @@ const MATRIX = `
   complaints.close             W  admin reviewer storekeeper
   complaints.list              R  EVERYONE
   complaints.record            W  admin reviewer storekeeper
+  compositions.import          W  admin storekeeper
   compositions.list            R  EVERYONE
   compositions.save            W  admin storekeeper
   deposits.create              W  accountant cashier

@@ -1,3 +1,4 @@
+import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyLedger } from '../../electron/core/integrity/verify.ts';
 import type { MenuLine } from '../../shared/api/menus.ts';
@@ -216,6 +217,32 @@ describe('带量食谱 through the API', { timeout: 60_000 }, () => {
     });
     const f = await b.call('samples.findings', { month: '2026-09' });
     expect(f.filter((x) => x.kind === 'planned_dish_without_sample').map((x) => x.text)).toEqual(['2026-09-21 午餐 牛奶 是审定食谱中的菜品，没有留样记录']);
+  });
+
+  it('composition values import from an .xlsx, all rows or none', async () => {
+    const b = w.b;
+    await b.loginAs('storekeeper');
+    const book = async (rows: (string | number)[][]) => {
+      const wb = new ExcelJS.Workbook();
+      const ws = wb.addWorksheet('成分');
+      ws.addRow(['食材', '可食部(%)', '每单位克数', '能量(kcal)', '蛋白质(g)', '脂肪(g)', '维生素C(mg)', '数据来源']);
+      for (const r of rows) ws.addRow(r);
+      return Buffer.from(await wb.xlsx.writeBuffer()).toString('base64');
+    };
+    const before = tableDigest(b);
+    expect(await b.reject('compositions.import', { fileBase64: await book([['猪肉', 100, '', 395, 13.2, 37, '', '测试数据'], ['黄瓜', 92, '', 16, 0.8, 0.2, 9, '测试数据']]) })).toMatchObject({
+      code: 'VALIDATION',
+      message: '第 3 行：食材“黄瓜”不在食材目录中，未导入任何数据',
+    });
+    expect(await b.reject('compositions.import', { fileBase64: await book([['猪肉', 100, '', 'x', 13.2, 37, '', '测试数据']]) })).toMatchObject({
+      code: 'VALIDATION',
+      message: '第 2 行：能量“x”不是数字（最多三位小数），未导入任何数据',
+    });
+    expect(tableDigest(b)).toBe(before);
+    const r = await b.call('compositions.import', { fileBase64: await book([['猪肉', 100, '', 395, 13.2, 37, '', '测试数据（导入）']]) });
+    expect(r).toEqual({ saved: 1, names: ['猪肉'] });
+    const pork = (await b.call('compositions.list', {})).find((c) => c.ingredientName === '猪肉')!;
+    expect([pork.edibleBp, pork.values.energy, pork.values.protein, pork.values.fat, pork.values.vitaminC, pork.values.calcium, pork.source]).toEqual([10_000, 395_000, 13_200, 37_000, null, null, '测试数据（导入）']);
   });
 
   it('verify covers the new tables and names a changed menu line', async () => {

@@ -1,6 +1,7 @@
-import type { Handlers } from '../../handlers.ts';
+import { prepared, type Handlers } from '../../handlers.ts';
+import { readSheet } from '../../xlsx/read.ts';
 import type { menusApi } from '../../../../shared/api/menus.ts';
-import { listCompositions, saveComposition } from './compositions.ts';
+import { compositionRows, listCompositions, saveComposition } from './compositions.ts';
 import { getMenu, listMenus, reviewMenu, saveMenu, submitMenu } from './menus.ts';
 import { foodSafetyMonth, writeFoodSafetyMonth } from './report.ts';
 import { closeComplaint, listComplaints, listSurveys, recordComplaint, recordSurvey } from './surveys.ts';
@@ -9,6 +10,16 @@ import { closeComplaint, listComplaints, listSurveys, recordComplaint, recordSur
 export const menusHandlers: Handlers<keyof typeof menusApi> = {
   'compositions.list': (ctx) => listCompositions(ctx),
   'compositions.save': (ctx, input) => saveComposition(ctx, input),
+  // The workbook is read (through xlsx/read.ts, in its worker) before the dispatcher's transaction; its rows are checked
+  // and saved inside it, all or none.
+  'compositions.import': prepared({
+    prepare: (_ctx, input) => readSheet(input.fileBase64, 2000),
+    run: (ctx, _input, sheet) => {
+      const rows = compositionRows(ctx, sheet);
+      const names = rows.map((r) => saveComposition(ctx, r).ingredientName);
+      return { saved: names.length, names };
+    },
+  }),
   'menus.list': (ctx, { from, to }) => listMenus(ctx, from, to),
   'menus.get': (ctx, { id }) => getMenu(ctx, id),
   'menus.save': (ctx, input) => saveMenu(ctx, input),

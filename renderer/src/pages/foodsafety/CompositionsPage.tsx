@@ -10,6 +10,15 @@ import { enterToNext } from '../../components/enterToNext.ts';
 import { showError, toast } from '../../feedback.ts';
 import { useRoles } from '../../session.ts';
 
+function readAsBase64(file: File): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const r = new FileReader();
+    r.onload = () => resolve(String(r.result).replace(/^data:[^,]*,/, ''));
+    r.onerror = () => reject(new Error('无法读取文件'));
+    r.readAsDataURL(file);
+  });
+}
+
 /** A decimal typed by a person (up to three places) as thousandths; null when empty; NaN when not a number. */
 export function toMilli(text: string): number | null {
   const t = text.trim();
@@ -103,6 +112,28 @@ export function CompositionsPage() {
         </Card>
       )}
       <Typography.Text type="secondary">营养成分由学校按注明的来源录入；本软件不附带食物成分表。</Typography.Text>
+      {canWrite && (
+        <Space>
+          <Typography.Text>从 .xlsx 导入（表头：食材、可食部(%)、每单位克数、能量(kcal)、蛋白质(g)…维生素C(mg)、数据来源；有一行不对则全部不导入）：</Typography.Text>
+          <input
+            type="file"
+            accept=".xlsx"
+            data-testid="comp-import"
+            onChange={async (e) => {
+              const file = e.target.files?.[0];
+              e.target.value = '';
+              if (!file) return;
+              try {
+                const r = await call('compositions.import', { fileBase64: await readAsBase64(file) });
+                toast(`已导入 ${r.saved} 种食材的营养成分：${r.names.join('、')}`);
+                void load();
+              } catch (err) {
+                showError(err);
+              }
+            }}
+          />
+        </Space>
+      )}
       <Table<CompositionView>
         size="small"
         rowKey="ingredientId"
