@@ -6,7 +6,7 @@ import { MIGRATIONS } from '../../electron/core/db/migrations/index.ts';
 import { LATEST_VERSION, openLedger, schemaVersion } from '../../electron/core/db/open.ts';
 import type { Ctx } from '../../electron/core/context.ts';
 import { uuidv7 } from '../../electron/core/ledger/ids.ts';
-import { mealDays } from '../../electron/core/domains/monthclose/figures.ts';
+import { mealDays } from '../../electron/core/ledger/month-figures.ts';
 import { groupRows, rowsWhere, snapshotRows } from '../../electron/core/ledger/row-snapshot.ts';
 import { rowGroups } from '../../electron/core/ledger/tables.ts';
 import { seedDemo } from '../../electron/core/demo/index.ts';

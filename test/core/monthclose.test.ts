@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { firstBrokenAudit } from '../../electron/core/ledger/audit.ts';
 import { convertWithSoffice, findSoffice } from '../../electron/core/disclosure/index.ts';
 import { recomputeClosedMonthChecksum, verifyClosedMonths } from '../../electron/core/domains/monthclose/index.ts';
-import { overSurplusLimit, surplusPeriodOf } from '../../electron/core/domains/monthclose/figures.ts';
+import { overSurplusLimit, surplusPeriodOf } from '../../electron/core/ledger/month-figures.ts';
 import { tableDigest } from '../helpers/backend.ts';
 import { septemberSchool, type SeptSchool } from './monthclose-fixture.ts';
 import { draft, line, postNew, setupWorld } from './receiving-fixtures.ts';

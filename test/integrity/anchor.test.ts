@@ -7,7 +7,7 @@ import { auditHash, GENESIS_HASH, type AuditRow } from '../../electron/core/ledg
 import { backupsDir, createBackup } from '../../electron/core/integrity/backup.ts';
 import type { Ctx } from '../../electron/core/context.ts';
 import { disclosureListsJson } from '../../electron/core/domains/monthclose/disclosure.ts';
-import { closeFigures, figuresChecksum } from '../../electron/core/domains/monthclose/figures.ts';
+import { closeFigures, figuresChecksum } from '../../electron/core/ledger/month-figures.ts';
 import { groupRows, rowsWhere } from '../../electron/core/ledger/row-snapshot.ts';
 import { describeReport, verifyLedger, verifyLedgerFile } from '../../electron/core/integrity/verify.ts';
 import { classSortKey } from '../../shared/class-order.ts';

@@ -1,6 +1,6 @@
 import type { Ctx } from '../context.ts';
 import type { Db } from '../db/open.ts';
-import { closeFigures, figuresChecksum, type CloseFigures } from './month-figures.ts';
+import { closeFigures, figuresChecksum, newFiguresMemo, type CloseFigures, type FiguresMemo } from './month-figures.ts';
 
 /**
  * The closed-month checksum, below the domains so verify (integrity/checks/closed-months.ts) and the month close both
@@ -18,14 +18,14 @@ export interface ClosedMonthCheck {
 }
 
 /** The month's latest close, checked as above; null when the month is not closed (or its close holds no checksum). */
-export function recomputeClosedMonthChecksum(db: Db, month: string): ClosedMonthCheck | null {
+export function recomputeClosedMonthChecksum(db: Db, month: string, memo: FiguresMemo = newFiguresMemo()): ClosedMonthCheck | null {
   const ctx: Ctx = { db, now: () => new Date(), installationId: '', dataDir: null, session: null, setSession: () => {} };
   if (db.prepare('SELECT 1 FROM closed_periods WHERE period = ?').get(month) === undefined) return null;
   const close = db.prepare(`SELECT revision, figures, audit_head, checksum FROM month_close_events WHERE month = ? AND kind = 'close' ORDER BY seq DESC LIMIT 1`).get(month) as
     | { revision: number; figures: string | null; audit_head: string | null; checksum: string | null }
     | undefined;
   if (!close || !close.checksum || !close.audit_head) return null;
-  const recomputed = figuresChecksum(closeFigures(ctx, month), close.audit_head);
+  const recomputed = figuresChecksum(closeFigures(ctx, month, memo), close.audit_head);
   // The recorded figures themselves must still hash to the checksum too: later months' year to date and the month's
   // own summary read them as frozen (month-figures.ts).
   let storedOk = false;

@@ -185,23 +185,6 @@ export interface FiguresMemo {
 }
 export const newFiguresMemo = (): FiguresMemo => ({ cost: new Map(), flows: new Map(), fresh: new Map(), frozen: new Map(), close: new Map() });
 
-/** The memo of the synchronous stretch running inside withFiguresMemo (see there), else null. */
-let ambient: FiguresMemo | null = null;
-
-/**
- * Runs `f` (synchronous: nothing may write or await in between) with one memo shared by every figures call inside it
- * that is given none, e.g. the export's checksum check and the disclosure data computing the same closeFigures.
- */
-export function withFiguresMemo<T>(f: () => T): T {
-  const prev = ambient;
-  ambient = prev ?? newFiguresMemo();
-  try {
-    return f();
-  } finally {
-    ambient = prev;
-  }
-}
-const memoOrNew = (memo?: FiguresMemo): FiguresMemo => memo ?? ambient ?? newFiguresMemo();
 
 /** A month's flows computed from the ledgers now (month totals, category costs, meal days). */
 function freshFlows(ctx: Ctx, m: string, profile: RegionalProfile, memo: FiguresMemo): MonthFlows {
@@ -483,8 +466,7 @@ export interface CloseFigures {
  * month itself is always computed from the ledgers (approve freezes it; verify recomputes a closed month to compare
  * with the recorded checksum); the earlier months of the year to date are taken as published (module comment).
  */
-export function closeFigures(ctx: Ctx, m: string, memoArg?: FiguresMemo): CloseFigures {
-  const memo = memoOrNew(memoArg);
+export function closeFigures(ctx: Ctx, m: string, memo: FiguresMemo = newFiguresMemo()): CloseFigures {
   const hit = memo.close.get(m);
   if (hit) return hit;
   const profile = profileFor(ctx, m);

@@ -5,7 +5,7 @@ import { CATEGORY_LABELS, CERT_LABELS, INGREDIENT_KIND_LABELS, type Category, ty
 import { lastDayOfMonth } from '../../ledger/clock.ts';
 import type { Ctx } from '../../context.ts';
 import { accountBalance } from '../../ledger/journal.ts';
-import { monthStart } from './figures.ts';
+import { monthStart } from '../../ledger/month-figures.ts';
 import { profileFor } from '../people/index.ts';
 import { reconciliationMonth } from '../receiving/reconciliation.ts';
 import { sampleFindings } from '../foodsafety/samples.ts';

@@ -5,10 +5,10 @@ import { residueReading, type ResidueMethod } from '../../../../shared/labels-re
 import { addMonths, lastDayOfMonth } from '../../ledger/clock.ts';
 import type { Ctx } from '../../context.ts';
 import { avgPriceFen, divHalfUp } from '../../disclosure/derive.ts';
-import { closeFigures, monthStart } from './figures.ts';
+import { closeFigures, monthStart, newFiguresMemo, type FiguresMemo } from '../../ledger/month-figures.ts';
 import { subsidyByClass } from '../fees/subsidy.ts';
 import { profileFor } from '../people/index.ts';
-import { categoryCost } from '../storeroom/cost.ts';
+import { categoryCost } from '../../ledger/stock-cost.ts';
 import { ADJUST_REASON_LABELS } from '../../../../shared/api/storeroom.ts';
 import { formatFen, formatMilli } from '../../../../shared/format.ts';
 import { openingNote, postedOpeningDate } from '../opening/index.ts';
@@ -307,10 +307,10 @@ function frozenLists(ctx: Ctx, m: string, revision: number): DisclosureLists | n
  * A closed month's disclosure: the fund figures of closeFigures (the ones the checksum covers) and the detail lists
  * its close recorded, or, for a month closed before they were recorded, the lists read from the ledger now.
  */
-export function disclosureData(ctx: Ctx, m: string, revision: number, checksumHex: string): DisclosureData {
+export function disclosureData(ctx: Ctx, m: string, revision: number, checksumHex: string, memo: FiguresMemo = newFiguresMemo()): DisclosureData {
   const profile = profileFor(ctx, m);
   const school = ctx.db.prepare('SELECT name FROM school').get() as { name: string };
-  const f = closeFigures(ctx, m);
+  const f = closeFigures(ctx, m, memo);
   return {
     schoolName: school.name,
     month: m,

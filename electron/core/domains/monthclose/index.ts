@@ -13,7 +13,7 @@ import { uuidv7 } from '../../ledger/ids.ts';
 import { diskFullMessage, freeBytes, isDiskFull } from '../../integrity/disk-space.ts';
 import { bankLines, blockingItems, checklist } from './checklist.ts';
 import { disclosureData, disclosureListsJson } from './disclosure.ts';
-import { closeFigures, figuresChecksum, fundSummary, withFiguresMemo } from './figures.ts';
+import { closeFigures, figuresChecksum, fundSummary, newFiguresMemo } from '../../ledger/month-figures.ts';
 import { fundHandlers } from './fund.ts';
 import { recomputeClosedMonthChecksum, verifyClosedMonths, type ClosedMonthCheck } from '../../ledger/closed-months.ts';
 import { noProgress, withOperation, type ProgressReporter } from '../../ledger/progress.ts';
@@ -126,12 +126,11 @@ export async function exportMonth(ctx: Ctx, { month, dir, pdf }: { month: string
   const checksumHex = close.checksum as string;
   // One memo for the check and the data: both need the month's closeFigures, computed once (issue 8).
   report('核对月结校验码', 0, 100);
-  const data = withFiguresMemo(() => {
-    const check = recomputeClosedMonthChecksum(ctx.db, month);
-    if (check && !check.ok) throw new ApiError('RULE', `${monthWords(month)}的账目在月结后发生了变化（校验码不符），请由审核人核查后反结账重新月结`);
-    report('汇总公示数据', 10, 100);
-    return disclosureData(ctx, month, close.revision, checksumHex);
-  });
+  const memo = newFiguresMemo();
+  const check = recomputeClosedMonthChecksum(ctx.db, month, memo);
+  if (check && !check.ok) throw new ApiError('RULE', `${monthWords(month)}的账目在月结后发生了变化（校验码不符），请由审核人核查后反结账重新月结`);
+  report('汇总公示数据', 10, 100);
+  const data = disclosureData(ctx, month, close.revision, checksumHex, memo);
   const outDir = dir ?? (ctx.dataDir ? path.join(ctx.dataDir, 'exports') : null);
   if (!outDir) throw new ApiError('VALIDATION', '请指定导出文件夹');
   fs.mkdirSync(outDir, { recursive: true });
@@ -146,7 +145,7 @@ export async function exportMonth(ctx: Ctx, { month, dir, pdf }: { month: string
     // Before the PDF: a cancel here keeps the workbook just written (it is whole) and writes no PDF.
     report('生成收支公示表 PDF', 90, 100);
     try {
-      const written = await writeSummaryPdf(disclosureData(ctx, month, close.revision, checksumHex), layout, outDir, ctx.dataDir);
+      const written = await writeSummaryPdf(data, layout, outDir, ctx.dataDir);
       // A later revision keeps the earlier PDF beside it, as it does the workbook.
       pdfPath = close.revision > 1 ? written.replace(/\.pdf$/, `_第${close.revision}版.pdf`) : written;
       if (pdfPath !== written) fs.renameSync(written, pdfPath);
@@ -266,8 +265,8 @@ export const monthcloseHandlers: Handlers<Keys | 'fund.recordExpense' | 'fund.re
     if (!outDir) throw new ApiError('VALIDATION', '请指定上报包的输出文件夹');
     return writeMonthPackage(ctx, month, outDir, {
       schoolCode,
-      assertUnchanged: () => {
-        const check = recomputeClosedMonthChecksum(ctx.db, month);
+      assertUnchanged: (memo) => {
+        const check = recomputeClosedMonthChecksum(ctx.db, month, memo);
         if (check && !check.ok) throw new ApiError('RULE', `${monthWords(month)}的账目在月结后发生了变化（校验码不符），请由审核人核查后反结账重新月结`);
       },
     });

@@ -14,7 +14,7 @@ import { DATA_FILE, PACKAGE_FORMAT, PACKAGE_SCHEMA_VERSION, WORKBOOK_FILE, packa
 import { ensureIdentity, formatFingerprint, signWithInstallationKey } from '../../package/signing-key.ts';
 import { profileFor } from '../people/index.ts';
 import { disclosureData } from './disclosure.ts';
-import { fundSummary, withFiguresMemo } from './figures.ts';
+import { fundSummary, newFiguresMemo, type FiguresMemo } from '../../ledger/month-figures.ts';
 
 /**
  * The month package (上报包, issue 18) of a closed month: the disclosure workbook as the export writes it, the month's
@@ -39,8 +39,8 @@ function closeEvents(ctx: Ctx, m: string): CloseEvent[] {
 const sha256 = (b: Buffer) => crypto.createHash('sha256').update(b).digest('hex');
 
 /** The month's data as the package carries it. `checkRecomputed` runs inside the figures memo, before reading. */
-export function packageData(ctx: Ctx, m: string, revision: number, checksumHex: string, schoolCode: string): PackageData {
-  const d = disclosureData(ctx, m, revision, checksumHex);
+export function packageData(ctx: Ctx, m: string, revision: number, checksumHex: string, schoolCode: string, memo: FiguresMemo = newFiguresMemo()): PackageData {
+  const d = disclosureData(ctx, m, revision, checksumHex, memo);
   const summary = fundSummary(ctx, m);
   const profile = profileFor(ctx, m);
   const monthFund = deriveFund(d.monthFigures, d.allowedNonFood);
@@ -120,7 +120,7 @@ export async function writeMonthPackage(
   ctx: Ctx,
   m: string,
   outDir: string,
-  opts: { schoolCode?: string; assertUnchanged: () => void },
+  opts: { schoolCode?: string; assertUnchanged: (memo: FiguresMemo) => void },
 ): Promise<PackageResult> {
   if (!ctx.dataDir) throw new ApiError('VALIDATION', '内存中的账本没有数据文件夹，不能生成上报包');
   const ev = closeEvents(ctx, m);
@@ -128,15 +128,15 @@ export async function writeMonthPackage(
   const close = [...ev].reverse().find((e) => e.kind === 'close');
   if (!closed || !close || !close.checksum) throw new ApiError('RULE', `${monthWords(m)}尚未月结，审核通过后才能生成上报包`);
   const { identity } = ensureIdentity(ctx.dataDir, opts.schoolCode, ctx.now());
-  const data = withFiguresMemo(() => {
-    opts.assertUnchanged();
-    return packageData(ctx, m, close.revision, close.checksum!, identity.schoolCode);
-  });
+  // One memo for the check, the data and the workbook: each needs the month's closeFigures, computed once.
+  const memo = newFiguresMemo();
+  opts.assertUnchanged(memo);
+  const data = packageData(ctx, m, close.revision, close.checksum!, identity.schoolCode, memo);
   // The workbook exactly as export-month writes it, through a scratch folder of our own.
   const scratch = fs.mkdtempSync(path.join(os.tmpdir(), `canteen-pkg-${process.pid}-`));
   let workbook: Buffer;
   try {
-    const d = withFiguresMemo(() => disclosureData(ctx, m, close.revision, close.checksum!));
+    const d = disclosureData(ctx, m, close.revision, close.checksum!, memo);
     const file = await writeDisclosureWorkbook(d, profileFor(ctx, m).disclosureLayout, path.join(scratch, WORKBOOK_FILE));
     workbook = fs.readFileSync(file);
   } finally {

@@ -2,7 +2,7 @@ import type { Handlers } from '../../handlers.ts';
 import { deriveFund } from '../../disclosure/derive.ts';
 import { resolveLayout } from '../../disclosure/layout.ts';
 import { summaryTableRows } from '../../disclosure/summary-rows.ts';
-import { allowedKinds, newFiguresMemo, rangeFigures } from './figures.ts';
+import { allowedKinds, newFiguresMemo, rangeFigures } from '../../ledger/month-figures.ts';
 
 /**
  * The settings page's preview (issue 14 §4): a month's 收支公示 rows as the workbook would print them under the profile

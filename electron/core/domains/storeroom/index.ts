@@ -4,12 +4,12 @@ import { formatMilli } from '../../../../shared/format.ts';
 import type { Ctx } from '../../context.ts';
 import type { Handlers } from '../../handlers.ts';
 import { countEnter, countPost, countStart, getCount } from './count.ts';
-import { categoryCost } from './cost.ts';
+import { categoryCost } from '../../ledger/stock-cost.ts';
 import { adjustLot, cancelIssue, issueStock, listIssues, proposeIssue } from './issue.ts';
 import { listLots, lotTrace, mealTrace, nearExpiryLots, stockOnHand } from './trace.ts';
 
 export { stockInFromDelivery, reverseStockOfDelivery } from './stockin.ts';
-export { categoryCost } from './cost.ts';
+export { categoryCost } from '../../ledger/stock-cost.ts';
 
 /** The home page's list of stored lots that are expired or expire within the profile's nearExpiryDays. */
 export function storeroomAttention(ctx: Ctx): AttentionItem[] {
