@@ -1,6 +1,7 @@
 import path from 'node:path';
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { CertKind } from '../../shared/domain.ts';
 import { septemberSchool, type SeptSchool } from './monthclose-fixture.ts';
 
 /**
@@ -24,7 +25,7 @@ describe('随货证明 counts typed certificates and certificate scans, each onc
     s = await septemberSchool();
     const b = s.w.b;
     await b.loginAs('storekeeper');
-    const scan = (deliveryId: string, lineNo: number | null, kind: 'certificate' | 'delivery_note' | 'photo', certKind: string | null, fileName: string) =>
+    const scan = (deliveryId: string, lineNo: number | null, kind: 'certificate' | 'delivery_note' | 'photo', certKind: CertKind | null, fileName: string) =>
       b.call('receiving.attach', { deliveryId, lineNo, certKind, kind, fileName, mime: 'image/png', dataBase64: PNG });
     await scan(s.d2.id, 1, 'certificate', 'animal_quarantine', '猪肉检疫证明.png');
     await scan(s.d2.id, 2, 'certificate', 'test_report', '牛奶检验报告.png');
