@@ -273,6 +273,23 @@ export function SettingsPage() {
           </Col>
         </Row>
       </Card>
+      <Card title="食品安全：农残快检" size="small" style={{ marginBottom: 12 }} data-testid="settings-residue">
+        <Typography.Paragraph type="secondary">
+          验收时须做农残快检（GB/T 5009.199-2003，酶抑制率 ≥ 50% 为不合格，整行拒收）的食材类别，及每个送货日至少检测的行数（当日该类别不足此数的全部检测）。不选类别、填 0 则不要求。改动自下方“生效月份”起执行。
+        </Typography.Paragraph>
+        <Row gutter={16}>
+          <Col span={16}>
+            <Form.Item name={['profile', 'residueTestCategories']} label="须快检的食材类别">
+              <Select mode="multiple" allowClear options={CATEGORIES.map((c) => ({ value: c, label: CATEGORY_LABELS[c] }))} data-testid="settings-residue-categories" />
+            </Form.Item>
+          </Col>
+          <Col span={8}>
+            <Form.Item name={['profile', 'residueTestMinLinesPerDay']} label="每日至少检测（行）" rules={days('每日快检行数', 0, 200)}>
+              <InputNumber min={0} max={200} precision={0} data-testid="settings-residue-min" />
+            </Form.Item>
+          </Col>
+        </Row>
+      </Card>
       <Card title="公示" size="small" style={{ marginBottom: 12 }}>
         <Row gutter={16}>
           <Col span={8}>
