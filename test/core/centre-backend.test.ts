@@ -202,3 +202,26 @@ describe('views.priceHistory: an item\'s price by school over months (the 食材
     expect(items.ok && (items.value as { item: string; schools: number }[]).find((i) => i.item === '大米')).toMatchObject({ item: '大米', unit: 'kg', schools: 2 });
   });
 });
+
+describe('centre logins back off as the school\'s do', () => {
+  it('five wrong passwords lock the name for 30 s (the right one refused unchecked), then it works; other names are free', async () => {
+    const f = path.join(dir, 'backoff.duckdb');
+    let t = Date.UTC(2026, 10, 20, 2, 0, 0);
+    const c = await openCentreBackend({ file: f, create: true, now: () => new Date(t) });
+    try {
+      expect(await c.invoke('centre.setup', { centreName: '中心', adminUsername: 'wang', adminName: '王主任', password: 'Centre-2026' })).toMatchObject({ ok: true });
+      await c.invoke('users.create', { username: 'zhao', displayName: '赵审核', role: 'centre_reviewer', password: 'Review-2026' });
+      for (let i = 0; i < 5; i++) {
+        expect(await c.invoke('auth.login', { username: 'Wang', password: `wrong-${i}` })).toEqual({ ok: false, error: { code: 'UNAUTHENTICATED', message: '用户名或密码不正确' } });
+        t += 1000;
+      }
+      // 5 failures, the last at +4 s: locked until +34 s.
+      expect(await c.invoke('auth.login', { username: 'wang', password: 'Centre-2026' })).toEqual({ ok: false, error: { code: 'UNAUTHENTICATED', message: '密码错误次数过多，请在 29 秒后再试' } });
+      expect(await c.invoke('auth.login', { username: 'zhao', password: 'Review-2026' })).toMatchObject({ ok: true });
+      t += 29_000;
+      expect(await c.invoke('auth.login', { username: 'wang', password: 'Centre-2026' })).toMatchObject({ ok: true, value: { username: 'wang' } });
+    } finally {
+      c.close();
+    }
+  });
+});

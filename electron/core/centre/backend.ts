@@ -41,6 +41,7 @@ export async function openCentreBackend(opts: { file: string; now?: () => Date; 
       session = s;
     },
     role: null,
+    failures: new Map(),
   };
   let queue: Promise<unknown> = Promise.resolve();
   const invoke = (name: string, input: unknown): Promise<ApiResult<unknown>> => {

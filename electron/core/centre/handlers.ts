@@ -3,6 +3,7 @@ import type { CentreInput, CentreMethodName, CentreOutput, CentreSession, Centre
 import type { CentreRole } from '../../../shared/centre/roles.ts';
 import { ApiError } from '../../../shared/errors.ts';
 import { DUMMY_HASH, hashPassword, verifyPassword } from '../domains/people/passwords.ts';
+import { userLockMs, waitText } from '../domains/people/login-guard.ts';
 import { rows, type Centre } from './db.ts';
 import { writeViewsWorkbook } from './export.ts';
 import { enrolSchool, importFolder } from './import.ts';
@@ -17,6 +18,11 @@ export interface CentreCtx {
   readonly session: { username: string } | null;
   setSession(s: { username: string } | null): void;
   role: CentreRole | null;
+  /**
+   * Failed logins per name (lower case) since its last success: the school's backoff (login-guard.ts: five free, then
+   * 30 s doubling to 15 minutes), kept in memory — the centre's file holds no login log, so a restart forgets it.
+   */
+  failures: Map<string, { n: number; lastAt: number }>;
 }
 
 type CentreHandler<K extends CentreMethodName> = (ctx: CentreCtx, input: Exclude<CentreInput<K>, undefined>) => Promise<CentreOutput<K>>;
@@ -77,10 +83,20 @@ export const centreHandlers: { [K in CentreMethodName]: CentreHandler<K> } = {
     return sessionOf(ctx, input.adminUsername);
   },
   'auth.login': async (ctx, input) => {
+    const key = input.username.toLowerCase();
+    const now = ctx.now().getTime();
+    const seen = ctx.failures.get(key);
+    // A locked name is refused unchecked: no scrypt, and the try does not extend the lock.
+    const wait = seen ? seen.lastAt + userLockMs(seen.n) - now : 0;
+    if (wait > 0) throw new ApiError('UNAUTHENTICATED', `密码错误次数过多，请在 ${waitText(wait)}后再试`);
     const u = (await rows(ctx.centre.conn, 'SELECT username, password_hash, disabled FROM centre_users WHERE lower(username) = lower(?)', [input.username]))[0];
     // The same scrypt for an unknown name as for a wrong password: the time does not tell which.
     const ok = verifyPassword(input.password, u ? String(u.password_hash) : DUMMY_HASH) && Boolean(u);
-    if (!ok || !u) throw new ApiError('UNAUTHENTICATED', '用户名或密码不正确');
+    if (!ok || !u) {
+      ctx.failures.set(key, { n: (seen?.n ?? 0) + 1, lastAt: now });
+      throw new ApiError('UNAUTHENTICATED', '用户名或密码不正确');
+    }
+    ctx.failures.delete(key);
     if (u.disabled) throw new ApiError('UNAUTHENTICATED', '该用户已停用，请联系中心管理员');
     ctx.setSession({ username: String(u.username) });
     return sessionOf(ctx, String(u.username));
