@@ -162,7 +162,8 @@ export interface FoodSafetyMonthReport {
   meals: { count: number; problems: number; followedUp: number };
   findings: string[];
   staff: { name: string; certExpiry: string | null; certState: string; checkedDays: number }[];
-  menus: { weekStart: string; status: MenuStatus; approvedAt: string | null; approvedByName: string | null }[];
+  /** lowFigures: the menu's nutrient figures (day × age group × nutrient) under their targets. */
+  menus: { weekStart: string; status: MenuStatus; approvedAt: string | null; approvedByName: string | null; lowFigures: number }[];
   complaints: { date: string; content: string; closed: boolean; action: string; closedByName: string }[];
 }
 

@@ -27,6 +27,11 @@ beforeAll(async () => {
   const rice = await b.call('ingredients.create', { name: '大米', category: 'grain', unit: 'kg', refPriceFen: 600, requiredCerts: [], storable: true });
   const cabbage = await b.call('ingredients.create', { name: '白菜', category: 'vegetable', unit: 'kg', refPriceFen: 250, requiredCerts: [], storable: false });
   clock = new Date(Date.UTC(2026, 9, 15, 4, 0, 0));
+  // 6~8岁 targets (test data): energy 1400 kcal and protein 35 g a day. No composition is entered, so the menu's lunch
+  // on the 12th gives 0 of each: 2 figures under their targets (energy, protein); the other nutrients have none.
+  const school = await b.call('school.get', {});
+  const groups = school.profile.menuAgeGroups.map((g) => (g.code === '6-8' ? { ...g, targets: { energy: 1400, protein: 35 } } : g));
+  await b.call('school.update', { name: school.name, profile: { ...school.profile, menuAgeGroups: groups }, effectiveFrom: '2026-10' });
   await b.loginAs('accountant');
   await b.call('schoolDays.set', { month: '2026-10', days: ['2026-10-12', '2026-10-13', '2026-10-14', '2026-10-15', '2026-10-16'] });
   await b.loginAs('storekeeper');
@@ -122,7 +127,7 @@ describe('食品安全月报', { timeout: 60_000 }, () => {
       { name: '王师傅', certExpiry: '2027-03-01', certState: '有效', checkedDays: 1 },
       { name: '赵师傅', certExpiry: '2026-10-01', certState: '已过期', checkedDays: 1 },
     ]);
-    expect(r.menus.map((m) => [m.weekStart, m.status, m.approvedByName])).toEqual([['2026-10-12', 'approved', '周家长']]);
+    expect(r.menus.map((m) => [m.weekStart, m.status, m.approvedByName, m.lowFigures])).toEqual([['2026-10-12', 'approved', '周家长', 2]]);
     expect(r.complaints).toEqual([
       { date: '2026-10-13', content: '饭菜偏咸', closed: true, action: '已要求厨师减盐', closedByName: '张保管' },
       { date: '2026-10-14', content: '排队时间长', closed: false, action: '', closedByName: '' },
@@ -151,7 +156,7 @@ describe('食品安全月报', { timeout: 60_000 }, () => {
     // 11 findings on rows 11–21, then the staff: heading 22, header 23, 王师傅 24, 赵师傅 25.
     expect(text(25)).toEqual(['赵师傅', '2026-10-01', '已过期', 1]);
     expect(text(28)[0]).toBe('2026-10-12');
-    expect(text(28).slice(1, 2).concat(text(28).slice(3))).toEqual(['已审定', '周家长']);
+    expect(text(28).slice(1, 2).concat(text(28).slice(3))).toEqual(['已审定', '周家长', 2]);
     expect(text(31)).toEqual(['2026-10-13', '饭菜偏咸', '已要求厨师减盐', '张保管', '已处理']);
     // An empty cell reads back as nothing.
     expect(text(32)).toEqual(['2026-10-14', '排队时间长', undefined, undefined, '待处理']);

@@ -52,7 +52,7 @@ function menuRow(ctx: Ctx, id: string): MenuRow {
 
 const MEAL_ORDER = `CASE l.meal WHEN 'breakfast' THEN 1 WHEN 'lunch' THEN 2 ELSE 3 END`;
 
-function menuLines(ctx: Ctx, menuId: string): MenuLineView[] {
+export function menuLines(ctx: Ctx, menuId: string): MenuLineView[] {
   return ctx.db
     .prepare(
       `SELECT l.day, l.meal, l.dish, l.ingredient_id AS ingredientId, l.age_group AS ageGroup, l.qty_mg AS qtyMg, i.name AS ingredientName

@@ -11,6 +11,7 @@ import type { Ctx } from '../../context.ts';
 import { mealFindings } from '../foodsafety/meals.ts';
 import { sampleFindings } from '../foodsafety/samples.ts';
 import { certState, checkFindings } from '../foodsafety/staff.ts';
+import { analyse, menuLines } from './menus.ts';
 
 /**
  * 食品安全月报 (issue 17): the month's food-safety records in one A4 sheet — per 上课日 up to the month's end (or
@@ -61,12 +62,19 @@ export function foodSafetyMonth(ctx: Ctx, month: string): FoodSafetyMonthReport 
       )
       .all(from, last) as { name: string; certExpiry: string | null; checkedDays: number }[]
   ).map((s) => ({ ...s, certState: CERT_STATE_LABELS[certState(s.certExpiry, last)] }));
-  const menus = ctx.db
-    .prepare(
-      `SELECT m.week_start AS weekStart, m.status, m.approved_at AS approvedAt, u.display_name AS approvedByName FROM menus m LEFT JOIN users u ON u.id = m.approved_by
-       WHERE m.week_start BETWEEN date(?, '-6 days') AND ? ORDER BY m.week_start`,
-    )
-    .all(from, last) as FoodSafetyMonthReport['menus'];
+  const menus = (
+    ctx.db
+      .prepare(
+        `SELECT m.id, m.week_start AS weekStart, m.status, m.approved_at AS approvedAt, u.display_name AS approvedByName FROM menus m LEFT JOIN users u ON u.id = m.approved_by
+         WHERE m.week_start BETWEEN date(?, '-6 days') AND ? ORDER BY m.week_start`,
+      )
+      .all(from, last) as (Omit<FoodSafetyMonthReport['menus'][number], 'lowFigures'> & { id: string })[]
+  ).map(({ id, ...m }) => {
+    // Its nutrient attainment: how many figures (a day, an age group, a nutrient) fall under their target.
+    const { days } = analyse(ctx, m.weekStart, menuLines(ctx, id));
+    const lowFigures = days.reduce((n, d) => n + Object.values(d.nutrients).filter((f) => f.attainment === 'low').length, 0);
+    return { ...m, lowFigures };
+  });
   const complaints = (
     ctx.db
       .prepare(
@@ -122,8 +130,8 @@ export async function writeFoodSafetyMonth(ctx: Ctx, month: string, dir: string 
   add(['姓名', '健康证有效期', '健康证状态', '本月晨检天数'], { ...cell, font: { ...font, bold: true } });
   for (const s of r.staff) add([s.name, s.certExpiry ? utcDate(s.certExpiry) : '未登记', s.certState, s.checkedDays], cell);
   add(['四、带量食谱审定'], bold);
-  add(['周一日期', '状态', '审定时间', '审定人'], { ...cell, font: { ...font, bold: true } });
-  for (const mm of r.menus) add([utcDate(mm.weekStart), MENU_STATUS_LABELS[mm.status], mm.approvedAt ? chinaDate(new Date(mm.approvedAt)) : '', mm.approvedByName ?? ''], cell);
+  add(['周一日期', '状态', '审定时间', '审定人', '营养素不足（项）'], { ...cell, font: { ...font, bold: true } });
+  for (const mm of r.menus) add([utcDate(mm.weekStart), MENU_STATUS_LABELS[mm.status], mm.approvedAt ? chinaDate(new Date(mm.approvedAt)) : '', mm.approvedByName ?? '', mm.lowFigures], cell);
   add(['五、投诉及处理'], bold);
   add(['日期', '投诉内容', '处理结果', '处理人', '状态'], { ...cell, font: { ...font, bold: true } });
   for (const c of r.complaints) add([utcDate(c.date), c.content, c.action, c.closedByName, c.closed ? '已处理' : '待处理'], cell);
