@@ -1,6 +1,6 @@
 import { Alert, Button, Descriptions, Form, Input, Modal, Space, Table, Tag, Typography } from 'antd';
 import { useState } from 'react';
-import { DELIVERY_STATUS_LABELS, DISPOSITION_LABELS } from '../../../../shared/labels-receiving.ts';
+import { DELIVERY_STATUS_LABELS, DISPOSITION_LABELS, residueReading } from '../../../../shared/labels-receiving.ts';
 import type { DeliveryLineView, DeliveryView } from '../../../../shared/api/receiving.ts';
 import { CERT_LABELS, STORAGE_LABELS, type CertKind } from '../../../../shared/domain.ts';
 import { formatFen, formatMilli } from '../../../../shared/format.ts';
@@ -86,6 +86,17 @@ export function DeliveryDetail({ d, canEdit, reload }: { d: DeliveryView; canEdi
           { title: '储存/温度', render: (_, l) => `${STORAGE_LABELS[l.storageClass]}${l.temperatureDc !== null ? ` ${formatTenths(l.temperatureDc)}℃` : ''}` },
           { title: '感官', render: (_, l) => (l.packagingOk && l.labelOk && l.freshOk ? '合格' : <Tag color="orange">异常</Tag>) },
           { title: '证明', render: (_, l) => Object.entries(l.certs).map(([k, v]) => <div key={k}>{CERT_LABELS[k as CertKind]}：{v}</div>) },
+          {
+            title: '农残快检',
+            render: (_, l) =>
+              l.residueTest && (
+                <span data-testid={`delivery-residue-${l.lineNo}`}>
+                  {residueReading(l.residueTest.method, l.residueTest.inhibitionTenths, l.residueTest.result)}{' '}
+                  <Tag color={l.residueTest.result === 'fail' ? 'red' : 'green'}>{l.residueTest.result === 'fail' ? '不合格' : '合格'}</Tag>
+                  {l.residueTest.tester} {l.residueTest.testedTime}
+                </span>
+              ),
+          },
         ]}
       />
       {d.findings.length > 0 && (

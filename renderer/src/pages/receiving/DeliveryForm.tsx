@@ -13,7 +13,7 @@ import { chinaToday } from '../../labels.ts';
 import { navigate } from '../../router.ts';
 import { createDeliveryStore, translate, useDelivery, type DeliveryStore } from './deliveryStore.ts';
 import { DeliveryLineRow, FindingLine, GRID } from './DeliveryLineRow.tsx';
-import { copiedLines, emptyLine, fromDelivery, lineCerts, lineFlow, lineProblem, localAmountFen, type LineField } from './model.ts';
+import { copiedLines, emptyLine, fromDelivery, lineCerts, lineFlow, lineProblem, localAmountFen, showsResidue, type LineField } from './model.ts';
 
 const DEFAULT_STORAGE: Record<string, StorageClass> = { meat: 'chilled', aquatic: 'chilled', dairy: 'chilled' };
 
@@ -37,7 +37,8 @@ const rowOf = (key: string) => () => document.querySelector(`[data-row-key="${ke
 
 /**
  * The kitchen-door form as a keyboard grid (issue 15): one row per line, as on the paper 验收单. Enter moves to the
- * next field that matters for the line (model.ts lineFlow): item → quantity → price → rejected → (reason → disposition
+ * next field that matters for the line (model.ts lineFlow): item → quantity → price → (the 农残快检's rate, tester and
+ * time when the item's category needs one) → rejected → (reason → disposition
  * when some is rejected) → (the detail's fields when asked for with F2) → the certificates the item requires → the
  * notes its warnings need → the next line's item; Enter on the empty last line leaves the grid for 过账. Choosing the
  * item of the last row opens a new empty row. The rules run live (the backend's receiving.check, debounced) on every
@@ -144,7 +145,10 @@ export function DeliveryForm({ existing, onPosted }: { existing: DeliveryView | 
       if (e.ctrlKey || e.altKey || e.metaKey || e.nativeEvent.isComposing) return;
       const field = target.closest<HTMLElement>('[data-field]')?.dataset.field;
       if (!field) return;
-      const flowOf = (x: typeof l) => lineFlow(x, lineCerts(x, (x.ingredientId && st.ings[x.ingredientId]?.effectiveCerts) || []));
+      const flowOf = (x: typeof l) => {
+        const ing = x.ingredientId ? st.ings[x.ingredientId] : undefined;
+        return lineFlow(x, lineCerts(x, ing?.effectiveCerts ?? []), showsResidue(x, ing?.category, st.residueCategories));
+      };
       // ↑/↓ in a quantity or price box: the same column of the line above or below, as on paper.
       if ((e.key === 'ArrowUp' || e.key === 'ArrowDown') && !e.shiftKey && (field === 'received' || field === 'price' || field === 'rejected')) {
         const other = document.querySelector(`[data-row-index="${index + (e.key === 'ArrowUp' ? -1 : 1)}"]`);
@@ -173,7 +177,7 @@ export function DeliveryForm({ existing, onPosted }: { existing: DeliveryView | 
       e.preventDefault();
       e.stopPropagation();
       if (field === 'item' && !l.ingredientId) return leaveGrid();
-      if (field === 'disposition' && target instanceof HTMLInputElement && !target.checked) target.click();
+      if ((field === 'disposition' || field === 'residue-result') && target instanceof HTMLInputElement && !target.checked) target.click();
       const flow: string[] = flowOf(l);
       // The unit cell while it holds the item's own unit is off the flow (reached by Tab): Enter goes on to the price.
       const at = flow.indexOf((field === 'unit' && !flow.includes('unit') ? 'received' : field) as LineField);

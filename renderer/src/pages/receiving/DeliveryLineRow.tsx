@@ -4,12 +4,12 @@ import type { Ingredient } from '../../../../shared/api/masterdata.ts';
 import type { Finding } from '../../../../shared/api/receiving.ts';
 import { CERT_LABELS, STORAGE_CLASSES, STORAGE_LABELS } from '../../../../shared/domain.ts';
 import { formatFen, formatMilli } from '../../../../shared/format.ts';
-import { DISPOSITION_LABELS, DISPOSITIONS } from '../../../../shared/labels-receiving.ts';
+import { DISPOSITION_LABELS, DISPOSITIONS, RESIDUE_METHOD_LABELS, RESIDUE_METHODS, RESIDUE_RESULT_LABELS, RESIDUE_RESULTS } from '../../../../shared/labels-receiving.ts';
 import { IngredientSelect } from '../../components/EntitySelect.tsx';
 import { MoneyInput, QuantityInput } from '../../components/NumberText.tsx';
 import { NO_CHECK, useDelivery, type DeliveryStore, type RowState } from './deliveryStore.ts';
 import { isPackUnit, unitsOf } from '../../../../shared/units.ts';
-import { acceptedOf, conversionText, lineCerts, priceInUnit, lineProblem, localAmountFen } from './model.ts';
+import { acceptedOf, conversionText, lineCerts, priceInUnit, lineProblem, localAmountFen, residueRejection, residueResultOfLine, showsResidue, type LineValues } from './model.ts';
 
 /** The grid's columns, shared by the header row and every line (the paper 验收单's order). */
 export const GRID: CSSProperties = {
@@ -56,9 +56,14 @@ export const DeliveryLineRow = memo(function DeliveryLineRow({ store, rowKey, in
   const l = useDelivery(store, (s) => s.rows[rowKey]) as RowState;
   const ing = useDelivery(store, (s) => (l?.ingredientId ? s.ings[l.ingredientId] : undefined));
   const check = useDelivery(store, (s) => s.checks[rowKey] ?? NO_CHECK);
+  const residueCategories = useDelivery(store, (s) => s.residueCategories);
   const [focusInside, setFocusInside] = useState(false);
   if (!l) return null;
   const set = (patch: Partial<RowState>) => store.getState().setLine(rowKey, patch);
+  // A change to the quick test may reject the whole line (failed) or undo that (no longer failed).
+  const setResidue = (patch: Partial<LineValues>) => set({ ...patch, ...residueRejection(l, { ...l, ...patch }) });
+  const residue = showsResidue(l, ing?.category, residueCategories);
+  const residueResult = residueResultOfLine(l);
   const t = `line-${index}`;
   const unit = ing?.unit ?? '';
   const units = ing ? unitsOf(ing) : [];
@@ -140,6 +145,50 @@ export const DeliveryLineRow = memo(function DeliveryLineRow({ store, rowKey, in
           )}
         </span>
       </div>
+      {residue && (
+        <div style={SUB} data-testid={`${t}-residue`}>
+          <span style={{ ...LABEL, fontWeight: 600 }}>农残快检</span>
+          <span>
+            <Radio.Group
+              size="small"
+              optionType="button"
+              value={l.residueMethod}
+              onChange={(e) => setResidue({ residueMethod: e.target.value, residueRate: '', residueResult: null })}
+              options={RESIDUE_METHODS.map((m) => ({ value: m, label: RESIDUE_METHOD_LABELS[m] }))}
+              data-testid={`${t}-residue-method`}
+            />
+          </span>
+          {l.residueMethod === 'test_card' ? (
+            <span data-field="residue-result">
+              <Radio.Group
+                name={`residue-result-${rowKey}`}
+                value={l.residueResult}
+                onChange={(e) => setResidue({ residueResult: e.target.value })}
+                options={RESIDUE_RESULTS.map((r) => ({ value: r, label: RESIDUE_RESULT_LABELS[r] }))}
+                data-testid={`${t}-residue-result`}
+              />
+            </span>
+          ) : (
+            <span data-field="residue-rate">
+              <span style={LABEL}>抑制率（%）</span>
+              <Input style={{ width: 72 }} placeholder="≥50 不合格" value={l.residueRate} onChange={(e) => setResidue({ residueRate: e.target.value })} data-testid={`${t}-residue-rate`} />
+            </span>
+          )}
+          {residueResult && (
+            <Tag color={residueResult === 'fail' ? 'red' : 'green'} data-testid={`${t}-residue-verdict`}>
+              {residueResult === 'fail' ? '不合格，整行拒收' : '合格'}
+            </Tag>
+          )}
+          <span data-field="residue-tester">
+            <span style={LABEL}>检测人</span>
+            <Input style={{ width: 96 }} value={l.residueTester} onChange={(e) => setResidue({ residueTester: e.target.value })} data-testid={`${t}-residue-tester`} />
+          </span>
+          <span data-field="residue-time">
+            <span style={LABEL}>检测时间</span>
+            <Input style={{ width: 72 }} placeholder="HH:MM" value={l.residueTime} onChange={(e) => setResidue({ residueTime: e.target.value })} data-testid={`${t}-residue-time`} />
+          </span>
+        </div>
+      )}
       {rejecting && (
         <div style={SUB}>
           <span data-field="reject-reason">

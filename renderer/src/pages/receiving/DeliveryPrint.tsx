@@ -1,5 +1,5 @@
 import type { DeliveryView } from '../../../../shared/api/receiving.ts';
-import { DISPOSITION_LABELS } from '../../../../shared/labels-receiving.ts';
+import { DISPOSITION_LABELS, residueReading } from '../../../../shared/labels-receiving.ts';
 import { CERT_LABELS, STORAGE_LABELS } from '../../../../shared/domain.ts';
 import { fenToChineseCapital, formatFen, formatMilli } from '../../../../shared/format.ts';
 import { sheetCss } from '../../components/printSheet.ts';
@@ -18,6 +18,7 @@ export const PRINT_CSS = sheetCss({
 
 export function DeliveryPrint({ d, schoolName }: { d: DeliveryView; schoolName: string }) {
   const rejected = d.lines.filter((l) => l.rejectedMilli > 0);
+  const tested = d.lines.filter((l) => l.residueTest);
   const certs = (c: DeliveryView['lines'][number]['certs']) =>
     Object.entries(c)
       .filter(([, v]) => v)
@@ -131,6 +132,33 @@ export function DeliveryPrint({ d, schoolName }: { d: DeliveryView; schoolName: 
                   </td>
                   <td>{l.rejectReason}</td>
                   <td>{l.disposition ? DISPOSITION_LABELS[l.disposition] : ''}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </>
+      )}
+      {tested.length > 0 && (
+        <>
+          <p style={{ margin: '3mm 0 1mm' }}>农残快检记录（GB/T 5009.199-2003）：</p>
+          <table data-testid="print-residue">
+            <thead>
+              <tr>
+                <th>品名</th>
+                <th>方法及读数</th>
+                <th>结论</th>
+                <th>检测人</th>
+                <th>检测时间</th>
+              </tr>
+            </thead>
+            <tbody>
+              {tested.map((l) => (
+                <tr key={l.lineNo}>
+                  <td>{l.ingredientName}</td>
+                  <td>{l.residueTest && residueReading(l.residueTest.method, l.residueTest.inhibitionTenths, l.residueTest.result)}</td>
+                  <td>{l.residueTest?.result === 'fail' ? '不合格（拒收）' : '合格'}</td>
+                  <td>{l.residueTest?.tester}</td>
+                  <td>{l.residueTest?.testedTime}</td>
                 </tr>
               ))}
             </tbody>

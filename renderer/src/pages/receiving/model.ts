@@ -1,5 +1,6 @@
 import type { DeliveryDraftInput, DeliveryView, Disposition, Finding } from '../../../../shared/api/receiving.ts';
-import { CERT_KINDS, type CertKind, type StorageClass } from '../../../../shared/domain.ts';
+import { RESIDUE_REJECT_REASON, residueResultOf, type ResidueMethod, type ResidueResult } from '../../../../shared/labels-receiving.ts';
+import { CERT_KINDS, type Category, type CertKind, type StorageClass } from '../../../../shared/domain.ts';
 import { formatMilli, lineAmountFen } from '../../../../shared/format.ts';
 import { toBaseMilli, unitSize, type UnitItem } from '../../../../shared/units.ts';
 
@@ -27,6 +28,12 @@ export interface LineValues {
   freshOk: boolean;
   temperature: string;
   certs: Partial<Record<CertKind, string>>;
+  /** 农残快检 (issue 17): the method, the enzyme method's rate as typed ("62.5"), the test card's result, who, when. */
+  residueMethod: ResidueMethod;
+  residueRate: string;
+  residueResult: ResidueResult | null;
+  residueTester: string;
+  residueTime: string;
 }
 
 export interface FormValues {
@@ -61,7 +68,48 @@ export const emptyLine = (): LineValues => ({
   freshOk: true,
   temperature: '',
   certs: {},
+  residueMethod: 'enzyme_inhibition',
+  residueRate: '',
+  residueResult: null,
+  residueTester: '',
+  residueTime: '',
 });
+
+/** "62.5" or "62.5%" → 625 tenths of a percent; null for empty; NaN for anything else or above 100 %. */
+export function parseRate(text: string): number | null {
+  const s = (text ?? '').trim().replace('%', '');
+  if (s === '') return null;
+  const m = /^(\d{1,3})(?:\.(\d))?$/.exec(s);
+  if (!m) return Number.NaN;
+  const v = Number(m[1]) * 10 + Number(m[2] ?? '0');
+  return v > 1000 ? Number.NaN : v;
+}
+
+/** Whether anything of the row's quick test is typed. */
+export function hasResidueValues(l: Pick<LineValues, 'residueRate' | 'residueResult' | 'residueTester' | 'residueTime'>): boolean {
+  return !!((l.residueRate ?? '').trim() || l.residueResult || (l.residueTester ?? '').trim() || (l.residueTime ?? '').trim());
+}
+
+/** The quick test's result as the core decides it (the enzyme method's from its rate), or null while not known. */
+export function residueResultOfLine(l: LineValues): ResidueResult | null {
+  if (l.residueMethod === 'test_card') return l.residueResult ?? null;
+  const r = parseRate(l.residueRate);
+  return r === null || Number.isNaN(r) ? null : residueResultOf(r);
+}
+
+/**
+ * What a change to the quick test does to the rejection: a failed test rejects the whole quantity for 农残快检不合格
+ * (the disposition is still chosen); a test that no longer fails undoes exactly that prefill, nothing typed by hand.
+ */
+export function residueRejection(before: LineValues, after: LineValues): Partial<LineValues> {
+  const was = residueResultOfLine(before) === 'fail';
+  const is = residueResultOfLine(after) === 'fail';
+  if (is && !was && after.receivedMilli != null && !Number.isNaN(after.receivedMilli)) {
+    return { rejectedMilli: after.receivedMilli, rejectReason: after.rejectReason?.trim() ? after.rejectReason : RESIDUE_REJECT_REASON };
+  }
+  if (was && !is && after.rejectReason === RESIDUE_REJECT_REASON && after.rejectedMilli === after.receivedMilli) return { rejectedMilli: null, rejectReason: '', disposition: null };
+  return {};
+}
 
 /** "-18.5" → -185 tenths of °C; null for empty; NaN for anything else. Digits only, never parseFloat. */
 export function parseTenths(text: string): number | null {
@@ -104,6 +152,13 @@ export function lineProblem(l: LineValues): string | null {
   if (rejected > 0 && !l.disposition) return '有拒收数量时请选择处理方式（当场退回或销毁）';
   if (temp !== null && Number.isNaN(temp)) return '温度应为数字，如 -18 或 3.5';
   if (days !== '' && !/^\d{1,4}$/.test(days)) return '保质期应为天数';
+  if (hasResidueValues(l)) {
+    const rate = parseRate(l.residueRate);
+    if (l.residueMethod !== 'test_card' && (rate === null || Number.isNaN(rate))) return '农残快检：抑制率应为 0 到 100 的数字，如 62.5';
+    if (l.residueMethod === 'test_card' && !l.residueResult) return '农残快检：请选择阴性或阳性';
+    if (!(l.residueTester ?? '').trim()) return '农残快检：请填写检测人';
+    if (!/^([01]\d|2[0-3]):[0-5]\d$/.test((l.residueTime ?? '').trim())) return '农残快检：检测时间格式应为 HH:MM，如 07:40';
+  }
   return null;
 }
 
@@ -147,6 +202,11 @@ export function toDraft(v: FormValues, notes: Record<string, string>, opts: { sk
       freshOk: l.freshOk ?? true,
       temperatureDc: temp,
       certs: Object.fromEntries(Object.entries(l.certs ?? {}).filter(([, x]) => x && x.trim())),
+      residueTest: hasResidueValues(l)
+        ? l.residueMethod === 'test_card'
+          ? { method: 'test_card', inhibitionTenths: null, result: l.residueResult, tester: l.residueTester.trim(), testedTime: l.residueTime.trim() }
+          : { method: 'enzyme_inhibition', inhibitionTenths: parseRate(l.residueRate), result: null, tester: l.residueTester.trim(), testedTime: l.residueTime.trim() }
+        : null,
     });
   });
   if (problem) return { draft: null, formIndex, problem };
@@ -213,6 +273,11 @@ export function fromDelivery(d: DeliveryView): { values: FormValues; notes: Reco
         freshOk: l.freshOk,
         temperature: formatTenths(l.temperatureDc),
         certs: l.certs,
+        residueMethod: l.residueTest?.method ?? 'enzyme_inhibition',
+        residueRate: l.residueTest?.inhibitionTenths != null ? formatTenths(l.residueTest.inhibitionTenths) : '',
+        residueResult: l.residueTest?.method === 'test_card' ? l.residueTest.result : null,
+        residueTester: l.residueTest?.tester ?? '',
+        residueTime: l.residueTest?.testedTime ?? '',
       })),
     },
     notes: Object.fromEntries(d.warningNotes.map((w) => [noteKey(w.code, w.lineIndex), w.note])),
@@ -234,7 +299,9 @@ export function findingsByFormLine(findings: Finding[], formIndex: number[]): { 
 }
 
 /** The fields of a row, as the grid names them (data-testid `line-<i>-<field>`). */
-export type LineField = 'item' | 'received' | 'unit' | 'price' | 'rejected' | 'reject-reason' | 'disposition' | DetailField | `cert-${CertKind}`;
+export type LineField = 'item' | 'received' | 'unit' | 'price' | 'rejected' | 'reject-reason' | 'disposition' | DetailField | `cert-${CertKind}` | ResidueField;
+/** The quick test's typed fields (the method and the card's result are chosen with the arrows, a Tab away). */
+export type ResidueField = 'residue-rate' | 'residue-result' | 'residue-tester' | 'residue-time';
 /** The row detail's typed fields, in the order Enter visits them once the detail is asked for. */
 export const DETAIL_FIELDS = ['production', 'batch', 'shelf', 'expiry', 'temp', 'printed'] as const;
 export type DetailField = (typeof DETAIL_FIELDS)[number];
@@ -256,14 +323,22 @@ export function hasDetailValues(l: LineValues): boolean {
  * detail; the certificates the item requires (posting needs them). An empty row has only its item. Whatever else is
  * on screen stays a Tab away.
  */
-export function lineFlow(l: LineValues & { detail: boolean }, certs: readonly CertKind[]): LineField[] {
+export function lineFlow(l: LineValues & { detail: boolean }, certs: readonly CertKind[], residue = false): LineField[] {
   if (!l.ingredientId) return ['item'];
   // The unit (issue 15) is a Tab away while it is the item's own; once another is chosen, Enter visits it too.
-  const f: LineField[] = l.receivedUnit ? ['item', 'received', 'unit', 'price', 'rejected'] : ['item', 'received', 'price', 'rejected'];
+  const f: LineField[] = l.receivedUnit ? ['item', 'received', 'unit', 'price'] : ['item', 'received', 'price'];
+  // 农残快检 (issue 17), when the item's category needs it: tested before the rejection, which a failed test fills in.
+  if (residue) f.push(l.residueMethod === 'test_card' ? 'residue-result' : 'residue-rate', 'residue-tester', 'residue-time');
+  f.push('rejected');
   if ((l.rejectedMilli ?? 0) > 0) f.push('reject-reason', 'disposition');
   if (l.detail) f.push(...DETAIL_FIELDS);
   for (const c of certs) f.push(`cert-${c}`);
   return f;
+}
+
+/** Whether a row shows its quick test: the item's category needs one under the delivery's profile, or one is typed. */
+export function showsResidue(l: LineValues, category: Category | undefined, residueCategories: readonly Category[]): boolean {
+  return !!l.ingredientId && ((!!category && residueCategories.includes(category)) || hasResidueValues(l));
 }
 
 /** The amount of a line as the core computes it (the supplier's printed amount, else accepted × price); null until known. */
