@@ -143,6 +143,9 @@ describe(`铜陵市第一中学江北分校 2025年11月 (承包, full cost, 手
       // Each food row is one purchase line of 食材采购明细 (the notice gives totals only; see the fixture).
       const p = reader === 'exceljs' ? book['食材采购明细'] : csv['食材采购明细'];
       expect(['菜品（汇总）', '米/油（汇总）', '调味品（汇总）', '其他物料（汇总）'].map((n) => fen(purchase(p, n)))).toEqual([12_208_152, 2_166_600, 488_700, 1_124_000]);
+      // 供应商及资质: the one (invented) supplier, 4 deliveries, 159874.52, no certificate (none of its items needs one).
+      const sup = (reader === 'exceljs' ? book['供应商及资质'] : csv['供应商及资质']).find((x) => x[0] === '江北食材配送（公示未列供应商）')!;
+      expect([Number(sup[4]), fen(sup[5]), Number(sup[6])]).toEqual([4, 15_987_452, 0]);
     });
   }
 
@@ -257,6 +260,9 @@ describe(`幼儿园 2024年10月儿童伙食收支明细表 (幼儿园 preset, �
       const r = reader === 'exceljs' ? book['退费明细'] : csv['退费明细'];
       const total = r.find((x) => x[0] === '合计')!;
       expect([Number(total[3]), fen(total[4])]).toEqual([177, 185_850]);
+      // 供应商及资质: one delivery, 26732.40 (the eleven food rows), 1 随货证明 (荤食's 动物检疫合格证明).
+      const sup = (reader === 'exceljs' ? book['供应商及资质'] : csv['供应商及资质']).find((x) => x[0] === '幼儿园食材配送（公示未列供应商）')!;
+      expect([Number(sup[4]), fen(sup[5]), Number(sup[6])]).toEqual([1, 2_673_240, 1]);
     });
   }
 
