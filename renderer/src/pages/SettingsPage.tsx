@@ -19,6 +19,7 @@ import {
 import { formatBp, formatFen } from '../../../shared/format.ts';
 import { applyPreset, PROFILE_PRESETS } from '../../../shared/profile-presets.ts';
 import type { RegionalProfile } from '../../../shared/profile.ts';
+import { NUTRIENT_LABELS, NUTRIENT_UNITS, NUTRIENTS } from '../../../shared/labels-menus.ts';
 import { call } from '../api.ts';
 import { enterToNext } from '../components/enterToNext.ts';
 import { chinaTime } from '../labels.ts';
@@ -79,6 +80,12 @@ export function SettingsPage() {
     };
     // 办公、维修、其他费用 only under full cost: a switch back to food cost drops them rather than being refused.
     if (merged.costBasis !== 'full') merged.allowedNonFood = merged.allowedNonFood.filter((k) => !FULL_COST_ONLY.includes(k));
+    // 带量食谱 targets: an empty box is no target (not 0).
+    merged.menuAgeGroups = (p.menuAgeGroups ?? over.menuAgeGroups).map((g, i) => ({
+      code: g?.code ?? over.menuAgeGroups[i]?.code,
+      label: g?.label ?? over.menuAgeGroups[i]?.label,
+      targets: Object.fromEntries(Object.entries(g?.targets ?? {}).filter(([, v]) => typeof v === 'number')),
+    }));
     const groups = (p.disclosureCategories ?? []).filter((g) => g && (g.label || g.categories?.length));
     if (groups.length) merged.disclosureCategories = groups;
     else delete merged.disclosureCategories;
@@ -286,6 +293,59 @@ export function SettingsPage() {
           <Col span={8}>
             <Form.Item name={['profile', 'residueTestMinLinesPerDay']} label="每日至少检测（行）" rules={days('每日快检行数', 0, 200)}>
               <InputNumber min={0} max={200} precision={0} data-testid="settings-residue-min" />
+            </Form.Item>
+          </Col>
+        </Row>
+      </Card>
+      <Card title="食品安全：带量食谱与满意度" size="small" style={{ marginBottom: 12 }} data-testid="settings-menus">
+        <Typography.Paragraph type="secondary">
+          各年龄组每人每天的能量和营养素目标，请按 WS/T 554-2017《学生餐营养指南》表1 填写（本软件不预置，空着即不比较）；带量食谱按当天供应的餐次占全天的比例（早餐 25%–30%、午餐 35%–40%、晚餐 30%–35%）对照。改动自下方“生效月份”起执行。
+        </Typography.Paragraph>
+        <Table
+          size="small"
+          pagination={false}
+          rowKey="code"
+          dataSource={base.menuAgeGroups}
+          scroll={{ x: true }}
+          columns={[
+            {
+              title: '年龄组',
+              render: (_: unknown, g: { code: string; label: string }, i: number) => (
+                <>
+                  {g.label}
+                  <Form.Item name={['profile', 'menuAgeGroups', i, 'code']} hidden>
+                    <Input />
+                  </Form.Item>
+                  <Form.Item name={['profile', 'menuAgeGroups', i, 'label']} hidden>
+                    <Input />
+                  </Form.Item>
+                </>
+              ),
+            },
+            ...NUTRIENTS.map((n) => ({
+              title: `${NUTRIENT_LABELS[n]}（${NUTRIENT_UNITS[n]}）`,
+              render: (_: unknown, _g: unknown, i: number) => (
+                <Form.Item name={['profile', 'menuAgeGroups', i, 'targets', n]} style={{ margin: 0 }}>
+                  <InputNumber min={0} max={100000} style={{ width: 80 }} data-testid={`settings-target-${i}-${n}`} />
+                </Form.Item>
+              ),
+            })),
+          ]}
+        />
+        <Row gutter={16} style={{ marginTop: 8 }}>
+          <Col span={6}>
+            <Form.Item name={['profile', 'menuVarietyPerDay']} label="每天食物种类至少">
+              <InputNumber min={1} max={100} precision={0} />
+            </Form.Item>
+          </Col>
+          <Col span={6}>
+            <Form.Item name={['profile', 'menuVarietyPerWeek']} label="每周食物种类至少">
+              <InputNumber min={1} max={200} precision={0} />
+            </Form.Item>
+          </Col>
+          <Col span={12}>
+            <Form.Item name={['profile', 'surveyQuestions']} label="满意度调查问题">
+              <Select mode="tags" tokenSeparators={[',', '，', '、']} />
             </Form.Item>
           </Col>
         </Row>
