@@ -1,5 +1,8 @@
 import ExcelJS from 'exceljs';
+import fs from 'node:fs';
 import path from 'node:path';
+import { convertWithSoffice, findSoffice } from '../../electron/core/disclosure/soffice.ts';
+import { parseCsv } from '../helpers/csv.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { setupBackend, tableDigest, type TestBackend } from '../helpers/backend.ts';
 
@@ -161,4 +164,16 @@ describe('食品安全月报', { timeout: 60_000 }, () => {
     // An empty cell reads back as nothing.
     expect(text(32)).toEqual(['2026-10-14', '排队时间长', undefined, undefined, '待处理']);
   });
+
+  it('LibreOffice reads the same workbook', async () => {
+    expect(findSoffice(), 'LibreOffice (libreoffice-calc-nogui) must be installed').not.toBeNull();
+    await b.loginAs('storekeeper');
+    const { xlsxPath } = await b.call('reports.foodSafetyMonthExport', { month: '2026-10', dir: path.join(b.dir, 'lo') });
+    const [csvFile] = await convertWithSoffice(xlsxPath, 'csv:Text - txt - csv (StarCalc):44,34,76,1', path.join(b.dir, 'lo-csv'));
+    const rows = parseCsv(fs.readFileSync(csvFile, 'utf8'));
+    expect(rows[0][0]).toBe('阳光实验小学 2026年10月食品安全月报');
+    expect(rows[4].slice(0, 5)).toEqual(['2026-10-12', '午餐', '午餐', '2', '2']);
+    expect(rows[24].slice(0, 4)).toEqual(['赵师傅', '2026-10-01', '已过期', '1']);
+    expect(rows[30].slice(0, 5)).toEqual(['2026-10-13', '饭菜偏咸', '已要求厨师减盐', '张保管', '已处理']);
+  }, 120_000);
 });
