@@ -13,19 +13,11 @@ import { showError, toast } from '../../feedback.ts';
 import { useRoles } from '../../session.ts';
 import { ClassSelect, currentMonth, DateInput, FeeList, PeriodPicker, useClasses, useFeeSetup } from './common.tsx';
 import { NOWRAP } from '../../components/columns.ts';
+import { readAsBase64 } from '../../components/files.ts';
 
 /** 学生与标准: the roster (import from .xlsx), school days per month, terms, and the meal plans' daily rates. */
 
 const FIELDS: RosterField[] = ['studentNo', 'name', 'className', 'mealPlan', 'subsidyEligible'];
-
-function readAsBase64(file: File): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const r = new FileReader();
-    r.onload = () => resolve(String(r.result).replace(/^data:[^,]*,/, ''));
-    r.onerror = () => reject(new Error('无法读取文件'));
-    r.readAsDataURL(file);
-  });
-}
 
 function RosterImport({ onDone }: { onDone: () => void }) {
   const [data, setData] = useState<string | null>(null);

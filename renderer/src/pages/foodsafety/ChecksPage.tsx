@@ -13,6 +13,7 @@ import { chinaToday } from '../../labels.ts';
 import { useQuery } from '../../router.ts';
 import { useRoles } from '../../session.ts';
 import { DateInput } from '../fees/common.tsx';
+import { CorrectionReason } from './CorrectionReason.tsx';
 
 const CERT_COLORS: Record<CertState, string> = { ok: 'green', expiring: 'gold', expired: 'red', missing: 'red' };
 const certTag = (s: StaffView) => <Tag color={CERT_COLORS[s.certState]}>{CERT_STATE_LABELS[s.certState]}</Tag>;
@@ -264,9 +265,7 @@ function AmendDialog({ check, onClose }: { check: CheckView; onClose: (changed: 
         <Form.Item name="note" label="说明">
           <Input maxLength={200} />
         </Form.Item>
-        <Form.Item name="reason" label="更正原因" rules={[{ required: true, whitespace: true, message: '请填写更正原因' }]}>
-          <Input maxLength={200} />
-        </Form.Item>
+        <CorrectionReason />
       </Form>
     </Modal>
   );

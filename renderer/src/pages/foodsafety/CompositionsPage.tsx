@@ -9,15 +9,7 @@ import { IngredientSelect } from '../../components/EntitySelect.tsx';
 import { enterToNext } from '../../components/enterToNext.ts';
 import { showError, toast } from '../../feedback.ts';
 import { useRoles } from '../../session.ts';
-
-function readAsBase64(file: File): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const r = new FileReader();
-    r.onload = () => resolve(String(r.result).replace(/^data:[^,]*,/, ''));
-    r.onerror = () => reject(new Error('无法读取文件'));
-    r.readAsDataURL(file);
-  });
-}
+import { readAsBase64 } from '../../components/files.ts';
 
 /** A decimal typed by a person (up to three places) as thousandths; null when empty; NaN when not a number. */
 export function toMilli(text: string): number | null {

@@ -23,6 +23,7 @@ import { useQuery } from '../../router.ts';
 import { useRoles } from '../../session.ts';
 import { DateInput } from '../fees/common.tsx';
 import { MealSelect, mealNow } from './common.tsx';
+import { CorrectionReason } from './CorrectionReason.tsx';
 
 type Ratings = Record<MealAspect, Rating>;
 type Remarks = Record<MealAspect, string>;
@@ -231,9 +232,7 @@ function AmendDialog({ meal, onClose }: { meal: AccompaniedMealView; onClose: (c
         <Form.Item name="problem" label="发现的问题">
           <Input maxLength={500} />
         </Form.Item>
-        <Form.Item name="reason" label="更正原因" rules={[{ required: true, whitespace: true, message: '请填写更正原因' }]}>
-          <Input maxLength={200} />
-        </Form.Item>
+        <CorrectionReason />
       </Form>
     </Modal>
   );

@@ -13,6 +13,7 @@ import { useQuery } from '../../router.ts';
 import { useRoles, useSession } from '../../session.ts';
 import { DateInput } from '../fees/common.tsx';
 import { chinaClock, MealSelect, mealNow, TimeInput } from './common.tsx';
+import { CorrectionReason } from './CorrectionReason.tsx';
 
 interface DishRow {
   key: number;
@@ -328,9 +329,7 @@ function AmendDialog({ sample, onClose }: { sample: SampleView; onClose: (change
         <Form.Item name="fridge" label="留样冰箱" rules={[{ required: true, whitespace: true, message: '请填写留样冰箱' }]}>
           <Input maxLength={30} />
         </Form.Item>
-        <Form.Item name="reason" label="更正原因" rules={[{ required: true, whitespace: true, message: '请填写更正原因' }]}>
-          <Input maxLength={200} autoFocus />
-        </Form.Item>
+        <CorrectionReason autoFocus />
       </Form>
     </Modal>
   );

@@ -4,14 +4,7 @@ import { IMPORT_KIND_LABELS, MAX_IMPORT_BASE64 } from '../../../../shared/labels
 import type { ImportKind, ImportPreview, ImportRow } from '../../../../shared/api/imports.ts';
 import { call } from '../../api.ts';
 import { showError, toast } from '../../feedback.ts';
-
-/** The file as base64 for the API; chunked so a few MB do not overflow String.fromCharCode's argument list. */
-async function fileToBase64(file: Blob): Promise<string> {
-  const bytes = new Uint8Array(await file.arrayBuffer());
-  let bin = '';
-  for (let i = 0; i < bytes.length; i += 0x8000) bin += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
-  return btoa(bin);
-}
+import { readAsBase64 } from '../../components/files.ts';
 
 function downloadBase64(fileName: string, base64: string): void {
   const bin = atob(base64);
@@ -77,7 +70,7 @@ export function ImportDialog({ kind, open, onClose }: { kind: ImportKind; open: 
       setProblem('文件太大（不能超过约 3.7 MB），请分成几个文件导入');
       return;
     }
-    const base64 = await fileToBase64(file);
+    const base64 = await readAsBase64(file);
     setFileBase64(base64);
     await runPreview(base64);
   };

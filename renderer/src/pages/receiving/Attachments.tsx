@@ -5,17 +5,9 @@ import type { AttachmentKind, AttachmentMime, AttachmentView, DeliveryView } fro
 import { CERT_LABELS } from '../../../../shared/domain.ts';
 import { call } from '../../api.ts';
 import { showError, toast } from '../../feedback.ts';
+import { readAsBase64 } from '../../components/files.ts';
 
 const MIMES: AttachmentMime[] = ['image/jpeg', 'image/png', 'application/pdf'];
-
-function toBase64(file: File): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const r = new FileReader();
-    r.onload = () => resolve(String(r.result).replace(/^data:[^,]*,/, ''));
-    r.onerror = () => reject(new Error('读取文件失败'));
-    r.readAsDataURL(file);
-  });
-}
 
 /** An image shown scaled down (the browser does the thumbnail); a PDF opens in a new window from a blob URL. */
 function Thumb({ a }: { a: AttachmentView }) {
@@ -56,7 +48,7 @@ export function Attachments({ delivery, canEdit, onChanged }: { delivery: Delive
       for (const f of [...files]) {
         if (!MIMES.includes(f.type as AttachmentMime)) throw new Error(`${f.name}：只能上传 JPG、PNG 图片或 PDF 文件`);
         if (f.size > ATTACHMENT_MAX_BYTES) throw new Error(`${f.name}：文件不能超过 ${ATTACHMENT_MAX_BYTES / 1024 / 1024} MB`);
-        await call('receiving.attach', { deliveryId: delivery.id, kind, fileName: f.name, mime: f.type as AttachmentMime, dataBase64: await toBase64(f) });
+        await call('receiving.attach', { deliveryId: delivery.id, kind, fileName: f.name, mime: f.type as AttachmentMime, dataBase64: await readAsBase64(f) });
       }
       toast('附件已保存');
       onChanged();
