@@ -329,11 +329,19 @@ const HeaderCard = memo(function HeaderCard({ store, autoFocus }: { store: Deliv
   const personOption = (p: PersonOption): PinyinOption => ({ value: p.id, label: p.name, pyInitials: p.pyInitials, pyFull: p.pyFull, recent: p.recent });
   const inspectorOptions = people.map(personOption);
   const parentOptions = people.filter((p) => p.roles.includes('parent')).map(personOption);
-  const focusTestid = (testid: string) => setTimeout(() => {
-    const a = document.activeElement;
-    if (a && a !== document.body && !a.closest('.ant-select')) return;
-    focusField(() => document, `[data-testid="${testid}"]`);
-  }, 30);
+  /**
+   * After a pick, on to the next box — unless the person already moved on: only while focus is still in the select
+   * that was picked from (or nowhere). A fast typist's next Enter lands before the 30 ms are up, and focus must not be
+   * pulled back from where that Enter took it (it was, from the witness box back to the third inspector).
+   */
+  const focusTestid = (testid: string) => {
+    const from = document.activeElement?.closest('.ant-select') ?? null;
+    setTimeout(() => {
+      const a = document.activeElement;
+      const still = !a || a === document.body || (from !== null && a.closest('.ant-select') === from);
+      if (still) focusField(() => document, `[data-testid="${testid}"]`);
+    }, 30);
+  };
   return (
     <Card size="small" title="送货信息" style={{ marginBottom: 12 }}>
       <Form layout="vertical" component="div">
