@@ -7,6 +7,7 @@ import ReactEChartsModule from 'echarts-for-react/lib/core.js';
 import { useEffect, useMemo, useState } from 'react';
 import type { PricePoint } from '../../../shared/centre/api.ts';
 import { centreCall } from './centreApi.ts';
+import { formatFen } from '../../../shared/format.ts';
 
 // The package is CommonJS: TypeScript sees its exports object, the bundler hands over the default export (as antd's
 // locale in main.tsx).
@@ -45,11 +46,11 @@ export function PriceChart({ month }: { month: string }) {
       // Drawn at once: nothing moves when the page is printed or captured.
       animation: false,
       title: { text: `${it?.item ?? ''}${it?.spec ? `（${it.spec}）` : ''} 各校平均单价（元/${it?.unit ?? ''}）`, left: 'center', textStyle: { fontSize: 14 } },
-      tooltip: { trigger: 'axis' as const, valueFormatter: (v: unknown) => (typeof v === 'number' ? `¥${v.toFixed(2)}` : '—') },
+      tooltip: { trigger: 'axis' as const, valueFormatter: (v: unknown) => (typeof v === 'number' ? `¥${formatFen(Math.round(v * 100))}` : '—') },
       legend: { bottom: 0, type: 'scroll' as const },
       grid: { left: 60, right: 24, top: 40, bottom: 48 },
       xAxis: { type: 'category' as const, data: months },
-      yAxis: { type: 'value' as const, scale: true, axisLabel: { formatter: (v: number) => `¥${v.toFixed(2)}` } },
+      yAxis: { type: 'value' as const, scale: true, axisLabel: { formatter: (v: number) => `¥${formatFen(Math.round(v * 100))}` } },
       series: schools.map(([code, name]) => ({
         name,
         type: 'line' as const,

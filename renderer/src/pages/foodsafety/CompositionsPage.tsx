@@ -10,16 +10,13 @@ import { enterToNext } from '../../components/enterToNext.ts';
 import { showError, toast } from '../../feedback.ts';
 import { useRoles } from '../../session.ts';
 import { readAsBase64 } from '../../components/files.ts';
+import { formatMilli, parseQuantityToMilli } from '../../../../shared/format.ts';
 
 /** A decimal typed by a person (up to three places) as thousandths; null when empty; NaN when not a number. */
 export function toMilli(text: string): number | null {
-  const t = text.trim();
-  if (t === '') return null;
-  const m = /^(\d{1,9})(?:\.(\d{1,3}))?$/.exec(t);
-  if (!m) return Number.NaN;
-  return Number(m[1]) * 1000 + Number((m[2] ?? '').padEnd(3, '0'));
+  return text.trim() === '' ? null : (parseQuantityToMilli(text) ?? Number.NaN);
 }
-export const milliText = (v: number | null) => (v === null ? '' : (v / 1000).toFixed(3).replace(/\.?0+$/, ''));
+export const milliText = (v: number | null) => (v === null ? '' : formatMilli(v));
 
 interface FormValues {
   ingredientId: string | null;

@@ -3,7 +3,7 @@ import { useCallback, useEffect, useMemo, useState } from 'react';
 import { canCall } from '../../../../shared/access.generated.ts';
 import type { DayAnalysis, MenuLine, MenuSummary, MenuView } from '../../../../shared/api/menus.ts';
 import { addDays, chinaDateTime } from '../../../../shared/calendar.ts';
-import { formatFen } from '../../../../shared/format.ts';
+import { formatFen, formatMilli, parseQuantityToMilli } from '../../../../shared/format.ts';
 import { MEAL_LABELS, MEALS, type Meal } from '../../../../shared/labels-foodsafety.ts';
 import { ATTAINMENT_LABELS, MENU_STATUS_LABELS, NUTRIENT_LABELS, NUTRIENT_UNITS, NUTRIENTS, REVIEW_LABELS, type Attainment } from '../../../../shared/labels-menus.ts';
 import { call } from '../../api.ts';
@@ -26,14 +26,10 @@ function mondayOf(date: string): string {
 }
 
 /** A typed amount in grams (up to three decimals) as thousandths of a gram; null when not a number. */
-function gramsToMg(text: string): number | null {
-  const m = /^(\d{1,4})(?:\.(\d{1,3}))?$/.exec(text.trim());
-  if (!m) return null;
-  return Number(m[1]) * 1000 + Number((m[2] ?? '').padEnd(3, '0'));
-}
-const mgToGrams = (mg: number) => (mg % 1000 === 0 ? String(mg / 1000) : (mg / 1000).toFixed(3).replace(/0+$/, ''));
-/** A nutrient amount (thousandths of its unit) to one decimal, or to three below 1. */
-const amountText = (v: number) => (v >= 1000 ? (v / 1000).toFixed(1) : (v / 1000).toFixed(3).replace(/0+$/, '').replace(/\.$/, ''));
+const gramsToMg = parseQuantityToMilli;
+const mgToGrams = formatMilli;
+/** A nutrient amount (thousandths of its unit) to one decimal (half-up, in integers), or to three below 1. */
+const amountText = (v: number) => formatMilli(v >= 1000 ? Math.round(v / 100) * 100 : v);
 
 interface Row {
   key: number;
