@@ -5,6 +5,8 @@ import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { openCentreBackend, type CentreBackend } from '../../electron/core/centre/backend.ts';
 import type { PackageData, PackageFile } from '../../electron/core/package/schema.ts';
+import { convertWithSoffice, findSoffice } from '../../electron/core/disclosure/soffice.ts';
+import { parseCsv } from '../helpers/csv.ts';
 import { septemberSchool, type SeptSchool } from '../core/monthclose-fixture.ts';
 import { openApp, type App } from './harness.ts';
 
@@ -12,16 +14,18 @@ import { openApp, type App } from './harness.ts';
  * The town centre in the app (issue 18), in Chromium against the real centre backend on a real DuckDB file. Three
  * schools of monthclose-fixture.ts close and package September at different prices (the table of
  * test/core/centre.test.ts's price section); a fourth school the centre never enrolled packages too, and a copy of
- * 乙校's package has its data changed after signing. The centre admin logs in, enrols 甲校 through 学校登记, imports
- * the folder through 导入上报包 — three land, the unknown school and the tampered copy are refused with their reasons
- * — and 食材价格 shows the medians and flags worked out by hand:
+ * 乙校's package has its data changed after signing, and 甲校's package is in the folder twice (a copy named dup-9001).
+ * 己校 (9004) is enrolled and sends nothing. The centre admin logs in, enrols 甲校 through 学校登记, imports the folder
+ * through 导入上报包 — three land, the duplicate is "nothing to do" with its reason, the unknown school and the
+ * tampered copy are refused with their reasons —, 报送情况 shows 己校 missing, first, and 食材价格 shows the medians
+ * and flags worked out by hand:
  *            大米   白菜   猪肉    牛奶
  *   甲 9001   4.20   2.50   28.00   3.00
  *   乙 9002   4.50   2.60   30.00   3.05
  *   丙 9003   6.00   2.40   35.00   3.00
  * 大米 median 4.50 (min 4.20, max 6.00): 丙's 6.00 > 4.50 × 1.1 = 4.95 flagged, not above the reference 6.00 × 1.1.
  * 猪肉 median 30.00: 丙's 35.00 > 33.00 flagged, and above the reference 28.00 × 1.1 = 30.80. Nothing else flagged.
- * The exported workbook is read back by exceljs.
+ * The exported workbook is read back by exceljs and by LibreOffice (headless, to CSV).
  */
 const SCHOOLS = [
   { code: '9001', name: '甲校', prices: { rice: 420, cabbage: 250, pork: 2800, milk: 300 } },
@@ -64,11 +68,15 @@ beforeAll(async () => {
   data.purchases[0].unitPriceFen -= 10;
   p.files['data.json'] = Buffer.from(`${JSON.stringify(data)}\n`).toString('base64');
   fs.writeFileSync(path.join(folder, 'tampered-9002.canteen-pkg.json'), JSON.stringify(p));
+  // 甲校's package twice: the stick was copied onto itself.
+  fs.copyFileSync(path.join(folder, '9001_2026-09_r1.canteen-pkg.json'), path.join(folder, 'dup-9001.canteen-pkg.json'));
 
   centre = await openCentreBackend({ file: path.join(dir, 'centre', 'centre.duckdb'), create: true, now: () => new Date(Date.UTC(2026, 9, 20, 2, 0, 0)) });
   await centreCall('centre.setup', { centreName: '城关镇教育管理中心', adminUsername: 'zhongxin', adminName: '王主任', password: 'Centre-2026' });
   await centreCall('schools.enrol', { code: '9002', name: '乙校', fingerprint: fingerprints['9002'] });
   await centreCall('schools.enrol', { code: '9003', name: '丙校', fingerprint: fingerprints['9003'] });
+  // Enrolled, sends nothing for September.
+  await centreCall('schools.enrol', { code: '9004', name: '己校', fingerprint: 'ab'.repeat(32) });
   await centreCall('auth.logout', {});
   app = await openApp({ backend: centre, name: 'centre' });
 }, 300_000);
@@ -101,7 +109,7 @@ describe('镇教育管理中心 in the app', () => {
     await page.getByTestId('enrol-fingerprint').fill(fingerprints['9001'].replace(/\s/g, '').match(/.{4}/g)!.join(' '));
     await page.getByTestId('enrol-submit').click();
     await expect.poll(() => page.getByTestId('enrol-done').innerText()).toContain('已登记：9001 甲校');
-    await expect.poll(async () => (await page.getByTestId('enrol-list').locator('tbody tr').allInnerTexts()).map((r) => r.split('\t')[0].trim())).toEqual(['9001', '9002', '9003']);
+    await expect.poll(async () => (await page.getByTestId('enrol-list').locator('tbody tr').allInnerTexts()).map((r) => r.split('\t')[0].trim())).toEqual(['9001', '9002', '9003', '9004']);
     // A fingerprint of the wrong length is refused in words.
     await page.getByTestId('enrol-code').fill('9010');
     await page.getByTestId('enrol-name').fill('戊校');
@@ -111,30 +119,32 @@ describe('镇教育管理中心 in the app', () => {
     await app.screenshot('enrol');
   });
 
-  test('导入上报包: the three good packages land; the unknown school and the tampered copy are refused whole, with their reasons', async () => {
+  test('导入上报包: the three good packages land; the duplicate is nothing to do; the unknown school and the tampered copy are refused whole, with their reasons', async () => {
     const page = app.page;
     await page.getByRole('menuitem', { name: '导入上报包' }).click();
     await page.getByTestId('import-dir').fill(folder);
     await page.getByTestId('import-run').click();
-    await expect.poll(() => page.getByTestId('import-summary').innerText()).toBe('共 5 个上报包：已导入 3 个，无需导入 0 个，已拒收 2 个');
+    await expect.poll(() => page.getByTestId('import-summary').innerText()).toBe('共 6 个上报包：已导入 3 个，无需导入 1 个，已拒收 2 个');
     const rows = (await page.getByTestId('import-outcomes').locator('tbody tr').allInnerTexts()).map((r) => r.split('\t').map((c) => c.trim()));
     expect(rows.map((r) => [r[0], r[4], r[5]])).toEqual([
       ['9001_2026-09_r1.canteen-pkg.json', '已导入', '甲校2026年9月第 1 版已导入'],
       ['9002_2026-09_r1.canteen-pkg.json', '已导入', '乙校2026年9月第 1 版已导入'],
       ['9003_2026-09_r1.canteen-pkg.json', '已导入', '丙校2026年9月第 1 版已导入'],
       ['9009_2026-09_r1.canteen-pkg.json', '已拒收', '学校代码 9009（丁校）未在本中心登记，上报包未导入；请先登记该校的学校代码、名称与公钥指纹'],
+      ['dup-9001.canteen-pkg.json', '无需导入', '甲校2026年9月第 1 版已导入，内容相同，无需重复导入'],
       ['tampered-9002.canteen-pkg.json', '已拒收', '文件 data.json 与清单记录的哈希不符（内容在签名后被改动）'],
     ]);
     await app.screenshot('import');
     // The same folder again: nothing lands twice.
     await page.getByTestId('import-run').click();
-    await expect.poll(() => page.getByTestId('import-summary').innerText()).toBe('共 5 个上报包：已导入 0 个，无需导入 3 个，已拒收 2 个');
+    await expect.poll(() => page.getByTestId('import-summary').innerText()).toBe('共 6 个上报包：已导入 0 个，无需导入 4 个，已拒收 2 个');
   });
 
-  test('报送情况 and 结余率 for September', async () => {
+  test('报送情况 (己校 missing, first) and 结余率 for September', async () => {
     const page = app.page;
     await page.getByRole('menuitem', { name: '报送情况' }).click();
     await expect.poll(async () => (await table('view-submission')).map((r) => [r['学校代码'], r['已报送'], r['当前版本']])).toEqual([
+      ['9004', '否', '—'],
       ['9001', '是', '1'],
       ['9002', '是', '1'],
       ['9003', '是', '1'],
@@ -148,7 +158,7 @@ describe('镇教育管理中心 in the app', () => {
     ]);
   });
 
-  test('食材价格: the hand-worked medians and flags, flagged rows first; the chart; the export read back by exceljs', async () => {
+  test('食材价格: the hand-worked medians and flags, flagged rows first; the chart; the export read back by exceljs and LibreOffice', async () => {
     const page = app.page;
     await page.getByRole('menuitem', { name: '食材价格' }).click();
     const pick = (r: Record<string, string>) => [r['食材'], r['学校'], r['本校均价（元）'], r['全镇中位价（元）'], r['最低（元）'], r['最高（元）'], r['参考价（元）'], r['高于中位价超限'], r['高于参考价超限']];
@@ -198,6 +208,21 @@ describe('镇教育管理中心 in the app', () => {
     expect(ws.rowCount).toBe(14);
     expect(ws.pageSetup.paperSize).toBe(9);
     expect(ws.pageSetup.orientation).toBe('landscape');
+    // LibreOffice, an independent reader: the sheet as CSV (cell values, so yuan without formatting).
+    expect(findSoffice(), 'LibreOffice (libreoffice-calc-nogui) must be installed').not.toBeNull();
+    const csvFiles = await convertWithSoffice(file, 'csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,false,false,false,-1', path.join(dir, 'csv'));
+    const csv = parseCsv(fs.readFileSync(csvFiles.find((f) => f.endsWith('.csv'))!, 'utf8'));
+    expect(csv[0][0]).toBe('食材价格（2026-09）');
+    const lo = (r: string[]) => ['食材', '学校', '本校均价（元）', '全镇中位价（元）', '最低（元）', '最高（元）', '高于中位价超限', '高于参考价超限'].map((h) => r[csv[1].indexOf(h)]);
+    expect(lo(csv[2])).toEqual(['大米', '丙校', '6', '4.5', '4.2', '6', '是', '否']);
+    expect(lo(csv[3])).toEqual(['猪肉', '丙校', '35', '30', '28', '35', '是', '是']);
+    expect(csv.slice(4).filter((r) => lo(r)[6] === '是' || lo(r)[7] === '是')).toEqual([]);
+    expect(csv.filter((r) => r[csv[1].indexOf('食材')] === '牛奶').map(lo)).toEqual([
+      ['牛奶', '乙校', '3.05', '3', '3', '3.05', '否', '否'],
+      ['牛奶', '甲校', '3', '3', '3', '3.05', '否', '否'],
+      ['牛奶', '丙校', '3', '3', '3', '3.05', '否', '否'],
+    ]);
+    expect(csv.length).toBe(14);
     expect(app.errors).toEqual([]);
   });
 });
