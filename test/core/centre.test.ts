@@ -9,6 +9,7 @@ import { DEMO_STEPS, seedDemo } from '../../electron/core/demo/index.ts';
 import { closeLastMonth } from '../../electron/core/demo/close.ts';
 import { disclosureData } from '../../electron/core/domains/monthclose/disclosure.ts';
 import { deriveFund } from '../../electron/core/disclosure/derive.ts';
+import { fundSummary } from '../../electron/core/ledger/month-figures.ts';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { OFFLINE_OPTIONS, openCentre, rows, type Centre } from '../../electron/core/centre/db.ts';
 import { enrolSchool, importFolder, importPackage } from '../../electron/core/centre/import.ts';
@@ -67,6 +68,84 @@ async function centreDigest(c: Centre): Promise<Record<string, string>> {
 const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), 'canteen-centre-'));
 const readPkg = (f: string) => JSON.parse(fs.readFileSync(f, 'utf8')) as PackageFile;
 const sha = (b: Buffer) => crypto.createHash('sha256').update(b).digest('hex');
+
+/**
+ * The package round-trips: every figure of the school's disclosure for `month` (the DisclosureData its workbook is
+ * written from, and the month page's surplus over the profile's period) equals the row the centre holds for it. Returns
+ * the centre's month fund row and the lists' lengths, for the caller's hand-worked checks.
+ */
+async function expectRoundTrip(
+  c: Centre,
+  s: { ctx: Backend['ctx']; call: (name: 'monthclose.get', input: { month: string }) => Promise<Output<'monthclose.get'>> },
+  code: string,
+  MONTH: string,
+): Promise<{ fund: Record<string, unknown>[]; suppliers: number; refunds: number; rejected: number; subsidy: number; prices: number }> {
+  const st = await s.call('monthclose.get', { month: MONTH });
+  const d = disclosureData(s.ctx, MONTH, st.state.revision, st.state.checksumHex!);
+  const key = [code, MONTH, st.state.revision];
+  const where = 'WHERE school_code = ? AND month = ? AND revision = ?';
+  // The package's own row: the school, the close's checksum, the profile's rules the disclosure was computed under,
+  // and the surplus over the profile's period as the school's month page shows it.
+  const period = fundSummary(s.ctx, MONTH).period;
+  expect(await rows(c.conn, `SELECT school_name, closed_checksum, uses_storeroom, surplus_limit_bp, surplus_period, price_tolerance_bp, period_from, period_to, period_income_fen, period_surplus_fen, period_rate_bp, period_breach FROM packages ${where}`, key)).toEqual([
+    {
+      school_name: d.schoolName, closed_checksum: d.checksumHex, uses_storeroom: d.usesStoreroom, surplus_limit_bp: d.surplusLimitBp, surplus_period: d.surplusPeriod,
+      price_tolerance_bp: d.priceToleranceBp, period_from: period.from, period_to: period.to, period_income_fen: period.incomeFen, period_surplus_fen: period.surplusFen,
+      period_rate_bp: period.rateBp, period_breach: period.breach,
+    },
+  ]);
+  const fund = await rows(c.conn, `SELECT * FROM fund ${where} ORDER BY period`, key);
+  for (const [row, inputs] of [[fund[0], d.monthFigures], [fund[1], d.yearToDate]] as const) {
+    const f = deriveFund(inputs, d.allowedNonFood);
+    expect(row).toMatchObject({
+      previous_balance_fen: f.previousBalanceFen, fees_collected_fen: f.feesCollectedFen, refunds_fen: f.refundsFen, fee_net_fen: f.feeNetFen,
+      subsidy_fen: f.subsidyFen, other_income_fen: f.otherIncomeFen, income_fen: f.incomeFen, food_expense_fen: f.foodExpenseFen,
+      expense_fen: f.expenseFen, surplus_fen: f.surplusFen, cumulative_surplus_fen: f.cumulativeSurplusFen, surplus_rate_bp: f.surplusRateBp,
+      meal_days: f.mealDays, avg_cost_fen: f.avgCostFen, food_share_bp: f.foodShareBp,
+    });
+    expect(Object.keys(row).sort()).toEqual(['avg_cost_fen', 'cumulative_surplus_fen', 'expense_fen', 'fee_net_fen', 'fees_collected_fen', 'food_expense_fen', 'food_share_bp', 'income_fen', 'meal_days', 'month', 'other_income_fen', 'period', 'previous_balance_fen', 'refunds_fen', 'revision', 'school_code', 'subsidy_fen', 'surplus_fen', 'surplus_rate_bp']);
+    const lines = await rows(c.conn, `SELECT kind, key, amount_fen FROM fund_lines ${where} AND period = ? ORDER BY kind, key`, [...key, row.period]);
+    expect(Object.fromEntries(lines.filter((l) => l.kind === 'category').map((l) => [l.key, l.amount_fen]))).toEqual(f.expenseByCategoryFen);
+    expect(Object.fromEntries(lines.filter((l) => l.kind === 'non_food').map((l) => [l.key, l.amount_fen]))).toEqual(f.nonFoodFen);
+  }
+  const purchases = await rows(c.conn, `SELECT date, receipt_no, item, spec, unit, qty_milli, unit_price_fen, amount_fen, supplier, inspectors, note FROM purchases ${where} ORDER BY line_no`, key);
+  expect(purchases).toEqual(
+    [...(d.purchases as Iterable<PurchaseLine>)].map((p) => ({
+      date: p.date, receipt_no: p.receiptNo, item: p.item, spec: p.spec, unit: p.unit, qty_milli: p.qtyMilli, unit_price_fen: p.unitPriceFen,
+      amount_fen: p.amountFen, supplier: p.supplier, inspectors: p.inspectors, note: p.note,
+    })),
+  );
+  const credit = await rows(c.conn, `SELECT DISTINCT supplier, supplier_credit_code FROM purchases ${where} ORDER BY 1`, key);
+  const codes = new Map(d.suppliers.map((x) => [x.name, x.creditCode]));
+  for (const x of credit) expect(x.supplier_credit_code).toBe(codes.get(String(x.supplier)));
+  expect(await rows(c.conn, `SELECT name, credit_code, licence_no, licence_valid_until, deliveries, amount_fen, certificates FROM suppliers ${where} ORDER BY rowid`, key)).toEqual(
+    d.suppliers.map((x) => ({ name: x.name, credit_code: x.creditCode, licence_no: x.licenceNo, licence_valid_until: x.licenceValidUntil, deliveries: x.deliveries, amount_fen: x.amountFen, certificates: x.certificates })),
+  );
+  expect(await rows(c.conn, `SELECT item, category, unit, qty_milli, amount_fen, reference_price_fen, previous_avg_price_fen FROM prices ${where} ORDER BY rowid`, key)).toEqual(
+    d.prices.map((x) => ({ item: x.item, category: x.category, unit: x.unit, qty_milli: x.qtyMilli, amount_fen: x.amountFen, reference_price_fen: x.referencePriceFen, previous_avg_price_fen: x.previousAvgPriceFen })),
+  );
+  expect(await rows(c.conn, `SELECT item, unit, qty_milli, reason, disposition FROM rejected ${where} ORDER BY line_no`, key)).toEqual(
+    d.rejected.map((x) => ({ item: x.item, unit: x.unit, qty_milli: x.qtyMilli, reason: x.reason, disposition: x.disposition })),
+  );
+  expect(await rows(c.conn, `SELECT class_name, students, days, student_days, rate_fen, amount_fen FROM subsidy ${where} ORDER BY rowid`, key)).toEqual(
+    d.subsidy.map((x) => ({ class_name: x.className, students: x.students, days: x.days, student_days: x.studentDays, rate_fen: x.rateFen, amount_fen: x.studentDays * x.rateFen })),
+  );
+  expect(await rows(c.conn, `SELECT class_name, days, amount_fen, reason, applied_on, approved_on, paid_on, status, earlier FROM refunds ${where} ORDER BY line_no`, key)).toEqual(
+    d.refunds.map((x) => ({
+      class_name: x.className, days: x.days, amount_fen: x.amountFen, reason: x.reason, applied_on: x.appliedOn, approved_on: x.approvedOn ?? null, paid_on: x.paidOn,
+      status: x.status ?? (x.paidOn === null ? 'pending' : 'paid'), earlier: x.earlier ?? false,
+    })),
+  );
+  // 分类成本 where the storeroom is used (opening, purchases, adjustments, closing), and each category's expense
+  // line of the summary (consumed) either way.
+  const monthFund = deriveFund(d.monthFigures, d.allowedNonFood);
+  expect(await rows(c.conn, `SELECT category, purchased_fen, expense_fen, opening_fen, adjustments_fen, closing_fen FROM categories ${where} ORDER BY rowid`, key)).toEqual(
+    d.usesStoreroom
+      ? d.categoryCosts.map((x) => ({ category: x.category, purchased_fen: x.purchasesFen, expense_fen: monthFund.expenseByCategoryFen[x.category], opening_fen: x.openingFen, adjustments_fen: x.adjustmentsFen, closing_fen: x.closingFen }))
+      : Object.entries(monthFund.expenseByCategoryFen).map(([category, v]) => ({ category, purchased_fen: expect.any(Number), expense_fen: v, opening_fen: null, adjustments_fen: null, closing_fen: null })),
+  );
+  return { fund, suppliers: credit.length, refunds: d.refunds.length, rejected: d.rejected.length, subsidy: d.subsidy.length, prices: d.prices.length };
+}
 
 describe('three demo schools package October; the centre imports the folder', { timeout: 300_000 }, () => {
   const schools: School[] = [];
@@ -236,57 +315,11 @@ describe('three demo schools package October; the centre imports the folder', { 
 
   it('the package round-trips: every figure of each school\'s disclosure equals the centre\'s', async () => {
     for (const [i, s] of schools.entries()) {
-      const code = DEMO[i].code;
-      const st = await s.call('monthclose.get', { month: MONTH });
-      const d = disclosureData(s.b.ctx, MONTH, st.state.revision, st.state.checksumHex!);
-      const key = [code, MONTH, st.state.revision];
-      const where = 'WHERE school_code = ? AND month = ? AND revision = ?';
-      const fund = await rows(c.conn, `SELECT * FROM fund ${where} ORDER BY period`, key);
-      for (const [row, inputs] of [[fund[0], d.monthFigures], [fund[1], d.yearToDate]] as const) {
-        const f = deriveFund(inputs, d.allowedNonFood);
-        expect(row).toMatchObject({
-          previous_balance_fen: f.previousBalanceFen, fees_collected_fen: f.feesCollectedFen, refunds_fen: f.refundsFen, fee_net_fen: f.feeNetFen,
-          subsidy_fen: f.subsidyFen, other_income_fen: f.otherIncomeFen, income_fen: f.incomeFen, food_expense_fen: f.foodExpenseFen,
-          expense_fen: f.expenseFen, surplus_fen: f.surplusFen, cumulative_surplus_fen: f.cumulativeSurplusFen, surplus_rate_bp: f.surplusRateBp,
-          meal_days: f.mealDays, avg_cost_fen: f.avgCostFen, food_share_bp: f.foodShareBp,
-        });
-        const lines = await rows(c.conn, `SELECT kind, key, amount_fen FROM fund_lines ${where} AND period = ? ORDER BY kind, key`, [...key, row.period]);
-        expect(Object.fromEntries(lines.filter((l) => l.kind === 'category').map((l) => [l.key, l.amount_fen]))).toEqual(f.expenseByCategoryFen);
-        expect(Object.fromEntries(lines.filter((l) => l.kind === 'non_food').map((l) => [l.key, l.amount_fen]))).toEqual(f.nonFoodFen);
-      }
+      const r = await expectRoundTrip(c, { ctx: s.b.ctx, call: s.call }, DEMO[i].code, MONTH);
       // October's income as monthclose-demo.test.ts works it out by hand from the demo's roster: 13,888.00 + 2,890.00.
-      expect(fund[0].income_fen).toBe(1_677_800);
-      const purchases = await rows(c.conn, `SELECT date, receipt_no, item, spec, unit, qty_milli, unit_price_fen, amount_fen, supplier, inspectors, note FROM purchases ${where} ORDER BY line_no`, key);
-      expect(purchases).toEqual(
-        [...(d.purchases as Iterable<PurchaseLine>)].map((p) => ({
-          date: p.date, receipt_no: p.receiptNo, item: p.item, spec: p.spec, unit: p.unit, qty_milli: p.qtyMilli, unit_price_fen: p.unitPriceFen,
-          amount_fen: p.amountFen, supplier: p.supplier, inspectors: p.inspectors, note: p.note,
-        })),
-      );
-      const credit = await rows(c.conn, `SELECT DISTINCT supplier, supplier_credit_code FROM purchases ${where} ORDER BY 1`, key);
-      const codes = new Map(d.suppliers.map((x) => [x.name, x.creditCode]));
-      expect(credit.length).toBeGreaterThan(3);
-      for (const x of credit) expect(x.supplier_credit_code).toBe(codes.get(String(x.supplier)));
-      expect(await rows(c.conn, `SELECT name, credit_code, licence_no, licence_valid_until, deliveries, amount_fen, certificates FROM suppliers ${where} ORDER BY rowid`, key)).toEqual(
-        d.suppliers.map((x) => ({ name: x.name, credit_code: x.creditCode, licence_no: x.licenceNo, licence_valid_until: x.licenceValidUntil, deliveries: x.deliveries, amount_fen: x.amountFen, certificates: x.certificates })),
-      );
-      expect(await rows(c.conn, `SELECT item, category, unit, qty_milli, amount_fen, reference_price_fen, previous_avg_price_fen FROM prices ${where} ORDER BY rowid`, key)).toEqual(
-        d.prices.map((x) => ({ item: x.item, category: x.category, unit: x.unit, qty_milli: x.qtyMilli, amount_fen: x.amountFen, reference_price_fen: x.referencePriceFen, previous_avg_price_fen: x.previousAvgPriceFen })),
-      );
-      expect(await rows(c.conn, `SELECT item, unit, qty_milli, reason, disposition FROM rejected ${where} ORDER BY line_no`, key)).toEqual(
-        d.rejected.map((x) => ({ item: x.item, unit: x.unit, qty_milli: x.qtyMilli, reason: x.reason, disposition: x.disposition })),
-      );
-      expect(await rows(c.conn, `SELECT class_name, students, days, student_days, rate_fen, amount_fen FROM subsidy ${where} ORDER BY rowid`, key)).toEqual(
-        d.subsidy.map((x) => ({ class_name: x.className, students: x.students, days: x.days, student_days: x.studentDays, rate_fen: x.rateFen, amount_fen: x.studentDays * x.rateFen })),
-      );
-      expect(await rows(c.conn, `SELECT class_name, days, amount_fen, reason, applied_on, paid_on FROM refunds ${where} ORDER BY line_no`, key)).toEqual(
-        d.refunds.map((x) => ({ class_name: x.className, days: x.days, amount_fen: x.amountFen, reason: x.reason, applied_on: x.appliedOn, paid_on: x.paidOn })),
-      );
-      if (d.usesStoreroom) {
-        expect(await rows(c.conn, `SELECT category, opening_fen, adjustments_fen, closing_fen FROM categories ${where} ORDER BY rowid`, key)).toEqual(
-          d.categoryCosts.map((x) => ({ category: x.category, opening_fen: x.openingFen, adjustments_fen: x.adjustmentsFen, closing_fen: x.closingFen })),
-        );
-      }
+      expect(r.fund[0].income_fen).toBe(1_677_800);
+      expect(r.suppliers).toBeGreaterThan(3);
+      expect([r.rejected, r.subsidy, r.prices]).toEqual([6, 6, 44]);
     }
   });
 
@@ -402,6 +435,16 @@ describe('the price and surplus views against figures worked out by hand', { tim
       ['白菜', '9001', 250, 250, 240, 260, 250, false, false],
       ['白菜', '9003', 240, 250, 240, 260, 250, false, false],
     ]);
+  });
+
+  it('the package round-trips here too, with September\'s refund (3 days, 30.00, paid 15 September)', async () => {
+    for (const [i, s] of made.entries()) {
+      const r = await expectRoundTrip(c, { ctx: s.w.b.ctx, call: (n, x) => s.w.b.call(n, x) }, PRICES[i].code, M);
+      expect(r.refunds).toBe(1);
+      expect(r.fund[0].income_fen).toBe(74_600);
+    }
+    const held = await rows(c.conn, `SELECT school_code, amount_fen, days, paid_on, status, earlier FROM refunds ORDER BY school_code`);
+    expect(held).toEqual(PRICES.map((p) => ({ school_code: p.code, amount_fen: 3_000, days: 3, paid_on: '2026-09-15', status: 'paid', earlier: false })));
   });
 
   it('结余率: each school\'s month against the limit, breaches first, highest rate first', async () => {
