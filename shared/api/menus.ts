@@ -165,6 +165,8 @@ export interface FoodSafetyMonthReport {
   /** lowFigures: the menu's nutrient figures (day × age group × nutrient) under their targets. */
   menus: { weekStart: string; status: MenuStatus; approvedAt: string | null; approvedByName: string | null; lowFigures: number }[];
   complaints: { date: string; content: string; closed: boolean; action: string; closedByName: string }[];
+  /** 农残快检 at the door (posted deliveries of the month): lines tested, lines failed, and each failed line. */
+  residueTests: { tested: number; failed: number; failures: { date: string; item: string; supplier: string; reading: string; handling: string }[] };
 }
 
 const meal = z.enum(MEALS, { error: '餐次应为早餐、午餐或晚餐' });

@@ -6,6 +6,8 @@ import { chinaDate, lastDayOfMonth } from '../../../../shared/calendar.ts';
 import { ApiError } from '../../../../shared/errors.ts';
 import { CERT_STATE_LABELS } from '../../../../shared/labels-foodsafety.ts';
 import { MENU_STATUS_LABELS } from '../../../../shared/labels-menus.ts';
+import { DISPOSITION_LABELS, residueReading, type Disposition, type ResidueMethod, type ResidueResult } from '../../../../shared/labels-receiving.ts';
+import { formatMilli } from '../../../../shared/format.ts';
 import { MEAL_LABELS, MEALS, type Meal } from '../../../../shared/labels-storeroom.ts';
 import type { Ctx } from '../../context.ts';
 import { mealFindings } from '../foodsafety/meals.ts';
@@ -17,7 +19,8 @@ import { analyse, menuLines } from './menus.ts';
  * 食品安全月报 (issue 17): the month's food-safety records in one A4 sheet — per 上课日 up to the month's end (or
  * today), the meals sampled and accompanied and the staff checked; the counts; the findings (留样, 陪餐, 晨检) and the
  * follow-ups; the staff's certificates; the menus of the weeks touching the month and their 审定; the complaints and
- * who closed them. Its own workbook (the disclosure workbook is not changed).
+ * who closed them; the 农残快检 at the door (lines tested and failed, each failed line with its reading and how it was
+ * rejected). Its own workbook (the disclosure workbook is not changed).
  */
 export function foodSafetyMonth(ctx: Ctx, month: string): FoodSafetyMonthReport {
   const from = `${month}-01`;
@@ -84,7 +87,43 @@ export function foodSafetyMonth(ctx: Ctx, month: string): FoodSafetyMonthReport 
       )
       .all(from, last) as { date: string; content: string; action: string | null; closedByName: string | null }[]
   ).map((c) => ({ date: c.date, content: c.content, closed: c.action !== null, action: c.action ?? '', closedByName: c.closedByName ?? '' }));
-  return { month, schoolName: school?.name ?? '', from, to, days, samples, meals, findings, staff, menus, complaints };
+  return { month, schoolName: school?.name ?? '', from, to, days, samples, meals, findings, staff, menus, complaints, residueTests: residueTests(ctx, from, last) };
+}
+
+/** 农残快检 of the month's posted deliveries: how many lines were tested and failed, and each failed line as handled. */
+function residueTests(ctx: Ctx, from: string, last: string): FoodSafetyMonthReport['residueTests'] {
+  const rows = ctx.db
+    .prepare(
+      `SELECT d.delivery_date AS date, i.name AS item, i.unit, s.name AS supplier, t.method, t.inhibition_tenths AS tenths, t.result,
+         l.rejected_milli AS rejected, l.disposition
+       FROM delivery_residue_tests t JOIN deliveries d ON d.id = t.delivery_id
+         JOIN delivery_lines l ON l.delivery_id = t.delivery_id AND l.line_no = t.line_no
+         JOIN ingredients i ON i.id = l.ingredient_id JOIN suppliers s ON s.id = d.supplier_id
+       WHERE d.status = 'posted' AND d.delivery_date BETWEEN ? AND ? ORDER BY d.delivery_date, d.number, t.line_no`,
+    )
+    .all(from, last) as {
+    date: string;
+    item: string;
+    unit: string;
+    supplier: string;
+    method: ResidueMethod;
+    tenths: number | null;
+    result: ResidueResult;
+    rejected: number;
+    disposition: Disposition | null;
+  }[];
+  const failed = rows.filter((r) => r.result === 'fail');
+  return {
+    tested: rows.length,
+    failed: failed.length,
+    failures: failed.map((r) => ({
+      date: r.date,
+      item: r.item,
+      supplier: r.supplier,
+      reading: `${residueReading(r.method, r.tenths, r.result)}，不合格`,
+      handling: `拒收 ${formatMilli(r.rejected)} ${r.unit}，${r.disposition ? DISPOSITION_LABELS[r.disposition] : ''}`,
+    })),
+  };
 }
 
 const mealWords = (ms: Meal[]) => (ms.length ? ms.map((m) => MEAL_LABELS[m]).join('、') : '无');
@@ -135,6 +174,12 @@ export async function writeFoodSafetyMonth(ctx: Ctx, month: string, dir: string 
   add(['五、投诉及处理'], bold);
   add(['日期', '投诉内容', '处理结果', '处理人', '状态'], { ...cell, font: { ...font, bold: true } });
   for (const c of r.complaints) add([utcDate(c.date), c.content, c.action, c.closedByName, c.closed ? '已处理' : '待处理'], cell);
+  add(['六、农残快检（送货验收）'], bold);
+  add([`快检 ${r.residueTests.tested} 行，不合格 ${r.residueTests.failed} 行（不合格的全部拒收）`]);
+  if (r.residueTests.failures.length) {
+    add(['日期', '食材', '供应商', '检测结果', '处理'], { ...cell, font: { ...font, bold: true } });
+    for (const f of r.residueTests.failures) add([utcDate(f.date), f.item, f.supplier, f.reading, f.handling], cell);
+  }
   ws.commit();
   await wb.commit();
   return { xlsxPath };
