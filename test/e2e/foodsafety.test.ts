@@ -74,7 +74,7 @@ describe('食品安全 in Chromium', () => {
     expect(app.errors).toEqual([]);
   });
 
-  test('晨检: the storekeeper checks the staff; the one whose certificate expired cannot be put on duty', async () => {
+  test('晨检 keyboard-only: the storekeeper checks the staff; the one whose certificate expired cannot be put on duty', async () => {
     const { page } = app;
     await b.call('staff.save', { name: '王师傅', post: '厨师', certNo: 'JK-001', certExpiry: '2027-03-01' });
     await b.call('staff.save', { name: '赵师傅', post: '面点', certNo: 'JK-003', certExpiry: '2026-10-10' });
@@ -84,12 +84,19 @@ describe('食品安全 in Chromium', () => {
     await zhao.getByText('已过期').waitFor();
     expect(await zhao.getByRole('switch').isDisabled()).toBe(true);
     expect(await table.getByRole('row').filter({ hasText: '王师傅' }).getByRole('switch').isChecked()).toBe(true);
-    await page.getByTestId('save-checks').click();
+    // From 王师傅's 说明 on, the keyboard alone: type the note, Enter moves through 赵师傅's symptoms, his 合格 and his
+    // 说明 (his 上岗 switch is disabled, skipped) to 保存晨检, and Enter there saves.
+    await table.getByRole('row').filter({ hasText: '王师傅' }).getByRole('textbox').focus();
+    await page.keyboard.type('体温36.5℃');
+    const active = () => page.evaluate(() => (document.activeElement as HTMLElement).dataset.testid ?? document.activeElement?.tagName);
+    for (let i = 0; i < 20 && (await active()) !== 'save-checks'; i++) await page.keyboard.press('Enter');
+    expect(await active()).toBe('save-checks');
+    await page.keyboard.press('Enter');
     await page.getByText('已登记 2026-10-15 晨检 2 人，上岗 1 人').waitFor();
     const day = await b.call('checks.day', { date: '2026-10-15' });
-    expect(day.rows.map((r) => [r.staff.name, r.check?.outcome, r.check?.onDuty])).toEqual([
-      ['王师傅', 'fit', true],
-      ['赵师傅', 'fit', false],
+    expect(day.rows.map((r) => [r.staff.name, r.check?.outcome, r.check?.onDuty, r.check?.note])).toEqual([
+      ['王师傅', 'fit', true, '体温36.5℃'],
+      ['赵师傅', 'fit', false, ''],
     ]);
     await app.screenshot('checks');
     expect(app.errors).toEqual([]);

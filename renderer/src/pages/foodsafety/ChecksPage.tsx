@@ -156,7 +156,8 @@ export function ChecksPage() {
           />
         )}
         {canCheck && pending.length > 0 && (
-          <Button type="primary" style={{ marginTop: 8 }} onClick={save} data-testid="save-checks">
+          // A submit button, so Enter on the last row's 说明 moves on to it (enterToNext) and Enter there saves.
+          <Button type="primary" htmlType="submit" style={{ marginTop: 8 }} onClick={save} data-testid="save-checks">
             保存晨检（{pending.length} 人）
           </Button>
         )}
