@@ -178,6 +178,8 @@ export const TABLES = {
   month_close_events: { label: '月结记录', domain: 'monthclose', check: 'snapshots', group: 'seq' },
   closed_periods: { label: '已月结月份', domain: 'monthclose', check: 'snapshots', group: 'period' },
   month_disclosures: { label: '月结公示明细', domain: 'monthclose', check: 'snapshots', group: 'month' },
+  // The package signing key (issue 18, migration 0027): in the ledger so backups carry it.
+  signing_keys: { label: '上报签名密钥', domain: 'monthclose', check: 'snapshots', group: 'seq', snapshottedFromBirth: true },
   // The opening (期初建账).
   openings: {
     label: '期初建账', domain: 'opening', check: 'snapshots', group: 'id', snapshottedFromBirth: true,
@@ -206,8 +208,10 @@ export const TABLES = {
   food_compositions: { label: '食物成分', domain: 'foodsafety', check: 'snapshots', group: 'ingredient_id', snapshottedFromBirth: true },
   menus: {
     label: '带量食谱', domain: 'foodsafety', check: 'snapshots', group: 'id', snapshottedFromBirth: true,
-    lifecycle: { column: 'status', values: { draft: 'draft', submitted: 'submitted', approved: 'posted' }, name: 'week_start', date: 'week_start' },
+    // superseded: an approved menu whose reasoned amendment (menu_amendments) was approved in its place (migration 0026).
+    lifecycle: { column: 'status', values: { draft: 'draft', submitted: 'submitted', approved: 'posted', superseded: 'cancelled' }, name: 'week_start', date: 'week_start' },
   },
+  menu_amendments: { label: '食谱修订', domain: 'foodsafety', check: 'snapshots', group: 'menu_id', snapshottedFromBirth: true },
   menu_items: { label: '带量食谱明细', domain: 'foodsafety', check: 'snapshots', group: 'menu_id', snapshottedFromBirth: true },
   menu_reviews: { label: '食谱审定', domain: 'foodsafety', check: 'snapshots', group: 'menu_id', snapshottedFromBirth: true },
   // 满意度 and 投诉 (issue 17).

@@ -250,13 +250,14 @@ export const monthcloseApi = {
   'monthclose.package': method<PackageResult>()({
     input: z.object({ month: month(), dir: z.string().trim().min(1).max(500).optional(), schoolCode: schoolCode.optional() }).strict(),
     access: ['admin', 'accountant', 'reviewer'],
-    writes: false,
+    // Writes the installation's signing key (with its audit entry) the first time: it lives in the ledger (0027).
+    writes: true,
     summary: '生成已月结月份的上报包（公示工作簿、月度数据、校验码、哈希清单与签名），交乡镇中心导入',
   }),
   'monthclose.signingKey': method<SigningKeyInfo>()({
     input: z.object({ schoolCode: schoolCode.optional() }).strict().default({}),
     access: ['admin'],
-    writes: false,
+    writes: true,
     summary: '本机上报签名密钥：学校代码与公钥指纹（首次使用时生成，须提供学校代码），供中心登记',
   }),
   'monthclose.export': method<ExportResult>()({

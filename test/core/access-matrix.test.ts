@@ -65,6 +65,7 @@ const MATRIX = `
   meals.record                 W  parent reviewer
   mealPlans.list               R  accountant admin cashier reviewer
   mealPlans.update             W  accountant admin
+  menus.amend                  W  admin storekeeper
   menus.get                    R  EVERYONE
   menus.list                   R  EVERYONE
   menus.review                 W  parent
@@ -74,11 +75,11 @@ const MATRIX = `
   monthclose.export            R  accountant admin parent reviewer
   monthclose.get               R  accountant admin parent reviewer
   monthclose.list              R  accountant admin parent reviewer
-  monthclose.package           R  accountant admin reviewer
+  monthclose.package           W  accountant admin reviewer
   monthclose.preview           R  admin
   monthclose.reopen            W  reviewer
   monthclose.setBankBalance    W  accountant
-  monthclose.signingKey        R  admin
+  monthclose.signingKey        W  admin
   monthclose.submit            W  accountant
   opening.approve              W  reviewer
   opening.get                  R  accountant admin reviewer

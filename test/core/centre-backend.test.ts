@@ -175,7 +175,7 @@ describe('views.priceHistory: an item\'s price by school over months (the 食材
       m.month = '2026-10';
       m.files = m.files.map((f: { name: string }) => (f.name === 'data.json' ? { ...f, bytes: bytes.length, sha256: crypto.createHash('sha256').update(bytes).digest('hex') } : f));
       p.manifest = JSON.stringify(m);
-      p.signature = signWithInstallationKey(s.w.b.dir, Buffer.from(p.manifest)).toString('base64');
+      p.signature = signWithInstallationKey(s.w.b.db, Buffer.from(p.manifest)).toString('base64');
       fs.writeFileSync(path.join(folder, '9001_2026-10_r1.canteen-pkg.json'), JSON.stringify(p));
     }
     const out = (await call('packages.import', { dir: folder })) as { status: string }[];

@@ -162,12 +162,17 @@ describe('three demo schools package October; the centre imports the folder', { 
     later = tmp();
     centreDir = tmp();
     cleanups.push(() => [folder, later, centreDir].forEach((d) => fs.rmSync(d, { recursive: true, force: true })));
+    // Copies of the first school's ledger taken before it packaged anything, so before its signing key was made (the
+    // key is in the ledger, migration 0027: a copy taken later would carry the school's own key).
+    const copy = tempLedger();
+    const forged = tempLedger();
     for (const s of DEMO) {
       const t = tempLedger();
       const b = openBackend({ file: t.file, now: NOW });
       await seedDemo(b, { steps: [...DEMO_STEPS, closeLastMonth({ approve: true })], schoolName: s.name });
       const sc = school(b, t.dir, () => (b.close(), t.cleanup()), (u) => `demo-${u}`);
       schools.push(sc);
+      if (schools.length === 1) for (const c of [copy, forged]) await b.db.backup(c.file);
       await sc.login('reviewer');
       const r = await sc.call('monthclose.package', { month: MONTH, dir: folder, schoolCode: s.code });
       expect(r).toMatchObject({ schoolCode: s.code, month: MONTH, revision: 1, supersedesRevision: null });
@@ -175,15 +180,11 @@ describe('three demo schools package October; the centre imports the folder', { 
       files[s.code] = r.file;
     }
     // A school the centre never enrolled: a copy of the first school's ledger in another data folder, with its own key.
-    const copy = tempLedger();
-    await schools[0].b.db.backup(copy.file);
     const other = school(openBackend({ file: copy.file, now: NOW }), copy.dir, () => copy.cleanup(), (u) => `demo-${u}`);
     cleanups.push(() => (other.b.close(), other.cleanup()));
     await other.login('reviewer');
     await other.call('monthclose.package', { month: MONTH, dir: folder, schoolCode: '2135000199' });
     // A forger: the same ledger copy signs for the first school's code with a key the centre did not enrol.
-    const forged = tempLedger();
-    await schools[0].b.db.backup(forged.file);
     const forger = school(openBackend({ file: forged.file, now: NOW }), forged.dir, () => forged.cleanup(), (u) => `demo-${u}`);
     cleanups.push(() => (forger.b.close(), forger.cleanup()));
     await forger.login('reviewer');
@@ -202,7 +203,7 @@ describe('three demo schools package October; the centre imports the folder', { 
 
     c = await openCentre(path.join(centreDir, 'centre.duckdb'), { create: true });
     for (const [i, s] of DEMO.entries()) {
-      const id = readIdentity(schools[i].dir)!;
+      const id = readIdentity(schools[i].b.db)!;
       // As typed from the enrolment sheet: groups of four.
       await enrolSchool(c, { code: s.code, name: s.name, fingerprint: id.fingerprint.match(/.{4}/g)!.join(' ') }, NOW());
     }
@@ -270,7 +271,7 @@ describe('three demo schools package October; the centre imports the folder', { 
     m.revision = 2;
     m.files = m.files.map((f) => (f.name === 'data.json' ? { ...f, bytes: bytes.length, sha256: sha(bytes) } : f));
     p.manifest = JSON.stringify(m);
-    p.signature = signWithInstallationKey(schools[0].dir, Buffer.from(p.manifest)).toString('base64');
+    p.signature = signWithInstallationKey(schools[0].b.db, Buffer.from(p.manifest)).toString('base64');
     const file = path.join(centreDir, 'broken.canteen-pkg.json');
     fs.writeFileSync(file, JSON.stringify(p));
     const before = await centreDigest(c);

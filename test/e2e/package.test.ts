@@ -44,7 +44,7 @@ describe('上报包 on the month page', () => {
     await app.screenshot('packaged');
     const file = path.join(t.dir, 'packages', '2135000123_2026-10_r1.canteen-pkg.json');
     expect(fs.existsSync(file)).toBe(true);
-    const fp = readIdentity(t.dir)!.fingerprint.match(/.{4}/g)!.join(' ');
+    const fp = readIdentity(b.db)!.fingerprint.match(/.{4}/g)!.join(' ');
     const text = await done.innerText();
     expect(text).toContain('已生成上报包：2135000123，2026-10，第 1 版');
     expect(text).toContain(`文件：${file}`);

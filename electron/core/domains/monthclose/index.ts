@@ -8,7 +8,7 @@ import { chinaDate, lastDayOfMonth, monthWords } from '../../ledger/clock.ts';
 import { currentUser, type Ctx } from '../../context.ts';
 import { profileFor } from '../people/index.ts';
 import { disclosureFileName, writeDisclosureWorkbook, writeSummaryPdf } from '../../disclosure/index.ts';
-import type { Handlers } from '../../handlers.ts';
+import { prepared, type Handlers } from '../../handlers.ts';
 import { uuidv7 } from '../../ledger/ids.ts';
 import { diskFullMessage, freeBytes, isDiskFull } from '../../integrity/disk-space.ts';
 import { bankLines, blockingItems, checklist } from './checklist.ts';
@@ -19,7 +19,7 @@ import { recomputeClosedMonthChecksum, verifyClosedMonths, type ClosedMonthCheck
 import { noProgress, withOperation, type ProgressReporter } from '../../ledger/progress.ts';
 import { jobFile, runJob } from '../../jobs/run.ts';
 import { sealNow } from '../../integrity/seal.ts';
-import { writeMonthPackage } from './package.ts';
+import { finishMonthPackage, prepareMonthPackage } from './package.ts';
 import { ensureIdentity, formatFingerprint } from '../../package/signing-key.ts';
 
 /**
@@ -259,22 +259,25 @@ export const monthcloseHandlers: Handlers<Keys | 'fund.recordExpense' | 'fund.re
     withOperation(ctx, 'export', { cancellable: true }, (run) => (jobFile(ctx) ? runJob<ExportResult>(ctx, 'export', input, run) : exportMonth(ctx, input, run.report))),
 
   // 上报包 (issue 18): refused, like the export, when the closed month's figures no longer give its checksum.
-  'monthclose.package': async (ctx, { month, dir, schoolCode }) => {
-    latestClose(ctx, month);
-    const outDir = dir ?? (ctx.dataDir ? path.join(ctx.dataDir, 'packages') : null);
-    if (!outDir) throw new ApiError('VALIDATION', '请指定上报包的输出文件夹');
-    return writeMonthPackage(ctx, month, outDir, {
-      schoolCode,
-      assertUnchanged: (memo) => {
-        const check = recomputeClosedMonthChecksum(ctx.db, month, memo);
-        if (check && !check.ok) throw new ApiError('RULE', `${monthWords(month)}的账目在月结后发生了变化（校验码不符），请由审核人核查后反结账重新月结`);
-      },
-    });
-  },
+  // The package is built before the transaction; the key (made on first use, in the ledger) signs it inside.
+  'monthclose.package': prepared({
+    prepare: async (ctx, { month, dir, schoolCode }) => {
+      latestClose(ctx, month);
+      const outDir = dir ?? (ctx.dataDir ? path.join(ctx.dataDir, 'packages') : null);
+      if (!outDir) throw new ApiError('VALIDATION', '请指定上报包的输出文件夹');
+      return prepareMonthPackage(ctx, month, outDir, {
+        schoolCode,
+        assertUnchanged: (memo) => {
+          const check = recomputeClosedMonthChecksum(ctx.db, month, memo);
+          if (check && !check.ok) throw new ApiError('RULE', `${monthWords(month)}的账目在月结后发生了变化（校验码不符），请由审核人核查后反结账重新月结`);
+        },
+      });
+    },
+    run: (ctx, _input, p) => finishMonthPackage(ctx, p),
+  }),
 
   'monthclose.signingKey': (ctx, { schoolCode }) => {
-    if (!ctx.dataDir) throw new ApiError('VALIDATION', '内存中的账本没有数据文件夹，不能保存签名密钥');
-    const { identity, created } = ensureIdentity(ctx.dataDir, schoolCode, ctx.now());
+    const { identity, created } = ensureIdentity(ctx, schoolCode);
     const school = ctx.db.prepare('SELECT name FROM school').get() as { name: string } | undefined;
     return { schoolCode: identity.schoolCode, schoolName: school?.name ?? '', fingerprint: formatFingerprint(identity.fingerprint), createdAt: identity.createdAt, created };
   },

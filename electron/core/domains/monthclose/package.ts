@@ -11,7 +11,7 @@ import { deriveFund, subsidyAmountFen } from '../../disclosure/derive.ts';
 import { writeDisclosureWorkbook } from '../../disclosure/index.ts';
 import { monthWords } from '../../ledger/clock.ts';
 import { DATA_FILE, PACKAGE_FORMAT, PACKAGE_SCHEMA_VERSION, WORKBOOK_FILE, packageFileName, type PackageData, type PackageFile, type PackageManifest, type PackagePurchase } from '../../package/schema.ts';
-import { ensureIdentity, formatFingerprint, signWithInstallationKey } from '../../package/signing-key.ts';
+import { ensureIdentity, existingIdentity, formatFingerprint, needCode, signWithInstallationKey } from '../../package/signing-key.ts';
 import { profileFor } from '../people/index.ts';
 import { disclosureData } from './disclosure.ts';
 import { fundSummary, newFiguresMemo, type FiguresMemo } from '../../ledger/month-figures.ts';
@@ -20,8 +20,9 @@ import { fundSummary, newFiguresMemo, type FiguresMemo } from '../../ledger/mont
  * The month package (上报包, issue 18) of a closed month: the disclosure workbook as the export writes it, the month's
  * data (package/schema.ts, docs/PACKAGE.md) from the same DisclosureData the workbook is written from — so the
  * centre's figures are the published ones —, the close's checksum, a manifest of SHA-256 hashes and the installation's
- * Ed25519 signature over the manifest. One file per school, month and revision; a later revision names the close it
- * supersedes.
+ * Ed25519 signature over the manifest (the key is the ledger's, signing_keys). One file per school, month and revision;
+ * a later revision names the close it supersedes. Built in two steps, as a prepared writing method: the data and the
+ * workbook before the transaction, the key (made on first use) and the signed file inside it.
  */
 
 interface CloseEvent {
@@ -112,53 +113,81 @@ export function packageData(ctx: Ctx, m: string, revision: number, checksumHex: 
   };
 }
 
+/** What `prepareMonthPackage` reads and builds before the transaction: the data, the workbook, the close. */
+export interface PreparedPackage {
+  month: string;
+  outDir: string;
+  /** The school code the package is for: the installation key's, or the one given to make the key with. */
+  schoolCode: string;
+  close: CloseEvent;
+  supersedes: PackageManifest['supersedes'];
+  dataBytes: Buffer;
+  schoolName: string;
+  workbook: Buffer;
+}
+
 /**
- * Writes the package of a closed month into `outDir`. `assertUnchanged` is the export's check that the ledger still
- * gives the closed month's checksum (run by the caller inside its figures memo).
+ * Reads and builds the package of a closed month (a writing method's `prepare`: nothing is written to the ledger).
+ * `assertUnchanged` is the export's check that the ledger still gives the closed month's checksum.
  */
-export async function writeMonthPackage(
+export async function prepareMonthPackage(
   ctx: Ctx,
   m: string,
   outDir: string,
   opts: { schoolCode?: string; assertUnchanged: (memo: FiguresMemo) => void },
-): Promise<PackageResult> {
+): Promise<PreparedPackage> {
   if (!ctx.dataDir) throw new ApiError('VALIDATION', '内存中的账本没有数据文件夹，不能生成上报包');
   const ev = closeEvents(ctx, m);
   const closed = ctx.db.prepare('SELECT 1 FROM closed_periods WHERE period = ?').get(m) !== undefined;
   const close = [...ev].reverse().find((e) => e.kind === 'close');
   if (!closed || !close || !close.checksum) throw new ApiError('RULE', `${monthWords(m)}尚未月结，审核通过后才能生成上报包`);
-  const { identity } = ensureIdentity(ctx.dataDir, opts.schoolCode, ctx.now());
+  // The key is made (or taken in from files kept before migration 0027) in the transaction; here only its code.
+  const existing = existingIdentity(ctx.db, ctx.dataDir);
+  if (existing && opts.schoolCode !== undefined && opts.schoolCode !== existing.schoolCode) {
+    throw new ApiError('CONFLICT', `本机的签名密钥是为学校代码 ${existing.schoolCode} 生成的，不能用于学校代码 ${opts.schoolCode}`);
+  }
+  const schoolCode = existing?.schoolCode ?? opts.schoolCode;
+  if (schoolCode === undefined) throw needCode();
   // One memo for the check, the data and the workbook: each needs the month's closeFigures, computed once.
   const memo = newFiguresMemo();
   opts.assertUnchanged(memo);
-  const data = packageData(ctx, m, close.revision, close.checksum!, identity.schoolCode, memo);
+  const data = packageData(ctx, m, close.revision, close.checksum, schoolCode, memo);
   // The workbook exactly as export-month writes it, through a scratch folder of our own.
   const scratch = fs.mkdtempSync(path.join(os.tmpdir(), `canteen-pkg-${process.pid}-`));
   let workbook: Buffer;
   try {
-    const d = disclosureData(ctx, m, close.revision, close.checksum!, memo);
+    const d = disclosureData(ctx, m, close.revision, close.checksum, memo);
     const file = await writeDisclosureWorkbook(d, profileFor(ctx, m).disclosureLayout, path.join(scratch, WORKBOOK_FILE));
     workbook = fs.readFileSync(file);
   } finally {
     fs.rmSync(scratch, { recursive: true, force: true });
   }
-  const dataBytes = Buffer.from(`${JSON.stringify(data)}\n`, 'utf8');
   let supersedes: PackageManifest['supersedes'] = null;
   if (close.revision > 1) {
     const before = [...ev].reverse().find((e) => e.kind === 'close' && e.revision === close.revision - 1);
     const reopen = [...ev].reverse().find((e) => e.kind === 'reopen' && e.revision === close.revision - 1);
     supersedes = { revision: close.revision - 1, closedChecksum: before?.checksum ?? '', reopenReason: reopen?.reason ?? '' };
   }
+  return { month: m, outDir, schoolCode, close, supersedes, dataBytes: Buffer.from(`${JSON.stringify(data)}\n`, 'utf8'), schoolName: data.school.name, workbook };
+}
+
+/**
+ * Signs and writes the prepared package (a writing method's `run`, inside the transaction): the installation's key is
+ * made here on first use, in the ledger with its audit entry (so backups carry it).
+ */
+export function finishMonthPackage(ctx: Ctx, p: PreparedPackage): PackageResult {
+  const { identity } = ensureIdentity(ctx, p.schoolCode);
+  const { close, month: m, dataBytes, workbook } = p;
   const manifest: PackageManifest = {
     format: PACKAGE_FORMAT,
     schemaVersion: PACKAGE_SCHEMA_VERSION,
     schoolCode: identity.schoolCode,
-    schoolName: data.school.name,
+    schoolName: p.schoolName,
     month: m,
     revision: close.revision,
-    closedChecksum: close.checksum,
+    closedChecksum: close.checksum!,
     closedAt: close.created_at,
-    supersedes,
+    supersedes: p.supersedes,
     createdAt: ctx.now().toISOString(),
     keyFingerprint: identity.fingerprint,
     files: [
@@ -171,12 +200,12 @@ export async function writeMonthPackage(
     format: PACKAGE_FORMAT,
     schemaVersion: PACKAGE_SCHEMA_VERSION,
     manifest: manifestText,
-    signature: signWithInstallationKey(ctx.dataDir, Buffer.from(manifestText, 'utf8')).toString('base64'),
+    signature: signWithInstallationKey(ctx.db, Buffer.from(manifestText, 'utf8')).toString('base64'),
     publicKey: identity.publicKey,
     files: { [DATA_FILE]: dataBytes.toString('base64'), [WORKBOOK_FILE]: workbook.toString('base64') },
   };
-  fs.mkdirSync(outDir, { recursive: true });
-  const out = path.join(outDir, packageFileName(identity.schoolCode, m, close.revision));
+  fs.mkdirSync(p.outDir, { recursive: true });
+  const out = path.join(p.outDir, packageFileName(identity.schoolCode, m, close.revision));
   const tmp = `${out}.${process.pid}.partial`;
   fs.writeFileSync(tmp, `${JSON.stringify(pkg)}\n`);
   fs.renameSync(tmp, out);
@@ -185,8 +214,8 @@ export async function writeMonthPackage(
     schoolCode: identity.schoolCode,
     month: m,
     revision: close.revision,
-    supersedesRevision: supersedes?.revision ?? null,
-    checksumHex: close.checksum,
+    supersedesRevision: p.supersedes?.revision ?? null,
+    checksumHex: close.checksum!,
     fingerprint: formatFingerprint(identity.fingerprint),
   };
 }
