@@ -56,6 +56,7 @@ export const METHOD_ACCESS = {
   'meals.findings': ['admin', 'storekeeper', 'accountant', 'reviewer'],
   'meals.list': ['admin', 'storekeeper', 'cashier', 'accountant', 'reviewer', 'parent'],
   'meals.record': ['reviewer', 'parent'],
+  'menus.amend': ['admin', 'storekeeper'],
   'menus.get': ['admin', 'storekeeper', 'cashier', 'accountant', 'reviewer', 'parent'],
   'menus.list': ['admin', 'storekeeper', 'cashier', 'accountant', 'reviewer', 'parent'],
   'menus.review': ['parent'],

@@ -59,8 +59,8 @@ export const NUTRIENT_COLUMNS: Record<Nutrient, string> = {
   vitaminC: 'vitamin_c',
 };
 
-export type MenuStatus = 'draft' | 'submitted' | 'approved';
-export const MENU_STATUS_LABELS: Record<MenuStatus, string> = { draft: '草稿', submitted: '待审定', approved: '已审定' };
+export type MenuStatus = 'draft' | 'submitted' | 'approved' | 'superseded';
+export const MENU_STATUS_LABELS: Record<MenuStatus, string> = { draft: '草稿', submitted: '待审定', approved: '已审定', superseded: '已被修订本取代' };
 export type ReviewDecision = 'approved' | 'returned';
 export const REVIEW_LABELS: Record<ReviewDecision, string> = { approved: '审定通过', returned: '退回' };
 

@@ -91,10 +91,27 @@ export interface DayAnalysis {
   variety: number;
 }
 
+/** A reasoned amendment of an approved menu (migration 0026): the revision it opened, why, who, when. */
+export interface MenuAmendmentView {
+  /** The approved menu this revision amends. */
+  amendsId: string;
+  reason: string;
+  createdAt: string;
+  createdByName: string;
+}
+
 export interface MenuView {
   id: string;
   weekStart: string;
   status: MenuStatus;
+  /** 1 for the week's first menu; each reasoned amendment the next. */
+  revision: number;
+  /** Null for the week's first menu. */
+  amendment: MenuAmendmentView | null;
+  /** The revision that amends this one, when there is one (open or approved). */
+  amendedById: string | null;
+  /** Every revision of the week, oldest first (for the page's history). */
+  revisions: { id: string; revision: number; status: MenuStatus }[];
   note: string;
   lines: MenuLineView[];
   createdByName: string;
@@ -117,6 +134,7 @@ export interface MenuSummary {
   id: string;
   weekStart: string;
   status: MenuStatus;
+  revision: number;
   dishes: number;
   submittedAt: string | null;
   approvedAt: string | null;
@@ -262,6 +280,12 @@ export const menusApi = {
     access: MENU_REVIEWERS,
     writes: true,
     summary: '家委会审定带量食谱：通过（公布）或写明意见退回',
+  }),
+  'menus.amend': method<MenuView>()({
+    input: z.object({ id: id('带量食谱'), reason: note('修订原因', 500) }).strict(),
+    access: MENU_WRITERS,
+    writes: true,
+    summary: '修订已审定的带量食谱：写明原因，生成新的一版草稿，重新提交审定（审定前原食谱继续有效）',
   }),
   'surveys.list': method<SurveyView[]>()({
     input: z.object({}).strict().default({}),

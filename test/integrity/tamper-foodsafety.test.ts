@@ -71,6 +71,13 @@ beforeAll(async () => {
   await b.call('menus.submit', { id: menu.id });
   await b.loginAs('parent');
   await b.call('menus.review', { id: menu.id, decision: 'approved' });
+  // Its reasoned amendment (migration 0026): a second revision adding a 紫菜汤 line, approved, superseding the first.
+  await b.loginAs('storekeeper');
+  const rev = await b.call('menus.amend', { id: menu.id, reason: '加一道紫菜汤' });
+  await b.call('menus.save', { id: rev.id, weekStart: '2026-10-12', lines: [...menuLines, { ...menuLines[1], dish: '白菜汤', qtyMg: 50_000 }, { ...menuLines[0], dish: '紫菜汤', qtyMg: 10_000 }] });
+  await b.call('menus.submit', { id: rev.id });
+  await b.loginAs('parent');
+  await b.call('menus.review', { id: rev.id, decision: 'approved' });
   await b.loginAs('reviewer');
   const questions = ['饭菜口味', '饭菜份量', '食品卫生', '菜品种类', '价格', '服务态度'];
   await b.call('surveys.record', { termName: '2026秋', date: '2026-10-14', forms: 40, results: questions.map((question) => ({ question, counts: { satisfied: 30, fair: 8, dissatisfied: 2 } })) });
@@ -87,7 +94,7 @@ afterAll(() => b?.cleanup());
 describe('verify catches tampering with the 食品安全 tables', { timeout: 120_000 }, () => {
   const targets = tamperTargets('domains').foodsafety ?? {};
 
-  it('the registry puts all thirteen tables in the domains suite, and the ledger verifies clean with each covered', () => {
+  it('the registry puts all fourteen tables in the domains suite, and the ledger verifies clean with each covered', () => {
     expect(Object.keys(targets).sort()).toEqual([
       'accompanied_meals',
       'canteen_staff',
@@ -97,6 +104,7 @@ describe('verify catches tampering with the 食品安全 tables', { timeout: 120
       'food_sample_discards',
       'food_samples',
       'meal_followups',
+      'menu_amendments',
       'menu_items',
       'menu_reviews',
       'menus',
@@ -109,9 +117,10 @@ describe('verify catches tampering with the 食品安全 tables', { timeout: 120
     expect(r.problems).toEqual([]);
     // By hand: 5 samples (one cancelled by its amendment), 3 discards, 4 陪餐 (one cancelled), 1 整改, 2 staff, 3 checks (one cancelled).
     expect([r.coveredTables.food_samples, r.coveredTables.food_sample_discards, r.coveredTables.accompanied_meals, r.coveredTables.meal_followups, r.coveredTables.canteen_staff, r.coveredTables.morning_checks]).toEqual([5, 3, 4, 1, 2, 3]);
-    // By hand: 2 compositions, 1 menu with 3 lines and 2 reviews (returned, approved), 1 survey, 2 complaints, 1 closed.
+    // By hand: 2 compositions; 2 menus of one week — the first with 3 lines and 2 reviews (returned, approved), superseded
+    // by its revision with 4 lines and 1 review (approved) and 1 amendment —; 1 survey, 2 complaints, 1 closed.
     const t = r.coveredTables as Record<string, number>;
-    expect([t.food_compositions, t.menus, t.menu_items, t.menu_reviews, t.satisfaction_surveys, t.complaints, t.complaint_followups]).toEqual([2, 1, 3, 2, 1, 2, 1]);
+    expect([t.food_compositions, t.menus, t.menu_items, t.menu_reviews, t.menu_amendments, t.satisfaction_surveys, t.complaints, t.complaint_followups]).toEqual([2, 2, 7, 3, 1, 1, 2, 1]);
   });
 
   it('at least 30 random changes, deletions and insertions per table, every one caught and named', () => {

@@ -23,6 +23,8 @@ import { accompaniedMeals } from './0022_accompanied_meals.ts';
 import { kitchenUnits } from './0023_kitchen_units.ts';
 import { menus } from './0024_menus.ts';
 import { residueTests } from './0025_residue_tests.ts';
+import { menuAmendments } from './0026_menu_amendments.ts';
+import { signingKey } from './0027_signing_key.ts';
 
 export interface Migration {
   name: string;
@@ -56,4 +58,6 @@ export const MIGRATIONS: Migration[] = [
   kitchenUnits,
   menus,
   residueTests,
+  menuAmendments,
+  signingKey,
 ];

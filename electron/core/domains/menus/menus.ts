@@ -1,5 +1,5 @@
 import type { HomeEntry } from '../../../../shared/api/audit.ts';
-import type { DayAnalysis, MenuLine, MenuLineView, MenuSummary, MenuView, NutrientFigure } from '../../../../shared/api/menus.ts';
+import type { DayAnalysis, MenuAmendmentView, MenuLine, MenuLineView, MenuSummary, MenuView, NutrientFigure } from '../../../../shared/api/menus.ts';
 import { addDays } from '../../../../shared/calendar.ts';
 import { ApiError } from '../../../../shared/errors.ts';
 import { type Attainment, NUTRIENT_COLUMNS, NUTRIENTS, type MenuStatus, type Nutrient, type ReviewDecision } from '../../../../shared/labels-menus.ts';
@@ -9,6 +9,7 @@ import { audit } from '../../ledger/audit.ts';
 import { uuidv7 } from '../../ledger/ids.ts';
 import { assertStatus, loadDoc } from '../../ledger/lifecycle.ts';
 import { profileFor } from '../../ledger/profile.ts';
+import { lockRefusal } from '../../ledger/period-lock.ts';
 import { groupRows, withRows } from '../../ledger/row-snapshot.ts';
 import { compositionsOf, type CompositionRow } from './compositions.ts';
 
@@ -26,6 +27,13 @@ import { compositionsOf, type CompositionRow } from './compositions.ts';
  *   leaves empty counts 0.
  * - Targets: the profile's daily target of the age group × the summed low and high shares of the meals the day serves
  *   (WS/T 554-2017's shares). Under the low end is 不足; energy over the high end is 过量; no target is 未设目标.
+ * - Amendment (migration 0026): an approved menu is never changed; the canteen amends it with a reason, which opens the
+ *   next revision of the week as a draft with the approved lines copied. It is saved, submitted and approved or
+ *   returned like the first; until it is approved the approved one stays in force (the expected 留样, the notice), and
+ *   its approval supersedes it (status superseded, its approval kept). One open revision per week; only the week's
+ *   approved menu is amended.
+ * - The period lock: a menu with a day on or before the latest closed month is not saved, submitted, approved or amended
+ *   any more (it decides that month's expected 留样).
  */
 
 interface MenuRow {
@@ -169,15 +177,47 @@ function reviews(ctx: Ctx, menuId: string): MenuView['reviews'] {
     .all(menuId) as MenuView['reviews'];
 }
 
+interface AmendmentRow {
+  menu_id: string;
+  amends: string;
+  revision: number;
+  reason: string;
+  created_at: string;
+  created_by_name: string;
+}
+
+function amendmentOf(ctx: Ctx, menuId: string): AmendmentRow | undefined {
+  return ctx.db
+    .prepare(`SELECT a.*, u.display_name AS created_by_name FROM menu_amendments a JOIN users u ON u.id = a.created_by WHERE a.menu_id = ?`)
+    .get(menuId) as AmendmentRow | undefined;
+}
+
+/** Every revision of a week, oldest first. */
+function revisionsOf(ctx: Ctx, weekStart: string): { id: string; revision: number; status: MenuStatus }[] {
+  return ctx.db
+    .prepare(
+      `SELECT m.id, coalesce(a.revision, 1) AS revision, m.status FROM menus m LEFT JOIN menu_amendments a ON a.menu_id = m.id
+       WHERE m.week_start = ? ORDER BY revision`,
+    )
+    .all(weekStart) as { id: string; revision: number; status: MenuStatus }[];
+}
+
 export function getMenu(ctx: Ctx, id: string): MenuView {
   const r = menuRow(ctx, id);
   const lines = menuLines(ctx, id);
   const profile = profileFor(ctx, r.week_start);
   const { days, weekVariety } = analyse(ctx, r.week_start, lines);
+  const a = amendmentOf(ctx, id);
+  const amendment: MenuAmendmentView | null = a ? { amendsId: a.amends, reason: a.reason, createdAt: a.created_at, createdByName: a.created_by_name } : null;
+  const next = ctx.db.prepare('SELECT menu_id FROM menu_amendments WHERE amends = ?').get(id) as { menu_id: string } | undefined;
   return {
     id: r.id,
     weekStart: r.week_start,
     status: r.status,
+    revision: a?.revision ?? 1,
+    amendment,
+    amendedById: next?.menu_id ?? null,
+    revisions: revisionsOf(ctx, r.week_start),
     note: r.note,
     lines,
     createdByName: r.created_by_name,
@@ -198,16 +238,42 @@ export function getMenu(ctx: Ctx, id: string): MenuView {
 export function listMenus(ctx: Ctx, from: string, to: string): MenuSummary[] {
   return ctx.db
     .prepare(
-      `SELECT m.id, m.week_start AS weekStart, m.status, m.submitted_at AS submittedAt, m.approved_at AS approvedAt, au.display_name AS approvedByName,
-         (SELECT count(DISTINCT l.day || l.meal || l.dish) FROM menu_items l WHERE l.menu_id = m.id) AS dishes
-       FROM menus m LEFT JOIN users au ON au.id = m.approved_by WHERE m.week_start BETWEEN ? AND ? ORDER BY m.week_start DESC`,
+      // The newest revision of a week first (the page opens it).
+      `SELECT m.id, m.week_start AS weekStart, m.status, coalesce(a.revision, 1) AS revision, m.submitted_at AS submittedAt, m.approved_at AS approvedAt,
+         au.display_name AS approvedByName, (SELECT count(DISTINCT l.day || l.meal || l.dish) FROM menu_items l WHERE l.menu_id = m.id) AS dishes
+       FROM menus m LEFT JOIN users au ON au.id = m.approved_by LEFT JOIN menu_amendments a ON a.menu_id = m.id
+       WHERE m.week_start BETWEEN ? AND ? ORDER BY m.week_start DESC, revision DESC`,
     )
     .all(addDays(from, -6), to) as MenuSummary[];
 }
 
-function menuAudit(ctx: Ctx, id: string) {
+/** A menu's rows for its audit entry; `also`: other menus the write changed (the one an approved revision supersedes). */
+function menuAudit(ctx: Ctx, id: string, also: string[] = []) {
   return (after: Record<string, unknown>) =>
-    withRows(after, groupRows(ctx, 'menus', 'id', id), groupRows(ctx, 'menu_items', 'menu_id', id), groupRows(ctx, 'menu_reviews', 'menu_id', id));
+    withRows(
+      after,
+      groupRows(ctx, 'menus', 'id', id),
+      groupRows(ctx, 'menu_items', 'menu_id', id),
+      groupRows(ctx, 'menu_reviews', 'menu_id', id),
+      groupRows(ctx, 'menu_amendments', 'menu_id', id),
+      ...also.map((other) => groupRows(ctx, 'menus', 'id', other)),
+    );
+}
+
+/** A menu whose days reach into a closed month is not changed any more: it decides that month's expected 留样. */
+function assertMenuOpen(ctx: Ctx, weekStart: string, days: string[]): void {
+  const first = [...days].sort()[0] ?? weekStart;
+  const why = lockRefusal(ctx, first);
+  if (why) throw new ApiError('LOCKED', `带量食谱 ${weekStart} 含 ${first}：${why}`);
+}
+
+const daysOf = (ctx: Ctx, id: string): string[] => (ctx.db.prepare('SELECT DISTINCT day FROM menu_items WHERE menu_id = ?').all(id) as { day: string }[]).map((d) => d.day);
+
+/** A superseded menu is refused in words of its own (the lifecycle would call it 已作废). */
+function assertNotSuperseded(ctx: Ctx, r: MenuRow): void {
+  if (r.status !== 'superseded') return;
+  const next = ctx.db.prepare('SELECT revision FROM menu_amendments WHERE amends = ?').get(r.id) as { revision: number } | undefined;
+  throw new ApiError('CONFLICT', `带量食谱 ${r.week_start} 的这一版已被第 ${next?.revision ?? '?'} 版取代，不能再修改、提交、审定或修订`);
 }
 
 export function saveMenu(ctx: Ctx, v: { id: string | null; weekStart: string; note: string; lines: MenuLine[] }): MenuView {
@@ -232,11 +298,14 @@ export function saveMenu(ctx: Ctx, v: { id: string | null; weekStart: string; no
   const at = ctx.now().toISOString();
   let id = v.id;
   let before: MenuRow | null = null;
+  assertMenuOpen(ctx, v.weekStart, v.lines.map((l) => l.day));
   if (id) {
     before = menuRow(ctx, id);
+    assertNotSuperseded(ctx, before);
     if (before.status === 'approved') throw new ApiError('CONFLICT', `带量食谱 ${before.week_start} 已审定公布，不能修改`);
     assertStatus(loadDoc(ctx, 'menus', id), ['draft'], 'save', { submitted: '请等待家委会审定；退回后可修改' });
     if (before.week_start !== v.weekStart) throw new ApiError('VALIDATION', '带量食谱的周次不能修改');
+    assertMenuOpen(ctx, before.week_start, daysOf(ctx, id));
     ctx.db.prepare('UPDATE menus SET note = ?, updated_at = ?, updated_by = ? WHERE id = ?').run(v.note, at, user.userId, id);
     ctx.db.prepare('DELETE FROM menu_items WHERE menu_id = ?').run(id);
   } else {
@@ -255,8 +324,10 @@ export function saveMenu(ctx: Ctx, v: { id: string | null; weekStart: string; no
 
 export function submitMenu(ctx: Ctx, id: string): MenuView {
   const r = menuRow(ctx, id);
+  assertNotSuperseded(ctx, r);
   if (r.status === 'approved') throw new ApiError('CONFLICT', `带量食谱 ${r.week_start} 已审定公布，不能再提交`);
   assertStatus(loadDoc(ctx, 'menus', id), ['draft'], 'submit');
+  assertMenuOpen(ctx, r.week_start, daysOf(ctx, id));
   if (!ctx.db.prepare('SELECT 1 FROM menu_items WHERE menu_id = ?').get(id)) throw new ApiError('RULE', `带量食谱 ${r.week_start} 没有菜品，不能提交`);
   const user = currentUser(ctx);
   ctx.db.prepare(`UPDATE menus SET status = 'submitted', submitted_at = ?, submitted_by = ? WHERE id = ?`).run(ctx.now().toISOString(), user.userId, id);
@@ -266,20 +337,57 @@ export function submitMenu(ctx: Ctx, id: string): MenuView {
 
 export function reviewMenu(ctx: Ctx, v: { id: string; decision: ReviewDecision; remark: string }): MenuView {
   const r = menuRow(ctx, v.id);
+  assertNotSuperseded(ctx, r);
   if (r.status === 'approved') throw new ApiError('CONFLICT', `带量食谱 ${r.week_start} 已审定，不能重复审定`);
   assertStatus(loadDoc(ctx, 'menus', v.id), ['submitted'], v.decision === 'approved' ? 'approve' : 'withdraw');
+  assertMenuOpen(ctx, r.week_start, daysOf(ctx, v.id));
   const user = currentUser(ctx);
   if (r.submitted_by === user.userId) throw new ApiError('FORBIDDEN', `带量食谱 ${r.week_start} 是您提交的：须由另一位家委会代表审定`);
   const at = ctx.now().toISOString();
   const seq = (ctx.db.prepare('SELECT coalesce(max(seq), 0) + 1 AS n FROM menu_reviews WHERE menu_id = ?').get(v.id) as { n: number }).n;
   ctx.db.prepare('INSERT INTO menu_reviews (menu_id, seq, decision, remark, reviewed_at, reviewed_by) VALUES (?, ?, ?, ?, ?, ?)').run(v.id, seq, v.decision, v.remark, at, user.userId);
+  // An approved revision supersedes the menu it amends (first, so the week never holds two approved).
+  const amended = v.decision === 'approved' ? amendmentOf(ctx, v.id)?.amends : undefined;
+  if (amended) ctx.db.prepare(`UPDATE menus SET status = 'superseded' WHERE id = ?`).run(amended);
   if (v.decision === 'approved') {
     ctx.db.prepare(`UPDATE menus SET status = 'approved', approved_at = ?, approved_by = ? WHERE id = ?`).run(at, user.userId, v.id);
   } else {
     ctx.db.prepare(`UPDATE menus SET status = 'draft', submitted_at = NULL, submitted_by = NULL WHERE id = ?`).run(v.id);
   }
-  audit(ctx, v.decision === 'approved' ? 'approve' : 'send_back', 'menus', v.id, { status: 'submitted' }, menuAudit(ctx, v.id)({ decision: v.decision, remark: v.remark }));
+  const rows = menuAudit(ctx, v.id, amended ? [amended] : [])({ decision: v.decision, remark: v.remark, ...(amended ? { supersedes: amended } : {}) });
+  audit(ctx, v.decision === 'approved' ? 'approve' : 'send_back', 'menus', v.id, { status: 'submitted' }, rows);
   return getMenu(ctx, v.id);
+}
+
+/**
+ * A reasoned amendment of the week's approved menu: the next revision as a draft with the approved lines copied, the
+ * reason in menu_amendments. The approved menu is not touched (it stays in force until the revision is approved).
+ */
+export function amendMenu(ctx: Ctx, v: { id: string; reason: string }): MenuView {
+  const r = menuRow(ctx, v.id);
+  assertNotSuperseded(ctx, r);
+  if (r.status !== 'approved') throw new ApiError('CONFLICT', `带量食谱 ${r.week_start} ${r.status === 'draft' ? '还是草稿' : '正在审定'}：直接修改即可，只有已审定的食谱需要修订`);
+  assertMenuOpen(ctx, r.week_start, daysOf(ctx, v.id));
+  const open = ctx.db
+    .prepare(`SELECT coalesce(a.revision, 1) AS revision FROM menus m LEFT JOIN menu_amendments a ON a.menu_id = m.id WHERE m.week_start = ? AND m.status IN ('draft','submitted')`)
+    .get(r.week_start) as { revision: number } | undefined;
+  if (open) throw new ApiError('CONFLICT', `带量食谱 ${r.week_start} 已有第 ${open.revision} 版修订本尚未审定：请在该版上修改`);
+  const revision = (amendmentOf(ctx, v.id)?.revision ?? 1) + 1;
+  const user = currentUser(ctx);
+  const at = ctx.now().toISOString();
+  const id = uuidv7(ctx.now().getTime());
+  ctx.db
+    .prepare(`INSERT INTO menus (id, origin, week_start, status, note, created_at, created_by, updated_at, updated_by) VALUES (?, ?, ?, 'draft', ?, ?, ?, ?, ?)`)
+    .run(id, ctx.installationId, r.week_start, r.note, at, user.userId, at, user.userId);
+  ctx.db
+    .prepare(
+      `INSERT INTO menu_items (menu_id, line_no, day, meal, dish, ingredient_id, age_group, qty_mg)
+       SELECT ?, line_no, day, meal, dish, ingredient_id, age_group, qty_mg FROM menu_items WHERE menu_id = ? ORDER BY line_no`,
+    )
+    .run(id, v.id);
+  ctx.db.prepare('INSERT INTO menu_amendments (menu_id, amends, revision, reason, created_at, created_by) VALUES (?, ?, ?, ?, ?, ?)').run(id, v.id, revision, v.reason, at, user.userId);
+  audit(ctx, 'amend', 'menus', id, null, menuAudit(ctx, id)({ weekStart: r.week_start, amends: v.id, revision, reason: v.reason }));
+  return getMenu(ctx, id);
 }
 
 /** The dishes an approved menu plans for a day and meal (the expected 留样 list). */
@@ -312,7 +420,8 @@ export function menuHomeEntry(ctx: Ctx, today: string, who: 'canteen' | 'parent'
     };
   }
   const next = addDays(monday, 7);
-  const row = ctx.db.prepare('SELECT id, status FROM menus WHERE week_start = ?').get(next) as { id: string; status: MenuStatus } | undefined;
+  // The week's newest revision (an amendment under way shows as its draft or 待审定).
+  const row = ctx.db.prepare('SELECT id, status FROM menus WHERE week_start = ? ORDER BY created_at DESC, id DESC LIMIT 1').get(next) as { id: string; status: MenuStatus } | undefined;
   const returned = ctx.db
     .prepare(
       `SELECT m.week_start, r.remark, u.display_name AS by_name FROM menus m JOIN menu_reviews r ON r.menu_id = m.id AND r.seq = (SELECT max(seq) FROM menu_reviews WHERE menu_id = m.id)
@@ -322,7 +431,7 @@ export function menuHomeEntry(ctx: Ctx, today: string, who: 'canteen' | 'parent'
   return {
     kind: 'menus',
     label: '带量食谱',
-    value: `下周 ${row ? { draft: '草稿', submitted: '待审定', approved: '已审定' }[row.status] : '未编制'}`,
+    value: `下周 ${row ? { draft: '草稿', submitted: '待审定', approved: '已审定', superseded: '已审定' }[row.status] : '未编制'}`,
     detail: `${next} 这一周的食谱须提前编制，经家委会审定后公示`,
     link: `/foodsafety/menus?week=${next}`,
     linkLabel: '带量食谱',

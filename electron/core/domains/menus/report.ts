@@ -69,7 +69,7 @@ export function foodSafetyMonth(ctx: Ctx, month: string): FoodSafetyMonthReport 
     ctx.db
       .prepare(
         `SELECT m.id, m.week_start AS weekStart, m.status, m.approved_at AS approvedAt, u.display_name AS approvedByName FROM menus m LEFT JOIN users u ON u.id = m.approved_by
-         WHERE m.week_start BETWEEN date(?, '-6 days') AND ? ORDER BY m.week_start`,
+         WHERE m.week_start BETWEEN date(?, '-6 days') AND ? ORDER BY m.week_start, m.created_at, m.id`,
       )
       .all(from, last) as (Omit<FoodSafetyMonthReport['menus'][number], 'lowFigures'> & { id: string })[]
   ).map(({ id, ...m }) => {

@@ -1,4 +1,4 @@
-import { Alert, Button, Card, Input, Select, Space, Table, Tag, Typography } from 'antd';
+import { Alert, Button, Card, Input, Modal, Select, Space, Table, Tag, Typography } from 'antd';
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { canCall } from '../../../../shared/access.generated.ts';
 import type { DayAnalysis, MenuLine, MenuSummary, MenuView } from '../../../../shared/api/menus.ts';
@@ -16,7 +16,7 @@ import { useQuery } from '../../router.ts';
 import { useRoles } from '../../session.ts';
 
 const WEEKDAYS = ['周一', '周二', '周三', '周四', '周五', '周六', '周日'];
-const STATUS_COLORS = { draft: 'default', submitted: 'gold', approved: 'green' } as const;
+const STATUS_COLORS = { draft: 'default', submitted: 'gold', approved: 'green', superseded: 'default' } as const;
 const ATTAIN_COLORS: Record<Attainment, string> = { low: 'red', ok: 'green', high: 'orange', none: 'default' };
 
 /** The Monday of the week a date falls in. */
@@ -48,7 +48,8 @@ const emptyRow = (day: string, meal: Meal, ageGroup: string, dish = ''): Row => 
  * 带量食谱 (issue 17): the canteen drafts the week — per day and meal, each dish's ingredients with the raw grams per
  * pupil of each age group — sees the planned cost and nutrients per pupil against the profile's targets, and submits it;
  * a parent committee member approves it or returns it with remarks (never the one who submitted it). An approved menu
- * prints as the A4 notice.
+ * prints as the A4 notice. An approved menu is amended with a reason: the next revision opens as a draft and goes
+ * through 审定 again, the approved one staying in force until then; the week's revisions are listed to switch between.
  */
 export function MenusPage() {
   const query = useQuery();
@@ -63,6 +64,8 @@ export function MenusPage() {
   const [remark, setRemark] = useState('');
   const [busy, setBusy] = useState(false);
   const [printing, setPrinting] = useState(false);
+  /** The reason typed in the 修订 dialog; null while it is closed. */
+  const [amendReason, setAmendReason] = useState<string | null>(null);
   const days = useMemo(() => Array.from({ length: 7 }, (_, i) => addDays(week, i)), [week]);
 
   const load = useCallback(async () => {
@@ -71,18 +74,41 @@ export function MenusPage() {
       const g = school.profile.menuAgeGroups.map((x) => ({ code: x.code, label: x.label }));
       setGroups(g);
       setList(menus);
+      // The week's newest revision (listed first).
       const mine = menus.find((m) => m.weekStart === week);
       const v = mine ? await call('menus.get', { id: mine.id }) : null;
-      setMenu(v);
-      setRows(
-        v
-          ? v.lines.map((l) => ({ key: nextKey++, day: l.day, meal: l.meal, dish: l.dish, ingredientId: l.ingredientId, ageGroup: l.ageGroup, grams: mgToGrams(l.qtyMg) }))
-          : [emptyRow(week, 'lunch', g[0]?.code ?? '')],
-      );
+      show(v, g[0]?.code ?? '');
     } catch (e) {
       showError(e);
     }
   }, [week]);
+  const show = (v: MenuView | null, firstGroup: string) => {
+    setMenu(v);
+    setRows(
+      v
+        ? v.lines.map((l) => ({ key: nextKey++, day: l.day, meal: l.meal, dish: l.dish, ingredientId: l.ingredientId, ageGroup: l.ageGroup, grams: mgToGrams(l.qtyMg) }))
+        : [emptyRow(week, 'lunch', firstGroup)],
+    );
+  };
+  const openRevision = async (id: string) => {
+    try {
+      show(await call('menus.get', { id }), groups[0]?.code ?? '');
+    } catch (e) {
+      showError(e);
+    }
+  };
+  const amend = async () => {
+    if (!menu || amendReason === null) return;
+    try {
+      const v = await call('menus.amend', { id: menu.id, reason: amendReason });
+      setAmendReason(null);
+      show(v, groups[0]?.code ?? '');
+      toast(`已生成第 ${v.revision} 版修订草稿：修改后提交审定，审定前第 ${v.revision - 1} 版继续有效`);
+      void load();
+    } catch (e) {
+      showError(e);
+    }
+  };
   useEffect(() => {
     void load();
   }, [load]);
@@ -163,7 +189,36 @@ export function MenusPage() {
             打印公示
           </Button>
         )}
+        {menu?.status === 'approved' && canWrite && !menu.amendedById && (
+          <Button onClick={() => setAmendReason('')} data-testid="amend-menu">
+            修订
+          </Button>
+        )}
+        {menu && menu.revisions.length > 1 && (
+          <Space size={4} data-testid="menu-revisions">
+            {menu.revisions.map((r) => (
+              <Button key={r.id} size="small" type={r.id === menu.id ? 'primary' : 'default'} onClick={() => void openRevision(r.id)}>
+                第 {r.revision} 版 {MENU_STATUS_LABELS[r.status]}
+              </Button>
+            ))}
+          </Space>
+        )}
       </Space>
+      {menu?.amendment && (
+        <Alert
+          type="info"
+          data-testid="menu-amendment"
+          message={`第 ${menu.revision} 版：${menu.amendment.createdByName} ${chinaDateTime(menu.amendment.createdAt, 'minute')} 修订，原因：${menu.amendment.reason}${
+            menu.status === 'draft' || menu.status === 'submitted' ? `；审定通过前，第 ${menu.revision - 1} 版继续有效` : ''
+          }`}
+        />
+      )}
+      {amendReason !== null && (
+        <Modal open title="修订已审定的带量食谱" okText="生成修订草稿" cancelText="取消" onOk={() => void amend()} onCancel={() => setAmendReason(null)}>
+          <Typography.Paragraph>修订后须重新提交家委会审定；审定通过前，现在这一版继续有效（留样、公示以它为准）。</Typography.Paragraph>
+          <Input.TextArea value={amendReason} onChange={(e) => setAmendReason(e.target.value)} maxLength={500} placeholder="修订原因（必填）" data-testid="amend-reason" autoFocus />
+        </Modal>
+      )}
       {list.length > 0 && (
         <Typography.Text type="secondary">
           {list.map((m) => `${m.weekStart} ${MENU_STATUS_LABELS[m.status]}`).join('；')}
