@@ -221,7 +221,9 @@ export function MenusPage() {
       )}
       {list.length > 0 && (
         <Typography.Text type="secondary">
-          {list.map((m) => `${m.weekStart} ${MENU_STATUS_LABELS[m.status]}`).join('；')}
+          {list
+            .map((m) => `${m.weekStart}${list.some((x) => x.weekStart === m.weekStart && x.revision > 1) ? ` 第 ${m.revision} 版` : ''} ${MENU_STATUS_LABELS[m.status]}`)
+            .join('；')}
         </Typography.Text>
       )}
       {menu?.reviews.map((r, i) => (
