@@ -67,7 +67,7 @@ function makePackage(school: { code: string; name: string; key: crypto.KeyObject
   const income = Math.round(expense * (0.97 + rnd() * 0.06));
   const data: PackageData = {
     schemaVersion: PACKAGE_SCHEMA_VERSION, school: { code: school.code, name: school.name }, month: m, revision: 1, closedChecksum: sha(Buffer.from(`${school.code}${m}`)),
-    profile: { usesStoreroom: false, allowedNonFood: [], surplusLimitBp: 200, surplusPeriod: 'term', priceToleranceBp: 1000 },
+    profile: { usesStoreroom: false, allowedNonFood: [], surplusLimitBp: 200, surplusPeriod: 'term', priceToleranceBp: 1000, disclosureDeadlineDay: 15 },
     fund: { month: fund(income, expense), yearToDate: fund(income * 6, expense * 6) },
     surplusPeriod: { kind: 'term', from: m, to: m, incomeFen: income, surplusFen: income - expense, rateBp: Math.round(((income - expense) * 10_000) / income), limitBp: 200, breach: income - expense > income * 0.02 },
     categories: CATEGORIES.map((c, i) => ({ category: c, purchasedFen: i === 0 ? expense : 0, expenseFen: i === 0 ? expense : 0, openingFen: null, adjustmentsFen: null, closingFen: null })),

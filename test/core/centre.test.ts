@@ -287,6 +287,10 @@ describe('three demo schools package October; the centre imports the folder', { 
     const r1 = await s.call('monthclose.get', { month: MONTH });
     await s.call('monthclose.reopen', { month: MONTH, reason: '核对10月银行对账单后重新审核' });
     await s.login('accountant');
+    // What the reopening found: the bank's October account fee, 3.50, on the stamped statement (58,767.85 − 3.50 =
+    // 58,764.35) but never booked.
+    await s.call('fund.recordExpense', { date: '2026-10-31', kind: 'bank_fee', amountFen: 350, method: 'bank', memo: '10月账户管理费' });
+    await s.call('monthclose.setBankBalance', { month: MONTH, account: 'bank', balanceFen: 5_876_435, note: '按银行盖章对账单重录（含账户管理费）' });
     await s.call('monthclose.submit', { month: MONTH });
     await s.login('reviewer');
     await s.call('monthclose.approve', { month: MONTH });
@@ -302,16 +306,23 @@ describe('three demo schools package October; the centre imports the folder', { 
     ]);
   });
 
-  it('报送情况: who sent October, at which revision, and the school that sent nothing first', async () => {
+  it('报送情况: who sent October, at which revision, what the revision changed, lateness; the school that sent nothing first', async () => {
     const v = await submissionView(c, MONTH);
-    expect(v.rows.map((r) => [r.school_code, r.school_name, r.sent, r.revision, r.revisions, r.supersedes_revision])).toEqual([
-      ['2135000104', '溪口第二小学', false, null, 0, null],
-      ['2135000101', '城关第一小学', true, 1, 1, null],
-      ['2135000102', '城关第二小学', true, 1, 1, null],
-      ['2135000103', '溪口中心小学', true, 2, 2, 1],
+    expect(v.rows.map((r) => [r.school_code, r.school_name, r.sent, r.revision, r.revisions, r.supersedes_revision, r.changes])).toEqual([
+      ['2135000104', '溪口第二小学', false, null, 0, null, null],
+      ['2135000101', '城关第一小学', true, 1, 1, null, null],
+      ['2135000102', '城关第二小学', true, 1, 1, null, null],
+      // Revision 2 books the 3.50 bank fee the reopening found: expense up, surplus down, purchases as they were.
+      ['2135000103', '溪口中心小学', true, 2, 2, 1, '与第 1 版相比：本月支出 +3.50 元，本月结余 −3.50 元'],
     ]);
-    // The demo closes October on 20 November (the test clock): 20 days after the month's end.
-    expect(v.rows.filter((r) => r.sent).map((r) => r.days_after_month_end)).toEqual([20, 20, 20]);
+    // The demo closes October on 20 November (the test clock): 20 days after the month's end; the profile's
+    // disclosure deadline is the 15th of the next month (次月 15 日前公示, the default), so 5 days late.
+    expect(v.rows.map((r) => [r.days_after_month_end, r.deadline, r.days_late])).toEqual([
+      [null, null, null],
+      [20, '2026-11-15', 5],
+      [20, '2026-11-15', 5],
+      [20, '2026-11-15', 5],
+    ]);
   });
 
   it('the package round-trips: every figure of each school\'s disclosure equals the centre\'s', async () => {
@@ -321,6 +332,45 @@ describe('three demo schools package October; the centre imports the folder', { 
       expect(r.fund[0].income_fen).toBe(1_677_800);
       expect(r.suppliers).toBeGreaterThan(3);
       expect([r.rejected, r.subsidy, r.prices]).toEqual([6, 6, 44]);
+    }
+  });
+
+  it('a package of schema version 1 (no disclosure deadline) is still read; version 3 is refused by name; lateness by the China date', async () => {
+    // The first school's package rewritten as the first build wrote it: version 1, no profile.disclosureDeadlineDay.
+    const asVersion = (v: number, o: { revision?: number; closedAt?: string } = {}) => {
+      const p = readPkg(files[DEMO[0].code]);
+      const m = JSON.parse(p.manifest) as PackageManifest;
+      const data = JSON.parse(Buffer.from(p.files['data.json'], 'base64').toString('utf8')) as PackageData;
+      expect(data.profile.disclosureDeadlineDay).toBe(15);
+      if (v === 1) delete data.profile.disclosureDeadlineDay;
+      data.schemaVersion = v;
+      data.revision = o.revision ?? 1;
+      const bytes = Buffer.from(`${JSON.stringify(data)}\n`);
+      p.files['data.json'] = bytes.toString('base64');
+      Object.assign(m, { schemaVersion: v, revision: data.revision, closedAt: o.closedAt ?? m.closedAt, files: m.files.map((f) => (f.name === 'data.json' ? { ...f, bytes: bytes.length, sha256: sha(bytes) } : f)) });
+      Object.assign(p, { schemaVersion: v, manifest: JSON.stringify(m) });
+      p.signature = signWithInstallationKey(schools[0].b.db, Buffer.from(p.manifest)).toString('base64');
+      const dir = fs.mkdtempSync(path.join(centreDir, `v${v}-r${data.revision}-`));
+      fs.writeFileSync(path.join(dir, `v${v}.canteen-pkg.json`), JSON.stringify(p));
+      return dir;
+    };
+    const other = await openCentre(path.join(centreDir, 'versions.duckdb'), { create: true });
+    try {
+      await enrolSchool(other, { code: DEMO[0].code, name: DEMO[0].name, fingerprint: readIdentity(schools[0].b.db)!.fingerprint }, NOW());
+      expect((await importFolder(other, asVersion(3), NOW())).map((o) => [o.status, o.message])).toEqual([['refused', '上报包数据格式版本 3 本中心不支持（支持版本 1、2），请升级中心软件']]);
+      expect((await importFolder(other, asVersion(1), NOW())).map((o) => [o.status, o.message])).toEqual([['imported', '城关第一小学2026年10月第 1 版已导入']]);
+      const v = await submissionView(other, MONTH);
+      expect(v.rows.map((r) => [r.school_code, r.sent, r.days_after_month_end, r.deadline, r.days_late])).toEqual([[DEMO[0].code, true, 20, null, null]]);
+      // Version 2 approved at 23:59 on 15 November in China (15:59 UTC): on the deadline day, not late. At 00:30 on the
+      // 16th in China (16:30 UTC on the 15th): one day late, though the UTC date is still the 15th.
+      const late = async (revision: number, closedAt: string) => {
+        expect((await importFolder(other, asVersion(2, { revision, closedAt }), NOW()))[0].status).toBe('imported');
+        return (await submissionView(other, MONTH)).rows.map((r) => [r.revision, r.closed_on, r.days_after_month_end, r.deadline, r.days_late]);
+      };
+      expect(await late(2, '2026-11-15T15:59:00.000Z')).toEqual([[2, '2026-11-15', 15, '2026-11-15', 0]]);
+      expect(await late(3, '2026-11-15T16:30:00.000Z')).toEqual([[3, '2026-11-16', 16, '2026-11-15', 1]]);
+    } finally {
+      other.close();
     }
   });
 

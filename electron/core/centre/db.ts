@@ -13,7 +13,7 @@ import { ApiError } from '../../../shared/errors.ts';
  * Tables hold each imported package's rows keyed by (school_code, month, revision); `current_packages` is the newest
  * revision per school and month, which every view reads.
  */
-export const CENTRE_SCHEMA_VERSION = 2;
+export const CENTRE_SCHEMA_VERSION = 3;
 
 const SCHEMA = `
 CREATE TABLE centre_meta (key VARCHAR PRIMARY KEY, value VARCHAR NOT NULL);
@@ -120,6 +120,17 @@ CREATE TABLE centre_users (
 );
 `;
 
+/**
+ * Version 3: the disclosure deadline of the school's profile (次月几日前公示, package schema version 2), for lateness in
+ * 报送情况; null for packages of version 1. The view is made again so its columns include the new one.
+ */
+const DEADLINE = `
+ALTER TABLE packages ADD COLUMN disclosure_deadline_day INTEGER;
+DROP VIEW current_packages;
+CREATE VIEW current_packages AS
+  SELECT * FROM packages QUALIFY revision = max(revision) OVER (PARTITION BY school_code, month);
+`;
+
 export interface Centre {
   file: string;
   instance: DuckDBInstance;
@@ -164,15 +175,18 @@ export async function openCentre(file: string, opts: { create?: boolean } = {}):
       await conn.run('BEGIN TRANSACTION');
       await conn.run(SCHEMA);
       await conn.run(USERS);
+      await conn.run(DEADLINE);
       await conn.run(`INSERT INTO centre_meta VALUES ('schema_version', ?)`, [String(CENTRE_SCHEMA_VERSION)]);
       await conn.run('COMMIT');
     } else {
       const v = await rows(conn, `SELECT value FROM centre_meta WHERE key = 'schema_version'`).catch(() => null);
       if (!v || v.length !== 1) throw new ApiError('VALIDATION', `${abs} 不是中心数据库`);
       if (Number(v[0].value) > CENTRE_SCHEMA_VERSION) throw new ApiError('VALIDATION', `中心数据库 ${abs} 的版本较新（${v[0].value}），请升级本软件`);
-      if (Number(v[0].value) === 1) {
+      const from = Number(v[0].value);
+      if (from < CENTRE_SCHEMA_VERSION) {
         await conn.run('BEGIN TRANSACTION');
-        await conn.run(USERS);
+        if (from < 2) await conn.run(USERS);
+        if (from < 3) await conn.run(DEADLINE);
         await conn.run(`UPDATE centre_meta SET value = ? WHERE key = 'schema_version'`, [String(CENTRE_SCHEMA_VERSION)]);
         await conn.run('COMMIT');
       }

@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { DuckDBValue } from '@duckdb/node-api';
 import { ApiError } from '../../../shared/errors.ts';
-import { DATA_FILE, PACKAGE_FORMAT, PACKAGE_SCHEMA_VERSION, SCHOOL_CODE_RE, WORKBOOK_FILE, type PackageData, type PackageFile, type PackageFund, type PackageManifest } from '../package/schema.ts';
+import { DATA_FILE, PACKAGE_FORMAT, READABLE_PACKAGE_VERSIONS, SCHOOL_CODE_RE, WORKBOOK_FILE, type PackageData, type PackageFile, type PackageFund, type PackageManifest } from '../package/schema.ts';
 import { fingerprintOf, formatFingerprint, normalizeFingerprint, verifySignature } from '../package/signing-key.ts';
 import { rows, type Centre } from './db.ts';
 
@@ -16,6 +16,7 @@ import { rows, type Centre } from './db.ts';
  */
 
 const sha256 = (b: Buffer) => crypto.createHash('sha256').update(b).digest('hex');
+const SUPPORTED = READABLE_PACKAGE_VERSIONS.join('、');
 
 export async function enrolSchool(c: Centre, input: { code: string; name: string; fingerprint: string }, now: Date): Promise<{ code: string; name: string; fingerprint: string; replaced: boolean }> {
   const code = input.code.trim();
@@ -68,10 +69,10 @@ function checkFile(file: string): Checked & { publicKey: string } {
   if (!pkg || typeof pkg !== 'object' || pkg.format !== PACKAGE_FORMAT || typeof pkg.manifest !== 'string' || typeof pkg.signature !== 'string' || typeof pkg.publicKey !== 'string' || !pkg.files || typeof pkg.files !== 'object') {
     refuse('不是上报包文件（缺少清单、签名或公钥）');
   }
-  if (pkg.schemaVersion !== PACKAGE_SCHEMA_VERSION) refuse(`上报包数据格式版本 ${String(pkg.schemaVersion)} 本中心不支持（支持版本 ${PACKAGE_SCHEMA_VERSION}），请升级中心软件`);
+  if (!READABLE_PACKAGE_VERSIONS.includes(pkg.schemaVersion)) refuse(`上报包数据格式版本 ${String(pkg.schemaVersion)} 本中心不支持（支持版本 ${SUPPORTED}），请升级中心软件`);
   if (!verifySignature(pkg.publicKey, Buffer.from(pkg.manifest, 'utf8'), pkg.signature)) refuse('签名无效：清单与签名不符（上报包在签名后被改动，或不是用包内公钥签发的）');
   const manifest = JSON.parse(pkg.manifest) as PackageManifest;
-  if (manifest.schemaVersion !== PACKAGE_SCHEMA_VERSION) refuse(`上报包数据格式版本 ${String(manifest.schemaVersion)} 本中心不支持（支持版本 ${PACKAGE_SCHEMA_VERSION}）`);
+  if (manifest.schemaVersion !== pkg.schemaVersion) refuse(`清单的数据格式版本 ${String(manifest.schemaVersion)} 与上报包的版本 ${String(pkg.schemaVersion)} 不一致`);
   const content = new Map<string, Buffer>();
   for (const entry of manifest.files) {
     const b64 = pkg.files[entry.name];
@@ -90,10 +91,12 @@ function checkFile(file: string): Checked & { publicKey: string } {
   } catch {
     return refuse(`${DATA_FILE} 不是有效的 JSON`);
   }
-  if (data.schemaVersion !== PACKAGE_SCHEMA_VERSION) refuse(`月度数据格式版本 ${String(data.schemaVersion)} 本中心不支持（支持版本 ${PACKAGE_SCHEMA_VERSION}）`);
+  if (data.schemaVersion !== pkg.schemaVersion) refuse(`月度数据格式版本 ${String(data.schemaVersion)} 与上报包的版本 ${String(pkg.schemaVersion)} 不一致`);
   if (data.school?.code !== manifest.schoolCode || data.month !== manifest.month || data.revision !== manifest.revision || data.closedChecksum !== manifest.closedChecksum) {
     refuse('月度数据与清单不符（学校代码、月份、版本或校验码不一致）');
   }
+  const due = data.profile?.disclosureDeadlineDay;
+  if (due !== undefined && !(Number.isInteger(due) && due >= 1 && due <= 28)) refuse('月度数据中的公示期限（次月几日前公示）无效');
   if (!/^\d{4}-(0[1-9]|1[0-2])$/.test(manifest.month) || !Number.isInteger(manifest.revision) || manifest.revision < 1) refuse('清单中的月份或版本无效');
   return { manifest, data, publicKey: pkg.publicKey, manifestSha: sha256(Buffer.from(pkg.manifest, 'utf8')), dataSha: sha256(dataBytes!), workbookSha: sha256(workbook!) };
 }
@@ -180,11 +183,12 @@ async function writePackage(c: Centre, k: Checked, fileName: string, now: Date):
   };
   await conn.run('BEGIN TRANSACTION');
   try {
-    await conn.run(`INSERT INTO packages VALUES (${Array(26).fill('?').join(', ')})`, [
+    await conn.run(`INSERT INTO packages VALUES (${Array(27).fill('?').join(', ')})`, [
       ...key, m.schemaVersion, m.schoolName, m.closedChecksum, m.closedAt, m.createdAt, now.toISOString(), fileName, k.manifestSha, k.dataSha, k.workbookSha,
       m.supersedes?.revision ?? null, m.supersedes?.closedChecksum ?? null, m.supersedes?.reopenReason ?? null,
       d.profile.usesStoreroom, d.profile.surplusLimitBp, d.profile.surplusPeriod, d.profile.priceToleranceBp,
       d.surplusPeriod.from, d.surplusPeriod.to, d.surplusPeriod.incomeFen, d.surplusPeriod.surplusFen, d.surplusPeriod.rateBp, d.surplusPeriod.breach,
+      d.profile.disclosureDeadlineDay ?? null,
     ]);
     const q = (n: number) => Array(n).fill('?').join(', ');
     await many(`INSERT INTO fund VALUES (${q(19)})`, [['month', ...fundValues(d.fund.month)], ['ytd', ...fundValues(d.fund.yearToDate)]]);

@@ -1,3 +1,4 @@
+import { formatFen } from '../../../shared/format.ts';
 import { rows, type Centre, type Row } from './db.ts';
 
 /**
@@ -20,27 +21,67 @@ export interface CentreView {
   rows: Row[];
 }
 
+/** One signed change of a figure for the "what changed" text: '+12.00' / '−3.50' (fen), '+1' (count). */
+const signed = (v: number, fen: boolean) => `${v > 0 ? '+' : '−'}${fen ? formatFen(Math.abs(v)) : Math.abs(v)}`;
+
+/** What changed between a school's newest revision and the one before it, in words; null without an earlier one. */
+function changesText(r: Row): string | null {
+  if (r.previous_revision === null || r.previous_revision === undefined) return null;
+  const parts: string[] = [];
+  const d = (k: string) => Number(r[k] ?? 0);
+  if (d('d_income_fen')) parts.push(`本月收入 ${signed(d('d_income_fen'), true)} 元`);
+  if (d('d_expense_fen')) parts.push(`本月支出 ${signed(d('d_expense_fen'), true)} 元`);
+  if (d('d_surplus_fen')) parts.push(`本月结余 ${signed(d('d_surplus_fen'), true)} 元`);
+  if (d('d_purchase_lines')) parts.push(`采购明细 ${signed(d('d_purchase_lines'), false)} 行`);
+  if (d('d_purchase_fen')) parts.push(`采购金额 ${signed(d('d_purchase_fen'), true)} 元`);
+  return `与第 ${r.previous_revision} 版相比：${parts.length ? parts.join('，') : '收支与采购数字未变'}`;
+}
+
 /**
  * 报送情况 for a month: every enrolled school, whether it sent the month, its newest revision and what that replaced,
- * how many days after the month's end it closed; the schools that sent nothing first.
+ * how many days after the month's end it closed, the disclosure deadline of its profile (次月几日前公示, from package
+ * schema version 2) and how many days after it the month was approved (0 when on time; null without a deadline), and
+ * what changed from the revision before (income, expense, surplus, purchase lines and amount); the schools that sent
+ * nothing first.
  */
 export async function submissionView(c: Centre, month: string): Promise<CentreView> {
   const r = await rows(
     c.conn,
     `WITH held AS (
-       SELECT school_code, count(*) AS revisions, max(revision) AS revision FROM packages WHERE month = ? GROUP BY school_code)
-     SELECT s.code AS school_code, s.name AS school_name, p.revision IS NOT NULL AS sent, coalesce(h.revisions, 0) AS revisions,
-       p.revision, p.supersedes_revision, p.reopen_reason, p.closed_checksum,
-       substr(p.closed_at, 1, 10) AS closed_on,
-       CASE WHEN p.closed_at IS NULL THEN NULL
-            ELSE date_diff('day', last_day(CAST(? || '-01' AS DATE)), CAST(substr(p.closed_at, 1, 10) AS DATE)) END AS days_after_month_end,
-       substr(p.imported_at, 1, 10) AS imported_on
-     FROM schools s
-     LEFT JOIN held h ON h.school_code = s.code
-     LEFT JOIN current_packages p ON p.school_code = s.code AND p.month = ?
-     ORDER BY sent, s.code`,
-    [month, month, month],
+       SELECT school_code, count(*) AS revisions, max(revision) AS revision FROM packages WHERE month = ? GROUP BY school_code),
+     prev AS (
+       SELECT p.school_code, max(q.revision) AS previous_revision
+       FROM current_packages p JOIN packages q ON q.school_code = p.school_code AND q.month = p.month AND q.revision < p.revision
+       WHERE p.month = ? GROUP BY p.school_code),
+     fig AS (SELECT school_code, revision, income_fen, expense_fen, surplus_fen FROM fund WHERE month = ? AND period = 'month'),
+     pl AS (SELECT school_code, revision, count(*) AS lines, sum(amount_fen) AS amount_fen FROM purchases WHERE month = ? GROUP BY ALL),
+     base AS (
+       SELECT s.code AS school_code, s.name AS school_name, p.revision IS NOT NULL AS sent, coalesce(h.revisions, 0) AS revisions,
+         p.revision, p.supersedes_revision, p.reopen_reason, p.closed_checksum,
+         -- The approval's date in China (closed_at is ISO UTC): an approval at 00:30 on the 16th is after the 15th.
+         CAST(CAST(p.closed_at AS TIMESTAMP) + INTERVAL 8 HOUR AS DATE) AS closed_day,
+         CASE WHEN p.closed_at IS NULL THEN NULL
+              ELSE date_diff('day', last_day(CAST(? || '-01' AS DATE)), CAST(CAST(p.closed_at AS TIMESTAMP) + INTERVAL 8 HOUR AS DATE)) END AS days_after_month_end,
+         CASE WHEN p.disclosure_deadline_day IS NULL THEN NULL
+              ELSE CAST(CAST(? || '-01' AS DATE) + INTERVAL 1 MONTH + (p.disclosure_deadline_day - 1) * INTERVAL 1 DAY AS DATE) END AS deadline,
+         substr(p.imported_at, 1, 10) AS imported_on,
+         pr.previous_revision,
+         f1.income_fen - f0.income_fen AS d_income_fen, f1.expense_fen - f0.expense_fen AS d_expense_fen, f1.surplus_fen - f0.surplus_fen AS d_surplus_fen,
+         coalesce(l1.lines, 0) - coalesce(l0.lines, 0) AS d_purchase_lines, coalesce(l1.amount_fen, 0) - coalesce(l0.amount_fen, 0) AS d_purchase_fen
+       FROM schools s
+       LEFT JOIN held h ON h.school_code = s.code
+       LEFT JOIN current_packages p ON p.school_code = s.code AND p.month = ?
+       LEFT JOIN prev pr ON pr.school_code = s.code
+       LEFT JOIN fig f1 ON f1.school_code = s.code AND f1.revision = p.revision
+       LEFT JOIN fig f0 ON f0.school_code = s.code AND f0.revision = pr.previous_revision
+       LEFT JOIN pl l1 ON l1.school_code = s.code AND l1.revision = p.revision
+       LEFT JOIN pl l0 ON l0.school_code = s.code AND l0.revision = pr.previous_revision)
+     SELECT * EXCLUDE (closed_day) REPLACE (strftime(deadline, '%Y-%m-%d') AS deadline), strftime(closed_day, '%Y-%m-%d') AS closed_on,
+       CASE WHEN deadline IS NULL OR closed_day IS NULL THEN NULL ELSE greatest(0, date_diff('day', deadline, closed_day)) END AS days_late
+     FROM base ORDER BY sent, school_code`,
+    [month, month, month, month, month, month, month],
   );
+  for (const x of r) x.changes = changesText(x);
   return {
     title: `报送情况（${month}）`,
     columns: [
@@ -51,8 +92,11 @@ export async function submissionView(c: Centre, month: string): Promise<CentreVi
       { key: 'revisions', header: '收到版本数', kind: 'int', width: 10 },
       { key: 'supersedes_revision', header: '取代版本', kind: 'int', width: 10 },
       { key: 'reopen_reason', header: '反结账理由', kind: 'text', width: 30 },
+      { key: 'changes', header: '与上一版相比', kind: 'text', width: 40 },
       { key: 'closed_on', header: '月结日期', kind: 'text', width: 12 },
       { key: 'days_after_month_end', header: '月末后天数', kind: 'int', width: 10 },
+      { key: 'deadline', header: '公示期限', kind: 'text', width: 12 },
+      { key: 'days_late', header: '逾期天数', kind: 'int', width: 10 },
       { key: 'imported_on', header: '导入日期', kind: 'text', width: 12 },
       { key: 'closed_checksum', header: '校验码', kind: 'text', width: 20 },
     ],

@@ -7,7 +7,9 @@ import type { FundSummary } from '../../../shared/disclosure.ts';
  * PACKAGE_SCHEMA_VERSION (the centre refuses versions it does not know, by name). Money in integer fen, quantities in
  * integer thousandths of their unit, rates in basis points (1 % = 100), dates 'YYYY-MM-DD' (China), months 'YYYY-MM'.
  */
-export const PACKAGE_SCHEMA_VERSION = 1;
+export const PACKAGE_SCHEMA_VERSION = 2;
+/** The versions the centre reads: 1 (the first build's) lacks `profile.disclosureDeadlineDay`. */
+export const READABLE_PACKAGE_VERSIONS: readonly number[] = [1, 2];
 export const PACKAGE_FORMAT = 'canteen-month-package';
 /** The file names inside a package (manifest.files), fixed so a reader never trusts a name it was sent. */
 export const DATA_FILE = 'data.json';
@@ -98,6 +100,8 @@ export interface PackageData {
     surplusLimitBp: number;
     surplusPeriod: 'month' | 'term' | 'year';
     priceToleranceBp: number;
+    /** 次月几日前公示: the disclosure is due by this day of the next month (version 2; absent in version 1). */
+    disclosureDeadlineDay?: number;
   };
   fund: { month: PackageFund; yearToDate: PackageFund };
   /** The surplus rate over the profile's period (month, term or year) up to this month, against its limit. */

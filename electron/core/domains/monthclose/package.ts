@@ -71,7 +71,7 @@ export function packageData(ctx: Ctx, m: string, revision: number, checksumHex: 
     month: m,
     revision,
     closedChecksum: checksumHex,
-    profile: { usesStoreroom: d.usesStoreroom, allowedNonFood: d.allowedNonFood, surplusLimitBp: d.surplusLimitBp, surplusPeriod: d.surplusPeriod, priceToleranceBp: profile.priceToleranceBp },
+    profile: { usesStoreroom: d.usesStoreroom, allowedNonFood: d.allowedNonFood, surplusLimitBp: d.surplusLimitBp, surplusPeriod: d.surplusPeriod, priceToleranceBp: profile.priceToleranceBp, disclosureDeadlineDay: profile.disclosureDeadlineDay },
     fund: { month: monthFund, yearToDate: deriveFund(d.yearToDate, d.allowedNonFood) },
     surplusPeriod: {
       kind: summary.period.kind,
