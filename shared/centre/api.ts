@@ -59,6 +59,17 @@ export interface CentreViewResult {
 export const CENTRE_VIEWS = ['submission', 'surplus', 'price', 'supplier', 'inspection'] as const;
 export type CentreViewName = (typeof CENTRE_VIEWS)[number];
 
+/** The centre's item mapping (食材对应): a school's item compared under another name and spec. */
+export interface CentreItemMapping {
+  item: string;
+  spec: string;
+  unit: string;
+  toItem: string;
+  toSpec: string;
+  mappedAt: string;
+  mappedBy: string;
+}
+
 /** One school's average unit price of an item in one month (the chart's points). */
 export interface PricePoint {
   schoolCode: string;
@@ -143,6 +154,27 @@ export const centreApi = {
     access: 'any',
     writes: false,
     summary: '一种食材各校各月的平均单价（图表）',
+  }),
+  'items.mappings': centreMethod<CentreItemMapping[]>()({ input: none, access: 'any', writes: false, summary: '食材对应：各校的食材按哪个名称与规格比较' }),
+  'items.map': centreMethod<CentreItemMapping>()({
+    input: z
+      .object({
+        item: text('食材', 60),
+        spec: z.string({ error: '规格必须是文字' }).trim().max(60, '规格最多 60 个字').default(''),
+        unit: text('单位', 20),
+        toItem: text('对应食材', 60),
+        toSpec: z.string({ error: '规格必须是文字' }).trim().max(60, '规格最多 60 个字').default(''),
+      })
+      .strict(),
+    access: ['centre_admin'],
+    writes: true,
+    summary: '纠正食材对应：某校的食材（名称、规格，同一单位）按另一名称与规格与各校比较',
+  }),
+  'items.unmap': centreMethod<null>()({
+    input: z.object({ item: text('食材', 60), spec: z.string().trim().max(60).default(''), unit: text('单位', 20) }).strict(),
+    access: ['centre_admin'],
+    writes: true,
+    summary: '取消食材对应：按它自己的名称与规格比较',
   }),
   'views.export': centreMethod<{ file: string }>()({
     input: z.object({ view: viewName, month: month() }).strict(),

@@ -54,6 +54,9 @@ describe('the centre backend', () => {
       'views.show': 'any',
       'views.items': 'any',
       'views.priceHistory': 'any',
+      'items.mappings': 'any',
+      'items.map': ['centre_admin'],
+      'items.unmap': ['centre_admin'],
       'views.export': 'any',
     });
   });
@@ -111,11 +114,12 @@ describe('the centre backend', () => {
 });
 
 describe('a version-1 centre file', () => {
-  it('gains the users table and the packages\' disclosure deadline (version 3) when opened, its schools kept', async () => {
+  it('gains the users table, the packages\' disclosure deadline (version 3) and the item mapping (version 4) when opened, its schools kept', async () => {
     const file = path.join(dir, 'v1.duckdb');
     const c = await openCentre(file, { create: true });
     // As version 1 was: no users, no deadline column.
     await c.conn.run('DROP TABLE centre_users');
+    await c.conn.run('DROP TABLE item_map');
     await c.conn.run('DROP VIEW current_packages');
     await c.conn.run('ALTER TABLE packages DROP COLUMN disclosure_deadline_day');
     await c.conn.run('CREATE VIEW current_packages AS SELECT * FROM packages QUALIFY revision = max(revision) OVER (PARTITION BY school_code, month)');
@@ -124,8 +128,9 @@ describe('a version-1 centre file', () => {
     c.close();
     const again = await openCentreBackend({ file, now: NOW });
     try {
-      expect((await rows(again.centre.conn, `SELECT value FROM centre_meta WHERE key = 'schema_version'`))[0].value).toBe('3');
+      expect((await rows(again.centre.conn, `SELECT value FROM centre_meta WHERE key = 'schema_version'`))[0].value).toBe('4');
       expect((await rows(again.centre.conn, `SELECT column_name FROM duckdb_columns() WHERE table_name = 'current_packages' AND column_name = 'disclosure_deadline_day'`)).length).toBe(1);
+      expect(await rows(again.centre.conn, 'SELECT count(*) AS n FROM item_map')).toEqual([{ n: 0 }]);
       const r = await again.invoke('centre.status', {});
       expect(r).toMatchObject({ ok: true, value: { initialized: false } });
       expect((await rows(again.centre.conn, 'SELECT code FROM schools')).map((x) => x.code)).toEqual(['2135000101']);

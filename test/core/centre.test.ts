@@ -13,7 +13,7 @@ import { fundSummary } from '../../electron/core/ledger/month-figures.ts';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { OFFLINE_OPTIONS, openCentre, rows, type Centre } from '../../electron/core/centre/db.ts';
 import { enrolSchool, importFolder, importPackage } from '../../electron/core/centre/import.ts';
-import { inspectionView, priceView, submissionView, supplierView, surplusView } from '../../electron/core/centre/views.ts';
+import { inspectionView, mapItem, monthItems, priceView, submissionView, supplierView, surplusView, unmapItem } from '../../electron/core/centre/views.ts';
 import { writeViewsWorkbook } from '../../electron/core/centre/export.ts';
 import { readIdentity, signWithInstallationKey } from '../../electron/core/package/signing-key.ts';
 import type { PackageData, PackageFile, PackageManifest } from '../../electron/core/package/schema.ts';
@@ -496,6 +496,58 @@ describe('the price and surplus views against figures worked out by hand', { tim
     }
     const held = await rows(c.conn, `SELECT school_code, amount_fen, days, paid_on, status, earlier FROM refunds ORDER BY school_code`);
     expect(held).toEqual(PRICES.map((p) => ({ school_code: p.code, amount_fen: 3_000, days: 3, paid_on: '2026-09-15', status: 'paid', earlier: false })));
+  });
+
+  it('食材对应: 丙校 calls its rice 东北大米; mapped to 大米, it is compared with the others (the three-school figures above)', async () => {
+    // A centre of its own: 甲 and 乙 as packaged, 丙's package as a school naming the item 东北大米 would have written it
+    // (its purchase lines and its 食材价格 row), signed with 丙's key.
+    const c2 = await openCentre(path.join(folder, 'map', 'centre.duckdb'), { create: true });
+    try {
+      for (const [i, p] of PRICES.entries()) await enrolSchool(c2, { code: p.code, name: p.name, fingerprint: readIdentity(made[i].w.b.db)!.fingerprint }, NOW());
+      for (const code of ['9001', '9002']) expect((await importFolder(c2, path.join(folder, code), NOW()))[0].status).toBe('imported');
+      const pkg = readPkg(path.join(folder, '9003', '9003_2026-09_r1.canteen-pkg.json'));
+      const m = JSON.parse(pkg.manifest) as PackageManifest;
+      const data = JSON.parse(Buffer.from(pkg.files['data.json'], 'base64').toString('utf8')) as PackageData;
+      for (const l of [...data.purchases, ...data.prices]) if (l.item === '大米') l.item = '东北大米';
+      const bytes = Buffer.from(`${JSON.stringify(data)}\n`);
+      pkg.files['data.json'] = bytes.toString('base64');
+      m.files = m.files.map((f) => (f.name === 'data.json' ? { ...f, bytes: bytes.length, sha256: sha(bytes) } : f));
+      pkg.manifest = JSON.stringify(m);
+      pkg.signature = signWithInstallationKey(made[2].w.b.db, Buffer.from(pkg.manifest)).toString('base64');
+      const dir = path.join(folder, 'map-9003');
+      fs.mkdirSync(dir);
+      fs.writeFileSync(path.join(dir, '9003_2026-09_r1.canteen-pkg.json'), JSON.stringify(pkg));
+      expect((await importFolder(c2, dir, NOW()))[0].status).toBe('imported');
+      const rice = async () =>
+        (await priceView(c2, M)).rows.filter((r) => String(r.item).includes('大米')).map((r) => [r.item, r.school_code, r.avg_price_fen, r.median_fen, r.min_fen, r.max_fen, r.reference_price_fen, r.over_median, r.over_reference]);
+      // Unmapped: 大米 is 甲 and 乙 (median of two, 4.35), 东北大米 丙 alone.
+      expect(await rice()).toEqual([
+        ['东北大米', '9003', 600, 600, 600, 600, 600, false, false],
+        ['大米', '9002', 450, 435, 420, 450, 600, false, false],
+        ['大米', '9001', 420, 435, 420, 450, 600, false, false],
+      ]);
+      const mapped = await mapItem(c2, { item: '东北大米', spec: '', unit: 'kg', toItem: '大米', toSpec: '' }, 'zhongxin', NOW());
+      expect(mapped).toMatchObject({ item: '东北大米', toItem: '大米', mappedBy: 'zhongxin' });
+      // Mapped: the three-school 大米 of the table above — median 4.50, 丙's 6.00 over it, not over its reference 6.00.
+      expect(await rice()).toEqual([
+        ['大米', '9003', 600, 450, 420, 600, 600, true, false],
+        ['大米', '9002', 450, 450, 420, 600, 600, false, false],
+        ['大米', '9001', 420, 450, 420, 600, 600, false, false],
+      ]);
+      // The supplier's widest spread and the chart's item list see the mapping too.
+      expect((await supplierView(c2, M)).rows.map((r) => [r.spread_item, r.spread_bp])).toEqual([['大米', 4286]]);
+      expect((await monthItems(c2, M)).filter((x) => x.item.includes('大米'))).toEqual([{ item: '大米', spec: '', unit: 'kg', schools: 3 }]);
+      // No chains, no loops, not onto itself; refused in words.
+      await expect(mapItem(c2, { item: '大米', spec: '', unit: 'kg', toItem: '粳米', toSpec: '' }, 'zhongxin', NOW())).rejects.toThrow('“东北大米”（kg）已对应到“大米”（kg），它不能再对应到别的食材');
+      await expect(mapItem(c2, { item: '籼米', spec: '', unit: 'kg', toItem: '东北大米', toSpec: '' }, 'zhongxin', NOW())).rejects.toThrow('“东北大米”（kg）本身已对应到“大米”（kg），请直接对应到后者');
+      await expect(mapItem(c2, { item: '大米', spec: '', unit: 'kg', toItem: '大米', toSpec: '' }, 'zhongxin', NOW())).rejects.toThrow('食材不能对应到它自己');
+      // Unmapped again: as before.
+      await unmapItem(c2, { item: '东北大米', spec: '', unit: 'kg' });
+      expect((await rice()).map((r) => [r[0], r[1], r[3]])).toEqual([['东北大米', '9003', 600], ['大米', '9002', 435], ['大米', '9001', 435]]);
+      await expect(unmapItem(c2, { item: '东北大米', spec: '', unit: 'kg' })).rejects.toThrow('“东北大米”（kg）没有对应关系');
+    } finally {
+      c2.close();
+    }
   });
 
   it('结余率: each school\'s month against the limit, breaches first, highest rate first', async () => {

@@ -13,7 +13,7 @@ import { ApiError } from '../../../shared/errors.ts';
  * Tables hold each imported package's rows keyed by (school_code, month, revision); `current_packages` is the newest
  * revision per school and month, which every view reads.
  */
-export const CENTRE_SCHEMA_VERSION = 3;
+export const CENTRE_SCHEMA_VERSION = 4;
 
 const SCHEMA = `
 CREATE TABLE centre_meta (key VARCHAR PRIMARY KEY, value VARCHAR NOT NULL);
@@ -131,6 +131,21 @@ CREATE VIEW current_packages AS
   SELECT * FROM packages QUALIFY revision = max(revision) OVER (PARTITION BY school_code, month);
 `;
 
+/**
+ * Version 4: the centre's item mapping (食材对应): a school's item (name + spec, in its unit) compared under another
+ * name and spec, where schools write the same food differently (大米 / 东北大米 10kg). The views read purchases through
+ * it; a mapping never changes an imported row.
+ */
+const ITEM_MAP = `
+CREATE TABLE item_map (
+  item VARCHAR NOT NULL, spec VARCHAR NOT NULL, unit VARCHAR NOT NULL,
+  to_item VARCHAR NOT NULL, to_spec VARCHAR NOT NULL,
+  mapped_at VARCHAR NOT NULL, mapped_by VARCHAR NOT NULL,
+  PRIMARY KEY (item, spec, unit),
+  CHECK (to_item <> item OR to_spec <> spec)
+);
+`;
+
 export interface Centre {
   file: string;
   instance: DuckDBInstance;
@@ -176,6 +191,7 @@ export async function openCentre(file: string, opts: { create?: boolean } = {}):
       await conn.run(SCHEMA);
       await conn.run(USERS);
       await conn.run(DEADLINE);
+      await conn.run(ITEM_MAP);
       await conn.run(`INSERT INTO centre_meta VALUES ('schema_version', ?)`, [String(CENTRE_SCHEMA_VERSION)]);
       await conn.run('COMMIT');
     } else {
@@ -187,6 +203,7 @@ export async function openCentre(file: string, opts: { create?: boolean } = {}):
         await conn.run('BEGIN TRANSACTION');
         if (from < 2) await conn.run(USERS);
         if (from < 3) await conn.run(DEADLINE);
+        if (from < 4) await conn.run(ITEM_MAP);
         await conn.run(`UPDATE centre_meta SET value = ? WHERE key = 'schema_version'`, [String(CENTRE_SCHEMA_VERSION)]);
         await conn.run('COMMIT');
       }

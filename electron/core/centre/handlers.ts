@@ -7,7 +7,7 @@ import { userLockMs, waitText } from '../domains/people/login-guard.ts';
 import { rows, type Centre } from './db.ts';
 import { writeViewsWorkbook } from './export.ts';
 import { enrolSchool, importFolder } from './import.ts';
-import { inspectionView, monthItems, priceHistory, priceView, submissionView, supplierView, surplusView, type CentreView } from './views.ts';
+import { inspectionView, itemMappings, mapItem, monthItems, priceHistory, priceView, submissionView, supplierView, surplusView, unmapItem, type CentreView } from './views.ts';
 import { formatFingerprint } from '../package/signing-key.ts';
 
 /** What a centre handler sees: the database, the clock, who is logged in and with which role (set by the dispatcher). */
@@ -134,6 +134,12 @@ export const centreHandlers: { [K in CentreMethodName]: CentreHandler<K> } = {
   'views.show': async (ctx, input) => view(ctx, input.view, input.month, { limit: input.limit, offset: input.offset }),
   'views.items': async (ctx, input) => monthItems(ctx.centre, input.month),
   'views.priceHistory': async (ctx, input) => priceHistory(ctx.centre, { item: input.item, spec: input.spec ?? '', unit: input.unit }),
+  'items.mappings': async (ctx) => itemMappings(ctx.centre),
+  'items.map': async (ctx, input) => mapItem(ctx.centre, { ...input, spec: input.spec ?? '', toSpec: input.toSpec ?? '' }, ctx.session!.username, ctx.now()),
+  'items.unmap': async (ctx, input) => {
+    await unmapItem(ctx.centre, { ...input, spec: input.spec ?? '' });
+    return null;
+  },
   'views.export': async (ctx, input) => {
     const v = await view(ctx, input.view, input.month);
     const stamp = ctx.now().toISOString().replace(/[-:]/g, '').slice(0, 15);

@@ -1,3 +1,4 @@
+import { ApiError } from '../../../shared/errors.ts';
 import { formatFen } from '../../../shared/format.ts';
 import { rows, type Centre, type Row } from './db.ts';
 
@@ -6,6 +7,16 @@ import { rows, type Centre, type Row } from './db.ts';
  * (`current_packages`). Money in fen, rates in basis points; every rounding is half-up on integers, done in SQL so a
  * view and its workbook agree. docs/PACKAGE.md states the rules.
  */
+
+/**
+ * The current revisions' purchase lines, each item under the name and spec the centre compares it by: its own, or
+ * what item_map maps it to (same unit). Every view that compares items across schools reads lines through this.
+ */
+const CURRENT_LINES = `(
+  SELECT l.school_code, l.month, l.revision, p.price_tolerance_bp, coalesce(m.to_item, l.item) AS item, coalesce(m.to_spec, l.spec) AS spec, l.unit,
+    l.qty_milli, l.amount_fen, l.supplier_credit_code
+  FROM current_packages p JOIN purchases l USING (school_code, month, revision)
+  LEFT JOIN item_map m ON m.item = l.item AND m.spec = l.spec AND m.unit = l.unit)`;
 
 export interface ViewColumn {
   key: string;
@@ -154,10 +165,10 @@ export async function priceView(c: Centre, month: string, opts: { limit?: number
   const r = await rows(
     c.conn,
     `WITH lines AS (
-       SELECT p.school_code, p.month, p.price_tolerance_bp AS tol, l.item, l.spec, l.unit,
+       SELECT l.school_code, l.month, l.price_tolerance_bp AS tol, l.item, l.spec, l.unit,
          sum(l.amount_fen) AS amount_fen, sum(l.qty_milli) AS qty_milli, count(*) AS lines
-       FROM current_packages p JOIN purchases l USING (school_code, month, revision)
-       WHERE p.month = ? GROUP BY ALL HAVING sum(l.qty_milli) > 0),
+       FROM ${CURRENT_LINES} l
+       WHERE l.month = ? GROUP BY ALL HAVING sum(l.qty_milli) > 0),
      avg AS (
        SELECT *, CAST((2 * CAST(amount_fen AS HUGEINT) * 1000 + qty_milli) // (2 * qty_milli) AS BIGINT) AS avg_price_fen FROM lines),
      town AS (
@@ -165,8 +176,11 @@ export async function priceView(c: Centre, month: string, opts: { limit?: number
          min(avg_price_fen) AS min_fen, max(avg_price_fen) AS max_fen
        FROM avg GROUP BY item, spec, unit),
      ref AS (
-       SELECT p.school_code, x.item, x.unit, max(x.reference_price_fen) AS reference_price_fen
-       FROM current_packages p JOIN prices x USING (school_code, month, revision) WHERE p.month = ? GROUP BY ALL)
+       -- The school's reference price under the name its item is compared by (the disclosure's 食材价格 has no spec).
+       SELECT p.school_code, coalesce(m.to_item, x.item) AS item, x.unit, max(x.reference_price_fen) AS reference_price_fen
+       FROM current_packages p JOIN prices x USING (school_code, month, revision)
+       LEFT JOIN (SELECT DISTINCT item, unit, to_item FROM item_map) m ON m.item = x.item AND m.unit = x.unit
+       WHERE p.month = ? GROUP BY ALL)
      SELECT a.item, a.spec, a.unit, a.school_code, s.name AS school_name, a.lines, a.qty_milli, a.amount_fen, a.avg_price_fen,
        t.schools, t.median_fen, t.min_fen, t.max_fen, r.reference_price_fen, a.tol AS tolerance_bp,
        CAST(a.amount_fen AS HUGEINT) * 1000 * 10000 > CAST(t.median_fen AS HUGEINT) * (10000 + a.tol) * a.qty_milli AS over_median,
@@ -222,8 +236,8 @@ export async function supplierView(c: Centre, month: string): Promise<CentreView
      item_avg AS (
        SELECT l.supplier_credit_code AS credit_code, l.item, l.spec, l.unit, l.school_code,
          (2 * CAST(sum(l.amount_fen) AS HUGEINT) * 1000 + sum(l.qty_milli)) // (2 * sum(l.qty_milli)) AS avg_fen
-       FROM current_packages p JOIN purchases l USING (school_code, month, revision)
-       WHERE p.month = ? AND l.supplier_credit_code <> '' GROUP BY ALL HAVING sum(l.qty_milli) > 0),
+       FROM ${CURRENT_LINES} l
+       WHERE l.month = ? AND l.supplier_credit_code <> '' GROUP BY ALL HAVING sum(l.qty_milli) > 0),
      spread AS (
        SELECT credit_code, item, spec, unit, CAST((2 * (max(avg_fen) - min(avg_fen)) * 10000 + min(avg_fen)) // (2 * min(avg_fen)) AS INTEGER) AS spread_bp
        FROM item_avg GROUP BY ALL HAVING count(*) >= 2 AND min(avg_fen) > 0),
@@ -298,8 +312,8 @@ export async function monthItems(c: Centre, month: string): Promise<{ item: stri
   const r = await rows(
     c.conn,
     `SELECT l.item, l.spec, l.unit, count(DISTINCT l.school_code) AS schools
-     FROM current_packages p JOIN purchases l USING (school_code, month, revision)
-     WHERE p.month = ? GROUP BY ALL HAVING sum(l.qty_milli) > 0 ORDER BY schools DESC, l.item, l.spec, l.unit`,
+     FROM ${CURRENT_LINES} l
+     WHERE l.month = ? GROUP BY ALL HAVING sum(l.qty_milli) > 0 ORDER BY schools DESC, l.item, l.spec, l.unit`,
     [month],
   );
   return r.map((x) => ({ item: String(x.item), spec: String(x.spec), unit: String(x.unit), schools: Number(x.schools) }));
@@ -312,12 +326,56 @@ export async function monthItems(c: Centre, month: string): Promise<{ item: stri
 export async function priceHistory(c: Centre, item: { item: string; spec: string; unit: string }): Promise<{ schoolCode: string; schoolName: string; month: string; avgPriceFen: number }[]> {
   const r = await rows(
     c.conn,
-    `SELECT p.school_code, coalesce(s.name, p.school_name) AS school_name, p.month,
+    `SELECT l.school_code, coalesce(s.name, p.school_name) AS school_name, l.month,
        CAST((2 * CAST(sum(l.amount_fen) AS HUGEINT) * 1000 + sum(l.qty_milli)) // (2 * sum(l.qty_milli)) AS BIGINT) AS avg_price_fen
-     FROM current_packages p JOIN purchases l USING (school_code, month, revision) LEFT JOIN schools s ON s.code = p.school_code
+     FROM ${CURRENT_LINES} l JOIN current_packages p USING (school_code, month, revision) LEFT JOIN schools s ON s.code = l.school_code
      WHERE l.item = ? AND l.spec = ? AND l.unit = ?
-     GROUP BY ALL HAVING sum(l.qty_milli) > 0 ORDER BY p.month, p.school_code`,
+     GROUP BY ALL HAVING sum(l.qty_milli) > 0 ORDER BY l.month, l.school_code`,
     [item.item, item.spec, item.unit],
   );
   return r.map((x) => ({ schoolCode: String(x.school_code), schoolName: String(x.school_name), month: String(x.month), avgPriceFen: Number(x.avg_price_fen) }));
+}
+
+export interface ItemMapping {
+  item: string;
+  spec: string;
+  unit: string;
+  toItem: string;
+  toSpec: string;
+  mappedAt: string;
+  mappedBy: string;
+}
+
+/** The centre's item mapping (食材对应), by the school's item. */
+export async function itemMappings(c: Centre): Promise<ItemMapping[]> {
+  const r = await rows(c.conn, 'SELECT * FROM item_map ORDER BY item, spec, unit');
+  return r.map((x) => ({ item: String(x.item), spec: String(x.spec), unit: String(x.unit), toItem: String(x.to_item), toSpec: String(x.to_spec), mappedAt: String(x.mapped_at), mappedBy: String(x.mapped_by) }));
+}
+
+const named = (item: string, spec: string, unit: string) => `“${item}${spec ? `（${spec}）` : ''}”（${unit}）`;
+
+/**
+ * Compares a school's item (name + spec, in its unit) under another name and spec from now on, in every view; a
+ * mapping of the same item is replaced. One step only: the target may not itself be mapped, nor the item be the
+ * target of another mapping (so no chain or loop), and an item is not mapped to itself.
+ */
+export async function mapItem(c: Centre, m: { item: string; spec: string; unit: string; toItem: string; toSpec: string }, by: string, now: Date): Promise<ItemMapping> {
+  if (m.item === m.toItem && m.spec === m.toSpec) throw new ApiError('VALIDATION', '食材不能对应到它自己');
+  const targetMapped = await rows(c.conn, 'SELECT to_item, to_spec FROM item_map WHERE item = ? AND spec = ? AND unit = ?', [m.toItem, m.toSpec, m.unit]);
+  if (targetMapped.length) {
+    throw new ApiError('CONFLICT', `${named(m.toItem, m.toSpec, m.unit)}本身已对应到${named(String(targetMapped[0].to_item), String(targetMapped[0].to_spec), m.unit)}，请直接对应到后者`);
+  }
+  const isTarget = await rows(c.conn, 'SELECT item, spec FROM item_map WHERE to_item = ? AND to_spec = ? AND unit = ? ORDER BY item, spec LIMIT 1', [m.item, m.spec, m.unit]);
+  if (isTarget.length) {
+    throw new ApiError('CONFLICT', `${named(String(isTarget[0].item), String(isTarget[0].spec), m.unit)}已对应到${named(m.item, m.spec, m.unit)}，它不能再对应到别的食材`);
+  }
+  await c.conn.run('INSERT OR REPLACE INTO item_map VALUES (?, ?, ?, ?, ?, ?, ?)', [m.item, m.spec, m.unit, m.toItem, m.toSpec, now.toISOString(), by]);
+  return { ...m, mappedAt: now.toISOString(), mappedBy: by };
+}
+
+/** Removes a mapping: the item is compared under its own name and spec again. */
+export async function unmapItem(c: Centre, m: { item: string; spec: string; unit: string }): Promise<void> {
+  const held = await rows(c.conn, 'SELECT 1 FROM item_map WHERE item = ? AND spec = ? AND unit = ?', [m.item, m.spec, m.unit]);
+  if (!held.length) throw new ApiError('NOT_FOUND', `${named(m.item, m.spec, m.unit)}没有对应关系`);
+  await c.conn.run('DELETE FROM item_map WHERE item = ? AND spec = ? AND unit = ?', [m.item, m.spec, m.unit]);
 }
