@@ -225,4 +225,37 @@ describe('镇教育管理中心 in the app', () => {
     expect(csv.length).toBe(14);
     expect(app.errors).toEqual([]);
   });
+  test('食材对应: the centre admin compares 白菜 as 大白菜; 食材价格 shows it so, with the same figures; removed, 白菜 again', async () => {
+    const page = app.page;
+    await page.getByRole('menuitem', { name: '食材对应' }).click();
+    await expect.poll(() => page.getByTestId('map-list').innerText()).toContain('没有食材对应');
+    await page.getByTestId('map-item').fill('白菜');
+    await page.getByTestId('map-unit').fill('kg');
+    await page.getByTestId('map-to-item').fill('大白菜');
+    await page.getByTestId('map-submit').click();
+    await expect.poll(() => page.getByTestId('map-done').innerText()).toBe('已对应：白菜，kg → 大白菜，kg');
+    // Onto itself: refused in words.
+    await page.getByTestId('map-item').fill('大白菜');
+    await page.getByTestId('map-unit').fill('kg');
+    await page.getByTestId('map-to-item').fill('大白菜');
+    await page.getByTestId('map-submit').click();
+    await expect.poll(() => page.getByTestId('map-error').innerText()).toBe('食材不能对应到它自己');
+    await app.screenshot('itemmap');
+    await page.getByRole('menuitem', { name: '食材价格' }).click();
+    await expect.poll(async () => (await table('view-price')).length).toBe(12);
+    // 白菜 of the three schools (2.50, 2.60, 2.40; median 2.50) now under 大白菜.
+    const cabbage = async () => (await table('view-price')).filter((r) => r['食材'].includes('白菜')).map((r) => [r['食材'], r['学校'], r['本校均价（元）'], r['全镇中位价（元）']]);
+    await expect.poll(cabbage).toEqual([
+      ['大白菜', '乙校', '2.60', '2.50'],
+      ['大白菜', '甲校', '2.50', '2.50'],
+      ['大白菜', '丙校', '2.40', '2.50'],
+    ]);
+    await page.getByRole('menuitem', { name: '食材对应' }).click();
+    await page.getByTestId('map-remove-白菜').click();
+    await page.getByRole('button', { name: '取消对应' }).last().click();
+    await expect.poll(() => page.getByTestId('map-done').innerText()).toBe('已取消对应：白菜，kg');
+    await page.getByRole('menuitem', { name: '食材价格' }).click();
+    await expect.poll(async () => (await cabbage()).map((r) => r[0])).toEqual(['白菜', '白菜', '白菜']);
+    expect(app.errors).toEqual([]);
+  });
 });

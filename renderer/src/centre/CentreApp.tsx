@@ -9,6 +9,7 @@ const EnrolPage = lazy(() => import('./EnrolPage.tsx').then((m) => ({ default: m
 const ImportPage = lazy(() => import('./ImportPage.tsx').then((m) => ({ default: m.ImportPage })));
 const ViewPage = lazy(() => import('./ViewPage.tsx').then((m) => ({ default: m.ViewPage })));
 const UsersPage = lazy(() => import('./UsersPage.tsx').then((m) => ({ default: m.UsersPage })));
+const ItemMapPage = lazy(() => import('./ItemMapPage.tsx').then((m) => ({ default: m.ItemMapPage })));
 
 /** The centre's screens and who sees them (the backend checks again: shared/centre/api.ts `access`). */
 const PAGES: { key: string; label: string; roles: readonly CentreRole[]; view?: CentreViewName }[] = [
@@ -19,6 +20,7 @@ const PAGES: { key: string; label: string; roles: readonly CentreRole[]; view?: 
   { key: 'price', label: '食材价格', roles: ['centre_admin', 'centre_reviewer'], view: 'price' },
   { key: 'supplier', label: '供应商', roles: ['centre_admin', 'centre_reviewer'], view: 'supplier' },
   { key: 'inspection', label: '验收', roles: ['centre_admin', 'centre_reviewer'], view: 'inspection' },
+  { key: 'itemmap', label: '食材对应', roles: ['centre_admin', 'centre_reviewer'] },
   { key: 'users', label: '中心用户', roles: ['centre_admin'] },
 ];
 
@@ -143,6 +145,7 @@ function CentreMain({ session, onLogout }: { session: CentreSession; onLogout: (
   if (page.key === 'enrol') body = <EnrolPage canEnrol={session.role === 'centre_admin'} />;
   else if (page.key === 'import') body = <ImportPage />;
   else if (page.key === 'users') body = <UsersPage />;
+  else if (page.key === 'itemmap') body = <ItemMapPage canEdit={session.role === 'centre_admin'} />;
   else body = <ViewPage key={page.view} view={page.view!} label={page.label} onError={(m) => void message.error(m)} />;
   return (
     <Layout style={{ height: '100%' }}>
