@@ -4,7 +4,7 @@ import { lazy, Suspense, useEffect, useMemo } from 'react';
 import { ROLE_LABELS } from '../../shared/roles.ts';
 import { onUnauthenticated } from './api.ts';
 import { feedback } from './feedback.ts';
-import { preloadPage } from './lazyPage.tsx';
+import { preloadPage, warmPages } from './lazyPage.tsx';
 import { currentPath, matches, navigate, usePath } from './router.ts';
 import { GROUPS, routes, type AppRoute } from './routes.tsx';
 import { allowed, useSession } from './session.ts';
@@ -58,7 +58,7 @@ function findRoute(path: string): AppRoute | undefined {
 }
 
 // The page the window opens on starts loading now, alongside the session check (a failed load shows when rendered).
-preloadPage(findRoute(currentPath())?.element);
+void preloadPage(findRoute(currentPath())?.element);
 
 function MainWindow() {
   const session = useSession((s) => s.session)!;
@@ -70,6 +70,11 @@ function MainWindow() {
   useEffect(() => {
     document.title = `${route?.label ?? '阳光食堂账本'} · ${schoolName ?? ''} · 阳光食堂账本`;
   }, [route, schoolName]);
+  // The daily pages this person may open load in idle time once the page on screen has loaded (routes.tsx `warm`).
+  useEffect(() => {
+    const warm = routes.filter((r) => r.warm && allowed(r.warm, mine) && allowed(r.roles, mine)).map((r) => r.element);
+    return warm.length ? warmPages(findRoute(currentPath())?.element, warm) : undefined;
+  }, [mine]);
 
   const items: MenuProps['items'] = useMemo(() => {
     const groups = [...GROUPS, ...new Set(routes.map((r) => r.group).filter((g) => !(GROUPS as readonly string[]).includes(g)))];
