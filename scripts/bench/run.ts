@@ -8,6 +8,7 @@
  *                                        build-ledger.ts)
  *   npm run bench -- --ledger FILE       reuse a ledger built by build-ledger.ts (it is copied, never changed)
  *   npm run bench -- --only post,export  measure only these (post fees summary search list verify export renderer centre)
+ *   npm run bench -- --only renderer --dist A --dist B   the renderer part on two builds made earlier, timed in turn
  *   npm run bench -- --only centre       the town centre alone (issue 18), no school ledger built: a town of 30 schools
  *                                        × 120 months and a city month of 3,000 schools (scripts/bench/centre.ts, each
  *                                        in a process of its own), written to bench-results/<date>-centre.json;
@@ -427,11 +428,14 @@ const outFile = arg('results') ?? `bench-results/${new Date().toISOString().slic
 fs.writeFileSync(outFile, JSON.stringify(out, null, 2));
 console.log(`wrote ${outFile}`);
 if (want('renderer')) {
-  // The renderer in Chromium on the same ledger (renderer.ts, a process of its own, on its own copy): navigation to a
-  // usable door form, keystroke to paint in the item search, and a 30-line delivery typed (issue 15). It adds
-  // `results.renderer` to the results file. --renderer-runs N page loads (3), --typing-runs N deliveries typed (2).
+  // The renderer in Chromium on the same ledger (renderer.ts, a process of its own, on its own copy): a cold start to a
+  // usable door form, navigation to it inside the open app, keystroke to paint in the item search, and a 30-line
+  // delivery typed (issue 15). It adds `results.renderer` to the results file. --renderer-runs N cold loads (3),
+  // --nav-runs N navigations (5), --typing-runs N deliveries typed (2); --dist DIR (repeatable) times builds made
+  // earlier in turn instead of this tree's (renderer.ts says how).
   fs.copyFileSync(`${source}.json`, `${file}.json`);
-  const r = spawnSync(process.execPath, [path.join(path.dirname(HERE), 'renderer.ts'), file, outFile, '--runs', arg('renderer-runs') ?? '3', '--typing-runs', arg('typing-runs') ?? '2'], { stdio: 'inherit' });
+  const dists = process.argv.flatMap((a, i) => (a === '--dist' && process.argv[i + 1] ? ['--dist', process.argv[i + 1]] : []));
+  const r = spawnSync(process.execPath, [path.join(path.dirname(HERE), 'renderer.ts'), file, outFile, '--runs', arg('renderer-runs') ?? '3', '--nav-runs', arg('nav-runs') ?? '5', '--typing-runs', arg('typing-runs') ?? '2', ...dists], { stdio: 'inherit' });
   if (r.status !== 0) throw new Error(`the renderer part failed (exit ${r.status})`);
 }
 fs.rmSync(work, { recursive: true, force: true });
