@@ -51,6 +51,8 @@ export const METHOD_ACCESS = {
   'maintenance.progress': 'any',
   'mealPlans.list': ['admin', 'cashier', 'accountant', 'reviewer'],
   'mealPlans.update': ['admin', 'accountant'],
+  'mealRota.get': ['admin', 'storekeeper', 'cashier', 'accountant', 'reviewer', 'parent'],
+  'mealRota.save': ['admin', 'reviewer'],
   'meals.amend': ['reviewer', 'parent'],
   'meals.closeFollowup': ['admin', 'storekeeper', 'reviewer'],
   'meals.findings': ['admin', 'storekeeper', 'accountant', 'reviewer'],

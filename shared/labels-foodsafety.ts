@@ -11,6 +11,9 @@ export { MEALS, MEAL_LABELS, type Meal } from './labels-storeroom.ts';
 export const SAMPLE_WRITERS: readonly Role[] = ['storekeeper'];
 export const MEAL_COMPANIONS: readonly Role[] = ['reviewer', 'parent'];
 export const FOLLOWUP_CLOSERS: readonly Role[] = ['admin', 'storekeeper', 'reviewer'];
+/** Who sets the 陪餐 duty rota of school leaders: the principal (审核人) and the admin. */
+export const ROTA_KEEPERS: readonly Role[] = ['admin', 'reviewer'];
+export const WEEKDAY_LABELS = ['', '周一', '周二', '周三', '周四', '周五', '周六', '周日'] as const;
 /** Findings (missing samples, early discards, open follow-ups) are for the staff who act on them. */
 export const FOOD_SAFETY_FINDING_READERS: readonly Role[] = ['admin', 'storekeeper', 'accountant', 'reviewer'];
 

@@ -203,6 +203,8 @@ export const TABLES = {
     },
   },
   meal_followups: { label: '陪餐整改', domain: 'foodsafety', check: 'snapshots', group: 'meal_id', snapshottedFromBirth: true },
+  // The 陪餐 duty rota per term (migration 0026): a term's versions together, saved one version at a time.
+  meal_duty_rota: { label: '陪餐值班表', domain: 'foodsafety', check: 'snapshots', group: 'term_code', snapshottedFromBirth: true },
   canteen_staff: { label: '食堂从业人员', domain: 'foodsafety', check: 'snapshots', group: 'id', snapshottedFromBirth: true },
   // 带量食谱 (issue 17): the ingredients' composition the school enters, the week's menu, its lines and its 审定.
   food_compositions: { label: '食物成分', domain: 'foodsafety', check: 'snapshots', group: 'ingredient_id', snapshottedFromBirth: true },

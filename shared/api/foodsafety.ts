@@ -18,6 +18,7 @@ import {
   type MealAspect,
   type Rating,
   RATINGS,
+  ROTA_KEEPERS,
   SAMPLE_WRITERS,
   TIME_OF_DAY,
   type Meal,
@@ -96,8 +97,21 @@ export interface AccompaniedMealView {
   followup: { action: string; closedAt: string; closedByName: string } | null;
 }
 
+/** The 陪餐 duty rota of a term: its versions (each from a date on) and the school leaders who may be on it. */
+export interface MealRotaView {
+  termCode: string;
+  termName: string;
+  startDate: string;
+  endDate: string;
+  versions: { fromDate: string; entries: { weekday: number; meal: Meal; userId: string; userName: string }[] }[];
+  /** Active users holding the 审核人 (school leader) role. */
+  leaders: { id: string; name: string }[];
+  /** Every term, for the choice. */
+  terms: { code: string; name: string }[];
+}
+
 export interface MealFinding {
-  kind: 'no_companion' | 'open_followup';
+  kind: 'no_companion' | 'open_followup' | 'rota_missed';
   date: string;
   meal: Meal | null;
   text: string;
@@ -211,6 +225,37 @@ export const foodsafetyApi = {
     access: FOOD_SAFETY_FINDING_READERS,
     writes: false,
     summary: '陪餐问题：上课日无陪餐记录、整改未完成',
+  }),
+  'mealRota.get': method<MealRotaView | null>()({
+    input: z.object({ termCode: text('学期', 10).nullable().default(null) }).strict(),
+    access: EVERYONE,
+    writes: false,
+    summary: '学期的陪餐值班表（不指定学期则为今天所在学期；没有学期时为空）',
+  }),
+  'mealRota.save': method<MealRotaView>()({
+    input: z
+      .object({
+        termCode: text('学期', 10),
+        /** The day this version takes effect (within the term; planned ahead, never on or before a closed month). */
+        fromDate: isoDate('生效日期'),
+        entries: z
+          .array(
+            z
+              .object({
+                weekday: z.number({ error: '星期必须是数字' }).int().min(1, { error: '星期应为周一至周日' }).max(7, { error: '星期应为周一至周日' }),
+                meal,
+                userId: id('值班领导'),
+              })
+              .strict(),
+            { error: '请填写值班安排' },
+          )
+          .min(1, { error: '请至少安排一位值班领导' })
+          .max(100, { error: '值班安排最多 100 条' }),
+      })
+      .strict(),
+    access: ROTA_KEEPERS,
+    writes: true,
+    summary: '保存学期的陪餐值班表：自生效日期起，每周几哪一餐由哪位学校领导陪餐（值班领导未陪餐列为问题）',
   }),
   'staff.list': method<StaffView[]>()({
     input: z.object({ includeInactive: z.boolean().default(false) }).strict(),

@@ -58,6 +58,8 @@ const MATRIX = `
   integrity.verify             R  accountant admin reviewer
   maintenance.cancel           R  any
   maintenance.progress         R  any
+  mealRota.get                 R  EVERYONE
+  mealRota.save                W  admin reviewer
   meals.amend                  W  parent reviewer
   meals.closeFollowup          W  admin reviewer storekeeper
   meals.findings               R  accountant admin reviewer storekeeper

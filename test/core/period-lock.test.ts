@@ -64,6 +64,7 @@ const NOT_DOCUMENT_DATES: Record<string, string> = {
   'staff.save certExpiry': 'a health certificate’s expiry',
   'menus.save weekStart': 'a menu is planned ahead for a week, not booked (issue 17)',
   'menus.save lines[].day': 'a day of the planned week',
+  'mealRota.save fromDate': 'the day a 陪餐 duty rota takes effect, planned ahead; the handler refuses one on or before the latest closed month (foodsafety-rota.test.ts)',
   'refunds.create noticeDate': 'the absence refunded (its days count from the notice, whenever typed); the refund is booked on approvedOn',
   'refunds.create lastDay': 'the absence refunded; the refund is booked on approvedOn',
   'refunds.create appliedOn': 'when the family applied (not after the approval, fees-refunds.ts); the refund is booked on approvedOn',

@@ -175,4 +175,31 @@ describe('食品安全 in Chromium', () => {
     await app.screenshot('meals-reviewer-findings');
     expect(app.errors).toEqual([]);
   });
+
+  test('the principal sets the term’s 陪餐 duty rota; the leader on duty today without a 陪餐 is a finding', async () => {
+    const { page } = app;
+    await b.loginAs('admin');
+    await b.call('terms.save', { code: '2026秋', name: '2026年秋季学期', startDate: '2026-09-01', endDate: '2027-01-20' });
+    await b.loginAs('reviewer');
+    await page.reload();
+    const card = page.getByTestId('rota-card');
+    await card.getByText('本学期尚未安排陪餐值班').waitFor();
+    await page.getByTestId('rota-edit').click();
+    // From today (Thursday 10-15): 周四 午餐 赵校长.
+    const row = page.getByTestId('rota-rows').locator('tbody tr').first();
+    await row.locator('.ant-select').first().click();
+    await page.locator('.ant-select-item-option').filter({ hasText: '周四' }).click();
+    await page.getByTestId('rota-leader-0').click();
+    await page.locator('.ant-select-item-option').filter({ hasText: '赵校长' }).click();
+    await page.getByTestId('rota-save').click();
+    await page.getByText('已保存2026年秋季学期自 2026-10-15 起的陪餐值班表').waitFor();
+    await card.getByText('自 2026-10-15 起（现行）：周四午餐 赵校长').waitFor();
+    // The principal has not eaten with the pupils today (the parent did): a finding, after the others of the 陪餐 list.
+    await page.reload();
+    await page.getByTestId('meal-findings').getByText('2026-10-15 午餐 值班领导 赵校长 没有陪餐记录', { exact: true }).waitFor();
+    const r = await b.call('mealRota.get', { termCode: '2026秋' });
+    expect(r?.versions.map((v) => [v.fromDate, v.entries.map((e) => [e.weekday, e.meal, e.userName])])).toEqual([['2026-10-15', [[4, 'lunch', '赵校长']]]]);
+    await app.screenshot('meals-rota');
+    expect(app.errors).toEqual([]);
+  });
 });

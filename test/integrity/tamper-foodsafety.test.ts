@@ -78,7 +78,12 @@ beforeAll(async () => {
   await b.call('menus.submit', { id: rev.id });
   await b.loginAs('parent');
   await b.call('menus.review', { id: rev.id, decision: 'approved' });
+  // The 陪餐 duty rota (migration 0026): the term's rota from 10-12 on, 周一 and 周三 午餐 赵校长.
+  await b.loginAs('admin');
+  await b.call('terms.save', { code: '2026秋', name: '2026年秋季学期', startDate: '2026-09-01', endDate: '2027-01-20' });
   await b.loginAs('reviewer');
+  const zhao = (b.db.prepare(`SELECT id FROM users WHERE username = 'reviewer'`).get() as { id: string }).id;
+  await b.call('mealRota.save', { termCode: '2026秋', fromDate: '2026-10-12', entries: [{ weekday: 1, meal: 'lunch', userId: zhao }, { weekday: 3, meal: 'lunch', userId: zhao }] });
   const questions = ['饭菜口味', '饭菜份量', '食品卫生', '菜品种类', '价格', '服务态度'];
   await b.call('surveys.record', { termName: '2026秋', date: '2026-10-14', forms: 40, results: questions.map((question) => ({ question, counts: { satisfied: 30, fair: 8, dissatisfied: 2 } })) });
   const c1 = await b.call('complaints.record', { date: '2026-10-13', channel: '电话', complainant: '三(2)班家长', content: '饭菜偏咸' });
@@ -94,7 +99,7 @@ afterAll(() => b?.cleanup());
 describe('verify catches tampering with the 食品安全 tables', { timeout: 120_000 }, () => {
   const targets = tamperTargets('domains').foodsafety ?? {};
 
-  it('the registry puts all fourteen tables in the domains suite, and the ledger verifies clean with each covered', () => {
+  it('the registry puts all fifteen tables in the domains suite, and the ledger verifies clean with each covered', () => {
     expect(Object.keys(targets).sort()).toEqual([
       'accompanied_meals',
       'canteen_staff',
@@ -103,6 +108,7 @@ describe('verify catches tampering with the 食品安全 tables', { timeout: 120
       'food_compositions',
       'food_sample_discards',
       'food_samples',
+      'meal_duty_rota',
       'meal_followups',
       'menu_amendments',
       'menu_items',
@@ -121,6 +127,8 @@ describe('verify catches tampering with the 食品安全 tables', { timeout: 120
     // by its revision with 4 lines and 1 review (approved) and 1 amendment —; 1 survey, 2 complaints, 1 closed.
     const t = r.coveredTables as Record<string, number>;
     expect([t.food_compositions, t.menus, t.menu_items, t.menu_reviews, t.menu_amendments, t.satisfaction_surveys, t.complaints, t.complaint_followups]).toEqual([2, 2, 7, 3, 1, 1, 2, 1]);
+    // By hand: the rota's 2 rows.
+    expect(t.meal_duty_rota).toBe(2);
   });
 
   it('at least 30 random changes, deletions and insertions per table, every one caught and named', () => {

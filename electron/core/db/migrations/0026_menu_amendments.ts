@@ -16,7 +16,7 @@ const MENU_COLUMNS = ['id', 'origin', 'week_start', 'status', 'note', 'created_a
 const sameBut = (except: string) => MENU_COLUMNS.filter((c) => c !== except).map((c) => `NEW.${c} IS OLD.${c}`).join(' AND ');
 
 /**
- * Issue 17, two things the food-safety records lacked.
+ * Issue 17, what the food-safety records lacked.
  *
  * 1. A reasoned amendment of an approved 带量食谱 (docs/DOMAIN-RULES.md "带量食谱"): the canteen opens a new revision of the
  *    week (a draft, its lines copied, the reason recorded in menu_amendments), which goes through 审定 again; the
@@ -27,7 +27,11 @@ const sameBut = (except: string) => MENU_COLUMNS.filter((c) => c !== except).map
  *    table under foreign keys: the checks are deferred to the commit, and re-inserting every row gives each menu_items
  *    and menu_reviews row its parent back before then (a row lost would fail the commit).
  *
- * 2. The period lock in SQL for the dated food-safety records (留样, its discard by the China date of the discard, 陪餐,
+ * 2. The 陪餐 duty rota (meal_duty_rota): per term, from a date on (a version), which school leaders eat with the pupils
+ *    at which meal of which weekday (1 Monday … 7 Sunday). A version is saved whole (its rows replaced) while its date
+ *    is after the latest closed month; rows are never updated, and none of a locked version is inserted or deleted.
+ *
+ * 3. The period lock in SQL for the dated food-safety records (留样, its discard by the China date of the discard, 陪餐,
  *    晨检, 满意度, 投诉): no row inserted and none cancelled on or before the latest closed month, as migration 0014 holds
  *    the books' dated tables. The dispatcher and the lifecycle's cancel refuse them first, in words.
  */
@@ -91,6 +95,19 @@ BEGIN
   WHERE OLD.status = 'submitted' AND NEW.status = 'draft'
     AND EXISTS (SELECT 1 FROM menu_amendments a JOIN menus p ON p.id = a.amends WHERE a.menu_id = OLD.id AND p.status = 'superseded');
 END;
+CREATE TABLE meal_duty_rota (
+  term_code TEXT NOT NULL REFERENCES terms(code),
+  from_date TEXT NOT NULL CHECK (from_date GLOB '[0-9][0-9][0-9][0-9]-[0-1][0-9]-[0-3][0-9]'),
+  weekday INTEGER NOT NULL CHECK (weekday BETWEEN 1 AND 7),
+  meal TEXT NOT NULL CHECK (meal IN ('breakfast','lunch','dinner')),
+  user_id TEXT NOT NULL REFERENCES users(id),
+  created_at TEXT NOT NULL,
+  created_by TEXT NOT NULL REFERENCES users(id),
+  PRIMARY KEY (term_code, from_date, weekday, meal, user_id)
+) STRICT, WITHOUT ROWID;
+CREATE TRIGGER meal_duty_rota_no_update BEFORE UPDATE ON meal_duty_rota BEGIN SELECT RAISE(ABORT, '陪餐值班表不能修改，请重新保存该生效日期的值班表'); END;
+CREATE TRIGGER meal_duty_rota_lock_insert BEFORE INSERT ON meal_duty_rota WHEN ${locked('NEW.from_date')} BEGIN${lock('NEW.from_date')} END;
+CREATE TRIGGER meal_duty_rota_lock_delete BEFORE DELETE ON meal_duty_rota WHEN ${locked('OLD.from_date')} BEGIN${lock('OLD.from_date')} END;
 ${dated('food_samples', 'sample_date')}
 CREATE TRIGGER food_sample_discards_lock BEFORE INSERT ON food_sample_discards WHEN ${locked(`date(NEW.discarded_at, '+8 hours')`)}
 BEGIN${lock(`date(NEW.discarded_at, '+8 hours')`)} END;

@@ -3,8 +3,9 @@ import type { foodsafetyApi } from '../../../../shared/api/foodsafety.ts';
 import { amendMeal, closeFollowup, listMeals, mealFindings, recordMeal } from './meals.ts';
 import { amendCheck, certWarnings, checkDay, checkFindings, listStaff, recordChecks, saveStaff } from './staff.ts';
 import { amendSample, discardSamples, listSamples, recordSamples, sampleFindings } from './samples.ts';
+import { getRota, saveRota } from './rota.ts';
 
-/** 食品安全 (issue 17): 留样 (samples.ts), 陪餐 and its 整改 (meals.ts), 晨检 and 健康证 (staff.ts). */
+/** 食品安全 (issue 17): 留样 (samples.ts), 陪餐 and its 整改 (meals.ts) and duty rota (rota.ts), 晨检 and 健康证 (staff.ts). */
 export const foodsafetyHandlers: Handlers<keyof typeof foodsafetyApi> = {
   'samples.list': (ctx, { from, to }) => listSamples(ctx, from, to),
   'samples.record': (ctx, input) => recordSamples(ctx, input),
@@ -16,6 +17,8 @@ export const foodsafetyHandlers: Handlers<keyof typeof foodsafetyApi> = {
   'meals.amend': (ctx, input) => amendMeal(ctx, input),
   'meals.closeFollowup': (ctx, input) => closeFollowup(ctx, input),
   'meals.findings': (ctx, { month }) => mealFindings(ctx, month),
+  'mealRota.get': (ctx, { termCode }) => getRota(ctx, termCode),
+  'mealRota.save': (ctx, input) => saveRota(ctx, input),
   'staff.list': (ctx, { includeInactive }) => listStaff(ctx, includeInactive),
   'staff.save': (ctx, input) => saveStaff(ctx, input),
   'checks.day': (ctx, { date }) => checkDay(ctx, date),

@@ -7,6 +7,7 @@ import { audit } from '../../ledger/audit.ts';
 import { uuidv7 } from '../../ledger/ids.ts';
 import { assertStatus, cancel, loadDoc } from '../../ledger/lifecycle.ts';
 import { groupRows, withRows } from '../../ledger/row-snapshot.ts';
+import { rotaFindings } from './rota.ts';
 
 /**
  * 陪餐 (issue 17 slice 2; migration 0022; docs/DOMAIN-RULES.md "陪餐"). Rules, decided:
@@ -16,7 +17,8 @@ import { groupRows, withRows } from '../../ledger/row-snapshot.ts';
  *   follow-up (整改) that the 食堂管理员, a leader or the admin closes by writing what was done.
  * - Only the person who made a record corrects it (cancel with a reason + a new record); once its follow-up is closed
  *   it is not cancelled any more.
- * - Findings (informational, on the checklist and the homes): a 上课日 up to today without any 陪餐, a follow-up still open.
+ * - Findings (informational, on the checklist and the homes): a 上课日 up to today without any 陪餐, a follow-up still open,
+ *   a leader on the duty rota (rota.ts) without their 陪餐 of that meal.
  */
 
 interface MealRow {
@@ -176,6 +178,10 @@ export function mealFindings(ctx: Ctx, month: string): MealFinding[] {
     .all(from, last) as { id: string; meal_date: string; meal: Meal; companion_name: string; problem: string }[];
   for (const r of open) {
     out.push({ kind: 'open_followup', date: r.meal_date, meal: r.meal, text: `${r.meal_date} ${MEAL_LABELS[r.meal]} ${r.companion_name} 陪餐提出的问题待整改：${r.problem}`, mealId: r.id });
+  }
+  if (from <= to) {
+    const schoolDays = (ctx.db.prepare('SELECT day FROM school_days WHERE day BETWEEN ? AND ? ORDER BY day').all(from, to) as { day: string }[]).map((d) => d.day);
+    out.push(...rotaFindings(ctx, schoolDays));
   }
   return out.sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : 0));
 }

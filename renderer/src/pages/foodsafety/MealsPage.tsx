@@ -24,6 +24,7 @@ import { useRoles } from '../../session.ts';
 import { DateInput } from '../fees/common.tsx';
 import { MealSelect, mealNow } from './common.tsx';
 import { CorrectionReason } from './CorrectionReason.tsx';
+import { RotaCard } from './RotaCard.tsx';
 
 type Ratings = Record<MealAspect, Rating>;
 type Remarks = Record<MealAspect, string>;
@@ -179,6 +180,7 @@ export function MealsPage() {
           )}
         </Card>
       )}
+      <RotaCard />
       {closing && <CloseDialog meal={closing} onClose={(changed) => (setClosing(null), changed && load())} />}
       {amending && <AmendDialog meal={amending} onClose={(changed) => (setAmending(null), changed && load())} />}
     </Space>
