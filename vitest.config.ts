@@ -14,7 +14,7 @@ export default defineConfig({
     // run) while every file passed alone and under 6× CPU throttling.
     projects: [
       { extends: true, test: { name: 'core', include: ['test/**/*.test.ts'], exclude: ['test/e2e/**'], sequence: { groupOrder: 0 } } },
-      { extends: true, test: { name: 'e2e', include: ['test/e2e/**/*.test.ts'], globalSetup: ['test/e2e/harness.ts'], fileParallelism: false, sequence: { groupOrder: 1 } } },
+      { extends: true, test: { name: 'e2e', include: ['test/e2e/**/*.test.ts'], globalSetup: ['test/e2e/harness.ts'], setupFiles: ['test/e2e/on-failure.ts'], fileParallelism: false, sequence: { groupOrder: 1 } } },
     ],
   },
 });

@@ -105,6 +105,30 @@ describe('带量食谱 in Chromium', () => {
     expect(app.errors).toEqual([]);
   });
 
+  test('after picking the item, a person who clicks on into 能量 types there, however late the form moves focus on', async () => {
+    // A loaded PC, simulated: every 0 ms timer of the page runs 300 ms late. Enter on the picker schedules "focus the
+    // next field" (enterToNext); the person has already clicked 能量 and types. Before the fix the late move pulled focus
+    // to 可食部 and the digits went there (seen on a loaded CI run: 346 kcal refused as 可食部不能超过 100%).
+    const { page } = app;
+    await b.loginAs('storekeeper');
+    await page.evaluate(() => (window.location.hash = '#/foodsafety/compositions'));
+    await page.reload();
+    await page.getByTestId('comp-item').waitFor();
+    await page.evaluate(() => {
+      const later = window.setTimeout;
+      window.setTimeout = ((f: TimerHandler, ms?: number, ...rest: unknown[]) => later(f, ms ? ms : 300, ...rest)) as typeof window.setTimeout;
+    });
+    await page.getByTestId('comp-item').click();
+    await page.keyboard.type('bc');
+    await page.locator('.ant-select-dropdown:visible .ant-select-item-option-active', { hasText: '白菜' }).waitFor();
+    await page.keyboard.press('Enter');
+    await page.getByTestId('comp-energy').click();
+    await page.waitForTimeout(600);
+    await page.keyboard.type('17');
+    expect([await page.getByTestId('comp-edible').inputValue(), await page.getByTestId('comp-energy').inputValue()]).toEqual(['100', '17']);
+    await page.reload();
+  });
+
   test('a complaint is logged and closed on the 满意度与投诉 page', async () => {
     const { page } = app;
     await page.evaluate(() => (window.location.hash = '#/foodsafety/surveys'));

@@ -51,6 +51,9 @@ export const CHROMIUM_ARGS = [
   '--no-first-run',
 ];
 
+/** The apps open now, by name: test/e2e/on-failure.ts shows what each one had on screen when a test failed. */
+export const OPEN = new Map<App, string>();
+
 /** Builds the renderer with Vite's JS API into `outDir` (a fresh temp dir by default); returns the dir. */
 export async function buildRenderer(outDir = fs.mkdtempSync(path.join(os.tmpdir(), 'canteen-renderer-'))): Promise<string> {
   const { build } = await import('vite');
@@ -204,7 +207,7 @@ export async function openApp(opts: { backend: Pick<Backend, 'invoke'>; name: st
       throw new Error(`the app did not render: ${(e as Error).message}\n${errors.join('\n')}`);
     }
     const b = browser;
-    return {
+    const app: App = {
       page,
       browser: b,
       errors,
@@ -220,10 +223,13 @@ export async function openApp(opts: { backend: Pick<Backend, 'invoke'>; name: st
           .evaluateAll((els) => els.filter((e) => (e as HTMLElement).offsetParent !== null).map((e) => (e.textContent ?? '').trim()));
       },
       async close() {
+        OPEN.delete(app);
         await b.close().catch(() => undefined);
         await server.close();
       },
     };
+    OPEN.set(app, opts.name);
+    return app;
   } catch (e) {
     await browser?.close().catch(() => undefined);
     await server.close();

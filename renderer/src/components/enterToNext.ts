@@ -27,7 +27,7 @@ export function enterToNext(e: KeyboardEvent<HTMLElement>): void {
     if (target.getAttribute('aria-expanded') === 'true') {
       // The list is open: let the select take the Enter (it picks the highlighted option), then move on.
       e.preventDefault(); // no implicit form submission
-      setTimeout(() => focusNext(container, target), 0);
+      setTimeout(() => stillOn(target) && focusNext(container, target), 0);
       return;
     }
     // Closed: keep the Enter from the select (it would open its list and then pull focus back) and move on.
@@ -39,11 +39,22 @@ export function enterToNext(e: KeyboardEvent<HTMLElement>): void {
   if (target.closest('.ant-picker')) {
     // Let the date picker take the Enter (it commits the typed date), then move on.
     e.preventDefault(); // no implicit form submission
-    setTimeout(() => focusNext(container, target), 0);
+    setTimeout(() => stillOn(target) && focusNext(container, target), 0);
     return;
   }
   e.preventDefault();
   focusNext(container, target);
+}
+
+/**
+ * Whether focus is still where the Enter was pressed (or nowhere), so the deferred move after a select or a date picker
+ * takes the person on only if they have not moved on themselves. On a loaded PC the timer can fire after the next
+ * field was already clicked or typed into: moving then put the typed text in the wrong box (食物成分: 346 kcal landed in
+ * 可食部, on a loaded CI run).
+ */
+function stillOn(target: HTMLElement): boolean {
+  const a = document.activeElement;
+  return a === null || a === document.body || a === target || target.contains(a);
 }
 
 const FIELDS = [
