@@ -56,7 +56,7 @@ export interface CentreViewResult {
   rows: Record<string, CentreCell>[];
 }
 
-export const CENTRE_VIEWS = ['submission', 'surplus', 'price', 'supplier', 'inspection'] as const;
+export const CENTRE_VIEWS = ['submission', 'surplus', 'price', 'supplier', 'inspection', 'foodsafety'] as const;
 export type CentreViewName = (typeof CENTRE_VIEWS)[number];
 
 /** The centre's item mapping (食材对应): a school's item compared under another name and spec. */
@@ -141,7 +141,7 @@ export const centreApi = {
     input: z.object({ view: viewName, month: month(), limit: z.number().int().min(1).max(100_000).optional(), offset: z.number().int().min(0).optional() }).strict(),
     access: 'any',
     writes: false,
-    summary: '报表：报送情况、结余率、食材价格、供应商、验收',
+    summary: '报表：报送情况、结余率、食材价格、供应商、验收、食品安全',
   }),
   'views.items': centreMethod<{ item: string; spec: string; unit: string; schools: number }[]>()({
     input: z.object({ month: month() }).strict(),

@@ -114,23 +114,27 @@ describe('the centre backend', () => {
 });
 
 describe('a version-1 centre file', () => {
-  it('gains the users table, the packages\' disclosure deadline (version 3) and the item mapping (version 4) when opened, its schools kept', async () => {
+  it('gains the users table, the packages\' disclosure deadline (version 3), the item mapping (version 4) and 留样/陪餐 (version 5) when opened, its schools kept', async () => {
     const file = path.join(dir, 'v1.duckdb');
     const c = await openCentre(file, { create: true });
     // As version 1 was: no users, no deadline column.
     await c.conn.run('DROP TABLE centre_users');
     await c.conn.run('DROP TABLE item_map');
+    await c.conn.run('DROP TABLE food_safety_findings');
     await c.conn.run('DROP VIEW current_packages');
     await c.conn.run('ALTER TABLE packages DROP COLUMN disclosure_deadline_day');
+    await c.conn.run('ALTER TABLE packages DROP COLUMN school_days');
     await c.conn.run('CREATE VIEW current_packages AS SELECT * FROM packages QUALIFY revision = max(revision) OVER (PARTITION BY school_code, month)');
     await c.conn.run(`UPDATE centre_meta SET value = '1' WHERE key = 'schema_version'`);
     await c.conn.run(`INSERT INTO schools VALUES ('2135000101', '城关第一小学', ?, '2026-10-01T00:00:00.000Z')`, ['cd'.repeat(32)]);
     c.close();
     const again = await openCentreBackend({ file, now: NOW });
     try {
-      expect((await rows(again.centre.conn, `SELECT value FROM centre_meta WHERE key = 'schema_version'`))[0].value).toBe('4');
+      expect((await rows(again.centre.conn, `SELECT value FROM centre_meta WHERE key = 'schema_version'`))[0].value).toBe('5');
       expect((await rows(again.centre.conn, `SELECT column_name FROM duckdb_columns() WHERE table_name = 'current_packages' AND column_name = 'disclosure_deadline_day'`)).length).toBe(1);
       expect(await rows(again.centre.conn, 'SELECT count(*) AS n FROM item_map')).toEqual([{ n: 0 }]);
+      expect(await rows(again.centre.conn, `SELECT count(*) AS n FROM food_safety_findings`)).toEqual([{ n: 0 }]);
+      expect((await rows(again.centre.conn, `SELECT column_name FROM duckdb_columns() WHERE table_name = 'current_packages' AND column_name = 'school_days'`)).length).toBe(1);
       const r = await again.invoke('centre.status', {});
       expect(r).toMatchObject({ ok: true, value: { initialized: false } });
       expect((await rows(again.centre.conn, 'SELECT code FROM schools')).map((x) => x.code)).toEqual(['2135000101']);
@@ -180,6 +184,8 @@ describe('views.priceHistory: an item\'s price by school over months (the 食材
         l.date = l.date.replace('2026-09', '2026-10');
         if (l.item === '大米') Object.assign(l, { unitPriceFen: 460, amountFen: 4600 });
       }
+      // The month's 留样/陪餐 findings are dated in it too (the centre refuses a finding outside the package's month).
+      for (const f of data.foodSafety.findings) f.date = f.date.replace('2026-09', '2026-10');
       const bytes = Buffer.from(`${JSON.stringify(data)}\n`);
       p.files['data.json'] = bytes.toString('base64');
       m.month = '2026-10';

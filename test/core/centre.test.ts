@@ -13,7 +13,7 @@ import { fundSummary } from '../../electron/core/ledger/month-figures.ts';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { OFFLINE_OPTIONS, openCentre, rows, type Centre } from '../../electron/core/centre/db.ts';
 import { enrolSchool, importFolder, importPackage } from '../../electron/core/centre/import.ts';
-import { inspectionView, mapItem, monthItems, priceView, submissionView, supplierView, surplusView, unmapItem } from '../../electron/core/centre/views.ts';
+import { foodSafetyView, inspectionView, mapItem, monthItems, priceView, submissionView, supplierView, surplusView, unmapItem } from '../../electron/core/centre/views.ts';
 import { writeViewsWorkbook } from '../../electron/core/centre/export.ts';
 import { readIdentity, signWithInstallationKey } from '../../electron/core/package/signing-key.ts';
 import type { PackageData, PackageFile, PackageManifest } from '../../electron/core/package/schema.ts';
@@ -342,7 +342,10 @@ describe('three demo schools package October; the centre imports the folder', { 
       const m = JSON.parse(p.manifest) as PackageManifest;
       const data = JSON.parse(Buffer.from(p.files['data.json'], 'base64').toString('utf8')) as PackageData;
       expect(data.profile.disclosureDeadlineDay).toBe(15);
-      if (v === 1) delete data.profile.disclosureDeadlineDay;
+      if (v === 1) {
+        delete data.profile.disclosureDeadlineDay;
+        delete data.foodSafety;
+      }
       data.schemaVersion = v;
       data.revision = o.revision ?? 1;
       const bytes = Buffer.from(`${JSON.stringify(data)}\n`);
@@ -361,6 +364,8 @@ describe('three demo schools package October; the centre imports the folder', { 
       expect((await importFolder(other, asVersion(1), NOW())).map((o) => [o.status, o.message])).toEqual([['imported', '城关第一小学2026年10月第 1 版已导入']]);
       const v = await submissionView(other, MONTH);
       expect(v.rows.map((r) => [r.school_code, r.sent, r.days_after_month_end, r.deadline, r.days_late])).toEqual([[DEMO[0].code, true, 20, null, null]]);
+      // Nor 留样 and 陪餐: its 食品安全 row is blank.
+      expect((await foodSafetyView(other, MONTH)).rows.map((r) => [r.school_code, r.school_days, r.samples_rate_bp, r.days_without_companion])).toEqual([[DEMO[0].code, null, null, null]]);
       // Version 2 approved at 23:59 on 15 November in China (15:59 UTC): on the deadline day, not late. At 00:30 on the
       // 16th in China (16:30 UTC on the 15th): one day late, though the UTC date is still the 15th.
       const late = async (revision: number, closedAt: string) => {
@@ -439,6 +444,14 @@ describe('the price and surplus views against figures worked out by hand', { tim
       const s = await septemberSchool({ prices: p.prices, schoolName: p.name });
       made.push(s);
       const b = s.w.b;
+      if (p.code === '9001') {
+        // 甲校 keeps the food-safety book on two days: samples of lunch on 1 and 2 September, and the principal eats
+        // with the pupils on 1 September and finds the food too salty (a problem raised, not yet followed up).
+        await b.loginAs('storekeeper');
+        for (const date of ['2026-09-01', '2026-09-02']) await b.call('samples.record', { date, meal: 'lunch', fridge: '1号留样柜', taker: '王师傅', dishes: [{ dish: '米饭', weightG: 150, takenTime: '11:20' }] });
+        await b.loginAs('reviewer');
+        await b.call('meals.record', { date: '2026-09-01', meal: 'lunch', ratings: { taste: 'fair', quantity: 'good', hygiene: 'good', temperature: 'good' }, problem: '菜偏咸' });
+      }
       await b.loginAs('accountant');
       await b.call('monthclose.submit', { month: M });
       await b.loginAs('reviewer');
@@ -548,6 +561,22 @@ describe('the price and surplus views against figures worked out by hand', { tim
     } finally {
       c2.close();
     }
+  });
+
+  it('食品安全: 留样 and 陪餐 completion by school, the schools with most days missing first', async () => {
+    // September has 21 school days (fees-fixture SEPT_DAYS). 乙 and 丙 recorded nothing: 21 days without samples and 21
+    // without an accompanied meal, rates 0. 甲: samples on 2 days (rate 2/21 = 9.5238 % → 9.52 %), an accompanied meal
+    // on 1 (1/21 = 4.7619 % → 4.76 %) whose problem is still open.
+    const v = await foodSafetyView(c, M);
+    expect(v.rows.map((r) => [r.school_code, r.school_days, r.samples_rate_bp, r.days_without_samples, r.meals_without_sample, r.dishes_without_sample, r.early_discards, r.companion_rate_bp, r.days_without_companion, r.rota_missed, r.open_followups])).toEqual([
+      ['9002', 21, 0, 21, 0, 0, 0, 0, 21, 0, 0],
+      ['9003', 21, 0, 21, 0, 0, 0, 0, 21, 0, 0],
+      ['9001', 21, 952, 19, 0, 0, 0, 476, 20, 0, 1],
+    ]);
+    // The package carries kinds, dates and meals only: no names, no remarks.
+    const data = JSON.parse(Buffer.from(readPkg(path.join(folder, '9001', '9001_2026-09_r1.canteen-pkg.json')).files['data.json'], 'base64').toString('utf8')) as PackageData;
+    expect(data.foodSafety!.findings.filter((f) => f.kind === 'open_followup')).toEqual([{ kind: 'open_followup', date: '2026-09-01', meal: 'lunch' }]);
+    expect(JSON.stringify(data.foodSafety)).not.toMatch(/菜偏咸|王师傅/);
   });
 
   it('结余率: each school\'s month against the limit, breaches first, highest rate first', async () => {

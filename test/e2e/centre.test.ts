@@ -156,6 +156,13 @@ describe('镇教育管理中心 in the app', () => {
       ['乙校', '746.00', '602.05', '80.70%', '2.00%', '是'],
       ['丙校', '746.00', '585.40', '78.47%', '2.00%', '是'],
     ]);
+    // 食品安全: none of the three fixture schools kept 留样 or 陪餐 records in September's 21 school days.
+    await page.getByRole('menuitem', { name: '食品安全' }).click();
+    await expect.poll(async () => (await table('view-foodsafety')).map((r) => [r['学校'], r['上课日'], r['留样完成率'], r['无留样天数'], r['陪餐完成率'], r['无陪餐天数']])).toEqual([
+      ['甲校', '21', '0.00%', '21', '0.00%', '21'],
+      ['乙校', '21', '0.00%', '21', '0.00%', '21'],
+      ['丙校', '21', '0.00%', '21', '0.00%', '21'],
+    ]);
   });
 
   test('食材价格: the hand-worked medians and flags, flagged rows first; the chart; the export read back by exceljs and LibreOffice', async () => {

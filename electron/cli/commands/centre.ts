@@ -6,7 +6,7 @@ import { monthArg } from './close-month.ts';
 import { openCentre, type Centre } from '../../core/centre/db.ts';
 import { writeViewsWorkbook } from '../../core/centre/export.ts';
 import { enrolSchool, importFolder } from '../../core/centre/import.ts';
-import { inspectionView, priceView, submissionView, supplierView, surplusView } from '../../core/centre/views.ts';
+import { foodSafetyView, inspectionView, priceView, submissionView, supplierView, surplusView } from '../../core/centre/views.ts';
 
 /**
  * 中心 (issue 18): the town centre's DuckDB database — init, enrol a school, import a folder of 上报包, and write the
@@ -77,7 +77,7 @@ export const centreCommand: CliCommand = {
     const month = monthArg(c.positionals.slice(1), 'centre export', now);
     const out = path.resolve(c.requireFlag('out', '导出文件（.xlsx）'));
     if (!out.toLowerCase().endsWith('.xlsx')) throw new UsageError('--out 应为 .xlsx 文件');
-    await withCentre(file, false, async (x) => writeViewsWorkbook([await submissionView(x, month), await surplusView(x, { month }), await priceView(x, month), await supplierView(x, month), await inspectionView(x, month)], out));
+    await withCentre(file, false, async (x) => writeViewsWorkbook([await submissionView(x, month), await surplusView(x, { month }), await priceView(x, month), await supplierView(x, month), await inspectionView(x, month), await foodSafetyView(x, month)], out));
     await c.print({ xlsx: out });
     return EXIT_OK;
   },

@@ -13,7 +13,7 @@ import { ApiError } from '../../../shared/errors.ts';
  * Tables hold each imported package's rows keyed by (school_code, month, revision); `current_packages` is the newest
  * revision per school and month, which every view reads.
  */
-export const CENTRE_SCHEMA_VERSION = 4;
+export const CENTRE_SCHEMA_VERSION = 5;
 
 const SCHEMA = `
 CREATE TABLE centre_meta (key VARCHAR PRIMARY KEY, value VARCHAR NOT NULL);
@@ -146,6 +146,22 @@ CREATE TABLE item_map (
 );
 `;
 
+/**
+ * Version 5: 留样 and 陪餐 (package schema version 2's foodSafety): the month's school days on the package, and each
+ * finding by kind, date and meal; null school days for a version-1 package, which carries none.
+ */
+const FOOD_SAFETY = `
+ALTER TABLE packages ADD COLUMN school_days INTEGER;
+DROP VIEW current_packages;
+CREATE VIEW current_packages AS
+  SELECT * FROM packages QUALIFY revision = max(revision) OVER (PARTITION BY school_code, month);
+CREATE TABLE food_safety_findings (
+  school_code VARCHAR NOT NULL, month VARCHAR NOT NULL, revision INTEGER NOT NULL, line_no INTEGER NOT NULL,
+  kind VARCHAR NOT NULL, date VARCHAR NOT NULL, meal VARCHAR,
+  PRIMARY KEY (school_code, month, revision, line_no)
+);
+`;
+
 export interface Centre {
   file: string;
   instance: DuckDBInstance;
@@ -192,6 +208,7 @@ export async function openCentre(file: string, opts: { create?: boolean } = {}):
       await conn.run(USERS);
       await conn.run(DEADLINE);
       await conn.run(ITEM_MAP);
+      await conn.run(FOOD_SAFETY);
       await conn.run(`INSERT INTO centre_meta VALUES ('schema_version', ?)`, [String(CENTRE_SCHEMA_VERSION)]);
       await conn.run('COMMIT');
     } else {
@@ -204,6 +221,7 @@ export async function openCentre(file: string, opts: { create?: boolean } = {}):
         if (from < 2) await conn.run(USERS);
         if (from < 3) await conn.run(DEADLINE);
         if (from < 4) await conn.run(ITEM_MAP);
+        if (from < 5) await conn.run(FOOD_SAFETY);
         await conn.run(`UPDATE centre_meta SET value = ? WHERE key = 'schema_version'`, [String(CENTRE_SCHEMA_VERSION)]);
         await conn.run('COMMIT');
       }

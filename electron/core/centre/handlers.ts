@@ -7,7 +7,7 @@ import { userLockMs, waitText } from '../domains/people/login-guard.ts';
 import { rows, type Centre } from './db.ts';
 import { writeViewsWorkbook } from './export.ts';
 import { enrolSchool, importFolder } from './import.ts';
-import { inspectionView, itemMappings, mapItem, monthItems, priceHistory, priceView, submissionView, supplierView, surplusView, unmapItem, type CentreView } from './views.ts';
+import { foodSafetyView, inspectionView, itemMappings, mapItem, monthItems, priceHistory, priceView, submissionView, supplierView, surplusView, unmapItem, type CentreView } from './views.ts';
 import { formatFingerprint } from '../package/signing-key.ts';
 
 /** What a centre handler sees: the database, the clock, who is logged in and with which role (set by the dispatcher). */
@@ -69,6 +69,8 @@ async function view(ctx: CentreCtx, name: CentreViewName, month: string, page: {
       return supplierView(c, month);
     case 'inspection':
       return inspectionView(c, month);
+    case 'foodsafety':
+      return foodSafetyView(c, month);
   }
 }
 

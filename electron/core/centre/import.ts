@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { DuckDBValue } from '@duckdb/node-api';
 import { ApiError } from '../../../shared/errors.ts';
-import { DATA_FILE, PACKAGE_FORMAT, READABLE_PACKAGE_VERSIONS, SCHOOL_CODE_RE, WORKBOOK_FILE, type PackageData, type PackageFile, type PackageFund, type PackageManifest } from '../package/schema.ts';
+import { DATA_FILE, FOOD_SAFETY_FINDING_KINDS, PACKAGE_FORMAT, READABLE_PACKAGE_VERSIONS, SCHOOL_CODE_RE, WORKBOOK_FILE, type PackageData, type PackageFile, type PackageFund, type PackageManifest } from '../package/schema.ts';
 import { fingerprintOf, formatFingerprint, normalizeFingerprint, verifySignature } from '../package/signing-key.ts';
 import { rows, type Centre } from './db.ts';
 
@@ -95,6 +95,13 @@ function checkFile(file: string): Checked & { publicKey: string } {
   if (data.school?.code !== manifest.schoolCode || data.month !== manifest.month || data.revision !== manifest.revision || data.closedChecksum !== manifest.closedChecksum) {
     refuse('月度数据与清单不符（学校代码、月份、版本或校验码不一致）');
   }
+  const fsd = data.foodSafety;
+  if (fsd !== undefined) {
+    const ok =
+      fsd !== null && typeof fsd === 'object' && Number.isInteger(fsd.schoolDays) && fsd.schoolDays >= 0 && fsd.schoolDays <= 31 && Array.isArray(fsd.findings) &&
+      fsd.findings.every((f) => FOOD_SAFETY_FINDING_KINDS.includes(f?.kind) && typeof f.date === 'string' && f.date.startsWith(`${manifest.month}-`) && (f.meal === null || ['breakfast', 'lunch', 'dinner'].includes(f.meal)));
+    if (!ok) refuse('月度数据中的食品安全（留样、陪餐）记录格式无效');
+  }
   const due = data.profile?.disclosureDeadlineDay;
   if (due !== undefined && !(Number.isInteger(due) && due >= 1 && due <= 28)) refuse('月度数据中的公示期限（次月几日前公示）无效');
   if (!/^\d{4}-(0[1-9]|1[0-2])$/.test(manifest.month) || !Number.isInteger(manifest.revision) || manifest.revision < 1) refuse('清单中的月份或版本无效');
@@ -183,12 +190,13 @@ async function writePackage(c: Centre, k: Checked, fileName: string, now: Date):
   };
   await conn.run('BEGIN TRANSACTION');
   try {
-    await conn.run(`INSERT INTO packages VALUES (${Array(27).fill('?').join(', ')})`, [
+    await conn.run(`INSERT INTO packages VALUES (${Array(28).fill('?').join(', ')})`, [
       ...key, m.schemaVersion, m.schoolName, m.closedChecksum, m.closedAt, m.createdAt, now.toISOString(), fileName, k.manifestSha, k.dataSha, k.workbookSha,
       m.supersedes?.revision ?? null, m.supersedes?.closedChecksum ?? null, m.supersedes?.reopenReason ?? null,
       d.profile.usesStoreroom, d.profile.surplusLimitBp, d.profile.surplusPeriod, d.profile.priceToleranceBp,
       d.surplusPeriod.from, d.surplusPeriod.to, d.surplusPeriod.incomeFen, d.surplusPeriod.surplusFen, d.surplusPeriod.rateBp, d.surplusPeriod.breach,
       d.profile.disclosureDeadlineDay ?? null,
+      d.foodSafety?.schoolDays ?? null,
     ]);
     const q = (n: number) => Array(n).fill('?').join(', ');
     await many(`INSERT INTO fund VALUES (${q(19)})`, [['month', ...fundValues(d.fund.month)], ['ytd', ...fundValues(d.fund.yearToDate)]]);
@@ -207,6 +215,7 @@ async function writePackage(c: Centre, k: Checked, fileName: string, now: Date):
     await many(`INSERT INTO prices VALUES (${q(10)})`, d.prices.map((p) => [p.item, p.category, p.unit, p.qtyMilli, p.amountFen, p.referencePriceFen, p.previousAvgPriceFen]));
     await many(`INSERT INTO suppliers VALUES (${q(10)})`, d.suppliers.map((s) => [s.name, s.creditCode, s.licenceNo, s.licenceValidUntil, s.deliveries, s.amountFen, s.certificates]));
     await many(`INSERT INTO subsidy VALUES (${q(9)})`, d.subsidy.map((s) => [s.className, s.students, s.days, s.studentDays, s.rateFen, s.amountFen]));
+    await many(`INSERT INTO food_safety_findings VALUES (${q(7)})`, (d.foodSafety?.findings ?? []).map((f, i) => [i + 1, f.kind, f.date, f.meal]));
     await many(`INSERT INTO refunds VALUES (${q(13)})`, d.refunds.map((r, i) => [i + 1, r.className, r.days, r.amountFen, r.reason, r.appliedOn, r.approvedOn, r.paidOn, r.status, r.earlier]));
     await conn.run('COMMIT');
   } catch (e) {

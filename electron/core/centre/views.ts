@@ -307,6 +307,62 @@ export async function inspectionView(c: Centre, month: string): Promise<CentreVi
   };
 }
 
+/**
+ * 食品安全 for a month, per school that sent it: its school days, the 留样 findings (school days without any sample,
+ * meals issued without a sample, planned dishes without one, samples discarded early) and the 陪餐 findings (school
+ * days without an accompanied meal, rota turns missed, problems raised and not yet followed up); each completion rate
+ * is the school days with a record over the school days, half-up, in basis points. Schools with the most days missing
+ * first. A version-1 package carries none of this: its row is all blank.
+ */
+export async function foodSafetyView(c: Centre, month: string): Promise<CentreView> {
+  const r = await rows(
+    c.conn,
+    `WITH f AS (
+       SELECT school_code, count(*) FILTER (WHERE kind = 'no_samples') AS days_without_samples,
+         count(*) FILTER (WHERE kind = 'meal_without_sample') AS meals_without_sample,
+         count(*) FILTER (WHERE kind = 'planned_dish_without_sample') AS dishes_without_sample,
+         count(*) FILTER (WHERE kind = 'early_discard') AS early_discards,
+         count(*) FILTER (WHERE kind = 'no_companion') AS days_without_companion,
+         count(*) FILTER (WHERE kind = 'rota_missed') AS rota_missed,
+         count(*) FILTER (WHERE kind = 'open_followup') AS open_followups
+       FROM current_packages p JOIN food_safety_findings x USING (school_code, month, revision) WHERE p.month = ? GROUP BY school_code),
+     base AS (
+       SELECT p.school_code, coalesce(s.name, p.school_name) AS school_name, p.school_days,
+         CASE WHEN p.school_days IS NULL THEN NULL ELSE coalesce(f.days_without_samples, 0) END AS days_without_samples,
+         CASE WHEN p.school_days IS NULL THEN NULL ELSE coalesce(f.meals_without_sample, 0) END AS meals_without_sample,
+         CASE WHEN p.school_days IS NULL THEN NULL ELSE coalesce(f.dishes_without_sample, 0) END AS dishes_without_sample,
+         CASE WHEN p.school_days IS NULL THEN NULL ELSE coalesce(f.early_discards, 0) END AS early_discards,
+         CASE WHEN p.school_days IS NULL THEN NULL ELSE coalesce(f.days_without_companion, 0) END AS days_without_companion,
+         CASE WHEN p.school_days IS NULL THEN NULL ELSE coalesce(f.rota_missed, 0) END AS rota_missed,
+         CASE WHEN p.school_days IS NULL THEN NULL ELSE coalesce(f.open_followups, 0) END AS open_followups
+       FROM current_packages p LEFT JOIN f USING (school_code) LEFT JOIN schools s ON s.code = p.school_code WHERE p.month = ?)
+     SELECT *,
+       CASE WHEN school_days > 0 THEN CAST((2 * (school_days - days_without_samples) * 10000 + school_days) // (2 * school_days) AS INTEGER) END AS samples_rate_bp,
+       CASE WHEN school_days > 0 THEN CAST((2 * (school_days - days_without_companion) * 10000 + school_days) // (2 * school_days) AS INTEGER) END AS companion_rate_bp
+     FROM base
+     ORDER BY (days_without_samples + days_without_companion) DESC NULLS LAST, school_code`,
+    [month, month],
+  );
+  return {
+    title: `食品安全（${month}）`,
+    columns: [
+      { key: 'school_code', header: '学校代码', kind: 'text', width: 14 },
+      { key: 'school_name', header: '学校', kind: 'text', width: 24 },
+      { key: 'school_days', header: '上课日', kind: 'int', width: 8 },
+      { key: 'samples_rate_bp', header: '留样完成率', kind: 'bp', width: 10 },
+      { key: 'days_without_samples', header: '无留样天数', kind: 'int', width: 10 },
+      { key: 'meals_without_sample', header: '出库未留样餐次', kind: 'int', width: 12 },
+      { key: 'dishes_without_sample', header: '食谱菜品未留样', kind: 'int', width: 12 },
+      { key: 'early_discards', header: '提前销毁', kind: 'int', width: 8 },
+      { key: 'companion_rate_bp', header: '陪餐完成率', kind: 'bp', width: 10 },
+      { key: 'days_without_companion', header: '无陪餐天数', kind: 'int', width: 10 },
+      { key: 'rota_missed', header: '值班未陪餐', kind: 'int', width: 10 },
+      { key: 'open_followups', header: '待整改问题', kind: 'int', width: 10 },
+    ],
+    rows: r,
+  };
+}
+
 /** The items bought in a month (name + spec + unit), with how many schools bought each: the chart's item picker. */
 export async function monthItems(c: Centre, month: string): Promise<{ item: string; spec: string; unit: string; schools: number }[]> {
   const r = await rows(

@@ -112,9 +112,19 @@ export interface PackageData {
   prices: { item: string; category: Category; unit: string; qtyMilli: number; amountFen: number; referencePriceFen: number | null; previousAvgPriceFen: number | null }[];
   suppliers: { name: string; creditCode: string; licenceNo: string; licenceValidUntil: string | null; deliveries: number; amountFen: number; certificates: number }[];
   subsidy: { className: string; students: number; days: number; studentDays: number; rateFen: number; amountFen: number }[];
+  /**
+   * 留样 and 陪餐 of the month (version 2; absent in version 1): the school days, and each finding the month-close
+   * checklist shows, by kind, date and meal only — no names, no remarks. As the ledger gives them when the package is
+   * written (these records are not part of the close's checksum).
+   */
+  foodSafety?: { schoolDays: number; findings: { kind: FoodSafetyFindingKind; date: string; meal: 'breakfast' | 'lunch' | 'dinner' | null }[] };
   /** Refunds as the disclosure lists them, without the pupil's name or number (the centre needs amounts, not names). */
   refunds: { className: string; days: number; amountFen: number; reason: string; appliedOn: string; approvedOn: string | null; paidOn: string | null; status: 'paid' | 'pending'; earlier: boolean }[];
 }
+
+/** The 留样 (samples) and 陪餐 (accompanied meals) finding kinds a package carries. */
+export const FOOD_SAFETY_FINDING_KINDS = ['no_samples', 'meal_without_sample', 'planned_dish_without_sample', 'early_discard', 'no_companion', 'rota_missed', 'open_followup'] as const;
+export type FoodSafetyFindingKind = (typeof FOOD_SAFETY_FINDING_KINDS)[number];
 
 /** '2026-10' and a revision in the file name a person sees on the USB stick: 2135000123_2026-10_r2.canteen-pkg.json. */
 export function packageFileName(code: string, month: string, revision: number): string {

@@ -20,6 +20,7 @@ const PAGES: { key: string; label: string; roles: readonly CentreRole[]; view?: 
   { key: 'price', label: '食材价格', roles: ['centre_admin', 'centre_reviewer'], view: 'price' },
   { key: 'supplier', label: '供应商', roles: ['centre_admin', 'centre_reviewer'], view: 'supplier' },
   { key: 'inspection', label: '验收', roles: ['centre_admin', 'centre_reviewer'], view: 'inspection' },
+  { key: 'foodsafety', label: '食品安全', roles: ['centre_admin', 'centre_reviewer'], view: 'foodsafety' },
   { key: 'itemmap', label: '食材对应', roles: ['centre_admin', 'centre_reviewer'] },
   { key: 'users', label: '中心用户', roles: ['centre_admin'] },
 ];

@@ -13,6 +13,7 @@ const FLAGGED: Record<CentreViewName, (r: Record<string, CentreCell>) => boolean
   price: (r) => Boolean(r.over_median || r.over_reference),
   supplier: (r) => Boolean(r.licence_problem),
   inspection: (r) => Boolean(r.never_rotated),
+  foodsafety: (r) => Number(r.days_without_samples ?? 0) + Number(r.days_without_companion ?? 0) + Number(r.open_followups ?? 0) > 0,
 };
 
 /** The price view of a city month runs to 200,000 rows: the screen reads it a page at a time (export has all). */

@@ -9,7 +9,9 @@ import { ApiError } from '../../../../shared/errors.ts';
 import type { Ctx } from '../../context.ts';
 import { deriveFund, subsidyAmountFen } from '../../disclosure/derive.ts';
 import { writeDisclosureWorkbook } from '../../disclosure/index.ts';
-import { monthWords } from '../../ledger/clock.ts';
+import { lastDayOfMonth, monthWords } from '../../ledger/clock.ts';
+import { sampleFindings } from '../foodsafety/samples.ts';
+import { mealFindings } from '../foodsafety/meals.ts';
 import { DATA_FILE, PACKAGE_FORMAT, PACKAGE_SCHEMA_VERSION, WORKBOOK_FILE, packageFileName, type PackageData, type PackageFile, type PackageManifest, type PackagePurchase } from '../../package/schema.ts';
 import { ensureIdentity, existingIdentity, formatFingerprint, needCode, signWithInstallationKey } from '../../package/signing-key.ts';
 import { profileFor } from '../people/index.ts';
@@ -99,6 +101,10 @@ export function packageData(ctx: Ctx, m: string, revision: number, checksumHex: 
     prices: d.prices.map((p) => ({ item: p.item, category: p.category, unit: p.unit, qtyMilli: p.qtyMilli, amountFen: p.amountFen, referencePriceFen: p.referencePriceFen, previousAvgPriceFen: p.previousAvgPriceFen })),
     suppliers: d.suppliers.map((s) => ({ ...s })),
     subsidy: d.subsidy.map((s) => ({ className: s.className, students: s.students, days: s.days, studentDays: s.studentDays, rateFen: s.rateFen, amountFen: subsidyAmountFen(s) })),
+    foodSafety: {
+      schoolDays: (ctx.db.prepare('SELECT count(*) AS n FROM school_days WHERE day BETWEEN ? AND ?').get(`${m}-01`, lastDayOfMonth(m)) as { n: number }).n,
+      findings: [...sampleFindings(ctx, m), ...mealFindings(ctx, m)].map((f) => ({ kind: f.kind, date: f.date, meal: f.meal })),
+    },
     refunds: d.refunds.map((r) => ({
       className: r.className,
       days: r.days,
