@@ -60,6 +60,7 @@ export const METHOD_ACCESS = {
   'meals.record': ['reviewer', 'parent'],
   'menus.amend': ['admin', 'storekeeper'],
   'menus.get': ['admin', 'storekeeper', 'cashier', 'accountant', 'reviewer', 'parent'],
+  'menus.issuePlan': ['admin', 'storekeeper'],
   'menus.list': ['admin', 'storekeeper', 'cashier', 'accountant', 'reviewer', 'parent'],
   'menus.review': ['parent'],
   'menus.save': ['admin', 'storekeeper'],

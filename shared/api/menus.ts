@@ -141,6 +141,28 @@ export interface MenuSummary {
   approvedByName: string | null;
 }
 
+/** What the storeroom would issue for a meal of the approved menu: each ingredient's raw grams × the diners of each age group. */
+export interface MenuIssuePlan {
+  menuId: string;
+  weekStart: string;
+  revision: number;
+  date: string;
+  meal: Meal;
+  diners: number;
+  lines: {
+    ingredientId: string;
+    name: string;
+    unit: string;
+    /** Kept in the storeroom (issued from stock); otherwise 直进直出, used the day it arrives. */
+    storable: boolean;
+    /** Total raw thousandths of a gram. */
+    totalMg: number;
+    /** In the ingredient's unit (thousandths), half up; null when the unit has no known weight. */
+    qtyMilli: number | null;
+    dishes: string[];
+  }[];
+}
+
 export interface SurveyView {
   id: string;
   termName: string;
@@ -286,6 +308,23 @@ export const menusApi = {
     access: MENU_WRITERS,
     writes: true,
     summary: '修订已审定的带量食谱：写明原因，生成新的一版草稿，重新提交审定（审定前原食谱继续有效）',
+  }),
+  'menus.issuePlan': method<MenuIssuePlan>()({
+    input: z
+      .object({
+        date: isoDate('出库日期'),
+        meal,
+        diners: z
+          .record(
+            z.string().min(1).max(20),
+            z.number({ error: '就餐人数必须是数字' }).int({ error: '就餐人数填整数' }).min(0, { error: '就餐人数不能为负数' }).max(100_000, { error: '就餐人数超出范围' }),
+          )
+          .refine((d) => Object.keys(d).length <= 8, { error: '年龄组最多 8 个' }),
+      })
+      .strict(),
+    access: MENU_WRITERS,
+    writes: false,
+    summary: '按已审定带量食谱的每人用量 × 各年龄组就餐人数，算出一餐应出库的食材数量（出库建议）',
   }),
   'surveys.list': method<SurveyView[]>()({
     input: z.object({}).strict().default({}),

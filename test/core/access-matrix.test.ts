@@ -69,6 +69,7 @@ const MATRIX = `
   mealPlans.update             W  accountant admin
   menus.amend                  W  admin storekeeper
   menus.get                    R  EVERYONE
+  menus.issuePlan              R  admin storekeeper
   menus.list                   R  EVERYONE
   menus.review                 W  parent
   menus.save                   W  admin storekeeper

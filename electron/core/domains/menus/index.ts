@@ -2,7 +2,7 @@ import { prepared, type Handlers } from '../../handlers.ts';
 import { readSheet } from '../../xlsx/read.ts';
 import type { menusApi } from '../../../../shared/api/menus.ts';
 import { compositionRows, listCompositions, saveComposition } from './compositions.ts';
-import { amendMenu, getMenu, listMenus, reviewMenu, saveMenu, submitMenu } from './menus.ts';
+import { amendMenu, getMenu, issuePlan, listMenus, reviewMenu, saveMenu, submitMenu } from './menus.ts';
 import { foodSafetyMonth, writeFoodSafetyMonth } from './report.ts';
 import { closeComplaint, listComplaints, listSurveys, recordComplaint, recordSurvey } from './surveys.ts';
 
@@ -26,6 +26,7 @@ export const menusHandlers: Handlers<keyof typeof menusApi> = {
   'menus.submit': (ctx, { id }) => submitMenu(ctx, id),
   'menus.review': (ctx, input) => reviewMenu(ctx, input),
   'menus.amend': (ctx, input) => amendMenu(ctx, input),
+  'menus.issuePlan': (ctx, input) => issuePlan(ctx, input),
   'surveys.list': (ctx) => listSurveys(ctx),
   'surveys.record': (ctx, input) => recordSurvey(ctx, input),
   'complaints.list': (ctx, { from, to }) => listComplaints(ctx, from, to),

@@ -1,5 +1,5 @@
 import type { HomeEntry } from '../../../../shared/api/audit.ts';
-import type { DayAnalysis, MenuAmendmentView, MenuLine, MenuLineView, MenuSummary, MenuView, NutrientFigure } from '../../../../shared/api/menus.ts';
+import type { DayAnalysis, MenuAmendmentView, MenuIssuePlan, MenuLine, MenuLineView, MenuSummary, MenuView, NutrientFigure } from '../../../../shared/api/menus.ts';
 import { addDays } from '../../../../shared/calendar.ts';
 import { ApiError } from '../../../../shared/errors.ts';
 import { type Attainment, NUTRIENT_COLUMNS, NUTRIENTS, type MenuStatus, type Nutrient, type ReviewDecision } from '../../../../shared/labels-menus.ts';
@@ -388,6 +388,42 @@ export function amendMenu(ctx: Ctx, v: { id: string; reason: string }): MenuView
   ctx.db.prepare('INSERT INTO menu_amendments (menu_id, amends, revision, reason, created_at, created_by) VALUES (?, ?, ?, ?, ?, ?)').run(id, v.id, revision, v.reason, at, user.userId);
   audit(ctx, 'amend', 'menus', id, null, menuAudit(ctx, id)({ weekStart: r.week_start, amends: v.id, revision, reason: v.reason }));
   return getMenu(ctx, id);
+}
+
+/**
+ * 出库 from the approved menu (issue 17): for one day and meal of the week's approved menu, each ingredient's raw grams per
+ * pupil × the diners of its age group, summed, and in the ingredient's unit (grams of the unit as for the planned cost),
+ * half up to the thousandth. An age group without diners counts none; an unknown one is refused.
+ */
+export function issuePlan(ctx: Ctx, v: { date: string; meal: Meal; diners: Record<string, number> }): MenuIssuePlan {
+  const monday = addDays(v.date, -((new Date(`${v.date}T00:00:00Z`).getUTCDay() + 6) % 7));
+  const menu = ctx.db.prepare(`SELECT id, week_start FROM menus WHERE week_start = ? AND status = 'approved'`).get(monday) as { id: string; week_start: string } | undefined;
+  if (!menu) throw new ApiError('NOT_FOUND', `${v.date} 所在的一周（${monday} 起）没有已审定的带量食谱`);
+  const groups = profileFor(ctx, monday).menuAgeGroups;
+  for (const code of Object.keys(v.diners)) {
+    if (!groups.some((g) => g.code === code)) throw new ApiError('VALIDATION', `年龄组“${code}”不在区域配置的年龄组中（${groups.map((g) => g.label).join('、')}）`);
+  }
+  const total = Object.values(v.diners).reduce((a, b) => a + b, 0);
+  if (total === 0) throw new ApiError('RULE', '请填写各年龄组的就餐人数');
+  const lines = menuLines(ctx, menu.id).filter((l) => l.day === v.date && l.meal === v.meal);
+  if (lines.length === 0) throw new ApiError('RULE', `已审定的带量食谱中 ${v.date} ${MEAL_LABELS[v.meal]} 没有菜品`);
+  const comps = compositionsOf(ctx, lines.map((l) => l.ingredientId));
+  const byItem = new Map<string, MenuIssuePlan['lines'][number]>();
+  for (const l of lines) {
+    let it = byItem.get(l.ingredientId);
+    if (!it) {
+      const ing = ctx.db.prepare('SELECT unit, storable FROM ingredients WHERE id = ?').get(l.ingredientId) as { unit: string; storable: number };
+      it = { ingredientId: l.ingredientId, name: l.ingredientName, unit: ing.unit, storable: ing.storable === 1, totalMg: 0, qtyMilli: null, dishes: [] };
+      byItem.set(l.ingredientId, it);
+    }
+    it.totalMg += l.qtyMg * (v.diners[l.ageGroup] ?? 0);
+    if (!it.dishes.includes(l.dish)) it.dishes.push(l.dish);
+  }
+  for (const it of byItem.values()) {
+    const grams = unitGramsOf(it.unit, comps.get(it.ingredientId));
+    it.qtyMilli = grams === null ? null : Number(divHalfUp(BigInt(it.totalMg), BigInt(grams)));
+  }
+  return { menuId: menu.id, weekStart: menu.week_start, revision: amendmentOf(ctx, menu.id)?.revision ?? 1, date: v.date, meal: v.meal, diners: total, lines: [...byItem.values()] };
 }
 
 /** The dishes an approved menu plans for a day and meal (the expected 留样 list). */

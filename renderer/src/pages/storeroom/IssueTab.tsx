@@ -1,4 +1,4 @@
-import { Alert, Button, Form, Input, Modal, Radio, Space, Table, Tag, Typography } from 'antd';
+import { Alert, Button, Form, Input, InputNumber, Modal, Radio, Space, Table, Tag, Typography } from 'antd';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { MEAL_LABELS, MEALS } from '../../../../shared/labels-storeroom.ts';
 import type { IssueProposal, IssueView, Meal, StockItem } from '../../../../shared/api/storeroom.ts';
@@ -94,6 +94,49 @@ function IssueForm({ date, setDate, onIssued }: { date: string; setDate: (d: str
   const itemId = Form.useWatch('ingredientId', form) as string | null | undefined;
   const qty = Form.useWatch('qtyMilli', form) as number | null | undefined;
   const entryRef = useRef<HTMLDivElement>(null);
+  // 按带量食谱 (issue 17): the approved menu's raw grams × the diners of each age group, as lines with their proposals.
+  const [groups, setGroups] = useState<{ code: string; label: string }[] | null>(null);
+  const [diners, setDiners] = useState<Record<string, number | null>>({});
+  const [planNotes, setPlanNotes] = useState<string[]>([]);
+  const openPlan = async () => {
+    try {
+      const school = await call('school.get', {});
+      setGroups(school.profile.menuAgeGroups.map((g) => ({ code: g.code, label: g.label })));
+    } catch (e) {
+      showError(e);
+    }
+  };
+  const applyPlan = async () => {
+    try {
+      const given = Object.fromEntries(Object.entries(diners).filter(([, n]) => n).map(([k, n]) => [k, n as number]));
+      const plan = await call('menus.issuePlan', { date, meal, diners: given });
+      let current = lines;
+      const notes: string[] = [];
+      for (const l of plan.lines) {
+        if (!l.storable) {
+          notes.push(`${l.name}：直进直出，不从库房出库`);
+          continue;
+        }
+        if (l.qtyMilli === null) {
+          notes.push(`${l.name}：单位“${l.unit}”未登记每单位克数，无法换算，请手工填写`);
+          continue;
+        }
+        if (l.qtyMilli === 0) continue;
+        const p = await proposeFor(l.ingredientId, l.qtyMilli, date, current);
+        if (p.shortMilli > 0) {
+          notes.push(`${l.name}：需 ${formatMilli(l.qtyMilli)} ${l.unit}，可出库 ${formatMilli(p.availableMilli)} ${l.unit}，库存不足未加入`);
+          continue;
+        }
+        current = [...current, { ingredientId: l.ingredientId, name: l.name, unit: l.unit, qtyMilli: l.qtyMilli, proposal: p }];
+      }
+      setLines(current);
+      setPlanNotes(notes);
+      setGroups(null);
+      toast(`已按带量食谱（${plan.weekStart} 第 ${plan.revision} 版，就餐 ${plan.diners} 人）加入 ${current.length - lines.length} 行`);
+    } catch (e) {
+      showError(e);
+    }
+  };
 
   useEffect(() => {
     if (!itemId || !qty || Number.isNaN(qty) || qty <= 0) return setProposal(null);
@@ -156,7 +199,24 @@ function IssueForm({ date, setDate, onIssued }: { date: string; setDate: (d: str
         <DateBox value={date} onChange={setDate} data-testid="issue-date" />
         <span>餐次</span>
         <Radio.Group value={meal} onChange={(e) => setMeal(e.target.value)} optionType="button" buttonStyle="solid" options={MEALS.map((m) => ({ value: m, label: MEAL_LABELS[m] }))} data-testid="issue-meal" />
+        <Button onClick={() => void openPlan()} data-testid="issue-from-menu">
+          按带量食谱
+        </Button>
       </Space>
+      {groups && (
+        <Modal open title={`按带量食谱出库：${date} ${MEAL_LABELS[meal]}`} okText="生成出库明细" cancelText="取消" onOk={() => void applyPlan()} onCancel={() => setGroups(null)}>
+          <Typography.Paragraph>填写各年龄组的就餐人数：每人用量（生重）× 人数，按食材的计量单位换算。</Typography.Paragraph>
+          <Space direction="vertical">
+            {groups.map((g) => (
+              <Space key={g.code}>
+                <span style={{ display: 'inline-block', width: 64 }}>{g.label}</span>
+                <InputNumber min={0} max={100000} precision={0} value={diners[g.code] ?? null} onChange={(n) => setDiners((d) => ({ ...d, [g.code]: n }))} data-testid={`diners-${g.code}`} addonAfter="人" />
+              </Space>
+            ))}
+          </Space>
+        </Modal>
+      )}
+      {planNotes.length > 0 && <Alert type="info" showIcon closable onClose={() => setPlanNotes([])} style={{ marginBottom: 8 }} title={planNotes.join('；')} data-testid="issue-plan-notes" />}
       <div ref={entryRef}>
         <Form form={form} layout="inline" onKeyDownCapture={enterToNext} onFinish={add} style={{ marginBottom: 8 }}>
           <Form.Item name="ingredientId" rules={[{ required: true, message: '请选择食材' }]}>
