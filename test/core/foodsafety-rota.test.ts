@@ -64,6 +64,7 @@ describe('the 陪餐 duty rota', { timeout: 60_000 }, () => {
 
   it('two versions, the later taking over from its date; the findings name the leader on duty who did not eat with the pupils', async () => {
     await b.loginAs('reviewer');
+    expect((await b.call('home.summary', {})).sections[0].entries.find((e) => e.kind === 'meal_duty')).toMatchObject({ value: '未安排', lines: [] });
     await b.call('mealRota.save', { termCode: '2026秋', fromDate: '2026-09-01', entries: [{ weekday: 3, meal: 'lunch', userId: qian }, { weekday: 1, meal: 'lunch', userId: zhao }] });
     // Before the second version, the 14th (Wednesday) is 钱副校长's, who was there: only the empty 13th.
     expect((await b.call('meals.findings', { month: '2026-10' })).map((f) => f.text)).toEqual(['2026-10-13 上课日没有陪餐记录']);
@@ -77,9 +78,19 @@ describe('the 陪餐 duty rota', { timeout: 60_000 }, () => {
       { kind: 'no_companion', date: '2026-10-13', meal: null, text: '2026-10-13 上课日没有陪餐记录', mealId: null },
       { kind: 'rota_missed', date: '2026-10-14', meal: 'lunch', text: '2026-10-14 午餐 值班领导 赵校长 没有陪餐记录', mealId: null },
     ]);
-    // The reviewer's home lists it with the others; the parent reads the rota (no term named: today's term).
+    // The reviewer's home lists it with the others, and today's duty: 赵校长 on duty at lunch (the 10-14 version), not yet
+    // recorded; 钱副校长 is not on duty today.
     const home = await b.call('home.summary', {});
-    expect(home.sections.find((s) => s.role === 'reviewer')?.entries.find((e) => e.kind === 'flags')?.lines.map((l) => l.text)).toContain('2026-10-14 午餐 值班领导 赵校长 没有陪餐记录');
+    const entries = home.sections.find((s) => s.role === 'reviewer')?.entries ?? [];
+    expect(entries.find((e) => e.kind === 'flags')?.lines.map((l) => l.text)).toContain('2026-10-14 午餐 值班领导 赵校长 没有陪餐记录');
+    expect(entries.find((e) => e.kind === 'meal_duty')).toMatchObject({ label: '今日陪餐值班', value: '午餐待陪餐', lines: [{ text: '午餐 值班领导 赵校长：尚未登记陪餐', tone: 'warning' }] });
+    await b.loginAs('qian');
+    const hers = (await b.call('home.summary', {})).sections[0].entries.find((e) => e.kind === 'meal_duty');
+    expect(hers?.value).toBe('今日您不值班');
+    await b.loginAs('reviewer');
+    await b.call('meals.record', { date: '2026-10-14', meal: 'lunch', ratings: GOOD });
+    expect((await b.call('home.summary', {})).sections[0].entries.find((e) => e.kind === 'meal_duty')).toMatchObject({ value: '午餐已陪餐', lines: [{ text: '午餐 值班领导 赵校长：已陪餐', tone: 'info' }] });
+    expect((await b.call('meals.findings', { month: '2026-10' })).map((f) => f.text)).toEqual(['2026-10-13 上课日没有陪餐记录']);
     await b.loginAs('parent');
     const seen = await b.call('mealRota.get', { termCode: null });
     expect([seen?.termCode, seen?.termName, seen?.versions.length, seen?.terms]).toEqual(['2026秋', '2026年秋季学期', 2, [{ code: '2026秋', name: '2026年秋季学期' }]]);

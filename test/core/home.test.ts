@@ -62,7 +62,7 @@ describe('each role’s home on the demo', { timeout: 60_000 }, () => {
     storekeeper: ['storekeeper', ['deliveries_today', 'drafts', 'expiring_lots', 'food_samples', 'morning_checks', 'meal_followups', 'menus', 'count_due']],
     cashier: ['cashier', ['cash_today', 'receipts_today', 'refunds_due']],
     accountant: ['accountant', ['checklist', 'statements', 'payables']],
-    reviewer: ['reviewer', ['submissions', 'flags']],
+    reviewer: ['reviewer', ['submissions', 'flags', 'meal_duty']],
     parent: ['parent', ['notice', 'deliveries_week', 'prices_week', 'witness', 'menus_review']],
   };
   // The to-do kinds each role gets on the demo (an expired and a missing licence, a draft from yesterday, an overdue

@@ -19,6 +19,7 @@ import { certWarnings, checkDay } from '../foodsafety/staff.ts';
 import { residueFindings, residueRulesFor, residueToday } from '../receiving/residue.ts';
 import { MEAL_LABELS } from '../../../../shared/labels-foodsafety.ts';
 import { menuHomeEntry } from '../menus/menus.ts';
+import { mealDutyEntry } from '../foodsafety/rota.ts';
 
 /**
  * Each role's home (issue 15): a section per role the person holds, each entry a figure with the page where its work
@@ -322,6 +323,8 @@ function reviewer(ctx: Ctx, month: string, flags: AttentionItem[]): HomeEntry[] 
       linkLabel: '审计',
       lines: cut(flagLines),
     },
+    // 陪餐 (issue 17): today's duty from the rota.
+    mealDutyEntry(ctx, chinaDate(ctx.now())),
   ];
 }
 

@@ -1,3 +1,4 @@
+import type { HomeEntry } from '../../../../shared/api/audit.ts';
 import type { MealFinding, MealRotaView } from '../../../../shared/api/foodsafety.ts';
 import { chinaDate } from '../../../../shared/calendar.ts';
 import { ApiError } from '../../../../shared/errors.ts';
@@ -126,4 +127,33 @@ export function rotaFindings(ctx: Ctx, days: string[]): MealFinding[] {
     }
   }
   return out;
+}
+
+/**
+ * The school leader's home (issue 17: each role's home shows its due records for today): today's 陪餐 duty from the
+ * rota — who is on duty at which meal and whether they have recorded their 陪餐; the caller's own duty first in the value.
+ */
+export function mealDutyEntry(ctx: Ctx, today: string): HomeEntry {
+  const me = ctx.session?.userId ?? '';
+  const link = `/foodsafety/meals?date=${today}`;
+  const anyRota = ctx.db
+    .prepare('SELECT 1 FROM meal_duty_rota d JOIN terms t ON t.code = d.term_code WHERE t.start_date <= @day AND t.end_date >= @day AND d.from_date <= @day LIMIT 1')
+    .get({ day: today });
+  if (!anyRota) {
+    return { kind: 'meal_duty', label: '今日陪餐值班', value: '未安排', detail: '本学期尚未安排陪餐值班表：请在 陪餐 页安排学校领导陪餐值班', link, linkLabel: '陪餐', lines: [] };
+  }
+  const has = ctx.db.prepare(`SELECT 1 FROM accompanied_meals WHERE meal_date = ? AND meal = ? AND created_by = ? AND status = 'confirmed'`);
+  const duty = rotaOn(ctx, today)
+    .sort((a, b) => MEAL_ORDER(a.meal) - MEAL_ORDER(b.meal) || (a.userName < b.userName ? -1 : a.userName > b.userName ? 1 : 0))
+    .map((d) => ({ ...d, done: has.get(today, d.meal, d.userId) !== undefined }));
+  const mine = duty.filter((d) => d.userId === me);
+  return {
+    kind: 'meal_duty',
+    label: '今日陪餐值班',
+    value: mine.length ? mine.map((d) => `${MEAL_LABELS[d.meal]}${d.done ? '已陪餐' : '待陪餐'}`).join('，') : duty.length ? '今日您不值班' : '今日无值班',
+    detail: '学校领导按值班表与学生共同用餐并登记；值班领导未登记陪餐列为问题',
+    link,
+    linkLabel: '陪餐',
+    lines: duty.map((d) => ({ text: `${MEAL_LABELS[d.meal]} 值班领导 ${d.userName}：${d.done ? '已陪餐' : '尚未登记陪餐'}`, link, tone: d.done ? ('info' as const) : ('warning' as const) })),
+  };
 }
