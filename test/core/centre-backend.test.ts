@@ -114,13 +114,14 @@ describe('the centre backend', () => {
 });
 
 describe('a version-1 centre file', () => {
-  it('gains the users table, the packages\' disclosure deadline (version 3), the item mapping (version 4) and 留样/陪餐 (version 5) when opened, its schools kept', async () => {
+  it('gains the users table, the packages\' disclosure deadline (version 3), the item mapping (version 4) 留样/陪餐 (version 5) and deliveries (version 6) when opened, its schools kept', async () => {
     const file = path.join(dir, 'v1.duckdb');
     const c = await openCentre(file, { create: true });
     // As version 1 was: no users, no deadline column.
     await c.conn.run('DROP TABLE centre_users');
     await c.conn.run('DROP TABLE item_map');
     await c.conn.run('DROP TABLE food_safety_findings');
+    await c.conn.run('DROP TABLE deliveries');
     await c.conn.run('DROP VIEW current_packages');
     await c.conn.run('ALTER TABLE packages DROP COLUMN disclosure_deadline_day');
     await c.conn.run('ALTER TABLE packages DROP COLUMN school_days');
@@ -130,10 +131,11 @@ describe('a version-1 centre file', () => {
     c.close();
     const again = await openCentreBackend({ file, now: NOW });
     try {
-      expect((await rows(again.centre.conn, `SELECT value FROM centre_meta WHERE key = 'schema_version'`))[0].value).toBe('5');
+      expect((await rows(again.centre.conn, `SELECT value FROM centre_meta WHERE key = 'schema_version'`))[0].value).toBe('6');
       expect((await rows(again.centre.conn, `SELECT column_name FROM duckdb_columns() WHERE table_name = 'current_packages' AND column_name = 'disclosure_deadline_day'`)).length).toBe(1);
       expect(await rows(again.centre.conn, 'SELECT count(*) AS n FROM item_map')).toEqual([{ n: 0 }]);
       expect(await rows(again.centre.conn, `SELECT count(*) AS n FROM food_safety_findings`)).toEqual([{ n: 0 }]);
+      expect(await rows(again.centre.conn, `SELECT count(*) AS n FROM deliveries`)).toEqual([{ n: 0 }]);
       expect((await rows(again.centre.conn, `SELECT column_name FROM duckdb_columns() WHERE table_name = 'current_packages' AND column_name = 'school_days'`)).length).toBe(1);
       const r = await again.invoke('centre.status', {});
       expect(r).toMatchObject({ ok: true, value: { initialized: false } });
@@ -184,8 +186,8 @@ describe('views.priceHistory: an item\'s price by school over months (the 食材
         l.date = l.date.replace('2026-09', '2026-10');
         if (l.item === '大米') Object.assign(l, { unitPriceFen: 460, amountFen: 4600 });
       }
-      // The month's 留样/陪餐 findings are dated in it too (the centre refuses a finding outside the package's month).
-      for (const f of data.foodSafety.findings) f.date = f.date.replace('2026-09', '2026-10');
+      // The month's 留样/陪餐 findings and deliveries are dated in it too (the centre refuses them outside the month).
+      for (const f of [...data.foodSafety.findings, ...data.deliveries]) f.date = f.date.replace('2026-09', '2026-10');
       const bytes = Buffer.from(`${JSON.stringify(data)}\n`);
       p.files['data.json'] = bytes.toString('base64');
       m.month = '2026-10';

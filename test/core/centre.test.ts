@@ -332,6 +332,15 @@ describe('three demo schools package October; the centre imports the folder', { 
       expect(r.fund[0].income_fen).toBe(1_677_800);
       expect(r.suppliers).toBeGreaterThan(3);
       expect([r.rejected, r.subsidy, r.prices]).toEqual([6, 6, 44]);
+      // The deliveries as the school's 验收单 list them: posted, with whether a parent witnessed (the demo's parent
+      // witnesses the first delivery of each Friday).
+      const own = s.b.db
+        .prepare(`SELECT number AS receipt_no, delivery_date AS date, witness_user_id IS NOT NULL AS witnessed FROM deliveries WHERE status = 'posted' AND delivery_date LIKE '2026-10-%' ORDER BY delivery_date, number`)
+        .all() as { receipt_no: string; date: string; witnessed: number }[];
+      const held = await rows(c.conn, `SELECT receipt_no, date, witnessed FROM deliveries JOIN current_packages USING (school_code, month, revision) WHERE school_code = ? AND month = ? ORDER BY date, receipt_no`, [DEMO[i].code, MONTH]);
+      expect(held).toEqual(own.map((x) => ({ ...x, witnessed: x.witnessed === 1 })));
+      expect(held.filter((x) => x.witnessed).every((x) => new Date(`${x.date}T00:00:00Z`).getUTCDay() === 5)).toBe(true);
+      expect(held.some((x) => x.witnessed) && held.some((x) => !x.witnessed)).toBe(true);
     }
   });
 
@@ -345,6 +354,7 @@ describe('three demo schools package October; the centre imports the folder', { 
       if (v === 1) {
         delete data.profile.disclosureDeadlineDay;
         delete data.foodSafety;
+        delete data.deliveries;
       }
       data.schemaVersion = v;
       data.revision = o.revision ?? 1;
@@ -364,7 +374,8 @@ describe('three demo schools package October; the centre imports the folder', { 
       expect((await importFolder(other, asVersion(1), NOW())).map((o) => [o.status, o.message])).toEqual([['imported', '城关第一小学2026年10月第 1 版已导入']]);
       const v = await submissionView(other, MONTH);
       expect(v.rows.map((r) => [r.school_code, r.sent, r.days_after_month_end, r.deadline, r.days_late])).toEqual([[DEMO[0].code, true, 20, null, null]]);
-      // Nor 留样 and 陪餐: its 食品安全 row is blank.
+      // Nor whether a parent witnessed its deliveries (blank), nor 留样 and 陪餐: its 食品安全 row is blank.
+      expect((await inspectionView(other, MONTH)).rows.map((r) => [r.school_code, r.unwitnessed])).toEqual([[DEMO[0].code, null]]);
       expect((await foodSafetyView(other, MONTH)).rows.map((r) => [r.school_code, r.school_days, r.samples_rate_bp, r.days_without_companion])).toEqual([[DEMO[0].code, null, null, null]]);
       // Version 2 approved at 23:59 on 15 November in China (15:59 UTC): on the deadline day, not late. At 00:30 on the
       // 16th in China (16:30 UTC on the 15th): one day late, though the UTC date is still the 15th.
@@ -600,10 +611,11 @@ describe('the price and surplus views against figures worked out by hand', { tim
 
   it('验收: every school\'s two deliveries signed by the same two inspectors — never rotated; one rejected line beside four accepted', async () => {
     const v = await inspectionView(c, M);
-    expect(v.rows.map((r) => [r.school_code, r.deliveries, r.inspector_groups, r.top_group, r.top_share_bp, r.never_rotated, r.accepted_lines, r.rejected_lines])).toEqual([
-      ['9001', 2, 1, '张保管、李验收', 10_000, true, 4, 1],
-      ['9002', 2, 1, '张保管、李验收', 10_000, true, 4, 1],
-      ['9003', 2, 1, '张保管、李验收', 10_000, true, 4, 1],
+    // No parent witnessed either delivery at any school (the fixture names no witness).
+    expect(v.rows.map((r) => [r.school_code, r.deliveries, r.unwitnessed, r.inspector_groups, r.top_group, r.top_share_bp, r.never_rotated, r.accepted_lines, r.rejected_lines])).toEqual([
+      ['9001', 2, 2, 1, '张保管、李验收', 10_000, true, 4, 1],
+      ['9002', 2, 2, 1, '张保管、李验收', 10_000, true, 4, 1],
+      ['9003', 2, 2, 1, '张保管、李验收', 10_000, true, 4, 1],
     ]);
   });
 

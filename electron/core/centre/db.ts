@@ -13,7 +13,7 @@ import { ApiError } from '../../../shared/errors.ts';
  * Tables hold each imported package's rows keyed by (school_code, month, revision); `current_packages` is the newest
  * revision per school and month, which every view reads.
  */
-export const CENTRE_SCHEMA_VERSION = 5;
+export const CENTRE_SCHEMA_VERSION = 6;
 
 const SCHEMA = `
 CREATE TABLE centre_meta (key VARCHAR PRIMARY KEY, value VARCHAR NOT NULL);
@@ -162,6 +162,15 @@ CREATE TABLE food_safety_findings (
 );
 `;
 
+/** Version 6: each package's deliveries (验收单) and whether a parent witnessed them (package schema version 2). */
+const DELIVERIES = `
+CREATE TABLE deliveries (
+  school_code VARCHAR NOT NULL, month VARCHAR NOT NULL, revision INTEGER NOT NULL,
+  receipt_no VARCHAR NOT NULL, date VARCHAR NOT NULL, witnessed BOOLEAN NOT NULL,
+  PRIMARY KEY (school_code, month, revision, receipt_no)
+);
+`;
+
 export interface Centre {
   file: string;
   instance: DuckDBInstance;
@@ -209,6 +218,7 @@ export async function openCentre(file: string, opts: { create?: boolean } = {}):
       await conn.run(DEADLINE);
       await conn.run(ITEM_MAP);
       await conn.run(FOOD_SAFETY);
+      await conn.run(DELIVERIES);
       await conn.run(`INSERT INTO centre_meta VALUES ('schema_version', ?)`, [String(CENTRE_SCHEMA_VERSION)]);
       await conn.run('COMMIT');
     } else {
@@ -222,6 +232,7 @@ export async function openCentre(file: string, opts: { create?: boolean } = {}):
         if (from < 3) await conn.run(DEADLINE);
         if (from < 4) await conn.run(ITEM_MAP);
         if (from < 5) await conn.run(FOOD_SAFETY);
+        if (from < 6) await conn.run(DELIVERIES);
         await conn.run(`UPDATE centre_meta SET value = ? WHERE key = 'schema_version'`, [String(CENTRE_SCHEMA_VERSION)]);
         await conn.run('COMMIT');
       }

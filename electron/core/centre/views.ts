@@ -267,7 +267,7 @@ export async function supplierView(c: Centre, month: string): Promise<CentreView
 /**
  * 验收 for a month, per school: deliveries (验收单), the distinct groups of inspectors who signed them, the most
  * frequent group and its share; `never_rotated` when two or more deliveries were all signed by one group. Rejected
- * lines against accepted lines. (Whether a parent witnessed is not in schema version 1.)
+ * lines against accepted lines. Deliveries no parent witnessed (package schema 2; blank for version 1).
  */
 export async function inspectionView(c: Centre, month: string): Promise<CentreView> {
   const r = await rows(
@@ -282,13 +282,18 @@ export async function inspectionView(c: Centre, month: string): Promise<CentreVi
      lines AS (
        SELECT p.school_code, (SELECT count(*) FROM purchases l WHERE l.school_code = p.school_code AND l.month = p.month AND l.revision = p.revision) AS accepted_lines,
          (SELECT count(*) FROM rejected j WHERE j.school_code = p.school_code AND j.month = p.month AND j.revision = p.revision) AS rejected_lines
+       FROM current_packages p WHERE p.month = ?),
+     witness AS (
+       -- Package schema 2 lists the month's deliveries with whether a parent witnessed them; version 1 does not (null).
+       SELECT p.school_code, CASE WHEN p.schema_version >= 2 THEN
+           (SELECT count(*) FROM deliveries x WHERE x.school_code = p.school_code AND x.month = p.month AND x.revision = p.revision AND NOT x.witnessed) END AS unwitnessed
        FROM current_packages p WHERE p.month = ?)
-     SELECT per.school_code, s.name AS school_name, per.deliveries, per.inspector_groups, per.top_group,
+     SELECT per.school_code, s.name AS school_name, per.deliveries, w.unwitnessed, per.inspector_groups, per.top_group,
        CAST((2 * per.top_n * 10000 + per.deliveries) // (2 * per.deliveries) AS INTEGER) AS top_share_bp,
        per.deliveries >= 2 AND per.inspector_groups = 1 AS never_rotated, lines.accepted_lines, lines.rejected_lines
-     FROM per JOIN lines USING (school_code) LEFT JOIN schools s ON s.code = per.school_code
+     FROM per JOIN lines USING (school_code) LEFT JOIN witness w USING (school_code) LEFT JOIN schools s ON s.code = per.school_code
      ORDER BY never_rotated DESC, top_share_bp DESC, per.school_code`,
-    [month, month],
+    [month, month, month],
   );
   return {
     title: `验收（${month}）`,
@@ -296,6 +301,7 @@ export async function inspectionView(c: Centre, month: string): Promise<CentreVi
       { key: 'school_code', header: '学校代码', kind: 'text', width: 14 },
       { key: 'school_name', header: '学校', kind: 'text', width: 24 },
       { key: 'deliveries', header: '验收单数', kind: 'int', width: 10 },
+      { key: 'unwitnessed', header: '无家长陪同验收', kind: 'int', width: 12 },
       { key: 'inspector_groups', header: '验收人组合数', kind: 'int', width: 12 },
       { key: 'top_group', header: '最常见组合', kind: 'text', width: 20 },
       { key: 'top_share_bp', header: '占比', kind: 'bp', width: 8 },

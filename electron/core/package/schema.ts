@@ -118,6 +118,11 @@ export interface PackageData {
    * written (these records are not part of the close's checksum).
    */
   foodSafety?: { schoolDays: number; findings: { kind: FoodSafetyFindingKind; date: string; meal: 'breakfast' | 'lunch' | 'dinner' | null }[] };
+  /**
+   * The month's posted deliveries (验收单, version 2; absent in version 1): number, date and whether a parent-committee
+   * member witnessed the receiving — not who.
+   */
+  deliveries?: { receiptNo: string; date: string; witnessed: boolean }[];
   /** Refunds as the disclosure lists them, without the pupil's name or number (the centre needs amounts, not names). */
   refunds: { className: string; days: number; amountFen: number; reason: string; appliedOn: string; approvedOn: string | null; paidOn: string | null; status: 'paid' | 'pending'; earlier: boolean }[];
 }

@@ -101,6 +101,14 @@ export function packageData(ctx: Ctx, m: string, revision: number, checksumHex: 
     prices: d.prices.map((p) => ({ item: p.item, category: p.category, unit: p.unit, qtyMilli: p.qtyMilli, amountFen: p.amountFen, referencePriceFen: p.referencePriceFen, previousAvgPriceFen: p.previousAvgPriceFen })),
     suppliers: d.suppliers.map((s) => ({ ...s })),
     subsidy: d.subsidy.map((s) => ({ className: s.className, students: s.students, days: s.days, studentDays: s.studentDays, rateFen: s.rateFen, amountFen: subsidyAmountFen(s) })),
+    deliveries: (
+      ctx.db
+        .prepare(
+          `SELECT number, delivery_date, witness_user_id IS NOT NULL OR witness_name <> '' AS witnessed FROM deliveries
+           WHERE delivery_date BETWEEN ? AND ? AND status = 'posted' ORDER BY delivery_date, number`,
+        )
+        .all(`${m}-01`, lastDayOfMonth(m)) as { number: string; delivery_date: string; witnessed: number }[]
+    ).map((x) => ({ receiptNo: x.number, date: x.delivery_date, witnessed: x.witnessed === 1 })),
     foodSafety: {
       schoolDays: (ctx.db.prepare('SELECT count(*) AS n FROM school_days WHERE day BETWEEN ? AND ?').get(`${m}-01`, lastDayOfMonth(m)) as { n: number }).n,
       findings: [...sampleFindings(ctx, m), ...mealFindings(ctx, m)].map((f) => ({ kind: f.kind, date: f.date, meal: f.meal })),
