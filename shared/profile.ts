@@ -2,6 +2,7 @@ import { z } from './api/contract.ts';
 import { DEFAULT_DISCLOSURE_LAYOUT, disclosureLayoutSchema } from './disclosure.ts';
 import { DEFAULT_CERT_RULES } from './cert-rules.ts';
 import { NUTRIENTS } from './labels-menus.ts';
+import { SYMPTOMS } from './labels-foodsafety.ts';
 import { CATEGORIES, CATEGORY_LABELS, CERT_KINDS, CONFIGURABLE_NON_FOOD, COST_BASES, FULL_COST_ONLY, INGREDIENT_KINDS, NON_FOOD_LABELS } from './domain.ts';
 
 const certList = z
@@ -105,6 +106,17 @@ export const profileSchema = z
      */
     sampleMinGrams: z.number().int().min(125, '留样量不能低于国家规定的 125 克').max(1000).default(125),
     sampleKeepHours: z.number().int().min(48, '留样时间不能少于国家规定的 48 小时').max(720).default(48),
+    /**
+     * 晨检 (issue 17): the symptoms the morning check asks about, from the app's list (规定 第二十七条's 发热、腹泻、咽部炎症、
+     * 皮肤伤口或感染 and the like); by default all of them. A region may leave some out, never add free text; a stored
+     * profile without it asks all.
+     */
+    morningCheckSymptoms: z
+      .array(z.enum(SYMPTOMS, { error: '晨检症状无效' }))
+      .min(1, '请至少保留一项晨检症状')
+      .max(SYMPTOMS.length)
+      .refine((s) => new Set(s).size === s.length, { error: '晨检症状重复' })
+      .default([...SYMPTOMS]),
     /**
      * 带量食谱 (issue 17, docs/DOMAIN-RULES.md "带量食谱"): the age groups a menu gives quantities for (by default the four
      * of WS/T 554-2017) and each group's daily targets per nutrient (kcal, g, mg, μg RAE a day), which the school enters
@@ -213,6 +225,7 @@ export const DEFAULT_PROFILE: RegionalProfile = {
   certRules: DEFAULT_CERT_RULES,
   sampleMinGrams: 125,
   sampleKeepHours: 48,
+  morningCheckSymptoms: [...SYMPTOMS],
   residueTestCategories: [],
   residueTestMinLinesPerDay: 0,
   menuAgeGroups: DEFAULT_MENU_AGE_GROUPS,

@@ -167,6 +167,8 @@ export interface CheckDay {
   rows: { staff: StaffView; check: CheckView | null }[];
   /** Checks cancelled that day (corrected), for the record. */
   cancelled: CheckView[];
+  /** The symptoms asked about that day (the profile of its month). */
+  symptoms: Symptom[];
 }
 
 export interface StaffFinding {

@@ -20,6 +20,7 @@ import { formatBp, formatFen } from '../../../shared/format.ts';
 import { applyPreset, PROFILE_PRESETS } from '../../../shared/profile-presets.ts';
 import type { RegionalProfile } from '../../../shared/profile.ts';
 import { NUTRIENT_LABELS, NUTRIENT_UNITS, NUTRIENTS } from '../../../shared/labels-menus.ts';
+import { SYMPTOM_LABELS, SYMPTOMS } from '../../../shared/labels-foodsafety.ts';
 import { call } from '../api.ts';
 import { enterToNext } from '../components/enterToNext.ts';
 import { chinaTime } from '../labels.ts';
@@ -279,6 +280,13 @@ export function SettingsPage() {
             </Form.Item>
           </Col>
         </Row>
+        <Form.Item
+          name={['profile', 'morningCheckSymptoms']}
+          label="晨检检查项目（症状）"
+          rules={[{ required: true, type: 'array', min: 1, message: '请至少保留一项晨检症状' }]}
+        >
+          <Select mode="multiple" options={SYMPTOMS.map((s) => ({ value: s, label: SYMPTOM_LABELS[s] }))} data-testid="settings-check-symptoms" />
+        </Form.Item>
       </Card>
       <Card title="食品安全：农残快检" size="small" style={{ marginBottom: 12 }} data-testid="settings-residue">
         <Typography.Paragraph type="secondary">

@@ -7,12 +7,14 @@ import { audit } from '../../ledger/audit.ts';
 import { uuidv7 } from '../../ledger/ids.ts';
 import { assertStatus, cancel, loadDoc } from '../../ledger/lifecycle.ts';
 import { groupRows, withRows } from '../../ledger/row-snapshot.ts';
+import { profileFor } from '../people/index.ts';
 
 /**
  * 晨检 and 健康证 (issue 17 slice 3; migration 0022; docs/DOMAIN-RULES.md "晨检与健康证"). Rules, decided:
  * - The roster is kept up to date (a renewed certificate is saved over the old one; every save audited with its row);
  *   a person who leaves is made inactive, never deleted.
- * - Each working day, each active person is checked once: the symptoms found, 合格 or 不合格, and whether they work that
+ * - Each working day, each active person is checked once: the symptoms found (of those the profile of the month asks
+ *   about, morningCheckSymptoms; another is refused), 合格 or 不合格, and whether they work that
  *   day. A person with a symptom is not 合格; a 不合格 names a symptom or says why. REFUSED: putting on duty a person
  *   checked 不合格, or one whose health certificate is missing or expired on that day (held in SQL again).
  * - A certificate expiring within 30 days is warned of on the storekeeper's home; a 上课日 up to today on which an active
@@ -139,6 +141,7 @@ export function checkDay(ctx: Ctx, date: string): CheckDay {
     date,
     rows: staff.map((s) => ({ staff: staffView(s, date), check: checks.find((c) => c.staffId === s.id && c.status === 'confirmed') ?? null })),
     cancelled: checks.filter((c) => c.status === 'cancelled'),
+    symptoms: profileFor(ctx, date).morningCheckSymptoms,
   };
 }
 
@@ -150,8 +153,12 @@ interface CheckInput {
 }
 
 /** The rules of one person's check on `date`, refused in words before anything is written. */
-function checkRules(s: StaffRow, date: string, v: CheckInput): void {
+function checkRules(ctx: Ctx, s: StaffRow, date: string, v: CheckInput): void {
   if (s.active !== 1) throw new ApiError('RULE', `${s.name} 已停用，不能登记晨检`);
+  // The symptoms the profile of that month asks about (a region may leave some out).
+  const asked = profileFor(ctx, date).morningCheckSymptoms;
+  const other = v.symptoms.find((x) => !asked.includes(x));
+  if (other) throw new ApiError('RULE', `${s.name}：“${SYMPTOM_LABELS[other]}”不是本区域晨检的检查项目（${asked.map((x) => SYMPTOM_LABELS[x]).join('、')}）`);
   if (v.outcome === 'fit' && v.symptoms.length > 0) {
     throw new ApiError('RULE', `${s.name} 有${v.symptoms.map((x) => SYMPTOM_LABELS[x]).join('、')}，晨检结果不能为合格`);
   }
@@ -183,7 +190,7 @@ export function recordChecks(ctx: Ctx, input: { date: string; checks: (CheckInpu
     if (ctx.db.prepare(`SELECT 1 FROM morning_checks WHERE check_date = ? AND staff_id = ? AND status = 'confirmed'`).get(input.date, c.staffId)) {
       throw new ApiError('CONFLICT', `${input.date} ${s.name} 已晨检：如有错误请更正该记录`);
     }
-    checkRules(s, input.date, c);
+    checkRules(ctx, s, input.date, c);
   }
   return input.checks.map((c) => {
     const id = insertCheck(ctx, input.date, c.staffId, { ...c, symptoms: [...new Set(c.symptoms)] }, null);
@@ -196,7 +203,7 @@ export function recordChecks(ctx: Ctx, input: { date: string; checks: (CheckInpu
 export function amendCheck(ctx: Ctx, input: CheckInput & { id: string; reason: string }): CheckView {
   const old = checkById(ctx, input.id);
   assertStatus(loadDoc(ctx, 'morning_checks', input.id, { name: `${old.date} ${old.staffName}` }), ['confirmed'], 'save');
-  checkRules(staffRow(ctx, old.staffId), old.date, input);
+  checkRules(ctx, staffRow(ctx, old.staffId), old.date, input);
   cancel(ctx, 'morning_checks', input.id, input.reason, old.date, { from: ['confirmed'] });
   audit(ctx, 'cancel', 'morning_checks', old.id, { status: 'confirmed' }, withRows({ status: 'cancelled', reason: input.reason }, groupRows(ctx, 'morning_checks', 'id', old.id)));
   const id = insertCheck(ctx, old.date, old.staffId, { ...input, symptoms: [...new Set(input.symptoms)] }, old.id);

@@ -4,7 +4,7 @@ import { useCallback, useEffect, useState } from 'react';
 import { canCall } from '../../../../shared/access.generated.ts';
 import type { CheckDay, CheckView, StaffFinding, StaffView } from '../../../../shared/api/foodsafety.ts';
 import { monthWords } from '../../../../shared/calendar.ts';
-import { CERT_STATE_LABELS, OUTCOME_LABELS, SYMPTOM_LABELS, SYMPTOMS, type CertState, type CheckOutcome, type Symptom } from '../../../../shared/labels-foodsafety.ts';
+import { CERT_STATE_LABELS, OUTCOME_LABELS, SYMPTOM_LABELS, type CertState, type CheckOutcome, type Symptom } from '../../../../shared/labels-foodsafety.ts';
 import { call } from '../../api.ts';
 import { NOWRAP } from '../../components/columns.ts';
 import { enterToNext } from '../../components/enterToNext.ts';
@@ -102,7 +102,8 @@ export function ChecksPage() {
                     <Checkbox.Group
                       value={drafts[r.staff.id].symptoms}
                       onChange={(v) => setDraft(r.staff.id, { symptoms: v as Symptom[], outcome: v.length ? 'unfit' : drafts[r.staff.id].outcome })}
-                      options={SYMPTOMS.map((s) => ({ value: s, label: SYMPTOM_LABELS[s] }))}
+                      // The symptoms the profile of that day's month asks about.
+                      options={day.symptoms.map((s) => ({ value: s, label: SYMPTOM_LABELS[s] }))}
                     />
                   ) : (
                     '—'
@@ -191,7 +192,7 @@ export function ChecksPage() {
         />
       </Card>
       {editing && <StaffDialog staff={editing === 'new' ? null : editing} onClose={(changed) => (setEditing(null), changed && load())} />}
-      {amending && <AmendDialog check={amending} onClose={(changed) => (setAmending(null), changed && load())} />}
+      {amending && day && <AmendDialog check={amending} symptoms={day.symptoms} onClose={(changed) => (setAmending(null), changed && load())} />}
     </Space>
   );
 }
@@ -238,7 +239,7 @@ function StaffDialog({ staff, onClose }: { staff: StaffView | null; onClose: (ch
   );
 }
 
-function AmendDialog({ check, onClose }: { check: CheckView; onClose: (changed: boolean) => void }) {
+function AmendDialog({ check, symptoms, onClose }: { check: CheckView; symptoms: Symptom[]; onClose: (changed: boolean) => void }) {
   const [form] = Form.useForm<{ symptoms: Symptom[]; outcome: CheckOutcome; onDuty: boolean; note: string; reason: string }>();
   const ok = async () => {
     const v = await form.validateFields().catch(() => null);
@@ -255,7 +256,7 @@ function AmendDialog({ check, onClose }: { check: CheckView; onClose: (changed: 
     <Modal open title={`更正晨检：${check.date} ${check.staffName}`} okText="作废原记录并重新登记" cancelText="取消" onOk={ok} onCancel={() => onClose(false)}>
       <Form form={form} layout="vertical" onKeyDownCapture={enterToNext} onFinish={ok} initialValues={{ symptoms: check.symptoms, outcome: check.outcome, onDuty: check.onDuty, note: check.note, reason: '' }}>
         <Form.Item name="symptoms" label="症状">
-          <Checkbox.Group options={SYMPTOMS.map((s) => ({ value: s, label: SYMPTOM_LABELS[s] }))} />
+          <Checkbox.Group options={symptoms.map((s) => ({ value: s, label: SYMPTOM_LABELS[s] }))} />
         </Form.Item>
         <Form.Item name="outcome" label="结果">
           <Radio.Group options={(['fit', 'unfit'] as const).map((o) => ({ value: o, label: OUTCOME_LABELS[o] }))} />
