@@ -605,7 +605,8 @@ describe('the price and surplus views against figures worked out by hand', { tim
     // averages: 大米 (6.00 − 4.20) ÷ 4.20 = 42.857 % → 42.86 %; 猪肉 25.00 %; 白菜 8.33 %; 牛奶 1.67 %.
     const v = await supplierView(c, M);
     expect(v.rows).toEqual([
-      { credit_code: creditCode('91350102MA2XYW001'), name: '城东农产品配送有限公司', schools: 3, deliveries: 6, amount_fen: 49_850, licence_problem: false, spread_item: '大米', spread_bp: 4286 },
+      // Lines: D1 大米 and 白菜 (2 kg of it rejected), D2 猪肉 and 牛奶 — 4 received, 1 rejected at each school: 3 of 12 = 25 %.
+      { credit_code: creditCode('91350102MA2XYW001'), name: '城东农产品配送有限公司', schools: 3, deliveries: 6, amount_fen: 49_850, licence_problem: false, spread_item: '大米', spread_bp: 4286, received_lines: 12, rejected_lines: 3, rejection_rate_bp: 2500 },
     ]);
   });
 

@@ -162,11 +162,15 @@ CREATE TABLE food_safety_findings (
 );
 `;
 
-/** Version 6: each package's deliveries (验收单) and whether a parent witnessed them (package schema version 2). */
+/**
+ * Version 6: each package's deliveries (验收单, package schema version 2): whether a parent witnessed, the supplier's
+ * credit code, lines received and lines rejected.
+ */
 const DELIVERIES = `
 CREATE TABLE deliveries (
   school_code VARCHAR NOT NULL, month VARCHAR NOT NULL, revision INTEGER NOT NULL,
   receipt_no VARCHAR NOT NULL, date VARCHAR NOT NULL, witnessed BOOLEAN NOT NULL,
+  supplier_credit_code VARCHAR NOT NULL, lines INTEGER NOT NULL CHECK (lines >= 0), rejected_lines INTEGER NOT NULL CHECK (rejected_lines BETWEEN 0 AND lines),
   PRIMARY KEY (school_code, month, revision, receipt_no)
 );
 `;

@@ -97,7 +97,8 @@ function checkFile(file: string): Checked & { publicKey: string } {
   }
   const dl = data.deliveries;
   if (dl !== undefined) {
-    const ok = Array.isArray(dl) && dl.every((x) => typeof x?.receiptNo === 'string' && x.receiptNo !== '' && typeof x.date === 'string' && x.date.startsWith(`${manifest.month}-`) && typeof x.witnessed === 'boolean');
+    const ok = Array.isArray(dl) && dl.every((x) => typeof x?.receiptNo === 'string' && x.receiptNo !== '' && typeof x.date === 'string' && x.date.startsWith(`${manifest.month}-`) && typeof x.witnessed === 'boolean' &&
+        typeof x.supplierCreditCode === 'string' && Number.isInteger(x.lines) && Number.isInteger(x.rejectedLines) && x.rejectedLines >= 0 && x.rejectedLines <= x.lines);
     if (!ok || new Set(dl.map((x) => x.receiptNo)).size !== dl.length) refuse('月度数据中的验收单列表格式无效');
   }
   const fsd = data.foodSafety;
@@ -220,7 +221,7 @@ async function writePackage(c: Centre, k: Checked, fileName: string, now: Date):
     await many(`INSERT INTO prices VALUES (${q(10)})`, d.prices.map((p) => [p.item, p.category, p.unit, p.qtyMilli, p.amountFen, p.referencePriceFen, p.previousAvgPriceFen]));
     await many(`INSERT INTO suppliers VALUES (${q(10)})`, d.suppliers.map((s) => [s.name, s.creditCode, s.licenceNo, s.licenceValidUntil, s.deliveries, s.amountFen, s.certificates]));
     await many(`INSERT INTO subsidy VALUES (${q(9)})`, d.subsidy.map((s) => [s.className, s.students, s.days, s.studentDays, s.rateFen, s.amountFen]));
-    await many(`INSERT INTO deliveries VALUES (${q(6)})`, (d.deliveries ?? []).map((x) => [x.receiptNo, x.date, x.witnessed]));
+    await many(`INSERT INTO deliveries VALUES (${q(9)})`, (d.deliveries ?? []).map((x) => [x.receiptNo, x.date, x.witnessed, x.supplierCreditCode, x.lines, x.rejectedLines]));
     await many(`INSERT INTO food_safety_findings VALUES (${q(7)})`, (d.foodSafety?.findings ?? []).map((f, i) => [i + 1, f.kind, f.date, f.meal]));
     await many(`INSERT INTO refunds VALUES (${q(13)})`, d.refunds.map((r, i) => [i + 1, r.className, r.days, r.amountFen, r.reason, r.appliedOn, r.approvedOn, r.paidOn, r.status, r.earlier]));
     await conn.run('COMMIT');

@@ -242,11 +242,17 @@ export async function supplierView(c: Centre, month: string): Promise<CentreView
        SELECT credit_code, item, spec, unit, CAST((2 * (max(avg_fen) - min(avg_fen)) * 10000 + min(avg_fen)) // (2 * min(avg_fen)) AS INTEGER) AS spread_bp
        FROM item_avg GROUP BY ALL HAVING count(*) >= 2 AND min(avg_fen) > 0),
      widest AS (
-       SELECT credit_code, arg_max(item, spread_bp) AS spread_item, max(spread_bp) AS spread_bp FROM spread GROUP BY credit_code)
-     SELECT per.credit_code, per.name, per.schools, per.deliveries, per.amount_fen, per.licence_problem, w.spread_item, w.spread_bp
-     FROM per LEFT JOIN widest w USING (credit_code)
+       SELECT credit_code, arg_max(item, spread_bp) AS spread_item, max(spread_bp) AS spread_bp FROM spread GROUP BY credit_code),
+     rej AS (
+       -- Lines received and lines rejected (in part or whole) on the supplier's deliveries (package schema 2).
+       SELECT x.supplier_credit_code AS credit_code, sum(x.lines) AS received_lines, sum(x.rejected_lines) AS rejected_lines
+       FROM current_packages p JOIN deliveries x USING (school_code, month, revision) WHERE p.month = ? GROUP BY 1)
+     SELECT per.credit_code, per.name, per.schools, per.deliveries, per.amount_fen, per.licence_problem, w.spread_item, w.spread_bp,
+       r.received_lines, r.rejected_lines,
+       CASE WHEN r.received_lines > 0 THEN CAST((2 * r.rejected_lines * 10000 + r.received_lines) // (2 * r.received_lines) AS INTEGER) END AS rejection_rate_bp
+     FROM per LEFT JOIN widest w USING (credit_code) LEFT JOIN rej r USING (credit_code)
      ORDER BY per.schools DESC, w.spread_bp DESC NULLS LAST, per.credit_code`,
-    [month, month, month],
+    [month, month, month, month],
   );
   return {
     title: `供应商（${month}）`,
@@ -259,6 +265,9 @@ export async function supplierView(c: Centre, month: string): Promise<CentreView
       { key: 'licence_problem', header: '许可证过期或缺失', kind: 'bool', width: 12 },
       { key: 'spread_item', header: '校间价差最大的食材', kind: 'text', width: 14 },
       { key: 'spread_bp', header: '校间价差', kind: 'bp', width: 10 },
+      { key: 'received_lines', header: '验收明细行', kind: 'int', width: 10 },
+      { key: 'rejected_lines', header: '拒收行', kind: 'int', width: 8 },
+      { key: 'rejection_rate_bp', header: '拒收率', kind: 'bp', width: 8 },
     ],
     rows: r,
   };

@@ -119,10 +119,11 @@ export interface PackageData {
    */
   foodSafety?: { schoolDays: number; findings: { kind: FoodSafetyFindingKind; date: string; meal: 'breakfast' | 'lunch' | 'dinner' | null }[] };
   /**
-   * The month's posted deliveries (验收单, version 2; absent in version 1): number, date and whether a parent-committee
-   * member witnessed the receiving — not who.
+   * The month's posted deliveries (验收单, version 2; absent in version 1): number, date, whether a parent-committee
+   * member witnessed the receiving (not who), the supplier's credit code, how many lines were received and how many
+   * of them were rejected in part or whole.
    */
-  deliveries?: { receiptNo: string; date: string; witnessed: boolean }[];
+  deliveries?: { receiptNo: string; date: string; witnessed: boolean; supplierCreditCode: string; lines: number; rejectedLines: number }[];
   /** Refunds as the disclosure lists them, without the pupil's name or number (the centre needs amounts, not names). */
   refunds: { className: string; days: number; amountFen: number; reason: string; appliedOn: string; approvedOn: string | null; paidOn: string | null; status: 'paid' | 'pending'; earlier: boolean }[];
 }

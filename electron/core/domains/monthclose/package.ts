@@ -104,11 +104,14 @@ export function packageData(ctx: Ctx, m: string, revision: number, checksumHex: 
     deliveries: (
       ctx.db
         .prepare(
-          `SELECT number, delivery_date, witness_user_id IS NOT NULL OR witness_name <> '' AS witnessed FROM deliveries
-           WHERE delivery_date BETWEEN ? AND ? AND status = 'posted' ORDER BY delivery_date, number`,
+          `SELECT d.number, d.delivery_date, d.witness_user_id IS NOT NULL OR d.witness_name <> '' AS witnessed, s.credit_code,
+             (SELECT count(*) FROM delivery_lines l WHERE l.delivery_id = d.id) AS lines,
+             (SELECT count(*) FROM delivery_lines l WHERE l.delivery_id = d.id AND l.rejected_milli > 0) AS rejected_lines
+           FROM deliveries d JOIN suppliers s ON s.id = d.supplier_id
+           WHERE d.delivery_date BETWEEN ? AND ? AND d.status = 'posted' ORDER BY d.delivery_date, d.number`,
         )
-        .all(`${m}-01`, lastDayOfMonth(m)) as { number: string; delivery_date: string; witnessed: number }[]
-    ).map((x) => ({ receiptNo: x.number, date: x.delivery_date, witnessed: x.witnessed === 1 })),
+        .all(`${m}-01`, lastDayOfMonth(m)) as { number: string; delivery_date: string; witnessed: number; credit_code: string; lines: number; rejected_lines: number }[]
+    ).map((x) => ({ receiptNo: x.number, date: x.delivery_date, witnessed: x.witnessed === 1, supplierCreditCode: x.credit_code, lines: x.lines, rejectedLines: x.rejected_lines })),
     foodSafety: {
       schoolDays: (ctx.db.prepare('SELECT count(*) AS n FROM school_days WHERE day BETWEEN ? AND ?').get(`${m}-01`, lastDayOfMonth(m)) as { n: number }).n,
       findings: [...sampleFindings(ctx, m), ...mealFindings(ctx, m)].map((f) => ({ kind: f.kind, date: f.date, meal: f.meal })),
