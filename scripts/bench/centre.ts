@@ -20,7 +20,7 @@ import path from 'node:path';
 import { openCentreBackend } from '../../electron/core/centre/backend.ts';
 import { openCentre, rows } from '../../electron/core/centre/db.ts';
 import { enrolSchool, importPackage } from '../../electron/core/centre/import.ts';
-import { inspectionView, priceView, submissionView, supplierView, surplusView } from '../../electron/core/centre/views.ts';
+import { foodSafetyView, inspectionView, priceView, submissionView, supplierView, surplusView } from '../../electron/core/centre/views.ts';
 import { CATEGORIES } from '../../shared/domain.ts';
 import { DATA_FILE, PACKAGE_FORMAT, PACKAGE_SCHEMA_VERSION, WORKBOOK_FILE, packageFileName, type PackageData, type PackageFile, type PackageFund, type PackageManifest } from '../../electron/core/package/schema.ts';
 import { fingerprintOf } from '../../electron/core/package/signing-key.ts';
@@ -139,6 +139,7 @@ try {
     priceAllRows: await time(() => priceView(c, last)),
     supplier: await time(() => supplierView(c, last)),
     inspection: await time(() => inspectionView(c, last)),
+    foodSafety: await time(() => foodSafetyView(c, last)),
   };
   const lines = (await rows(c.conn, 'SELECT count(*) AS n FROM purchases'))[0].n;
   c.close();
