@@ -28,7 +28,8 @@ export interface AuditRow {
 /** The hash of one entry covers the previous hash and every field, so any change, insertion or deletion shows. */
 export function auditHash(r: Omit<AuditRow, 'hash'>): string {
   const canonical = JSON.stringify([r.prev_hash, r.seq, r.at, r.user_id, r.action, r.entity, r.entity_id, r.before, r.after]);
-  return crypto.createHash('sha256').update(canonical).digest('hex');
+  // One-shot (the same digest as createHash().update().digest()): verify hashes every entry, 906,117 on ten years.
+  return crypto.hash('sha256', canonical, 'hex');
 }
 
 /**

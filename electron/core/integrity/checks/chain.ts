@@ -2,7 +2,8 @@ import type { VerifyAnchor } from '../../../../shared/anchors.ts';
 import type { Db } from '../../db/open.ts';
 import { auditHash, GENESIS_HASH, type AuditRow } from '../../ledger/audit.ts';
 import { creatingActions, rowGroups, tableEntry } from '../../ledger/tables.ts';
-import { canonical, journalDigest, packGroup, packJournal, parseJson, snapshotTexts, unpackJournal, type Add, type ChainState } from './common.ts';
+import { canonical, digest16, journalDigest, parseJson, rowsDigest, snapshotTexts, type Add, type ChainState } from './common.ts';
+import { DigestStore, keyOf, REPLAY } from './digest-store.ts';
 
 /**
  * The audit chain: every entry linked to the one before by its hash, numbered without a gap, and — with a backup's
@@ -20,7 +21,7 @@ export function walkChain(
 ): ChainState & { backupAnchor: VerifyAnchor | null } {
   const groups = rowGroups();
   const creating = creatingActions();
-  const chain: ChainState = { auditEntries: 0, states: new Map(), journal: new Map(), historicalNames: new Map(), snapshots: new Map(), mealPlans: new Map(), closeEntries: new Map(), schoolProfiles: new Set() };
+  const chain: ChainState = { auditEntries: 0, states: new Map(), journal: new DigestStore(), historicalNames: new Map(), snapshots: new Map(), mealPlans: new Map(), closeEntries: new Map(), schoolProfiles: new Set() };
   // The journal's entries are the most numerous records: only a digest of each is held (journal.ts), not its state.
   const journalCode = tableEntry('journal_entries')?.entity?.code ?? 'journal_entry';
   const total = (db.prepare('SELECT max(seq) AS m FROM audit_log').get() as { m: number | null }).m ?? 0;
@@ -59,9 +60,9 @@ export function walkChain(
         const rows = col ? snapshotTexts(snap, snap.t as string, tableCols.get(snap.t as string) ?? [], col) : null;
         if (!col || !rows) continue;
         let m = snapshots.get(snap.t as string);
-        if (!m) snapshots.set(snap.t as string, (m = new Map()));
-        if (snap.g !== undefined) m.set(String(snap.g), packGroup(r.seq, rows.texts));
-        else for (const [i, text] of rows.texts.entries()) m.set(rows.groups[i], packGroup(r.seq, [text]));
+        if (!m) snapshots.set(snap.t as string, (m = new DigestStore()));
+        if (snap.g !== undefined) m.set(keyOf(String(snap.g)), rowsDigest(rows.texts), r.seq, rows.texts.length);
+        else for (const [i, text] of rows.texts.entries()) m.set(keyOf(rows.groups[i]), digest16(text), r.seq, 1);
       }
     }
     if (r.action === 'close' && r.entity === 'month_close' && r.entity_id !== null && after && typeof after.revision === 'number') {
@@ -73,13 +74,14 @@ export function walkChain(
     }
     if (r.entity_id === null || !creating[r.entity]) continue;
     if (r.entity === journalCode) {
-      const j = chain.journal.get(r.entity_id);
+      const key = keyOf(r.entity_id);
+      const j = chain.journal.find(key);
       if (r.action === creating[r.entity]) {
-        if (j) add({ kind: 'tamper', seq: r.seq, message: `审计记录第 ${r.seq} 条重复建立了已存在的记录 ${r.entity_id}` });
-        chain.journal.set(r.entity_id, packJournal(journalDigest(after ?? {}, r.user_id), r.seq, false));
-      } else if (j && r.action !== 'login') {
+        if (j >= 0) add({ kind: 'tamper', seq: r.seq, message: `审计记录第 ${r.seq} 条重复建立了已存在的记录 ${r.entity_id}` });
+        chain.journal.set(key, journalDigest(after ?? {}, r.user_id), r.seq, 0);
+      } else if (j >= 0 && r.action !== 'login') {
         // Entries never change a posted entry (a reversal is an entry of its own); if one did, journal.ts replays them.
-        chain.journal.set(r.entity_id, packJournal(unpackJournal(j).digest, r.seq, true));
+        chain.journal.set(key, chain.journal.digest(j), r.seq, 0, REPLAY);
       }
       continue;
     }

@@ -1,7 +1,8 @@
 import type { Db } from '../../db/open.ts';
 import type { AuditRow } from '../../ledger/audit.ts';
 import { tableEntry, tableLabel } from '../../ledger/tables.ts';
-import { journalRowDigest, parseJson, unpackJournal, type CheckContext, type EntityState, type Row } from './common.ts';
+import { journalRowDigest, parseJson, type CheckContext, type EntityState, type Row } from './common.ts';
+import { keyOf, REPLAY, SEEN } from './digest-store.ts';
 import { installationOf } from './entities.ts';
 import { RowComparer } from './row-comparer.ts';
 
@@ -21,7 +22,6 @@ export function checkJournal(c: CheckContext, progress: (done: number, total: nu
   const cmp = new RowComparer(add);
   const installation = installationOf(c);
   const total = exp.size;
-  const seen = new Set<string>();
 
   const postings = db.prepare('SELECT entry_id, account, amount_fen FROM journal_postings ORDER BY entry_id, id').raw(true).iterate() as IterableIterator<[string, unknown, unknown]>;
   let next = postings.next();
@@ -48,15 +48,14 @@ export function checkJournal(c: CheckContext, progress: (done: number, total: nu
     const id = String(row.id);
     const mine = postingsOf(id);
     if (row.status !== 'posted') add({ kind: 'journal', table: 'journal_entries', id, message: `记账凭证 ${id} 未过账（半写入的凭证）` });
-    const packed = exp.get(id);
-    const e = packed === undefined ? null : unpackJournal(packed);
-    if (!e) {
+    const slot = exp.find(keyOf(id));
+    if (slot < 0) {
       add({ kind: 'tamper', table: 'journal_entries', id, message: `${label}表中的记录 ${id} 没有对应的审计记录（疑似被直接插入）` });
       if (mine.length) add({ kind: 'tamper', table: 'journal_postings', id, message: `${postingsLabel}表中有属于 ${id} 的行，审计记录中没有这条${label}（疑似被直接插入）` });
       continue;
     }
-    seen.add(id);
-    if (!e.replay && row.origin === installation && journalRowDigest(row, mine) === e.digest) continue;
+    exp.mark(slot, SEEN);
+    if (!exp.has(slot, REPLAY) && row.origin === installation && exp.digestIs(slot, journalRowDigest(row, mine))) continue;
     // Differs (or was touched after posting): the state from its audit entries, compared as before for the message.
     const state = replayEntity(db, code, id);
     if (!state) continue;
@@ -66,13 +65,16 @@ export function checkJournal(c: CheckContext, progress: (done: number, total: nu
   }
   postingsOf(null);
   for (const parent of orphans) {
-    if (exp.has(parent) && !seen.has(parent)) continue;
+    const slot = exp.find(keyOf(parent));
+    if (slot >= 0 && !exp.has(slot, SEEN)) continue;
     add({ kind: 'tamper', table: 'journal_postings', id: parent, message: `${postingsLabel}表中有属于 ${parent} 的行，审计记录中没有这条${label}（疑似被直接插入）` });
   }
   // Entries the chain posted that the table no longer has.
-  for (const [id, packed] of exp) {
-    if (seen.has(id)) continue;
-    const e = unpackJournal(packed);
+  for (const slot of exp.without(SEEN)) {
+    // Its id from the entry that last wrote it (the store keeps keys, not names).
+    const e = { seq: exp.seq(slot) };
+    const written = db.prepare('SELECT entity_id FROM audit_log WHERE seq = ?').get(e.seq) as { entity_id: string | null } | undefined;
+    const id = written?.entity_id != null && keyOf(written.entity_id).slice(0, 16) === exp.key(slot) ? written.entity_id : `（第 ${e.seq} 条审计记录所记）`;
     const state = replayEntity(db, code, id);
     add({ kind: 'tamper', table: 'journal_entries', id, seq: state?.createdSeq ?? e.seq, message: `审计记录（第 ${state?.createdSeq ?? e.seq} 条）建立的${label} ${id} 在账本中缺失（疑似被直接删除）` });
     if (state && expectedPostings(state).length && !orphans.has(id)) {
@@ -81,6 +83,7 @@ export function checkJournal(c: CheckContext, progress: (done: number, total: nu
   }
   covered.journal_entries = n;
   covered.journal_postings = postingCount;
+  exp.release();
 
   const sums = db
     .prepare(`SELECT e.id, coalesce(sum(p.amount_fen), 0) AS s, count(p.id) AS n FROM journal_entries e LEFT JOIN journal_postings p ON p.entry_id = e.id GROUP BY e.id HAVING s <> 0 OR n < 2`)
