@@ -1,4 +1,5 @@
 import { defineConfig } from 'vitest/config';
+import LongestFirst from './test/sequencer.ts';
 
 export default defineConfig({
   test: {
@@ -9,6 +10,8 @@ export default defineConfig({
     // the e2e tests fail on a loaded CI machine though nothing was wrong (storeroom's count post, 2026-11-28).
     expect: { poll: { timeout: 15_000, interval: 100 } },
     hookTimeout: 120_000,
+    // The longest core files first, so both workers finish together on a fresh clone too (test/sequencer.ts).
+    sequence: { sequencer: LongestFirst },
     // The Chromium tests run after the rest (groupOrder), one file at a time: beside the tamper suites' minutes of CPU,
     // or beside another browser, a dialog's click or a toast missed its time on CI runs (a different e2e file each
     // run) while every file passed alone and under 6× CPU throttling.
