@@ -1,12 +1,11 @@
 import Database from 'better-sqlite3';
-import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openBackend } from '../../electron/core/backend.ts';
 import { seedDemo } from '../../electron/core/demo/index.ts';
 import { verifyLedger } from '../../electron/core/integrity/verify.ts';
 import { tempLedger } from '../helpers/backend.ts';
-import { holdingRows, tamperableCopy, tamperRounds, tamperTargets } from './tamper-kit.ts';
+import { holdingRows, tamperableCopies, tamperRounds, tamperTargets } from './tamper-kit.ts';
 
 /**
  * Tampering with the domain tables (receiving, payables, fees, students and subsidy, storeroom, document counters) behind the app's back, on a demo ledger with posted
@@ -25,7 +24,8 @@ const BEFORE = ['deliveries', 'delivery_lines', 'delivery_inspectors', 'fee_rece
 
 let t: ReturnType<typeof tempLedger>;
 let baseline: string;
-let work: string;
+/** A fresh tamperable copy of the baseline, in memory (tamper-kit.ts). */
+let freshCopy: () => Database.Database;
 
 const PNG = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), Buffer.from('not really a picture')]);
 
@@ -66,13 +66,9 @@ beforeAll(async () => {
   const db = new Database(t.file);
   await db.backup(baseline);
   db.close();
-  work = fs.mkdtempSync(path.join(path.dirname(t.file), 'tamper-'));
+  freshCopy = tamperableCopies(baseline);
 }, 300_000);
 afterAll(() => t?.cleanup());
-
-function freshCopy(i: number): Database.Database {
-  return tamperableCopy(baseline, path.join(work, `t${i % 4}.sqlite`));
-}
 
 describe('verify catches tampering with the domain tables', () => {
   it('the untouched demo ledger verifies clean, with the domain tables covered', () => {
@@ -86,7 +82,7 @@ describe('verify catches tampering with the domain tables', () => {
   });
 
   it('a direct change of a posted receipt amount is named', () => {
-    const db = freshCopy(0);
+    const db = freshCopy();
     db.prepare(`UPDATE fee_receipts SET amount_fen = amount_fen - 100 WHERE rowid = (SELECT min(rowid) FROM fee_receipts)`).run();
     const r = verifyLedger(db);
     db.close();
