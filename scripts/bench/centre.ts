@@ -176,5 +176,7 @@ try {
     ),
   );
 } finally {
-  fs.rmSync(dir, { recursive: true, force: true });
+  // CANTEEN_BENCH_KEEP=1 keeps the generated packages and centre file for a closer look (the path on stderr).
+  if (process.env.CANTEEN_BENCH_KEEP) console.error(`kept ${dir}`);
+  else fs.rmSync(dir, { recursive: true, force: true });
 }
