@@ -51,6 +51,12 @@ export interface TableEntry {
   snapshottedFromBirth?: true;
   /** The document lifecycle (electron/core/ledger/lifecycle.ts reads it: status checks, their messages, cancels). */
   lifecycle?: TableLifecycle;
+  /**
+   * Columns no person may read back through the app (a private key). Their values stay in the audit chain, where
+   * verify compares them with the row, but audit.list shows them as 已隐藏: the chain is read by the admin, the
+   * accountant and the reviewer, and the signing key must not leave the ledger except inside a backup.
+   */
+  secret?: readonly string[];
 }
 
 /**
@@ -179,7 +185,7 @@ export const TABLES = {
   closed_periods: { label: '已月结月份', domain: 'monthclose', check: 'snapshots', group: 'period' },
   month_disclosures: { label: '月结公示明细', domain: 'monthclose', check: 'snapshots', group: 'month' },
   // The package signing key (issue 18, migration 0027): in the ledger so backups carry it.
-  signing_keys: { label: '上报签名密钥', domain: 'monthclose', check: 'snapshots', group: 'seq', snapshottedFromBirth: true },
+  signing_keys: { label: '上报签名密钥', domain: 'monthclose', check: 'snapshots', group: 'seq', snapshottedFromBirth: true, secret: ['private_key_pem'] },
   // The opening (期初建账).
   openings: {
     label: '期初建账', domain: 'opening', check: 'snapshots', group: 'id', snapshottedFromBirth: true,

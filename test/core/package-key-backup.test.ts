@@ -94,6 +94,30 @@ describe('the signing key goes with the ledger\'s backups', () => {
   });
 });
 
+describe('the private key is never shown', () => {
+  it('audit.list shows its snapshot with the private key as （已隐藏） to every role that reads the audit; verify still compares the real one', async () => {
+    const pem = (fresh.db.prepare('SELECT private_key_pem FROM signing_keys').get() as { private_key_pem: string }).private_key_pem;
+    expect(pem.startsWith('-----BEGIN PRIVATE KEY-----')).toBe(true);
+    // The chain itself holds it (verify compares the row with its snapshot)…
+    const raw = fresh.db.prepare(`SELECT after FROM audit_log WHERE entity = 'signing_keys'`).all() as { after: string }[];
+    expect(raw.some((a) => a.after.includes('PRIVATE KEY'))).toBe(true);
+    // …but no person reads it back: admin, accountant and reviewer may list the audit.
+    for (const role of ['admin', 'accountant', 'reviewer'] as const) {
+      await fresh.loginAs(role);
+      const all = await fresh.call('audit.list', { limit: 500, offset: 0 });
+      expect(all.total).toBeLessThan(500);
+      const entries = all.entries.filter((e) => e.entity === 'signing_keys');
+      expect(entries.length).toBeGreaterThan(0);
+      expect(JSON.stringify(entries).includes('PRIVATE KEY')).toBe(false);
+      const snap = (entries[0].after as { _rows: { t: string; cols: string[]; vals: unknown[][] }[] })._rows.find((r) => r.t === 'signing_keys')!;
+      const row = Object.fromEntries(snap.cols.map((c, i) => [c, snap.vals[0][i]]));
+      expect([row.school_code, row.private_key_pem]).toEqual(['9001', '（已隐藏）']);
+      expect(JSON.stringify(all.entries).includes('PRIVATE KEY')).toBe(false);
+    }
+    expect((await fresh.call('integrity.verify', {})).problems).toEqual([]);
+  });
+});
+
 describe('a key kept in files before migration 0027', () => {
   it('is taken into the ledger on first use, with the same fingerprint, audited and verified', async () => {
     const b = await setupBackend({ now: NOW });

@@ -77,6 +77,8 @@ const NOT_DOCUMENT_DATES: Record<string, string> = {
   'monthclose.submit month': 'the close itself',
   'monthclose.approve month': 'the close itself',
   'monthclose.reopen month': 'the reopening itself (latest closed month only)',
+  // It writes the signing key on first use (issue 18, signing_keys), nothing dated: it packages a month already closed.
+  'monthclose.package month': 'the package of a closed month (only a closed month can be packaged)',
 };
 
 /** A well-formed input for each dated method, the date put in by `at`. Ids name nothing unless the handler needs them. */

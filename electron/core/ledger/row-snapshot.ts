@@ -1,3 +1,4 @@
+import { TABLES, type TableEntry } from '../../../shared/tables.ts';
 import type { Ctx } from '../context.ts';
 
 /**
@@ -59,4 +60,28 @@ export function deliveryRows(ctx: Ctx, id: string): RowSnapshot[] {
 /** The row just appended to an append-only table numbered by `seq` (its INTEGER PRIMARY KEY), in its own group. */
 export function newestBySeq(ctx: Ctx, table: 'bank_statement_balances' | 'month_close_events' | 'profile_versions'): RowSnapshot {
   return rowsWhere(ctx, table, `seq = (SELECT max(seq) FROM "${table}")`);
+}
+
+/** What a secret column's value is shown as (audit.list); the chain keeps the value itself. */
+export const SECRET_SHOWN = '（已隐藏）';
+
+/**
+ * An audit `before`/`after` as a person may read it: the values of the columns the table registry declares secret
+ * (the signing key's private key) replaced by 已隐藏 in its row snapshots, either form. Everything else as it is.
+ */
+export function withoutSecrets(payload: unknown): unknown {
+  if (payload === null || typeof payload !== 'object' || !Array.isArray((payload as { _rows?: unknown })._rows)) return payload;
+  const snaps = (payload as { _rows: (RowSnapshot & { rows?: Record<string, unknown>[] })[] })._rows;
+  const secretOf = (t: string): readonly string[] | undefined => (TABLES as Record<string, TableEntry>)[t]?.secret;
+  if (!snaps.some((s) => secretOf(s.t))) return payload;
+  return {
+    ...payload,
+    _rows: snaps.map((snap) => {
+      const secret = secretOf(snap.t);
+      if (!secret) return snap;
+      if (Array.isArray(snap.rows)) return { ...snap, rows: snap.rows.map((r) => ({ ...r, ...Object.fromEntries(secret.filter((c) => c in r).map((c) => [c, SECRET_SHOWN])) })) };
+      const at = secret.map((c) => snap.cols.indexOf(c)).filter((i) => i >= 0);
+      return { ...snap, vals: snap.vals.map((v) => (Array.isArray(v) ? v.map((x, i) => (at.includes(i) ? SECRET_SHOWN : x)) : v)) };
+    }),
+  };
 }

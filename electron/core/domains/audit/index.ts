@@ -3,6 +3,7 @@ import { canCall } from '../../../../shared/access.generated.ts';
 import { LICENCE_LABELS, type LicenceKind } from '../../../../shared/domain.ts';
 import type { Role } from '../../../../shared/roles.ts';
 import { addDays, chinaDate } from '../../ledger/clock.ts';
+import { withoutSecrets } from '../../ledger/row-snapshot.ts';
 import type { Ctx } from '../../context.ts';
 import type { Handlers } from '../../handlers.ts';
 import { profileOf } from '../people/index.ts';
@@ -118,8 +119,8 @@ export const auditHandlers: Handlers<keyof typeof auditApi> = {
       action: r.action,
       entity: r.entity,
       entityId: r.entity_id,
-      before: r.before === null ? null : JSON.parse(r.before),
-      after: r.after === null ? null : JSON.parse(r.after),
+      before: r.before === null ? null : withoutSecrets(JSON.parse(r.before)),
+      after: r.after === null ? null : withoutSecrets(JSON.parse(r.after)),
     }));
     return { entries, total };
   },
