@@ -1,10 +1,9 @@
 import Database from 'better-sqlite3';
-import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyLedger } from '../../electron/core/integrity/verify.ts';
 import { setupBackend, type TestBackend } from '../helpers/backend.ts';
-import { holdingRows, tamperableCopy, tamperRounds, tamperTargets } from './tamper-kit.ts';
+import { holdingRows, tamperableCopies, tamperRounds, tamperTargets } from './tamper-kit.ts';
 
 /**
  * Tampering with the 食品安全 tables (issue 17) behind the app's back. The demo ledger of tamper-domains.test holds no
@@ -16,7 +15,6 @@ import { holdingRows, tamperableCopy, tamperRounds, tamperTargets } from './tamp
 const NOW = new Date(Date.UTC(2026, 9, 15, 4, 0, 0));
 let b: TestBackend;
 let baseline: string;
-let work: string;
 
 beforeAll(async () => {
   b = await setupBackend({ now: () => NOW });
@@ -92,7 +90,6 @@ beforeAll(async () => {
   b.db.pragma('wal_checkpoint(TRUNCATE)');
   baseline = path.join(b.dir, 'baseline.sqlite');
   await b.db.backup(baseline);
-  work = fs.mkdtempSync(path.join(b.dir, 'tamper-'));
 }, 120_000);
 afterAll(() => b?.cleanup());
 
@@ -136,7 +133,7 @@ describe('verify catches tampering with the 食品安全 tables', { timeout: 120
     expect(empty).toEqual([]);
     const seed = Number(process.env.TAMPER_SEED ?? Date.now() % 1_000_000);
     const rounds = 30 * Object.keys(tables).length;
-    const { counts, perTable, missed } = tamperRounds({ tables, rounds, seed, fresh: (i) => tamperableCopy(baseline, path.join(work, `t${i % 4}.sqlite`)), verify: (db) => verifyLedger(db) });
+    const { counts, perTable, missed } = tamperRounds({ tables, rounds, seed, fresh: tamperableCopies(baseline), verify: (db) => verifyLedger(db) });
     console.log(`tampering foodsafety (seed ${seed}): ${JSON.stringify(counts)}; per table ${JSON.stringify(perTable)}; missed ${missed.length}`);
     expect(missed).toEqual([]);
     expect(counts.change + counts.delete + counts.insert).toBeGreaterThanOrEqual(rounds);

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyLedger, type VerifyReport } from '../../electron/core/integrity/verify.ts';
 import { quickVerify } from '../../electron/core/integrity/quick.ts';
 import { septemberSchool, type SeptSchool } from '../core/monthclose-fixture.ts';
-import { tamperableCopy, tamperRounds, tamperTargets } from './tamper-kit.ts';
+import { tamperableCopies, tamperRounds, tamperTargets } from './tamper-kit.ts';
 
 /**
  * Month close's own records against the audit chain: the bank statement balances entered for the month, the
@@ -42,10 +42,12 @@ beforeAll(async () => {
   work = fs.mkdtempSync(path.join(path.dirname(b.file), 'tamper-mc-'));
   baseline = path.join(work, 'baseline.sqlite');
   await b.db.backup(baseline);
+  fresh = tamperableCopies(baseline);
 }, 300_000);
 afterAll(() => s?.w.b.cleanup());
 
-const fresh = (i: number) => tamperableCopy(baseline, path.join(work, `t${i % 4}.sqlite`));
+/** A fresh tamperable copy of the baseline, in memory (tamper-kit.ts). */
+let fresh: () => Database.Database;
 
 describe('verify catches tampering with month close records', () => {
   it('the closed, reopened and re-closed month verifies clean, with the four tables covered row by row', () => {
@@ -61,12 +63,12 @@ describe('verify catches tampering with month close records', () => {
   });
 
   it('a lock row deleted (the month quietly reopened) and one inserted (a month locked without a close) are named', () => {
-    let db = fresh(0);
+    let db = fresh();
     db.prepare(`DELETE FROM closed_periods WHERE period = '2026-09'`).run();
     let r = verifyLedger(db);
     db.close();
     expect(r.problems.some((p) => p.table === 'closed_periods' && p.id === '2026-09' && p.message.includes('缺失'))).toBe(true);
-    db = fresh(1);
+    db = fresh();
     db.prepare(`INSERT INTO closed_periods (period, closed_at, closed_by) SELECT '2026-10', closed_at, closed_by FROM closed_periods`).run();
     r = verifyLedger(db);
     db.close();
@@ -74,7 +76,7 @@ describe('verify catches tampering with month close records', () => {
   });
 
   it('the lists a close recorded, changed behind the app, are named with their column', () => {
-    const db = fresh(3);
+    const db = fresh();
     db.prepare(`UPDATE month_disclosures SET lists = json_set(lists, '$.adjustmentNotes', json_array('改过的说明')) WHERE revision = 1`).run();
     const r = verifyLedger(db);
     db.close();
@@ -82,7 +84,7 @@ describe('verify catches tampering with month close records', () => {
   });
 
   it('a bank balance changed behind the app is named with its column', () => {
-    const db = fresh(2);
+    const db = fresh();
     db.prepare(`UPDATE bank_statement_balances SET balance_fen = 99_999 WHERE seq = (SELECT max(seq) FROM bank_statement_balances)`).run();
     const r = verifyLedger(db);
     db.close();

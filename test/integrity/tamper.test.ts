@@ -11,7 +11,7 @@ import { PASSWORD, tableDigest, type TestBackend } from '../helpers/backend.ts';
 import { feeSchool } from '../core/fees-fixture.ts';
 import { draft, line, postNew, setupWorld } from '../core/receiving-fixtures.ts';
 import { creditCode, ledgerWithHistory } from './fixture.ts';
-import { plainCopy, tamperableCopy, tamperRounds, tamperTargets } from './tamper-kit.ts';
+import { plainCopy, tamperableCopies, tamperRounds, tamperTargets } from './tamper-kit.ts';
 import { registeredTables } from '../../electron/core/ledger/tables.ts';
 
 /**
@@ -35,6 +35,8 @@ let b: TestBackend;
 let baseline: string;
 let anchor: VerifyOptions['anchor'];
 let work: string;
+/** A fresh tamperable copy of the baseline, in memory (tamper-kit.ts). */
+let freshCopy: () => Database.Database;
 
 beforeAll(async () => {
   b = await ledgerWithHistory();
@@ -43,10 +45,9 @@ beforeAll(async () => {
   const head = chainHeadOf(baseline)!;
   anchor = { seq: head.seq, hash: head.hash, source: f.name };
   work = fs.mkdtempSync(path.join(b.dir, 'tamper-'));
+  freshCopy = tamperableCopies(baseline);
 }, 120_000);
 afterAll(() => b?.cleanup());
-
-const freshCopy = (i: number) => tamperableCopy(baseline, path.join(work, `t${i % 4}.sqlite`));
 
 describe('verify catches tampering done with SQLite behind the app', () => {
   it('the untouched ledger and its backup verify clean (anchored on the backup)', () => {
@@ -79,7 +80,7 @@ describe('verify catches tampering done with SQLite behind the app', () => {
   });
 
   it('a direct change of a supplier phone is named in the first problem', () => {
-    const db = freshCopy(0);
+    const db = freshCopy();
     db.prepare(`UPDATE suppliers SET phone = '13999999999' WHERE name = '绿源蔬菜'`).run();
     const r = verifyLedger(db, { anchor });
     db.close();
