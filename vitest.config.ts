@@ -1,3 +1,5 @@
+import os from 'node:os';
+import path from 'node:path';
 import { defineConfig } from 'vitest/config';
 import LongestFirst from './test/sequencer.ts';
 
@@ -12,6 +14,8 @@ export default defineConfig({
     hookTimeout: 120_000,
     // The longest core files first, so both workers finish together on a fresh clone too (test/sequencer.ts).
     sequence: { sequencer: LongestFirst },
+    // The CLI and child processes the tests start (hundreds) reuse compiled code (test/helpers/child-env.ts).
+    env: { NODE_COMPILE_CACHE: process.env.NODE_COMPILE_CACHE ?? path.join(os.tmpdir(), 'canteen-test-compile-cache') },
     // The Chromium tests run after the rest (groupOrder), one file at a time: beside the tamper suites' minutes of CPU,
     // or beside another browser, a dialog's click or a toast missed its time on CI runs (a different e2e file each
     // run) while every file passed alone and under 6× CPU throttling.

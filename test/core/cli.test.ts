@@ -9,6 +9,7 @@ import { api } from '../../shared/api/index.ts';
 import type { MethodDef } from '../../shared/api/contract.ts';
 import { ROLES } from '../../shared/roles.ts';
 import { tempLedger } from '../helpers/backend.ts';
+import { compileCacheEnv } from '../helpers/child-env.ts';
 
 const BIN = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../bin/canteen.js');
 const PW = 'cli-pass-123';
@@ -22,7 +23,7 @@ interface Run {
 
 /** Runs the real bin in a child process on this Node (24), with a clean environment apart from what is given. */
 function canteen(args: string[], opts: { env?: Record<string, string>; input?: string; cwd?: string } = {}): Promise<Run> {
-  const env: Record<string, string> = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...opts.env };
+  const env: Record<string, string> = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...compileCacheEnv(), ...opts.env };
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [BIN, ...args], { env, cwd: opts.cwd, stdio: ['pipe', 'pipe', 'pipe'] });
     let stdout = '';

@@ -14,6 +14,7 @@ import { CATEGORIES, INGREDIENT_KINDS, type CertKind } from '../../shared/domain
 import { DEFAULT_PROFILE } from '../../shared/profile.ts';
 import { INGREDIENT_CLASSIFIERS, ROLES } from '../../shared/roles.ts';
 import { PASSWORD, tableDigest } from '../helpers/backend.ts';
+import { compileCacheEnv } from '../helpers/child-env.ts';
 import { draft, line, setupWorld, type World } from './receiving-fixtures.ts';
 
 /**
@@ -230,7 +231,7 @@ describe('call and batch through the real bin', { timeout: 240_000 }, () => {
   const run = (args: string[], input = ''): Promise<{ code: number | null; stdout: string }> =>
     new Promise((resolve, reject) => {
       const child = spawn(process.execPath, [BIN, '--db', w.b.file, '--user', 'storekeeper', ...args], {
-        env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', CANTEEN_PASSWORD: PASSWORD },
+        env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...compileCacheEnv(), CANTEEN_PASSWORD: PASSWORD },
         stdio: ['pipe', 'pipe', 'pipe'],
       });
       let stdout = '';

@@ -2,6 +2,7 @@
 // appends the acknowledged id to the ack file (one write per line), so the parent knows what must have survived.
 // It imports only the core it needs (not the whole registry): starting a process 200+ times must stay cheap.
 import fs from 'node:fs';
+import module from 'node:module';
 import path from 'node:path';
 import type { Ctx, Session } from '../../../electron/core/context.ts';
 import { openLedger } from '../../../electron/core/db/open.ts';
@@ -26,6 +27,8 @@ const ctx: Ctx = {
   },
 };
 const ack = fs.openSync(ackFile, 'a');
+// Every poster is SIGKILLed, so none would write Node's compile cache at exit: write it now (test/helpers/child-env.ts).
+module.flushCompileCache();
 process.stdout.write('ready\n');
 
 for (let i = 0; ; i++) {
