@@ -221,6 +221,8 @@ export function startShell(electron: ElectronMain, opts: ShellOptions): Shell {
           if (!backend) return null;
           return startHealthCheck(opened.ctx, { file: location.ledgerFile, driver }).then((h) => {
             log(h.status === 'ok' ? '账本文件检查：正常' : h.status === 'damaged' ? `账本文件检查：发现损坏：${h.problems.join('；')}` : `账本文件检查未完成：${h.problems.join('；')}`);
+            // The sealed quick verify that follows a clean file check (in the jobs worker): what it found and how long it took.
+            if (h.quick) log(`每日快速校验（用时 ${h.quick.ms ?? 0} 毫秒）：${h.quick.summary}${h.quick.problems.length > 1 ? `；${h.quick.problems.slice(1, 5).join('；')}` : ''}`);
             return h;
           });
         })

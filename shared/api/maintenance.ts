@@ -58,6 +58,27 @@ export interface HealthInfo {
   problems: string[];
   /** When damaged: what a restore from the newest backup would lose, in words (issue 20); absent otherwise. */
   restoreNote?: string;
+  /** The sealed quick verify run after a clean file check (issue 19); absent until the file check passed. */
+  quick?: QuickVerifyInfo;
+}
+
+/**
+ * The daily sealed quick verify (electron/core/integrity/quick.ts), run in the jobs worker after the file check found
+ * the file clean: 'pending' while it runs; 'ok' / 'failed' with the problems it named; 'unsealed' when no month close
+ * has an intact seal yet (nothing to start from: only the full verify can check); 'unchecked' when it could not run.
+ */
+export interface QuickVerifyInfo {
+  status: 'pending' | 'ok' | 'failed' | 'unsealed' | 'unchecked';
+  startedAt: string;
+  checkedAt: string | null;
+  /** How long it took, in milliseconds (wall time, in the worker thread); null while running. */
+  ms: number | null;
+  /** One Chinese sentence: what it found. */
+  summary: string;
+  /** The problems it named (at most 20, and a count of the rest). */
+  problems: string[];
+  /** The seal it started from. */
+  sealed: { month: string; revision: number; seq: number } | null;
 }
 
 /** Long work that reports its progress (electron/core/ledger/progress.ts). */

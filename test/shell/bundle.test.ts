@@ -48,6 +48,10 @@ describe('built bundles', () => {
     // The file check ran in its worker thread from the bundle (eval'd source, driver path from main.ts's require.resolve).
     expect(r.health).toMatchObject({ ok: true, value: { status: 'ok', problems: [] } });
     expect(fs.readFileSync(path.join(userData, 'logs', 'main.log'), 'utf8')).toContain('账本文件检查：正常');
+    // Then the sealed quick verify ran in the bundle's job worker (job-worker.cjs): a new ledger has no month close to
+    // start from, and says so.
+    expect(r.health.value.quick).toMatchObject({ status: 'unsealed', problems: [], sealed: null, summary: '还没有完好的月结封存，快速校验无从开始；请在“备份与校验”中做完整校验。' });
+    expect(fs.readFileSync(path.join(userData, 'logs', 'main.log'), 'utf8')).toContain('：还没有完好的月结封存，快速校验无从开始');
     // An .xlsx is read in the worker built beside main.cjs (xlsx-worker.cjs, evaluated from its source) ...
     expect(r.xlsx).toMatchObject({ ok: true, value: { sheetName: '名单', fileErrors: [], okCount: 1, errorCount: 0 } });
     expect(r.xlsx.value.rows).toHaveLength(1);

@@ -28,11 +28,13 @@ const preload = win?.options.webPreferences.preload as string | undefined;
 // The start backup runs in the background; wait for it before closing the ledger.
 const backups = path.join(userData, 'backups');
 for (let i = 0; i < 200 && !(fs.existsSync(backups) && fs.readdirSync(backups).some((f) => f.includes('start'))); i++) await new Promise((r) => setTimeout(r, 25));
-// Then the file check, in the worker thread the bundle starts with the driver path main.ts resolved.
+// Then the file check, in the worker thread the bundle starts with the driver path main.ts resolved, and the quick
+// verify after it (in the bundle's job-worker.cjs).
 let health: unknown = null;
 for (let i = 0; i < 400 && handler && win; i++) {
   health = await handler(ipcEvent(win.webContents), { name: 'integrity.health', input: {} });
-  if ((health as { ok: boolean; value?: { status: string } }).value?.status !== 'pending' && (health as { value?: { status: string } }).value?.status !== 'unchecked') break;
+  const v = (health as { value?: { status: string; quick?: { status: string } } }).value;
+  if (v?.status !== 'pending' && v?.status !== 'unchecked' && v?.quick?.status !== 'pending') break;
   await new Promise((r) => setTimeout(r, 25));
 }
 // An .xlsx read in the bundle's worker thread (xlsx-worker.cjs beside main.cjs), and a bomb it refuses.

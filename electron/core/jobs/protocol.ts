@@ -2,7 +2,7 @@ import type { ApiErrorShape } from '../../../shared/errors.ts';
 import type { Session } from '../context.ts';
 
 /** The long reads that run in a worker thread (jobs/run.ts). */
-export type JobName = 'verify' | 'export';
+export type JobName = 'verify' | 'export' | 'quickVerify';
 
 /** The worker's workerData: better-sqlite3's absolute path (the bundled worker requires it from there). */
 export interface JobWorkerData {

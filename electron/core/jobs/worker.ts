@@ -6,6 +6,7 @@ import { toApiError } from '../backend.ts';
 import { Cancelled, OPERATION_LABELS, type ProgressReporter } from '../ledger/progress.ts';
 import { exportMonth } from '../domains/monthclose/index.ts';
 import { verifyForApi } from '../domains/maintenance/index.ts';
+import { quickVerify } from '../integrity/quick.ts';
 import type { JobMessage, JobRequest } from './protocol.ts';
 
 /**
@@ -20,7 +21,7 @@ async function runOne(req: JobRequest): Promise<unknown> {
   let lastAt = 0;
   let lastStep = '';
   const report: ProgressReporter = (step, done, total) => {
-    if (Atomics.load(flag, 0) === 1) throw new Cancelled(OPERATION_LABELS[req.job]);
+    if (Atomics.load(flag, 0) === 1) throw new Cancelled(OPERATION_LABELS[req.job === 'quickVerify' ? 'verify' : req.job]);
     const t = Date.now();
     if (step === lastStep && t - lastAt < 50 && done < total) return;
     lastAt = t;
@@ -38,6 +39,8 @@ async function runOne(req: JobRequest): Promise<unknown> {
   };
   try {
     if (req.job === 'verify') return verifyForApi(ctx, req.input as { anchors?: string[]; quick?: boolean }, report);
+    // The daily check after start (integrity/health-check.ts): the sealed quick verify only, never the full one.
+    if (req.job === 'quickVerify') return quickVerify(ctx.db, { report });
     return await exportMonth(ctx, req.input as Parameters<typeof exportMonth>[1], report);
   } finally {
     opened.close();

@@ -3,7 +3,7 @@ import { useEffect, useState } from 'react';
 import type { AppInfo } from '../../../shared/api/app.ts';
 import { call } from '../api.ts';
 import { showError } from '../feedback.ts';
-import { HealthNotice, useHealth } from './maintenance/HealthNotice.tsx';
+import { HealthNotice, QuickVerifyNotice, useHealth } from './maintenance/HealthNotice.tsx';
 
 const Path = ({ value }: { value: string | null }) =>
   value ? (
@@ -57,6 +57,9 @@ export function AboutPage() {
         </Descriptions.Item>
         <Descriptions.Item label="运行环境">{runtime}</Descriptions.Item>
         <Descriptions.Item label="账本文件检查">{health?.status === 'damaged' ? '发现损坏（见下方）' : <HealthNotice health={health} compact />}</Descriptions.Item>
+        <Descriptions.Item label="每日快速校验">
+          <QuickVerifyNotice health={health} compact />
+        </Descriptions.Item>
       </Descriptions>
       {health?.status === 'damaged' && (
         <div style={{ marginTop: 12 }}>

@@ -10,7 +10,7 @@ import { profileOf } from '../people/index.ts';
 import { draftAttention } from '../receiving/index.ts';
 import { feesAttention } from '../fees/index.ts';
 import { storeroomAttention } from '../storeroom/index.ts';
-import { healthAttention } from '../../integrity/health-check.ts';
+import { healthAttention, quickVerifyAttention } from '../../integrity/health-check.ts';
 import { homeSections } from './home.ts';
 
 /**
@@ -25,6 +25,8 @@ type Audience = (roles: readonly Role[]) => boolean;
 export const attentionProviders: { provide: AttentionProvider; audience: Record<string, Audience> }[] = [
   // Damage concerns everyone: stop typing. Who cannot open 备份与校验 is sent to 关于, which says the same (seeLinkOf).
   { provide: healthAttention, audience: { ledger_damaged: () => true } },
+  // The daily quick verify's finding goes to the same people, sent to the same page (or 关于).
+  { provide: quickVerifyAttention, audience: { quick_verify_failed: () => true } },
   { provide: licenceAttention, audience: { licence: (r) => canCall('suppliers.update', r) } },
   { provide: draftAttention, audience: { delivery_draft: (r) => canCall('receiving.post', r) } },
   {
@@ -42,7 +44,7 @@ const REVIEWER_FLAGS: ReadonlySet<string> = new Set(['licence', 'refund_overdue'
 
 /** The link of an item for these roles: the damage notice's 备份与校验 is not every role's page; 关于 says it too. */
 function seeLinkOf(item: AttentionItem, roles: readonly Role[]): AttentionItem {
-  return item.kind === 'ledger_damaged' && !canCall('integrity.verify', roles) ? { ...item, link: '/about' } : item;
+  return (item.kind === 'ledger_damaged' || item.kind === 'quick_verify_failed') && !canCall('integrity.verify', roles) ? { ...item, link: '/about' } : item;
 }
 
 /** Every provider's items with whom each is for (an item of a kind its provider did not declare goes to nobody). */

@@ -7,7 +7,7 @@ import { canCall } from '../../../../shared/access.generated.ts';
 import { tableLabel } from '../../../../shared/tables.ts';
 import { chinaTime } from '../../labels.ts';
 import { useRoles, useSession } from '../../session.ts';
-import { HealthNotice, useHealth } from './HealthNotice.tsx';
+import { HealthNotice, QuickVerifyNotice, useHealth } from './HealthNotice.tsx';
 import { canPickPath, pickPath } from './pickPath.ts';
 import { WorkProgress } from '../../components/WorkProgress.tsx';
 import { OpenFileButtons } from '../../components/OpenFileButtons.tsx';
@@ -41,6 +41,7 @@ export function BackupPage() {
   return (
     <Space orientation="vertical" size={12} style={{ width: '100%', maxWidth: 1100 }}>
       <HealthNotice health={health} />
+      <QuickVerifyNotice health={health} />
       {canBackup && <BackupsCard isAdmin={isAdmin} />}
       <VerifyCard />
     </Space>
