@@ -1,4 +1,5 @@
 import { ApiError } from '../../../shared/errors.ts';
+import type { CentreItemMapping } from '../../../shared/centre/api.ts';
 import { formatFen } from '../../../shared/format.ts';
 import { rows, type Centre, type Row } from './db.ts';
 
@@ -407,15 +408,8 @@ export async function priceHistory(c: Centre, item: { item: string; spec: string
   return r.map((x) => ({ schoolCode: String(x.school_code), schoolName: String(x.school_name), month: String(x.month), avgPriceFen: Number(x.avg_price_fen) }));
 }
 
-export interface ItemMapping {
-  item: string;
-  spec: string;
-  unit: string;
-  toItem: string;
-  toSpec: string;
-  mappedAt: string;
-  mappedBy: string;
-}
+/** The mapping's shape is the API's (shared/centre/api.ts), declared there once. */
+type ItemMapping = CentreItemMapping;
 
 /** The centre's item mapping (食材对应), by the school's item. */
 export async function itemMappings(c: Centre): Promise<ItemMapping[]> {
