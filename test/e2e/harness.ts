@@ -51,6 +51,31 @@ export const CHROMIUM_ARGS = [
   '--no-first-run',
 ];
 
+/**
+ * Sets the page's clock to the school's: `Date` (and Date.now) read `utcMs` from the next load on, then run on in real
+ * time. Timers stay real, unlike Playwright's page.clock (whose fixed time stops Date.now, and whose install fakes the
+ * timers the door form's Enter flow and the select's search delay run on). Takes effect after a reload.
+ */
+export async function setSchoolClock(page: Page, utcMs: number): Promise<void> {
+  await page.addInitScript((at: number) => {
+    const Real = Date;
+    const offset = at - Real.now();
+    class SchoolDate extends Real {
+      constructor(...a: unknown[]) {
+        super(...((a.length ? a : [Real.now() + offset]) as [number]));
+      }
+      static now() {
+        return Real.now() + offset;
+      }
+    }
+    (window as unknown as { Date: DateConstructor }).Date = SchoolDate as DateConstructor;
+  }, utcMs);
+}
+
+/** The data-testid of the focused element or its nearest marked ancestor (else the start of its HTML). */
+export const focusedTestId = (page: Page) =>
+  page.evaluate(() => document.activeElement?.closest('[data-testid]')?.getAttribute('data-testid') ?? document.activeElement?.outerHTML.slice(0, 200));
+
 /** The apps open now, by name: test/e2e/on-failure.ts shows what each one had on screen when a test failed. */
 export const OPEN = new Map<App, string>();
 

@@ -1,8 +1,7 @@
-import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { setupBackend, type TestBackend } from '../helpers/backend.ts';
 import { creditCode } from '../core/receiving-fixtures.ts';
-import { openApp, type App } from './harness.ts';
+import { focusedTestId as focused, openApp, setSchoolClock, type App } from './harness.ts';
 
 /**
  * The door form as a keyboard grid (issue 15): a 10-line delivery typed without the mouse from the open form to the
@@ -50,19 +49,7 @@ beforeAll(async () => {
   app = await openApp({ backend: b, name: 'receiving-keyboard', path: '/receiving' });
   app.page.setDefaultTimeout(60_000);
   // The school's clock is the backend's (2026-09-15 10:00 China time): the form's date defaults to that day.
-  await app.page.addInitScript(() => {
-    const Real = Date;
-    const offset = Real.UTC(2026, 8, 15, 2) - Real.now();
-    class SchoolDate extends Real {
-      constructor(...a: unknown[]) {
-        super(...((a.length ? a : [Real.now() + offset]) as [number]));
-      }
-      static now() {
-        return Real.now() + offset;
-      }
-    }
-    (window as unknown as { Date: DateConstructor }).Date = SchoolDate as DateConstructor;
-  });
+  await setSchoolClock(app.page, Date.UTC(2026, 8, 15, 2));
   await app.page.reload();
 });
 
@@ -70,9 +57,6 @@ afterAll(async () => {
   await app?.close();
   b?.cleanup();
 });
-
-/** The data-testid of the focused element or its nearest marked ancestor. */
-const focused = (page: Page) => page.evaluate(() => document.activeElement?.closest('[data-testid]')?.getAttribute('data-testid') ?? document.activeElement?.outerHTML.slice(0, 120));
 
 describe('the door form from the keyboard', () => {
   test('a 10-line delivery (pork with certificates, a partly rejected line) is typed and posted in ≤ 250 keystrokes', async () => {

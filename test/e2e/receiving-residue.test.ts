@@ -1,9 +1,8 @@
-import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { DEFAULT_PROFILE } from '../../shared/profile.ts';
 import { setupBackend, type TestBackend } from '../helpers/backend.ts';
 import { creditCode } from '../core/receiving-fixtures.ts';
-import { openApp, type App } from './harness.ts';
+import { focusedTestId as focused, openApp, setSchoolClock, type App } from './harness.ts';
 
 /**
  * 农残快检 at the door (issue 17), from the keyboard. The school's profile asks for a test on 蔬菜水果 from September.
@@ -36,19 +35,7 @@ beforeAll(async () => {
   app = await openApp({ backend: b, name: 'receiving-residue', path: '/receiving' });
   app.page.setDefaultTimeout(60_000);
   // The school's clock is the backend's (2026-09-15 10:00 China time): the form's date defaults to that day.
-  await app.page.addInitScript(() => {
-    const Real = Date;
-    const offset = Real.UTC(2026, 8, 15, 2) - Real.now();
-    class SchoolDate extends Real {
-      constructor(...a: unknown[]) {
-        super(...((a.length ? a : [Real.now() + offset]) as [number]));
-      }
-      static now() {
-        return Real.now() + offset;
-      }
-    }
-    (window as unknown as { Date: DateConstructor }).Date = SchoolDate as DateConstructor;
-  });
+  await setSchoolClock(app.page, Date.UTC(2026, 8, 15, 2));
   await app.page.reload();
 });
 
@@ -56,8 +43,6 @@ afterAll(async () => {
   await app?.close();
   b?.cleanup();
 });
-
-const focused = (page: Page) => page.evaluate(() => document.activeElement?.closest('[data-testid]')?.getAttribute('data-testid') ?? document.activeElement?.outerHTML.slice(0, 120));
 
 describe('农残快检 at the door', () => {
   test('a failed test typed in the Enter flow rejects the whole line; the detail and the printed 验收单 show the tests', async () => {

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { accountBalance } from '../../electron/core/ledger/journal.ts';
 import { PASSWORD, setupBackend, type TestBackend } from '../helpers/backend.ts';
 import { creditCode } from '../core/receiving-fixtures.ts';
-import { openApp, RESULTS_DIR, type App } from './harness.ts';
+import { focusedTestId as focused, openApp, RESULTS_DIR, setSchoolClock, type App } from './harness.ts';
 
 /**
  * Receiving end to end in Chromium against the real core. Clock 2026-09-15 10:00 China time. A 6-line delivery: one
@@ -69,9 +69,6 @@ async function postEnabled(page: Page) {
     throw new Error(`过账 stayed disabled; checks say: ${await page.getByTestId('delivery-checks').textContent()} / ${await page.getByTestId('delivery-form').textContent()}`);
   }
 }
-
-/** The data-testid of the focused element or its nearest marked ancestor (antd wraps inputs in spans). */
-const focused = (page: Page) => page.evaluate(() => document.activeElement?.closest('[data-testid]')?.getAttribute('data-testid') ?? document.activeElement?.outerHTML.slice(0, 200));
 
 /** Types into an antd select and takes the highlighted option once it is the one wanted. */
 async function pick(page: Page, testid: string, typed: string, option: string) {
@@ -279,19 +276,7 @@ describe('receiving in Chromium', () => {
     await save('2026-08-20', 'AUG-1');
     await save('2026-08-21', 'AUG-2');
     // The school's clock says 2026-09-20 (China time) from here on: the list's "this month" is September.
-    await page.addInitScript(() => {
-      const Real = Date;
-      const offset = Real.UTC(2026, 8, 20, 2) - Real.now();
-      class SchoolDate extends Real {
-        constructor(...a: unknown[]) {
-          super(...((a.length ? a : [Real.now() + offset]) as [number]));
-        }
-        static now() {
-          return Real.now() + offset;
-        }
-      }
-      (window as unknown as { Date: DateConstructor }).Date = SchoolDate as DateConstructor;
-    });
+    await setSchoolClock(page, Date.UTC(2026, 8, 20, 2));
     await page.reload();
     await page.getByTestId('side-menu').getByRole('menuitem', { name: '验收入库', exact: true }).click();
     const table = page.getByTestId('delivery-table');
