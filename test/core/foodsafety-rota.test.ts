@@ -6,8 +6,9 @@ import { PASSWORD, setupBackend, tableDigest, type TestBackend } from '../helper
  * The 陪餐 duty rota per term (issue 17, migration 0026), by hand.
  *
  * 2026年秋季学期 runs 2026-09-01 to 2027-01-20; 上课日 of the week: 10-12 … 10-16; today is Wednesday 10-14, 14:00 China
- * time. Leaders (审核人): 赵校长 and 钱副校长. The principal sets the rota from 09-01: 周一午餐 赵校长, 周三午餐 钱副校长; and
- * from 10-14 on: 周一午餐 钱副校长, 周三午餐 赵校长. 陪餐: 赵校长 on Monday the 12th; the parent member on the 12th too;
+ * time. Leaders (审核人): 赵校长 and 钱副校长. The principal sets the rota on 09-01 from that day: 周一午餐 赵校长, 周三午餐
+ * 钱副校长; and on Tuesday 10-13, from 10-14 on: 周一午餐 钱副校长, 周三午餐 赵校长 (a version takes effect tomorrow at the
+ * earliest once one is in force: the leaders cannot rewrite a duty already due). 陪餐: 赵校长 on Monday the 12th; the parent member on the 12th too;
  * 钱副校长 on Wednesday the 14th; nobody on the 13th.
  *
  * So the month's 陪餐 findings: the 13th without any 陪餐; on the 14th 赵校长 was on duty (the 10-14 version) and did not
@@ -65,8 +66,10 @@ describe('the 陪餐 duty rota', { timeout: 60_000 }, () => {
   it('two versions, the later taking over from its date; the findings name the leader on duty who did not eat with the pupils', async () => {
     await b.loginAs('reviewer');
     expect((await b.call('home.summary', {})).sections[0].entries.find((e) => e.kind === 'meal_duty')).toMatchObject({ value: '未安排', lines: [] });
+    clock = new Date(Date.UTC(2026, 8, 1, 2, 0, 0));
     await b.call('mealRota.save', { termCode: '2026秋', fromDate: '2026-09-01', entries: [{ weekday: 3, meal: 'lunch', userId: qian }, { weekday: 1, meal: 'lunch', userId: zhao }] });
-    // Before the second version, the 14th (Wednesday) is 钱副校长's, who was there: only the empty 13th.
+    // Tuesday the 13th, before the second version: the 12th was 赵校长's, who was there; only the empty 13th.
+    clock = new Date(Date.UTC(2026, 9, 13, 6, 0, 0));
     expect((await b.call('meals.findings', { month: '2026-10' })).map((f) => f.text)).toEqual(['2026-10-13 上课日没有陪餐记录']);
     const r = await b.call('mealRota.save', { termCode: '2026秋', fromDate: '2026-10-14', entries: [{ weekday: 1, meal: 'lunch', userId: qian }, { weekday: 3, meal: 'lunch', userId: zhao }] });
     expect(r.versions).toEqual([
@@ -74,6 +77,7 @@ describe('the 陪餐 duty rota', { timeout: 60_000 }, () => {
       { fromDate: '2026-10-14', entries: [{ weekday: 1, meal: 'lunch', userId: qian, userName: '钱副校长' }, { weekday: 3, meal: 'lunch', userId: zhao, userName: '赵校长' }] },
     ]);
     expect(r.leaders.map((l) => l.name)).toEqual(['赵校长', '钱副校长']);
+    clock = new Date(Date.UTC(2026, 9, 14, 6, 0, 0));
     expect(await b.call('meals.findings', { month: '2026-10' })).toEqual([
       { kind: 'no_companion', date: '2026-10-13', meal: null, text: '2026-10-13 上课日没有陪餐记录', mealId: null },
       { kind: 'rota_missed', date: '2026-10-14', meal: 'lunch', text: '2026-10-14 午餐 值班领导 赵校长 没有陪餐记录', mealId: null },
@@ -84,6 +88,24 @@ describe('the 陪餐 duty rota', { timeout: 60_000 }, () => {
     const entries = home.sections.find((s) => s.role === 'reviewer')?.entries ?? [];
     expect(entries.find((e) => e.kind === 'flags')?.lines.map((l) => l.text)).toContain('2026-10-14 午餐 值班领导 赵校长 没有陪餐记录');
     expect(entries.find((e) => e.kind === 'meal_duty')).toMatchObject({ label: '今日陪餐值班', value: '午餐待陪餐', lines: [{ text: '午餐 值班领导 赵校长：尚未登记陪餐', tone: 'warning' }] });
+    // 赵校长 cannot take himself off today's duty, nor off a past day's, with a new version: refused, nothing written,
+    // the finding stays.
+    const kept = tableDigest(b);
+    expect(await b.reject('mealRota.save', { termCode: '2026秋', fromDate: '2026-10-14', entries: [{ weekday: 3, meal: 'lunch', userId: qian }] })).toMatchObject({
+      code: 'RULE',
+      message: '生效日期 2026-10-14：值班表已在执行，新的值班安排最早从明天起生效，不能改写已过的值班',
+    });
+    expect(await b.reject('mealRota.save', { termCode: '2026秋', fromDate: '2026-10-12', entries: [{ weekday: 3, meal: 'lunch', userId: qian }] })).toMatchObject({
+      code: 'RULE',
+      message: '生效日期 2026-10-12：值班表已在执行，新的值班安排最早从明天起生效，不能改写已过的值班',
+    });
+    expect(tableDigest(b)).toBe(kept);
+    await b.loginAs('admin');
+    const kept2 = tableDigest(b);
+    expect((await b.reject('mealRota.save', { termCode: '2026秋', fromDate: '2026-10-14', entries: [{ weekday: 3, meal: 'lunch', userId: qian }] })).code).toBe('RULE');
+    expect(tableDigest(b)).toBe(kept2);
+    await b.loginAs('reviewer');
+    expect((await b.call('meals.findings', { month: '2026-10' })).map((f) => f.text)).toContain('2026-10-14 午餐 值班领导 赵校长 没有陪餐记录');
     await b.loginAs('qian');
     const hers = (await b.call('home.summary', {})).sections[0].entries.find((e) => e.kind === 'meal_duty');
     expect(hers?.value).toBe('今日您不值班');
@@ -94,14 +116,16 @@ describe('the 陪餐 duty rota', { timeout: 60_000 }, () => {
     await b.loginAs('parent');
     const seen = await b.call('mealRota.get', { termCode: null });
     expect([seen?.termCode, seen?.termName, seen?.versions.length, seen?.terms]).toEqual(['2026秋', '2026年秋季学期', 2, [{ code: '2026秋', name: '2026年秋季学期' }]]);
-    // Saving a version again replaces that version's rows, audited with the term's rows.
+    // Saving a version not yet in force again replaces that version's rows, audited with the term's rows.
     await b.loginAs('reviewer');
-    await b.call('mealRota.save', { termCode: '2026秋', fromDate: '2026-10-14', entries: [{ weekday: 3, meal: 'lunch', userId: zhao }] });
+    await b.call('mealRota.save', { termCode: '2026秋', fromDate: '2026-10-19', entries: [{ weekday: 5, meal: 'lunch', userId: qian }] });
+    await b.call('mealRota.save', { termCode: '2026秋', fromDate: '2026-10-19', entries: [{ weekday: 3, meal: 'lunch', userId: zhao }] });
     const a = b.db.prepare(`SELECT action, entity_id, before FROM audit_log WHERE entity = 'meal_duty_rota' ORDER BY seq`).all() as { action: string; entity_id: string; before: string | null }[];
     expect(a.map((x) => [x.action, x.entity_id, x.before && JSON.parse(x.before)])).toEqual([
       ['create', '2026秋', null],
       ['create', '2026秋', null],
-      ['update', '2026秋', { fromDate: '2026-10-14', entries: 2 }],
+      ['create', '2026秋', null],
+      ['update', '2026秋', { fromDate: '2026-10-19', entries: 1 }],
     ]);
     expect(verifyLedger(b.db).problems).toEqual([]);
   });

@@ -76,12 +76,13 @@ beforeAll(async () => {
   await b.call('menus.submit', { id: rev.id });
   await b.loginAs('parent');
   await b.call('menus.review', { id: rev.id, decision: 'approved' });
-  // The 陪餐 duty rota (migration 0026): the term's rota from 10-12 on, 周一 and 周三 午餐 赵校长.
+  // The 陪餐 duty rota (migration 0026): the term's first rota, from today (10-15) on, 周一 and 周三 午餐 赵校长 (a version
+  // never starts on a past day).
   await b.loginAs('admin');
   await b.call('terms.save', { code: '2026秋', name: '2026年秋季学期', startDate: '2026-09-01', endDate: '2027-01-20' });
   await b.loginAs('reviewer');
   const zhao = (b.db.prepare(`SELECT id FROM users WHERE username = 'reviewer'`).get() as { id: string }).id;
-  await b.call('mealRota.save', { termCode: '2026秋', fromDate: '2026-10-12', entries: [{ weekday: 1, meal: 'lunch', userId: zhao }, { weekday: 3, meal: 'lunch', userId: zhao }] });
+  await b.call('mealRota.save', { termCode: '2026秋', fromDate: '2026-10-15', entries: [{ weekday: 1, meal: 'lunch', userId: zhao }, { weekday: 3, meal: 'lunch', userId: zhao }] });
   const questions = ['饭菜口味', '饭菜份量', '食品卫生', '菜品种类', '价格', '服务态度'];
   await b.call('surveys.record', { termName: '2026秋', date: '2026-10-14', forms: 40, results: questions.map((question) => ({ question, counts: { satisfied: 30, fair: 8, dissatisfied: 2 } })) });
   const c1 = await b.call('complaints.record', { date: '2026-10-13', channel: '电话', complainant: '三(2)班家长', content: '饭菜偏咸' });

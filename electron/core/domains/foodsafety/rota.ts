@@ -13,7 +13,8 @@ import { groupRows, withRows } from '../../ledger/row-snapshot.ts';
  * - Set per term by the principal (审核人) or the admin: from a date on (a version, within the term), which school
  *   leaders — active users holding the 审核人 role — eat with the pupils at which meal of which weekday. A later version
  *   takes over from its date; a version is saved whole (replacing that date's), never on or before the latest closed
- *   month (SQL holds it again), so a closed month's findings keep the rota they had.
+ *   month (SQL holds it again), so a closed month's findings keep the rota they had — and never from a past day, nor from
+ *   today once a version is in force: the leaders who keep the rota cannot take a missed duty off it.
  * - A 上课日 up to today on which a leader on the rota for that weekday and meal has no confirmed 陪餐 record of their
  *   own is a finding (rota_missed), beside the day without any 陪餐.
  */
@@ -85,6 +86,17 @@ export function saveRota(ctx: Ctx, v: { termCode: string; fromDate: string; entr
     const k = `${e.weekday}|${e.meal}|${e.userId}`;
     if (seen.has(k)) throw new ApiError('VALIDATION', `${WEEKDAY_LABELS[e.weekday]}${MEAL_LABELS[e.meal]} ${allowed.get(e.userId)} 填了两次`);
     seen.add(k);
+  }
+  // The rota binds the leaders who set it: a version never reaches back. It takes effect tomorrow at the earliest once
+  // the term has one in force today (else a leader who missed today's lunch could take himself off today's duty and
+  // the finding with it); the term's first rota may start today.
+  const today = chinaDate(ctx.now());
+  const inForce = ctx.db.prepare('SELECT 1 FROM meal_duty_rota WHERE term_code = ? AND from_date <= ? LIMIT 1').get(v.termCode, today) !== undefined;
+  if (v.fromDate < today || (inForce && v.fromDate === today)) {
+    const earliest = inForce ? '明天' : '今天';
+    throw new ApiError('RULE', `生效日期 ${v.fromDate}：${inForce ? '值班表已在执行，' : ''}新的值班安排最早从${earliest}起生效，不能改写已过的值班`, [
+      { path: 'fromDate', message: `最早从${earliest}起生效` },
+    ]);
   }
   const before = (ctx.db.prepare('SELECT count(*) AS n FROM meal_duty_rota WHERE term_code = ? AND from_date = ?').get(v.termCode, v.fromDate) as { n: number }).n;
   ctx.db.prepare('DELETE FROM meal_duty_rota WHERE term_code = ? AND from_date = ?').run(v.termCode, v.fromDate);

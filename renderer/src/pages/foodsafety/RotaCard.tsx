@@ -2,6 +2,7 @@ import { Button, Card, Select, Space, Table, Typography } from 'antd';
 import { useCallback, useEffect, useState } from 'react';
 import { canCall } from '../../../../shared/access.generated.ts';
 import type { MealRotaView } from '../../../../shared/api/foodsafety.ts';
+import { addDays } from '../../../../shared/calendar.ts';
 import { MEAL_LABELS, MEALS, WEEKDAY_LABELS, type Meal } from '../../../../shared/labels-foodsafety.ts';
 import { call } from '../../api.ts';
 import { showError, toast } from '../../feedback.ts';
@@ -50,7 +51,9 @@ export function RotaCard() {
 
   const startEditing = () => {
     if (!rota) return;
-    const from = today < rota.startDate ? rota.startDate : today;
+    // A rota in force today changes from tomorrow at the earliest (the leaders cannot rewrite a duty already due).
+    const earliest = current ? addDays(today, 1) : today;
+    const from = earliest < rota.startDate ? rota.startDate : earliest;
     setFromDate(from);
     const base = versionOn(rota, from) ?? rota.versions[rota.versions.length - 1] ?? null;
     setRows(base ? base.entries.map((e) => ({ key: nextKey++, weekday: e.weekday, meal: e.meal, userId: e.userId })) : [{ key: nextKey++, weekday: 1, meal: 'lunch', userId: null }]);
