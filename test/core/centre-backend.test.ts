@@ -114,7 +114,7 @@ describe('the centre backend', () => {
 });
 
 describe('a version-1 centre file', () => {
-  it('gains the users table, the packages\' disclosure deadline (version 3), the item mapping (version 4) 留样/陪餐 (version 5) and deliveries (version 6) when opened, its schools kept', async () => {
+  it('gains the users table, the packages\' disclosure deadline (version 3), the item mapping (version 4) 留样/陪餐 (version 5) and deliveries (version 6), the audit chain (version 7) when opened, its schools kept', async () => {
     const file = path.join(dir, 'v1.duckdb');
     const c = await openCentre(file, { create: true });
     // As version 1 was: no users, no deadline column.
@@ -122,6 +122,9 @@ describe('a version-1 centre file', () => {
     await c.conn.run('DROP TABLE item_map');
     await c.conn.run('DROP TABLE food_safety_findings');
     await c.conn.run('DROP TABLE deliveries');
+    await c.conn.run('DROP TABLE centre_audit');
+    await c.conn.run('DROP TABLE login_failures');
+    await c.conn.run('DROP TABLE item_map_school');
     await c.conn.run('DROP VIEW current_packages');
     await c.conn.run('ALTER TABLE packages DROP COLUMN disclosure_deadline_day');
     await c.conn.run('ALTER TABLE packages DROP COLUMN school_days');
@@ -131,7 +134,12 @@ describe('a version-1 centre file', () => {
     c.close();
     const again = await openCentreBackend({ file, now: NOW });
     try {
-      expect((await rows(again.centre.conn, `SELECT value FROM centre_meta WHERE key = 'schema_version'`))[0].value).toBe('6');
+      expect((await rows(again.centre.conn, `SELECT value FROM centre_meta WHERE key = 'schema_version'`))[0].value).toBe('7');
+      // Version 7: the audit chain starts with what the file held (its one school), the login failures and the
+      // per-school item mapping are there, empty.
+      expect(await rows(again.centre.conn, `SELECT seq, username, action, json_extract_string(detail, '$.schools[0].code') AS code FROM centre_audit`)).toEqual([{ seq: 1, username: null, action: 'baseline', code: '2135000101' }]);
+      expect(await rows(again.centre.conn, 'SELECT count(*) AS n FROM login_failures')).toEqual([{ n: 0 }]);
+      expect(await rows(again.centre.conn, 'SELECT count(*) AS n FROM item_map_school')).toEqual([{ n: 0 }]);
       expect((await rows(again.centre.conn, `SELECT column_name FROM duckdb_columns() WHERE table_name = 'current_packages' AND column_name = 'disclosure_deadline_day'`)).length).toBe(1);
       expect(await rows(again.centre.conn, 'SELECT count(*) AS n FROM item_map')).toEqual([{ n: 0 }]);
       expect(await rows(again.centre.conn, `SELECT count(*) AS n FROM food_safety_findings`)).toEqual([{ n: 0 }]);

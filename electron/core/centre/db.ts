@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { DuckDBInstance, type DuckDBConnection, type DuckDBValue } from '@duckdb/node-api';
 import { ApiError } from '../../../shared/errors.ts';
+import { recordBaseline } from './audit.ts';
 
 /**
  * The town centre's database (中心, issue 18): one DuckDB file, embedded (@duckdb/node-api), nothing to install or
@@ -13,7 +14,7 @@ import { ApiError } from '../../../shared/errors.ts';
  * Tables hold each imported package's rows keyed by (school_code, month, revision); `current_packages` is the newest
  * revision per school and month, which every view reads.
  */
-export const CENTRE_SCHEMA_VERSION = 6;
+export const CENTRE_SCHEMA_VERSION = 7;
 
 const SCHEMA = `
 CREATE TABLE centre_meta (key VARCHAR PRIMARY KEY, value VARCHAR NOT NULL);
@@ -175,6 +176,38 @@ CREATE TABLE deliveries (
 );
 `;
 
+/**
+ * Version 7 (centre integrity): the centre's audit chain — every write (setup, a user, an enrolment, a package
+ * imported, a mapping) appended with who, when, what, the previous entry's hash and its own (audit.ts; `centre verify`
+ * re-derives it and compares the tables with it); failed logins kept in the file, so a restart or a fresh CLI process
+ * does not reset the backoff; and the item mapping per school (item_map_school: school X's item compared under
+ * another name, before the town-wide item_map). DuckDB has no triggers: the chain, not the engine, shows a change made
+ * behind the app's back. A file upgraded to 7 gets one 'baseline' entry recording what it held (audit.ts).
+ */
+const INTEGRITY = `
+CREATE TABLE centre_audit (
+  seq BIGINT PRIMARY KEY CHECK (seq >= 1),
+  written_at VARCHAR NOT NULL,
+  username VARCHAR,
+  action VARCHAR NOT NULL,
+  subject VARCHAR NOT NULL,
+  detail VARCHAR NOT NULL,
+  prev_hash VARCHAR NOT NULL CHECK (length(prev_hash) = 64),
+  hash VARCHAR NOT NULL CHECK (length(hash) = 64)
+);
+CREATE TABLE login_failures (
+  name VARCHAR PRIMARY KEY,
+  failures INTEGER NOT NULL CHECK (failures >= 1),
+  last_at_ms BIGINT NOT NULL
+);
+CREATE TABLE item_map_school (
+  school_code VARCHAR NOT NULL, item VARCHAR NOT NULL, spec VARCHAR NOT NULL, unit VARCHAR NOT NULL,
+  to_item VARCHAR NOT NULL, to_spec VARCHAR NOT NULL,
+  mapped_at VARCHAR NOT NULL, mapped_by VARCHAR NOT NULL,
+  PRIMARY KEY (school_code, item, spec, unit)
+);
+`;
+
 export interface Centre {
   file: string;
   instance: DuckDBInstance;
@@ -223,6 +256,7 @@ export async function openCentre(file: string, opts: { create?: boolean } = {}):
       await conn.run(ITEM_MAP);
       await conn.run(FOOD_SAFETY);
       await conn.run(DELIVERIES);
+      await conn.run(INTEGRITY);
       await conn.run(`INSERT INTO centre_meta VALUES ('schema_version', ?)`, [String(CENTRE_SCHEMA_VERSION)]);
       await conn.run('COMMIT');
     } else {
@@ -237,6 +271,10 @@ export async function openCentre(file: string, opts: { create?: boolean } = {}):
         if (from < 4) await conn.run(ITEM_MAP);
         if (from < 5) await conn.run(FOOD_SAFETY);
         if (from < 6) await conn.run(DELIVERIES);
+        if (from < 7) {
+          await conn.run(INTEGRITY);
+          await recordBaseline(conn, new Date().toISOString());
+        }
         await conn.run(`UPDATE centre_meta SET value = ? WHERE key = 'schema_version'`, [String(CENTRE_SCHEMA_VERSION)]);
         await conn.run('COMMIT');
       }
