@@ -10,10 +10,11 @@
  *   npm run bench -- --only post,export  measure only these (post fees summary search list verify export renderer centre)
  *   npm run bench -- --only renderer --dist A --dist B   the renderer part on two builds made earlier, timed in turn
  *   npm run bench -- --only centre       the town centre alone (issue 18), no school ledger built: a town of 30 schools
- *                                        × 120 months and a city month of 3,000 schools (scripts/bench/centre.ts, each
- *                                        in a process of its own), written to bench-results/<date>-centre.json;
- *                                        --centre-town 30x120 and --centre-city 3000x1 change the sizes (a city's
- *                                        year is 3000x12: half an hour of import here), --centre-city 0 leaves it out
+ *                                        × 120 months and a city's year of 3,000 schools × 12 months
+ *                                        (scripts/bench/centre.ts, each in a process of its own; the last 600 / 1,000
+ *                                        packages through the real import, the rest bulk-loaded), written to
+ *                                        bench-results/<date>-centre.json; --centre-town 30x120, --centre-city 3000x12
+ *                                        and --centre-imported N|all change them, --centre-city 0 leaves it out
  */
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -84,13 +85,18 @@ function child(args: string[], script = HERE): { ms: number; maxRssMB: number; x
  * hears each size as it ends, so a run stopped during the city keeps the town's figures.
  */
 function centreBench(onSize: (partial: Record<string, unknown>) => void = () => {}): Record<string, unknown> {
-  const sizes: [string, string][] = [['town', arg('centre-town') ?? '30x120'], ['city', arg('centre-city') ?? '3000x1']];
+  // Each size imports its last packages through the real import (the throughput) and bulk-loads the rest
+  // (scripts/bench/centre.ts says how; --centre-imported N changes the sample, 'all' imports every package).
+  const sizes: [string, string, string][] = [
+    ['town', arg('centre-town') ?? '30x120', arg('centre-imported') ?? '600'],
+    ['city', arg('centre-city') ?? '3000x12', arg('centre-imported') ?? '1000'],
+  ];
   const out: Record<string, unknown> = {};
-  for (const [name, dims] of sizes) {
+  for (const [name, dims, imported] of sizes) {
     if (dims === '0') continue;
     const [schools, months] = dims.split('x').map(Number);
     console.log(`centre ${name}: ${schools} schools × ${months} months …`);
-    const r = spawnSync(process.execPath, [path.join(path.dirname(HERE), 'centre.ts'), '--schools', String(schools), '--months', String(months)], { encoding: 'utf8', maxBuffer: 1 << 26 });
+    const r = spawnSync(process.execPath, [path.join(path.dirname(HERE), 'centre.ts'), '--schools', String(schools), '--months', String(months), ...(imported === 'all' ? [] : ['--imported', imported])], { encoding: 'utf8', maxBuffer: 1 << 26 });
     if (r.status !== 0) throw new Error(`the centre part (${name}) failed: ${r.stderr.slice(0, 2000)}`);
     out[name] = JSON.parse(r.stdout.slice(r.stdout.indexOf('{')));
     console.log(`centre ${name}: ${JSON.stringify(out[name])}`);

@@ -167,28 +167,72 @@ function fundValues(f: PackageFund): DuckDBValue[] {
   ];
 }
 
+/** The packages row of one package, in the table's column order. */
+function packageRow(k: Checked, fileName: string, now: Date): DuckDBValue[] {
+  const { manifest: m, data: d } = k;
+  return [
+    m.schoolCode, m.month, m.revision, m.schemaVersion, m.schoolName, m.closedChecksum, m.closedAt, m.createdAt, now.toISOString(), fileName, k.manifestSha, k.dataSha, k.workbookSha,
+    m.supersedes?.revision ?? null, m.supersedes?.closedChecksum ?? null, m.supersedes?.reopenReason ?? null,
+    d.profile.usesStoreroom, d.profile.surplusLimitBp, d.profile.surplusPeriod, d.profile.priceToleranceBp,
+    d.surplusPeriod.from, d.surplusPeriod.to, d.surplusPeriod.incomeFen, d.surplusPeriod.surplusFen, d.surplusPeriod.rateBp, d.surplusPeriod.breach,
+    d.profile.disclosureDeadlineDay ?? null,
+    d.foodSafety?.schoolDays ?? null,
+  ];
+}
+
+/**
+ * Every list of one package as the rows it writes, table by table, each row in its table's column order after the
+ * key (school_code, month, revision). The import appends these in one transaction; the benchmark's bulk load
+ * (`openBulkLoad`) appends exactly the same rows, so a bulk-filled centre holds what importing would have written.
+ */
+function packageLists(k: Checked): [table: string, list: DuckDBValue[][]][] {
+  const d = k.data;
+  const lines: DuckDBValue[][] = [];
+  for (const [period, f] of [['month', d.fund.month], ['ytd', d.fund.yearToDate]] as const) {
+    for (const [cat, v] of Object.entries(f.expenseByCategoryFen)) lines.push([period, 'category', cat, v]);
+    for (const [kind, v] of Object.entries(f.nonFoodFen)) lines.push([period, 'non_food', kind, v ?? 0]);
+  }
+  return [
+    ['fund', [['month', ...fundValues(d.fund.month)], ['ytd', ...fundValues(d.fund.yearToDate)]]],
+    ['fund_lines', lines],
+    ['categories', d.categories.map((x) => [x.category, x.purchasedFen, x.expenseFen, x.openingFen, x.adjustmentsFen, x.closingFen])],
+    ['purchases', d.purchases.map((p, i) => [i + 1, p.date, p.receiptNo, p.item, p.spec, p.unit, p.qtyMilli, p.unitPriceFen, p.amountFen, p.supplier, p.supplierCreditCode, p.inspectors.join('、'), p.note])],
+    ['rejected', d.rejected.map((r, i) => [i + 1, r.item, r.unit, r.qtyMilli, r.reason, r.disposition])],
+    ['prices', d.prices.map((p) => [p.item, p.category, p.unit, p.qtyMilli, p.amountFen, p.referencePriceFen, p.previousAvgPriceFen])],
+    ['suppliers', d.suppliers.map((s) => [s.name, s.creditCode, s.licenceNo, s.licenceValidUntil, s.deliveries, s.amountFen, s.certificates])],
+    ['subsidy', d.subsidy.map((s) => [s.className, s.students, s.days, s.studentDays, s.rateFen, s.amountFen])],
+    ['deliveries', (d.deliveries ?? []).map((x) => [x.receiptNo, x.date, x.witnessed, x.supplierCreditCode, x.lines, x.rejectedLines])],
+    ['food_safety_findings', (d.foodSafety?.findings ?? []).map((f, i) => [i + 1, f.kind, f.date, f.meal])],
+    ['refunds', d.refunds.map((r, i) => [i + 1, r.className, r.days, r.amountFen, r.reason, r.appliedOn, r.approvedOn, r.paidOn, r.status, r.earlier])],
+  ];
+}
+
+type Appender = Awaited<ReturnType<Centre['conn']['createAppender']>>;
+
+/** One row into an appender, value by value in the table's column order. */
+function appendRow(a: Appender, values: DuckDBValue[]): void {
+  for (const x of values) {
+    if (x === null || x === undefined) a.appendNull();
+    else if (typeof x === 'string') a.appendVarchar(x);
+    else if (typeof x === 'boolean') a.appendBoolean(x);
+    else if (typeof x === 'number' && Number.isInteger(x)) a.appendBigInt(BigInt(x));
+    else a.appendValue(x);
+  }
+  a.endRow();
+}
+
 /** One transaction: the package's row and every list, or nothing. */
 async function writePackage(c: Centre, k: Checked, fileName: string, now: Date): Promise<void> {
-  const { manifest: m, data: d } = k;
+  const { manifest: m } = k;
   const key: DuckDBValue[] = [m.schoolCode, m.month, m.revision];
   const conn = c.conn;
   // DuckDB's appender, row by row into the table's columns in order: a month of 2,000 purchase lines goes in as one
   // chunk, not 2,000 statements. Its rows are the transaction's: a failing flush rolls back with everything else.
-  const many = async (sql: string, list: DuckDBValue[][]) => {
+  const many = async (table: string, list: DuckDBValue[][]) => {
     if (!list.length) return;
-    const table = /^INSERT INTO (\w+) /.exec(sql)![1];
     const a = await conn.createAppender(table);
     try {
-      for (const v of list) {
-        for (const x of [...key, ...v]) {
-          if (x === null || x === undefined) a.appendNull();
-          else if (typeof x === 'string') a.appendVarchar(x);
-          else if (typeof x === 'boolean') a.appendBoolean(x);
-          else if (typeof x === 'number' && Number.isInteger(x)) a.appendBigInt(BigInt(x));
-          else a.appendValue(x);
-        }
-        a.endRow();
-      }
+      for (const v of list) appendRow(a, [...key, ...v]);
       a.flushSync();
     } finally {
       a.closeSync();
@@ -196,37 +240,43 @@ async function writePackage(c: Centre, k: Checked, fileName: string, now: Date):
   };
   await conn.run('BEGIN TRANSACTION');
   try {
-    await conn.run(`INSERT INTO packages VALUES (${Array(28).fill('?').join(', ')})`, [
-      ...key, m.schemaVersion, m.schoolName, m.closedChecksum, m.closedAt, m.createdAt, now.toISOString(), fileName, k.manifestSha, k.dataSha, k.workbookSha,
-      m.supersedes?.revision ?? null, m.supersedes?.closedChecksum ?? null, m.supersedes?.reopenReason ?? null,
-      d.profile.usesStoreroom, d.profile.surplusLimitBp, d.profile.surplusPeriod, d.profile.priceToleranceBp,
-      d.surplusPeriod.from, d.surplusPeriod.to, d.surplusPeriod.incomeFen, d.surplusPeriod.surplusFen, d.surplusPeriod.rateBp, d.surplusPeriod.breach,
-      d.profile.disclosureDeadlineDay ?? null,
-      d.foodSafety?.schoolDays ?? null,
-    ]);
-    const q = (n: number) => Array(n).fill('?').join(', ');
-    await many(`INSERT INTO fund VALUES (${q(19)})`, [['month', ...fundValues(d.fund.month)], ['ytd', ...fundValues(d.fund.yearToDate)]]);
-    const lines: DuckDBValue[][] = [];
-    for (const [period, f] of [['month', d.fund.month], ['ytd', d.fund.yearToDate]] as const) {
-      for (const [cat, v] of Object.entries(f.expenseByCategoryFen)) lines.push([period, 'category', cat, v]);
-      for (const [kind, v] of Object.entries(f.nonFoodFen)) lines.push([period, 'non_food', kind, v ?? 0]);
-    }
-    await many(`INSERT INTO fund_lines VALUES (${q(7)})`, lines);
-    await many(`INSERT INTO categories VALUES (${q(9)})`, d.categories.map((x) => [x.category, x.purchasedFen, x.expenseFen, x.openingFen, x.adjustmentsFen, x.closingFen]));
-    await many(
-      `INSERT INTO purchases VALUES (${q(16)})`,
-      d.purchases.map((p, i) => [i + 1, p.date, p.receiptNo, p.item, p.spec, p.unit, p.qtyMilli, p.unitPriceFen, p.amountFen, p.supplier, p.supplierCreditCode, p.inspectors.join('、'), p.note]),
-    );
-    await many(`INSERT INTO rejected VALUES (${q(9)})`, d.rejected.map((r, i) => [i + 1, r.item, r.unit, r.qtyMilli, r.reason, r.disposition]));
-    await many(`INSERT INTO prices VALUES (${q(10)})`, d.prices.map((p) => [p.item, p.category, p.unit, p.qtyMilli, p.amountFen, p.referencePriceFen, p.previousAvgPriceFen]));
-    await many(`INSERT INTO suppliers VALUES (${q(10)})`, d.suppliers.map((s) => [s.name, s.creditCode, s.licenceNo, s.licenceValidUntil, s.deliveries, s.amountFen, s.certificates]));
-    await many(`INSERT INTO subsidy VALUES (${q(9)})`, d.subsidy.map((s) => [s.className, s.students, s.days, s.studentDays, s.rateFen, s.amountFen]));
-    await many(`INSERT INTO deliveries VALUES (${q(9)})`, (d.deliveries ?? []).map((x) => [x.receiptNo, x.date, x.witnessed, x.supplierCreditCode, x.lines, x.rejectedLines]));
-    await many(`INSERT INTO food_safety_findings VALUES (${q(7)})`, (d.foodSafety?.findings ?? []).map((f, i) => [i + 1, f.kind, f.date, f.meal]));
-    await many(`INSERT INTO refunds VALUES (${q(13)})`, d.refunds.map((r, i) => [i + 1, r.className, r.days, r.amountFen, r.reason, r.appliedOn, r.approvedOn, r.paidOn, r.status, r.earlier]));
+    await conn.run(`INSERT INTO packages VALUES (${Array(28).fill('?').join(', ')})`, packageRow(k, fileName, now));
+    for (const [table, list] of packageLists(k)) await many(table, list);
     await conn.run('COMMIT');
   } catch (e) {
     await conn.run('ROLLBACK');
     throw e;
   }
+}
+
+/** What the bulk load takes for a package: what the import's checks produce from its file. */
+export type CheckedPackage = Checked;
+
+/**
+ * The benchmark's bulk load (scripts/bench/centre.ts, a city's year): packages already known good (generated in the
+ * same process) appended through one appender per table kept open across packages — no file, no signature, no
+ * transaction per package — writing exactly the rows `importPackage` would (packageRow and packageLists are the
+ * import's). Not for packages people bring: nothing is checked. test/core/centre-bulk.test.ts proves the views over
+ * a bulk-filled centre equal those over an imported one.
+ */
+export async function openBulkLoad(c: Centre): Promise<{ add(k: CheckedPackage, fileName: string, now: Date): void; close(): void }> {
+  const tables = ['packages', 'fund', 'fund_lines', 'categories', 'purchases', 'rejected', 'prices', 'suppliers', 'subsidy', 'deliveries', 'food_safety_findings', 'refunds'];
+  const appenders = new Map<string, Appender>();
+  for (const t of tables) appenders.set(t, await c.conn.createAppender(t));
+  return {
+    add(k, fileName, now) {
+      const key: DuckDBValue[] = [k.manifest.schoolCode, k.manifest.month, k.manifest.revision];
+      appendRow(appenders.get('packages')!, packageRow(k, fileName, now));
+      for (const [table, list] of packageLists(k)) {
+        const a = appenders.get(table)!;
+        for (const v of list) appendRow(a, [...key, ...v]);
+      }
+    },
+    close() {
+      for (const a of appenders.values()) {
+        a.flushSync();
+        a.closeSync();
+      }
+    },
+  };
 }
