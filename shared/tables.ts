@@ -57,6 +57,12 @@ export interface TableEntry {
    * accountant and the reviewer, and the signing key must not leave the ledger except inside a backup.
    */
   secret?: readonly string[];
+  /**
+   * Columns a later migration added to a table that already held rows, with the value it gave those rows. A row
+   * snapshot written before that step carries no such column: verify reads it as holding that value, so the chain
+   * still explains the rows (and a changed value is caught like any other column's).
+   */
+  added?: Readonly<Record<string, string | number | null>>;
 }
 
 /**
@@ -193,8 +199,9 @@ export const TABLES = {
   },
   opening_lines: { label: '期初明细', domain: 'opening', check: 'snapshots', group: 'opening_id', snapshottedFromBirth: true },
   // Food safety (食品安全, issue 17): records kept beside the books, on the same chain.
+  // light_reason (migration 0028): why a light sample could not be topped up; '' on the samples recorded before.
   food_samples: {
-    label: '留样', domain: 'foodsafety', check: 'snapshots', group: 'id', snapshottedFromBirth: true,
+    label: '留样', domain: 'foodsafety', check: 'snapshots', group: 'id', snapshottedFromBirth: true, added: { light_reason: '' },
     lifecycle: {
       column: 'status', values: { confirmed: 'posted', cancelled: 'cancelled' }, name: 'dish', date: 'sample_date',
       cancel: { value: 'cancelled', at: 'cancelled_at', by: 'cancelled_by', reason: 'cancel_reason', date: null }, amendedFrom: 'amends',

@@ -51,6 +51,8 @@ export interface SampleView {
   taker: string;
   fridge: string;
   keepUntil: string;
+  /** Why a light sample (under the least weight of its day's profile) could not be topped up; '' for a sample that met it. */
+  lightReason: string;
   status: 'confirmed' | 'cancelled';
   /** The sample this one corrects. */
   amends: string | null;
@@ -63,7 +65,7 @@ export interface SampleView {
 }
 
 export interface SampleFinding {
-  kind: 'no_samples' | 'meal_without_sample' | 'early_discard' | 'planned_dish_without_sample';
+  kind: 'no_samples' | 'meal_without_sample' | 'early_discard' | 'planned_dish_without_sample' | 'light_sample';
   date: string;
   meal: Meal | null;
   /** In words, as the home and the checklist show it. */
@@ -132,6 +134,11 @@ const sampleFields = {
   dish: text('菜品名称', 50),
   weightG,
   takenTime: timeOfDay('留样时间'),
+  /**
+   * Only for a light sample (under the profile's least weight): why it could not be topped up (菜品已售完). A light sample
+   * without it is refused with the advice to top it up; with it, it is recorded as weighed and is a finding (留样不足).
+   */
+  lightReason: optionalNote('留样不足原因'),
 };
 
 export interface StaffView {
@@ -330,7 +337,7 @@ export const foodsafetyApi = {
       .strict(),
     access: SAMPLE_WRITERS,
     writes: true,
-    summary: '登记一餐的留样：每个菜品的留样量、时间、留样人、冰箱与保存期限（确认后不能修改）',
+    summary: '登记一餐的留样：每个菜品的留样量、时间、留样人、冰箱与保存期限（确认后不能修改；不足规定量须补足，无法补足时写明原因登记并列为问题）',
   }),
   'samples.amend': method<SampleView>()({
     input: z
@@ -358,6 +365,6 @@ export const foodsafetyApi = {
     input: z.object({ month: month() }).strict(),
     access: FOOD_SAFETY_FINDING_READERS,
     writes: false,
-    summary: '留样问题：上课日无留样、出库餐次无留样、提前处理、逾期未处理',
+    summary: '留样问题：上课日无留样、出库餐次无留样、审定食谱菜品无留样、留样不足、提前处理',
   }),
 };

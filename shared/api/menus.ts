@@ -198,7 +198,7 @@ export interface FoodSafetyMonthReport {
   to: string;
   /** Per 上课日 up to the month's end (or today): meals sampled / with a 陪餐, as 'breakfast,lunch' lists. */
   days: { date: string; sampledMeals: Meal[]; accompaniedMeals: Meal[]; checked: number; staff: number }[];
-  samples: { count: number; earlyDiscards: number };
+  samples: { count: number; light: number; earlyDiscards: number };
   meals: { count: number; problems: number; followedUp: number };
   findings: string[];
   staff: { name: string; certExpiry: string | null; certState: string; checkedDays: number }[];

@@ -27,7 +27,8 @@ import { draft, line, postNew, setupWorld, type World } from './receiving-fixtur
  *   week of 10-19: 6~8岁 大米 110 g, 白菜 150 g; 9~11岁 大米 125 g, 白菜 400 g
  *
  * The fortnight, entered on Friday 10-23 18:00 China time: 留样 of 米饭 and 炒白菜 (150 g) every lunch, except 10-14 (炒白菜
- * not sampled: a sample missed) and 10-20 (炒白菜 first weighed 100 g: a light sample, refused; topped up to 130 g). 晨检 of
+ * not sampled: a sample missed) and 10-20 (炒白菜 weighed 100 g: a light sample, refused first; the dish sold out, so it is
+ * recorded at 100 g with the reason 菜品已售完，无法补足 and is a finding 留样不足, migration 0028). 晨检 of
  * both every day but 10-22; 赵师傅 on duty up to the 16th, and refused on duty on the 19th (expired), so checked off duty
  * from then. 陪餐: the principal every day but 10-16; the parent member on 10-13 (温度 差: 菜凉了, followed up by the
  * storekeeper: 改用保温桶) and 10-21 (米饭偏硬, not followed up).
@@ -95,12 +96,17 @@ beforeAll(async () => {
   );
   for (const date of DAYS) {
     const dishes = [{ dish: '米饭', weightG: 150, takenTime: '11:20' }];
-    if (date !== '2026-10-14') dishes.push({ dish: '炒白菜', weightG: date === '2026-10-20' ? 130 : 150, takenTime: '11:25' });
+    if (date !== '2026-10-14') dishes.push({ dish: '炒白菜', weightG: date === '2026-10-20' ? 100 : 150, takenTime: '11:25' });
     if (date === '2026-10-20') {
       const before = tableDigest(b());
-      const light = await b().reject('samples.record', { date, meal: 'lunch', fridge: '1号留样柜', taker: '王师傅', dishes: [dishes[0], { ...dishes[1], weightG: 100 }] });
-      expect(light).toMatchObject({ code: 'RULE', message: '炒白菜 留样量 100 克，不足 125 克：每个菜品留样不少于 125 克，请补足后再登记' });
+      const light = await b().reject('samples.record', { date, meal: 'lunch', fridge: '1号留样柜', taker: '王师傅', dishes });
+      expect(light).toMatchObject({
+        code: 'RULE',
+        message: '炒白菜 留样量 100 克，不足 125 克：每个菜品留样不少于 125 克，请补足后再登记；确实无法补足（如菜品已售完）请填写留样不足原因，登记后列为问题',
+        issues: [{ path: 'dishes.1.lightReason', message: '炒白菜 留样量 100 克，不足 125 克：请补足后再登记，无法补足请填写原因' }],
+      });
       expect(tableDigest(b())).toBe(before);
+      Object.assign(dishes[1], { lightReason: '菜品已售完，无法补足' });
     }
     await b().call('samples.record', { date, meal: 'lunch', fridge: '1号留样柜', taker: '王师傅', dishes });
     if (date === '2026-10-22') continue;
@@ -127,10 +133,11 @@ afterAll(() => w?.b.cleanup());
 describe('a fortnight of the food-safety book, by hand', { timeout: 120_000 }, () => {
   it('the findings each list gives', async () => {
     await b().loginAs('reviewer');
-    // 10-14's lunch has 米饭 but not 炒白菜, which the approved menu plans; every other day's planned dishes were sampled
-    // (10-20's 炒白菜 at 130 g after the light one was refused).
+    // 10-14's lunch has 米饭 but not 炒白菜, which the approved menu plans; every other day's planned dishes were sampled,
+    // 10-20's 炒白菜 light: 100 g of the profile's 125 g (October's is the national figure), with its reason.
     expect(await b().call('samples.findings', { month: '2026-10' })).toEqual([
       { kind: 'planned_dish_without_sample', date: '2026-10-14', meal: 'lunch', text: '2026-10-14 午餐 炒白菜 是审定食谱中的菜品，没有留样记录' },
+      { kind: 'light_sample', date: '2026-10-20', meal: 'lunch', text: '2026-10-20 午餐 炒白菜 留样不足：100 克（应不少于 125 克）：菜品已售完，无法补足' },
     ]);
     // 10-16: nobody ate with the pupils; 10-21's problem is not followed up (10-13's is).
     expect(await b().call('meals.findings', { month: '2026-10' })).toEqual([
@@ -153,8 +160,10 @@ describe('a fortnight of the food-safety book, by hand', { timeout: 120_000 }, (
     await b().loginAs('reviewer');
     const home = await b().call('home.summary', {});
     const flags = home.sections.find((s) => s.role === 'reviewer')?.entries.find((e) => e.kind === 'flags');
+    // The 留样 findings, then the 陪餐 ones.
     expect(flags?.lines.map((l) => l.text)).toEqual([
       '2026-10-14 午餐 炒白菜 是审定食谱中的菜品，没有留样记录',
+      '2026-10-20 午餐 炒白菜 留样不足：100 克（应不少于 125 克）：菜品已售完，无法补足',
       '2026-10-16 上课日没有陪餐记录',
       '2026-10-21 午餐 周家长 陪餐提出的问题待整改：米饭偏硬',
     ]);
@@ -227,12 +236,14 @@ describe('a fortnight of the food-safety book, by hand', { timeout: 120_000 }, (
     expect(r.days.map((d) => [d.date, d.sampledMeals.join(), d.accompaniedMeals.join(), d.checked, d.staff])).toEqual(
       DAYS.map((d) => [d, 'lunch', d === '2026-10-16' ? '' : 'lunch', d === '2026-10-22' ? 0 : 2, 2]),
     );
-    // 10 days × 2 dishes − 10-14's 炒白菜 = 19 samples; 陪餐: the principal 9 + the parent 2 = 11, 2 problems, 1 followed up.
-    expect(r.samples).toEqual({ count: 19, earlyDiscards: 0 });
+    // 10 days × 2 dishes − 10-14's 炒白菜 = 19 samples, 1 light (10-20's 炒白菜); 陪餐: the principal 9 + the parent 2 = 11,
+    // 2 problems, 1 followed up.
+    expect(r.samples).toEqual({ count: 19, light: 1, earlyDiscards: 0 });
     expect(r.meals).toEqual({ count: 11, problems: 2, followedUp: 1 });
     expect(r.findings).toEqual([
       '2026-10-14 午餐 炒白菜 是审定食谱中的菜品，没有留样记录',
       '2026-10-16 上课日没有陪餐记录',
+      '2026-10-20 午餐 炒白菜 留样不足：100 克（应不少于 125 克）：菜品已售完，无法补足',
       '2026-10-21 午餐 周家长 陪餐提出的问题待整改：米饭偏硬',
       '2026-10-22 王师傅 未晨检',
       '2026-10-22 赵师傅 未晨检',
@@ -263,25 +274,26 @@ describe('a fortnight of the food-safety book, by hand', { timeout: 120_000 }, (
     await wb.xlsx.readFile(xlsxPath);
     const ws = wb.getWorksheet('食品安全月报')!;
     const text = (n: number) => (ws.getRow(n).values as unknown[]).slice(1).map((v) => (v instanceof Date ? v.toISOString().slice(0, 10) : v));
-    // Rows by hand: 1 title, 2 period, 3 heading, 4 header, 5–14 the ten days, 15 counts, 16 heading, 17–21 five findings,
-    // 22 heading, 23 header, 24–25 staff, 26 heading, 27 header, 28–29 menus, 30 heading, 31 header (no complaint),
-    // 32 heading, 33 counts, 34 header, 35 the failed line.
+    // Rows by hand: 1 title, 2 period, 3 heading, 4 header, 5–14 the ten days, 15 counts, 16 heading, 17–22 six findings,
+    // 23 heading, 24 header, 25–26 staff, 27 heading, 28 header, 29–30 menus, 31 heading, 32 header (no complaint),
+    // 33 heading, 34 counts, 35 header, 36 the failed line.
     expect(text(2)).toEqual(['统计期间：2026-10-01 至 2026-10-23']);
     expect(text(5)).toEqual(['2026-10-12', '午餐', '午餐', 2, 2]);
     expect(text(7)).toEqual(['2026-10-14', '午餐', '午餐', 2, 2]);
     expect(text(9)).toEqual(['2026-10-16', '午餐', '无', 2, 2]);
     expect(text(13)).toEqual(['2026-10-22', '午餐', '午餐', 0, 2]);
-    expect(text(15)).toEqual(['留样 19 份，其中提前处理 0 份；陪餐 11 次，提出问题 2 个，已整改 1 个']);
+    expect(text(15)).toEqual(['留样 19 份，其中留样不足 1 份、提前处理 0 份；陪餐 11 次，提出问题 2 个，已整改 1 个']);
     expect(text(17)).toEqual(['1. 2026-10-14 午餐 炒白菜 是审定食谱中的菜品，没有留样记录']);
-    expect(text(19)).toEqual(['3. 2026-10-21 午餐 周家长 陪餐提出的问题待整改：米饭偏硬']);
-    expect(text(21)).toEqual(['5. 2026-10-22 赵师傅 未晨检']);
-    expect(text(25)).toEqual(['赵师傅', '2026-10-16', '已过期', 9]);
-    expect([text(28)[0], text(28)[1], text(28)[3], text(28)[4]]).toEqual(['2026-10-12', '已审定', '周家长', 10]);
-    expect([text(29)[0], text(29)[1], text(29)[3], text(29)[4]]).toEqual(['2026-10-19', '已审定', '周家长', 5]);
-    expect(text(32)).toEqual(['六、农残快检（送货验收）']);
-    expect(text(33)).toEqual(['快检 2 行，不合格 1 行（不合格的全部拒收）']);
-    expect(text(35)).toEqual(['2026-10-19', '白菜', '城东农产品配送有限公司', '酶抑制率法 抑制率 62.5%，不合格', '拒收 20 kg，销毁']);
-    expect(ws.rowCount).toBe(35);
+    expect(text(19)).toEqual(['3. 2026-10-20 午餐 炒白菜 留样不足：100 克（应不少于 125 克）：菜品已售完，无法补足']);
+    expect(text(20)).toEqual(['4. 2026-10-21 午餐 周家长 陪餐提出的问题待整改：米饭偏硬']);
+    expect(text(22)).toEqual(['6. 2026-10-22 赵师傅 未晨检']);
+    expect(text(26)).toEqual(['赵师傅', '2026-10-16', '已过期', 9]);
+    expect([text(29)[0], text(29)[1], text(29)[3], text(29)[4]]).toEqual(['2026-10-12', '已审定', '周家长', 10]);
+    expect([text(30)[0], text(30)[1], text(30)[3], text(30)[4]]).toEqual(['2026-10-19', '已审定', '周家长', 5]);
+    expect(text(33)).toEqual(['六、农残快检（送货验收）']);
+    expect(text(34)).toEqual(['快检 2 行，不合格 1 行（不合格的全部拒收）']);
+    expect(text(36)).toEqual(['2026-10-19', '白菜', '城东农产品配送有限公司', '酶抑制率法 抑制率 62.5%，不合格', '拒收 20 kg，销毁']);
+    expect(ws.rowCount).toBe(36);
   });
 
   it('LibreOffice reads the same cells', async () => {
@@ -292,11 +304,12 @@ describe('a fortnight of the food-safety book, by hand', { timeout: 120_000 }, (
     const rows = parseCsv(fs.readFileSync(csvFile, 'utf8'));
     expect(rows[8].slice(0, 5)).toEqual(['2026-10-16', '午餐', '无', '2', '2']);
     expect(rows[12].slice(0, 5)).toEqual(['2026-10-22', '午餐', '午餐', '0', '2']);
-    expect(rows[14][0]).toBe('留样 19 份，其中提前处理 0 份；陪餐 11 次，提出问题 2 个，已整改 1 个');
+    expect(rows[14][0]).toBe('留样 19 份，其中留样不足 1 份、提前处理 0 份；陪餐 11 次，提出问题 2 个，已整改 1 个');
     expect(rows[16][0]).toBe('1. 2026-10-14 午餐 炒白菜 是审定食谱中的菜品，没有留样记录');
-    expect(rows[24].slice(0, 4)).toEqual(['赵师傅', '2026-10-16', '已过期', '9']);
-    expect([rows[28][0], rows[28][4]]).toEqual(['2026-10-19', '5']);
-    expect(rows[32][0]).toBe('快检 2 行，不合格 1 行（不合格的全部拒收）');
-    expect(rows[34].slice(0, 5)).toEqual(['2026-10-19', '白菜', '城东农产品配送有限公司', '酶抑制率法 抑制率 62.5%，不合格', '拒收 20 kg，销毁']);
+    expect(rows[18][0]).toBe('3. 2026-10-20 午餐 炒白菜 留样不足：100 克（应不少于 125 克）：菜品已售完，无法补足');
+    expect(rows[25].slice(0, 4)).toEqual(['赵师傅', '2026-10-16', '已过期', '9']);
+    expect([rows[29][0], rows[29][4]]).toEqual(['2026-10-19', '5']);
+    expect(rows[33][0]).toBe('快检 2 行，不合格 1 行（不合格的全部拒收）');
+    expect(rows[35].slice(0, 5)).toEqual(['2026-10-19', '白菜', '城东农产品配送有限公司', '酶抑制率法 抑制率 62.5%，不合格', '拒收 20 kg，销毁']);
   }, 120_000);
 });

@@ -111,7 +111,7 @@ describe('食品安全月报', { timeout: 60_000 }, () => {
       { date: '2026-10-14', sampledMeals: [], accompaniedMeals: [], checked: 0, staff: 2 },
       { date: '2026-10-15', sampledMeals: [], accompaniedMeals: [], checked: 0, staff: 2 },
     ]);
-    expect(r.samples).toEqual({ count: 2, earlyDiscards: 0 });
+    expect(r.samples).toEqual({ count: 2, light: 0, earlyDiscards: 0 });
     expect(r.meals).toEqual({ count: 2, problems: 1, followedUp: 1 });
     expect(r.findings).toEqual([
       '2026-10-12 午餐 炒白菜 是审定食谱中的菜品，没有留样记录',
@@ -153,7 +153,7 @@ describe('食品安全月报', { timeout: 60_000 }, () => {
     expect(text(4)).toEqual(['日期', '留样餐次', '陪餐餐次', '晨检人数', '应检人数']);
     expect(text(5)).toEqual(['2026-10-12', '午餐', '午餐', 2, 2]);
     expect(text(8)).toEqual(['2026-10-15', '无', '无', 0, 2]);
-    expect(text(9)).toEqual(['留样 2 份，其中提前处理 0 份；陪餐 2 次，提出问题 1 个，已整改 1 个']);
+    expect(text(9)).toEqual(['留样 2 份，其中留样不足 0 份、提前处理 0 份；陪餐 2 次，提出问题 1 个，已整改 1 个']);
     expect(text(10)).toEqual(['二、发现的问题与整改']);
     expect(text(11)).toEqual(['1. 2026-10-12 午餐 炒白菜 是审定食谱中的菜品，没有留样记录']);
     // 11 findings on rows 11–21, then the staff: heading 22, header 23, 王师傅 24, 赵师傅 25.

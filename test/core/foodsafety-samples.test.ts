@@ -56,7 +56,7 @@ describe('留样 through the API', { timeout: 60_000 }, () => {
     const before = tableDigest(b);
     expect(await b.reject('samples.record', lunch('2026-10-13', [{ dish: '土豆丝', weightG: 130, takenTime: '11:30' }, { dish: '米饭', weightG: 120, takenTime: '11:31' }]))).toMatchObject({
       code: 'RULE',
-      message: '米饭 留样量 120 克，不足 125 克：每个菜品留样不少于 125 克，请补足后再登记',
+      message: '米饭 留样量 120 克，不足 125 克：每个菜品留样不少于 125 克，请补足后再登记；确实无法补足（如菜品已售完）请填写留样不足原因，登记后列为问题',
     });
     expect(await b.reject('samples.record', lunch('2026-10-13', [{ dish: '土豆丝', weightG: 130, takenTime: '11:30' }], { keepUntil: '2026-10-15 11:00' }))).toMatchObject({
       code: 'RULE',
@@ -142,7 +142,7 @@ describe('留样 through the API', { timeout: 60_000 }, () => {
     });
     expect(await b.reject('samples.amend', { id: fixed.id, reason: '改轻', dish: '土豆丝', weightG: 100, takenTime: '11:30', taker: '王师傅', fridge: '1号留样柜' })).toMatchObject({
       code: 'RULE',
-      message: '土豆丝 留样量 100 克，不足 125 克：每个菜品留样不少于 125 克，请补足后再登记',
+      message: '土豆丝 留样量 100 克，不足 125 克：每个菜品留样不少于 125 克，请补足后再登记；确实无法补足（如菜品已售完）请填写留样不足原因，登记后列为问题',
     });
     expect(tableDigest(b)).toBe(before);
     const listed = await b.call('samples.list', { from: '2026-10-13', to: '2026-10-13' });
@@ -163,7 +163,7 @@ describe('留样 through the API', { timeout: 60_000 }, () => {
     expect((await b.call('samples.findings', { month: '2026-10' })).map((f) => f.text)).toEqual(expected);
     await b.loginAs('accountant');
     const item = (await b.call('monthclose.get', { month: '2026-10' })).checklist?.find((i) => i.key === 'food_samples');
-    expect(item).toMatchObject({ ok: true, informational: true, missing: expected, detail: '本月有 4 项留样问题（缺留样或提前处理），请审核人知悉', link: '/foodsafety/samples?month=2026-10' });
+    expect(item).toMatchObject({ ok: true, informational: true, missing: expected, detail: '本月有 4 项留样问题（缺留样、留样不足或提前处理），请审核人知悉', link: '/foodsafety/samples?month=2026-10' });
     await b.loginAs('storekeeper');
     const home = await b.call('home.summary', {});
     const entry = home.sections[0].entries.find((e) => e.kind === 'food_samples');
@@ -193,7 +193,7 @@ describe('留样 through the API', { timeout: 60_000 }, () => {
     const before = tableDigest(b);
     expect(await b.reject('samples.record', lunch('2026-11-04', [{ dish: '鱼香肉丝', weightG: 140, takenTime: '11:30' }]))).toMatchObject({
       code: 'RULE',
-      message: '鱼香肉丝 留样量 140 克，不足 150 克：每个菜品留样不少于 150 克，请补足后再登记',
+      message: '鱼香肉丝 留样量 140 克，不足 150 克：每个菜品留样不少于 150 克，请补足后再登记；确实无法补足（如菜品已售完）请填写留样不足原因，登记后列为问题',
     });
     expect(tableDigest(b)).toBe(before);
     // October's rule is 125 g.

@@ -325,7 +325,7 @@ export async function inspectionView(c: Centre, month: string): Promise<CentreVi
 
 /**
  * 食品安全 for a month, per school that sent it: its school days, the 留样 findings (school days without any sample,
- * meals issued without a sample, planned dishes without one, samples discarded early) and the 陪餐 findings (school
+ * meals issued without a sample, planned dishes without one, light samples recorded with a reason, samples discarded early) and the 陪餐 findings (school
  * days without an accompanied meal, rota turns missed, problems raised and not yet followed up); each completion rate
  * is the school days with a record over the school days, half-up, in basis points. Schools with the most days missing
  * first. A version-1 package carries none of this: its row is all blank.
@@ -337,6 +337,7 @@ export async function foodSafetyView(c: Centre, month: string): Promise<CentreVi
        SELECT school_code, count(*) FILTER (WHERE kind = 'no_samples') AS days_without_samples,
          count(*) FILTER (WHERE kind = 'meal_without_sample') AS meals_without_sample,
          count(*) FILTER (WHERE kind = 'planned_dish_without_sample') AS dishes_without_sample,
+         count(*) FILTER (WHERE kind = 'light_sample') AS light_samples,
          count(*) FILTER (WHERE kind = 'early_discard') AS early_discards,
          count(*) FILTER (WHERE kind = 'no_companion') AS days_without_companion,
          count(*) FILTER (WHERE kind = 'rota_missed') AS rota_missed,
@@ -347,6 +348,7 @@ export async function foodSafetyView(c: Centre, month: string): Promise<CentreVi
          CASE WHEN p.school_days IS NULL THEN NULL ELSE coalesce(f.days_without_samples, 0) END AS days_without_samples,
          CASE WHEN p.school_days IS NULL THEN NULL ELSE coalesce(f.meals_without_sample, 0) END AS meals_without_sample,
          CASE WHEN p.school_days IS NULL THEN NULL ELSE coalesce(f.dishes_without_sample, 0) END AS dishes_without_sample,
+         CASE WHEN p.school_days IS NULL THEN NULL ELSE coalesce(f.light_samples, 0) END AS light_samples,
          CASE WHEN p.school_days IS NULL THEN NULL ELSE coalesce(f.early_discards, 0) END AS early_discards,
          CASE WHEN p.school_days IS NULL THEN NULL ELSE coalesce(f.days_without_companion, 0) END AS days_without_companion,
          CASE WHEN p.school_days IS NULL THEN NULL ELSE coalesce(f.rota_missed, 0) END AS rota_missed,
@@ -369,6 +371,7 @@ export async function foodSafetyView(c: Centre, month: string): Promise<CentreVi
       { key: 'days_without_samples', header: '无留样天数', kind: 'int', width: 10 },
       { key: 'meals_without_sample', header: '出库未留样餐次', kind: 'int', width: 12 },
       { key: 'dishes_without_sample', header: '食谱菜品未留样', kind: 'int', width: 12 },
+      { key: 'light_samples', header: '留样不足', kind: 'int', width: 8 },
       { key: 'early_discards', header: '提前销毁', kind: 'int', width: 8 },
       { key: 'companion_rate_bp', header: '陪餐完成率', kind: 'bp', width: 10 },
       { key: 'days_without_companion', header: '无陪餐天数', kind: 'int', width: 10 },

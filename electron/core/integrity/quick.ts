@@ -1,7 +1,7 @@
 import type { Db } from '../db/open.ts';
 import { auditHash, type AuditRow } from '../ledger/audit.ts';
 import { snapshotRows } from '../ledger/row-snapshot.ts';
-import { rowGroups, tableLabel } from '../ledger/tables.ts';
+import { rowGroups, tableLabel, withAddedColumns } from '../ledger/tables.ts';
 import { schemaDifferences } from '../db/schema.ts';
 import { monthWords } from '../ledger/clock.ts';
 import { noProgress, type ProgressReporter } from '../ledger/progress.ts';
@@ -96,8 +96,10 @@ export function quickVerify(db: Db, opts: { maxProblems?: number; report?: Progr
       if (!col || !rows) continue;
       let m = written.get(snap.t as string);
       if (!m) written.set(snap.t as string, (m = new Map()));
-      if (snap.g !== undefined) m.set(String(snap.g), { seq: r.seq, ...groupDigest(rows.map(canonical)) });
-      else for (const row of rows) m.set(String(row[col]), { seq: r.seq, ...groupDigest([canonical(row)]) });
+      // A snapshot written before a column was added holds it at the value the migration gave (registry `added`).
+      const t = snap.t as string;
+      if (snap.g !== undefined) m.set(String(snap.g), { seq: r.seq, ...groupDigest(rows.map((x) => canonical(withAddedColumns(t, x)))) });
+      else for (const row of rows) m.set(String(row[col]), { seq: r.seq, ...groupDigest([canonical(withAddedColumns(t, row))]) });
     }
   }
 

@@ -25,6 +25,19 @@ export function rowGroups(): Record<string, string> {
   return Object.fromEntries(registeredTables().flatMap(([t, e]) => (e.check === 'snapshots' && e.group ? [[t, e.group]] : [])));
 }
 
+/** The columns a later migration added to `table`, with the value the rows it found took (registry `added`). */
+export function addedColumns(table: string): Readonly<Record<string, string | number | null>> | undefined {
+  return tableEntry(table)?.added;
+}
+
+/** A snapshot's row as the table holds it now: the columns added since it was written, at the value they took. */
+export function withAddedColumns(table: string, row: Record<string, unknown>): Record<string, unknown> {
+  const added = addedColumns(table);
+  if (!added) return row;
+  const missing = Object.keys(added).filter((c) => !(c in row));
+  return missing.length ? { ...row, ...Object.fromEntries(missing.map((c) => [c, added[c]])) } : row;
+}
+
 /** Tables every row of which has its snapshot since the table was born. */
 export function snapshottedFromBirth(): Set<string> {
   return new Set(registeredTables().flatMap(([t, e]) => (e.snapshottedFromBirth ? [t] : [])));

@@ -129,7 +129,7 @@ export interface PackageData {
 }
 
 /** The 留样 (samples) and 陪餐 (accompanied meals) finding kinds a package carries. */
-export const FOOD_SAFETY_FINDING_KINDS = ['no_samples', 'meal_without_sample', 'planned_dish_without_sample', 'early_discard', 'no_companion', 'rota_missed', 'open_followup'] as const;
+export const FOOD_SAFETY_FINDING_KINDS = ['no_samples', 'meal_without_sample', 'planned_dish_without_sample', 'light_sample', 'early_discard', 'no_companion', 'rota_missed', 'open_followup'] as const;
 export type FoodSafetyFindingKind = (typeof FOOD_SAFETY_FINDING_KINDS)[number];
 
 /** '2026-10' and a revision in the file name a person sees on the USB stick: 2135000123_2026-10_r2.canteen-pkg.json. */

@@ -25,6 +25,7 @@ import { menus } from './0024_menus.ts';
 import { residueTests } from './0025_residue_tests.ts';
 import { menuAmendments } from './0026_menu_amendments.ts';
 import { signingKey } from './0027_signing_key.ts';
+import { lightSamples } from './0028_light_samples.ts';
 
 export interface Migration {
   name: string;
@@ -60,4 +61,5 @@ export const MIGRATIONS: Migration[] = [
   residueTests,
   menuAmendments,
   signingKey,
+  lightSamples,
 ];

@@ -12,9 +12,11 @@ import { profileFor } from '../people/index.ts';
 
 /**
  * 留样 (issue 17 slice 1; migration 0021; docs/DOMAIN-RULES.md "留样"). Rules, decided:
- * - A light sample (under the profile's least weight for the sample's month, national 125 g) is REFUSED: the form is
- *   filled at the fridge when the sample is sealed, and a sample below the weight is not a 留样 — it is topped up and
- *   weighed again. SQL holds the national 125 g again.
+ * - A light sample (under the profile's least weight for the sample's day, national 125 g) is first REFUSED with the
+ *   advice to top it up and weigh it again: the form is filled at the fridge when the sample is sealed. When it cannot
+ *   be topped up (the dish is sold out) it is RECORDED as weighed with the reason (light_reason, migration 0028) and is a
+ *   finding 留样不足 like a missing sample — never lost, which would make the dish show as unsampled. A reason on a
+ *   sample that meets the weight is refused. SQL holds "at least the national 125 g, or a reason" again.
  * - The keep-until time is at least the profile's hours after the time taken (national 48): an earlier one is refused.
  * - A discard before keep-until is RECORDED ONLY WITH A REASON (a broken fridge, an inspector taking it) and is then a
  *   finding on the homes and the checklist: what happened to the sample is written down, never hidden by a refusal.
@@ -34,6 +36,7 @@ interface SampleRow {
   taker: string;
   fridge: string;
   keep_until: string;
+  light_reason: string;
   status: 'confirmed' | 'cancelled';
   amends: string | null;
   created_at: string;
@@ -63,6 +66,7 @@ function toView(r: SampleRow): SampleView {
     taker: r.taker,
     fridge: r.fridge,
     keepUntil: r.keep_until,
+    lightReason: r.light_reason,
     status: r.status,
     amends: r.amends,
     createdByName: r.created_by_name,
@@ -97,13 +101,35 @@ interface Dish {
   dish: string;
   weightG: number;
   takenTime: string;
+  /** '' unless the sample is light and could not be topped up. */
+  lightReason: string;
 }
 
-/** The instants of one dish's sample, checked against the rules of its month; refusals in words, nothing written. */
-function checkDish(ctx: Ctx, date: string, d: Dish, keepUntil: string | undefined, rules: SampleRules): { takenAt: string; keepUntil: string } {
-  if (d.weightG < rules.minGrams) {
-    throw new ApiError('RULE', `${d.dish} 留样量 ${d.weightG} 克，不足 ${rules.minGrams} 克：每个菜品留样不少于 ${rules.minGrams} 克，请补足后再登记`);
+/**
+ * The weights of the dishes against the least weight of their day: a light dish without its reason is refused, every
+ * one of them at once, the message advising to top up first (and saying how to record it when that cannot be done);
+ * each is named in the issues at its reason field (`path(i)`), where the form offers it. A reason on a dish that meets
+ * the weight is refused too: it would make the sample a finding it is not.
+ */
+function checkWeights(dishes: Dish[], rules: SampleRules, path: (i: number) => string): void {
+  const light = dishes.flatMap((d, i) => (d.weightG < rules.minGrams && !d.lightReason ? [{ i, message: `${d.dish} 留样量 ${d.weightG} 克，不足 ${rules.minGrams} 克` }] : []));
+  if (light.length) {
+    throw new ApiError(
+      'RULE',
+      `${light.map((l) => l.message).join('；')}：每个菜品留样不少于 ${rules.minGrams} 克，请补足后再登记；确实无法补足（如菜品已售完）请填写留样不足原因，登记后列为问题`,
+      light.map((l) => ({ path: path(l.i), message: `${l.message}：请补足后再登记，无法补足请填写原因` })),
+    );
   }
+  const needless = dishes.findIndex((d) => d.weightG >= rules.minGrams && d.lightReason);
+  if (needless >= 0) {
+    const d = dishes[needless];
+    const message = `${d.dish} 留样量 ${d.weightG} 克，已达 ${rules.minGrams} 克，不需要填写留样不足原因`;
+    throw new ApiError('RULE', message, [{ path: path(needless), message }]);
+  }
+}
+
+/** The instants of one dish's sample, checked against the rules of its day; refusals in words, nothing written. */
+function checkDish(ctx: Ctx, date: string, d: Dish, keepUntil: string | undefined, rules: SampleRules): { takenAt: string; keepUntil: string } {
   const takenAt = chinaInstant(date, d.takenTime);
   if (takenAt > ctx.now().toISOString()) throw new ApiError('RULE', `${d.dish} 的留样时间 ${date} ${d.takenTime} 晚于现在，不能预先登记`);
   const least = new Date(new Date(takenAt).getTime() + rules.keepHours * 3600_000).toISOString();
@@ -120,15 +146,15 @@ function assertNoDuplicate(ctx: Ctx, date: string, meal: Meal, dish: string): vo
   }
 }
 
-function insertSample(ctx: Ctx, v: { date: string; meal: Meal; dish: string; weightG: number; takenAt: string; taker: string; fridge: string; keepUntil: string; amends: string | null }): string {
+function insertSample(ctx: Ctx, v: { date: string; meal: Meal; dish: string; weightG: number; lightReason: string; takenAt: string; taker: string; fridge: string; keepUntil: string; amends: string | null }): string {
   const user = currentUser(ctx);
   const id = uuidv7(ctx.now().getTime());
   ctx.db
     .prepare(
-      `INSERT INTO food_samples (id, origin, sample_date, meal, dish, weight_g, taken_at, taker, fridge, keep_until, status, amends, created_at, created_by)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'confirmed', ?, ?, ?)`,
+      `INSERT INTO food_samples (id, origin, sample_date, meal, dish, weight_g, taken_at, taker, fridge, keep_until, status, amends, created_at, created_by, light_reason)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'confirmed', ?, ?, ?, ?)`,
     )
-    .run(id, ctx.installationId, v.date, v.meal, v.dish, v.weightG, v.takenAt, v.taker, v.fridge, v.keepUntil, v.amends, ctx.now().toISOString(), user.userId);
+    .run(id, ctx.installationId, v.date, v.meal, v.dish, v.weightG, v.takenAt, v.taker, v.fridge, v.keepUntil, v.amends, ctx.now().toISOString(), user.userId, v.lightReason);
   return id;
 }
 
@@ -137,6 +163,7 @@ export function recordSamples(
   input: { date: string; meal: Meal; fridge: string; taker: string; keepUntil?: string; dishes: Dish[] },
 ): SampleView[] {
   const rules = rulesFor(ctx, input.date);
+  checkWeights(input.dishes, rules, (i) => `dishes.${i}.lightReason`);
   const seen = new Set<string>();
   const checked = input.dishes.map((d) => {
     if (seen.has(d.dish)) throw new ApiError('VALIDATION', `菜品 ${d.dish} 填了两次`);
@@ -145,30 +172,34 @@ export function recordSamples(
     return { ...d, ...checkDish(ctx, input.date, d, input.keepUntil, rules) };
   });
   const ids = checked.map((d) =>
-    insertSample(ctx, { date: input.date, meal: input.meal, dish: d.dish, weightG: d.weightG, takenAt: d.takenAt, taker: input.taker, fridge: input.fridge, keepUntil: d.keepUntil, amends: null }),
+    insertSample(ctx, { date: input.date, meal: input.meal, dish: d.dish, weightG: d.weightG, lightReason: d.lightReason, takenAt: d.takenAt, taker: input.taker, fridge: input.fridge, keepUntil: d.keepUntil, amends: null }),
   );
   const views = ids.map((id) => sampleById(ctx, id));
   for (const v of views) {
-    audit(ctx, 'create', 'food_samples', v.id, null, withRows({ date: v.date, meal: v.meal, dish: v.dish, weightG: v.weightG }, groupRows(ctx, 'food_samples', 'id', v.id)));
+    const light = v.lightReason ? { lightReason: v.lightReason } : {};
+    audit(ctx, 'create', 'food_samples', v.id, null, withRows({ date: v.date, meal: v.meal, dish: v.dish, weightG: v.weightG, ...light }, groupRows(ctx, 'food_samples', 'id', v.id)));
   }
   return views;
 }
 
 export function amendSample(
   ctx: Ctx,
-  input: { id: string; reason: string; dish: string; weightG: number; takenTime: string; taker: string; fridge: string; keepUntil?: string },
+  input: { id: string; reason: string; dish: string; weightG: number; lightReason: string; takenTime: string; taker: string; fridge: string; keepUntil?: string },
 ): SampleView {
   const old = sampleById(ctx, input.id);
   assertStatus(loadDoc(ctx, 'food_samples', input.id), ['confirmed'], 'save');
   if (old.discard) throw new ApiError('CONFLICT', `留样 ${old.dish} 已于 ${chinaDateTime(old.discard.at, 'minute')} 处理，不能更正`);
-  const checked = checkDish(ctx, old.date, input, input.keepUntil, rulesFor(ctx, old.date));
+  const rules = rulesFor(ctx, old.date);
+  checkWeights([input], rules, () => 'lightReason');
+  const checked = checkDish(ctx, old.date, input, input.keepUntil, rules);
   // The cancel books on the sample's own date: a sample of a closed month is not corrected any more (period lock).
   cancel(ctx, 'food_samples', input.id, input.reason, old.date, { from: ['confirmed'] });
   assertNoDuplicate(ctx, old.date, old.meal, input.dish);
-  const id = insertSample(ctx, { date: old.date, meal: old.meal, dish: input.dish, weightG: input.weightG, takenAt: checked.takenAt, taker: input.taker, fridge: input.fridge, keepUntil: checked.keepUntil, amends: old.id });
+  const id = insertSample(ctx, { date: old.date, meal: old.meal, dish: input.dish, weightG: input.weightG, lightReason: input.lightReason, takenAt: checked.takenAt, taker: input.taker, fridge: input.fridge, keepUntil: checked.keepUntil, amends: old.id });
   audit(ctx, 'cancel', 'food_samples', old.id, { status: 'confirmed' }, withRows({ status: 'cancelled', reason: input.reason, amendedBy: id }, groupRows(ctx, 'food_samples', 'id', old.id)));
   const v = sampleById(ctx, id);
-  audit(ctx, 'amend', 'food_samples', id, null, withRows({ amends: old.id, dish: v.dish, weightG: v.weightG, reason: input.reason }, groupRows(ctx, 'food_samples', 'id', id)));
+  const light = v.lightReason ? { lightReason: v.lightReason } : {};
+  audit(ctx, 'amend', 'food_samples', id, null, withRows({ amends: old.id, dish: v.dish, weightG: v.weightG, ...light, reason: input.reason }, groupRows(ctx, 'food_samples', 'id', id)));
   return v;
 }
 
@@ -198,7 +229,10 @@ export function discardSamples(ctx: Ctx, input: { ids: string[]; at?: string; di
   return out;
 }
 
-/** A month's 留样 findings, by date: school days without samples, meals issued without samples, early discards. */
+/**
+ * A month's 留样 findings, by date: school days without samples, meals issued without samples, planned dishes without
+ * one, light samples (留样不足: under the least weight of the month's profile, recorded with their reason), early discards.
+ */
 export function sampleFindings(ctx: Ctx, month: string): SampleFinding[] {
   const from = `${month}-01`;
   const today = chinaDate(ctx.now());
@@ -240,6 +274,23 @@ export function sampleFindings(ctx: Ctx, month: string): SampleFinding[] {
   for (const r of planned) {
     if (dayless.has(r.day)) continue;
     out.push({ kind: 'planned_dish_without_sample', date: r.day, meal: r.meal, text: `${r.day} ${MEAL_LABELS[r.meal]} ${r.dish} 是审定食谱中的菜品，没有留样记录` });
+  }
+  // Light samples: recorded with a reason, or (never through the API) under the profile's least weight without one.
+  const least = profileFor(ctx, from).sampleMinGrams;
+  const light = ctx.db
+    .prepare(
+      `SELECT s.sample_date AS day, s.meal, s.dish, s.weight_g, s.light_reason FROM food_samples s
+       WHERE s.sample_date BETWEEN ? AND ? AND s.status = 'confirmed' AND (s.light_reason <> '' OR s.weight_g < ?)
+       ORDER BY s.sample_date, CASE s.meal WHEN 'breakfast' THEN 1 WHEN 'lunch' THEN 2 ELSE 3 END, s.taken_at, s.dish`,
+    )
+    .all(from, last, least) as { day: string; meal: Meal; dish: string; weight_g: number; light_reason: string }[];
+  for (const r of light) {
+    out.push({
+      kind: 'light_sample',
+      date: r.day,
+      meal: r.meal,
+      text: `${r.day} ${MEAL_LABELS[r.meal]} ${r.dish} 留样不足：${r.weight_g} 克（应不少于 ${least} 克）${r.light_reason ? `：${r.light_reason}` : ''}`,
+    });
   }
   const early = ctx.db
     .prepare(

@@ -47,13 +47,14 @@ export function foodSafetyMonth(ctx: Ctx, month: string): FoodSafetyMonthReport 
        FROM food_samples s WHERE s.sample_date BETWEEN ? AND ? AND s.status = 'confirmed'`,
     )
     .get(from, last) as { count: number; earlyDiscards: number };
+  const sampleIssues = sampleFindings(ctx, month);
   const meals = ctx.db
     .prepare(
       `SELECT count(*) AS count, coalesce(sum(problem <> ''), 0) AS problems, coalesce(sum(EXISTS (SELECT 1 FROM meal_followups f WHERE f.meal_id = m.id)), 0) AS followedUp
        FROM accompanied_meals m WHERE m.meal_date BETWEEN ? AND ? AND m.status = 'confirmed'`,
     )
     .get(from, last) as { count: number; problems: number; followedUp: number };
-  const findings = [...sampleFindings(ctx, month), ...mealFindings(ctx, month), ...checkFindings(ctx, month)]
+  const findings = [...sampleIssues, ...mealFindings(ctx, month), ...checkFindings(ctx, month)]
     .sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : 0))
     .map((f) => f.text);
   const staff = (
@@ -87,7 +88,9 @@ export function foodSafetyMonth(ctx: Ctx, month: string): FoodSafetyMonthReport 
       )
       .all(from, last) as { date: string; content: string; action: string | null; closedByName: string | null }[]
   ).map((c) => ({ date: c.date, content: c.content, closed: c.action !== null, action: c.action ?? '', closedByName: c.closedByName ?? '' }));
-  return { month, schoolName: school?.name ?? '', from, to, days, samples, meals, findings, staff, menus, complaints, residueTests: residueTests(ctx, from, last) };
+  // Light samples as the findings count them (留样不足: recorded under the least weight, with the reason).
+  const light = sampleIssues.filter((f) => f.kind === 'light_sample').length;
+  return { month, schoolName: school?.name ?? '', from, to, days, samples: { count: samples.count, light, earlyDiscards: samples.earlyDiscards }, meals, findings, staff, menus, complaints, residueTests: residueTests(ctx, from, last) };
 }
 
 /** 农残快检 of the month's posted deliveries: how many lines were tested and failed, and each failed line as handled. */
@@ -161,7 +164,7 @@ export async function writeFoodSafetyMonth(ctx: Ctx, month: string, dir: string 
   add(['一、留样、陪餐与晨检（按上课日）'], bold);
   add(['日期', '留样餐次', '陪餐餐次', '晨检人数', '应检人数'], { ...cell, font: { ...font, bold: true } });
   for (const d of r.days) add([utcDate(d.date), mealWords(d.sampledMeals), mealWords(d.accompaniedMeals), d.checked, d.staff], cell);
-  add([`留样 ${r.samples.count} 份，其中提前处理 ${r.samples.earlyDiscards} 份；陪餐 ${r.meals.count} 次，提出问题 ${r.meals.problems} 个，已整改 ${r.meals.followedUp} 个`]);
+  add([`留样 ${r.samples.count} 份，其中留样不足 ${r.samples.light} 份、提前处理 ${r.samples.earlyDiscards} 份；陪餐 ${r.meals.count} 次，提出问题 ${r.meals.problems} 个，已整改 ${r.meals.followedUp} 个`]);
   add(['二、发现的问题与整改'], bold);
   if (r.findings.length === 0) add(['无']);
   r.findings.forEach((f, i) => add([`${i + 1}. ${f}`]));

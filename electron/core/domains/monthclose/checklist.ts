@@ -143,7 +143,7 @@ export function checklist(ctx: Ctx, month: string): ChecklistItem[] {
   // right without them, and a month is not held open for a record that can no longer be made; the 审核人 is told.
   const samples = sampleFindings(ctx, month);
   items.push(
-    item('food_samples', '留样记录', samples.map((f) => f.text), samples.length ? `本月有 ${samples.length} 项留样问题（缺留样或提前处理），请审核人知悉` : '本月每个上课日和出库餐次都有留样，没有提前处理', '', `/foodsafety/samples?month=${month}`, '留样', true),
+    item('food_samples', '留样记录', samples.map((f) => f.text), samples.length ? `本月有 ${samples.length} 项留样问题（缺留样、留样不足或提前处理），请审核人知悉` : '本月每个上课日和出库餐次都有留样，没有留样不足或提前处理', '', `/foodsafety/samples?month=${month}`, '留样', true),
   );
 
   // 陪餐 (issue 17): a 上课日 without any, a problem raised and not followed up. Informational, as 留样.

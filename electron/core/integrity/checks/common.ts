@@ -1,6 +1,7 @@
 import { hash } from 'node:crypto';
 import type { Db } from '../../db/open.ts';
 import type { VerifyAnchor } from '../../../../shared/anchors.ts';
+import { addedColumns } from '../../ledger/tables.ts';
 import type { DigestStore } from './digest-store.ts';
 
 /** One thing verify found wrong, in words a person reads (the kinds say which check found it). */
@@ -160,18 +161,29 @@ export function valuesText(vals: readonly unknown[]): string {
   return out;
 }
 
-const plans = new Map<string, number[] | null>();
+/** A snapshot's columns against its table's: where each table column is in the snapshot (-1: a column added since, at `fill`). */
+interface Plan {
+  at: number[];
+  fill: unknown[];
+  same: boolean;
+}
+const plans = new Map<string, Plan | null>();
 
 /**
  * How a snapshot's columns map onto its table's (read once per table before the walk): the positions of the table's
  * columns in the snapshot, or null when the two do not hold the same columns (then no row of it equals a table row).
+ * A column the registry says a later migration added (`added`) may be missing from a snapshot written before it: it
+ * is read as holding the value the migration gave the rows.
  */
-function planFor(table: string, tableCols: readonly string[], cols: readonly string[]): number[] | null {
-  const key = `${table}\u0001${cols.join('\u0001')}`;
+function planFor(table: string, tableCols: readonly string[], cols: readonly string[]): Plan | null {
+  const key = `${table}\u0001${tableCols.join('\u0001')}\u0002${cols.join('\u0001')}`;
   let plan = plans.get(key);
   if (plan === undefined) {
+    const added = addedColumns(table) ?? {};
     const at = tableCols.map((c) => cols.indexOf(c));
-    plan = at.length === cols.length && at.every((i) => i >= 0) && new Set(cols).size === cols.length ? at : null;
+    const missing = tableCols.filter((c, i) => at[i] < 0);
+    const ok = at.filter((i) => i >= 0).length === cols.length && missing.every((c) => Object.hasOwn(added, c)) && new Set(cols).size === cols.length;
+    plan = ok ? { at, fill: tableCols.map((c) => (Object.hasOwn(added, c) ? added[c] : undefined)), same: at.every((p, i) => p === i) } : null;
     plans.set(key, plan);
   }
   return plan;
@@ -183,18 +195,16 @@ function planFor(table: string, tableCols: readonly string[], cols: readonly str
  * whose columns are not the table's get a text no table row has (rowText, marked). Null when it is neither form.
  */
 export function snapshotTexts(snap: { cols?: unknown; vals?: unknown; rows?: unknown }, table: string, tableCols: readonly string[], col: string): { texts: string[]; groups: string[] } | null {
-  /** One row against a plan (planFor of its columns; null: not the table's columns), `same` when it is the table's order. */
-  const planned = (cols: readonly string[], v: readonly unknown[], plan: number[] | null, same: boolean): string => {
+  /** One row against a plan (planFor of its columns; null: not the table's columns). */
+  const planned = (cols: readonly string[], v: readonly unknown[], plan: Plan | null): string => {
     if (!plan || v.length !== cols.length) return `\u0003${rowText(cols, v)}`;
-    return valuesText(same ? v : plan.map((i) => v[i]));
+    return valuesText(plan.same ? v : plan.at.map((i, k) => (i >= 0 ? v[i] : plan.fill[k])));
   };
-  const isSame = (plan: number[] | null) => plan !== null && plan.every((p, i) => p === i);
   if (Array.isArray(snap.rows)) {
     const rows = (snap.rows as Row[]).map((r) => (r && typeof r === 'object' ? r : {}));
     const texts = rows.map((r) => {
       const cols = Object.keys(r);
-      const plan = planFor(table, tableCols, cols);
-      return planned(cols, Object.values(r), plan, isSame(plan));
+      return planned(cols, Object.values(r), planFor(table, tableCols, cols));
     });
     return { texts, groups: rows.map((r) => String(r[col])) };
   }
@@ -203,10 +213,9 @@ export function snapshotTexts(snap: { cols?: unknown; vals?: unknown; rows?: unk
   const at = cols.indexOf(col);
   // The snapshot's columns are the same for all its rows: planned once (a join per row was seconds on ten years).
   const plan = planFor(table, tableCols, cols);
-  const same = isSame(plan);
   const vals = (snap.vals as unknown[]).map((v) => (Array.isArray(v) ? v : null));
   return {
-    texts: vals.map((v) => (v ? planned(cols, v, plan, same) : '\u0003')),
+    texts: vals.map((v) => (v ? planned(cols, v, plan) : '\u0003')),
     groups: vals.map((v) => String(v && at >= 0 ? v[at] : undefined)),
   };
 }

@@ -1,6 +1,6 @@
 import type { Db } from '../../db/open.ts';
 import { snapshotRows } from '../../ledger/row-snapshot.ts';
-import { rowGroups, snapshottedFromBirth, tableLabel } from '../../ledger/tables.ts';
+import { rowGroups, snapshottedFromBirth, tableLabel, withAddedColumns } from '../../ledger/tables.ts';
 import { canonical, parseJson, rowsDigest, valuesText, type CheckContext, type Row } from './common.ts';
 import { DigestStore, keyOf, SEEN } from './digest-store.ts';
 
@@ -164,7 +164,7 @@ function expectedGroupRows(db: Db, seq: number, table: string, col: string, g: s
       if (mine.length) rows = mine;
     }
   }
-  return rows.map(canonical).sort();
+  return rows.map((x) => canonical(withAddedColumns(table, x))).sort();
 }
 
 /** The columns in which two equally long lists of canonical rows differ (for the message). */
