@@ -7,8 +7,8 @@ import { holdingRows, tamperableCopies, tamperRounds, tamperTargets } from './ta
 
 /**
  * Tampering with the 食品安全 tables (issue 17) behind the app's back. The demo ledger of tamper-domains.test holds no
- * 留样, 陪餐 or 晨检, so its generated foodsafety group finds them empty; here a ledger with samples (one amended, discards on
- * time and early), 陪餐 by a leader and a parent (one amended), a closed 整改, two staff (one certificate renewed) and their
+ * 留样, 陪餐 or 晨检, so its generated foodsafety group finds them empty; here a ledger with samples (one amended, one light
+ * with its reason — migration 0028's light_reason —, discards on time and early), 陪餐 by a leader and a parent (one amended), a closed 整改, two staff (one certificate renewed) and their
  * checks (one amended) is written through the API, and the kit's
  * cases — taken from the registry, no table listed here — change, delete and insert rows: verify names the table each time.
  */
@@ -19,10 +19,10 @@ let baseline: string;
 beforeAll(async () => {
   b = await setupBackend({ now: () => NOW });
   await b.loginAs('storekeeper');
-  const lunch = (date: string, dishes: [string, number, string][]) =>
-    b.call('samples.record', { date, meal: 'lunch', fridge: '1号留样柜', taker: '王师傅', dishes: dishes.map(([dish, weightG, takenTime]) => ({ dish, weightG, takenTime })) });
+  const lunch = (date: string, dishes: [string, number, string, string?][]) =>
+    b.call('samples.record', { date, meal: 'lunch', fridge: '1号留样柜', taker: '王师傅', dishes: dishes.map(([dish, weightG, takenTime, lightReason]) => ({ dish, weightG, takenTime, lightReason })) });
   const a = await lunch('2026-10-08', [['红烧肉', 150, '11:20'], ['炒青菜', 130, '11:25']]);
-  const c = await lunch('2026-10-12', [['番茄炒蛋', 125, '11:30'], ['米饭', 140, '11:31']]);
+  const c = await lunch('2026-10-12', [['番茄炒蛋', 125, '11:30'], ['米饭', 140, '11:31'], ['炒白菜', 100, '11:32', '菜品已售完，无法补足']]);
   await b.call('samples.discard', { ids: a.map((s) => s.id), at: '2026-10-10 12:00', disposer: '王师傅', reason: '' });
   await b.call('samples.discard', { ids: [c[0].id], at: '2026-10-13 09:00', disposer: '王师傅', reason: '冰箱故障' });
   await b.call('samples.amend', { id: c[1].id, reason: '称重录错', dish: '米饭', weightG: 150, takenTime: '11:31', taker: '王师傅', fridge: '1号留样柜' });
@@ -119,8 +119,8 @@ describe('verify catches tampering with the 食品安全 tables', { timeout: 120
     const r = verifyLedger(db);
     db.close();
     expect(r.problems).toEqual([]);
-    // By hand: 5 samples (one cancelled by its amendment), 3 discards, 4 陪餐 (one cancelled), 1 整改, 2 staff, 3 checks (one cancelled).
-    expect([r.coveredTables.food_samples, r.coveredTables.food_sample_discards, r.coveredTables.accompanied_meals, r.coveredTables.meal_followups, r.coveredTables.canteen_staff, r.coveredTables.morning_checks]).toEqual([5, 3, 4, 1, 2, 3]);
+    // By hand: 6 samples (one cancelled by its amendment, one light), 3 discards, 4 陪餐 (one cancelled), 1 整改, 2 staff, 3 checks (one cancelled).
+    expect([r.coveredTables.food_samples, r.coveredTables.food_sample_discards, r.coveredTables.accompanied_meals, r.coveredTables.meal_followups, r.coveredTables.canteen_staff, r.coveredTables.morning_checks]).toEqual([6, 3, 4, 1, 2, 3]);
     // By hand: 2 compositions; 2 menus of one week — the first with 3 lines and 2 reviews (returned, approved), superseded
     // by its revision with 4 lines and 1 review (approved) and 1 amendment —; 1 survey, 2 complaints, 1 closed.
     const t = r.coveredTables as Record<string, number>;
