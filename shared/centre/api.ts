@@ -70,6 +70,16 @@ export interface CentreItemMapping {
   mappedBy: string;
 }
 
+/** What `centre.verify` found (electron/core/centre/audit.ts): the chain re-derived, the tables compared with it. */
+export interface CentreVerifyResult {
+  ok: boolean;
+  summary: string;
+  /** Each problem in Chinese, naming the table, the row and the column. */
+  problems: string[];
+  auditEntries: number;
+  packages: number;
+}
+
 /** One school's average unit price of an item in one month (the chart's points). */
 export interface PricePoint {
   schoolCode: string;
@@ -175,6 +185,12 @@ export const centreApi = {
     access: ['centre_admin'],
     writes: true,
     summary: '取消食材对应：按它自己的名称与规格比较',
+  }),
+  'centre.verify': centreMethod<CentreVerifyResult>()({
+    input: none,
+    access: ['centre_admin'],
+    writes: false,
+    summary: '校验中心数据库：审计记录首尾相接，学校、用户、食材对应与导入的上报包数据与审计记录（上报包的哈希与行数）一致',
   }),
   'views.export': centreMethod<{ file: string }>()({
     input: z.object({ view: viewName, month: month() }).strict(),

@@ -57,6 +57,7 @@ describe('the centre backend', () => {
       'items.mappings': 'any',
       'items.map': ['centre_admin'],
       'items.unmap': ['centre_admin'],
+      'centre.verify': ['centre_admin'],
       'views.export': 'any',
     });
   });

@@ -3,16 +3,22 @@ import path from 'node:path';
 import { UsageError } from '../args.ts';
 import { EXIT_OK, EXIT_REJECTED, type CliCommand, type CliContext } from '../command.ts';
 import { monthArg } from './close-month.ts';
-import { openCentre, type Centre } from '../../core/centre/db.ts';
+import { openCentreBackend, type CentreBackend } from '../../core/centre/backend.ts';
 import { writeViewsWorkbook } from '../../core/centre/export.ts';
-import { enrolSchool, importFolder } from '../../core/centre/import.ts';
-import { foodSafetyView, inspectionView, priceView, submissionView, supplierView, surplusView } from '../../core/centre/views.ts';
+import type { CentreView } from '../../core/centre/views.ts';
+import { CENTRE_VIEWS, type CentreImportOutcome, type CentreInput, type CentreMethodName, type CentreOutput, type CentreSession } from '../../../shared/centre/api.ts';
+import { ApiError } from '../../../shared/errors.ts';
 
 /**
- * 中心 (issue 18): the town centre's DuckDB database — init, enrol a school, import a folder of 上报包, and write the
- * views (报送情况, 结余率, 食材价格) of a month to an .xlsx. --db names the centre's file (centre.duckdb).
+ * 中心 (issue 18): the town centre's DuckDB database — init, enrol a school, import a folder of 上报包, write the views
+ * of a month to an .xlsx, and verify the file against its audit chain. --db names the centre's file (centre.duckdb).
+ *
+ * Every subcommand goes through the centre's dispatcher (openCentreBackend's invoke), as the app does: `init --admin`
+ * is the app's first-run setup (centre.setup), and the others log in as --user (or CANTEEN_USER) with CANTEEN_PASSWORD
+ * or a hidden prompt, as the school's commands do — so the roles, the validation, the audit chain and the login backoff
+ * are the app's: a centre reviewer cannot enrol or import here either.
  */
-const SUBS = ['init', 'enrol', 'import', 'export'] as const;
+const SUBS = ['init', 'enrol', 'import', 'export', 'verify'] as const;
 
 function centreFile(c: CliContext): string {
   const f = c.flag('db') ?? c.io.env.CANTEEN_CENTRE_DB;
@@ -20,28 +26,56 @@ function centreFile(c: CliContext): string {
   return path.resolve(f);
 }
 
-async function withCentre<T>(file: string, create: boolean, f: (c: Centre) => Promise<T>): Promise<T> {
-  const c = await openCentre(file, { create });
+async function withBackend<T>(file: string, create: boolean, f: (b: CentreBackend) => Promise<T>): Promise<T> {
+  const b = await openCentreBackend({ file, create });
   try {
-    return await f(c);
+    return await f(b);
   } finally {
-    c.close();
+    b.close();
   }
+}
+
+/** One call through the dispatcher; a refusal ends the command (printed as JSON, exit 1). */
+async function call<K extends CentreMethodName>(b: CentreBackend, name: K, input: CentreInput<K>): Promise<CentreOutput<K>> {
+  const r = await b.invoke(name, input);
+  if (!r.ok) throw new ApiError(r.error.code, r.error.message, r.error.issues);
+  return r.value as CentreOutput<K>;
+}
+
+/** Logs in as --user (or CANTEEN_USER) through auth.login, as the school's commands do (cli/main.ts `login`). */
+async function login(c: CliContext, b: CentreBackend, sub: string): Promise<CentreSession> {
+  const username = c.flag('user') ?? c.io.env.CANTEEN_USER;
+  if (!username) throw new UsageError(`命令 centre ${sub} 需要参数 --user 用户名（或环境变量 CANTEEN_USER）`);
+  const password = await c.password(`中心用户 ${username} 的密码：`);
+  return call(b, 'auth.login', { username, password });
 }
 
 export const centreCommand: CliCommand = {
   name: 'centre',
-  summary: '乡镇中心：init 建立中心数据库；enrol 登记学校（代码、名称、公钥指纹）；import 导入文件夹中的上报包（逐包校验，整包导入或整包拒绝）；export 导出某月的报送情况、结余率、食材价格、供应商、验收（.xlsx）',
-  usage: '--db centre.duckdb centre init | enrol --code 代码 --name 名称 --fingerprint 指纹 (或 --sheet 登记表.json) | import 文件夹 | export YYYY-MM|last-month --out 文件.xlsx',
-  flags: ['code', 'name', 'fingerprint', 'sheet', 'out'],
+  summary:
+    '乡镇中心：init 建立中心数据库（--centre 中心名称 --admin 用户名 同时建立第一位中心管理员，密码取自 CANTEEN_PASSWORD 或提示输入）；以下须用 --user 登录：enrol 登记学校（代码、名称、公钥指纹，中心管理员）；import 导入文件夹中的上报包（逐包校验，整包导入或整包拒绝，中心管理员）；export 导出某月的报送情况、结余率、食材价格、供应商、验收、食品安全（.xlsx）；verify 校验中心数据库与审计记录（中心管理员，有问题时退出码为 1）',
+  usage:
+    '--db centre.duckdb centre init [--centre 中心名称 --admin 用户名 [--admin-name 姓名]] | --user 用户名 centre enrol --code 代码 --name 名称 --fingerprint 指纹 (或 --sheet 登记表.json) | import 文件夹 | export YYYY-MM|last-month --out 文件.xlsx | verify',
+  flags: ['code', 'name', 'fingerprint', 'sheet', 'out', 'centre', 'admin', 'admin-name'],
   async run(c) {
     const [sub, arg] = c.positionals;
     if (!SUBS.includes(sub as (typeof SUBS)[number])) throw new UsageError(`centre 的子命令应为 ${SUBS.join('、')} 之一`);
     const file = centreFile(c);
-    const now = new Date();
     if (sub === 'init') {
-      await withCentre(file, true, async () => undefined);
-      await c.print({ centre: file, created: true });
+      const adminUsername = c.flag('admin');
+      if (!adminUsername) {
+        if (c.has('centre') || c.has('admin-name')) throw new UsageError('centre init 需要参数 --admin 管理员用户名（与 --centre 中心名称一起）');
+        // The file alone: the first centre admin is made when the app first opens it (centre.setup).
+        await withBackend(file, true, async () => undefined);
+        await c.print({ centre: file, created: true, admin: null });
+        return EXIT_OK;
+      }
+      const centreName = c.requireFlag('centre', '中心名称');
+      const adminName = c.flag('admin-name') ?? '中心管理员';
+      const password = await c.password(`中心管理员 ${adminUsername} 的密码（至少 8 位）：`);
+      if (!c.io.env.CANTEEN_PASSWORD && (await c.password('再次输入密码确认：')) !== password) throw new UsageError('两次输入的密码不一致');
+      const s = await withBackend(file, true, (b) => call(b, 'centre.setup', { centreName, adminUsername, adminName, password }));
+      await c.print({ centre: file, created: true, centreName: s.centreName, admin: { username: s.username, displayName: s.displayName, role: s.role } });
       return EXIT_OK;
     }
     if (sub === 'enrol') {
@@ -60,12 +94,20 @@ export const centreCommand: CliCommand = {
       } else {
         input = { code: c.requireFlag('code', '学校代码'), name: c.requireFlag('name', '学校名称'), fingerprint: c.requireFlag('fingerprint', '公钥指纹') };
       }
-      await c.print(await withCentre(file, false, (x) => enrolSchool(x, input, now)));
+      await c.print(
+        await withBackend(file, false, async (b) => {
+          await login(c, b, sub);
+          return call(b, 'schools.enrol', input);
+        }),
+      );
       return EXIT_OK;
     }
     if (sub === 'import') {
       if (!arg) throw new UsageError('centre import 需要上报包所在的文件夹');
-      const results = await withCentre(file, false, (x) => importFolder(x, path.resolve(arg), now));
+      const results: CentreImportOutcome[] = await withBackend(file, false, async (b) => {
+        await login(c, b, sub);
+        return call(b, 'packages.import', { dir: path.resolve(arg) });
+      });
       await c.print({
         imported: results.filter((r) => r.status === 'imported').length,
         unchanged: results.filter((r) => r.status === 'unchanged').length,
@@ -74,10 +116,23 @@ export const centreCommand: CliCommand = {
       });
       return results.some((r) => r.status === 'refused') ? EXIT_REJECTED : EXIT_OK;
     }
-    const month = monthArg(c.positionals.slice(1), 'centre export', now);
+    if (sub === 'verify') {
+      const r = await withBackend(file, false, async (b) => {
+        await login(c, b, sub);
+        return call(b, 'centre.verify', {});
+      });
+      await c.print(r);
+      return r.ok ? EXIT_OK : EXIT_REJECTED;
+    }
+    const month = monthArg(c.positionals.slice(1), 'centre export', new Date());
     const out = path.resolve(c.requireFlag('out', '导出文件（.xlsx）'));
     if (!out.toLowerCase().endsWith('.xlsx')) throw new UsageError('--out 应为 .xlsx 文件');
-    await withCentre(file, false, async (x) => writeViewsWorkbook([await submissionView(x, month), await surplusView(x, { month }), await priceView(x, month), await supplierView(x, month), await inspectionView(x, month), await foodSafetyView(x, month)], out));
+    await withBackend(file, false, async (b) => {
+      await login(c, b, sub);
+      const views: CentreView[] = [];
+      for (const view of CENTRE_VIEWS) views.push((await call(b, 'views.show', { view, month })) as CentreView);
+      await writeViewsWorkbook(views, out);
+    });
     await c.print({ xlsx: out });
     return EXIT_OK;
   },

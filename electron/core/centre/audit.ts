@@ -1,5 +1,6 @@
 import crypto from 'node:crypto';
 import type { DuckDBConnection, DuckDBValue } from '@duckdb/node-api';
+import type { CentreVerifyResult } from '../../../shared/centre/api.ts';
 import { rows, type Row } from './db.ts';
 
 /**
@@ -127,15 +128,6 @@ export async function recordBaseline(conn: DuckDBConnection, at: string): Promis
 // ---------------------------------------------------------------------------------------------------------------
 // verify
 
-export interface CentreVerifyResult {
-  ok: boolean;
-  /** One Chinese sentence: clean, or how many problems and the first. */
-  summary: string;
-  /** Every problem found, in Chinese, naming the table, the row and the column. */
-  problems: string[];
-  auditEntries: number;
-  packages: number;
-}
 
 interface PackageState {
   row: Row;

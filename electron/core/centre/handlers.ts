@@ -9,6 +9,7 @@ import { writeViewsWorkbook } from './export.ts';
 import { enrolSchool, importFolder } from './import.ts';
 import { foodSafetyView, inspectionView, itemMappings, mapItem, monthItems, priceHistory, priceView, submissionView, supplierView, surplusView, unmapItem, type CentreView } from './views.ts';
 import { formatFingerprint } from '../package/signing-key.ts';
+import { appendCentreAudit, mappingRecord, schoolRecord, userRecord, verifyCentre } from './audit.ts';
 
 /** What a centre handler sees: the database, the clock, who is logged in and with which role (set by the dispatcher). */
 export interface CentreCtx {
@@ -81,6 +82,7 @@ export const centreHandlers: { [K in CentreMethodName]: CentreHandler<K> } = {
     if ((await userCount(ctx)) > 0) throw new ApiError('CONFLICT', '中心数据库已建立管理员，请登录');
     await ctx.centre.conn.run(`INSERT OR REPLACE INTO centre_meta VALUES ('centre_name', ?)`, [input.centreName]);
     await addUser(ctx, { username: input.adminUsername, displayName: input.adminName, role: 'centre_admin', password: input.password });
+    await appendCentreAudit(ctx.centre.conn, { at: ctx.now().toISOString(), username: input.adminUsername, action: 'setup', subject: input.adminUsername, detail: { centreName: input.centreName, user: await userRecord(ctx.centre.conn, input.adminUsername) } });
     ctx.setSession({ username: input.adminUsername });
     return sessionOf(ctx, input.adminUsername);
   },
@@ -114,6 +116,7 @@ export const centreHandlers: { [K in CentreMethodName]: CentreHandler<K> } = {
   },
   'users.create': async (ctx, input) => {
     await addUser(ctx, input);
+    await appendCentreAudit(ctx.centre.conn, { at: ctx.now().toISOString(), username: ctx.session!.username, action: 'user.create', subject: input.username, detail: { user: await userRecord(ctx.centre.conn, input.username) } });
     return userRow(ctx, input.username);
   },
   'schools.list': async (ctx) => {
@@ -127,21 +130,32 @@ export const centreHandlers: { [K in CentreMethodName]: CentreHandler<K> } = {
       packages: Number(x.packages), lastMonth: x.last_month === null ? null : String(x.last_month),
     }));
   },
-  'schools.enrol': async (ctx, input) => enrolSchool(ctx.centre, input, ctx.now()),
+  'schools.enrol': async (ctx, input) => {
+    const r = await enrolSchool(ctx.centre, input, ctx.now());
+    await appendCentreAudit(ctx.centre.conn, { at: ctx.now().toISOString(), username: ctx.session!.username, action: 'school.enrol', subject: r.code, detail: { school: await schoolRecord(ctx.centre.conn, r.code), replaced: r.replaced } });
+    return r;
+  },
   'packages.import': async (ctx, input) => {
     const dir = path.resolve(input.dir);
-    return (await importFolder(ctx.centre, dir, ctx.now())).map((o) => ({ ...o }));
+    return (await importFolder(ctx.centre, dir, ctx.now(), ctx.session!.username)).map((o) => ({ ...o }));
   },
   'views.months': async (ctx) => (await rows(ctx.centre.conn, 'SELECT DISTINCT month FROM packages ORDER BY month DESC')).map((r) => String(r.month)),
   'views.show': async (ctx, input) => view(ctx, input.view, input.month, { limit: input.limit, offset: input.offset }),
   'views.items': async (ctx, input) => monthItems(ctx.centre, input.month),
   'views.priceHistory': async (ctx, input) => priceHistory(ctx.centre, { item: input.item, spec: input.spec ?? '', unit: input.unit }),
   'items.mappings': async (ctx) => itemMappings(ctx.centre),
-  'items.map': async (ctx, input) => mapItem(ctx.centre, { ...input, spec: input.spec ?? '', toSpec: input.toSpec ?? '' }, ctx.session!.username, ctx.now()),
+  'items.map': async (ctx, input) => {
+    const m = await mapItem(ctx.centre, { ...input, spec: input.spec ?? '', toSpec: input.toSpec ?? '' }, ctx.session!.username, ctx.now());
+    await appendCentreAudit(ctx.centre.conn, { at: ctx.now().toISOString(), username: ctx.session!.username, action: 'item.map', subject: `${m.item} ${m.spec} ${m.unit}`, detail: { mapping: await mappingRecord(ctx.centre.conn, m) } });
+    return m;
+  },
   'items.unmap': async (ctx, input) => {
-    await unmapItem(ctx.centre, { ...input, spec: input.spec ?? '' });
+    const key = { item: input.item, spec: input.spec ?? '', unit: input.unit };
+    await unmapItem(ctx.centre, key);
+    await appendCentreAudit(ctx.centre.conn, { at: ctx.now().toISOString(), username: ctx.session!.username, action: 'item.unmap', subject: `${key.item} ${key.spec} ${key.unit}`, detail: { key } });
     return null;
   },
+  'centre.verify': async (ctx) => verifyCentre(ctx.centre.conn),
   'views.export': async (ctx, input) => {
     const v = await view(ctx, input.view, input.month);
     const stamp = ctx.now().toISOString().replace(/[-:]/g, '').slice(0, 15);

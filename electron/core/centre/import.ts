@@ -6,6 +6,7 @@ import { ApiError } from '../../../shared/errors.ts';
 import { DATA_FILE, FOOD_SAFETY_FINDING_KINDS, PACKAGE_FORMAT, READABLE_PACKAGE_VERSIONS, SCHOOL_CODE_RE, WORKBOOK_FILE, type PackageData, type PackageFile, type PackageFund, type PackageManifest } from '../package/schema.ts';
 import { fingerprintOf, formatFingerprint, normalizeFingerprint, verifySignature } from '../package/signing-key.ts';
 import { rows, type Centre } from './db.ts';
+import { appendCentreAudit, heldPackageRow, packageDigests } from './audit.ts';
 
 /**
  * Enrolment and import at the centre (issue 18). A package is checked in full before anything is written — the
@@ -117,7 +118,7 @@ function checkFile(file: string): Checked & { publicKey: string } {
 const monthWords = (m: string) => `${m.slice(0, 4)}年${Number(m.slice(5))}月`;
 
 /** Checks one package against the centre and imports it whole, or says why not. Never throws for a bad package. */
-export async function importPackage(c: Centre, file: string, now: Date): Promise<ImportOutcome> {
+export async function importPackage(c: Centre, file: string, now: Date, by: string | null = null): Promise<ImportOutcome> {
   const out: ImportOutcome = { file, status: 'refused', schoolCode: null, month: null, revision: null, message: '' };
   try {
     const k = checkFile(file);
@@ -139,7 +140,7 @@ export async function importPackage(c: Centre, file: string, now: Date): Promise
       }
       refuse(`${what}第 ${m.revision} 版已导入，此包同一版本的内容却不同（校验码 ${m.closedChecksum.slice(0, 16)}），未导入；请学校核实`);
     }
-    await writePackage(c, k, path.basename(file), now);
+    await writePackage(c, k, path.basename(file), now, by);
     const sup = m.supersedes ? `，取代第 ${m.supersedes.revision} 版（反结账理由：${m.supersedes.reopenReason}）` : '';
     return { ...out, status: 'imported', message: `${what}第 ${m.revision} 版已导入${sup}` };
   } catch (e) {
@@ -149,14 +150,14 @@ export async function importPackage(c: Centre, file: string, now: Date): Promise
 }
 
 /** Every *.canteen-pkg.json in a folder (not below it), in name order. */
-export async function importFolder(c: Centre, dir: string, now: Date): Promise<ImportOutcome[]> {
+export async function importFolder(c: Centre, dir: string, now: Date, by: string | null = null): Promise<ImportOutcome[]> {
   if (!fs.existsSync(dir) || !fs.statSync(dir).isDirectory()) throw new ApiError('NOT_FOUND', `找不到文件夹 ${dir}`);
   const files = fs
     .readdirSync(dir)
     .filter((n) => n.endsWith('.canteen-pkg.json'))
     .sort();
   const out: ImportOutcome[] = [];
-  for (const n of files) out.push(await importPackage(c, path.join(dir, n), now));
+  for (const n of files) out.push(await importPackage(c, path.join(dir, n), now, by));
   return out;
 }
 
@@ -221,8 +222,12 @@ function appendRow(a: Appender, values: DuckDBValue[]): void {
   a.endRow();
 }
 
-/** One transaction: the package's row and every list, or nothing. */
-async function writePackage(c: Centre, k: Checked, fileName: string, now: Date): Promise<void> {
+/**
+ * One transaction: the package's row, every list and the centre's audit entry for them (audit.ts: who imported it,
+ * the package row with the package's own hashes, each table's count and digest as written), or nothing. `by` is the
+ * centre user (null when called outside the dispatcher, as tests of the import do).
+ */
+async function writePackage(c: Centre, k: Checked, fileName: string, now: Date, by: string | null): Promise<void> {
   const { manifest: m } = k;
   const key: DuckDBValue[] = [m.schoolCode, m.month, m.revision];
   const conn = c.conn;
@@ -242,6 +247,14 @@ async function writePackage(c: Centre, k: Checked, fileName: string, now: Date):
   try {
     await conn.run(`INSERT INTO packages VALUES (${Array(28).fill('?').join(', ')})`, packageRow(k, fileName, now));
     for (const [table, list] of packageLists(k)) await many(table, list);
+    const k3: [string, string, number] = [m.schoolCode, m.month, m.revision];
+    await appendCentreAudit(conn, {
+      at: now.toISOString(),
+      username: by,
+      action: 'package.import',
+      subject: `${m.schoolCode} ${m.month} 第${m.revision}版`,
+      detail: { package: await heldPackageRow(conn, k3), tables: await packageDigests(conn, k3) },
+    });
     await conn.run('COMMIT');
   } catch (e) {
     await conn.run('ROLLBACK');
