@@ -9,7 +9,9 @@ import { parseArgs, UsageError } from './args.ts';
 import { EXIT_OK, EXIT_REJECTED, EXIT_USAGE, type CliCommand, type CliContext, type CliIo } from './command.ts';
 import { COMMANDS } from './commands/index.ts';
 import { promptHidden } from './prompt.ts';
-import { showProgressOf } from './progress.ts';
+import { showProgressOf, upgradeReporter } from './progress.ts';
+import { pendingUpgrade, upgradeLedger } from '../core/db/upgrade.ts';
+import { acquireWriterLock } from '../core/integrity/writer-lock.ts';
 
 const GLOBAL_FLAGS = ['db', 'data-dir', 'user'];
 const GLOBAL_BOOLEANS = ['help'];
@@ -110,7 +112,23 @@ function makeContext(cmd: CliCommand, positionals: string[], flags: Map<string, 
       const exists = fs.existsSync(loc.file);
       if (!exists) fs.mkdirSync(loc.dataDir, { recursive: true });
       // The writer lock (held while this command runs) names the CLI when the app or another command is refused.
-      const b = openBackend({ file: loc.file, lockHolder: 'cli' });
+      // A ledger of an older version is upgraded first, its backup and each step shown on a terminal (issue 19).
+      // The lock is held from before the upgrade until the backend holds it too (it counts within a process).
+      const lock = exists && pendingUpgrade(loc.file) ? acquireWriterLock(loc.file, 'cli') : null;
+      let b: Backend;
+      try {
+        if (lock) {
+          const shown = upgradeReporter(io.stderr);
+          try {
+            await upgradeLedger(loc.file, { onProgress: shown.onProgress });
+          } finally {
+            shown.end();
+          }
+        }
+        b = openBackend({ file: loc.file, lockHolder: 'cli' });
+      } finally {
+        lock?.release();
+      }
       opened.push(b);
       // Long work through the backend (an export, a restore) shows its progress on a terminal's stderr.
       const stop = showProgressOf(b, io.stderr);

@@ -1,7 +1,8 @@
 import type { Writable } from 'node:stream';
 import type { OperationProgress } from '../../shared/api/maintenance.ts';
 import type { Backend } from '../core/backend.ts';
-import { estimateSeconds, noProgress, watchProgress, type ProgressReporter } from '../core/ledger/progress.ts';
+import type { UpgradeProgress } from '../core/db/upgrade.ts';
+import { estimateSeconds, noProgress, OPERATION_LABELS, watchProgress, type ProgressReporter } from '../core/ledger/progress.ts';
 
 /**
  * Progress on the CLI (issue 19): one line on stderr, rewritten in place, only when stderr is a terminal — a script
@@ -63,6 +64,25 @@ export function terminalReporter(stderr: Stream, label: string): { report: Progr
   return {
     report(step, done, total) {
       p.paint(progressLine({ label, step, done, total, etaSeconds: estimateSeconds(Date.now() - started, done, total) }), done === 0);
+    },
+    end: () => p.clear(),
+  };
+}
+
+/**
+ * The ledger's upgrade when a command opens a ledger of an older version (db/upgrade.ts): the backup's pages, then
+ * each step and statement of the ladder, with the phase's estimate; painted only on a terminal, cleared at the end.
+ */
+export function upgradeReporter(stderr: Stream): { onProgress: (p: UpgradeProgress) => void; end(): void } {
+  if (!stderr.isTTY) return { onProgress: () => {}, end() {} };
+  const p = painter(stderr);
+  let last = '';
+  return {
+    onProgress(u) {
+      const line = progressLine({ label: OPERATION_LABELS.migrate, step: u.step, done: u.done, total: u.total, etaSeconds: u.etaSeconds });
+      // Each new step and statement is painted at once; a run of the backup's pages at most ten times a second.
+      p.paint(line, u.step !== last);
+      last = u.step;
     },
     end: () => p.clear(),
   };

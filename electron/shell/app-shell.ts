@@ -13,6 +13,12 @@ import { registerPickPathHandler } from './pick-path.ts';
 import { CENTRE_FILE, centreFileAtStart, StartSwitch } from './start-kind.ts';
 import { APP_ENTRY_URL, APP_SCHEME_PRIVILEGES, registerAppProtocol } from './protocol.ts';
 import { createMainWindow, denyAllPermissions, enforceCsp, hardenWebContents } from './security.ts';
+import { pendingUpgrade } from '../core/db/upgrade.ts';
+import { backupsDir } from '../core/integrity/backup.ts';
+import { acquireWriterLock } from '../core/integrity/writer-lock.ts';
+import { runUpgradeJob } from '../core/jobs/run.ts';
+import { StartDoor, UpgradeScreen } from './upgrade-at-start.ts';
+import type { InvokeTarget } from './ipc.ts';
 
 /** The parts of the electron module the shell uses; main.ts passes the real one, tests a fake. */
 export type ElectronMain = Pick<typeof import('electron'), 'app' | 'BrowserWindow' | 'ipcMain' | 'protocol' | 'session' | 'dialog' | 'shell'>;
@@ -118,7 +124,7 @@ export function startShell(electron: ElectronMain, opts: ShellOptions): Shell {
   };
   const isOurs = (id: number) => mainWindow !== null && !mainWindow.isDestroyed() && mainWindow.webContents.id === id;
   /** The protocol, the channels and the window: the same for a ledger and a centre. */
-  const openWindow = (location: DataLocation, target: StartSwitch, written: WrittenPaths) => {
+  const openWindow = (location: DataLocation, target: InvokeTarget, written: WrittenPaths) => {
     denyAllPermissions(session.defaultSession, (m) => log(m));
     enforceCsp(session.defaultSession);
     registerAppProtocol(protocol, opts.rendererDir);
@@ -178,10 +184,47 @@ export function startShell(electron: ElectronMain, opts: ShellOptions): Shell {
       return { kind: 'centre' as const, window: win, centre: opened, location, target };
     }
     log(`启动 ${app.getName()} ${app.getVersion()}，账本 ${location.ledgerFile}（来源 ${location.source}）`);
-    try {
-      backend = openBackend({ file: location.ledgerFile });
-    } catch (e) {
-      return refuse('无法打开账本', (e as Error).message);
+    // The files this session's exports and backups wrote, and the folders chosen in the native dialog: the only
+    // paths (besides the data folder) the page may ask the shell to open (open-path.ts). Kept here, never in the page.
+    const written = new WrittenPaths([location.dataDir]);
+    // What the window's channel talks to: the upgrade screen while an older ledger is upgraded, then the backend.
+    const door = new StartDoor();
+    let early: BrowserWindowType | null = null;
+    // A ledger of an older version (issue 19): its backup and the ladder run in the jobs worker, never on this thread,
+    // while the window is open and shows their progress (upgrade-at-start.ts); the backend opens once they are done.
+    const pending = pendingUpgrade(location.ledgerFile);
+    if (pending) {
+      let lock: ReturnType<typeof acquireWriterLock>;
+      try {
+        lock = acquireWriterLock(location.ledgerFile, 'app');
+      } catch (e) {
+        return refuse('无法打开账本', (e as Error).message);
+      }
+      const screen = new UpgradeScreen(pending);
+      door.screen = screen;
+      early = openWindow(location, door, written);
+      log(`升级账本数据：版本 ${pending.from} → ${pending.to}（升级前先备份）`);
+      const t0 = Date.now();
+      let upgraded = false;
+      try {
+        const r = await runUpgradeJob(location.ledgerFile, { backups: backupsDir(path.dirname(path.resolve(location.ledgerFile))), onProgress: (p) => screen.update(p) });
+        upgraded = true;
+        screen.finish(r);
+        log(`升级账本数据完成（用时 ${Math.round((Date.now() - t0) / 1000)} 秒），升级前备份：${r?.backupFile ?? '无'}`);
+        backend = openBackend({ file: location.ledgerFile });
+      } catch (e) {
+        const message = (e as Error).message;
+        if (!upgraded) screen.fail(message);
+        return refuse(upgraded ? '无法打开账本' : '无法升级账本', message);
+      } finally {
+        lock.release();
+      }
+    } else {
+      try {
+        backend = openBackend({ file: location.ledgerFile });
+      } catch (e) {
+        return refuse('无法打开账本', (e as Error).message);
+      }
     }
     const opened = backend;
 
@@ -228,9 +271,6 @@ export function startShell(electron: ElectronMain, opts: ShellOptions): Shell {
         })
       : Promise.resolve(null);
 
-    // The files this session's exports and backups wrote, and the folders chosen in the native dialog: the only
-    // paths (besides the data folder) the page may ask the shell to open (open-path.ts). Kept here, never in the page.
-    const written = new WrittenPaths([location.dataDir]);
     // At the first run the page may still make this computer a town centre instead (start-kind.ts): the empty ledger
     // is closed with its backups and file check, and centre.duckdb made in the data folder.
     const target = new StartSwitch({ kind: 'school', target: opened }, async () => {
@@ -242,7 +282,8 @@ export function startShell(electron: ElectronMain, opts: ShellOptions): Shell {
       backend = null;
       return c;
     });
-    const win = openWindow(location, target, written);
+    door.target = target;
+    const win = early ?? openWindow(location, door, written);
     return { kind: 'school' as const, window: win, backend: opened, location, startBackup, healthCheck, target };
   });
   return { ready };

@@ -8,14 +8,34 @@ import { checkFindings } from '../integrity/health-check.ts';
 import { corruptLedgerError, damagedLedgerMessage, isCorrupt, type CutShort } from './damage.ts';
 import { MIGRATIONS } from './migrations/index.ts';
 import { classSortKey } from '../../../shared/class-order.ts';
+import { splitStatements, statementHead } from './sql-split.ts';
 
 export type Db = Database.Database;
 
 export interface OpenOptions {
   /** Called with the open database before the first pending migration is applied (issue 7: back up first). */
   beforeMigrate?: (db: Db, from: number, to: number) => void;
+  /**
+   * Progress of the ladder (issue 19), statement by statement: with it each step runs its statements one by one (in
+   * the step's one transaction, as before) and says which (db/upgrade.ts).
+   */
+  onMigrate?: MigrationReporter;
   readonly?: boolean;
 }
+
+/** Where the ladder is: step `stepNo` of `steps` (its migration's name), statement `done` of `total` in all the steps. */
+export interface MigrationPoint {
+  stepNo: number;
+  steps: number;
+  name: string;
+  /** What the statement does, in words ('建立索引 food_samples_day'), and the rows of the table it reads, if it reads one. */
+  what: string;
+  rows: number | null;
+  /** Statements finished, of all the pending steps' statements. */
+  done: number;
+  total: number;
+}
+export type MigrationReporter = (p: MigrationPoint) => void;
 
 /**
  * Opens the ledger file: WAL for crash safety with a reader beside the writer, synchronous=FULL so that a post that
@@ -232,6 +252,10 @@ function migrate(db: Db, opts: OpenOptions): void {
   if (current === LATEST_VERSION) return;
   if (opts.readonly) throw new ApiError('INTERNAL', '只读打开的账本需要先升级数据版本');
   if (current > 0) opts.beforeMigrate?.(db, current, LATEST_VERSION);
+  if (opts.onMigrate) {
+    migrateReporting(db, current, opts.onMigrate);
+    return;
+  }
   for (let v = current; v < LATEST_VERSION; v++) {
     const step = MIGRATIONS[v];
     db.transaction(() => {
@@ -239,4 +263,63 @@ function migrate(db: Db, opts: OpenOptions): void {
       db.pragma(`user_version = ${v + 1}`);
     }).immediate();
   }
+}
+
+/**
+ * The same ladder, each step still one IMMEDIATE transaction, its statements run one at a time so the reporter hears
+ * of each before it runs (what it does, the rows of the table it reads — counted first, as SQLite says nothing while
+ * one statement runs) and once all are done. A reporter that throws stops the ladder: the step it was in rolls back
+ * whole, the steps before it stay (each a complete version).
+ */
+function migrateReporting(db: Db, current: number, report: MigrationReporter): void {
+  const pending = MIGRATIONS.slice(current).map((m, i) => ({ version: current + i + 1, name: m.name, statements: splitStatements(m.sql) }));
+  const total = pending.reduce((n, p) => n + p.statements.length, 0);
+  let done = 0;
+  pending.forEach((step, i) => {
+    const point = (what: string, rows: number | null): MigrationPoint => ({ stepNo: i + 1, steps: pending.length, name: step.name, what, rows, done, total });
+    db.transaction(() => {
+      for (const stmt of step.statements) {
+        const head = statementHead(stmt);
+        const rows = head.table && SCANS.has(head.verb) ? rowsOf(db, head.table) : null;
+        report(point(describeStatement(head), rows));
+        db.exec(stmt);
+        done++;
+      }
+      db.pragma(`user_version = ${step.version}`);
+    }).immediate();
+    report(point('完成', null));
+  });
+}
+
+/** The statements that read a whole table: their rows are what takes the time. */
+const SCANS = new Set(['CREATE INDEX', 'INSERT', 'UPDATE', 'DELETE FROM', 'ALTER TABLE', 'CREATE TABLE']);
+
+function rowsOf(db: Db, table: string): number | null {
+  try {
+    return (db.prepare(`SELECT count(*) AS n FROM "${table.replaceAll('"', '""')}"`).get() as { n: number }).n;
+  } catch {
+    return null; // a table the statement names but that is not there (yet): the statement says so itself
+  }
+}
+
+const VERBS: Record<string, string> = {
+  'CREATE INDEX': '建立索引',
+  'CREATE TABLE': '建立数据表',
+  'CREATE TRIGGER': '建立规则',
+  'CREATE VIEW': '建立视图',
+  INSERT: '写入数据表',
+  UPDATE: '更新数据表',
+  'DELETE FROM': '清理数据表',
+  'ALTER TABLE': '调整数据表',
+  'DROP TABLE': '移除数据表',
+  'DROP INDEX': '移除索引',
+  'DROP TRIGGER': '移除规则',
+  'DROP VIEW': '移除视图',
+};
+
+function describeStatement(h: { verb: string; name: string; table: string | null }): string {
+  const verb = VERBS[h.verb] ?? '调整账本结构';
+  if (!h.name) return verb;
+  if (h.verb === 'INSERT' && h.table && h.table !== h.name) return `${verb} ${h.name}（读取 ${h.table}）`;
+  return `${verb} ${h.name}`;
 }

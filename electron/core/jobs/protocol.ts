@@ -1,8 +1,12 @@
 import type { ApiErrorShape } from '../../../shared/errors.ts';
 import type { Session } from '../context.ts';
+import type { UpgradeProgress } from '../db/upgrade.ts';
 
-/** The long reads that run in a worker thread (jobs/run.ts). */
-export type JobName = 'verify' | 'export' | 'quickVerify';
+/**
+ * The long work that runs in a worker thread (jobs/run.ts): reads on a read-only connection, and 'upgrade' — a ledger
+ * of an older version brought up the ladder at the app's start (db/upgrade.ts), before any other connection is open.
+ */
+export type JobName = 'verify' | 'export' | 'quickVerify' | 'upgrade';
 
 /** The worker's workerData: better-sqlite3's absolute path (the bundled worker requires it from there). */
 export interface JobWorkerData {
@@ -25,5 +29,6 @@ export interface JobRequest {
 
 export type JobMessage =
   | { type: 'progress'; step: string; done: number; total: number }
+  | { type: 'upgrade'; progress: UpgradeProgress }
   | { type: 'result'; value: unknown }
   | { type: 'error'; error: ApiErrorShape };

@@ -5,6 +5,7 @@ import { Worker } from 'node:worker_threads';
 import { ApiError, type ApiErrorShape } from '../../../shared/errors.ts';
 import type { Ctx } from '../context.ts';
 import type { RunningOperation } from '../ledger/progress.ts';
+import type { UpgradeProgress, UpgradeResult } from '../db/upgrade.ts';
 import type { JobMessage, JobName, JobRequest, JobWorkerData } from './protocol.ts';
 
 /**
@@ -79,6 +80,36 @@ export function runJob<T>(ctx: Ctx, job: JobName, input: unknown, run: RunningOp
   if (!file) throw new ApiError('INTERNAL', '内存中的账本不能在后台线程中读取');
   const cancelFlag = new SharedArrayBuffer(4);
   const request: JobRequest = { job, input, file, dataDir: ctx.dataDir, nowIso: ctx.now().toISOString(), session: ctx.session, installationId: ctx.installationId, cancelFlag };
+  run.onCancel(() => Atomics.store(new Int32Array(cancelFlag), 0, 1));
+  return inWorker<T>(request, (m) => {
+    try {
+      run.report(m.step, m.done, m.total);
+    } catch {
+      // A cancel was asked: the worker sees the flag at its own next report.
+    }
+  });
+}
+
+/**
+ * The ledger's upgrade at the app's start (db/upgrade.ts) in a worker thread, so Electron's main process keeps
+ * answering the window (its progress screen) for the minutes a ten-year ledger's backup takes. No backend exists yet;
+ * the caller holds the writer lock. Not cancellable.
+ */
+export function runUpgradeJob(file: string, opts: { backups: string; now?: Date; onProgress: (p: UpgradeProgress) => void }): Promise<UpgradeResult | null> {
+  const request: JobRequest = {
+    job: 'upgrade',
+    input: { backups: opts.backups },
+    file: path.resolve(file),
+    dataDir: path.dirname(path.resolve(file)),
+    nowIso: (opts.now ?? new Date()).toISOString(),
+    session: null,
+    installationId: '',
+    cancelFlag: new SharedArrayBuffer(4),
+  };
+  return inWorker(request, () => {}, opts.onProgress);
+}
+
+function inWorker<T>(request: JobRequest, onProgress: (m: { step: string; done: number; total: number }) => void, onUpgrade?: (p: UpgradeProgress) => void): Promise<T> {
   return new Promise<T>((resolve, reject) => {
     let worker: Worker;
     try {
@@ -98,19 +129,14 @@ export function runJob<T>(ctx: Ctx, job: JobName, input: unknown, run: RunningOp
       f();
     };
     const onMessage = (m: JobMessage) => {
-      if (m.type === 'progress') {
-        try {
-          run.report(m.step, m.done, m.total);
-        } catch {
-          // A cancel was asked: the worker sees the flag at its own next report.
-        }
-      } else if (m.type === 'result') settle(true, () => resolve(m.value as T));
+      if (m.type === 'progress') onProgress(m);
+      else if (m.type === 'upgrade') onUpgrade?.(m.progress);
+      else if (m.type === 'result') settle(true, () => resolve(m.value as T));
       else settle(true, () => reject(fromShape(m.error)));
     };
     const onError = (e: Error) => settle(false, () => reject(new ApiError('INTERNAL', `后台线程出错：${e.message}`)));
     const onExit = (code: number) => settle(false, () => reject(new ApiError('INTERNAL', `后台线程意外结束（代码 ${code}）`)));
     worker.on('message', onMessage).on('error', onError).on('exit', onExit);
-    run.onCancel(() => Atomics.store(new Int32Array(cancelFlag), 0, 1));
     worker.postMessage(request);
   });
 }

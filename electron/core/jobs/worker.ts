@@ -7,6 +7,7 @@ import { Cancelled, OPERATION_LABELS, type ProgressReporter } from '../ledger/pr
 import { exportMonth } from '../domains/monthclose/index.ts';
 import { verifyForApi } from '../domains/maintenance/index.ts';
 import { quickVerify } from '../integrity/quick.ts';
+import { upgradeLedger } from '../db/upgrade.ts';
 import type { JobMessage, JobRequest } from './protocol.ts';
 
 /**
@@ -21,13 +22,32 @@ async function runOne(req: JobRequest): Promise<unknown> {
   let lastAt = 0;
   let lastStep = '';
   const report: ProgressReporter = (step, done, total) => {
-    if (Atomics.load(flag, 0) === 1) throw new Cancelled(OPERATION_LABELS[req.job === 'quickVerify' ? 'verify' : req.job]);
+    if (Atomics.load(flag, 0) === 1) throw new Cancelled(OPERATION_LABELS[req.job === 'quickVerify' ? 'verify' : req.job === 'upgrade' ? 'migrate' : req.job]);
     const t = Date.now();
     if (step === lastStep && t - lastAt < 50 && done < total) return;
     lastAt = t;
     lastStep = step;
     post({ type: 'progress', step, done, total });
   };
+  // The ledger's upgrade at the app's start: it writes (the backup, the ladder), so it opens its own connections, and
+  // posts every event (they are few: a run of pages, a statement). Never cancelled (db/upgrade.ts says why).
+  if (req.job === 'upgrade') {
+    const { backups } = req.input as { backups: string };
+    let at = 0;
+    let said = '';
+    return upgradeLedger(req.file, {
+      backups,
+      now: () => new Date(req.nowIso),
+      onProgress: (progress) => {
+        // Each statement and each new step is told; a run of pages at most every 50 ms.
+        const t = Date.now();
+        if (progress.step === said && t - at < 50 && progress.done < progress.total) return;
+        at = t;
+        said = progress.step;
+        post({ type: 'upgrade', progress });
+      },
+    });
+  }
   const opened = openLedgerToRead(req.file);
   const ctx: Ctx = {
     db: opened.db,
