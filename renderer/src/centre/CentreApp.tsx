@@ -10,6 +10,7 @@ const ImportPage = lazy(() => import('./ImportPage.tsx').then((m) => ({ default:
 const ViewPage = lazy(() => import('./ViewPage.tsx').then((m) => ({ default: m.ViewPage })));
 const UsersPage = lazy(() => import('./UsersPage.tsx').then((m) => ({ default: m.UsersPage })));
 const ItemMapPage = lazy(() => import('./ItemMapPage.tsx').then((m) => ({ default: m.ItemMapPage })));
+const VerifyPage = lazy(() => import('./VerifyPage.tsx').then((m) => ({ default: m.VerifyPage })));
 
 /** The centre's screens and who sees them (the backend checks again: shared/centre/api.ts `access`). */
 const PAGES: { key: string; label: string; roles: readonly CentreRole[]; view?: CentreViewName }[] = [
@@ -23,6 +24,7 @@ const PAGES: { key: string; label: string; roles: readonly CentreRole[]; view?: 
   { key: 'foodsafety', label: '食品安全', roles: ['centre_admin', 'centre_reviewer'], view: 'foodsafety' },
   { key: 'itemmap', label: '食材对应', roles: ['centre_admin', 'centre_reviewer'] },
   { key: 'users', label: '中心用户', roles: ['centre_admin'] },
+  { key: 'verify', label: '数据校验', roles: ['centre_admin'] },
 ];
 
 type Phase = { kind: 'loading' } | { kind: 'setup' } | { kind: 'login'; centreName: string | null } | { kind: 'ready'; session: CentreSession } | { kind: 'offline'; problem: string };
@@ -146,6 +148,7 @@ function CentreMain({ session, onLogout }: { session: CentreSession; onLogout: (
   if (page.key === 'enrol') body = <EnrolPage canEnrol={session.role === 'centre_admin'} />;
   else if (page.key === 'import') body = <ImportPage />;
   else if (page.key === 'users') body = <UsersPage />;
+  else if (page.key === 'verify') body = <VerifyPage />;
   else if (page.key === 'itemmap') body = <ItemMapPage canEdit={session.role === 'centre_admin'} />;
   else body = <ViewPage key={page.view} view={page.view!} label={page.label} onError={(m) => void message.error(m)} />;
   return (
