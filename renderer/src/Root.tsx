@@ -1,10 +1,11 @@
 import { Button, Card, Result, Space, Spin, Typography } from 'antd';
-import { lazy, Suspense, useEffect, useState } from 'react';
+import { lazy, Suspense, useCallback, useEffect, useState } from 'react';
 import { Shell } from './Shell.tsx';
+import { UpgradeScreen } from './UpgradeScreen.tsx';
 
 const CentreApp = lazy(() => import('./centre/CentreApp.tsx').then((m) => ({ default: m.CentreApp })));
 
-type Kind = 'loading' | 'school' | 'centre' | 'choose' | { problem: string };
+type Kind = 'loading' | 'school' | 'centre' | 'choose' | 'upgrading' | { problem: string };
 
 /**
  * What the window holds (issue 18): a school ledger (the app as before) or a town centre's database. The shell
@@ -16,7 +17,7 @@ async function askKind(): Promise<Kind> {
   if (!bridge) return 'school';
   try {
     const r = await bridge.invoke('start.kind', {});
-    if (r.ok && (r.value === 'centre' || r.value === 'choose' || r.value === 'school')) return r.value;
+    if (r.ok && (r.value === 'centre' || r.value === 'choose' || r.value === 'school' || r.value === 'upgrading')) return r.value;
     return 'school';
   } catch {
     return 'school';
@@ -28,6 +29,8 @@ export function Root() {
   useEffect(() => {
     void askKind().then(setKind);
   }, []);
+  // An older ledger being upgraded at start (issue 19): its progress until done, then the question again.
+  const upgraded = useCallback(() => void askKind().then(setKind), []);
   const spin = <Spin size="large" style={{ display: 'block', marginTop: '30vh' }} />;
   if (kind === 'loading') return spin;
   if (kind === 'school') return <Shell />;
@@ -39,6 +42,7 @@ export function Root() {
     );
   }
   if (kind === 'choose') return <ChooseKind onChosen={setKind} />;
+  if (kind === 'upgrading') return <UpgradeScreen onDone={upgraded} />;
   return <Result status="error" title="无法打开" subTitle={kind.problem} />;
 }
 

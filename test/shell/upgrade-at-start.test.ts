@@ -55,8 +55,8 @@ describe('an older ledger at start', { timeout: 60_000 }, () => {
     while (!ready) {
       const v = await invoke('start.upgrade', {});
       if (!ready) {
-        views.push(v.value as UpgradeView);
-        kinds.push((await invoke('start.kind', {})).value);
+        views.push((v as { value: UpgradeView }).value);
+        kinds.push(((await invoke('start.kind', {})) as { value: unknown }).value);
         refused ??= await invoke('setup.status', {});
       }
       await new Promise((r) => setTimeout(r, 2));
