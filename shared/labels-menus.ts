@@ -10,6 +10,19 @@ import type { Role } from './roles.ts';
 export const MENU_WRITERS: readonly Role[] = ['admin', 'storekeeper'];
 export const MENU_REVIEWERS: readonly Role[] = ['parent'];
 export const SURVEY_WRITERS: readonly Role[] = ['admin', 'storekeeper', 'reviewer'];
+/**
+ * Who may open 现场填写 (parents typing their own survey forms on the shared PC) and close it: the staff who record surveys
+ * and the parent-committee member, who often runs the parents' meeting where the forms are filled in. The kiosk runs
+ * under the opener's login; leaving it takes the opener's password.
+ */
+export const KIOSK_OPENERS: readonly Role[] = ['admin', 'storekeeper', 'reviewer', 'parent'];
+/**
+ * The only methods a login in 现场填写 may call (the dispatcher refuses every other, electron/core/backend.ts): the kiosk's
+ * own, and what the window asks at start. So a parent at the kiosk reaches nothing of the ledger, even by a reload.
+ */
+export const KIOSK_MODE_METHODS: readonly string[] = ['surveys.kiosk', 'surveys.respond', 'surveys.kioskClose', 'auth.me', 'setup.status', 'app.info'];
+/** The longest remark a parent may type on the kiosk form. */
+export const KIOSK_REMARK_MAX = 200;
 export const COMPLAINT_WRITERS: readonly Role[] = ['admin', 'storekeeper', 'reviewer'];
 export const COMPLAINT_CLOSERS: readonly Role[] = ['admin', 'storekeeper', 'reviewer'];
 /** The 食品安全月报 is for the staff who answer for it. */

@@ -245,6 +245,9 @@ export const TABLES = {
     },
   },
   complaint_followups: { label: '投诉处理', domain: 'foodsafety', check: 'snapshots', group: 'complaint_id', snapshottedFromBirth: true },
+  // 满意度 typed by parents on the shared PC (issue 17, migration 0029): the 现场填写 session and each anonymous form.
+  survey_sessions: { label: '满意度现场填写', domain: 'foodsafety', check: 'snapshots', group: 'id', snapshottedFromBirth: true },
+  survey_responses: { label: '家长填写的问卷', domain: 'foodsafety', check: 'snapshots', group: 'id', snapshottedFromBirth: true },
   morning_checks: {
     label: '晨检', domain: 'foodsafety', check: 'snapshots', group: 'id', snapshottedFromBirth: true,
     lifecycle: {

@@ -3,6 +3,7 @@ import { api, type MethodName } from '../../shared/api/index.ts';
 import type { MethodDef } from '../../shared/api/contract.ts';
 import { ApiError, type ApiResult } from '../../shared/errors.ts';
 import type { Role } from '../../shared/roles.ts';
+import { KIOSK_MODE_METHODS } from '../../shared/labels-menus.ts';
 import type { Ctx, Session } from './context.ts';
 import { openLedger, type Db, type OpenOptions } from './db/open.ts';
 import { corruptLedgerError, isCorrupt } from './db/damage.ts';
@@ -104,6 +105,8 @@ export async function dispatch(ctx: Ctx, name: string, input: unknown): Promise<
     if (typeof name !== 'string' || !Object.hasOwn(api, name)) throw new ApiError('UNKNOWN_METHOD', `没有名为“${String(name).slice(0, 60)}”的功能`);
     const def = api[name as MethodName] as MethodDef;
     authorize(ctx, def);
+    // 现场填写 (issue 17): a login handed to the parents reaches the kiosk's methods only, until the opener's password closes it.
+    if (ctx.session?.kiosk && !KIOSK_MODE_METHODS.includes(name)) throw new ApiError('FORBIDDEN', '正在进行满意度现场填写：请开启人输入密码退出后再使用其他功能');
     const parsed = safeParse(def, input);
     if (!parsed.success) {
       const issues = parsed.error.issues.map((i) => ({ path: i.path.map(String).join('.'), message: i.message }));

@@ -7,6 +7,8 @@ export interface Session {
   username: string;
   displayName: string;
   roles: Role[];
+  /** A 现场填写 session this login is in (issue 17): only the kiosk's methods are let through until it is closed. */
+  kiosk?: string;
 }
 
 /** What every handler gets: the database, the clock, this installation and the logged-in user. */

@@ -7,6 +7,8 @@ import {
   COMPLAINT_CHANNELS,
   COMPLAINT_CLOSERS,
   COMPLAINT_WRITERS,
+  KIOSK_OPENERS,
+  KIOSK_REMARK_MAX,
   MENU_REVIEWERS,
   MENU_WRITERS,
   type MenuStatus,
@@ -174,6 +176,48 @@ export interface SurveyView {
   status: 'confirmed' | 'cancelled';
   createdByName: string;
   cancelReason: string | null;
+}
+
+/** The 现场填写 page's session: what the kiosk shows a parent (never an earlier answer). */
+export interface KioskView {
+  id: string;
+  termName: string;
+  date: string;
+  /** The profile's questions in force on that day, in order. */
+  questions: string[];
+  openedByName: string;
+  openedAt: string;
+}
+
+/** A 现场填写 session on the survey page: when, who opened and closed it, how many forms parents submitted. */
+export interface SurveySessionView extends KioskView {
+  closedAt: string | null;
+  closedByName: string | null;
+  responses: number;
+}
+
+/**
+ * A term's survey (keyed by its 学期 name): the paper forms counted (every confirmed surveys.record of the term) and the
+ * forms parents typed at 现场填写 (every response of the term's sessions), per question from each source and combined.
+ */
+export interface TermSurveyView {
+  termName: string;
+  /** The latest date of a paper record or a session of the term. */
+  lastDate: string;
+  /** Paper: forms returned (summed over the term's records) and how many records. */
+  paperForms: number;
+  paperRecords: number;
+  /** Typed: forms submitted at 现场填写 and its sessions (newest first). */
+  typedForms: number;
+  sessions: SurveySessionView[];
+  /** Each question asked (the paper records' first, then any new one of a session), counts per source and together. */
+  results: { question: string; paper: Record<SurveyAnswer, number>; typed: Record<SurveyAnswer, number>; combined: Record<SurveyAnswer, number> }[];
+  /** (满意 + 基本满意) ÷ all answers, basis points rounded half up; null where that source has no answer. */
+  paperBp: number | null;
+  typedBp: number | null;
+  satisfiedBp: number | null;
+  /** The remarks parents typed, oldest first (anonymous). */
+  remarks: { date: string; text: string }[];
 }
 
 export interface ComplaintView {
@@ -354,6 +398,45 @@ export const menusApi = {
     access: SURVEY_WRITERS,
     writes: true,
     summary: '登记满意度调查（按纸质问卷汇总的人数）',
+  }),
+  'surveys.terms': method<TermSurveyView[]>()({
+    input: z.object({}).strict().default({}),
+    access: EVERYONE,
+    writes: false,
+    summary: '各学期满意度汇总：纸质问卷与家长现场填写分列并合计',
+  }),
+  'surveys.kioskOpen': method<KioskView>()({
+    input: z.object({ termName: text('学期', 30) }).strict(),
+    access: KIOSK_OPENERS,
+    writes: true,
+    summary: '开始现场填写：本机变为家长填写满意度问卷的页面（今天的问题），退出须输入开启人的密码',
+  }),
+  'surveys.kiosk': method<KioskView | null>()({
+    input: z.object({}).strict().default({}),
+    access: KIOSK_OPENERS,
+    writes: false,
+    summary: '本机正在进行的现场填写（只有问题，不含已提交的回答）',
+  }),
+  'surveys.respond': method<null>()({
+    input: z
+      .object({
+        sessionId: id('现场填写'),
+        answers: z
+          .array(z.enum(SURVEY_ANSWERS, { error: '回答应为 满意、基本满意 或 不满意' }).nullable(), { error: '请回答问卷' })
+          .min(1, { error: '请回答问卷' })
+          .max(20, { error: '问卷最多 20 个问题' }),
+        remark: optionalNote('意见和建议', KIOSK_REMARK_MAX),
+      })
+      .strict(),
+    access: KIOSK_OPENERS,
+    writes: true,
+    summary: '家长提交一份满意度问卷（不记名，每题 满意/基本满意/不满意，可写意见）',
+  }),
+  'surveys.kioskClose': method<SurveySessionView>()({
+    input: z.object({ id: id('现场填写'), password: z.string({ error: '请输入密码' }).min(1, { error: '请输入密码' }).max(256) }).strict(),
+    access: KIOSK_OPENERS,
+    writes: true,
+    summary: '结束现场填写（输入开启人的密码；结束后不再接受提交）',
   }),
   'complaints.list': method<ComplaintView[]>()({
     input: z.object({ from: isoDate('开始日期'), to: isoDate('结束日期') }).strict(),

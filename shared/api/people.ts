@@ -9,6 +9,8 @@ export interface SessionInfo {
   displayName: string;
   roles: Role[];
   schoolName: string;
+  /** The 现场填写 session this login is in: the window shows only the parents' survey page (issue 17). */
+  kiosk?: string;
 }
 export interface UserRow {
   id: string;

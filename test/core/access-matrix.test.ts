@@ -163,8 +163,13 @@ const MATRIX = `
   suppliers.get                R  EVERYONE
   suppliers.search             R  EVERYONE
   suppliers.update             W  accountant admin storekeeper
+  surveys.kiosk                R  admin parent reviewer storekeeper
+  surveys.kioskClose           W  admin parent reviewer storekeeper
+  surveys.kioskOpen            W  admin parent reviewer storekeeper
   surveys.list                 R  EVERYONE
   surveys.record               W  admin reviewer storekeeper
+  surveys.respond              W  admin parent reviewer storekeeper
+  surveys.terms                R  EVERYONE
   terms.list                   R  accountant admin cashier reviewer
   terms.save                   W  accountant admin cashier
   users.create                 W  admin
@@ -200,8 +205,8 @@ describe('the access matrix', () => {
     }
     expect(differ).toEqual([]);
   });
-  it('the parent committee writes nothing but its own 陪餐 (recording it, and correcting what it recorded) and the 审定 of menus', () => {
+  it('the parent committee writes nothing but its own 陪餐 (recording it, and correcting what it recorded), the 审定 of menus and the 满意度 现场填写 (opening it, the parents\' forms, closing it)', () => {
     const writes = [...expected].filter(([, v]) => v.startsWith('W') && / (parent|EVERYONE)( |$)/.test(v)).map(([k]) => k);
-    expect(writes.sort()).toEqual(['meals.amend', 'meals.record', 'menus.review']);
+    expect(writes.sort()).toEqual(['meals.amend', 'meals.record', 'menus.review', 'surveys.kioskClose', 'surveys.kioskOpen', 'surveys.respond']);
   });
 });

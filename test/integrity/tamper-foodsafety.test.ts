@@ -2,7 +2,7 @@ import Database from 'better-sqlite3';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyLedger } from '../../electron/core/integrity/verify.ts';
-import { setupBackend, type TestBackend } from '../helpers/backend.ts';
+import { PASSWORD, setupBackend, type TestBackend } from '../helpers/backend.ts';
 import { holdingRows, tamperableCopies, tamperRounds, tamperTargets } from './tamper-kit.ts';
 
 /**
@@ -88,6 +88,12 @@ beforeAll(async () => {
   const c1 = await b.call('complaints.record', { date: '2026-10-13', channel: '电话', complainant: '三(2)班家长', content: '饭菜偏咸' });
   await b.call('complaints.record', { date: '2026-10-14', channel: '信箱', content: '排队时间长' });
   await b.call('complaints.close', { id: c1.id, action: '已要求厨师减盐，次日回访满意' });
+  // 现场填写 (migration 0029): the parent-committee member opens it, two parents submit a form, she closes it.
+  await b.loginAs('parent');
+  const kiosk = await b.call('surveys.kioskOpen', { termName: '2026秋' });
+  await b.call('surveys.respond', { sessionId: kiosk.id, answers: questions.map(() => 'satisfied' as const), remark: '孩子说饭菜好吃' });
+  await b.call('surveys.respond', { sessionId: kiosk.id, answers: questions.map((_, i) => (i === 0 ? 'dissatisfied' : 'fair')), remark: '' });
+  await b.call('surveys.kioskClose', { id: kiosk.id, password: PASSWORD });
   b.db.pragma('wal_checkpoint(TRUNCATE)');
   baseline = path.join(b.dir, 'baseline.sqlite');
   await b.db.backup(baseline);
@@ -97,7 +103,7 @@ afterAll(() => b?.cleanup());
 describe('verify catches tampering with the 食品安全 tables', { timeout: 120_000 }, () => {
   const targets = tamperTargets('domains').foodsafety ?? {};
 
-  it('the registry puts all fifteen tables in the domains suite, and the ledger verifies clean with each covered', () => {
+  it('the registry puts all seventeen tables in the domains suite, and the ledger verifies clean with each covered', () => {
     expect(Object.keys(targets).sort()).toEqual([
       'accompanied_meals',
       'canteen_staff',
@@ -114,6 +120,8 @@ describe('verify catches tampering with the 食品安全 tables', { timeout: 120
       'menus',
       'morning_checks',
       'satisfaction_surveys',
+      'survey_responses',
+      'survey_sessions',
     ]);
     const db = new Database(baseline, { readonly: true });
     const r = verifyLedger(db);
@@ -125,8 +133,9 @@ describe('verify catches tampering with the 食品安全 tables', { timeout: 120
     // by its revision with 4 lines and 1 review (approved) and 1 amendment —; 1 survey, 2 complaints, 1 closed.
     const t = r.coveredTables as Record<string, number>;
     expect([t.food_compositions, t.menus, t.menu_items, t.menu_reviews, t.menu_amendments, t.satisfaction_surveys, t.complaints, t.complaint_followups]).toEqual([2, 2, 7, 3, 1, 1, 2, 1]);
-    // By hand: the rota's 2 rows.
+    // By hand: the rota's 2 rows; 1 现场填写 session with 2 forms.
     expect(t.meal_duty_rota).toBe(2);
+    expect([t.survey_sessions, t.survey_responses]).toEqual([1, 2]);
   });
 
   it('at least 30 random changes, deletions and insertions per table, every one caught and named', () => {

@@ -26,6 +26,7 @@ import { residueTests } from './0025_residue_tests.ts';
 import { menuAmendments } from './0026_menu_amendments.ts';
 import { signingKey } from './0027_signing_key.ts';
 import { lightSamples } from './0028_light_samples.ts';
+import { surveyKiosk } from './0029_survey_kiosk.ts';
 
 export interface Migration {
   name: string;
@@ -62,4 +63,5 @@ export const MIGRATIONS: Migration[] = [
   menuAmendments,
   signingKey,
   lightSamples,
+  surveyKiosk,
 ];

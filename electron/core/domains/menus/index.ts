@@ -4,9 +4,10 @@ import type { menusApi } from '../../../../shared/api/menus.ts';
 import { compositionRows, listCompositions, saveComposition } from './compositions.ts';
 import { amendMenu, getMenu, issuePlan, listMenus, reviewMenu, saveMenu, submitMenu } from './menus.ts';
 import { foodSafetyMonth, writeFoodSafetyMonth } from './report.ts';
+import { closeKiosk, currentKiosk, openKiosk, respond, termSurveys } from './kiosk.ts';
 import { closeComplaint, listComplaints, listSurveys, recordComplaint, recordSurvey } from './surveys.ts';
 
-/** 带量食谱 and its 审定 (menus.ts), the composition values (compositions.ts), 满意度 and 投诉 (surveys.ts), 食品安全月报 (report.ts). */
+/** 带量食谱 and its 审定 (menus.ts), the composition values (compositions.ts), 满意度 and 投诉 (surveys.ts), 现场填写 by parents (kiosk.ts), 食品安全月报 (report.ts). */
 export const menusHandlers: Handlers<keyof typeof menusApi> = {
   'compositions.list': (ctx) => listCompositions(ctx),
   'compositions.save': (ctx, input) => saveComposition(ctx, input),
@@ -29,6 +30,11 @@ export const menusHandlers: Handlers<keyof typeof menusApi> = {
   'menus.issuePlan': (ctx, input) => issuePlan(ctx, input),
   'surveys.list': (ctx) => listSurveys(ctx),
   'surveys.record': (ctx, input) => recordSurvey(ctx, input),
+  'surveys.terms': (ctx) => termSurveys(ctx),
+  'surveys.kioskOpen': (ctx, input) => openKiosk(ctx, input),
+  'surveys.kiosk': (ctx) => currentKiosk(ctx),
+  'surveys.respond': (ctx, input) => respond(ctx, input),
+  'surveys.kioskClose': (ctx, input) => closeKiosk(ctx, input),
   'complaints.list': (ctx, { from, to }) => listComplaints(ctx, from, to),
   'complaints.record': (ctx, input) => recordComplaint(ctx, input),
   'complaints.close': (ctx, input) => closeComplaint(ctx, input),
