@@ -12,6 +12,8 @@ import { allowed, useSession } from './session.ts';
 // Loaded when shown (most starts are already logged in), like the pages in routes.tsx.
 const LoginPage = lazy(() => import('./pages/LoginPage.tsx').then((m) => ({ default: m.LoginPage })));
 const SetupPage = lazy(() => import('./pages/SetupPage.tsx').then((m) => ({ default: m.SetupPage })));
+// 现场填写 (issue 17): while the login is in a kiosk session the window is the parents' survey page and nothing else.
+const KioskPage = lazy(() => import('./pages/foodsafety/KioskPage.tsx').then((m) => ({ default: m.KioskPage })));
 
 /** Shown while a page's chunk loads (a few ms from the app's own files). */
 const loadingPage = <Spin size="large" style={{ display: 'block', marginTop: '30vh' }} />;
@@ -30,6 +32,7 @@ export function Shell() {
   const problem = useSession((s) => s.problem);
   const load = useSession((s) => s.load);
   const lost = useSession((s) => s.lost);
+  const kiosk = useSession((s) => s.session?.kiosk);
   useEffect(() => {
     void load();
     return onUnauthenticated(() => {
@@ -43,6 +46,7 @@ export function Shell() {
   else if (phase === 'offline') body = <Result status="error" title="无法打开账本" subTitle={problem} />;
   else if (phase === 'setup') body = <SetupPage />;
   else if (phase === 'login') body = <LoginPage />;
+  else if (kiosk) body = <KioskPage />;
   else body = <MainWindow />;
   return (
     <>

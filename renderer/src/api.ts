@@ -43,7 +43,8 @@ export async function call<K extends MethodName>(name: K, input: Input<K>): Prom
   }
   if (r.ok) return r.value as Output<K>;
   const err = new ApiCallError(name, r.error.code, r.error.message, r.error.issues ?? []);
-  if (err.code === 'UNAUTHENTICATED' && name !== 'auth.login' && name !== 'auth.changePassword') {
+  // A wrong password where one is asked again (changing it, leaving 现场填写) is not a lost session.
+  if (err.code === 'UNAUTHENTICATED' && name !== 'auth.login' && name !== 'auth.changePassword' && name !== 'surveys.kioskClose') {
     for (const fn of unauthenticatedListeners) fn(err);
   }
   throw err;

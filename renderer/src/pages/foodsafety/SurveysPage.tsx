@@ -1,7 +1,7 @@
 import { Alert, Button, Card, Form, Input, InputNumber, Modal, Select, Space, Table, Tag, Typography } from 'antd';
 import { useCallback, useEffect, useState } from 'react';
 import { canCall } from '../../../../shared/access.generated.ts';
-import type { ComplaintView, SurveyView } from '../../../../shared/api/menus.ts';
+import type { ComplaintView, SurveySessionView, SurveyView, TermSurveyView } from '../../../../shared/api/menus.ts';
 import { addDays, chinaDateTime } from '../../../../shared/calendar.ts';
 import { formatBp } from '../../../../shared/format.ts';
 import { COMPLAINT_CHANNELS, SURVEY_ANSWER_LABELS, SURVEY_ANSWERS, type SurveyAnswer } from '../../../../shared/labels-menus.ts';
@@ -10,7 +10,7 @@ import { OpenFileButtons } from '../../components/OpenFileButtons.tsx';
 import { enterToNext } from '../../components/enterToNext.ts';
 import { showError, toast } from '../../feedback.ts';
 import { chinaToday } from '../../labels.ts';
-import { useRoles } from '../../session.ts';
+import { useRoles, useSession } from '../../session.ts';
 
 type Counts = Record<SurveyAnswer, number>;
 
@@ -24,6 +24,13 @@ export function SurveysPage() {
   const canComplain = canCall('complaints.record', roles);
   const canClose = canCall('complaints.close', roles);
   const canReport = canCall('reports.foodSafetyMonthExport', roles);
+  const canKiosk = canCall('surveys.kioskOpen', roles);
+  const session = useSession((s) => s.session);
+  const signedIn = useSession((s) => s.signedIn);
+  const [terms, setTerms] = useState<TermSurveyView[]>([]);
+  const [kioskTerm, setKioskTerm] = useState('');
+  const [ending, setEnding] = useState<SurveySessionView | null>(null);
+  const [password, setPassword] = useState('');
   const today = chinaToday();
   const [questions, setQuestions] = useState<string[]>([]);
   const [surveys, setSurveys] = useState<SurveyView[]>([]);
@@ -37,9 +44,11 @@ export function SurveysPage() {
 
   const load = useCallback(async () => {
     try {
-      const [school, s, c] = await Promise.all([call('school.get', {}), call('surveys.list', {}), call('complaints.list', { from: addDays(today, -365), to: today })]);
+      const [school, s, c, t] = await Promise.all([call('school.get', {}), call('surveys.list', {}), call('complaints.list', { from: addDays(today, -365), to: today }), call('surveys.terms', {})]);
       setQuestions(school.profile.surveyQuestions);
       setSurveys(s);
+      setTerms(t);
+      setKioskTerm((prev) => prev || (t[0]?.termName ?? ''));
       setComplaints(c);
     } catch (e) {
       showError(e);
@@ -63,6 +72,28 @@ export function SurveysPage() {
       void load();
     } catch (e) {
       showError(e, survey);
+    }
+  };
+  const openKiosk = async () => {
+    try {
+      const k = await call('surveys.kioskOpen', { termName: kioskTerm });
+      // The window becomes the parents' page (Shell.tsx shows KioskPage while the login is in a kiosk session).
+      if (session) signedIn({ ...session, kiosk: k.id });
+    } catch (e) {
+      showError(e);
+    }
+  };
+  const endSession = async () => {
+    if (!ending) return;
+    try {
+      await call('surveys.kioskClose', { id: ending.id, password });
+      toast(`已结束 ${ending.date} 的现场填写`);
+      setEnding(null);
+      void load();
+    } catch (e) {
+      showError(e);
+    } finally {
+      setPassword('');
     }
   };
   const recordComplaint = async (v: { date: string; channel: string; complainant: string; content: string }) => {
@@ -98,6 +129,63 @@ export function SurveysPage() {
           </Space>
         </Card>
       )}
+      <Card size="small" title="满意度（按学期：纸质问卷与家长现场填写分列并合计）">
+        {canKiosk && (
+          <Space wrap style={{ marginBottom: 8 }}>
+            <span>学期</span>
+            <Input value={kioskTerm} onChange={(e) => setKioskTerm(e.target.value)} style={{ width: 120 }} placeholder="如 2026秋" data-testid="kiosk-term" />
+            <Button type="primary" onClick={() => void openKiosk()} data-testid="kiosk-open">
+              现场填写（家长在本机填写问卷）
+            </Button>
+            <Typography.Text type="secondary">本机将只显示问卷（今天的问题），退出须输入您的密码。</Typography.Text>
+          </Space>
+        )}
+        <Table<TermSurveyView>
+          size="small"
+          rowKey="termName"
+          pagination={false}
+          dataSource={terms}
+          data-testid="survey-terms"
+          columns={[
+            { title: '学期', dataIndex: 'termName' },
+            { title: '纸质问卷', render: (_, t) => `${t.paperForms} 份` },
+            { title: '现场填写', render: (_, t) => `${t.typedForms} 份` },
+            { title: '合计', render: (_, t) => `${t.paperForms + t.typedForms} 份` },
+            {
+              title: '满意率（纸质 / 现场 / 合计）',
+              render: (_, t) => [t.paperBp, t.typedBp, t.satisfiedBp].map((bp) => (bp === null ? '—' : formatBp(bp))).join(' / '),
+            },
+            {
+              title: '各题 满意/基本满意/不满意（纸质 + 现场 = 合计）',
+              render: (_, t) =>
+                t.results.map((r) => (
+                  <div key={r.question}>
+                    {r.question}：{SURVEY_ANSWERS.map((a) => r.paper[a]).join('/')} + {SURVEY_ANSWERS.map((a) => r.typed[a]).join('/')} = {SURVEY_ANSWERS.map((a) => r.combined[a]).join('/')}
+                  </div>
+                )),
+            },
+            {
+              title: '现场填写场次',
+              render: (_, t) =>
+                t.sessions.map((x) => (
+                  <div key={x.id}>
+                    {x.date} {x.openedByName} 开启，{x.responses} 份
+                    {x.closedAt ? (
+                      `，${x.closedByName} 结束`
+                    ) : canKiosk ? (
+                      <Button size="small" style={{ marginLeft: 4 }} onClick={() => setEnding(x)}>
+                        结束
+                      </Button>
+                    ) : (
+                      <Tag color="orange">进行中</Tag>
+                    )}
+                  </div>
+                )),
+            },
+            { title: '家长意见', render: (_, t) => t.remarks.map((r, i) => <div key={i}>{r.date} {r.text}</div>) },
+          ]}
+        />
+      </Card>
       <Card size="small" title="满意度调查（按学期，纸质问卷汇总）">
         {canSurvey && (
           <Form form={survey} layout="vertical" onFinish={(v) => void recordSurvey(v)} onKeyDownCapture={enterToNext} initialValues={{ date: today }}>
@@ -200,6 +288,11 @@ export function SurveysPage() {
           ]}
         />
       </Card>
+      <Modal open={ending !== null} title="结束现场填写" okText="结束" cancelText="取消" destroyOnHidden onCancel={() => (setEnding(null), setPassword(''))} onOk={() => void endSession()}>
+        {ending && <Alert type="info" message={`${ending.date} ${ending.openedByName} 开启的“${ending.termName}”现场填写，已收 ${ending.responses} 份`} style={{ marginBottom: 8 }} />}
+        <Typography.Text>请输入您的登录密码：</Typography.Text>
+        <Input.Password value={password} onChange={(e) => setPassword(e.target.value)} onPressEnter={() => void endSession()} />
+      </Modal>
       <Modal
         open={closing !== null}
         title="投诉处理完毕"
