@@ -244,3 +244,43 @@ describe('centre verify re-derives the chain and names what was changed behind t
     expect(json(r)).toMatchObject({ ok: false, problems: expect.arrayContaining(['审计记录第 3 条缺失（被删除）', '食材对应“大米”（kg）没有审计记录（未经本软件写入）']) });
   });
 });
+
+describe('failed centre logins are kept in the file: a reopen, or a new CLI process, does not reset the backoff', { timeout: 120_000 }, () => {
+  it('five wrong passwords, the file closed and opened again: the name is still locked, until its 30 s are over', async () => {
+    const f = path.join(dir, 'backoff.duckdb');
+    let t = Date.UTC(2026, 10, 20, 2, 0, 0);
+    const open = () => openCentreBackend({ file: f, create: !fs.existsSync(f), now: () => new Date(t) });
+    let c = await open();
+    expect(await c.invoke('centre.setup', { centreName: '中心', adminUsername: 'wang', adminName: '王主任', password: 'Centre-2026' })).toMatchObject({ ok: true });
+    await c.invoke('auth.logout', {});
+    for (let i = 0; i < 5; i++) {
+      expect(await c.invoke('auth.login', { username: 'WANG', password: `wrong-${i}` })).toEqual({ ok: false, error: { code: 'UNAUTHENTICATED', message: '用户名或密码不正确' } });
+      t += 1000;
+    }
+    c.close();
+    // The fifth failure at +4 s: locked until +34 s. Reopened at +5 s.
+    c = await open();
+    try {
+      expect(await rows(c.centre.conn, 'SELECT name, failures, last_at_ms FROM login_failures')).toEqual([{ name: 'wang', failures: 5, last_at_ms: Date.UTC(2026, 10, 20, 2, 0, 4) }]);
+      expect(await c.invoke('auth.login', { username: 'wang', password: 'Centre-2026' })).toEqual({ ok: false, error: { code: 'UNAUTHENTICATED', message: '密码错误次数过多，请在 29 秒后再试' } });
+      t += 29_000;
+      expect(await c.invoke('auth.login', { username: 'wang', password: 'Centre-2026' })).toMatchObject({ ok: true, value: { username: 'wang' } });
+      // A success ends the run of failures.
+      expect(await rows(c.centre.conn, 'SELECT count(*) AS n FROM login_failures')).toEqual([{ n: 0 }]);
+    } finally {
+      c.close();
+    }
+  });
+
+  it('the CLI: five wrong passwords in five runs (each opening the file anew) lock the sixth, the right password too', async () => {
+    const f = path.join(dir, 'backoff-cli.duckdb');
+    expect((await canteen(['--db', f, 'centre', 'init', '--centre', '中心', '--admin', 'wang'], 'Centre-2026')).code).toBe(0);
+    for (let i = 0; i < 5; i++) {
+      const r = await canteen(['--db', f, '--user', 'wang', 'centre', 'verify'], `wrong-${i}`);
+      expect(json(r)).toEqual({ code: 'UNAUTHENTICATED', message: '用户名或密码不正确' });
+    }
+    const r = await canteen(['--db', f, '--user', 'wang', 'centre', 'verify'], 'Centre-2026');
+    expect(r.code).toBe(1);
+    expect(String(json(r).message)).toMatch(/^密码错误次数过多，请在 (30|29|28) 秒后再试$/);
+  });
+});

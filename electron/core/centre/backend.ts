@@ -16,7 +16,7 @@ import { centreHandlers, type CentreCtx } from './handlers.ts';
  * DuckDB is asynchronous and the centre has one connection: calls run one at a time (a queue), so one call's
  * transaction never takes in another call's statements. A writing method runs in one transaction, except
  * packages.import, which imports each package in a transaction of its own (a folder is not all-or-nothing: each
- * package is, import.ts).
+ * package is, import.ts), and auth.login, whose failed try is recorded (login_failures) though the call fails.
  */
 export interface CentreBackend {
   readonly kind: 'centre';
@@ -25,7 +25,8 @@ export interface CentreBackend {
   close(): void;
 }
 
-const OWN_TRANSACTIONS = new Set<string>(['packages.import']);
+// packages.import: a transaction per package (import.ts); auth.login: a failed try is kept though the call fails.
+const OWN_TRANSACTIONS = new Set<string>(['packages.import', 'auth.login']);
 
 export async function openCentreBackend(opts: { file: string; now?: () => Date; create?: boolean }): Promise<CentreBackend> {
   const centre = await openCentre(opts.file, { create: opts.create });
@@ -41,7 +42,6 @@ export async function openCentreBackend(opts: { file: string; now?: () => Date; 
       session = s;
     },
     role: null,
-    failures: new Map(),
   };
   let queue: Promise<unknown> = Promise.resolve();
   const invoke = (name: string, input: unknown): Promise<ApiResult<unknown>> => {

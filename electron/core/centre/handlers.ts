@@ -19,11 +19,6 @@ export interface CentreCtx {
   readonly session: { username: string } | null;
   setSession(s: { username: string } | null): void;
   role: CentreRole | null;
-  /**
-   * Failed logins per name (lower case) since its last success: the school's backoff (login-guard.ts: five free, then
-   * 30 s doubling to 15 minutes), kept in memory — the centre's file holds no login log, so a restart forgets it.
-   */
-  failures: Map<string, { n: number; lastAt: number }>;
 }
 
 type CentreHandler<K extends CentreMethodName> = (ctx: CentreCtx, input: Exclude<CentreInput<K>, undefined>) => Promise<CentreOutput<K>>;
@@ -86,21 +81,29 @@ export const centreHandlers: { [K in CentreMethodName]: CentreHandler<K> } = {
     ctx.setSession({ username: input.adminUsername });
     return sessionOf(ctx, input.adminUsername);
   },
+  /**
+   * The school's backoff (login-guard.ts: five failures free, then 30 s doubling to 15 minutes) on failed logins per
+   * name (lower case) since its last success, kept in the centre's file (login_failures, centre schema 7): a restart
+   * of the app, or a new CLI process per try, does not reset it. Not in one transaction (the dispatcher leaves this
+   * method its own): a failure is written even though the call fails.
+   */
   'auth.login': async (ctx, input) => {
+    const conn = ctx.centre.conn;
     const key = input.username.toLowerCase();
     const now = ctx.now().getTime();
-    const seen = ctx.failures.get(key);
+    const seen = (await rows(conn, 'SELECT failures, last_at_ms FROM login_failures WHERE name = ?', [key]))[0];
+    const n = seen ? Number(seen.failures) : 0;
     // A locked name is refused unchecked: no scrypt, and the try does not extend the lock.
-    const wait = seen ? seen.lastAt + userLockMs(seen.n) - now : 0;
+    const wait = seen ? Number(seen.last_at_ms) + userLockMs(n) - now : 0;
     if (wait > 0) throw new ApiError('UNAUTHENTICATED', `密码错误次数过多，请在 ${waitText(wait)}后再试`);
-    const u = (await rows(ctx.centre.conn, 'SELECT username, password_hash, disabled FROM centre_users WHERE lower(username) = lower(?)', [input.username]))[0];
+    const u = (await rows(conn, 'SELECT username, password_hash, disabled FROM centre_users WHERE lower(username) = lower(?)', [input.username]))[0];
     // The same scrypt for an unknown name as for a wrong password: the time does not tell which.
     const ok = verifyPassword(input.password, u ? String(u.password_hash) : DUMMY_HASH) && Boolean(u);
     if (!ok || !u) {
-      ctx.failures.set(key, { n: (seen?.n ?? 0) + 1, lastAt: now });
+      await conn.run('INSERT OR REPLACE INTO login_failures VALUES (?, ?, ?)', [key, n + 1, now]);
       throw new ApiError('UNAUTHENTICATED', '用户名或密码不正确');
     }
-    ctx.failures.delete(key);
+    if (seen) await conn.run('DELETE FROM login_failures WHERE name = ?', [key]);
     if (u.disabled) throw new ApiError('UNAUTHENTICATED', '该用户已停用，请联系中心管理员');
     ctx.setSession({ username: String(u.username) });
     return sessionOf(ctx, String(u.username));
