@@ -249,6 +249,11 @@ export interface FoodSafetyMonthReport {
   /** lowFigures: the menu's nutrient figures (day × age group × nutrient) under their targets. */
   menus: { weekStart: string; status: MenuStatus; approvedAt: string | null; approvedByName: string | null; lowFigures: number }[];
   complaints: { date: string; content: string; closed: boolean; action: string; closedByName: string }[];
+  /**
+   * 满意度 of the month, per term: the paper forms of the records dated in the month and the forms parents typed at the
+   * month's 现场填写 sessions, apart and together (a month's figures never change with a later month's forms).
+   */
+  surveys: { termName: string; paperForms: number; typedForms: number; paperBp: number | null; typedBp: number | null; satisfiedBp: number | null }[];
   /** 农残快检 at the door (posted deliveries of the month): lines tested, lines failed, and each failed line. */
   residueTests: { tested: number; failed: number; failures: { date: string; item: string; supplier: string; reading: string; handling: string }[] };
 }
@@ -467,7 +472,7 @@ export const menusApi = {
     input: z.object({ month: month() }).strict(),
     access: REPORT_READERS,
     writes: false,
-    summary: '食品安全月报：留样与陪餐完成情况、问题与整改、晨检与健康证、食谱审定、投诉',
+    summary: '食品安全月报：留样与陪餐完成情况、问题与整改、晨检与健康证、食谱审定、投诉、满意度（纸质与现场填写分列）',
   }),
   'reports.foodSafetyMonthExport': method<{ xlsxPath: string }>()({
     input: z.object({ month: month(), dir: z.string().trim().min(1).max(500).optional() }).strict(),

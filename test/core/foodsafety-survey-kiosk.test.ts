@@ -1,3 +1,5 @@
+import ExcelJS from 'exceljs';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SurveyAnswer } from '../../shared/labels-menus.ts';
 import { verifyLedger } from '../../electron/core/integrity/verify.ts';
@@ -130,6 +132,23 @@ describe('现场填写: parents type their forms on the shared PC', () => {
     expect([t.paperBp, t.typedBp, t.satisfiedBp]).toEqual([9038, 7222, 8911]);
     expect(t.remarks).toEqual([{ date: '2026-10-15', text: '希望多一些蔬菜' }]);
     expect(t.sessions.map((x) => [x.date, x.openedByName, x.closedByName, x.responses])).toEqual([['2026-10-15', '张保管', '张保管', 3]]);
+  });
+
+  it('the 食品安全月报 reports the month\'s survey: paper and typed apart, and together (sheet read back by exceljs)', async () => {
+    const r = await b.call('reports.foodSafetyMonth', { month: '2026-10' });
+    expect(r.surveys).toEqual([{ termName: '2026秋', paperForms: 40, typedForms: 3, paperBp: 9038, typedBp: 7222, satisfiedBp: 8911 }]);
+    expect((await b.call('reports.foodSafetyMonth', { month: '2026-09' })).surveys).toEqual([]);
+    const { xlsxPath } = await b.call('reports.foodSafetyMonthExport', { month: '2026-10', dir: path.join(b.dir, 'out') });
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.readFile(xlsxPath);
+    const ws = wb.getWorksheet('食品安全月报')!;
+    const rows: unknown[][] = [];
+    ws.eachRow((row) => rows.push((row.values as unknown[]).slice(1)));
+    const at = rows.findIndex((row) => row[0] === '七、满意度调查（纸质问卷与家长现场填写）');
+    expect(rows.slice(at + 1)).toEqual([
+      ['学期', '纸质问卷（满意率）', '现场填写（满意率）', '合计（份）', '合计满意率'],
+      ['2026秋', '40 份（90.38%）', '3 份（72.22%）', 43, '89.11%'],
+    ]);
   });
 
   it('the parent-committee member may open one too; a second while one is open is refused; next day the session takes no form', async () => {

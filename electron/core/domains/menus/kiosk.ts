@@ -139,7 +139,8 @@ function satisfiedBp(counts: Counts[]): number | null {
   return all === 0 ? null : Math.floor((good * 20_000 + all) / (2 * all));
 }
 
-export function termSurveys(ctx: Ctx): TermSurveyView[] {
+/** Every term's survey; with `from`/`to`, only the paper records and the sessions dated in those days (the 月报's month). */
+export function termSurveys(ctx: Ctx, from = '0000-01-01', to = '9999-12-31'): TermSurveyView[] {
   const terms = new Map<string, TermSurveyView>();
   const term = (name: string, date: string): TermSurveyView => {
     let t = terms.get(name);
@@ -159,8 +160,8 @@ export function termSurveys(ctx: Ctx): TermSurveyView[] {
     return l;
   };
   const paper = ctx.db
-    .prepare(`SELECT term_name, survey_date, forms, results FROM satisfaction_surveys WHERE status = 'confirmed' ORDER BY survey_date, created_at`)
-    .all() as { term_name: string; survey_date: string; forms: number; results: string }[];
+    .prepare(`SELECT term_name, survey_date, forms, results FROM satisfaction_surveys WHERE status = 'confirmed' AND survey_date BETWEEN ? AND ? ORDER BY survey_date, created_at`)
+    .all(from, to) as { term_name: string; survey_date: string; forms: number; results: string }[];
   for (const p of paper) {
     const t = term(p.term_name, p.survey_date);
     t.paperForms += p.forms;
@@ -170,7 +171,7 @@ export function termSurveys(ctx: Ctx): TermSurveyView[] {
       for (const a of SURVEY_ANSWERS) l.paper[a] += r.counts[a];
     }
   }
-  const sessions = ctx.db.prepare(`${SESSION_SELECT} ORDER BY s.session_date DESC, s.opened_at DESC`).all() as SessionRow[];
+  const sessions = ctx.db.prepare(`${SESSION_SELECT} WHERE s.session_date BETWEEN ? AND ? ORDER BY s.session_date DESC, s.opened_at DESC`).all(from, to) as SessionRow[];
   const answers = ctx.db.prepare('SELECT response_date, answers, remark FROM survey_responses WHERE session_id = ? ORDER BY submitted_at, id');
   for (const s of [...sessions].reverse()) {
     const t = term(s.term_name, s.session_date);

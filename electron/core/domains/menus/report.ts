@@ -7,12 +7,13 @@ import { ApiError } from '../../../../shared/errors.ts';
 import { CERT_STATE_LABELS } from '../../../../shared/labels-foodsafety.ts';
 import { MENU_STATUS_LABELS } from '../../../../shared/labels-menus.ts';
 import { DISPOSITION_LABELS, residueReading, type Disposition, type ResidueMethod, type ResidueResult } from '../../../../shared/labels-receiving.ts';
-import { formatMilli } from '../../../../shared/format.ts';
+import { formatBp, formatMilli } from '../../../../shared/format.ts';
 import { MEAL_LABELS, MEALS, type Meal } from '../../../../shared/labels-storeroom.ts';
 import type { Ctx } from '../../context.ts';
 import { mealFindings } from '../foodsafety/meals.ts';
 import { sampleFindings } from '../foodsafety/samples.ts';
 import { certState, checkFindings } from '../foodsafety/staff.ts';
+import { termSurveys } from './kiosk.ts';
 import { analyse, menuLines } from './menus.ts';
 
 /**
@@ -20,7 +21,8 @@ import { analyse, menuLines } from './menus.ts';
  * today), the meals sampled and accompanied and the staff checked; the counts; the findings (留样, 陪餐, 晨检) and the
  * follow-ups; the staff's certificates; the menus of the weeks touching the month and their 审定; the complaints and
  * who closed them; the 农残快检 at the door (lines tested and failed, each failed line with its reading and how it was
- * rejected). Its own workbook (the disclosure workbook is not changed).
+ * rejected); the month's 满意度 per term, the paper forms and the forms parents typed at 现场填写 apart and together. Its
+ * own workbook (the disclosure workbook is not changed).
  */
 export function foodSafetyMonth(ctx: Ctx, month: string): FoodSafetyMonthReport {
   const from = `${month}-01`;
@@ -90,7 +92,12 @@ export function foodSafetyMonth(ctx: Ctx, month: string): FoodSafetyMonthReport 
   ).map((c) => ({ date: c.date, content: c.content, closed: c.action !== null, action: c.action ?? '', closedByName: c.closedByName ?? '' }));
   // Light samples as the findings count them (留样不足: recorded under the least weight, with the reason).
   const light = sampleIssues.filter((f) => f.kind === 'light_sample').length;
-  return { month, schoolName: school?.name ?? '', from, to, days, samples: { count: samples.count, light, earlyDiscards: samples.earlyDiscards }, meals, findings, staff, menus, complaints, residueTests: residueTests(ctx, from, last) };
+  return { month, schoolName: school?.name ?? '', from, to, days, samples: { count: samples.count, light, earlyDiscards: samples.earlyDiscards }, meals, findings, staff, menus, complaints, surveys: monthSurveys(ctx, from, last), residueTests: residueTests(ctx, from, last) };
+}
+
+/** The month's 满意度 per term: paper and typed forms dated in the month, apart and together (kiosk.ts termSurveys). */
+function monthSurveys(ctx: Ctx, from: string, last: string): FoodSafetyMonthReport['surveys'] {
+  return termSurveys(ctx, from, last).map((t) => ({ termName: t.termName, paperForms: t.paperForms, typedForms: t.typedForms, paperBp: t.paperBp, typedBp: t.typedBp, satisfiedBp: t.satisfiedBp }));
 }
 
 /** 农残快检 of the month's posted deliveries: how many lines were tested and failed, and each failed line as handled. */
@@ -182,6 +189,14 @@ export async function writeFoodSafetyMonth(ctx: Ctx, month: string, dir: string 
   if (r.residueTests.failures.length) {
     add(['日期', '食材', '供应商', '检测结果', '处理'], { ...cell, font: { ...font, bold: true } });
     for (const f of r.residueTests.failures) add([utcDate(f.date), f.item, f.supplier, f.reading, f.handling], cell);
+  }
+  // 满意度: the paper forms and the forms parents typed at 现场填写, each with its 满意率, and together.
+  add(['七、满意度调查（纸质问卷与家长现场填写）'], bold);
+  if (r.surveys.length === 0) add(['本月无']);
+  else {
+    const bp = (v: number | null) => (v === null ? '—' : formatBp(v));
+    add(['学期', '纸质问卷（满意率）', '现场填写（满意率）', '合计（份）', '合计满意率'], { ...cell, font: { ...font, bold: true } });
+    for (const t of r.surveys) add([t.termName, `${t.paperForms} 份（${bp(t.paperBp)}）`, `${t.typedForms} 份（${bp(t.typedBp)}）`, t.paperForms + t.typedForms, bp(t.satisfiedBp)], cell);
   }
   ws.commit();
   await wb.commit();
