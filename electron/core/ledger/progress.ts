@@ -76,11 +76,19 @@ export interface RunningOperation {
   onCancel(fn: () => void): void;
 }
 
+/** An operation begun by `startOperation`: its reporter, and its end, which the caller must call once. */
+export interface StartedOperation extends RunningOperation {
+  end(state: 'done' | 'failed' | 'cancelled'): void;
+  /** Ends it by how `e` ended the work (a cancel or a failure), and returns `e` to be thrown on. */
+  endWith(e: unknown): unknown;
+}
+
 /**
- * Runs `work` as one recorded operation of this backend (`cancellable`: whether the person may stop it), ended as
- * done, failed or cancelled by how the work ends.
+ * Begins one recorded operation of this backend (`cancellable`: whether the person may stop it); the caller ends it.
+ * For work whose parts the dispatcher runs apart — a prepared import reads and checks before the transaction and
+ * writes inside it (domains/imports) — where `withOperation` cannot hold the whole.
  */
-export async function withOperation<T>(ctx: Ctx, op: OperationKind, opts: { cancellable: boolean; label?: string }, work: (run: RunningOperation) => Promise<T> | T): Promise<T> {
+export function startOperation(ctx: Ctx, op: OperationKind, opts: { cancellable: boolean; label?: string }): StartedOperation {
   const reg = registryOf(ctx);
   const now = Date.now();
   for (const [id, x] of reg.ops) if (x.state !== 'running' && now - Date.parse(x.updatedAt) > KEEP_FINISHED_MS) reg.ops.delete(id);
@@ -108,7 +116,16 @@ export async function withOperation<T>(ctx: Ctx, op: OperationKind, opts: { canc
     for (const fn of reg.listeners) fn(view);
   };
   emit();
-  const run: RunningOperation = {
+  const end = (state: 'done' | 'failed' | 'cancelled') => {
+    if (o.state !== 'running') return;
+    o.state = state;
+    if (state === 'done' && o.total > 0) o.done = o.total;
+    o.etaSeconds = state === 'done' ? 0 : null;
+    o.updatedAt = new Date().toISOString();
+    o.hooks = [];
+    emit();
+  };
+  return {
     id: o.id,
     report(step, done, total) {
       if (o.cancelRequested) throw new Cancelled(label);
@@ -127,22 +144,26 @@ export async function withOperation<T>(ctx: Ctx, op: OperationKind, opts: { canc
       o.hooks.push(fn);
       if (o.cancelRequested) fn();
     },
+    end,
+    endWith(e) {
+      end(e instanceof ApiError && e.code === 'CANCELLED' ? 'cancelled' : 'failed');
+      return e;
+    },
   };
-  const end = (state: 'done' | 'failed' | 'cancelled') => {
-    o.state = state;
-    if (state === 'done' && o.total > 0) o.done = o.total;
-    o.etaSeconds = state === 'done' ? 0 : null;
-    o.updatedAt = new Date().toISOString();
-    o.hooks = [];
-    emit();
-  };
+}
+
+/**
+ * Runs `work` as one recorded operation of this backend (`cancellable`: whether the person may stop it), ended as
+ * done, failed or cancelled by how the work ends.
+ */
+export async function withOperation<T>(ctx: Ctx, op: OperationKind, opts: { cancellable: boolean; label?: string }, work: (run: RunningOperation) => Promise<T> | T): Promise<T> {
+  const run = startOperation(ctx, op, opts);
   try {
     const v = await work(run);
-    end('done');
+    run.end('done');
     return v;
   } catch (e) {
-    end(e instanceof ApiError && e.code === 'CANCELLED' ? 'cancelled' : 'failed');
-    throw e;
+    throw run.endWith(e);
   }
 }
 

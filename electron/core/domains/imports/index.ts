@@ -18,6 +18,7 @@ import { ApiError } from '../../../../shared/errors.ts';
 import { isRealDate } from '../../../../shared/api/fields.ts';
 import { parseYuanToFen } from '../../../../shared/format.ts';
 import { audit } from '../../ledger/audit.ts';
+import { startOperation, type ProgressReporter } from '../../ledger/progress.ts';
 import type { Ctx } from '../../context.ts';
 import { prepared, type Handlers } from '../../handlers.ts';
 import { makeCreditCode } from '../../demo/credit-code.ts';
@@ -248,6 +249,22 @@ function fieldOfPath(kind: ImportKind, path: PropertyKey[]): string | null {
 // The preview: used by import.preview, and again inside import.commit's transaction
 
 function analyse(ctx: Ctx, kind: ImportKind, sheet: RawSheet, override: Record<string, number | null> | undefined): ImportPreview {
+  const steps = analyseSteps(ctx, kind, sheet, override);
+  for (;;) {
+    const s = steps.next();
+    if (s.done) return s.value;
+  }
+}
+
+/** Rows checked between two progress reports (and two turns of the event loop, when checked before the transaction). */
+const CHECK_CHUNK = 100;
+
+/**
+ * The check of every row, pausing after each CHECK_CHUNK rows with how far it is (issue 19): the commit runs it once
+ * before the transaction, giving the event loop a turn at each pause so the window's progress poll is answered and a
+ * cancel can stop it, and once more inside the transaction straight through (analyse), where the rows are written.
+ */
+function* analyseSteps(ctx: Ctx, kind: ImportKind, sheet: RawSheet, override: Record<string, number | null> | undefined): Generator<{ done: number; total: number }, ImportPreview> {
   const fields = IMPORT_FIELDS[kind];
   const headerIdx = sheet.rows.length ? findHeaderRow(sheet, fields) : 0;
   const headerRow = sheet.rows[headerIdx];
@@ -283,7 +300,9 @@ function analyse(ctx: Ctx, kind: ImportKind, sheet: RawSheet, override: Record<s
   const seen = new Map<string, number>();
   const db = lookups(ctx);
   const rows: ImportRow[] = [];
+  let checked = 0;
   for (const { row, cells } of dataRows) {
+    if (++checked % CHECK_CHUNK === 0) yield { done: checked, total: dataRows.length };
     const get = (key: string): Cell => {
       const col = mapping[key];
       return col ? (cells[col - 1] ?? { t: 'empty' }) : { t: 'empty' };
@@ -403,28 +422,58 @@ export const importsHandlers: Handlers<keyof typeof importsApi> = {
 
   // The file is read before the dispatcher's transaction; rows are checked again and written inside it, so no other
   // writer slips a duplicate in between.
+  // Progress (issue 19): reading the file, checking its rows (before the transaction, with turns of the event loop, so
+  // the window sees it and 取消 stops it: nothing is written yet), then writing row by row inside the transaction —
+  // a cancel asked by then stops at the next row and the transaction rolls back whole (nothing written).
   'import.commit': prepared({
-    prepare: (_ctx, input) => readSheet(input.fileBase64, MAX_IMPORT_ROWS),
-    run: (ctx, input, sheet) => {
-      const p = analyse(ctx, input.kind, sheet, input.mapping);
-      if (p.fileErrors.length) throw new ApiError('VALIDATION', `未导入任何数据：${p.fileErrors.join('；')}`);
-      const bad = p.rows.filter((r) => r.errors.length);
-      if (bad.length) {
-        const issues = bad.flatMap((r) =>
-          r.errors.map((e) => ({ path: `rows.${r.row}${e.field ? `.${e.field}` : ''}`, message: `第 ${r.row} 行${e.field ? `（${fieldLabel(input.kind, e.field)}）` : ''}：${e.message}` })),
-        );
-        throw new ApiError('VALIDATION', `有 ${bad.length} 行有问题，未导入任何数据。${issues[0].message}${issues.length > 1 ? ' 等' : ''}`, issues);
+    prepare: async (ctx, input) => {
+      const op = startOperation(ctx, 'import', { cancellable: true, label: `导入${IMPORT_KIND_LABELS[input.kind]}` });
+      try {
+        op.report('读取文件', 0, 0);
+        const sheet = await readSheet(input.fileBase64, MAX_IMPORT_ROWS);
+        const steps = analyseSteps(ctx, input.kind, sheet, input.mapping);
+        for (let s = steps.next(); !s.done; s = steps.next()) {
+          op.report('检查数据', s.value.done, s.value.total);
+          await new Promise((r) => setImmediate(r));
+        }
+        op.report('写入数据', 0, 0);
+        return { sheet, op };
+      } catch (e) {
+        throw op.endWith(e);
       }
-      const ids: string[] = [];
-      for (const r of p.rows) {
-        const created = input.kind === 'suppliers' ? createSupplier(ctx, r.input as SupplierDraft) : createIngredient(ctx, r.input as IngredientDraft);
-        ids.push(created.id);
+    },
+    run: (ctx, input, { sheet, op }) => {
+      try {
+        const out = commitRows(ctx, input, sheet, op.report);
+        op.end('done');
+        return out;
+      } catch (e) {
+        throw op.endWith(e);
       }
-      const sha256 = crypto.createHash('sha256').update(Buffer.from(input.fileBase64.replace(/\s+/g, ''), 'base64')).digest('hex');
-      audit(ctx, 'import', input.kind === 'suppliers' ? 'supplier' : 'ingredient', null, null, { rows: ids.length, sheet: p.sheetName, fileSha256: sha256 });
-      return { kind: input.kind, created: ids.length, ids };
     },
   }),
 
   'import.template': (_ctx, input) => template(input.kind),
 };
+
+function commitRows(ctx: Ctx, input: ParsedInputOf<(typeof importsApi)['import.commit']>, sheet: RawSheet, report: ProgressReporter): { kind: ImportKind; created: number; ids: string[] } {
+  const p = analyse(ctx, input.kind, sheet, input.mapping);
+  if (p.fileErrors.length) throw new ApiError('VALIDATION', `未导入任何数据：${p.fileErrors.join('；')}`);
+  const bad = p.rows.filter((r) => r.errors.length);
+  if (bad.length) {
+    const issues = bad.flatMap((r) =>
+      r.errors.map((e) => ({ path: `rows.${r.row}${e.field ? `.${e.field}` : ''}`, message: `第 ${r.row} 行${e.field ? `（${fieldLabel(input.kind, e.field)}）` : ''}：${e.message}` })),
+    );
+    throw new ApiError('VALIDATION', `有 ${bad.length} 行有问题，未导入任何数据。${issues[0].message}${issues.length > 1 ? ' 等' : ''}`, issues);
+  }
+  const ids: string[] = [];
+  for (const r of p.rows) {
+    if (ids.length % CHECK_CHUNK === 0) report('写入数据', ids.length, p.rows.length);
+    const created = input.kind === 'suppliers' ? createSupplier(ctx, r.input as SupplierDraft) : createIngredient(ctx, r.input as IngredientDraft);
+    ids.push(created.id);
+  }
+  report('写入数据', ids.length, p.rows.length);
+  const sha256 = crypto.createHash('sha256').update(Buffer.from(input.fileBase64.replace(/\s+/g, ''), 'base64')).digest('hex');
+  audit(ctx, 'import', input.kind === 'suppliers' ? 'supplier' : 'ingredient', null, null, { rows: ids.length, sheet: p.sheetName, fileSha256: sha256 });
+  return { kind: input.kind, created: ids.length, ids };
+}
