@@ -4,7 +4,7 @@ import { canCall } from '../../../../shared/access.generated.ts';
 import type { SampleFinding, SampleRules, SampleView } from '../../../../shared/api/foodsafety.ts';
 import { addDays, chinaDateTime, monthWords } from '../../../../shared/calendar.ts';
 import { MEAL_LABELS, type Meal } from '../../../../shared/labels-foodsafety.ts';
-import { call } from '../../api.ts';
+import { ApiCallError, call } from '../../api.ts';
 import { NOWRAP } from '../../components/columns.ts';
 import { enterToNext } from '../../components/enterToNext.ts';
 import { showError, toast } from '../../feedback.ts';
@@ -31,10 +31,24 @@ function stateTag(s: SampleView) {
   return <Tag color="green">留样中</Tag>;
 }
 
+/** The light dishes a refusal names: `dishes.2.lightReason` → 2 (its place among the dishes sent). */
+function lightDishes(e: unknown): number[] {
+  if (!(e instanceof ApiCallError) || e.code !== 'RULE') return [];
+  return e.issues.flatMap((i) => {
+    const m = /^dishes\.(\d+)\.lightReason$/.exec(i.path);
+    return m ? [Number(m[1])] : [];
+  });
+}
+
 /**
  * 留样 (issue 17): the storekeeper records each meal's dishes at the fridge — dish, weight, time — from the keyboard
  * (Enter moves dish → weight → time → the next dish; Enter on an empty dish saves), sees the day's samples, discards
  * those past their keep-until, and corrects a wrong one with a reason. Times are China time.
+ *
+ * A light dish is refused first (top it up and weigh again). When it cannot be topped up, the refusal opens a reason
+ * field for each light dish under the grid and a 仍然登记（记为问题） button (Enter moves reason → button): the samples are
+ * recorded as weighed and each light one is a 留样不足 finding, listed under the day's samples. Changing a light dish's
+ * weight (it was topped up after all) takes its reason field away.
  */
 export function SamplesPage() {
   const query = useQuery();
@@ -57,7 +71,10 @@ export function SamplesPage() {
   const [selected, setSelected] = useState<string[]>([]);
   const [discarding, setDiscarding] = useState<SampleView[] | null>(null);
   const [amending, setAmending] = useState<SampleView | null>(null);
+  /** After a refusal as light: the refusal in words and each light dish's reason, by row key. */
+  const [light, setLight] = useState<{ message: string; reasons: Record<number, string>; refusal: number } | null>(null);
   const saveRef = useRef<HTMLButtonElement>(null);
+  const lightRef = useRef<HTMLButtonElement>(null);
   const gridRef = useRef<HTMLDivElement>(null);
 
   const load = useCallback(() => {
@@ -78,17 +95,32 @@ export function SamplesPage() {
     if (!taker && me) setTaker(me);
   }, [me, taker]);
 
-  const setRow = (key: number, patch: Partial<DishRow>) =>
+  const setRow = (key: number, patch: Partial<DishRow>) => {
+    // A new weight: the dish was weighed again, so the refusal's reason for it no longer applies.
+    if (patch.weightG !== undefined && light && key in light.reasons) {
+      const { [key]: _, ...rest } = light.reasons;
+      setLight(Object.keys(rest).length ? { ...light, reasons: rest } : null);
+    }
     setRows((rs) => {
       const next = rs.map((r) => (r.key === key ? { ...r, ...patch } : r));
       // Always one empty row at the end to type the next dish into.
       if (next[next.length - 1].dish.trim() !== '') next.push(blank());
       return next;
     });
+  };
 
-  /** Enter on the empty last dish goes to 保存; elsewhere Enter moves on. */
+  /** Enter on the empty last dish goes to 保存; on a light dish's reason to the next one, then 仍然登记; elsewhere Enter moves on. */
   const onKeys = (e: KeyboardEvent<HTMLDivElement>) => {
     const t = e.target as HTMLInputElement;
+    if (e.key === 'Enter' && t.dataset.light === 'reason' && !e.nativeEvent.isComposing) {
+      e.preventDefault();
+      e.stopPropagation();
+      const fields = [...(gridRef.current?.querySelectorAll<HTMLInputElement>('input[data-light]') ?? [])];
+      const next = fields[fields.indexOf(t) + 1];
+      if (next) next.focus();
+      else lightRef.current?.focus();
+      return;
+    }
     if (e.key === 'Enter' && t.dataset.dish === 'last' && t.value.trim() === '') {
       e.preventDefault();
       e.stopPropagation();
@@ -98,25 +130,40 @@ export function SamplesPage() {
     enterToNext(e);
   };
 
-  const save = async () => {
+  /** Saves the meal's dishes; `anyway`: with the reasons typed for the light ones (仍然登记（记为问题）). */
+  const save = async (anyway = false) => {
     const dishes = rows.filter((r) => r.dish.trim() !== '');
     if (dishes.length === 0) return toast('请先填写菜品');
+    const reasons = anyway && light ? light.reasons : {};
     try {
       const done = await call('samples.record', {
         date,
         meal,
         fridge,
         taker,
-        dishes: dishes.map((r) => ({ dish: r.dish, weightG: r.weightG ?? Number.NaN, takenTime: r.takenTime })),
+        dishes: dishes.map((r) => ({ dish: r.dish, weightG: r.weightG ?? Number.NaN, takenTime: r.takenTime, ...(r.key in reasons ? { lightReason: reasons[r.key] } : {}) })),
       });
-      toast(`已登记 ${date} ${MEAL_LABELS[meal]} 留样 ${done.length} 个菜品`);
+      const short = done.filter((d) => d.lightReason).length;
+      toast(`已登记 ${date} ${MEAL_LABELS[meal]} 留样 ${done.length} 个菜品${short ? `，其中 ${short} 个留样不足，已列为留样问题` : ''}`);
+      setLight(null);
       setRows([blank()]);
       load();
       setTimeout(() => gridRef.current?.querySelector<HTMLInputElement>('input[data-dish]')?.focus(), 0);
     } catch (e) {
-      showError(e);
+      const at = lightDishes(e);
+      if (at.length === 0) return showError(e);
+      // Refused as light: keep the reasons typed so far, open a field for each light dish and go to the first empty one.
+      const keys = at.map((i) => dishes[i]?.key).filter((k): k is number => k !== undefined);
+      setLight({ message: (e as Error).message, reasons: Object.fromEntries(keys.map((k) => [k, reasons[k] ?? light?.reasons[k] ?? ''])), refusal: (light?.refusal ?? 0) + 1 });
     }
   };
+  // Each refusal as light takes focus to the first empty reason field, once its field is on the page.
+  const refusal = light?.refusal ?? 0;
+  useEffect(() => {
+    if (!refusal) return;
+    const fields = [...(gridRef.current?.querySelectorAll<HTMLInputElement>('input[data-light]') ?? [])];
+    (fields.find((f) => f.value.trim() === '') ?? fields[0])?.focus();
+  }, [refusal]);
 
   return (
     <Space direction="vertical" style={{ width: '100%' }}>
@@ -180,7 +227,41 @@ export function SamplesPage() {
                 ))}
               </tbody>
             </table>
-            <Button ref={saveRef} type="primary" style={{ marginTop: 8 }} onClick={save} data-testid="save-samples">
+            {light && (
+              <Alert
+                type="warning"
+                showIcon
+                style={{ marginTop: 8 }}
+                data-testid="light-refusal"
+                title={light.message}
+                description={
+                  <Space direction="vertical">
+                    {rows.map((r, i) =>
+                      r.key in light.reasons ? (
+                        <Space key={r.key} wrap>
+                          <span>
+                            {r.dish}（{r.weightG} 克）留样不足原因
+                          </span>
+                          <Input
+                            value={light.reasons[r.key]}
+                            maxLength={200}
+                            style={{ width: 320 }}
+                            placeholder="如：菜品已售完，无法补足"
+                            data-light="reason"
+                            data-testid={`light-reason-${i}`}
+                            onChange={(e) => setLight({ ...light, reasons: { ...light.reasons, [r.key]: e.target.value } })}
+                          />
+                        </Space>
+                      ) : null,
+                    )}
+                    <Button ref={lightRef} danger onClick={() => save(true)} data-testid="record-light">
+                      仍然登记（记为问题）
+                    </Button>
+                  </Space>
+                }
+              />
+            )}
+            <Button ref={saveRef} type="primary" style={{ marginTop: 8 }} onClick={() => save()} data-testid="save-samples">
               保存留样
             </Button>
           </div>
@@ -220,8 +301,29 @@ export function SamplesPage() {
           }
           columns={[
             { title: '餐次', dataIndex: 'meal', render: (m: Meal) => MEAL_LABELS[m] },
-            { title: '菜品', dataIndex: 'dish' },
-            { title: '留样量', dataIndex: 'weightG', align: 'right', render: (g: number) => `${g} 克` },
+            {
+              title: '菜品',
+              dataIndex: 'dish',
+              // A light sample (recorded with its reason) says so under the dish: it is a 留样问题.
+              render: (d: string, s: SampleView) =>
+                s.lightReason ? (
+                  <Space direction="vertical" size={0}>
+                    <span>{d}</span>
+                    <span>
+                      <Tag color="red">留样不足</Tag>
+                      <Typography.Text type="secondary">{s.lightReason}</Typography.Text>
+                    </span>
+                  </Space>
+                ) : (
+                  d
+                ),
+            },
+            {
+              title: '留样量',
+              dataIndex: 'weightG',
+              align: 'right',
+              render: (g: number, s: SampleView) => (s.lightReason ? <Typography.Text type="danger">{g} 克</Typography.Text> : `${g} 克`),
+            },
             { title: '留样时间', dataIndex: 'takenAt', render: (t: string) => minute(t).slice(11), ...NOWRAP },
             { title: '留样人', dataIndex: 'taker' },
             { title: '冰箱', dataIndex: 'fridge' },
@@ -246,14 +348,14 @@ export function SamplesPage() {
       {canFindings && (
         <Card size="small" title={`${monthWords(date)}留样问题`}>
           {findings.length === 0 ? (
-            <Typography.Text type="success">没有问题：每个上课日和出库餐次都有留样，没有提前处理</Typography.Text>
+            <Typography.Text type="success">没有问题：每个上课日和出库餐次都有留样，没有留样不足或提前处理</Typography.Text>
           ) : (
             <List size="small" data-testid="sample-findings" dataSource={findings} renderItem={(f) => <List.Item>{f.text}</List.Item>} />
           )}
         </Card>
       )}
       {discarding && <DiscardDialog samples={discarding} me={me} onClose={(changed) => (setDiscarding(null), changed && load())} />}
-      {amending && <AmendDialog sample={amending} onClose={(changed) => (setAmending(null), changed && load())} />}
+      {amending && <AmendDialog sample={amending} minGrams={rules?.minGrams ?? 125} onClose={(changed) => (setAmending(null), changed && load())} />}
     </Space>
   );
 }
@@ -291,13 +393,16 @@ function DiscardDialog({ samples, me, onClose }: { samples: SampleView[]; me: st
   );
 }
 
-function AmendDialog({ sample, onClose }: { sample: SampleView; onClose: (changed: boolean) => void }) {
-  const [form] = Form.useForm<{ dish: string; weightG: number; takenTime: string; taker: string; fridge: string; reason: string }>();
+/** `minGrams`: the least weight shown for the day; under it the correction asks why the sample could not be topped up. */
+function AmendDialog({ sample, minGrams, onClose }: { sample: SampleView; minGrams: number; onClose: (changed: boolean) => void }) {
+  const [form] = Form.useForm<{ dish: string; weightG: number; lightReason: string; takenTime: string; taker: string; fridge: string; reason: string }>();
+  const weight = Form.useWatch('weightG', form);
+  const isLight = typeof weight === 'number' && weight < minGrams;
   const ok = async () => {
     const v = await form.validateFields().catch(() => null);
     if (!v) return;
     try {
-      await call('samples.amend', { id: sample.id, ...v });
+      await call('samples.amend', { id: sample.id, ...v, lightReason: isLight ? (v.lightReason ?? '') : '' });
       toast(`已更正 ${sample.dish} 的留样记录`);
       onClose(true);
     } catch (e) {
@@ -312,7 +417,7 @@ function AmendDialog({ sample, onClose }: { sample: SampleView; onClose: (change
         layout="vertical"
         onKeyDownCapture={enterToNext}
         onFinish={ok}
-        initialValues={{ dish: sample.dish, weightG: sample.weightG, takenTime: minute(sample.takenAt).slice(11), taker: sample.taker, fridge: sample.fridge, reason: '' }}
+        initialValues={{ dish: sample.dish, weightG: sample.weightG, lightReason: sample.lightReason, takenTime: minute(sample.takenAt).slice(11), taker: sample.taker, fridge: sample.fridge, reason: '' }}
       >
         <Form.Item name="dish" label="菜品" rules={[{ required: true, whitespace: true, message: '请填写菜品' }]}>
           <Input maxLength={50} />
@@ -320,6 +425,11 @@ function AmendDialog({ sample, onClose }: { sample: SampleView; onClose: (change
         <Form.Item name="weightG" label="留样量（克）" rules={[{ required: true, message: '请填写留样量' }]}>
           <InputNumber min={0} precision={0} />
         </Form.Item>
+        {isLight && (
+          <Form.Item name="lightReason" label={`留样不足原因（不足 ${minGrams} 克，无法补足时填写，列为留样问题）`}>
+            <Input maxLength={200} placeholder="如：菜品已售完，无法补足" />
+          </Form.Item>
+        )}
         <Form.Item name="takenTime" label="留样时间">
           <TimeInput />
         </Form.Item>
