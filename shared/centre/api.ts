@@ -54,6 +54,9 @@ export interface CentreViewResult {
   title: string;
   columns: CentreViewColumn[];
   rows: Record<string, CentreCell>[];
+  /** A paged view (食材价格): the month's rows and flagged rows, counted over all of them whatever page was read. */
+  total?: number;
+  flagged?: number;
 }
 
 export const CENTRE_VIEWS = ['submission', 'surplus', 'price', 'supplier', 'inspection', 'foodsafety'] as const;

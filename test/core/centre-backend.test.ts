@@ -126,6 +126,8 @@ describe('a version-1 centre file', () => {
     await c.conn.run('DROP TABLE centre_audit');
     await c.conn.run('DROP TABLE login_failures');
     await c.conn.run('DROP TABLE item_map_school');
+    await c.conn.run('DROP TABLE purchase_items');
+    await c.conn.run('DROP TABLE purchase_item_suppliers');
     await c.conn.run('DROP VIEW current_packages');
     await c.conn.run('ALTER TABLE packages DROP COLUMN disclosure_deadline_day');
     await c.conn.run('ALTER TABLE packages DROP COLUMN school_days');
@@ -135,7 +137,7 @@ describe('a version-1 centre file', () => {
     c.close();
     const again = await openCentreBackend({ file, now: NOW });
     try {
-      expect((await rows(again.centre.conn, `SELECT value FROM centre_meta WHERE key = 'schema_version'`))[0].value).toBe('7');
+      expect((await rows(again.centre.conn, `SELECT value FROM centre_meta WHERE key = 'schema_version'`))[0].value).toBe('8');
       // Version 7: the audit chain starts with what the file held (its one school), the login failures and the
       // per-school item mapping are there, empty.
       expect(await rows(again.centre.conn, `SELECT seq, username, action, json_extract_string(detail, '$.schools[0].code') AS code FROM centre_audit`)).toEqual([{ seq: 1, username: null, action: 'baseline', code: '2135000101' }]);

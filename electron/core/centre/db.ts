@@ -3,6 +3,7 @@ import path from 'node:path';
 import { DuckDBInstance, type DuckDBConnection, type DuckDBValue } from '@duckdb/node-api';
 import { ApiError } from '../../../shared/errors.ts';
 import { recordBaseline } from './audit.ts';
+import { DERIVE_PURCHASE_SUMS, PURCHASE_SUMS } from './derived.ts';
 
 /**
  * The town centre's database (中心, issue 18): one DuckDB file, embedded (@duckdb/node-api), nothing to install or
@@ -14,7 +15,7 @@ import { recordBaseline } from './audit.ts';
  * Tables hold each imported package's rows keyed by (school_code, month, revision); `current_packages` is the newest
  * revision per school and month, which every view reads.
  */
-export const CENTRE_SCHEMA_VERSION = 7;
+export const CENTRE_SCHEMA_VERSION = 8;
 
 const SCHEMA = `
 CREATE TABLE centre_meta (key VARCHAR PRIMARY KEY, value VARCHAR NOT NULL);
@@ -257,6 +258,7 @@ export async function openCentre(file: string, opts: { create?: boolean } = {}):
       await conn.run(FOOD_SAFETY);
       await conn.run(DELIVERIES);
       await conn.run(INTEGRITY);
+      await conn.run(PURCHASE_SUMS);
       await conn.run(`INSERT INTO centre_meta VALUES ('schema_version', ?)`, [String(CENTRE_SCHEMA_VERSION)]);
       await conn.run('COMMIT');
     } else {
@@ -274,6 +276,11 @@ export async function openCentre(file: string, opts: { create?: boolean } = {}):
         if (from < 7) {
           await conn.run(INTEGRITY);
           await recordBaseline(conn, new Date().toISOString());
+        }
+        // Version 8 (centre scale): the purchase sums by item and by item and supplier (derived.ts), derived from the lines held.
+        if (from < 8) {
+          await conn.run(PURCHASE_SUMS);
+          await conn.run(DERIVE_PURCHASE_SUMS);
         }
         await conn.run(`UPDATE centre_meta SET value = ? WHERE key = 'schema_version'`, [String(CENTRE_SCHEMA_VERSION)]);
         await conn.run('COMMIT');

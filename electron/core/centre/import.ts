@@ -7,6 +7,7 @@ import { DATA_FILE, FOOD_SAFETY_FINDING_KINDS, PACKAGE_FORMAT, READABLE_PACKAGE_
 import { fingerprintOf, formatFingerprint, normalizeFingerprint, verifySignature } from '../package/signing-key.ts';
 import { rows, type Centre } from './db.ts';
 import { appendCentreAudit, heldPackageRow, packageDigests } from './audit.ts';
+import { purchaseSumLists } from './derived.ts';
 
 /**
  * Enrolment and import at the centre (issue 18). A package is checked in full before anything is written — the
@@ -205,6 +206,8 @@ function packageLists(k: Checked): [table: string, list: DuckDBValue[][]][] {
     ['deliveries', (d.deliveries ?? []).map((x) => [x.receiptNo, x.date, x.witnessed, x.supplierCreditCode, x.lines, x.rejectedLines])],
     ['food_safety_findings', (d.foodSafety?.findings ?? []).map((f, i) => [i + 1, f.kind, f.date, f.meal])],
     ['refunds', d.refunds.map((r, i) => [i + 1, r.className, r.days, r.amountFen, r.reason, r.appliedOn, r.approvedOn, r.paidOn, r.status, r.earlier])],
+    // Derived (schema 8, derived.ts): the lines summed by item and by item and supplier, for 食材价格 and 供应商.
+    ...purchaseSumLists(d),
   ];
 }
 
@@ -273,7 +276,7 @@ export type CheckedPackage = Checked;
  * a bulk-filled centre equal those over an imported one.
  */
 export async function openBulkLoad(c: Centre): Promise<{ add(k: CheckedPackage, fileName: string, now: Date): void; close(): void }> {
-  const tables = ['packages', 'fund', 'fund_lines', 'categories', 'purchases', 'rejected', 'prices', 'suppliers', 'subsidy', 'deliveries', 'food_safety_findings', 'refunds'];
+  const tables = ['packages', 'fund', 'fund_lines', 'categories', 'purchases', 'rejected', 'prices', 'suppliers', 'subsidy', 'deliveries', 'food_safety_findings', 'refunds', 'purchase_items', 'purchase_item_suppliers'];
   const appenders = new Map<string, Appender>();
   for (const t of tables) appenders.set(t, await c.conn.createAppender(t));
   return {

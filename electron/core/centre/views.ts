@@ -10,13 +10,17 @@ import { rows, type Centre, type Row } from './db.ts';
  */
 
 /**
- * The current revisions' purchase lines, each item under the name and spec the centre compares it by: its own, or
- * what item_map maps it to (same unit). Every view that compares items across schools reads lines through this.
+ * The current revisions' purchase lines summed per package by item (`purchase_items`, schema 8: derived.ts), each
+ * item under the name and spec the centre compares it by: its own, or what item_map maps it to (same unit). Every
+ * view that compares items across schools reads lines through this (供应商 the same way, by supplier too): a city
+ * month's 1.8 M lines are some 180,000 such sums. A mapping can bring two of a school's items under one name: the
+ * readers sum again by the compared name, so the figures are those of the lines. Read it with the month (or item)
+ * filter on `l`.
  */
-const CURRENT_LINES = `(
+const CURRENT_ITEM_SUMS = `(
   SELECT l.school_code, l.month, l.revision, p.price_tolerance_bp, coalesce(m.to_item, l.item) AS item, coalesce(m.to_spec, l.spec) AS spec, l.unit,
-    l.qty_milli, l.amount_fen, l.supplier_credit_code
-  FROM current_packages p JOIN purchases l USING (school_code, month, revision)
+    l.lines, l.qty_milli, l.amount_fen
+  FROM current_packages p JOIN purchase_items l USING (school_code, month, revision)
   LEFT JOIN item_map m ON m.item = l.item AND m.spec = l.spec AND m.unit = l.unit)`;
 
 export interface ViewColumn {
@@ -31,6 +35,9 @@ export interface CentreView {
   title: string;
   columns: ViewColumn[];
   rows: Row[];
+  /** A paged view (食材价格): the rows of the whole month and how many of them are flagged, whatever page was read. */
+  total?: number;
+  flagged?: number;
 }
 
 /** One signed change of a figure for the "what changed" text: '+12.00' / '−3.50' (fen), '+1' (count). */
@@ -163,12 +170,17 @@ export async function surplusView(c: Centre, opts: { month?: string } = {}): Pro
  * price its disclosure printed by more than the tolerance. Flagged rows first.
  */
 export async function priceView(c: Centre, month: string, opts: { limit?: number; offset?: number } = {}): Promise<CentreView> {
+  // A city's month is some 200,000 school × item rows: a screen reads them a page at a time (flagged first), and the
+  // page says how many rows the month has and how many are flagged (counted over all of them, not the page). The
+  // school's name is joined to the page only.
+  const limit = opts.limit ?? 2_147_483_647;
+  const offset = opts.offset ?? 0;
   const r = await rows(
     c.conn,
     `WITH lines AS (
-       SELECT l.school_code, l.month, l.price_tolerance_bp AS tol, l.item, l.spec, l.unit,
-         sum(l.amount_fen) AS amount_fen, sum(l.qty_milli) AS qty_milli, count(*) AS lines
-       FROM ${CURRENT_LINES} l
+       SELECT l.school_code, l.price_tolerance_bp AS tol, l.item, l.spec, l.unit,
+         sum(l.amount_fen) AS amount_fen, sum(l.qty_milli) AS qty_milli, sum(l.lines) AS lines
+       FROM ${CURRENT_ITEM_SUMS} l
        WHERE l.month = ? GROUP BY ALL HAVING sum(l.qty_milli) > 0),
      avg AS (
        SELECT *, CAST((2 * CAST(amount_fen AS HUGEINT) * 1000 + qty_milli) // (2 * qty_milli) AS BIGINT) AS avg_price_fen FROM lines),
@@ -181,19 +193,35 @@ export async function priceView(c: Centre, month: string, opts: { limit?: number
        SELECT p.school_code, coalesce(m.to_item, x.item) AS item, x.unit, max(x.reference_price_fen) AS reference_price_fen
        FROM current_packages p JOIN prices x USING (school_code, month, revision)
        LEFT JOIN (SELECT DISTINCT item, unit, to_item FROM item_map) m ON m.item = x.item AND m.unit = x.unit
-       WHERE p.month = ? GROUP BY ALL)
+       WHERE x.month = ? GROUP BY ALL),
+     res AS (
+       SELECT a.item, a.spec, a.unit, a.school_code, a.lines, a.qty_milli, a.amount_fen, a.avg_price_fen,
+         t.schools, t.median_fen, t.min_fen, t.max_fen, r.reference_price_fen, a.tol AS tolerance_bp,
+         CAST(a.amount_fen AS HUGEINT) * 1000 * 10000 > CAST(t.median_fen AS HUGEINT) * (10000 + a.tol) * a.qty_milli AS over_median,
+         coalesce(CAST(a.amount_fen AS HUGEINT) * 1000 * 10000 > CAST(r.reference_price_fen AS HUGEINT) * (10000 + a.tol) * a.qty_milli, false) AS over_reference
+       FROM avg a JOIN town t USING (item, spec, unit)
+       LEFT JOIN ref r ON r.school_code = a.school_code AND r.item = a.item AND r.unit = a.unit),
+     page AS (
+       SELECT * FROM res ORDER BY (over_median OR over_reference) DESC, item, spec, unit, avg_price_fen DESC, school_code LIMIT ? OFFSET ?)
      SELECT a.item, a.spec, a.unit, a.school_code, s.name AS school_name, a.lines, a.qty_milli, a.amount_fen, a.avg_price_fen,
-       t.schools, t.median_fen, t.min_fen, t.max_fen, r.reference_price_fen, a.tol AS tolerance_bp,
-       CAST(a.amount_fen AS HUGEINT) * 1000 * 10000 > CAST(t.median_fen AS HUGEINT) * (10000 + a.tol) * a.qty_milli AS over_median,
-       coalesce(CAST(a.amount_fen AS HUGEINT) * 1000 * 10000 > CAST(r.reference_price_fen AS HUGEINT) * (10000 + a.tol) * a.qty_milli, false) AS over_reference
-     FROM avg a JOIN town t USING (item, spec, unit)
-     LEFT JOIN ref r ON r.school_code = a.school_code AND r.item = a.item AND r.unit = a.unit
-     LEFT JOIN schools s ON s.code = a.school_code
-     ORDER BY (over_median OR over_reference) DESC, a.item, a.spec, a.unit, a.avg_price_fen DESC, a.school_code
-     LIMIT ? OFFSET ?`,
-    // A city's month is some 200,000 school × item rows: a screen reads them a page at a time (flagged first).
-    [month, month, opts.limit ?? 2_147_483_647, opts.offset ?? 0],
+       a.schools, a.median_fen, a.min_fen, a.max_fen, a.reference_price_fen, a.tolerance_bp, a.over_median, a.over_reference,
+       (SELECT count(*) FROM res) AS total_rows__, (SELECT count(*) FROM res WHERE over_median OR over_reference) AS flagged_rows__
+     FROM page a LEFT JOIN schools s ON s.code = a.school_code
+     ORDER BY (a.over_median OR a.over_reference) DESC, a.item, a.spec, a.unit, a.avg_price_fen DESC, a.school_code`,
+    [month, month, limit, offset],
   );
+  let total = r.length ? Number(r[0].total_rows__) : 0;
+  let flagged = r.length ? Number(r[0].flagged_rows__) : 0;
+  for (const x of r) {
+    delete x.total_rows__;
+    delete x.flagged_rows__;
+  }
+  if (!r.length && offset > 0) {
+    // A page past the end: the counts alone.
+    const n = await priceView(c, month, { limit: 1 });
+    total = n.total ?? 0;
+    flagged = n.flagged ?? 0;
+  }
   return {
     title: `食材价格（${month}）`,
     columns: [
@@ -216,6 +244,8 @@ export async function priceView(c: Centre, month: string, opts: { limit?: number
       { key: 'over_reference', header: '高于参考价超限', kind: 'bool', width: 10 },
     ],
     rows: r,
+    total,
+    flagged,
   };
 }
 
@@ -234,16 +264,29 @@ export async function supplierView(c: Centre, month: string): Promise<CentreView
        SELECT credit_code, min(name) AS name, count(DISTINCT school_code) AS schools, sum(deliveries) AS deliveries, sum(amount_fen) AS amount_fen,
          bool_or(licence_no = '' OR licence_valid_until IS NULL OR licence_valid_until < CAST(last_day(CAST(? || '-01' AS DATE)) AS VARCHAR)) AS licence_problem
        FROM s GROUP BY credit_code),
+     g AS (
+       -- The month's lines summed by school, supplier and item (purchase_item_suppliers, schema 8: one row per
+       -- school, supplier and item as the school wrote it), each under the name and spec it is compared by. A row
+       -- whose compared item is a mapping's target may meet another of its school's items there (merged): those are
+       -- summed again; every other row is already the school's whole for that supplier and item.
+       SELECT l.school_code, l.supplier_credit_code AS credit_code, coalesce(m.to_item, l.item) AS item, coalesce(m.to_spec, l.spec) AS spec, l.unit,
+         l.qty_milli, l.amount_fen, m.to_item IS NOT NULL OR t.to_item IS NOT NULL AS merged
+       FROM current_packages p JOIN purchase_item_suppliers l USING (school_code, month, revision)
+       LEFT JOIN item_map m ON m.item = l.item AND m.spec = l.spec AND m.unit = l.unit
+       LEFT JOIN (SELECT DISTINCT to_item, to_spec, unit FROM item_map) t ON t.to_item = l.item AND t.to_spec = l.spec AND t.unit = l.unit
+       WHERE l.month = ? AND l.supplier_credit_code <> ''),
      item_avg AS (
-       SELECT l.supplier_credit_code AS credit_code, l.item, l.spec, l.unit, l.school_code,
-         (2 * CAST(sum(l.amount_fen) AS HUGEINT) * 1000 + sum(l.qty_milli)) // (2 * sum(l.qty_milli)) AS avg_fen
-       FROM ${CURRENT_LINES} l
-       WHERE l.month = ? AND l.supplier_credit_code <> '' GROUP BY ALL HAVING sum(l.qty_milli) > 0),
+       SELECT credit_code, item, spec, unit, school_code, (2 * CAST(amount_fen AS HUGEINT) * 1000 + qty_milli) // (2 * qty_milli) AS avg_fen
+       FROM g WHERE NOT merged AND qty_milli > 0
+       UNION ALL
+       SELECT credit_code, item, spec, unit, school_code, (2 * CAST(sum(amount_fen) AS HUGEINT) * 1000 + sum(qty_milli)) // (2 * sum(qty_milli)) AS avg_fen
+       FROM g WHERE merged GROUP BY credit_code, item, spec, unit, school_code HAVING sum(qty_milli) > 0),
      spread AS (
        SELECT credit_code, item, spec, unit, CAST((2 * (max(avg_fen) - min(avg_fen)) * 10000 + min(avg_fen)) // (2 * min(avg_fen)) AS INTEGER) AS spread_bp
        FROM item_avg GROUP BY ALL HAVING count(*) >= 2 AND min(avg_fen) > 0),
      widest AS (
-       SELECT credit_code, arg_max(item, spread_bp) AS spread_item, max(spread_bp) AS spread_bp FROM spread GROUP BY credit_code),
+       -- Ties go to the first item by name (arg_max took whichever row it met first, which could differ between files).
+       SELECT credit_code, first(item ORDER BY spread_bp DESC, item, spec, unit) AS spread_item, max(spread_bp) AS spread_bp FROM spread GROUP BY credit_code),
      rej AS (
        -- Lines received and lines rejected (in part or whole) on the supplier's deliveries (package schema 2).
        SELECT x.supplier_credit_code AS credit_code, sum(x.lines) AS received_lines, sum(x.rejected_lines) AS rejected_lines
@@ -282,28 +325,33 @@ export async function supplierView(c: Centre, month: string): Promise<CentreView
 export async function inspectionView(c: Centre, month: string): Promise<CentreView> {
   const r = await rows(
     c.conn,
+    // Each count is one GROUP BY joined on the school (no subquery per package): the month's lines by delivery, the
+    // rejections and the unwitnessed deliveries.
     `WITH d AS (
-       SELECT l.school_code, l.receipt_no, min(l.inspectors) AS inspectors
-       FROM current_packages p JOIN purchases l USING (school_code, month, revision) WHERE p.month = ? GROUP BY ALL),
+       SELECT l.school_code, l.receipt_no, min(l.inspectors) AS inspectors, count(*) AS lines
+       FROM current_packages p JOIN purchases l USING (school_code, month, revision) WHERE l.month = ? GROUP BY ALL),
      groups AS (
-       SELECT school_code, inspectors, count(*) AS n FROM d GROUP BY ALL),
+       SELECT school_code, inspectors, count(*) AS n, sum(lines) AS lines FROM d GROUP BY ALL),
      per AS (
-       SELECT school_code, sum(n) AS deliveries, count(*) AS inspector_groups, arg_max(inspectors, n) AS top_group, max(n) AS top_n FROM groups GROUP BY school_code),
-     lines AS (
-       SELECT p.school_code, (SELECT count(*) FROM purchases l WHERE l.school_code = p.school_code AND l.month = p.month AND l.revision = p.revision) AS accepted_lines,
-         (SELECT count(*) FROM rejected j WHERE j.school_code = p.school_code AND j.month = p.month AND j.revision = p.revision) AS rejected_lines
-       FROM current_packages p WHERE p.month = ?),
-     witness AS (
+       -- The most frequent group; ties go to the first by name (arg_max took whichever row it met first).
+       SELECT school_code, sum(n) AS deliveries, count(*) AS inspector_groups, first(inspectors ORDER BY n DESC, inspectors) AS top_group, max(n) AS top_n,
+         CAST(sum(lines) AS BIGINT) AS accepted_lines
+       FROM groups GROUP BY school_code),
+     rej AS (
+       SELECT j.school_code, count(*) AS rejected_lines FROM current_packages p JOIN rejected j USING (school_code, month, revision) WHERE j.month = ? GROUP BY 1),
+     unw AS (
+       SELECT x.school_code, count(*) AS unwitnessed FROM current_packages p JOIN deliveries x USING (school_code, month, revision)
+       WHERE x.month = ? AND NOT x.witnessed GROUP BY 1),
+     cur AS (SELECT school_code, schema_version FROM current_packages WHERE month = ?)
+     SELECT per.school_code, s.name AS school_name, per.deliveries,
        -- Package schema 2 lists the month's deliveries with whether a parent witnessed them; version 1 does not (null).
-       SELECT p.school_code, CASE WHEN p.schema_version >= 2 THEN
-           (SELECT count(*) FROM deliveries x WHERE x.school_code = p.school_code AND x.month = p.month AND x.revision = p.revision AND NOT x.witnessed) END AS unwitnessed
-       FROM current_packages p WHERE p.month = ?)
-     SELECT per.school_code, s.name AS school_name, per.deliveries, w.unwitnessed, per.inspector_groups, per.top_group,
+       CASE WHEN cur.schema_version >= 2 THEN coalesce(unw.unwitnessed, 0) END AS unwitnessed,
+       per.inspector_groups, per.top_group,
        CAST((2 * per.top_n * 10000 + per.deliveries) // (2 * per.deliveries) AS INTEGER) AS top_share_bp,
-       per.deliveries >= 2 AND per.inspector_groups = 1 AS never_rotated, lines.accepted_lines, lines.rejected_lines
-     FROM per JOIN lines USING (school_code) LEFT JOIN witness w USING (school_code) LEFT JOIN schools s ON s.code = per.school_code
+       per.deliveries >= 2 AND per.inspector_groups = 1 AS never_rotated, per.accepted_lines, coalesce(rej.rejected_lines, 0) AS rejected_lines
+     FROM per JOIN cur USING (school_code) LEFT JOIN unw USING (school_code) LEFT JOIN rej USING (school_code) LEFT JOIN schools s ON s.code = per.school_code
      ORDER BY never_rotated DESC, top_share_bp DESC, per.school_code`,
-    [month, month, month],
+    [month, month, month, month],
   );
   return {
     title: `验收（${month}）`,
@@ -387,7 +435,7 @@ export async function monthItems(c: Centre, month: string): Promise<{ item: stri
   const r = await rows(
     c.conn,
     `SELECT l.item, l.spec, l.unit, count(DISTINCT l.school_code) AS schools
-     FROM ${CURRENT_LINES} l
+     FROM ${CURRENT_ITEM_SUMS} l
      WHERE l.month = ? GROUP BY ALL HAVING sum(l.qty_milli) > 0 ORDER BY schools DESC, l.item, l.spec, l.unit`,
     [month],
   );
@@ -403,7 +451,7 @@ export async function priceHistory(c: Centre, item: { item: string; spec: string
     c.conn,
     `SELECT l.school_code, coalesce(s.name, p.school_name) AS school_name, l.month,
        CAST((2 * CAST(sum(l.amount_fen) AS HUGEINT) * 1000 + sum(l.qty_milli)) // (2 * sum(l.qty_milli)) AS BIGINT) AS avg_price_fen
-     FROM ${CURRENT_LINES} l JOIN current_packages p USING (school_code, month, revision) LEFT JOIN schools s ON s.code = l.school_code
+     FROM ${CURRENT_ITEM_SUMS} l JOIN current_packages p USING (school_code, month, revision) LEFT JOIN schools s ON s.code = l.school_code
      WHERE l.item = ? AND l.spec = ? AND l.unit = ?
      GROUP BY ALL HAVING sum(l.qty_milli) > 0 ORDER BY l.month, l.school_code`,
     [item.item, item.spec, item.unit],

@@ -16,7 +16,10 @@ const FLAGGED: Record<CentreViewName, (r: Record<string, CentreCell>) => boolean
   foodsafety: (r) => Number(r.days_without_samples ?? 0) + Number(r.days_without_companion ?? 0) + Number(r.open_followups ?? 0) > 0,
 };
 
-/** The price view of a city month runs to 200,000 rows: the screen reads it a page at a time (export has all). */
+/**
+ * The price view of a city month runs to 200,000 rows: the screen reads it a page at a time (export has all); the
+ * backend counts the month's rows and flagged rows over all of them (total, flagged), so the count line is the month's.
+ */
 const PAGE = 500;
 
 function cell(c: CentreViewColumn, v: CentreCell): string {
@@ -106,7 +109,7 @@ export function ViewPage({ view, label, onError }: { view: CentreViewName; label
         </Button>
         {data && (
           <Typography.Text type="secondary" data-testid="view-count">
-            {data.rows.length} 行，其中需关注 {data.rows.filter(flagged).length} 行
+            {data.total ?? data.rows.length} 行，其中需关注 {data.flagged ?? data.rows.filter(flagged).length} 行
           </Typography.Text>
         )}
       </Space>
@@ -143,7 +146,7 @@ export function ViewPage({ view, label, onError }: { view: CentreViewName; label
               ))}
             </tbody>
           </table>
-          {view === 'price' && data.rows.length >= limit && (
+          {view === 'price' && (data.total !== undefined ? data.total > data.rows.length : data.rows.length >= limit) && (
             <Button className="no-print" style={{ marginTop: 8 }} onClick={() => setLimit(limit + PAGE)}>
               显示更多
             </Button>
