@@ -456,10 +456,12 @@ describe('the price and surplus views against figures worked out by hand', { tim
       made.push(s);
       const b = s.w.b;
       if (p.code === '9001') {
-        // 甲校 keeps the food-safety book on two days: samples of lunch on 1 and 2 September, and the principal eats
-        // with the pupils on 1 September and finds the food too salty (a problem raised, not yet followed up).
+        // 甲校 keeps the food-safety book on two days: samples of lunch on 1 and 2 September — on the 2nd also 青菜, light
+        // (100 g, sold out: recorded with its reason, a finding) —, and the principal eats with the pupils on 1 September
+        // and finds the food too salty (a problem raised, not yet followed up).
         await b.loginAs('storekeeper');
         for (const date of ['2026-09-01', '2026-09-02']) await b.call('samples.record', { date, meal: 'lunch', fridge: '1号留样柜', taker: '王师傅', dishes: [{ dish: '米饭', weightG: 150, takenTime: '11:20' }] });
+        await b.call('samples.record', { date: '2026-09-02', meal: 'lunch', fridge: '1号留样柜', taker: '王师傅', dishes: [{ dish: '青菜', weightG: 100, takenTime: '11:25', lightReason: '菜品已售完，无法补足' }] });
         await b.loginAs('reviewer');
         await b.call('meals.record', { date: '2026-09-01', meal: 'lunch', ratings: { taste: 'fair', quantity: 'good', hygiene: 'good', temperature: 'good' }, problem: '菜偏咸' });
       }
@@ -577,17 +579,19 @@ describe('the price and surplus views against figures worked out by hand', { tim
   it('食品安全: 留样 and 陪餐 completion by school, the schools with most days missing first', async () => {
     // September has 21 school days (fees-fixture SEPT_DAYS). 乙 and 丙 recorded nothing: 21 days without samples and 21
     // without an accompanied meal, rates 0. 甲: samples on 2 days (rate 2/21 = 9.5238 % → 9.52 %), an accompanied meal
-    // on 1 (1/21 = 4.7619 % → 4.76 %) whose problem is still open.
+    // on 1 (1/21 = 4.7619 % → 4.76 %) whose problem is still open; one light sample (2 September's 青菜).
     const v = await foodSafetyView(c, M);
-    expect(v.rows.map((r) => [r.school_code, r.school_days, r.samples_rate_bp, r.days_without_samples, r.meals_without_sample, r.dishes_without_sample, r.early_discards, r.companion_rate_bp, r.days_without_companion, r.rota_missed, r.open_followups])).toEqual([
-      ['9002', 21, 0, 21, 0, 0, 0, 0, 21, 0, 0],
-      ['9003', 21, 0, 21, 0, 0, 0, 0, 21, 0, 0],
-      ['9001', 21, 952, 19, 0, 0, 0, 476, 20, 0, 1],
+    expect(v.rows.map((r) => [r.school_code, r.school_days, r.samples_rate_bp, r.days_without_samples, r.meals_without_sample, r.dishes_without_sample, r.light_samples, r.early_discards, r.companion_rate_bp, r.days_without_companion, r.rota_missed, r.open_followups])).toEqual([
+      ['9002', 21, 0, 21, 0, 0, 0, 0, 0, 21, 0, 0],
+      ['9003', 21, 0, 21, 0, 0, 0, 0, 0, 21, 0, 0],
+      ['9001', 21, 952, 19, 0, 0, 1, 0, 476, 20, 0, 1],
     ]);
+    expect(v.columns.find((x) => x.key === 'light_samples')?.header).toBe('留样不足');
     // The package carries kinds, dates and meals only: no names, no remarks.
     const data = JSON.parse(Buffer.from(readPkg(path.join(folder, '9001', '9001_2026-09_r1.canteen-pkg.json')).files['data.json'], 'base64').toString('utf8')) as PackageData;
     expect(data.foodSafety!.findings.filter((f) => f.kind === 'open_followup')).toEqual([{ kind: 'open_followup', date: '2026-09-01', meal: 'lunch' }]);
-    expect(JSON.stringify(data.foodSafety)).not.toMatch(/菜偏咸|王师傅/);
+    expect(data.foodSafety!.findings.filter((f) => f.kind === 'light_sample')).toEqual([{ kind: 'light_sample', date: '2026-09-02', meal: 'lunch' }]);
+    expect(JSON.stringify(data.foodSafety)).not.toMatch(/菜偏咸|王师傅|售完/);
   });
 
   it('结余率: each school\'s month against the limit, breaches first, highest rate first', async () => {
