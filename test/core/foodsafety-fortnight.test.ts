@@ -276,7 +276,7 @@ describe('a fortnight of the food-safety book, by hand', { timeout: 120_000 }, (
     const text = (n: number) => (ws.getRow(n).values as unknown[]).slice(1).map((v) => (v instanceof Date ? v.toISOString().slice(0, 10) : v));
     // Rows by hand: 1 title, 2 period, 3 heading, 4 header, 5–14 the ten days, 15 counts, 16 heading, 17–22 six findings,
     // 23 heading, 24 header, 25–26 staff, 27 heading, 28 header, 29–30 menus, 31 heading, 32 header (no complaint),
-    // 33 heading, 34 counts, 35 header, 36 the failed line.
+    // 33 heading, 34 counts, 35 header, 36 the failed line, 37 heading, 38 no survey this month.
     expect(text(2)).toEqual(['统计期间：2026-10-01 至 2026-10-23']);
     expect(text(5)).toEqual(['2026-10-12', '午餐', '午餐', 2, 2]);
     expect(text(7)).toEqual(['2026-10-14', '午餐', '午餐', 2, 2]);
@@ -293,7 +293,9 @@ describe('a fortnight of the food-safety book, by hand', { timeout: 120_000 }, (
     expect(text(33)).toEqual(['六、农残快检（送货验收）']);
     expect(text(34)).toEqual(['快检 2 行，不合格 1 行（不合格的全部拒收）']);
     expect(text(36)).toEqual(['2026-10-19', '白菜', '城东农产品配送有限公司', '酶抑制率法 抑制率 62.5%，不合格', '拒收 20 kg，销毁']);
-    expect(ws.rowCount).toBe(36);
+    expect(text(37)).toEqual(['七、满意度调查（纸质问卷与家长现场填写）']);
+    expect(text(38)).toEqual(['本月无']);
+    expect(ws.rowCount).toBe(38);
   });
 
   it('LibreOffice reads the same cells', async () => {
