@@ -83,6 +83,12 @@ export interface CentreVerifyResult {
   packages: number;
 }
 
+/** 食材对应 for one school (before the town-wide mapping, which stays the other schools' default). */
+export interface CentreSchoolItemMapping extends CentreItemMapping {
+  schoolCode: string;
+  schoolName: string;
+}
+
 /** One school's average unit price of an item in one month (the chart's points). */
 export interface PricePoint {
   schoolCode: string;
@@ -188,6 +194,28 @@ export const centreApi = {
     access: ['centre_admin'],
     writes: true,
     summary: '取消食材对应：按它自己的名称与规格比较',
+  }),
+  'items.schoolMappings': centreMethod<CentreSchoolItemMapping[]>()({ input: none, access: 'any', writes: false, summary: '各校自己的食材对应（先于全镇的对应）' }),
+  'items.mapSchool': centreMethod<CentreSchoolItemMapping>()({
+    input: z
+      .object({
+        schoolCode: z.string({ error: '请选择学校' }).trim().min(1, '请选择学校').max(40, '学校代码太长'),
+        item: text('食材', 60),
+        spec: z.string({ error: '规格必须是文字' }).trim().max(60, '规格最多 60 个字').default(''),
+        unit: text('单位', 20),
+        toItem: text('对应食材', 60),
+        toSpec: z.string({ error: '规格必须是文字' }).trim().max(60, '规格最多 60 个字').default(''),
+      })
+      .strict(),
+    access: ['centre_admin'],
+    writes: true,
+    summary: '纠正某校的食材对应：该校的食材（名称、规格，同一单位）按另一名称与规格比较，先于全镇的对应',
+  }),
+  'items.unmapSchool': centreMethod<null>()({
+    input: z.object({ schoolCode: z.string().trim().min(1, '请选择学校').max(40), item: text('食材', 60), spec: z.string().trim().max(60).default(''), unit: text('单位', 20) }).strict(),
+    access: ['centre_admin'],
+    writes: true,
+    summary: '取消某校的食材对应：该校的食材按全镇的对应（或它自己的名称）比较',
   }),
   'centre.verify': centreMethod<CentreVerifyResult>()({
     input: none,

@@ -57,6 +57,9 @@ describe('the centre backend', () => {
       'items.mappings': 'any',
       'items.map': ['centre_admin'],
       'items.unmap': ['centre_admin'],
+      'items.schoolMappings': 'any',
+      'items.mapSchool': ['centre_admin'],
+      'items.unmapSchool': ['centre_admin'],
       'centre.verify': ['centre_admin'],
       'views.export': 'any',
     });

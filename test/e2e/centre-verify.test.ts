@@ -8,7 +8,8 @@ import { openApp, type App } from './harness.ts';
 /**
  * 数据校验 at the centre (issue 18, centre integrity), in Chromium against the real centre backend: the centre admin
  * checks the file — clean, with its four audit entries —, a school's name is then changed through DuckDB directly and
- * the check names it; a centre reviewer has no 数据校验 in the menu. Messages written out by hand.
+ * the check names it; a mapping for one school (食材对应, 学校 chosen) is listed apart from the town's and lands in the
+ * chain; a centre reviewer has no 数据校验 in the menu. Messages written out by hand.
  */
 let dir: string;
 let centre: CentreBackend;
@@ -58,6 +59,27 @@ describe('数据校验 in the centre app', () => {
     await expect.poll(() => page.getByTestId('centre-verify-problem').allInnerTexts()).toEqual(['学校 9002（乙校二部）的“学校名称”与审计记录不符（在软件之外被改动）']);
     await expect.poll(() => page.getByTestId('centre-verify-result').innerText()).toContain('中心数据库校验发现 1 处问题，第一处：学校 9002（乙校二部）的“学校名称”与审计记录不符（在软件之外被改动）');
     await app.screenshot('centre-verify');
+    await centre.centre.conn.run(`UPDATE schools SET name = '乙校' WHERE code = '9002'`);
+  });
+
+  test("食材对应 for one school: 乙校's 大米 as 东北大米, listed apart from the town's, and in the chain", async () => {
+    const page = app.page;
+    await page.getByRole('menuitem', { name: '食材对应' }).click();
+    await expect.poll(() => page.getByTestId('map-school-list').innerText()).toContain('没有哪所学校有自己的对应');
+    await page.getByTestId('map-school').click();
+    await page.locator('.ant-select-item-option', { hasText: '乙校（9002）' }).click();
+    await page.getByTestId('map-item').fill('大米');
+    await page.getByTestId('map-unit').fill('kg');
+    await page.getByTestId('map-to-item').fill('东北大米');
+    await page.getByTestId('map-submit').click();
+    await expect.poll(() => page.getByTestId('map-done').innerText()).toBe('已对应（仅乙校）：大米，kg → 东北大米，kg');
+    await expect.poll(async () => (await page.getByTestId('map-school-list').locator('tbody tr').allInnerTexts()).map((r) => r.split('\t').slice(0, 5).map((x) => x.trim()))).toEqual([['乙校', '大米', '—', 'kg', '东北大米']]);
+    // The town's list is untouched.
+    await expect.poll(() => page.getByTestId('map-list').innerText()).toContain('没有食材对应');
+    await app.screenshot('centre-itemmap-school');
+    await page.getByRole('menuitem', { name: '数据校验' }).click();
+    await page.getByTestId('centre-verify-run').click();
+    await expect.poll(() => page.getByTestId('centre-verify-result').innerText()).toContain('中心数据库校验通过：审计记录 5 条首尾相接');
     await page.getByRole('button', { name: '退出' }).click();
   });
 

@@ -273,7 +273,7 @@ export async function verifyCentre(conn: DuckDBConnection): Promise<CentreVerify
   compareRows(problems, '学校 ', (r) => schoolWords(String(r.code)), x.schools, await rows(conn, 'SELECT * FROM schools'), (r) => String(r.code));
   const itemWords = (r: Row) => `“${r.item}${r.spec ? `（${r.spec}）` : ''}”（${r.unit}）`;
   compareRows(problems, '食材对应', itemWords, x.items, await rows(conn, 'SELECT * FROM item_map'), itemKey);
-  compareRows(problems, '学校食材对应', (r) => `${schoolWords(String(r.school_code))}的${itemWords(r)}`, x.schoolItems, await rows(conn, 'SELECT * FROM item_map_school'), schoolItemKey);
+  compareRows(problems, '学校 ', (r) => `${schoolWords(String(r.school_code))}的食材对应${itemWords(r)}`, x.schoolItems, await rows(conn, 'SELECT * FROM item_map_school'), schoolItemKey);
 
   // Packages: the row (the package's own hashes among its columns), then each table's rows by package.
   const pkgWords = (code: string, month: string, revision: number) => `${schoolNames.get(code) ?? code}${monthWords(month)}第 ${revision} 版上报包`;

@@ -9,7 +9,8 @@ import { writeViewsWorkbook } from './export.ts';
 import { enrolSchool, importFolder } from './import.ts';
 import { foodSafetyView, inspectionView, itemMappings, mapItem, monthItems, priceHistory, priceView, submissionView, supplierView, surplusView, unmapItem, type CentreView } from './views.ts';
 import { formatFingerprint } from '../package/signing-key.ts';
-import { appendCentreAudit, mappingRecord, schoolRecord, userRecord, verifyCentre } from './audit.ts';
+import { appendCentreAudit, mappingRecord, schoolMappingRecord, schoolRecord, userRecord, verifyCentre } from './audit.ts';
+import { mapSchoolItem, schoolItemMappings, unmapSchoolItem } from './item-map-school.ts';
 
 /** What a centre handler sees: the database, the clock, who is logged in and with which role (set by the dispatcher). */
 export interface CentreCtx {
@@ -156,6 +157,18 @@ export const centreHandlers: { [K in CentreMethodName]: CentreHandler<K> } = {
     const key = { item: input.item, spec: input.spec ?? '', unit: input.unit };
     await unmapItem(ctx.centre, key);
     await appendCentreAudit(ctx.centre.conn, { at: ctx.now().toISOString(), username: ctx.session!.username, action: 'item.unmap', subject: `${key.item} ${key.spec} ${key.unit}`, detail: { key } });
+    return null;
+  },
+  'items.schoolMappings': async (ctx) => schoolItemMappings(ctx.centre),
+  'items.mapSchool': async (ctx, input) => {
+    const m = await mapSchoolItem(ctx.centre, { ...input, spec: input.spec ?? '', toSpec: input.toSpec ?? '' }, ctx.session!.username, ctx.now());
+    await appendCentreAudit(ctx.centre.conn, { at: ctx.now().toISOString(), username: ctx.session!.username, action: 'item.mapSchool', subject: `${m.schoolCode} ${m.item} ${m.spec} ${m.unit}`, detail: { mapping: await schoolMappingRecord(ctx.centre.conn, m) } });
+    return m;
+  },
+  'items.unmapSchool': async (ctx, input) => {
+    const key = { schoolCode: input.schoolCode, item: input.item, spec: input.spec ?? '', unit: input.unit };
+    await unmapSchoolItem(ctx.centre, key);
+    await appendCentreAudit(ctx.centre.conn, { at: ctx.now().toISOString(), username: ctx.session!.username, action: 'item.unmapSchool', subject: `${key.schoolCode} ${key.item} ${key.spec} ${key.unit}`, detail: { key: { school_code: key.schoolCode, item: key.item, spec: key.spec, unit: key.unit } } });
     return null;
   },
   'centre.verify': async (ctx) => verifyCentre(ctx.centre.conn),

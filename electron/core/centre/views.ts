@@ -11,16 +11,18 @@ import { rows, type Centre, type Row } from './db.ts';
 
 /**
  * The current revisions' purchase lines summed per package by item (`purchase_items`, schema 8: derived.ts), each
- * item under the name and spec the centre compares it by: its own, or what item_map maps it to (same unit). Every
+ * item under the name and spec the centre compares it by: the school's own mapping (item_map_school, schema 7), else
+ * the town's (item_map), else its own name (same unit). Every
  * view that compares items across schools reads lines through this (供应商 the same way, by supplier too): a city
  * month's 1.8 M lines are some 180,000 such sums. A mapping can bring two of a school's items under one name: the
  * readers sum again by the compared name, so the figures are those of the lines. Read it with the month (or item)
  * filter on `l`.
  */
 const CURRENT_ITEM_SUMS = `(
-  SELECT l.school_code, l.month, l.revision, p.price_tolerance_bp, coalesce(m.to_item, l.item) AS item, coalesce(m.to_spec, l.spec) AS spec, l.unit,
+  SELECT l.school_code, l.month, l.revision, p.price_tolerance_bp, coalesce(ms.to_item, m.to_item, l.item) AS item, coalesce(ms.to_spec, m.to_spec, l.spec) AS spec, l.unit,
     l.lines, l.qty_milli, l.amount_fen
   FROM current_packages p JOIN purchase_items l USING (school_code, month, revision)
+  LEFT JOIN item_map_school ms ON ms.school_code = l.school_code AND ms.item = l.item AND ms.spec = l.spec AND ms.unit = l.unit
   LEFT JOIN item_map m ON m.item = l.item AND m.spec = l.spec AND m.unit = l.unit)`;
 
 export interface ViewColumn {
@@ -190,8 +192,9 @@ export async function priceView(c: Centre, month: string, opts: { limit?: number
        FROM avg GROUP BY item, spec, unit),
      ref AS (
        -- The school's reference price under the name its item is compared by (the disclosure's 食材价格 has no spec).
-       SELECT p.school_code, coalesce(m.to_item, x.item) AS item, x.unit, max(x.reference_price_fen) AS reference_price_fen
+       SELECT p.school_code, coalesce(ms.to_item, m.to_item, x.item) AS item, x.unit, max(x.reference_price_fen) AS reference_price_fen
        FROM current_packages p JOIN prices x USING (school_code, month, revision)
+       LEFT JOIN (SELECT DISTINCT school_code, item, unit, to_item FROM item_map_school) ms ON ms.school_code = x.school_code AND ms.item = x.item AND ms.unit = x.unit
        LEFT JOIN (SELECT DISTINCT item, unit, to_item FROM item_map) m ON m.item = x.item AND m.unit = x.unit
        WHERE x.month = ? GROUP BY ALL),
      res AS (
@@ -269,11 +272,15 @@ export async function supplierView(c: Centre, month: string): Promise<CentreView
        -- school, supplier and item as the school wrote it), each under the name and spec it is compared by. A row
        -- whose compared item is a mapping's target may meet another of its school's items there (merged): those are
        -- summed again; every other row is already the school's whole for that supplier and item.
-       SELECT l.school_code, l.supplier_credit_code AS credit_code, coalesce(m.to_item, l.item) AS item, coalesce(m.to_spec, l.spec) AS spec, l.unit,
-         l.qty_milli, l.amount_fen, m.to_item IS NOT NULL OR t.to_item IS NOT NULL AS merged
+       -- The school's own mapping (item_map_school) before the town's; a row that is a school mapping's source or target
+       -- is summed again too.
+       SELECT l.school_code, l.supplier_credit_code AS credit_code, coalesce(ms.to_item, m.to_item, l.item) AS item, coalesce(ms.to_spec, m.to_spec, l.spec) AS spec, l.unit,
+         l.qty_milli, l.amount_fen, m.to_item IS NOT NULL OR t.to_item IS NOT NULL OR ms.to_item IS NOT NULL OR ts.to_item IS NOT NULL AS merged
        FROM current_packages p JOIN purchase_item_suppliers l USING (school_code, month, revision)
+       LEFT JOIN item_map_school ms ON ms.school_code = l.school_code AND ms.item = l.item AND ms.spec = l.spec AND ms.unit = l.unit
        LEFT JOIN item_map m ON m.item = l.item AND m.spec = l.spec AND m.unit = l.unit
        LEFT JOIN (SELECT DISTINCT to_item, to_spec, unit FROM item_map) t ON t.to_item = l.item AND t.to_spec = l.spec AND t.unit = l.unit
+       LEFT JOIN (SELECT DISTINCT school_code, to_item, to_spec, unit FROM item_map_school) ts ON ts.school_code = l.school_code AND ts.to_item = l.item AND ts.to_spec = l.spec AND ts.unit = l.unit
        WHERE l.month = ? AND l.supplier_credit_code <> ''),
      item_avg AS (
        SELECT credit_code, item, spec, unit, school_code, (2 * CAST(amount_fen AS HUGEINT) * 1000 + qty_milli) // (2 * qty_milli) AS avg_fen
