@@ -13,6 +13,8 @@ import { chinaToday } from '../../labels.ts';
 import { useRoles, useSession } from '../../session.ts';
 
 type Counts = Record<SurveyAnswer, number>;
+/** Short figures (a term, 40 份, a rate) stay on one line. */
+const nowrap = () => ({ style: { whiteSpace: 'nowrap' as const } });
 
 /**
  * 满意度、投诉与食品安全月报 (issue 17): the term's survey counted from the paper forms (the profile's questions, each
@@ -147,12 +149,13 @@ export function SurveysPage() {
           dataSource={terms}
           data-testid="survey-terms"
           columns={[
-            { title: '学期', dataIndex: 'termName' },
-            { title: '纸质问卷', render: (_, t) => `${t.paperForms} 份` },
-            { title: '现场填写', render: (_, t) => `${t.typedForms} 份` },
-            { title: '合计', render: (_, t) => `${t.paperForms + t.typedForms} 份` },
+            { title: '学期', dataIndex: 'termName', onCell: nowrap },
+            { title: '纸质问卷', render: (_, t) => `${t.paperForms} 份`, onCell: nowrap },
+            { title: '现场填写', render: (_, t) => `${t.typedForms} 份`, onCell: nowrap },
+            { title: '合计', render: (_, t) => `${t.paperForms + t.typedForms} 份`, onCell: nowrap },
             {
               title: '满意率（纸质 / 现场 / 合计）',
+              onCell: nowrap,
               render: (_, t) => [t.paperBp, t.typedBp, t.satisfiedBp].map((bp) => (bp === null ? '—' : formatBp(bp))).join(' / '),
             },
             {
