@@ -298,10 +298,14 @@ export type Row = Record<string, string | number | boolean | null>;
 /** Runs a query and returns plain rows: BIGINT/HUGEINT as numbers (our sums stay far inside 2^53), lists as text. */
 export async function rows(conn: DuckDBConnection, sql: string, values: DuckDBValue[] = []): Promise<Row[]> {
   const reader = await conn.runAndReadAll(sql, values);
-  return reader.getRowObjects().map((r) => {
+  // Row arrays and the column names once, not an object per row to walk with Object.entries: a city month's whole
+  // price list (180,000 rows × 17 columns) converts in about a third less CPU (docs/PERFORMANCE.md, the centre).
+  const names = reader.columnNames();
+  return reader.getRows().map((r) => {
     const o: Row = {};
-    for (const [k, v] of Object.entries(r)) {
-      o[k] = typeof v === 'bigint' ? Number(v) : v === null || typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean' ? v : String(v);
+    for (let j = 0; j < names.length; j++) {
+      const v = r[j];
+      o[names[j]] = typeof v === 'bigint' ? Number(v) : v === null || typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean' ? v : String(v);
     }
     return o;
   });
