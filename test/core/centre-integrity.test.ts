@@ -190,6 +190,16 @@ describe('centre verify re-derives the chain and names what was changed behind t
     expect((await verify()).ok).toBe(true);
   });
 
+  it('a purchase sum the views read (purchase_items) changed: named against the lines', async () => {
+    await sql(`UPDATE purchase_items SET amount_fen = amount_fen + 100 WHERE item = '大米'`);
+    expect((await verify()).problems).toEqual([
+      '采购按食材汇总（purchase_items）中甲校2026年9月第 1 版上报包的“大米”（kg）一行缺失或被改动（按采购明细重算应有）',
+      '采购按食材汇总（purchase_items）中甲校2026年9月第 1 版上报包的“大米”（kg）一行多出或被改动（采购明细重算没有这一行）',
+    ]);
+    await sql(`UPDATE purchase_items SET amount_fen = amount_fen - 100 WHERE item = '大米'`);
+    expect((await verify()).ok).toBe(true);
+  });
+
   it('a row deleted: the count', async () => {
     await sql(`CREATE TEMP TABLE kept AS SELECT * FROM fund WHERE period = 'ytd'`);
     await sql(`DELETE FROM fund WHERE period = 'ytd'`);

@@ -2,6 +2,7 @@ import crypto from 'node:crypto';
 import type { DuckDBConnection, DuckDBValue } from '@duckdb/node-api';
 import type { CentreVerifyResult } from '../../../shared/centre/api.ts';
 import { rows, type Row } from './db.ts';
+import { purchaseSumDifferences } from './derived.ts';
 
 /**
  * The centre's audit chain (centre schema version 7): the school's idea (electron/core/ledger/audit.ts) on the centre's
@@ -323,6 +324,16 @@ export async function verifyCentre(conn: DuckDBConnection): Promise<CentreVerify
     for (const g of found.values()) {
       problems.push(`${PACKAGE_TABLES[t]}（${t}）中有 ${g.n} 行属于${pkgWords(g.code, g.month, g.revision)}，它没有导入记录（未经本软件写入）`);
     }
+  }
+
+  // The purchase sums the views read (schema 8, derived.ts) against the lines: a sum changed behind the app's back
+  // would move 食材价格 and 供应商 without any line changing.
+  const SUM_WORDS = { purchase_items: '采购按食材汇总', purchase_item_suppliers: '采购按食材与供应商汇总' } as const;
+  for (const d of await purchaseSumDifferences(conn)) {
+    const r = d.row;
+    const supplier = d.table === 'purchase_item_suppliers' ? `（供应商 ${r.supplier_credit_code || '无信用代码'}）` : '';
+    const what = `${SUM_WORDS[d.table]}（${d.table}）中${pkgWords(String(r.school_code), String(r.month), Number(r.revision))}的${itemWords(r)}${supplier}`;
+    problems.push(d.kind === 'missing' ? `${what}一行缺失或被改动（按采购明细重算应有）` : `${what}一行多出或被改动（采购明细重算没有这一行）`);
   }
 
   const ok = problems.length === 0;
