@@ -8,7 +8,8 @@ import { focusedTestId, openApp, type App } from './harness.ts';
  * refused as light in the rule's words (top it up first), nothing is written, and the form opens a reason field for it
  * with focus there. The dish is sold out: the storekeeper types 菜品已售完，无法补足, Enter goes to 仍然登记（记为问题）, Enter
  * records both samples as weighed, and the finding '2026-10-15 午餐 炒白菜 留样不足：100 克（应不少于 125 克）：菜品已售完，
- * 无法补足' shows in the page's 留样问题 and on the home. Every text written out by hand.
+ * 无法补足' shows in the page's 留样问题 and on the home, and on the reviewer's. Last the storekeeper corrects it (更正): the
+ * dialog brings the reason; at 130 g its field goes, and the corrected sample is no finding. Every text written out by hand.
  */
 const NOW = new Date('2026-10-15T04:00:00Z');
 const FINDING = '2026-10-15 午餐 炒白菜 留样不足：100 克（应不少于 125 克）：菜品已售完，无法补足';
@@ -88,6 +89,31 @@ describe('a light 留样 in Chromium', () => {
     await page.reload();
     await page.getByText(FINDING).waitFor();
     await app.screenshot('light-reviewer-home');
+    expect(app.errors).toEqual([]);
+  });
+
+  test('更正: the light sample’s reason comes with it; corrected to 130 g (it was weighed wrong) the field goes, and so does the finding', async () => {
+    const { page } = app;
+    await b.loginAs('storekeeper');
+    await page.evaluate(() => (window.location.hash = '#/foodsafety/samples'));
+    await page.reload();
+    const row = page.getByTestId('samples-table').getByRole('row').filter({ hasText: '炒白菜' });
+    await row.getByRole('button', { name: '更正' }).click();
+    const dialog = page.getByRole('dialog');
+    const reasonField = dialog.getByLabel('留样不足原因（不足 125 克，无法补足时填写，列为留样问题）');
+    expect(await reasonField.inputValue()).toBe('菜品已售完，无法补足');
+    await dialog.getByLabel('留样量（克）').fill('130');
+    await reasonField.waitFor({ state: 'detached' });
+    await dialog.getByLabel('更正原因').fill('称重录错，实为 130 克');
+    await dialog.getByRole('button', { name: '作废原记录并登记更正' }).click();
+    await page.getByText('已更正 炒白菜 的留样记录').waitFor();
+    await page.getByText('没有问题：每个上课日和出库餐次都有留样，没有留样不足或提前处理').waitFor();
+    const listed = await b.call('samples.list', { from: '2026-10-15', to: '2026-10-15' });
+    expect(listed.samples.map((s) => [s.dish, s.weightG, s.lightReason, s.status])).toEqual([
+      ['米饭', 150, '', 'confirmed'],
+      ['炒白菜', 100, '菜品已售完，无法补足', 'cancelled'],
+      ['炒白菜', 130, '', 'confirmed'],
+    ]);
     expect(app.errors).toEqual([]);
   });
 });
