@@ -151,6 +151,33 @@ describe('the CLI\'s centre commands go through the dispatcher as a logged-in ce
   });
 });
 
+describe('a centre file of schema 6, holding a package, upgraded: its chain starts with a baseline of what it held', { timeout: 120_000 }, () => {
+  it('verify is clean after the upgrade, and names a row changed after it', async () => {
+    const old = path.join(dir, 'centre-v6.duckdb');
+    fs.copyFileSync(centreFile, old);
+    const { openCentre } = await import('../../electron/core/centre/db.ts');
+    const c6 = await openCentre(old);
+    // As a version-6 file was: none of 7's tables (nor 8's derived sums), no chain.
+    for (const t of ['centre_audit', 'login_failures', 'item_map_school', 'purchase_items', 'purchase_item_suppliers']) await c6.conn.run(`DROP TABLE ${t}`);
+    await c6.conn.run(`UPDATE centre_meta SET value = '6' WHERE key = 'schema_version'`);
+    c6.close();
+    const b = await openCentreBackend({ file: old, now: NOW });
+    try {
+      expect(await rows(b.centre.conn, 'SELECT seq, username, action FROM centre_audit')).toEqual([{ seq: 1, username: null, action: 'baseline' }]);
+      expect(await b.invoke('auth.login', { username: 'wang', password: 'Centre-2026' })).toMatchObject({ ok: true });
+      expect(await b.invoke('centre.verify', {})).toMatchObject({ ok: true, value: { ok: true, auditEntries: 1, packages: 1 } });
+      await b.centre.conn.run(`UPDATE refunds SET amount_fen = amount_fen + 1`);
+      await b.centre.conn.run(`UPDATE centre_users SET display_name = '王二' WHERE username = 'wang'`);
+      expect(await b.invoke('centre.verify', {})).toMatchObject({
+        ok: true,
+        value: { ok: false, problems: ['中心用户 wang 的“姓名”与审计记录不符（在软件之外被改动）', '甲校2026年9月第 1 版上报包的退费（refunds）内容与导入时记录的不符（在软件之外被改动）'] },
+      });
+    } finally {
+      b.close();
+    }
+  });
+});
+
 describe('centre verify re-derives the chain and names what was changed behind the app\'s back', { timeout: 120_000 }, () => {
   let b: CentreBackend;
   const verify = async () => {
