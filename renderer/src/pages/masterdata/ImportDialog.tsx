@@ -5,6 +5,7 @@ import type { ImportKind, ImportPreview, ImportRow } from '../../../../shared/ap
 import { call } from '../../api.ts';
 import { showError, toast } from '../../feedback.ts';
 import { readAsBase64 } from '../../components/files.ts';
+import { WorkProgress } from '../../components/WorkProgress.tsx';
 
 function downloadBase64(fileName: string, base64: string): void {
   const bin = atob(base64);
@@ -29,6 +30,8 @@ export function ImportDialog({ kind, open, onClose }: { kind: ImportKind; open: 
   const [fileBase64, setFileBase64] = useState<string | null>(null);
   const [preview, setPreview] = useState<ImportPreview | null>(null);
   const [busy, setBusy] = useState(false);
+  // The import itself (issue 19): its progress shown, with 取消, while the backend reads, checks and writes.
+  const [committing, setCommitting] = useState(false);
   const [onlyErrors, setOnlyErrors] = useState(false);
   const [problem, setProblem] = useState<string | null>(null);
 
@@ -87,15 +90,18 @@ export function ImportDialog({ kind, open, onClose }: { kind: ImportKind; open: 
   const commit = async () => {
     if (!preview || !fileBase64) return;
     setBusy(true);
+    setCommitting(true);
     try {
       const r = await call('import.commit', { kind, fileBase64, mapping: preview.mapping });
       toast(`已导入 ${r.created} 条${label}`);
       close(true);
     } catch (e) {
+      setCommitting(false);
       showError(e);
       // Someone may have added a clashing record meanwhile: show the rows as the backend now sees them.
       await runPreview(fileBase64, preview.mapping);
     } finally {
+      setCommitting(false);
       setBusy(false);
     }
   };
@@ -130,6 +136,7 @@ export function ImportDialog({ kind, open, onClose }: { kind: ImportKind; open: 
       }
     >
       <Space orientation="vertical" style={{ width: '100%' }} size="middle">
+        <WorkProgress op="import" running={committing} testId="import-progress" />
         <Space wrap>
           <Upload accept=".xlsx" showUploadList={false} maxCount={1} beforeUpload={(f) => (void choose(f), false)}>
             <Button data-testid="import-choose">

@@ -1,0 +1,111 @@
+import ExcelJS from 'exceljs';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { setupBackend, tableDigest, type TestBackend } from '../helpers/backend.ts';
+import { openApp, type App } from './harness.ts';
+
+/**
+ * Progress of an .xlsx import in the window (issue 19), in Chromium against the real core: the storekeeper imports
+ * 5,000 ingredients (the most one file may hold) and the dialog's progress line, recorded at every change (a
+ * MutationObserver in the page), goes through 读取文件, 检查数据 and 写入数据 without going back, then the list holds
+ * them. 取消 during a second import stops it and writes nothing.
+ */
+let b: TestBackend;
+let app: App;
+
+const ROWS = 5_000;
+
+async function ingredientsFile(prefix: string): Promise<Buffer> {
+  const wb = new ExcelJS.Workbook();
+  const ws = wb.addWorksheet('Sheet1');
+  ws.addRow(['品名', '类别', '单位', '规格', '参考价(元)']);
+  for (let i = 1; i <= ROWS; i++) ws.addRow([`${prefix}${String(i).padStart(4, '0')}`, '蔬菜水果', '千克', '', 2.5]);
+  return Buffer.from(await wb.xlsx.writeBuffer());
+}
+
+beforeAll(async () => {
+  b = await setupBackend();
+  await b.loginAs('storekeeper');
+  app = await openApp({ backend: b, name: 'import-progress', path: '/masterdata/ingredients' });
+}, 120_000);
+
+afterAll(async () => {
+  await app?.close();
+  b?.cleanup();
+});
+
+/**
+ * Starts recording every text the element with this test id (or CSS selector) shows, until `stop()`; returns the
+ * texts in order. `disconnect`: stop recording when read (else keep recording, to be read again).
+ */
+async function recordTexts(target: string, disconnect = true): Promise<() => Promise<string[]>> {
+  const selector = target.startsWith('.') ? target : `[data-testid="${target}"]`;
+  await app.page.evaluate((sel) => {
+    const w = window as unknown as { __seen: string[]; __obs: MutationObserver };
+    w.__seen = [];
+    const look = () => {
+      const el = document.querySelector(sel);
+      const text = el?.textContent ?? null;
+      if (text && w.__seen.at(-1) !== text) w.__seen.push(text);
+    };
+    w.__obs = new MutationObserver(look);
+    w.__obs.observe(document.body, { subtree: true, childList: true, characterData: true });
+    look();
+  }, selector);
+  return () =>
+    app.page.evaluate((off) => {
+      const w = window as unknown as { __seen: string[]; __obs: MutationObserver };
+      if (off) w.__obs.disconnect();
+      return [...w.__seen];
+    }, disconnect);
+}
+
+async function choose(name: string, buffer: Buffer): Promise<void> {
+  const page = app.page;
+  await page.getByTestId('ingredient-import').click();
+  await page.locator('.ant-upload').filter({ has: page.getByTestId('import-choose') }).locator('input[type=file]').setInputFiles({ name, mimeType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', buffer });
+  await expect.poll(() => page.getByTestId('import-commit').innerText(), { timeout: 60_000 }).toBe(`导入 ${ROWS} 条`);
+}
+
+const STEPS = ['读取文件', '检查数据', '写入数据'];
+
+describe('import progress in the window', { timeout: 240_000 }, () => {
+  test('导入 shows 读取文件, 检查数据 and 写入数据 advancing, then the rows are there', async () => {
+    const page = app.page;
+    await choose('食材5000.xlsx', await ingredientsFile('甲食材'));
+    const stop = await recordTexts('import-progress-step');
+    await page.getByTestId('import-commit').click();
+    await expect.poll(async () => (await app.shownFeedback()).join('\n'), { timeout: 200_000 }).toContain(`已导入 ${ROWS} 条食材`);
+    const texts = await stop();
+    const seen = texts.filter((x) => x.startsWith('导入食材：'));
+    expect(seen.length).toBeGreaterThanOrEqual(2);
+    // In the order of the steps, each step's percentage never going back.
+    const at = seen.map((x) => {
+      const m = /^导入食材：(\S+?)（(\d+)%/.exec(x)!;
+      return { step: STEPS.indexOf(m[1]), pct: Number(m[2]) };
+    });
+    expect(at.every((a) => a.step >= 0)).toBe(true);
+    for (let i = 1; i < at.length; i++) {
+      expect(at[i].step).toBeGreaterThanOrEqual(at[i - 1].step);
+      if (at[i].step === at[i - 1].step) expect(at[i].pct).toBeGreaterThanOrEqual(at[i - 1].pct);
+    }
+    expect(new Set(at.map((a) => `${a.step}:${a.pct}`)).size).toBeGreaterThanOrEqual(2);
+    await expect.poll(() => page.getByTestId('import-progress').count()).toBe(0);
+    expect((b.db.prepare(`SELECT count(*) AS n FROM ingredients WHERE name LIKE '甲食材%'`).get() as { n: number }).n).toBe(ROWS);
+    await app.screenshot('import-done');
+  });
+
+  test('取消 stops an import before it writes: said in a message, nothing written', async () => {
+    const page = app.page;
+    await choose('食材5000-乙.xlsx', await ingredientsFile('乙食材'));
+    const before = tableDigest(b);
+    const said = await recordTexts('.ant-notification-notice', false);
+    await page.getByTestId('import-commit').click();
+    await page.getByTestId('import-progress-cancel').click({ timeout: 30_000 });
+    // The notification stays a few seconds while the dialog shows the rows again: recorded as it comes.
+    await expect.poll(async () => (await said()).join('\n'), { timeout: 60_000 }).toContain('导入食材已取消');
+    const ops = await b.invoke('maintenance.progress', {});
+    expect(ops.ok && (ops.value as { op: string; state: string }[]).filter((o) => o.op === 'import').at(-1)?.state).toBe('cancelled');
+    expect(tableDigest(b)).toBe(before);
+    await app.screenshot('import-cancelled');
+  });
+});
