@@ -32,6 +32,8 @@ declare module 'vitest' {
   export interface ProvidedContext {
     /** Folder holding the built renderer (index.html + assets), set by the e2e globalSetup. */
     rendererDir: string;
+    /** The demo school with October closed and approved (closedDemoLedger below), seeded once by the e2e globalSetup. */
+    closedDemoFile: string;
   }
 }
 
@@ -101,6 +103,62 @@ export async function buildRenderer(outDir = fs.mkdtempSync(path.join(os.tmpdir(
 let builtDir: string | null = null;
 
 /**
+ * The clock of the closed demo: Friday 2026-11-20 10:00 China time, so the demo's last month (October) is closed and
+ * approved. home, screens and package open their backends at this time on a copy of one file.
+ */
+export const CLOSED_DEMO_NOW = Date.UTC(2026, 10, 20, 2, 0, 0);
+
+/**
+ * Seeds the demo school with its last month closed and approved (the demo's own steps, through the API) into a new file
+ * in `dir`, checkpointed and closed so the one file is the whole ledger; returns its path. Seeding takes about 3 s of
+ * CPU: the e2e globalSetup does it once per run and each file that needs it copies the file (closedDemoLedger).
+ */
+export async function seedClosedDemo(dir = fs.mkdtempSync(path.join(os.tmpdir(), 'canteen-closed-demo-'))): Promise<string> {
+  // Imported here: the globalSetup runs in vitest's main process, which should not load the core for core-only runs.
+  const { openBackend } = await import('../../electron/core/backend.ts');
+  const { DEMO_STEPS, seedDemo } = await import('../../electron/core/demo/index.ts');
+  const { closeLastMonth } = await import('../../electron/core/demo/close.ts');
+  const file = path.join(dir, 'closed-demo.sqlite');
+  const b = openBackend({ file, now: () => new Date(CLOSED_DEMO_NOW) });
+  try {
+    await seedDemo(b, { steps: [...DEMO_STEPS, closeLastMonth({ approve: true })] });
+    b.db.pragma('wal_checkpoint(TRUNCATE)');
+  } finally {
+    b.close();
+  }
+  return file;
+}
+
+let lazyDemo: Promise<string> | null = null;
+
+/**
+ * A copy of the closed demo in its own temp folder (a ledger of the test's own; `cleanup` removes it). Open it with
+ * `now` at CLOSED_DEMO_NOW, the time it was seeded at. Without the globalSetup (another config) the demo is seeded here
+ * on first use.
+ */
+export async function closedDemoLedger(now: Date): Promise<{ file: string; dir: string; cleanup: () => void }> {
+  if (now.getTime() !== CLOSED_DEMO_NOW) throw new Error(`the closed demo was seeded at ${new Date(CLOSED_DEMO_NOW).toISOString()}, not ${now.toISOString()}`);
+  const { inject } = await import('vitest');
+  let source: string | undefined;
+  try {
+    source = inject('closedDemoFile');
+  } catch {
+    source = undefined;
+  }
+  if (!source) {
+    lazyDemo ??= seedClosedDemo().then((file) => {
+      process.once('exit', () => fs.rmSync(path.dirname(file), { recursive: true, force: true }));
+      return file;
+    });
+    source = await lazyDemo;
+  }
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'canteen-test-'));
+  const file = path.join(dir, 'ledger.sqlite');
+  fs.copyFileSync(source, file);
+  return { file, dir, cleanup: () => fs.rmSync(dir, { recursive: true, force: true }) };
+}
+
+/**
  * Whether this vitest run may include e2e files: yes for a full run, no when every file filter on the command line
  * points elsewhere (`npx vitest run test/core/x.test.ts` should not pay for a renderer build, nor fail with it).
  */
@@ -111,20 +169,29 @@ function runMayIncludeE2e(argv = process.argv): boolean {
 }
 
 /**
- * vitest globalSetup: build once per run, hand the folder to every test file, remove it afterwards. A failed build
- * does not stop the run (core tests need no renderer); e2e tests then build on first use and report the error.
+ * vitest globalSetup: build the renderer and seed the closed demo once per run, hand both to every test file, remove
+ * them afterwards. A failure does not stop the run (core tests need neither); e2e tests then build or seed on first use
+ * and report the error.
  */
-export async function setup(project: { provide: (key: 'rendererDir', value: string) => void }): Promise<(() => void) | undefined> {
+export async function setup(project: { provide: (key: 'rendererDir' | 'closedDemoFile', value: string) => void }): Promise<(() => void) | undefined> {
   if (!runMayIncludeE2e()) return undefined;
+  const folders: string[] = [];
+  // The closed demo is seeded while Vite builds (its bundler works on its own threads).
+  const demo = seedClosedDemo().then(
+    (file) => (folders.push(path.dirname(file)), project.provide('closedDemoFile', file)),
+    (e: Error) => console.warn(`[e2e harness] closed demo not seeded, the tests that use it will retry and report it: ${e.message}`),
+  );
   try {
     builtDir = await buildRenderer();
+    folders.push(builtDir);
+    project.provide('rendererDir', builtDir);
   } catch (e) {
     console.warn(`[e2e harness] renderer build failed, e2e tests will retry and report it: ${(e as Error).message}`);
-    return undefined;
   }
-  project.provide('rendererDir', builtDir);
-  const dir = builtDir;
-  return () => fs.rmSync(dir, { recursive: true, force: true });
+  await demo;
+  return () => {
+    for (const dir of folders) fs.rmSync(dir, { recursive: true, force: true });
+  };
 }
 
 let lazyBuild: Promise<string> | null = null;

@@ -1,9 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { openBackend, type Backend } from '../../electron/core/backend.ts';
-import { closeLastMonth } from '../../electron/core/demo/close.ts';
-import { DEMO_STEPS, seedDemo } from '../../electron/core/demo/index.ts';
-import { tempLedger } from '../helpers/backend.ts';
-import { openApp, type App } from './harness.ts';
+import { closedDemoLedger, openApp, type App } from './harness.ts';
 
 /**
  * Homes by role (issue 15), in Chromium on the demo school with October closed and published, at Friday 2026-11-20
@@ -15,14 +12,13 @@ import { openApp, type App } from './harness.ts';
 const NOW = new Date(Date.UTC(2026, 10, 20, 2, 0, 0));
 const until = <T>(fn: () => Promise<T> | T) => expect.poll(fn, { timeout: 15_000, interval: 100 });
 
-let t: ReturnType<typeof tempLedger>;
+let t: Awaited<ReturnType<typeof closedDemoLedger>>;
 let b: Backend;
 let app: App;
 
 beforeAll(async () => {
-  t = tempLedger();
+  t = await closedDemoLedger(NOW); // the demo with October closed and approved, seeded once per run (harness.ts)
   b = openBackend({ file: t.file, now: () => NOW });
-  await seedDemo(b, { steps: [...DEMO_STEPS, closeLastMonth({ approve: true })] });
   app = await openApp({ backend: b, name: 'home' });
 }, 240_000);
 

@@ -2,25 +2,22 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { openBackend, type Backend } from '../../electron/core/backend.ts';
-import { DEMO_STEPS, seedDemo } from '../../electron/core/demo/index.ts';
-import { closeLastMonth } from '../../electron/core/demo/close.ts';
 import { readIdentity } from '../../electron/core/package/signing-key.ts';
-import { tempLedger } from '../helpers/backend.ts';
-import { openApp, type App } from './harness.ts';
+import { closedDemoLedger, openApp, type App } from './harness.ts';
 
 /**
  * 生成上报包 on the month page (issue 18), in Chromium against the real core: the demo with October closed; the reviewer
  * clicks the button, the page asks for the school code the first time (no signing key yet), and the package is
  * written to the data folder's packages/, named with the code, month and revision, with the key's fingerprint shown.
  */
-let t: ReturnType<typeof tempLedger>;
+let t: Awaited<ReturnType<typeof closedDemoLedger>>;
 let b: Backend;
 let app: App;
 
 beforeAll(async () => {
-  t = tempLedger();
-  b = openBackend({ file: t.file, now: () => new Date(Date.UTC(2026, 10, 20, 2, 0, 0)) });
-  await seedDemo(b, { steps: [...DEMO_STEPS, closeLastMonth({ approve: true })] });
+  const now = new Date(Date.UTC(2026, 10, 20, 2, 0, 0));
+  t = await closedDemoLedger(now); // the demo with October closed and approved, seeded once per run (harness.ts)
+  b = openBackend({ file: t.file, now: () => now });
   const r = await b.invoke('auth.login', { username: 'reviewer', password: 'demo-reviewer' });
   if (!r.ok) throw new Error(r.error.message);
   app = await openApp({ backend: b, name: 'package', path: '/closing?month=2026-10' });
