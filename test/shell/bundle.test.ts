@@ -59,6 +59,27 @@ describe('built bundles', () => {
     expect(r.bomb).toEqual({ ok: false, error: { code: 'VALIDATION', message: '文件中有部件解压后的大小与文件目录记载的不符（可能是压缩炸弹或损坏的文件），已拒绝读取' } });
   });
 
+  it('main.cjs upgrades an older ledger in its job worker (job-worker.cjs) while the window answers, then opens it', () => {
+    const data = fs.mkdtempSync(path.join(os.tmpdir(), 'canteen-bundle-old-'));
+    try {
+      const stdout = execFileSync(process.execPath, [path.join(root, 'test', 'shell', 'load-bundle.ts'), path.join(out, 'main.cjs'), data, 'old'], {
+        cwd: root,
+        encoding: 'utf8',
+        env: { ...process.env, CANTEEN_DB: '', CANTEEN_DATA_DIR: '' },
+      });
+      const r = JSON.parse(stdout.split('\n').find((l) => l.startsWith('RESULT '))!.slice('RESULT '.length));
+      expect(r.errorBoxes).toEqual([]);
+      // Asked while the worker worked: 'upgrading'; then the ledger (not set up) asks its first-run question.
+      expect(r.kinds).toEqual(['upgrading', 'choose']);
+      expect(r.upgrade).toMatchObject({ ok: true, value: { state: 'done', from: 25, label: '升级账本数据', step: '完成' } });
+      expect(r.upgrade.value.backupFile).toMatch(/-premigrate-v25-v\d+\.sqlite$/);
+      expect(r.init).toMatchObject({ ok: true, value: { username: 'admin' } });
+      expect(fs.readFileSync(path.join(data, 'logs', 'main.log'), 'utf8')).toMatch(/升级账本数据完成（用时 \d+ 秒）/);
+    } finally {
+      fs.rmSync(data, { recursive: true, force: true });
+    }
+  });
+
   it('main.cjs leaves only electron, better-sqlite3, the DuckDB binding and node built-ins to require', () => {
     const main = fs.readFileSync(path.join(out, 'main.cjs'), 'utf8');
     const required = new Set([...main.matchAll(/\brequire\("([^"]+)"\)/g)].map((m) => m[1]));

@@ -1,15 +1,21 @@
 /**
  * Child-process harness for bundle.test.ts: loads the built dist/electron/main.cjs under plain Node with the fake
  * electron module answering require('electron'), lets it start, pushes setup.init through its IPC handler, and prints
- * what the bundle did as one JSON line. Usage: node test/shell/load-bundle.ts MAIN_CJS USER_DATA
+ * what the bundle did as one JSON line. Usage: node test/shell/load-bundle.ts MAIN_CJS USER_DATA [old]
+ * ('old': the data folder starts with a ledger at schema 25, which the bundle upgrades in its job worker first).
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import Module, { createRequire } from 'node:module';
 import { hostileWorkbooks, xlsxOf } from '../integrity/zip-kit.ts';
 import { createFakeElectron, ipcEvent } from './fake-electron.ts';
+import { writeSchema25Ledger } from '../helpers/old-ledger.ts';
 
-const [mainCjs, userData] = process.argv.slice(2);
+const [mainCjs, userData, variant] = process.argv.slice(2);
+if (variant === 'old') {
+  fs.mkdirSync(userData, { recursive: true });
+  writeSchema25Ledger(path.join(userData, 'ledger.sqlite'));
+}
 const fake = createFakeElectron({ userData });
 const M = Module as unknown as { _load: (request: string, ...rest: unknown[]) => unknown };
 const original = M._load;
@@ -21,6 +27,16 @@ createRequire(import.meta.url)(mainCjs);
 for (let i = 0; i < 200 && fake.windows.length === 0 && fake.errorBoxes.length === 0; i++) await new Promise((r) => setTimeout(r, 25));
 const win = fake.windows[0];
 const handler = fake.ipcHandlers.get('canteen:invoke');
+// An older ledger (issue 19): the window is open while the bundle's job worker upgrades it; until then start.kind
+// answers 'upgrading'. What it answered first, and start.upgrade at the end, are in the result.
+const kinds: unknown[] = [];
+for (let i = 0; i < 2000 && handler && win; i++) {
+  const k = ((await handler(ipcEvent(win.webContents), { name: 'start.kind', input: {} })) as { value?: unknown }).value;
+  if (kinds.at(-1) !== k) kinds.push(k);
+  if (k !== 'upgrading') break;
+  await new Promise((r) => setTimeout(r, 25));
+}
+const upgrade = handler && win ? await handler(ipcEvent(win.webContents), { name: 'start.upgrade', input: {} }) : null;
 const init = handler && win
   ? await handler(ipcEvent(win.webContents), { name: 'setup.init', input: { schoolName: '阳光实验小学', adminUsername: 'admin', adminName: '王校长', password: 'secret-pass-1' } })
   : null;
@@ -58,6 +74,8 @@ console.log(
     pickChannel: fake.ipcHandlers.has('canteen:pick-path'),
     xlsx,
     bomb,
+    kinds,
+    upgrade,
   }),
 );
 fake.app.emit('window-all-closed');
