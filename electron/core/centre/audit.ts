@@ -1,5 +1,5 @@
 import crypto from 'node:crypto';
-import type { DuckDBConnection, DuckDBValue } from '@duckdb/node-api';
+import type { DuckDBConnection } from '@duckdb/node-api';
 import type { CentreVerifyResult } from '../../../shared/centre/api.ts';
 import { rows, type Row } from './db.ts';
 import { purchaseSumDifferences } from './derived.ts';
@@ -9,7 +9,7 @@ import { purchaseSumDifferences } from './derived.ts';
  * DuckDB file. Every write appends one entry — who, when, what (the rows it wrote, as written), the previous entry's
  * hash and its own — in the write's transaction, so the record and the change land together or not at all. An
  * imported package's entry names the package's own hashes (manifest, data, workbook, the month's 校验码 — the package
- * row) and, per table of its rows, how many there are and a SHA-256 of them as the centre holds them.
+ * row) and, per table of its rows, how many there are and a SHA-256 of them (digestRows: the rows' texts sorted).
  *
  * DuckDB has no triggers, so nothing stops a change made through DuckDB directly: `verifyCentre` finds it. It walks the
  * chain (each hash re-derived from its fields and the one before), replays it into what the tables should hold, and
@@ -63,21 +63,37 @@ const TABLE_NAMES = Object.keys(PACKAGE_TABLES) as PackageTable[];
 /** How a package's rows are summed up in its entry: per table, the count and a SHA-256 of the rows in order. */
 export type TableDigests = Record<PackageTable, { n: number; sha256: string }>;
 
-/** One row's values as text for the digest: BIGINTs as their digits, so nothing depends on number precision. */
-const rowText = (values: readonly DuckDBValue[]) => JSON.stringify(values, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v));
+/**
+ * One row's values (its key left out) as text for the digest: every number — an INTEGER read back, a BIGINT read back
+ * as a bigint, or the JS number the import appended — as its digits, so the import's values and the values read back
+ * give the same text.
+ */
+const rowText = (values: readonly unknown[]) => JSON.stringify(values.map((v) => (typeof v === 'bigint' || typeof v === 'number' ? String(v) : v === undefined ? null : v)));
 
 /**
- * The rows of a package (all tables) as the centre holds them now. The same order (ORDER BY ALL: the whole row, its key
- * first) and text as verify's scan of a whole table, so the two agree on a row set whatever order it was written in.
+ * The digest of a package's rows of one table: how many, and a SHA-256 of their texts sorted (one per line) — the
+ * order rows were written or are read in does not matter, so the import digests the rows it appends (no read back)
+ * and verify the rows it reads, each sorted the same way.
  */
+export function digestRows(list: readonly (readonly unknown[])[]): { n: number; sha256: string } {
+  const texts = list.map(rowText).sort();
+  const h = crypto.createHash('sha256');
+  for (const t of texts) h.update(`${t}\n`);
+  return { n: list.length, sha256: h.digest('hex') };
+}
+
+/** The digests of the lists the import appends, by table (purchases … food_safety_findings; an absent list is empty). */
+export function digestLists(lists: readonly (readonly [string, readonly (readonly unknown[])[]])[]): TableDigests {
+  const by = new Map(lists);
+  return Object.fromEntries(TABLE_NAMES.map((t) => [t, digestRows(by.get(t) ?? [])])) as TableDigests;
+}
+
+/** The rows of a package (all tables) as the centre holds them now (a file upgraded to 7: its baseline). */
 export async function packageDigests(conn: DuckDBConnection, key: [string, string, number]): Promise<TableDigests> {
   const out = {} as TableDigests;
   for (const t of TABLE_NAMES) {
-    const reader = await conn.runAndReadAll(`SELECT * FROM ${t} WHERE school_code = ? AND month = ? AND revision = ? ORDER BY ALL`, key);
-    const h = crypto.createHash('sha256');
-    const list = reader.getRows();
-    for (const r of list) h.update(`${rowText(r.slice(3))}\n`);
-    out[t] = { n: list.length, sha256: h.digest('hex') };
+    const reader = await conn.runAndReadAll(`SELECT * FROM ${t} WHERE school_code = ? AND month = ? AND revision = ?`, key);
+    out[t] = digestRows(reader.getRows().map((r) => r.slice(3)));
   }
   return out;
 }
@@ -295,8 +311,13 @@ export async function verifyCentre(conn: DuckDBConnection): Promise<CentreVerify
   for (const [k, p] of x.packages) if (!heldKeys.has(k)) problems.push(`${pkgWords(String(p.row.school_code), String(p.row.month), Number(p.row.revision))}在导入记录中有，数据库中却没有（被删除）`);
 
   for (const t of TABLE_NAMES) {
-    const found = new Map<string, { n: number; h: crypto.Hash; code: string; month: string; revision: number }>();
-    const result = await conn.stream(`SELECT * FROM ${t} ORDER BY ALL`);
+    // The table read by package (its rows in any order within it: digestRows sorts them), one package's rows held at a time.
+    const found = new Map<string, { n: number; sha256: string; code: string; month: string; revision: number }>();
+    const result = await conn.stream(`SELECT * FROM ${t} ORDER BY school_code, month, revision`);
+    let cur: { k: string; code: string; month: string; revision: number; rows: unknown[][] } | null = null;
+    const flush = () => {
+      if (cur) found.set(cur.k, { ...digestRows(cur.rows), code: cur.code, month: cur.month, revision: cur.revision });
+    };
     for (;;) {
       const chunk = await result.fetchChunk();
       if (!chunk || chunk.rowCount === 0) break;
@@ -305,18 +326,20 @@ export async function verifyCentre(conn: DuckDBConnection): Promise<CentreVerify
         const month = String(r[1]);
         const revision = Number(r[2]);
         const k = pkgKey(code, month, revision);
-        let g = found.get(k);
-        if (!g) found.set(k, (g = { n: 0, h: crypto.createHash('sha256'), code, month, revision }));
-        g.n++;
-        g.h.update(`${rowText(r.slice(3))}\n`);
+        if (!cur || cur.k !== k) {
+          flush();
+          cur = { k, code, month, revision, rows: [] };
+        }
+        cur.rows.push(r.slice(3));
       }
     }
+    flush();
     for (const [k, p] of x.packages) {
       const want = p.tables?.[t];
       if (!want) continue;
-      const g = found.get(k);
-      const n = g?.n ?? 0;
-      const sha = g ? g.h.digest('hex') : crypto.createHash('sha256').digest('hex');
+      const g = found.get(k) ?? { ...digestRows([]) };
+      const n = g.n;
+      const sha = g.sha256;
       found.delete(k);
       if (n !== want.n) problems.push(`${pkgWords(String(p.row.school_code), String(p.row.month), Number(p.row.revision))}的${PACKAGE_TABLES[t]}（${t}）导入时 ${want.n} 行，现在 ${n} 行（在软件之外被改动）`);
       else if (sha !== want.sha256) problems.push(`${pkgWords(String(p.row.school_code), String(p.row.month), Number(p.row.revision))}的${PACKAGE_TABLES[t]}（${t}）内容与导入时记录的不符（在软件之外被改动）`);

@@ -6,7 +6,7 @@ import { ApiError } from '../../../shared/errors.ts';
 import { DATA_FILE, FOOD_SAFETY_FINDING_KINDS, PACKAGE_FORMAT, READABLE_PACKAGE_VERSIONS, SCHOOL_CODE_RE, WORKBOOK_FILE, type PackageData, type PackageFile, type PackageFund, type PackageManifest } from '../package/schema.ts';
 import { fingerprintOf, formatFingerprint, normalizeFingerprint, verifySignature } from '../package/signing-key.ts';
 import { rows, type Centre } from './db.ts';
-import { appendCentreAudit, heldPackageRow, packageDigests } from './audit.ts';
+import { appendCentreAudit, digestLists, heldPackageRow } from './audit.ts';
 import { purchaseSumLists } from './derived.ts';
 
 /**
@@ -249,14 +249,16 @@ async function writePackage(c: Centre, k: Checked, fileName: string, now: Date, 
   await conn.run('BEGIN TRANSACTION');
   try {
     await conn.run(`INSERT INTO packages VALUES (${Array(28).fill('?').join(', ')})`, packageRow(k, fileName, now));
-    for (const [table, list] of packageLists(k)) await many(table, list);
+    const lists = packageLists(k);
+    for (const [table, list] of lists) await many(table, list);
     const k3: [string, string, number] = [m.schoolCode, m.month, m.revision];
     await appendCentreAudit(conn, {
       at: now.toISOString(),
       username: by,
       action: 'package.import',
       subject: `${m.schoolCode} ${m.month} 第${m.revision}版`,
-      detail: { package: await heldPackageRow(conn, k3), tables: await packageDigests(conn, k3) },
+      // The rows as appended (digestLists: no read back), the package row as held (its one row).
+      detail: { package: await heldPackageRow(conn, k3), tables: digestLists(lists) },
     });
     await conn.run('COMMIT');
   } catch (e) {
