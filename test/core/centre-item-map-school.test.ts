@@ -39,6 +39,16 @@ async function rice() {
     .map((r) => [r.item, r.school_name, r.avg_price_fen, r.schools, r.median_fen, r.min_fen, r.max_fen, r.over_median, r.over_reference]);
 }
 
+/**
+ * 供应商: the distributor all three schools share, its widest spread between schools' averages of one item (the other
+ * items cost the same at all three): 大米 of all three (6.00 − 4.20) ÷ 4.20 = 42.86 %; of 甲 and 乙 alone
+ * (4.50 − 4.20) ÷ 4.20 = 7.14 % (714.28 bp, half-up 714).
+ */
+async function spread() {
+  const v = (await ok('views.show', { view: 'supplier', month: '2026-09' })) as { rows: Record<string, unknown>[] };
+  return v.rows.filter((r) => r.schools === 3).map((r) => [r.spread_item, r.spread_bp]);
+}
+
 beforeAll(async () => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'canteen-centre-map-school-'));
   const folder = path.join(dir, '上报包');
@@ -71,6 +81,7 @@ describe('食材对应 per school, the town\'s mapping the default', { timeout: 
       ['大米', '乙校', 450, 3, 450, 420, 600, false, false],
       ['大米', '甲校', 420, 3, 450, 420, 600, false, false],
     ]);
+    expect(await spread()).toEqual([['大米', 4286]]);
   });
 
   it('refusals in words: a school not enrolled, onto itself with no town mapping, a reviewer; nothing written', async () => {
@@ -92,6 +103,7 @@ describe('食材对应 per school, the town\'s mapping the default', { timeout: 
       ['大米', '乙校', 450, 2, 435, 420, 450, false, false],
       ['大米', '甲校', 420, 2, 435, 420, 450, false, false],
     ]);
+    expect(await spread()).toEqual([['大米', 714]]);
   });
 
   it('the town maps 大米 to 粳米: the default for 甲 and 乙, 丙校 keeps its own', async () => {
@@ -101,6 +113,7 @@ describe('食材对应 per school, the town\'s mapping the default', { timeout: 
       ['粳米', '乙校', 450, 2, 435, 420, 450, false, false],
       ['粳米', '甲校', 420, 2, 435, 420, 450, false, false],
     ]);
+    expect(await spread()).toEqual([['粳米', 714]]);
   });
 
   it('both mappings are in the audit chain (verify clean); one changed through DuckDB is named', async () => {
@@ -117,6 +130,7 @@ describe('食材对应 per school, the town\'s mapping the default', { timeout: 
       ['粳米', '乙校', 450, 3, 450, 420, 600, false, false],
       ['粳米', '甲校', 420, 3, 450, 420, 600, false, false],
     ]);
+    expect(await spread()).toEqual([['粳米', 4286]]);
     expect(await ok('centre.verify', {})).toMatchObject({ ok: true, auditEntries: 11 });
   });
 });
