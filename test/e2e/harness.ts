@@ -247,6 +247,41 @@ function serve(dir: string): Promise<{ url: string; close: () => Promise<void> }
   });
 }
 
+/**
+ * Waits until the page is quiet: no spinner, no backend call awaiting its answer, no short timer pending (a list loads
+ * 150 ms after its filters last changed; counted when the app was opened with `quiet: true`) and (with `animations`) no
+ * finite animation or transition running, on `frames` animation frames in a row — what a fixed pause after a click
+ * stood for. Checked inside the page on each frame, so it costs one round trip, not one per poll. What the page does on
+ * an answer's arrival (a render, an effect that calls again or sets a timer) starts within those frames.
+ */
+let quietId = 0;
+export async function quietPage(page: Page, opts: { animations?: boolean; frames?: number } = {}): Promise<void> {
+  quietId += 1;
+  await page.waitForFunction(
+    ({ id, frames, animations }) => {
+      const w = window as unknown as { __canteenPending?: number; __canteenTimers?: Set<unknown>; __quiet?: { id: number; n: number } };
+      const busy =
+        (w.__canteenPending ?? 0) > 0 ||
+        (w.__canteenTimers?.size ?? 0) > 0 ||
+        document.querySelector('.ant-spin-spinning') !== null ||
+        (animations && document.getAnimations().some((a) => a.playState === 'running' && a.effect?.getComputedTiming().iterations !== Infinity));
+      const n = busy || w.__quiet?.id !== id ? 0 : w.__quiet.n + 1;
+      w.__quiet = { id, n };
+      return n >= frames;
+    },
+    { id: quietId, frames: opts.frames ?? 3, animations: opts.animations ?? true },
+    { polling: 'raf', timeout: 15_000 },
+  );
+}
+
+/**
+ * antd's motion off (openApp's `motion: false`): its durations are CSS variables, set to 0 s here, so a menu item's or
+ * tab's colour, a fade or a slide is at its end state at once; the click wave (a fixed 0.4 s and 2 s) is not drawn.
+ */
+const NO_MOTION_CSS =
+  '*, *::before, *::after { --ant-motion-duration-fast: 0s !important; --ant-motion-duration-mid: 0s !important; --ant-motion-duration-slow: 0s !important; }\n' +
+  '.ant-wave { display: none !important; }';
+
 export interface App {
   page: Page;
   browser: Browser;
@@ -265,7 +300,15 @@ export interface App {
  * `name` prefixes the screenshots. Viewport 1366×768, locale zh-CN, timezone Asia/Shanghai. The page is loaded and
  * past its first backend round trip (the login, first-run or main window is showing) when this resolves.
  */
-export async function openApp(opts: { backend: Pick<Backend, 'invoke'>; name: string; path?: string }): Promise<App> {
+export async function openApp(opts: {
+  backend: Pick<Backend, 'invoke'>;
+  name: string;
+  path?: string;
+  /** Count the page's short timers (≤ 1 s, one-shot) for quietPage. */
+  quiet?: boolean;
+  /** false: antd's motion off, for checks that read what is painted (screens.test's contrast audit). */
+  motion?: boolean;
+}): Promise<App> {
   const dir = await rendererDir();
   const server = await serve(dir);
   let browser: Browser | null = null;
@@ -286,10 +329,53 @@ export async function openApp(opts: { backend: Pick<Backend, 'invoke'>; name: st
     });
     // The preload's contract: invoke(name, input) → Promise<ApiResult>. Values cross as JSON, as over IPC.
     await page.exposeBinding('__canteenInvoke', async (_source, name: string, input: unknown) => opts.backend.invoke(name, input));
+    // The calls still awaiting their answer are counted for quietPage below.
     await page.addInitScript(() => {
-      const w = window as unknown as { __canteenInvoke: (n: string, i: unknown) => Promise<unknown>; canteen: unknown };
-      w.canteen = { invoke: (name: string, input: unknown) => w.__canteenInvoke(name, input) };
+      const w = window as unknown as { __canteenInvoke: (n: string, i: unknown) => Promise<unknown>; canteen: unknown; __canteenPending: number };
+      w.__canteenPending = 0;
+      w.canteen = {
+        invoke: (name: string, input: unknown) => {
+          w.__canteenPending += 1;
+          return w.__canteenInvoke(name, input).finally(() => (w.__canteenPending -= 1));
+        },
+      };
     });
+    if (opts.quiet) {
+      await page.addInitScript(() => {
+        const w = window as unknown as { __canteenTimers: Set<number> };
+        const pending = new Set<number>();
+        w.__canteenTimers = pending;
+        const realSet = window.setTimeout.bind(window);
+        const realClear = window.clearTimeout.bind(window);
+        const realClearInterval = window.clearInterval.bind(window);
+        (window as { setTimeout: unknown }).setTimeout = (fn: unknown, ms?: number, ...args: unknown[]) => {
+          if (typeof fn !== 'function' || Number(ms) > 1000) return realSet(fn as TimerHandler, ms, ...args);
+          const id: number = realSet(() => {
+            pending.delete(id);
+            (fn as (...a: unknown[]) => void)(...args);
+          }, ms);
+          pending.add(id);
+          return id;
+        };
+        (window as { clearTimeout: unknown }).clearTimeout = (id?: number) => {
+          if (id !== undefined) pending.delete(id);
+          realClear(id);
+        };
+        (window as { clearInterval: unknown }).clearInterval = (id?: number) => {
+          if (id !== undefined) pending.delete(id);
+          realClearInterval(id);
+        };
+      });
+    }
+    if (opts.motion === false) {
+      await page.addInitScript((css: string) => {
+        document.addEventListener('DOMContentLoaded', () => {
+          const style = document.createElement('style');
+          style.textContent = css;
+          document.head.append(style);
+        });
+      }, NO_MOTION_CSS);
+    }
     await page.goto(server.url + (opts.path ? `#${opts.path}` : ''));
     try {
       await page.locator('#root > *').first().waitFor({ timeout: 30_000 });

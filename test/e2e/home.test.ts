@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { openBackend, type Backend } from '../../electron/core/backend.ts';
-import { closedDemoLedger, openApp, type App } from './harness.ts';
+import { closedDemoLedger, openApp, quietPage, type App } from './harness.ts';
 
 /**
  * Homes by role (issue 15), in Chromium on the demo school with October closed and published, at Friday 2026-11-20
@@ -19,7 +19,7 @@ let app: App;
 beforeAll(async () => {
   t = await closedDemoLedger(NOW); // the demo with October closed and approved, seeded once per run (harness.ts)
   b = openBackend({ file: t.file, now: () => NOW });
-  app = await openApp({ backend: b, name: 'home' });
+  app = await openApp({ backend: b, name: 'home', quiet: true });
 }, 240_000);
 
 afterAll(async () => {
@@ -72,10 +72,11 @@ async function open(role: string, target: string): Promise<string> {
   await goHome(role);
   await page.locator(`[data-testid="home-link"][data-link="${target}"]`).first().click();
   await until(() => page.evaluate(() => window.location.hash)).toBe(`#${target}`);
-  // The page's title (the Shell's h4) and its data: no spinner left.
+  // The page's title (the Shell's h4) and its data: no spinner left, no backend call awaiting its answer (so a refusal
+  // has been shown) and no short timer pending (a list's delayed load), on three frames in a row (this replaced a fixed
+  // 300 ms pause per link). What is read is the text, which motion does not change: animations are not waited for.
   await page.locator('.ant-layout-content h4, .ant-result-title').first().waitFor();
-  await until(() => page.locator('.ant-spin-spinning').count()).toBe(0);
-  await page.waitForTimeout(300);
+  await quietPage(page, { animations: false });
   return page.locator('body').innerText();
 }
 
