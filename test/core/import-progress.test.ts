@@ -76,4 +76,85 @@ describe('import progress', { timeout: 60_000 }, () => {
     expect(r.seen.at(-1)).toMatchObject({ state: 'cancelled', step: '写入数据', done: 300 });
     expect(tableDigest(b)).toBe(before);
   });
+
+  it('the preview of the same file reports reading and the rows checked, and writes nothing', async () => {
+    const file = await bigFile();
+    const before = tableDigest(b);
+    const r = recording();
+    const p = await b.call('import.preview', { kind: 'ingredients', fileBase64: file });
+    r.stop();
+    expect(p.okCount).toBe(ROWS);
+    expect(r.seen.filter((x) => x.state === 'running' && x.step !== '准备中').map((x) => `${x.step} ${x.done}/${x.total}`)).toEqual(['读取文件 0/0', '检查数据 100/450', '检查数据 200/450', '检查数据 300/450', '检查数据 400/450']);
+    expect(r.seen.at(-1)).toMatchObject({ state: 'done', label: '导入食材' });
+    expect(tableDigest(b)).toBe(before);
+  });
+});
+
+/** A roster of 250 pupils 2026001…2026250 in 二(1)班, lunch, as a school's own sheet. */
+async function rosterFile(): Promise<string> {
+  const wb = new ExcelJS.Workbook();
+  const ws = wb.addWorksheet('名单');
+  ws.addRow(['学号', '姓名', '班级', '用餐方式']);
+  for (let i = 1; i <= 250; i++) ws.addRow([String(2026000 + i), `学生${i}`, '二(1)班', '午餐']);
+  return Buffer.from(await wb.xlsx.writeBuffer()).toString('base64');
+}
+
+describe('roster and opening imports', { timeout: 60_000 }, () => {
+  it('花名册: the preview reads and checks the rows, the commit writes them a hundred at a time (not cancellable)', async () => {
+    await b.loginAs('admin');
+    const r = recording();
+    const p = await b.call('students.importPreview', { dataBase64: await rosterFile() });
+    expect(p.okCount).toBe(250);
+    const out = await b.call('students.importCommit', { rows: p.rows.map((x) => x.row!) });
+    r.stop();
+    expect(out).toEqual({ created: 250, updated: 0, unchanged: 0 });
+    expect(new Set(r.seen.map((x) => x.label))).toEqual(new Set(['导入花名册']));
+    const [preview, commit] = [...new Set(r.seen.map((x) => x.id))];
+    const running = (id: string) => r.seen.filter((x) => x.id === id && x.state === 'running' && x.step !== '准备中').map((x) => `${x.step} ${x.done}/${x.total}`);
+    expect(running(preview)).toEqual(['读取文件 0/0', '检查数据 100/250', '检查数据 200/250', '检查数据 250/250']);
+    expect(running(commit)).toEqual(['写入数据 0/250', '写入数据 100/250', '写入数据 200/250', '写入数据 250/250']);
+    expect(r.seen.filter((x) => x.id === commit).every((x) => x.cancellable === false)).toBe(true);
+    expect(r.seen.at(-1)).toMatchObject({ id: commit, state: 'done' });
+  });
+
+  it('期初库存: the file read into lines reports its rows; 取消 stops it (it writes nothing either way)', async () => {
+    await b.loginAs('accountant');
+    const wb = new ExcelJS.Workbook();
+    const ws = wb.addWorksheet('期初');
+    ws.addRow(['品名', '数量', '金额']);
+    for (let i = 1; i <= 300; i++) ws.addRow([`食材${i}`, '1', '2.00']);
+    const file = Buffer.from(await wb.xlsx.writeBuffer()).toString('base64');
+    const before = tableDigest(b);
+    const all = recording();
+    const p = await b.call('opening.importPreview', { kind: 'stock', dataBase64: file });
+    all.stop();
+    expect(p.rows).toHaveLength(300);
+    expect(all.seen.filter((x) => x.state === 'running' && x.step !== '准备中').map((x) => `${x.step} ${x.done}/${x.total}`)).toEqual(['读取文件 0/0', '检查数据 100/300', '检查数据 200/300', '检查数据 300/300']);
+    expect(all.seen[0].label).toBe('导入期初库存');
+    const r = recording((x) => x.step === '检查数据' && x.done >= 100);
+    const res = await b.invoke('opening.importPreview', { kind: 'stock', dataBase64: file });
+    r.stop();
+    expect(res).toEqual({ ok: false, error: { code: 'CANCELLED', message: '导入期初库存已取消' } });
+    expect(tableDigest(b)).toBe(before);
+  });
+
+  it('营养成分: reading, then the rows written a hundred at a time; 取消 while reading writes nothing', async () => {
+    // 150 ingredients in the catalogue (through the import above), then their composition values.
+    await b.call('import.commit', { kind: 'ingredients', fileBase64: await bigFile() });
+    const wb = new ExcelJS.Workbook();
+    const ws = wb.addWorksheet('成分');
+    ws.addRow(['食材', '可食部(%)', '每单位克数', '能量(kcal)', '数据来源']);
+    for (let i = 1; i <= 150; i++) ws.addRow([`食材${String(i).padStart(3, '0')}`, 100, '', 20, '测试数据']);
+    const file = Buffer.from(await wb.xlsx.writeBuffer()).toString('base64');
+    const before = tableDigest(b);
+    const stopped = recording((x) => x.step === '读取文件');
+    expect(await b.invoke('compositions.import', { fileBase64: file })).toEqual({ ok: false, error: { code: 'CANCELLED', message: '导入营养成分已取消' } });
+    stopped.stop();
+    expect(tableDigest(b)).toBe(before);
+    const r = recording();
+    expect((await b.call('compositions.import', { fileBase64: file })).saved).toBe(150);
+    r.stop();
+    expect(r.seen.filter((x) => x.state === 'running' && x.step !== '准备中').map((x) => `${x.step} ${x.done}/${x.total}`)).toEqual(['读取文件 0/0', '写入数据 0/150', '写入数据 100/150', '写入数据 150/150']);
+    expect(r.seen.at(-1)).toMatchObject({ label: '导入营养成分', state: 'done' });
+  });
 });

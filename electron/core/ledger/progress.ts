@@ -167,6 +167,23 @@ export async function withOperation<T>(ctx: Ctx, op: OperationKind, opts: { canc
   }
 }
 
+/**
+ * Maps rows through `fn` in runs of `chunk` (a file's rows checked one by one), reporting `step` with rows done of all
+ * after each run and giving the event loop a turn there: the window's poll is answered while a long file is checked,
+ * and a cancel asked meanwhile stops it at the next report. For reading work only (checks before any write).
+ */
+export async function mapReporting<T, R>(items: readonly T[], fn: (item: T, index: number) => R, report: ProgressReporter, step = '检查数据', chunk = 100): Promise<R[]> {
+  const out: R[] = [];
+  for (let i = 0; i < items.length; i++) {
+    if (i > 0 && i % chunk === 0) {
+      report(step, i, items.length);
+      await new Promise((r) => setImmediate(r));
+    }
+    out.push(fn(items[i], i));
+  }
+  return out;
+}
+
 function publicView(o: Operation): OperationProgress {
   const { cancelRequested: _c, startedMs: _s, hooks: _h, ...view } = o;
   return view;

@@ -20,6 +20,7 @@ import { likePrefix, pinyinKeys, pinyinSearchParams, pinyinSearchSql } from '../
 import { getStudent, schoolDaysBetween, resolvePeriod, toStudent, userName, type StudentRow } from './common.ts';
 import { guessMapping, readSheet } from './sheet.ts';
 import { groupRows, withRows } from '../../ledger/row-snapshot.ts';
+import { mapReporting, startOperation, withOperation, type ProgressReporter } from '../../ledger/progress.ts';
 
 /** The roster (花名册), meal plans with their daily rates, the school-day calendar and terms. */
 
@@ -248,37 +249,53 @@ export const studentHandlers: Handlers<Keys> = {
     return classMoves(ctx, id);
   },
 
-  'students.importPreview': async (ctx, input) => {
-    const sheet = await readSheet(input.dataBase64, Object.values(ROSTER_SYNONYMS).flat());
-    const mapping = input.mapping ?? guessMapping(sheet.headers, ROSTER_SYNONYMS);
-    const missing = (['studentNo', 'name', 'className'] as RosterField[]).filter((f) => mapping[f] === null);
-    const seen = new Map<string, number>();
-    const rows: RosterPreview['rows'] = sheet.rows.map(({ line, cells }) => {
-      const { row, errors } = missing.length ? { row: null, errors: [`未对应列：${missing.map((f) => ROSTER_FIELD_LABELS[f]).join('、')}`] } : checkRow(cells, mapping);
-      if (row) {
-        const first = seen.get(row.studentNo);
-        if (first !== undefined) errors.push(`学号 ${row.studentNo} 与第 ${first} 行重复`);
-        else seen.set(row.studentNo, line);
-      }
-      let action: 'create' | 'update' | 'same' | null = null;
-      if (row && errors.length === 0) {
-        const s = ctx.db.prepare('SELECT * FROM students WHERE student_no = ?').get(row.studentNo) as StudentRow | undefined;
-        action = !s ? 'create' : sameStudent(s, row) ? 'same' : 'update';
-      }
-      return { line, row: errors.length ? null : row, errors, action };
-    });
-    const errorCount = rows.filter((r) => r.errors.length).length;
-    return { sheetName: sheet.sheetName, headers: sheet.headers, mapping, rows, okCount: rows.length - errorCount, errorCount };
-  },
+  // Progress (issue 19): reading the file, then its rows checked a hundred at a time; nothing is written, so 取消
+  // stops it at any report.
+  'students.importPreview': (ctx, input) => withOperation(ctx, 'import', { cancellable: true, label: '导入花名册' }, (run) => rosterPreview(ctx, input, run.report)),
+  // The rows written in the one transaction, reported a hundred at a time (the CLI's line shows them; the window,
+  // whose poll waits for this synchronous write, sees it end). Not cancellable: no cancel can arrive while it runs.
   'students.importCommit': (ctx, { rows }) => {
-    const counts = { created: 0, updated: 0, unchanged: 0 };
-    for (const r of rows) {
-      const a = upsertStudent(ctx, r);
-      if (a === 'create') counts.created++;
-      else if (a === 'update') counts.updated++;
-      else counts.unchanged++;
+    const op = startOperation(ctx, 'import', { cancellable: false, label: '导入花名册' });
+    try {
+      const counts = { created: 0, updated: 0, unchanged: 0 };
+      rows.forEach((r, i) => {
+        if (i % 100 === 0) op.report('写入数据', i, rows.length);
+        const a = upsertStudent(ctx, r);
+        if (a === 'create') counts.created++;
+        else if (a === 'update') counts.updated++;
+        else counts.unchanged++;
+      });
+      audit(ctx, 'import', 'roster', null, null, { rows: rows.length, ...counts });
+      op.report('写入数据', rows.length, rows.length);
+      op.end('done');
+      return counts;
+    } catch (e) {
+      throw op.endWith(e);
     }
-    audit(ctx, 'import', 'roster', null, null, { rows: rows.length, ...counts });
-    return counts;
   },
 };
+
+async function rosterPreview(ctx: Ctx, input: { dataBase64: string; mapping?: Record<RosterField, number | null> }, report: ProgressReporter): Promise<RosterPreview> {
+  report('读取文件', 0, 0);
+  const sheet = await readSheet(input.dataBase64, Object.values(ROSTER_SYNONYMS).flat());
+  const mapping = input.mapping ?? guessMapping(sheet.headers, ROSTER_SYNONYMS);
+  const missing = (['studentNo', 'name', 'className'] as RosterField[]).filter((f) => mapping[f] === null);
+  const seen = new Map<string, number>();
+  const rows: RosterPreview['rows'] = await mapReporting(sheet.rows, ({ line, cells }) => {
+    const { row, errors } = missing.length ? { row: null, errors: [`未对应列：${missing.map((f) => ROSTER_FIELD_LABELS[f]).join('、')}`] } : checkRow(cells, mapping);
+    if (row) {
+      const first = seen.get(row.studentNo);
+      if (first !== undefined) errors.push(`学号 ${row.studentNo} 与第 ${first} 行重复`);
+      else seen.set(row.studentNo, line);
+    }
+    let action: 'create' | 'update' | 'same' | null = null;
+    if (row && errors.length === 0) {
+      const s = ctx.db.prepare('SELECT * FROM students WHERE student_no = ?').get(row.studentNo) as StudentRow | undefined;
+      action = !s ? 'create' : sameStudent(s, row) ? 'same' : 'update';
+    }
+    return { line, row: errors.length ? null : row, errors, action };
+  }, report);
+  report('检查数据', rows.length, rows.length);
+  const errorCount = rows.filter((r) => r.errors.length).length;
+  return { sheetName: sheet.sheetName, headers: sheet.headers, mapping, rows, okCount: rows.length - errorCount, errorCount };
+}

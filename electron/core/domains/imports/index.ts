@@ -18,7 +18,7 @@ import { ApiError } from '../../../../shared/errors.ts';
 import { isRealDate } from '../../../../shared/api/fields.ts';
 import { parseYuanToFen } from '../../../../shared/format.ts';
 import { audit } from '../../ledger/audit.ts';
-import { startOperation, type ProgressReporter } from '../../ledger/progress.ts';
+import { startOperation, withOperation, type ProgressReporter } from '../../ledger/progress.ts';
 import type { Ctx } from '../../context.ts';
 import { prepared, type Handlers } from '../../handlers.ts';
 import { makeCreditCode } from '../../demo/credit-code.ts';
@@ -418,7 +418,18 @@ async function template(kind: ImportKind): Promise<{ fileName: string; fileBase6
 // ---------------------------------------------------------------------------------------------------------------
 
 export const importsHandlers: Handlers<keyof typeof importsApi> = {
-  'import.preview': async (ctx, input) => analyse(ctx, input.kind, await readSheet(input.fileBase64, MAX_IMPORT_ROWS), input.mapping),
+  // The preview reports as the commit's first two steps do (reading, rows checked); it writes nothing, so 取消 is safe.
+  'import.preview': (ctx, input) =>
+    withOperation(ctx, 'import', { cancellable: true, label: `导入${IMPORT_KIND_LABELS[input.kind]}` }, async (run) => {
+      run.report('读取文件', 0, 0);
+      const steps = analyseSteps(ctx, input.kind, await readSheet(input.fileBase64, MAX_IMPORT_ROWS), input.mapping);
+      for (;;) {
+        const s = steps.next();
+        if (s.done) return s.value;
+        run.report('检查数据', s.value.done, s.value.total);
+        await new Promise((r) => setImmediate(r));
+      }
+    }),
 
   // The file is read before the dispatcher's transaction; rows are checked again and written inside it, so no other
   // writer slips a duplicate in between.

@@ -1,5 +1,6 @@
 import { prepared, type Handlers } from '../../handlers.ts';
 import { readSheet } from '../../xlsx/read.ts';
+import { startOperation } from '../../ledger/progress.ts';
 import type { menusApi } from '../../../../shared/api/menus.ts';
 import { compositionRows, listCompositions, saveComposition } from './compositions.ts';
 import { amendMenu, getMenu, issuePlan, listMenus, reviewMenu, saveMenu, submitMenu } from './menus.ts';
@@ -12,13 +13,31 @@ export const menusHandlers: Handlers<keyof typeof menusApi> = {
   'compositions.list': (ctx) => listCompositions(ctx),
   'compositions.save': (ctx, input) => saveComposition(ctx, input),
   // The workbook is read (through xlsx/read.ts, in its worker) before the dispatcher's transaction; its rows are checked
-  // and saved inside it, all or none.
+  // and saved inside it, all or none. Progress (issue 19): 读取文件, then 写入数据 rows i/n; a cancel asked while the
+  // file is read is seen at the first row, and the transaction rolls back (nothing written).
   'compositions.import': prepared({
-    prepare: (_ctx, input) => readSheet(input.fileBase64, 2000),
-    run: (ctx, _input, sheet) => {
-      const rows = compositionRows(ctx, sheet);
-      const names = rows.map((r) => saveComposition(ctx, r).ingredientName);
-      return { saved: names.length, names };
+    prepare: async (ctx, input) => {
+      const op = startOperation(ctx, 'import', { cancellable: true, label: '导入营养成分' });
+      try {
+        op.report('读取文件', 0, 0);
+        return { sheet: await readSheet(input.fileBase64, 2000), op };
+      } catch (e) {
+        throw op.endWith(e);
+      }
+    },
+    run: (ctx, _input, { sheet, op }) => {
+      try {
+        const rows = compositionRows(ctx, sheet);
+        const names = rows.map((r, i) => {
+          if (i % 100 === 0) op.report('写入数据', i, rows.length);
+          return saveComposition(ctx, r).ingredientName;
+        });
+        op.report('写入数据', names.length, names.length);
+        op.end('done');
+        return { saved: names.length, names };
+      } catch (e) {
+        throw op.endWith(e);
+      }
     },
   }),
   'menus.list': (ctx, { from, to }) => listMenus(ctx, from, to),

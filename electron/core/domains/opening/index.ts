@@ -13,6 +13,7 @@ import { assertStatus, docOf } from '../../ledger/lifecycle.ts';
 import { groupRows, rowsWhere, withRows } from '../../ledger/row-snapshot.ts';
 import { postedOpeningDate } from '../../ledger/month-figures.ts';
 import { guessMapping, readSheet } from '../fees/sheet.ts';
+import { mapReporting, withOperation, type ProgressReporter } from '../../ledger/progress.ts';
 import { userName } from '../fees/common.ts';
 import { profileFor, profileOf } from '../people/index.ts';
 import { assertNotCounted, insertMovement } from '../storeroom/ledger.ts';
@@ -280,8 +281,17 @@ function readDate(s: string): string | null {
   return Number.isNaN(t.getTime()) || t.toISOString().slice(0, 10) !== d ? null : d;
 }
 
-async function importPreview(ctx: Ctx, kind: 'stock' | 'pupils', dataBase64: string): Promise<OpeningImportPreview> {
+/**
+ * Reads an opening file into lines for the draft (nothing is written: the draft is saved by opening.save). Reported
+ * as an import (issue 19): reading the file, then its rows checked a hundred at a time; 取消 stops it at any report.
+ */
+function importPreview(ctx: Ctx, kind: 'stock' | 'pupils', dataBase64: string): Promise<OpeningImportPreview> {
+  return withOperation(ctx, 'import', { cancellable: true, label: kind === 'stock' ? '导入期初库存' : '导入学生期初余额' }, (run) => readOpeningFile(ctx, kind, dataBase64, run.report));
+}
+
+async function readOpeningFile(ctx: Ctx, kind: 'stock' | 'pupils', dataBase64: string, report: ProgressReporter): Promise<OpeningImportPreview> {
   const synonyms = kind === 'stock' ? STOCK_SYNONYMS : PUPIL_SYNONYMS;
+  report('读取文件', 0, 0);
   const sheet = await readSheet(dataBase64, Object.values(synonyms).flat());
   const map = guessMapping(sheet.headers, synonyms as Record<string, string[]>);
   const required = kind === 'stock' ? ['name', 'qty'] : ['studentNo'];
@@ -290,11 +300,16 @@ async function importPreview(ctx: Ctx, kind: 'stock' | 'pupils', dataBase64: str
   if (kind === 'pupils' && map.prepaid === null && map.arrears === null) missing.push('prepaid');
   const LABELS: Record<string, string> = { name: '品名', qty: '数量', amount: '金额（或单价）', studentNo: '学号', prepaid: '预交或欠费' };
   const seen = new Map<string, number>();
-  const rows: OpeningImportRow[] = sheet.rows.map(({ line, cells }) => {
-    const get = (f: string) => (map[f] === null || map[f] === undefined ? '' : (cells[map[f]!] ?? '').trim());
-    if (missing.length) return { line, label: cells.join(' '), errors: [`未找到列：${missing.map((f) => LABELS[f]).join('、')}`], input: null };
-    return kind === 'stock' ? stockRow(ctx, line, get, seen) : pupilRow(ctx, line, get, seen);
-  });
+  const rows: OpeningImportRow[] = await mapReporting(
+    sheet.rows,
+    ({ line, cells }) => {
+      const get = (f: string) => (map[f] === null || map[f] === undefined ? '' : (cells[map[f]!] ?? '').trim());
+      if (missing.length) return { line, label: cells.join(' '), errors: [`未找到列：${missing.map((f) => LABELS[f]).join('、')}`], input: null };
+      return kind === 'stock' ? stockRow(ctx, line, get, seen) : pupilRow(ctx, line, get, seen);
+    },
+    report,
+  );
+  report('检查数据', rows.length, rows.length);
   const errorCount = rows.filter((r) => r.errors.length).length;
   return { sheetName: sheet.sheetName, headers: sheet.headers, rows, okCount: rows.length - errorCount, errorCount };
 }

@@ -14,6 +14,7 @@ import { useRoles } from '../../session.ts';
 import { ClassSelect, currentMonth, DateInput, FeeList, PeriodPicker, useClasses, useFeeSetup } from './common.tsx';
 import { NOWRAP } from '../../components/columns.ts';
 import { readAsBase64 } from '../../components/files.ts';
+import { WorkProgress } from '../../components/WorkProgress.tsx';
 
 /** 学生与标准: the roster (import from .xlsx), school days per month, terms, and the meal plans' daily rates. */
 
@@ -71,6 +72,8 @@ function RosterImport({ onDone }: { onDone: () => void }) {
         />
         {fileName && <span>{fileName}</span>}
       </Space>
+      {/* Reading and checking the file, then writing the rows (issue 19). */}
+      <WorkProgress op="import" running={busy} testId="roster-progress" />
       <Typography.Text type="secondary">花名册第一行（或标题下一行）为列名：学号、姓名、班级、用餐方式（午餐/两餐/三餐寄宿）、是否受助（是/否）。再次导入时按学号更新，不会重复。</Typography.Text>
       {preview && (
         <>

@@ -137,6 +137,7 @@ export function ImportDialog({ kind, open, onClose }: { kind: ImportKind; open: 
     >
       <Space orientation="vertical" style={{ width: '100%' }} size="middle">
         <WorkProgress op="import" running={committing} testId="import-progress" />
+        <WorkProgress op="import" running={busy && !committing} testId="import-preview-progress" />
         <Space wrap>
           <Upload accept=".xlsx" showUploadList={false} maxCount={1} beforeUpload={(f) => (void choose(f), false)}>
             <Button data-testid="import-choose">

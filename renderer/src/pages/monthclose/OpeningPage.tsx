@@ -11,6 +11,7 @@ import { showError, toast } from '../../feedback.ts';
 import { useRoles } from '../../session.ts';
 import { canCall } from '../../../../shared/access.generated.ts';
 import { StudentSelect } from '../fees/common.tsx';
+import { WorkProgress } from '../../components/WorkProgress.tsx';
 
 /** One line of the draft as typed or imported, with the words shown for it. */
 interface Line {
@@ -61,6 +62,8 @@ export function OpeningPage() {
     storage: 'ambient',
   });
   const [preview, setPreview] = useState<{ kind: 'stock' | 'pupils'; p: OpeningImportPreview } | null>(null);
+  // An opening file being read and checked (issue 19): its progress, with 取消, under the buttons.
+  const [reading, setReading] = useState(false);
   const [busy, setBusy] = useState(false);
 
   const load = useCallback(async () => {
@@ -131,11 +134,14 @@ export function OpeningPage() {
   };
 
   const importFile = async (kind: 'stock' | 'pupils', file: File) => {
+    setReading(true);
     try {
       const p = await call('opening.importPreview', { kind, dataBase64: await fileToBase64(file) });
       setPreview({ kind, p });
     } catch (e) {
       showError(e);
+    } finally {
+      setReading(false);
     }
     return false;
   };
@@ -214,6 +220,7 @@ export function OpeningPage() {
             </span>
           </Space>
         )}
+        <WorkProgress op="import" running={reading} testId="opening-import-progress" />
         <Table<Line & { key: number }>
           size="small"
           pagination={false}
