@@ -79,6 +79,11 @@ afterAll(() => {
 
 describe('the CLI\'s centre commands go through the dispatcher as a logged-in centre user', { timeout: 120_000 }, () => {
   it('init --admin is the first-run setup: the centre admin, in the audit chain', async () => {
+    // A password the setup refuses leaves no file behind, so init can be run again.
+    const weak = await canteen(['--db', centreFile, 'centre', 'init', '--centre', '城关镇教育管理中心', '--admin', 'wang'], '12345678');
+    expect(weak.code).toBe(1);
+    expect(json(weak)).toMatchObject({ code: 'VALIDATION', message: '密码须包含字母、数字、符号中的至少两种' });
+    expect(fs.existsSync(centreFile)).toBe(false);
     const r = await canteen(['--db', centreFile, 'centre', 'init', '--centre', '城关镇教育管理中心', '--admin', 'wang', '--admin-name', '王主任'], 'Centre-2026');
     expect(r.code, r.stderr).toBe(0);
     expect(json(r)).toEqual({ centre: centreFile, created: true, centreName: '城关镇教育管理中心', admin: { username: 'wang', displayName: '王主任', role: 'centre_admin' } });

@@ -74,7 +74,15 @@ export const centreCommand: CliCommand = {
       const adminName = c.flag('admin-name') ?? '中心管理员';
       const password = await c.password(`中心管理员 ${adminUsername} 的密码（至少 8 位）：`);
       if (!c.io.env.CANTEEN_PASSWORD && (await c.password('再次输入密码确认：')) !== password) throw new UsageError('两次输入的密码不一致');
-      const s = await withBackend(file, true, (b) => call(b, 'centre.setup', { centreName, adminUsername, adminName, password }));
+      const existed = fs.existsSync(file);
+      let s: CentreSession;
+      try {
+        s = await withBackend(file, true, (b) => call(b, 'centre.setup', { centreName, adminUsername, adminName, password }));
+      } catch (e) {
+        // A refused setup (a weak password, a bad name) leaves no file without an admin behind: init may be run again.
+        if (!existed) for (const f of [file, `${file}.wal`]) fs.rmSync(f, { force: true });
+        throw e;
+      }
       await c.print({ centre: file, created: true, centreName: s.centreName, admin: { username: s.username, displayName: s.displayName, role: s.role } });
       return EXIT_OK;
     }
