@@ -104,6 +104,8 @@ describe('食材对应 per school, the town\'s mapping the default', { timeout: 
       ['大米', '甲校', 420, 2, 435, 420, 450, false, false],
     ]);
     expect(await spread()).toEqual([['大米', 714]]);
+    // Its target may not be mapped town-wide in turn (one step, as the town's own mappings).
+    expect(await err('items.map', { item: '东北大米', unit: 'kg', toItem: '大米' })).toEqual({ code: 'CONFLICT', message: '丙校的“大米”（kg）已对应到“东北大米”（kg），它不能再对应到别的食材' });
   });
 
   it('the town maps 大米 to 粳米: the default for 甲 and 乙, 丙校 keeps its own', async () => {

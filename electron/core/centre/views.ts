@@ -492,6 +492,17 @@ export async function mapItem(c: Centre, m: { item: string; spec: string; unit: 
   if (isTarget.length) {
     throw new ApiError('CONFLICT', `${named(String(isTarget[0].item), String(isTarget[0].spec), m.unit)}已对应到${named(m.item, m.spec, m.unit)}，它不能再对应到别的食材`);
   }
+  // Nor the target of one school's own mapping (item_map_school): that school's lines would be one step from it, two.
+  const isSchoolTarget = await rows(
+    c.conn,
+    `SELECT coalesce(s.name, m.school_code) AS school, m.item, m.spec FROM item_map_school m LEFT JOIN schools s ON s.code = m.school_code
+     WHERE m.to_item = ? AND m.to_spec = ? AND m.unit = ? AND (m.item <> m.to_item OR m.spec <> m.to_spec) ORDER BY m.school_code, m.item, m.spec LIMIT 1`,
+    [m.item, m.spec, m.unit],
+  );
+  if (isSchoolTarget.length) {
+    const t = isSchoolTarget[0];
+    throw new ApiError('CONFLICT', `${String(t.school)}的${named(String(t.item), String(t.spec), m.unit)}已对应到${named(m.item, m.spec, m.unit)}，它不能再对应到别的食材`);
+  }
   await c.conn.run('INSERT OR REPLACE INTO item_map VALUES (?, ?, ?, ?, ?, ?, ?)', [m.item, m.spec, m.unit, m.toItem, m.toSpec, now.toISOString(), by]);
   return { ...m, mappedAt: now.toISOString(), mappedBy: by };
 }
