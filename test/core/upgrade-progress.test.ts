@@ -79,12 +79,22 @@ describe('upgrading a schema-25 ledger reports its progress in order', () => {
     const backupPhase = seen.filter((p) => p.phase === 'backup');
     expect(seen.slice(0, backupPhase.length)).toEqual(backupPhase);
     expect(backupPhase[0]).toMatchObject({ step: '升级前备份：复制账本数据', done: 0, total: 0, backupFile: backup, from: 25 });
-    const pages = backupPhase.filter((p) => p.step === '升级前备份：复制账本数据' && p.total > 0);
-    expect(pages.length).toBeGreaterThan(0);
-    for (let i = 1; i < pages.length; i++) expect(pages[i].done).toBeGreaterThanOrEqual(pages[i - 1].done);
-    // SQLite's backup tells before each run of pages; the check of the copy comes after the last, all pages copied.
-    const all = pages.at(-1)!.total;
-    expect(backupPhase.at(-1)).toMatchObject({ step: '升级前备份：检查备份文件', done: all, total: all });
+    // One scale for the copy and its check: the pages copied count for the first half, the check (quick_check, then
+    // table by table) for the second; never going back, ending at the whole.
+    const scaled = backupPhase.filter((p) => p.total > 0);
+    const whole = scaled[0].total;
+    expect(scaled.every((p) => p.total === whole)).toBe(true);
+    for (let i = 1; i < scaled.length; i++) expect(scaled[i].done).toBeGreaterThanOrEqual(scaled[i - 1].done);
+    const copied = scaled.filter((p) => p.step === '升级前备份：复制账本数据');
+    const check = scaled.filter((p) => p.step === '升级前备份：检查备份文件');
+    expect(copied.length).toBeGreaterThan(0);
+    expect(copied.every((p) => p.done <= whole / 2)).toBe(true);
+    expect(scaled.indexOf(check[0])).toBe(copied.length);
+    // The copy's page check, then each of the copy's tables (the ladder to 25 made dozens): many steps.
+    expect(check.length).toBeGreaterThan(20);
+    expect(check[0].done).toBe(whole / 2);
+    expect(check.at(-1)!.done).toBeLessThan(whole);
+    expect(check.at(-1)!.done).toBeGreaterThan(0.9 * whole);
 
     // The ladder: steps in the order of the ladder, statements counted up to all of them.
     const ladder = seen.filter((p) => p.phase === 'migrate');

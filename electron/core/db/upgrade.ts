@@ -82,9 +82,9 @@ export async function upgradeLedger(file: string, opts: { backups?: string; now?
   try {
     src.pragma('busy_timeout = 5000');
     tell({ phase: 'backup', step: '升级前备份：复制账本数据', done: 0, total: 0, etaSeconds: null, backupFile, from, to });
+    // The copy's pages, then its check table by table, on one scale (backup.ts).
     await backupDbTo(src, backupFile, (step, done, total) =>
-      // The copy's check after its last page is as long again as a part of the copy: no estimate there.
-      tell({ phase: 'backup', step: `升级前备份：${step}`, done, total, etaSeconds: step === '复制账本数据' ? estimateSeconds(Date.now() - started, done, total) : null, backupFile, from, to }),
+      tell({ phase: 'backup', step: `升级前备份：${step}`, done, total, etaSeconds: estimateSeconds(Date.now() - started, done, total), backupFile, from, to }),
     );
   } finally {
     src.close();
