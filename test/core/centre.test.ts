@@ -344,7 +344,7 @@ describe('three demo schools package October; the centre imports the folder', { 
     }
   });
 
-  it('a package of schema version 1 (no disclosure deadline) is still read; version 3 is refused by name; lateness by the China date', async () => {
+  it('a package of schema version 1 (no disclosure deadline) is still read; version 4 is refused by name; lateness by the China date', async () => {
     // The first school's package rewritten as the first build wrote it: version 1, no profile.disclosureDeadlineDay.
     const asVersion = (v: number, o: { revision?: number; closedAt?: string } = {}) => {
       const p = readPkg(files[DEMO[0].code]);
@@ -370,7 +370,7 @@ describe('three demo schools package October; the centre imports the folder', { 
     const other = await openCentre(path.join(centreDir, 'versions.duckdb'), { create: true });
     try {
       await enrolSchool(other, { code: DEMO[0].code, name: DEMO[0].name, fingerprint: readIdentity(schools[0].b.db)!.fingerprint }, NOW());
-      expect((await importFolder(other, asVersion(3), NOW())).map((o) => [o.status, o.message])).toEqual([['refused', '上报包数据格式版本 3 本中心不支持（支持版本 1、2），请升级中心软件']]);
+      expect((await importFolder(other, asVersion(4), NOW())).map((o) => [o.status, o.message])).toEqual([['refused', '上报包数据格式版本 4 本中心不支持（支持版本 1、2、3），请升级中心软件']]);
       expect((await importFolder(other, asVersion(1), NOW())).map((o) => [o.status, o.message])).toEqual([['imported', '城关第一小学2026年10月第 1 版已导入']]);
       const v = await submissionView(other, MONTH);
       expect(v.rows.map((r) => [r.school_code, r.sent, r.days_after_month_end, r.deadline, r.days_late])).toEqual([[DEMO[0].code, true, 20, null, null]]);
@@ -592,6 +592,20 @@ describe('the price and surplus views against figures worked out by hand', { tim
     expect(data.foodSafety!.findings.filter((f) => f.kind === 'open_followup')).toEqual([{ kind: 'open_followup', date: '2026-09-01', meal: 'lunch' }]);
     expect(data.foodSafety!.findings.filter((f) => f.kind === 'light_sample')).toEqual([{ kind: 'light_sample', date: '2026-09-02', meal: 'lunch' }]);
     expect(JSON.stringify(data.foodSafety)).not.toMatch(/菜偏咸|王师傅|售完/);
+    // The kind light_sample came with package schema version 3: the package is written at 3, and the same data
+    // claiming version 2 (which a school could not have written) is refused whole, in words, importing nothing.
+    expect(data.schemaVersion).toBe(3);
+    const p = readPkg(path.join(folder, '9001', '9001_2026-09_r1.canteen-pkg.json'));
+    const m = JSON.parse(p.manifest) as PackageManifest;
+    const bytes = Buffer.from(`${JSON.stringify({ ...data, schemaVersion: 2, revision: 2 })}\n`);
+    p.files['data.json'] = bytes.toString('base64');
+    Object.assign(m, { schemaVersion: 2, revision: 2, files: m.files.map((f) => (f.name === 'data.json' ? { ...f, bytes: bytes.length, sha256: sha(bytes) } : f)) });
+    Object.assign(p, { schemaVersion: 2, manifest: JSON.stringify(m) });
+    p.signature = signWithInstallationKey(made[0].w.b.db, Buffer.from(p.manifest)).toString('base64');
+    const dir = fs.mkdtempSync(path.join(folder, 'v2-light-'));
+    fs.writeFileSync(path.join(dir, 'v2.canteen-pkg.json'), JSON.stringify(p));
+    expect((await importFolder(c, dir, NOW())).map((o) => [o.status, o.message])).toEqual([['refused', '月度数据中的食品安全（留样、陪餐）记录格式无效']]);
+    expect((await foodSafetyView(c, M)).rows.find((r) => r.school_code === '9001')?.light_samples).toBe(1);
   });
 
   it('结余率: each school\'s month against the limit, breaches first, highest rate first', async () => {

@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { DuckDBValue } from '@duckdb/node-api';
 import { ApiError } from '../../../shared/errors.ts';
-import { DATA_FILE, FOOD_SAFETY_FINDING_KINDS, PACKAGE_FORMAT, READABLE_PACKAGE_VERSIONS, SCHOOL_CODE_RE, WORKBOOK_FILE, type PackageData, type PackageFile, type PackageFund, type PackageManifest } from '../package/schema.ts';
+import { DATA_FILE, findingKindsOf, PACKAGE_FORMAT, READABLE_PACKAGE_VERSIONS, SCHOOL_CODE_RE, WORKBOOK_FILE, type PackageData, type PackageFile, type PackageFund, type PackageManifest } from '../package/schema.ts';
 import { fingerprintOf, formatFingerprint, normalizeFingerprint, verifySignature } from '../package/signing-key.ts';
 import { rows, type Centre } from './db.ts';
 import { appendCentreAudit, digestLists, heldPackageRow } from './audit.ts';
@@ -105,9 +105,10 @@ function checkFile(file: string): Checked & { publicKey: string } {
   }
   const fsd = data.foodSafety;
   if (fsd !== undefined) {
+    const kinds = findingKindsOf(data.schemaVersion);
     const ok =
       fsd !== null && typeof fsd === 'object' && Number.isInteger(fsd.schoolDays) && fsd.schoolDays >= 0 && fsd.schoolDays <= 31 && Array.isArray(fsd.findings) &&
-      fsd.findings.every((f) => FOOD_SAFETY_FINDING_KINDS.includes(f?.kind) && typeof f.date === 'string' && f.date.startsWith(`${manifest.month}-`) && (f.meal === null || ['breakfast', 'lunch', 'dinner'].includes(f.meal)));
+      fsd.findings.every((f) => kinds.includes(f?.kind) && typeof f.date === 'string' && f.date.startsWith(`${manifest.month}-`) && (f.meal === null || ['breakfast', 'lunch', 'dinner'].includes(f.meal)));
     if (!ok) refuse('月度数据中的食品安全（留样、陪餐）记录格式无效');
   }
   const due = data.profile?.disclosureDeadlineDay;

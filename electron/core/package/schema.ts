@@ -7,9 +7,14 @@ import type { FundSummary } from '../../../shared/disclosure.ts';
  * PACKAGE_SCHEMA_VERSION (the centre refuses versions it does not know, by name). Money in integer fen, quantities in
  * integer thousandths of their unit, rates in basis points (1 % = 100), dates 'YYYY-MM-DD' (China), months 'YYYY-MM'.
  */
-export const PACKAGE_SCHEMA_VERSION = 2;
-/** The versions the centre reads: 1 (the first build's) lacks `profile.disclosureDeadlineDay`. */
-export const READABLE_PACKAGE_VERSIONS: readonly number[] = [1, 2];
+export const PACKAGE_SCHEMA_VERSION = 3;
+/**
+ * The versions the centre reads: 1 (the first build's) lacks `profile.disclosureDeadlineDay`, `foodSafety` and
+ * `deliveries`; 2 has them; 3 may carry the finding kind `light_sample` (a sample recorded under the least weight with
+ * its reason, ledger migration 0028), which a centre that reads only 1 and 2 would refuse as a malformed list — so a
+ * centre too old for it says 请升级中心软件 by the version instead.
+ */
+export const READABLE_PACKAGE_VERSIONS: readonly number[] = [1, 2, 3];
 export const PACKAGE_FORMAT = 'canteen-month-package';
 /** The file names inside a package (manifest.files), fixed so a reader never trusts a name it was sent. */
 export const DATA_FILE = 'data.json';
@@ -131,6 +136,10 @@ export interface PackageData {
 /** The 留样 (samples) and 陪餐 (accompanied meals) finding kinds a package carries. */
 export const FOOD_SAFETY_FINDING_KINDS = ['no_samples', 'meal_without_sample', 'planned_dish_without_sample', 'light_sample', 'early_discard', 'no_companion', 'rota_missed', 'open_followup'] as const;
 export type FoodSafetyFindingKind = (typeof FOOD_SAFETY_FINDING_KINDS)[number];
+/** The kinds a package of this schema version may carry: `light_sample` from version 3. */
+export function findingKindsOf(schemaVersion: number): readonly FoodSafetyFindingKind[] {
+  return schemaVersion >= 3 ? FOOD_SAFETY_FINDING_KINDS : FOOD_SAFETY_FINDING_KINDS.filter((k) => k !== 'light_sample');
+}
 
 /** '2026-10' and a revision in the file name a person sees on the USB stick: 2135000123_2026-10_r2.canteen-pkg.json. */
 export function packageFileName(code: string, month: string, revision: number): string {
