@@ -19,13 +19,9 @@ export default defineConfig({
     // The Chromium tests run after the rest (groupOrder), one file at a time: beside the tamper suites' minutes of CPU,
     // or beside another browser, a dialog's click or a toast missed its time on CI runs (a different e2e file each
     // run) while every file passed alone and under 6× CPU throttling.
-    // One e2e worker runs every e2e file (isolate: false): a fresh worker per file spent about 3 s between files
-    // (start, import the core and Playwright again), 92 s of a CI run. Each file still makes its own ledger, backend and
-    // browser; what the modules keep between files is caches of what never changes (setupBackend's template ledger,
-    // the schema the migrations build, table shapes).
     projects: [
       { extends: true, test: { name: 'core', include: ['test/**/*.test.ts'], exclude: ['test/e2e/**'], sequence: { groupOrder: 0 } } },
-      { extends: true, test: { name: 'e2e', include: ['test/e2e/**/*.test.ts'], globalSetup: ['test/e2e/harness.ts'], setupFiles: ['test/e2e/on-failure.ts'], fileParallelism: false, isolate: false, sequence: { groupOrder: 1 } } },
+      { extends: true, test: { name: 'e2e', include: ['test/e2e/**/*.test.ts'], globalSetup: ['test/e2e/harness.ts'], setupFiles: ['test/e2e/on-failure.ts'], fileParallelism: false, sequence: { groupOrder: 1 } } },
     ],
   },
 });
