@@ -52,11 +52,12 @@ describe('the upgrade screen', () => {
       w.__obs.observe(document.body, { subtree: true, childList: true, characterData: true });
       look();
     });
-    // Each reported point, one poll apart: the backup's start and its check, each step's first statement and its end.
+    // Each reported point, three polls apart (a loaded page may answer late): the backup's start and its check, each
+    // step's first statement and its end.
     const shown = events.filter((e, i) => i === 0 || (e.phase === 'backup' && e.step !== events[i - 1].step) || e.phase !== events[i - 1].phase || e.migration?.stepNo !== events[i - 1].migration?.stepNo || e.migration?.what === '完成');
     for (const e of shown) {
       screen.update(e);
-      await new Promise((r) => setTimeout(r, 400));
+      await new Promise((r) => setTimeout(r, 750));
     }
     await app.screenshot('migrating');
     expect(await page.getByRole('button', { name: '取消' }).count()).toBe(0);
