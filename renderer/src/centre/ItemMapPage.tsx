@@ -18,6 +18,18 @@ interface MapForm {
  * write the same food differently (大米 / 东北大米). The centre admin adds and removes them; every view reads through them.
  * A mapping for one school (学校 chosen) comes before the town's, which stays every other school's default.
  */
+
+/** The columns both lists share: what a school wrote, what it is compared as, who set it and when. */
+const MAPPING_COLUMNS = [
+  { title: '学校写的食材', dataIndex: 'item' },
+  { title: '规格', dataIndex: 'spec', render: (s: string) => s || '—' },
+  { title: '单位', dataIndex: 'unit', width: 70 },
+  { title: '按此比较', dataIndex: 'toItem' },
+  { title: '规格', key: 'toSpec', dataIndex: 'toSpec', render: (s: string) => s || '—' },
+  { title: '设定人', dataIndex: 'mappedBy', width: 100 },
+  { title: '设定时间', dataIndex: 'mappedAt', width: 110, render: (t: string) => t.slice(0, 10) },
+];
+
 export function ItemMapPage({ canEdit }: { canEdit: boolean }) {
   const [list, setList] = useState<CentreItemMapping[]>([]);
   const [schoolList, setSchoolList] = useState<CentreSchoolItemMapping[]>([]);
@@ -115,13 +127,7 @@ export function ItemMapPage({ canEdit }: { canEdit: boolean }) {
         data-testid="map-list"
         locale={{ emptyText: '没有食材对应：各校的食材按各自的名称与规格比较' }}
         columns={[
-          { title: '学校写的食材', dataIndex: 'item' },
-          { title: '规格', dataIndex: 'spec', render: (s: string) => s || '—' },
-          { title: '单位', dataIndex: 'unit', width: 70 },
-          { title: '按此比较', dataIndex: 'toItem' },
-          { title: '规格', key: 'toSpec', dataIndex: 'toSpec', render: (s: string) => s || '—' },
-          { title: '设定人', dataIndex: 'mappedBy', width: 100 },
-          { title: '设定时间', dataIndex: 'mappedAt', width: 110, render: (t: string) => t.slice(0, 10) },
+          ...MAPPING_COLUMNS,
           ...(canEdit
             ? [{
                 title: '',
@@ -150,13 +156,7 @@ export function ItemMapPage({ canEdit }: { canEdit: boolean }) {
         locale={{ emptyText: '没有哪所学校有自己的对应：各校都按全镇的对应比较' }}
         columns={[
           { title: '学校', dataIndex: 'schoolName' },
-          { title: '学校写的食材', dataIndex: 'item' },
-          { title: '规格', dataIndex: 'spec', render: (s: string) => s || '—' },
-          { title: '单位', dataIndex: 'unit', width: 70 },
-          { title: '按此比较', dataIndex: 'toItem' },
-          { title: '规格', key: 'toSpec', dataIndex: 'toSpec', render: (s: string) => s || '—' },
-          { title: '设定人', dataIndex: 'mappedBy', width: 100 },
-          { title: '设定时间', dataIndex: 'mappedAt', width: 110, render: (t: string) => t.slice(0, 10) },
+          ...MAPPING_COLUMNS,
           ...(canEdit
             ? [{
                 title: '',

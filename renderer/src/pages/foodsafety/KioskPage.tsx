@@ -60,6 +60,8 @@ export function KioskPage() {
       },
       (e: ApiCallError) => setProblem(e.message),
     );
+    // Once, when the kiosk page opens: fetching again when `session` changes would re-read the kiosk after signedIn()
+    // above has just left it, and `fresh` is stable (useCallback with no deps).
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, []);
 
