@@ -2,7 +2,7 @@ import type { Writable } from 'node:stream';
 import type { OperationProgress } from '../../shared/api/maintenance.ts';
 import type { Backend } from '../core/backend.ts';
 import type { UpgradeProgress } from '../core/db/upgrade.ts';
-import { estimateSeconds, noProgress, OPERATION_LABELS, watchProgress, type ProgressReporter } from '../core/ledger/progress.ts';
+import { estimateSeconds, noProgress, OPERATION_LABELS, watchProgress, type ProgressOwner, type ProgressReporter } from '../core/ledger/progress.ts';
 
 /**
  * Progress on the CLI (issue 19): one line on stderr, rewritten in place, only when stderr is a terminal — a script
@@ -42,8 +42,11 @@ function painter(stream: Stream): { paint(line: string, force?: boolean): void; 
   };
 }
 
-/** The backend's long operations (export, backup, restore, verify through the backend) on stderr; returns the stop. */
-export function showProgressOf(b: Backend, stderr: Stream): () => void {
+/**
+ * The backend's long operations (export, backup, restore, verify through the backend; a centre's folder import) on
+ * stderr; returns the stop.
+ */
+export function showProgressOf(b: Pick<Backend, 'ctx'> | { ctx: ProgressOwner }, stderr: Stream): () => void {
   if (!stderr.isTTY) return () => {};
   const p = painter(stderr);
   const stop = watchProgress(b.ctx, (op) => {

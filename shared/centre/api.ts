@@ -1,5 +1,6 @@
 import { method, z, type InputOf, type MethodDef, type OutputOf } from '../api/contract.ts';
 import { month, password, text, username } from '../api/fields.ts';
+import type { OperationProgress } from '../api/maintenance.ts';
 import type { CentreAccess, CentreRole } from './roles.ts';
 
 /**
@@ -154,6 +155,21 @@ export const centreApi = {
     access: ['centre_admin'],
     writes: true,
     summary: '导入一个文件夹中的上报包：逐个检查，整包导入或整包拒收',
+  }),
+  // The school's maintenance.progress / maintenance.cancel for the centre's long work (the folder import), with
+  // packages.import's roles. Answered beside the dispatcher's queue while the import runs (backend.ts).
+  'packages.progress': centreMethod<OperationProgress[]>()({
+    input: none,
+    access: ['centre_admin'],
+    writes: false,
+    summary: '正在进行（或刚结束）的上报包导入的进度：导入到第几个、哪所学校哪个月、大约还要多久',
+  }),
+  'packages.cancel': centreMethod<OperationProgress>()({
+    input: z.object({ id: z.string({ error: '请指明要取消的工作' }).trim().min(1, { error: '请指明要取消的工作' }).max(64, { error: '工作编号过长' }) }).strict(),
+    access: ['centre_admin'],
+    // Writes nothing: asks one's own running import to stop before its next package.
+    writes: false,
+    summary: '取消自己开始的上报包导入：当前这个包导入完后停止，已导入的保留',
   }),
   'views.months': centreMethod<string[]>()({ input: none, access: 'any', writes: false, summary: '已有上报包的月份（新的在前）' }),
   'views.show': centreMethod<CentreViewResult>()({

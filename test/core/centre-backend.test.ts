@@ -50,6 +50,8 @@ describe('the centre backend', () => {
       'schools.list': 'any',
       'schools.enrol': ['centre_admin'],
       'packages.import': ['centre_admin'],
+      'packages.progress': ['centre_admin'],
+      'packages.cancel': ['centre_admin'],
       'views.months': 'any',
       'views.show': 'any',
       'views.items': 'any',

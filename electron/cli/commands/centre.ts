@@ -8,6 +8,7 @@ import { writeViewsWorkbook } from '../../core/centre/export.ts';
 import type { CentreView } from '../../core/centre/views.ts';
 import { CENTRE_VIEWS, type CentreImportOutcome, type CentreInput, type CentreMethodName, type CentreOutput, type CentreSession } from '../../../shared/centre/api.ts';
 import { ApiError } from '../../../shared/errors.ts';
+import { showProgressOf } from '../progress.ts';
 
 /**
  * 中心 (issue 18): the town centre's DuckDB database — init, enrol a school, import a folder of 上报包, write the views
@@ -114,7 +115,13 @@ export const centreCommand: CliCommand = {
       if (!arg) throw new UsageError('centre import 需要上报包所在的文件夹');
       const results: CentreImportOutcome[] = await withBackend(file, false, async (b) => {
         await login(c, b, sub);
-        return call(b, 'packages.import', { dir: path.resolve(arg) });
+        // Its progress on stderr when that is a terminal (as the school's long commands): nothing extra otherwise.
+        const stop = showProgressOf(b, c.io.stderr);
+        try {
+          return await call(b, 'packages.import', { dir: path.resolve(arg) });
+        } finally {
+          stop();
+        }
       });
       await c.print({
         imported: results.filter((r) => r.status === 'imported').length,

@@ -11,6 +11,7 @@ import { foodSafetyView, inspectionView, itemMappings, mapItem, monthItems, pric
 import { formatFingerprint } from '../package/signing-key.ts';
 import { appendCentreAudit, mappingRecord, schoolMappingRecord, schoolRecord, userRecord, verifyCentre } from './audit.ts';
 import { mapSchoolItem, schoolItemMappings, unmapSchoolItem } from './item-map-school.ts';
+import { cancelOperation, operationsOf, withOperation } from '../ledger/progress.ts';
 
 /** What a centre handler sees: the database, the clock, who is logged in and with which role (set by the dispatcher). */
 export interface CentreCtx {
@@ -139,10 +140,15 @@ export const centreHandlers: { [K in CentreMethodName]: CentreHandler<K> } = {
     await appendCentreAudit(ctx.centre.conn, { at: ctx.now().toISOString(), username: ctx.session!.username, action: 'school.enrol', subject: r.code, detail: { school: await schoolRecord(ctx.centre.conn, r.code), replaced: r.replaced } });
     return r;
   },
+  // One recorded operation per folder (ledger/progress.ts, as the school's long work): the window polls
+  // packages.progress, the CLI paints it on a terminal; cancellable between packages (import.ts).
   'packages.import': async (ctx, input) => {
     const dir = path.resolve(input.dir);
-    return (await importFolder(ctx.centre, dir, ctx.now(), ctx.session!.username)).map((o) => ({ ...o }));
+    const by = ctx.session!.username;
+    return withOperation(ctx, 'import', { cancellable: true, label: '导入上报包' }, async (run) => (await importFolder(ctx.centre, dir, ctx.now(), by, run.report)).map((o) => ({ ...o })));
   },
+  'packages.progress': async (ctx) => operationsOf(ctx),
+  'packages.cancel': async (ctx, input) => cancelOperation(ctx, input.id),
   'views.months': async (ctx) => (await rows(ctx.centre.conn, 'SELECT DISTINCT month FROM packages ORDER BY month DESC')).map((r) => String(r.month)),
   'views.show': async (ctx, input) => view(ctx, input.view, input.month, { limit: input.limit, offset: input.offset }),
   'views.items': async (ctx, input) => monthItems(ctx.centre, input.month),

@@ -8,6 +8,7 @@ import { fingerprintOf, formatFingerprint, normalizeFingerprint, verifySignature
 import { rows, type Centre } from './db.ts';
 import { appendCentreAudit, digestLists, heldPackageRow } from './audit.ts';
 import { purchaseSumLists } from './derived.ts';
+import { noProgress, type ProgressReporter } from '../ledger/progress.ts';
 
 /**
  * Enrolment and import at the centre (issue 18). A package is checked in full before anything is written — the
@@ -119,12 +120,16 @@ function checkFile(file: string): Checked & { publicKey: string } {
 
 const monthWords = (m: string) => `${m.slice(0, 4)}年${Number(m.slice(5))}月`;
 
-/** Checks one package against the centre and imports it whole, or says why not. Never throws for a bad package. */
-export async function importPackage(c: Centre, file: string, now: Date, by: string | null = null): Promise<ImportOutcome> {
+/**
+ * Checks one package against the centre and imports it whole, or says why not. Never throws for a bad package.
+ * `named`: told the school and month once the file is read and its signature checked (the folder's progress line).
+ */
+export async function importPackage(c: Centre, file: string, now: Date, by: string | null = null, named?: (schoolName: string, month: string) => void): Promise<ImportOutcome> {
   const out: ImportOutcome = { file, status: 'refused', schoolCode: null, month: null, revision: null, message: '' };
   try {
     const k = checkFile(file);
     const m = k.manifest;
+    named?.(m.schoolName, m.month);
     Object.assign(out, { schoolCode: m.schoolCode, month: m.month, revision: m.revision });
     const school = (await rows(c.conn, 'SELECT name, fingerprint FROM schools WHERE code = ?', [m.schoolCode]))[0];
     if (!school) refuse(`学校代码 ${m.schoolCode}（${m.schoolName}）未在本中心登记，上报包未导入；请先登记该校的学校代码、名称与公钥指纹`);
@@ -151,16 +156,54 @@ export async function importPackage(c: Centre, file: string, now: Date, by: stri
   }
 }
 
-/** Every *.canteen-pkg.json in a folder (not below it), in name order. */
-export async function importFolder(c: Centre, dir: string, now: Date, by: string | null = null): Promise<ImportOutcome[]> {
+/**
+ * Every *.canteen-pkg.json in a folder (not below it), in name order, each in its own transaction (importPackage).
+ * Progress (issue 19): before each package `report` says how far the folder is (`3/120 城关一小 2026-10` once the
+ * package is named, packages done of all), and the event loop gets a turn there, so the window's poll is answered
+ * while a town's year imports. A cancel (the reporter throws `Cancelled`) stops before the next package: the packages
+ * already imported stay, and the error says in Chinese how many were imported and that the rest were not.
+ */
+export async function importFolder(c: Centre, dir: string, now: Date, by: string | null = null, report: ProgressReporter = noProgress): Promise<ImportOutcome[]> {
   if (!fs.existsSync(dir) || !fs.statSync(dir).isDirectory()) throw new ApiError('NOT_FOUND', `找不到文件夹 ${dir}`);
   const files = fs
     .readdirSync(dir)
     .filter((n) => n.endsWith('.canteen-pkg.json'))
     .sort();
+  const n = files.length;
   const out: ImportOutcome[] = [];
-  for (const n of files) out.push(await importPackage(c, path.join(dir, n), now, by));
+  let step = `共 ${n} 个上报包`;
+  for (let i = 0; i < n; i++) {
+    try {
+      report(step, i, n);
+    } catch (e) {
+      if (e instanceof ApiError && e.code === 'CANCELLED') throw new ApiError('CANCELLED', cancelledText(out, n));
+      throw e;
+    }
+    await new Promise((r) => setImmediate(r));
+    // Named by its file until its manifest is read (a file that is no package has no school to name).
+    step = `${i + 1}/${n} ${files[i]}`;
+    const outcome = await importPackage(c, path.join(dir, files[i]), now, by, (school, month) => {
+      step = `${i + 1}/${n} ${school} ${month}`;
+      try {
+        report(step, i, n);
+      } catch {
+        // A cancel asked meanwhile: this package goes on to its end (its own transaction); the next report stops.
+      }
+    });
+    out.push(outcome);
+  }
   return out;
+}
+
+/** What a cancelled folder import says: how many of its packages went in, and that the rest did not. */
+function cancelledText(done: ImportOutcome[], total: number): string {
+  const count = (s: ImportStatus) => done.filter((o) => o.status === s).length;
+  const imported = count('imported');
+  const rest = `其余 ${total - done.length} 个未导入`;
+  const kept = imported ? '；已导入的上报包保留，再次导入该文件夹会接着导入其余的' : '；再次导入该文件夹即可接着导入';
+  if (imported === done.length) return `导入上报包已取消：已导入 ${imported} 个上报包，${rest}${kept}`;
+  const parts = [`已导入 ${imported} 个`, count('unchanged') ? `无需导入 ${count('unchanged')} 个` : '', count('refused') ? `已拒收 ${count('refused')} 个` : ''].filter(Boolean);
+  return `导入上报包已取消：已处理 ${done.length} 个上报包（${parts.join('，')}），${rest}${kept}`;
 }
 
 function fundValues(f: PackageFund): DuckDBValue[] {

@@ -46,11 +46,22 @@ interface Registry {
   listeners: Set<(p: OperationProgress) => void>;
 }
 
-const registries = new WeakMap<Ctx, Registry>();
+/**
+ * Whose operations these are: a school backend's Ctx (its person by user id), or the town centre's dispatcher context
+ * (electron/core/centre/handlers.ts, its person by username) — one registry per backend either way.
+ */
+export type ProgressOwner = Ctx | { readonly session: { username: string } | null };
+
+const whoOf = (owner: ProgressOwner): string | null => {
+  const s = owner.session;
+  return !s ? null : 'userId' in s ? s.userId : s.username;
+};
+
+const registries = new WeakMap<ProgressOwner, Registry>();
 /** Finished operations stay readable this long, so a poll that comes after the end still sees how it ended. */
 const KEEP_FINISHED_MS = 60_000;
 
-function registryOf(ctx: Ctx): Registry {
+function registryOf(ctx: ProgressOwner): Registry {
   let r = registries.get(ctx);
   if (!r) registries.set(ctx, (r = { ops: new Map(), listeners: new Set() }));
   return r;
@@ -88,7 +99,7 @@ export interface StartedOperation extends RunningOperation {
  * For work whose parts the dispatcher runs apart — a prepared import reads and checks before the transaction and
  * writes inside it (domains/imports) — where `withOperation` cannot hold the whole.
  */
-export function startOperation(ctx: Ctx, op: OperationKind, opts: { cancellable: boolean; label?: string }): StartedOperation {
+export function startOperation(ctx: ProgressOwner, op: OperationKind, opts: { cancellable: boolean; label?: string }): StartedOperation {
   const reg = registryOf(ctx);
   const now = Date.now();
   for (const [id, x] of reg.ops) if (x.state !== 'running' && now - Date.parse(x.updatedAt) > KEEP_FINISHED_MS) reg.ops.delete(id);
@@ -105,7 +116,7 @@ export function startOperation(ctx: Ctx, op: OperationKind, opts: { cancellable:
     state: 'running',
     startedAt: new Date(now).toISOString(),
     updatedAt: new Date(now).toISOString(),
-    userId: ctx.session?.userId ?? null,
+    userId: whoOf(ctx),
     cancelRequested: false,
     startedMs: now,
     hooks: [],
@@ -156,7 +167,7 @@ export function startOperation(ctx: Ctx, op: OperationKind, opts: { cancellable:
  * Runs `work` as one recorded operation of this backend (`cancellable`: whether the person may stop it), ended as
  * done, failed or cancelled by how the work ends.
  */
-export async function withOperation<T>(ctx: Ctx, op: OperationKind, opts: { cancellable: boolean; label?: string }, work: (run: RunningOperation) => Promise<T> | T): Promise<T> {
+export async function withOperation<T>(ctx: ProgressOwner, op: OperationKind, opts: { cancellable: boolean; label?: string }, work: (run: RunningOperation) => Promise<T> | T): Promise<T> {
   const run = startOperation(ctx, op, opts);
   try {
     const v = await work(run);
@@ -190,7 +201,7 @@ function publicView(o: Operation): OperationProgress {
 }
 
 /** The operations of this backend running now or ended in the last minute, oldest first. */
-export function operationsOf(ctx: Ctx): OperationProgress[] {
+export function operationsOf(ctx: ProgressOwner): OperationProgress[] {
   return [...registryOf(ctx).ops.values()].map(publicView);
 }
 
@@ -198,10 +209,10 @@ export function operationsOf(ctx: Ctx): OperationProgress[] {
  * Asks a running operation to stop. Refused (in words) when it is not cancellable, already over, or someone else's:
  * one person's verify is not another's to stop.
  */
-export function cancelOperation(ctx: Ctx, id: string): OperationProgress {
+export function cancelOperation(ctx: ProgressOwner, id: string): OperationProgress {
   const o = registryOf(ctx).ops.get(id);
   if (!o) throw new ApiError('NOT_FOUND', '找不到这项工作（可能早已结束）');
-  if (o.userId !== (ctx.session?.userId ?? null)) throw new ApiError('FORBIDDEN', '只能取消自己开始的工作');
+  if (o.userId !== whoOf(ctx)) throw new ApiError('FORBIDDEN', '只能取消自己开始的工作');
   if (o.state !== 'running') throw new ApiError('CONFLICT', `${o.label}已经结束，无需取消`);
   if (!o.cancellable) throw new ApiError('RULE', `${o.label}开始后不能取消（中途停止会留下不完整的数据），请等待完成`);
   o.cancelRequested = true;
@@ -210,7 +221,7 @@ export function cancelOperation(ctx: Ctx, id: string): OperationProgress {
 }
 
 /** Every change of every operation of this backend, as it happens (the CLI's terminal line). Returns the unsubscribe. */
-export function watchProgress(ctx: Ctx, fn: (p: OperationProgress) => void): () => void {
+export function watchProgress(ctx: ProgressOwner, fn: (p: OperationProgress) => void): () => void {
   const reg = registryOf(ctx);
   reg.listeners.add(fn);
   return () => {
