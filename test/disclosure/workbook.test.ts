@@ -1,4 +1,6 @@
-// Dates are built with Date.UTC, so the machine's zone must not matter: run these in China time to prove it.
+// Dates are built with Date.UTC, so the machine's zone must not matter: run these in China time to prove it (and put
+// the zone back after: the files after this one in the same worker share the process, vitest.config.ts).
+const savedTz = process.env.TZ;
 process.env.TZ = 'Asia/Shanghai';
 
 import fs from 'node:fs';
@@ -20,7 +22,11 @@ beforeAll(async () => {
   wb = new ExcelJS.Workbook();
   await wb.xlsx.readFile(file);
 });
-afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+afterAll(() => {
+  fs.rmSync(dir, { recursive: true, force: true });
+  if (savedTz === undefined) delete process.env.TZ;
+  else process.env.TZ = savedTz;
+});
 
 /** The row whose column A reads `label`. */
 function rowOf(ws: ExcelJS.Worksheet, label: string): ExcelJS.Row {

@@ -1,5 +1,6 @@
 import ExcelJS from 'exceljs';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { afterAll, beforeAll, describe, expect, onTestFinished, test } from 'vitest';
+import { watchProgress } from '../../electron/core/ledger/progress.ts';
 import { setupBackend, tableDigest, type TestBackend } from '../helpers/backend.ts';
 import { openApp, type App } from './harness.ts';
 
@@ -96,8 +97,18 @@ describe('import progress in the window', { timeout: 240_000 }, () => {
 
   test('取消 stops an import before it writes: said in a message, nothing written', async () => {
     const page = app.page;
-    // 取消 shows once the page's poll has seen the import, and only until its rows are checked (a second or two here):
-    // on a busy machine the import can be through first. Then it is tried again with a new file, up to three times.
+    // 取消 shows once the page's poll has seen the import, and only until its rows are checked: a second or two here,
+    // and on a busy machine the import was through before the click (seen with the suite's files run side by side).
+    // So the check step is held as a school PC with a slow disk would take it: each of its reports (every 100 rows)
+    // waits 100 ms, about 5 s in all, while the event loop still answers the page between them (the commit yields a turn
+    // after each report).
+    // Held for the commit only, not the dialog's preview. Tried again with a new file up to three times all the same.
+    const pause = new Int32Array(new SharedArrayBuffer(4));
+    let hold = false;
+    const unwatch = watchProgress(b.ctx, (p) => {
+      if (hold && p.op === 'import' && p.state === 'running' && p.step === '检查数据') Atomics.wait(pause, 0, 0, 100);
+    });
+    onTestFinished(unwatch);
     let cancelled = false;
     for (let attempt = 1; attempt <= 3 && !cancelled; attempt++) {
       await choose(`食材5000-${attempt}.xlsx`, await ingredientsFile(`第${attempt}批食材`));
@@ -105,6 +116,7 @@ describe('import progress in the window', { timeout: 240_000 }, () => {
       // What was said before (the last import's 已导入) gone first, so only this import's outcome is recorded.
       await expect.poll(() => page.locator('.ant-notification-notice, .ant-message-notice').count(), { timeout: 30_000 }).toBe(0);
       const said = await recordTexts('.ant-notification-notice, .ant-message-notice', false);
+      hold = true;
       await page.getByTestId('import-commit').click();
       await page
         .getByTestId('import-progress-cancel')
@@ -112,6 +124,7 @@ describe('import progress in the window', { timeout: 240_000 }, () => {
         .catch(() => undefined);
       // The notification stays a few seconds while the dialog shows the rows again: recorded as it comes.
       await expect.poll(async () => (await said()).join('\n'), { timeout: 60_000 }).toMatch(/导入食材已取消|已导入 5000 条食材/);
+      hold = false;
       if (!(await said()).join('\n').includes('导入食材已取消')) {
         // Through before the cancel: the dialog closed with the rows imported; try again once it is gone.
         await expect.poll(() => page.locator('.ant-modal').filter({ hasText: '从Excel导入食材' }).count(), { timeout: 30_000 }).toBe(0);
