@@ -146,7 +146,7 @@ function CentreMain({ session, onLogout }: { session: CentreSession; onLogout: (
   const page = pages.find((p) => p.key === key) ?? pages[0];
   let body;
   if (page.key === 'enrol') body = <EnrolPage canEnrol={session.role === 'centre_admin'} />;
-  else if (page.key === 'import') body = <ImportPage />;
+  else if (page.key === 'import') body = <ImportPage username={session.username} />;
   else if (page.key === 'users') body = <UsersPage />;
   else if (page.key === 'verify') body = <VerifyPage />;
   else if (page.key === 'itemmap') body = <ItemMapPage canEdit={session.role === 'centre_admin'} />;

@@ -1,6 +1,7 @@
 import { Alert, Button, Card, Input, Space, Table, Tag } from 'antd';
 import { useState } from 'react';
 import type { CentreImportOutcome } from '../../../shared/centre/api.ts';
+import { WorkProgress, type ProgressSource } from '../components/WorkProgress.tsx';
 import { centreCall } from './centreApi.ts';
 
 const STATUS: Record<CentreImportOutcome['status'], { label: string; color: string }> = {
@@ -11,12 +12,19 @@ const STATUS: Record<CentreImportOutcome['status'], { label: string; color: stri
 
 /**
  * 导入上报包: a folder (a USB stick, a shared folder); every *.canteen-pkg.json in it is checked and imported whole or
- * refused whole, each with its Chinese reason. Importing the same folder again changes nothing.
+ * refused whole, each with its Chinese reason. Importing the same folder again changes nothing. While a folder imports
+ * (a town's year: minutes) the school's progress line shows which package of how many, about how long is left, and
+ * 取消 (the packages already imported stay; issue 19).
  */
-export function ImportPage() {
+export function ImportPage({ username }: { username: string }) {
+  const source: ProgressSource = {
+    poll: () => centreCall('packages.progress', {}),
+    cancel: (id) => centreCall('packages.cancel', { id }),
+    userId: username,
+  };
   const [dir, setDir] = useState('');
   const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  const [error, setError] = useState<{ message: string; cancelled: boolean } | null>(null);
   const [outcomes, setOutcomes] = useState<CentreImportOutcome[] | null>(null);
   const pick = async () => {
     const r = await window.canteen.pickPath?.('packageFolder');
@@ -29,7 +37,8 @@ export function ImportPage() {
     try {
       setOutcomes(await centreCall('packages.import', { dir }));
     } catch (e) {
-      setError((e as Error).message);
+      // A cancel is the person's own choice (the packages already in stay): said as a warning, not an error.
+      setError({ message: (e as Error).message, cancelled: (e as { code?: string }).code === 'CANCELLED' });
     } finally {
       setBusy(false);
     }
@@ -45,7 +54,10 @@ export function ImportPage() {
             导入
           </Button>
         </Space.Compact>
-        {error && <Alert style={{ marginTop: 12 }} type="error" showIcon message={error} data-testid="import-error" />}
+        <div style={{ marginTop: busy ? 12 : 0 }}>
+          <WorkProgress op="import" running={busy} testId="centre-import-progress" source={source} />
+        </div>
+        {error && <Alert style={{ marginTop: 12 }} type={error.cancelled ? 'warning' : 'error'} showIcon message={error.message} data-testid="import-error" />}
         {outcomes && (
           <Alert
             style={{ marginTop: 12 }}

@@ -1,5 +1,5 @@
 import { Button, Progress, Space, Typography } from 'antd';
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import type { OperationKind, OperationProgress } from '../../../shared/api/maintenance.ts';
 import { call } from '../api.ts';
 import { showError } from '../feedback.ts';
@@ -15,12 +15,27 @@ function seconds(s: number): string {
 }
 
 /**
+ * Where the progress is read and a cancel asked: the school's maintenance.progress / maintenance.cancel by default;
+ * the town centre's window passes its own pair (packages.progress / packages.cancel) and its user.
+ */
+export interface ProgressSource {
+  poll: () => Promise<OperationProgress[]>;
+  cancel: (id: string) => Promise<unknown>;
+  userId: string | null;
+}
+
+/**
  * The progress of this person's long work of one kind (issue 19), shown while `running`: what it is doing, how far (a
  * bar), about how long is left, and 取消 where the work may be stopped. The work runs in the backend off the window's
  * thread; this polls maintenance.progress meanwhile (the long call's own answer ends it).
  */
-export function WorkProgress({ op, running, testId }: { op: OperationKind; running: boolean; testId: string }) {
-  const userId = useSession((s) => s.session?.userId ?? null);
+export function WorkProgress({ op, running, testId, source }: { op: OperationKind; running: boolean; testId: string; source?: ProgressSource }) {
+  const schoolUser = useSession((s) => s.session?.userId ?? null);
+  const userId = source ? source.userId : schoolUser;
+  // Read through a ref: a new function each render must not restart the polling.
+  const poll = useRef(source?.poll ?? (() => call('maintenance.progress', {})));
+  poll.current = source?.poll ?? (() => call('maintenance.progress', {}));
+  const cancel = source?.cancel ?? ((id: string) => call('maintenance.cancel', { id }));
   const [p, setP] = useState<OperationProgress | null>(null);
   const [cancelling, setCancelling] = useState(false);
   useEffect(() => {
@@ -32,7 +47,7 @@ export function WorkProgress({ op, running, testId }: { op: OperationKind; runni
     let stopped = false;
     const since = new Date(Date.now() - 5_000).toISOString();
     const tick = () => {
-      call('maintenance.progress', {}).then(
+      poll.current().then(
         (ops) => {
           if (stopped) return;
           // The newest of this kind that this person started since the button was pressed.
@@ -66,7 +81,7 @@ export function WorkProgress({ op, running, testId }: { op: OperationKind; runni
             data-testid={`${testId}-cancel`}
             onClick={() => {
               setCancelling(true);
-              call('maintenance.cancel', { id: p.id }).catch((e) => {
+              cancel(p.id).catch((e) => {
                 setCancelling(false);
                 showError(e);
               });
