@@ -64,9 +64,13 @@ export function terminalReporter(stderr: Stream, label: string): { report: Progr
   if (!stderr.isTTY) return { report: noProgress, end() {} };
   const p = painter(stderr);
   const started = Date.now();
+  let last = '';
   return {
     report(step, done, total) {
-      p.paint(progressLine({ label, step, done, total, etaSeconds: estimateSeconds(Date.now() - started, done, total) }), done === 0);
+      // A new step is painted at once (a restore's ladder steps follow each other in milliseconds); a run of the same
+      // step's pages or rows at most ten times a second.
+      p.paint(progressLine({ label, step, done, total, etaSeconds: estimateSeconds(Date.now() - started, done, total) }), done === 0 || step !== last);
+      last = step;
     },
     end: () => p.clear(),
   };

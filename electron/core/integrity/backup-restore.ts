@@ -1,3 +1,4 @@
+import Database from 'better-sqlite3';
 import fs from 'node:fs';
 import path from 'node:path';
 import { ApiError } from '../../../shared/errors.ts';
@@ -7,6 +8,7 @@ import { backupsDir, createBackup, inspectBackup, preMigrationBackup, stageCopy,
 import type { Ctx } from '../context.ts';
 import { recheckHealth } from './health-check.ts';
 import { LATEST_VERSION, openLedger, type Db } from '../db/open.ts';
+import { migrationStep } from '../db/upgrade.ts';
 import { verifyLedger } from './verify.ts';
 import { noProgress, type ProgressReporter } from '../ledger/progress.ts';
 
@@ -57,17 +59,23 @@ export interface RestoreResult {
 /**
  * Restores the ledger held by `ctx` from a backup file:
  * 1. copy the file beside the ledger and inspect the copy (a bad file is refused here, nothing touched);
- * 2. back the current ledger up ('prerestore');
- * 3. close, rename the copy over the ledger file (one step), reopen (migrating an older backup, after its own
- *    pre-migration backup), record the restore in the audit chain, and log everyone out.
+ * 2. when the backup is of an older version, back that copy up as it is ('premigrate', page by page: the copy is ours
+ *    alone, so this needs no lock on the ledger);
+ * 3. back the current ledger up ('prerestore');
+ * 4. close, rename the copy over the ledger file (one step), reopen (migrating an older backup up the ladder, step by
+ *    step with progress), record the restore in the audit chain, and log everyone out.
  * If reopening fails the pre-restore backup is put back, so the ledger is never left missing.
+ *
+ * Progress (issue 19) on one scale of ten that never goes back: the copy and its check to 2, then for a backup of this
+ * version the pre-restore backup to 8; for an older one the pre-migration backup to 5, the pre-restore backup to 8 and
+ * the ladder's statements from 8 to 10, in the upgrade's words (db/upgrade.ts). The ladder runs inside the
+ * synchronous window below, so the app's window hears of its steps only at its end; the CLI's line shows each.
  */
 export async function restoreLedger(ctx: Ctx, from: string, report: ProgressReporter = noProgress): Promise<RestoreResult> {
   const file = ctx.db.name;
   if (!file || file === ':memory:') throw new ApiError('RULE', '内存中的账本不能从备份恢复');
   const dataDir = ctx.dataDir ?? path.dirname(path.resolve(file));
   assertRoomToRestore(ctx.db, from, dataDir);
-  // Four steps of ten: the copy and check of the backup, the pre-restore backup (six, page by page), the swap.
   report('复制并检查备份文件', 0, 10);
   const staged = stageCopy(from, file);
   let preview: BackupPreview;
@@ -77,11 +85,35 @@ export async function restoreLedger(ctx: Ctx, from: string, report: ProgressRepo
     fs.rmSync(staged, { force: true });
     throw e;
   }
+  const older = preview.schemaVersion < LATEST_VERSION;
+  // The backup of the older version, before the current ledger's own (so that one stays the last thing before the
+  // close): taken from the staged copy, which nothing else opens, in the upgrade's words.
+  let preMigrate: BackupFile | null = null;
+  if (older) {
+    try {
+      const src = new Database(staged, { fileMustExist: true });
+      try {
+        preMigrate = await createBackup(src, backupsDir(dataDir), 'premigrate', ctx.now(), `v${preview.schemaVersion}-v${LATEST_VERSION}`, (step, done, total) =>
+          report(`升级前备份：${step}`, 2 + (total ? (3 * done) / total : 0), 10),
+        );
+      } finally {
+        src.close();
+      }
+    } catch (e) {
+      fs.rmSync(staged, { force: true });
+      throw e;
+    }
+  }
+  const preRestoreFrom = older ? 5 : 2;
   let preRestore: BackupFile;
   try {
-    preRestore = await createBackup(ctx.db, backupsDir(dataDir), 'prerestore', ctx.now(), '', (_s, done, total) => report('先备份当前账本', 2 + (total ? (6 * done) / total : 0), 10));
+    preRestore = await createBackup(ctx.db, backupsDir(dataDir), 'prerestore', ctx.now(), '', (_s, done, total) =>
+      report('先备份当前账本', preRestoreFrom + (total ? ((8 - preRestoreFrom) * done) / total : 0), 10),
+    );
   } catch (e) {
     fs.rmSync(staged, { force: true });
+    // Nothing was restored: the pre-migration copy of the offered file is not kept.
+    if (preMigrate) fs.rmSync(preMigrate.file, { force: true });
     throw e;
   }
   // From here on synchronous: no other call can run on the ledger between closing and reopening.
@@ -91,7 +123,12 @@ export async function restoreLedger(ctx: Ctx, from: string, report: ProgressRepo
   let db: Db;
   try {
     swapInStaged(staged, file);
-    db = openLedger(file, { beforeMigrate: preMigrationBackup(dataDir, ctx.now) });
+    db = openLedger(file, {
+      // The backup above stands for the one opening would take; should the version read differently here after all,
+      // opening still backs the old version up first.
+      beforeMigrate: preMigrate ? () => {} : preMigrationBackup(dataDir, ctx.now),
+      onMigrate: (p) => report(migrationStep(p), 8 + (p.total ? (2 * p.done) / p.total : 0), 10),
+    });
   } catch (e) {
     fs.rmSync(staged, { force: true });
     const back = `${file}.putback-${process.pid}`;
@@ -118,5 +155,6 @@ export async function restoreLedger(ctx: Ctx, from: string, report: ProgressRepo
   ctx.setSession(null);
   // The file check's result described the file just replaced.
   void recheckHealth(ctx);
+  report('完成', 10, 10);
   return { preview, preRestore };
 }
