@@ -15,9 +15,10 @@ import { centreHandlers, type CentreCtx } from './handlers.ts';
  * school's Backend, so the shell's IPC, the CLI and the e2e harness talk to either alike.
  *
  * DuckDB is asynchronous and the centre has one connection: calls run one at a time (a queue), so one call's
- * transaction never takes in another call's statements — except an import's progress and its cancel (BESIDE_QUEUE). A writing method runs in one transaction, except
- * packages.import, which imports each package in a transaction of its own (a folder is not all-or-nothing: each
- * package is, import.ts), and auth.login, whose failed try is recorded (login_failures) though the call fails.
+ * transaction never takes in another call's statements — except an import's progress and its cancel (BESIDE_QUEUE,
+ * answered on a second connection). A writing method runs in one transaction, except packages.import, which imports
+ * each package in a transaction of its own (a folder is not all-or-nothing: each package is, import.ts), and
+ * auth.login, whose failed try is recorded (login_failures) though the call fails.
  */
 export interface CentreBackend {
   readonly kind: 'centre';
