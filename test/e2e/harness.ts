@@ -291,6 +291,8 @@ export interface App {
   screenshot(shot: string): Promise<string>;
   /** What the app is telling the user right now: the visible toasts, notifications and dialogs, for a failure message. */
   shownFeedback(): Promise<string[]>;
+  /** The backend calls of this page not answered yet, by name (for a failure message). */
+  callsInFlight(): string[];
   /** Closes the browser and the server; the backend stays open (the test owns it). */
   close(): Promise<void>;
 }
@@ -328,7 +330,19 @@ export async function openApp(opts: {
       if (m.type() === 'error') errors.push(`console.error: ${m.text()}`);
     });
     // The preload's contract: invoke(name, input) → Promise<ApiResult>. Values cross as JSON, as over IPC.
-    await page.exposeBinding('__canteenInvoke', async (_source, name: string, input: unknown) => opts.backend.invoke(name, input));
+    // The calls the backend has not answered yet, by name (on-failure.ts prints them beside the page's own count: a call
+    // the page still awaits that the backend answered was lost on the way back, one still here hangs in the backend).
+    const inFlight = new Map<number, string>();
+    let callNo = 0;
+    await page.exposeBinding('__canteenInvoke', async (_source, name: string, input: unknown) => {
+      const no = ++callNo;
+      inFlight.set(no, name);
+      try {
+        return await opts.backend.invoke(name, input);
+      } finally {
+        inFlight.delete(no);
+      }
+    });
     // The calls still awaiting their answer are counted for quietPage below.
     await page.addInitScript(() => {
       const w = window as unknown as { __canteenInvoke: (n: string, i: unknown) => Promise<unknown>; canteen: unknown; __canteenPending: number };
@@ -400,6 +414,7 @@ export async function openApp(opts: {
           .locator('.ant-message-notice, .ant-notification-notice, .ant-modal-content, .ant-popover:not(.ant-popover-hidden)')
           .evaluateAll((els) => els.filter((e) => (e as HTMLElement).offsetParent !== null).map((e) => (e.textContent ?? '').trim()));
       },
+      callsInFlight: () => [...inFlight.values()],
       async close() {
         OPEN.delete(app);
         await b.close().catch(() => undefined);

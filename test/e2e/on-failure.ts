@@ -16,13 +16,22 @@ afterEach(async (ctx) => {
       const shown = await app.page.evaluate(() => ({
         route: location.hash,
         focused: document.activeElement?.outerHTML.slice(0, 200) ?? null,
+        callsAwaitedByPage: (window as unknown as { __canteenPending?: number }).__canteenPending ?? null,
       }));
+      // Whether the page's timers run at all: a 3 s toast was once still up 10 s on, beside a click with no answer.
+      const timer50ms = await Promise.race([
+        app.page.evaluate(() => new Promise<string>((r) => {
+          const t0 = performance.now();
+          setTimeout(() => r(`fired after ${Math.round(performance.now() - t0)} ms`), 50);
+        })),
+        new Promise<string>((r) => setTimeout(() => r('not fired within 3 s'), 3000)),
+      ]);
       const feedback = await app.shownFeedback();
       const dir = path.join(RESULTS_DIR, 'failures');
       fs.mkdirSync(dir, { recursive: true });
       const file = path.join(dir, `${name}-${ctx.task.name.replace(/[^\p{L}\p{N}]+/gu, '-').slice(0, 60)}.png`);
       await app.page.screenshot({ path: file });
-      console.log(`[on failure] ${name}: ${JSON.stringify({ ...shown, feedback, errors: app.errors, screenshot: path.relative(process.cwd(), file) })}`);
+      console.log(`[on failure] ${name}: ${JSON.stringify({ ...shown, callsUnansweredByBackend: app.callsInFlight(), timer50ms, feedback, errors: app.errors, screenshot: path.relative(process.cwd(), file) })}`);
     } catch (e) {
       console.log(`[on failure] ${name}: could not read the page (${(e as Error).message})`);
     }
