@@ -3,7 +3,7 @@ import path from 'node:path';
 import type { BrowserWindow as BrowserWindowType } from 'electron';
 import { openBackend, type Backend } from '../core/backend.ts';
 import type { CentreBackend } from '../core/centre/backend.ts';
-import { createBackup, listBackups, pruneBackups, scheduleDailyBackups, startupBackup } from '../core/integrity/backup.ts';
+import { createBackup, DEFAULT_RETENTION, listBackups, pruneBackups, scheduleDailyBackups, startupBackup } from '../core/integrity/backup.ts';
 import { startHealthCheck, stopHealthCheck, type HealthState } from '../core/integrity/health-check.ts';
 import { checkStorageLocation } from '../core/integrity/storage-location.ts';
 import { resolveDataLocation, type DataLocation } from './data-location.ts';
@@ -16,7 +16,7 @@ import { createMainWindow, denyAllPermissions, enforceCsp, hardenWebContents } f
 import { pendingUpgrade } from '../core/db/upgrade.ts';
 import { backupsDir } from '../core/integrity/backup.ts';
 import { acquireWriterLock } from '../core/integrity/writer-lock.ts';
-import { runUpgradeJob } from '../core/jobs/run.ts';
+import { finishCopyInWorker, runUpgradeJob } from '../core/jobs/run.ts';
 import { StartDoor, UpgradeScreen } from './upgrade-at-start.ts';
 import type { InvokeTarget } from './ipc.ts';
 
@@ -229,8 +229,9 @@ export function startShell(electron: ElectronMain, opts: ShellOptions): Shell {
     const opened = backend;
 
     // A backup at every start, then one a day while the app runs (backup.ts); a failed backup is logged, never fatal.
-    // The ledger is read through `opened.db` each time: a restore swaps the connection.
-    const startBackup = startupBackup(opened.db, location.dataDir)
+    // The ledger is read through `opened.db` each time: a restore swaps the connection. Each copy's check runs in the
+    // jobs worker (finishCopyInWorker): on ten years one table's check is a statement of up to ~40 s.
+    const startBackup = startupBackup(opened.db, location.dataDir, new Date(), DEFAULT_RETENTION, finishCopyInWorker)
       .then((b) => {
         log(`启动备份：${b?.file}`);
         return b?.file ?? null;
@@ -248,7 +249,7 @@ export function startShell(electron: ElectronMain, opts: ShellOptions): Shell {
             return newest ? new Date(newest.at) : null;
           },
           run: async () => {
-            const b = await createBackup(opened.db, location.backupsDir, 'daily', new Date());
+            const b = await createBackup(opened.db, location.backupsDir, 'daily', new Date(), '', undefined, finishCopyInWorker);
             pruneBackups(location.backupsDir, new Date());
             log(`每日备份：${b.file}`);
           },

@@ -9,6 +9,7 @@ import type { Ctx } from '../context.ts';
 import { recheckHealth } from './health-check.ts';
 import { LATEST_VERSION, openLedger, type Db } from '../db/open.ts';
 import { migrationStep } from '../db/upgrade.ts';
+import { finishCopyInWorker, jobFile } from '../jobs/run.ts';
 import { verifyLedger } from './verify.ts';
 import { noProgress, type ProgressReporter } from '../ledger/progress.ts';
 
@@ -86,6 +87,8 @@ export async function restoreLedger(ctx: Ctx, from: string, report: ProgressRepo
     throw e;
   }
   const older = preview.schemaVersion < LATEST_VERSION;
+  // The backups' checks in the jobs worker where there is one (a ledger on disk in a data folder), as backup.create's.
+  const finish = jobFile(ctx) ? finishCopyInWorker : undefined;
   // The backup of the older version, before the current ledger's own (so that one stays the last thing before the
   // close): taken from the staged copy, which nothing else opens, in the upgrade's words.
   let preMigrate: BackupFile | null = null;
@@ -95,6 +98,7 @@ export async function restoreLedger(ctx: Ctx, from: string, report: ProgressRepo
       try {
         preMigrate = await createBackup(src, backupsDir(dataDir), 'premigrate', ctx.now(), `v${preview.schemaVersion}-v${LATEST_VERSION}`, (step, done, total) =>
           report(`升级前备份：${step}`, 2 + (total ? (3 * done) / total : 0), 10),
+          finish,
         );
       } finally {
         src.close();
@@ -109,6 +113,7 @@ export async function restoreLedger(ctx: Ctx, from: string, report: ProgressRepo
   try {
     preRestore = await createBackup(ctx.db, backupsDir(dataDir), 'prerestore', ctx.now(), '', (_s, done, total) =>
       report('先备份当前账本', preRestoreFrom + (total ? ((8 - preRestoreFrom) * done) / total : 0), 10),
+      finish,
     );
   } catch (e) {
     fs.rmSync(staged, { force: true });

@@ -267,8 +267,19 @@ function ensureDir(dir: string): void {
 /** Pages copied per step of the online backup (better-sqlite3's default), then other calls get their turn. */
 const BACKUP_PAGES_PER_STEP = 100;
 
+/**
+ * Finishes a written copy `tmp` (of `pages` pages) into `dest`: its journal switched, its check step by step (on the
+ * backup's scale, after the pages), then renamed into place; on a failure nothing is left. The default runs in this
+ * thread with a turn of the event loop between the check's steps — but one big table's check is one statement (up to
+ * ~40 s on ten years), so the app runs it in the jobs worker instead (jobs/run.ts `finishCopyInWorker`): the window's
+ * process never waits for it.
+ */
+export type CopyFinisher = (tmp: string, dest: string, pages: number, report: ProgressReporter) => Promise<void>;
+
+export const finishCopy: CopyFinisher = (tmp, dest, pages, report) => finalize(tmp, dest, report, pages, () => new Promise((r) => setImmediate(r)));
+
 /** Online backup (SQLite's backup API, page by page, writers keep going) of the open ledger to `dest`. */
-export async function backupDbTo(db: Db, dest: string, report: ProgressReporter = noProgress): Promise<void> {
+export async function backupDbTo(db: Db, dest: string, report: ProgressReporter = noProgress, finish: CopyFinisher = finishCopy): Promise<void> {
   ensureDir(path.dirname(dest));
   assertRoomForBackup(db, path.dirname(dest));
   const tmp = tempBeside(dest);
@@ -288,7 +299,7 @@ export async function backupDbTo(db: Db, dest: string, report: ProgressReporter 
     if (isDiskFull(e)) throw backupDiskFull(path.dirname(dest));
     throw new ApiError('INTERNAL', `备份失败：${(e as Error).message}`);
   }
-  await finalize(tmp, dest, report, pages, () => new Promise((r) => setImmediate(r)));
+  await finish(tmp, dest, pages, report);
 }
 
 /**
@@ -316,10 +327,10 @@ function describe(file: string): BackupFile {
 }
 
 /** Backs the open ledger up into `dir` (the backups folder, or a folder the person chose) under a dated name. */
-export async function createBackup(db: Db, dir: string, reason: BackupReason, at: Date, detail = '', report: ProgressReporter = noProgress): Promise<BackupFile> {
+export async function createBackup(db: Db, dir: string, reason: BackupReason, at: Date, detail = '', report: ProgressReporter = noProgress, finish?: CopyFinisher): Promise<BackupFile> {
   ensureDir(dir);
   const dest = freeName(dir, backupFileName(reason, at, detail));
-  await backupDbTo(db, dest, report);
+  await backupDbTo(db, dest, report, finish);
   return describe(dest);
 }
 
@@ -391,10 +402,10 @@ export function pruneBackups(dir: string, now: Date, keep: Retention = DEFAULT_R
  * The backup at every start: the shell and the CLI call this right after opening the ledger for writing. Returns
  * null for an in-memory ledger.
  */
-export async function startupBackup(db: Db, dataDir: string | null, now: Date = new Date(), keep: Retention = DEFAULT_RETENTION): Promise<BackupFile | null> {
+export async function startupBackup(db: Db, dataDir: string | null, now: Date = new Date(), keep: Retention = DEFAULT_RETENTION, finish?: CopyFinisher): Promise<BackupFile | null> {
   if (!dataDir) return null;
   const dir = backupsDir(dataDir);
-  const b = await createBackup(db, dir, 'start', now);
+  const b = await createBackup(db, dir, 'start', now, '', noProgress, finish);
   pruneBackups(dir, now, keep);
   return b;
 }

@@ -3,10 +3,11 @@ import type { Session } from '../context.ts';
 import type { UpgradeProgress } from '../db/upgrade.ts';
 
 /**
- * The long work that runs in a worker thread (jobs/run.ts): reads on a read-only connection, and 'upgrade' — a ledger
- * of an older version brought up the ladder at the app's start (db/upgrade.ts), before any other connection is open.
+ * The long work that runs in a worker thread (jobs/run.ts): reads on a read-only connection, 'upgrade' — a ledger
+ * of an older version brought up the ladder at the app's start (db/upgrade.ts), before any other connection is open —
+ * and 'finishBackup', a backup's written copy checked and renamed into place (integrity/backup.ts `finishCopy`).
  */
-export type JobName = 'verify' | 'export' | 'quickVerify' | 'upgrade';
+export type JobName = 'verify' | 'export' | 'quickVerify' | 'upgrade' | 'finishBackup';
 
 /** The worker's workerData: better-sqlite3's absolute path (the bundled worker requires it from there). */
 export interface JobWorkerData {

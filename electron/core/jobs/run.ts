@@ -5,6 +5,7 @@ import { Worker } from 'node:worker_threads';
 import { ApiError, type ApiErrorShape } from '../../../shared/errors.ts';
 import type { Ctx } from '../context.ts';
 import type { RunningOperation } from '../ledger/progress.ts';
+import type { CopyFinisher } from '../integrity/backup.ts';
 import type { UpgradeProgress, UpgradeResult } from '../db/upgrade.ts';
 import type { JobMessage, JobName, JobRequest, JobWorkerData } from './protocol.ts';
 
@@ -108,6 +109,26 @@ export function runUpgradeJob(file: string, opts: { backups: string; now?: Date;
   };
   return inWorker(request, () => {}, opts.onProgress);
 }
+
+/**
+ * A backup's copy finished in a worker thread (integrity/backup.ts `CopyFinisher`): the copy's check — quick_check,
+ * then integrity_check table by table, one big table a statement of up to ~40 s on ten years — and its rename, while
+ * this process keeps answering the window. The copy is a private file nothing else opens. Not cancellable (a backup
+ * never is); its progress goes to the backup's reporter.
+ */
+export const finishCopyInWorker: CopyFinisher = (tmp, dest, pages, report) => {
+  const request: JobRequest = {
+    job: 'finishBackup',
+    input: { tmp, dest, pages },
+    file: path.resolve(dest),
+    dataDir: path.dirname(path.resolve(dest)),
+    nowIso: new Date().toISOString(),
+    session: null,
+    installationId: '',
+    cancelFlag: new SharedArrayBuffer(4),
+  };
+  return inWorker<void>(request, (m) => report(m.step, m.done, m.total));
+};
 
 function inWorker<T>(request: JobRequest, onProgress: (m: { step: string; done: number; total: number }) => void, onUpgrade?: (p: UpgradeProgress) => void): Promise<T> {
   return new Promise<T>((resolve, reject) => {

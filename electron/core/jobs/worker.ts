@@ -8,6 +8,7 @@ import { exportMonth } from '../domains/monthclose/index.ts';
 import { verifyForApi } from '../domains/maintenance/index.ts';
 import { quickVerify } from '../integrity/quick.ts';
 import { upgradeLedger } from '../db/upgrade.ts';
+import { finishCopy } from '../integrity/backup.ts';
 import type { JobMessage, JobRequest } from './protocol.ts';
 
 /**
@@ -22,7 +23,7 @@ async function runOne(req: JobRequest): Promise<unknown> {
   let lastAt = 0;
   let lastStep = '';
   const report: ProgressReporter = (step, done, total) => {
-    if (Atomics.load(flag, 0) === 1) throw new Cancelled(OPERATION_LABELS[req.job === 'quickVerify' ? 'verify' : req.job === 'upgrade' ? 'migrate' : req.job]);
+    if (Atomics.load(flag, 0) === 1) throw new Cancelled(OPERATION_LABELS[req.job === 'quickVerify' ? 'verify' : req.job === 'upgrade' ? 'migrate' : req.job === 'finishBackup' ? 'backup' : req.job]);
     const t = Date.now();
     if (step === lastStep && t - lastAt < 50 && done < total) return;
     lastAt = t;
@@ -47,6 +48,12 @@ async function runOne(req: JobRequest): Promise<unknown> {
         post({ type: 'upgrade', progress });
       },
     });
+  }
+  // A backup's written copy: checked and renamed into place; no connection to the ledger itself.
+  if (req.job === 'finishBackup') {
+    const { tmp, dest, pages } = req.input as { tmp: string; dest: string; pages: number };
+    await finishCopy(tmp, dest, pages, report);
+    return null;
   }
   const opened = openLedgerToRead(req.file);
   const ctx: Ctx = {

@@ -11,7 +11,7 @@ import { restoreLossNote } from '../../db/damage.ts';
 import { anchorFromBackups, describeReport, verifyLedger } from '../../integrity/verify.ts';
 import { profileOf } from '../people/index.ts';
 import { cancelOperation, operationsOf, withOperation, type ProgressReporter } from '../../ledger/progress.ts';
-import { jobFile, runJob } from '../../jobs/run.ts';
+import { finishCopyInWorker, jobFile, runJob } from '../../jobs/run.ts';
 import type { VerifyResult } from '../../../../shared/api/maintenance.ts';
 import { quickVerify, type QuickResult } from '../../integrity/quick.ts';
 import { monthWords } from '../../ledger/clock.ts';
@@ -72,9 +72,10 @@ export const maintenanceHandlers: Handlers<keyof typeof maintenanceApi> = {
   'backup.create': async (ctx, input) => {
     const own = backupsDir(dataDirOf(ctx));
     const dir = input.folder ? chosenFolder(input.folder) : own;
-    // SQLite's online backup copies a run of pages at a time and lets other calls in between: not cancelled halfway
-    // (the partial copy would be removed, but there is nothing to gain), so not cancellable.
-    const f = await withOperation(ctx, 'backup', { cancellable: false }, (run) => createBackup(ctx.db, dir, 'manual', ctx.now(), '', run.report));
+    // SQLite's online backup copies a run of pages at a time and lets other calls in between; the copy's check (one
+    // big table's a statement of up to ~40 s on ten years) runs in the jobs worker. Not cancelled halfway (the partial
+    // copy would be removed, but there is nothing to gain), so not cancellable.
+    const f = await withOperation(ctx, 'backup', { cancellable: false }, (run) => createBackup(ctx.db, dir, 'manual', ctx.now(), '', run.report, jobFile(ctx) ? finishCopyInWorker : undefined));
     if (dir === own) pruneBackups(own, ctx.now(), retentionOf(profileOf(ctx)));
     return info(f);
   },
