@@ -24,6 +24,9 @@ export interface ProgressSource {
   userId: string | null;
 }
 
+const schoolPoll = () => call('maintenance.progress', {});
+const schoolCancel = (id: string) => call('maintenance.cancel', { id });
+
 /**
  * The progress of this person's long work of one kind (issue 19), shown while `running`: what it is doing, how far (a
  * bar), about how long is left, and 取消 where the work may be stopped. The work runs in the backend off the window's
@@ -33,9 +36,9 @@ export function WorkProgress({ op, running, testId, source }: { op: OperationKin
   const schoolUser = useSession((s) => s.session?.userId ?? null);
   const userId = source ? source.userId : schoolUser;
   // Read through a ref: a new function each render must not restart the polling.
-  const poll = useRef(source?.poll ?? (() => call('maintenance.progress', {})));
-  poll.current = source?.poll ?? (() => call('maintenance.progress', {}));
-  const cancel = source?.cancel ?? ((id: string) => call('maintenance.cancel', { id }));
+  const poll = useRef(source?.poll ?? schoolPoll);
+  poll.current = source?.poll ?? schoolPoll;
+  const cancel = source?.cancel ?? schoolCancel;
   const [p, setP] = useState<OperationProgress | null>(null);
   const [cancelling, setCancelling] = useState(false);
   useEffect(() => {
